@@ -1,0 +1,20 @@
+export { createClient, createConfig } from './client.js'
+export { buildUrl } from './url.js'
+export { formDataBodySerializer, jsonBodySerializer, readBody } from './body.js'
+export { ResponseParseError } from './errors.js'
+export type {
+  Auth,
+  AuthProvider,
+  AuthToken,
+  Client,
+  ClientOptions,
+  Config,
+  CreateClientConfig,
+  HttpMethod,
+  Options,
+  RequestOptions,
+  RequestResult,
+  TDataShape,
+} from './types.js'
+export { ClientConfigurationError, createProviderClient } from './provider.js'
+export type { ProviderClientOptions, ProviderDescription } from './provider.js'

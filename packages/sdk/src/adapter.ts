@@ -1,0 +1,58 @@
+import type { Client, ProviderClientOptions } from '@nano-banana/runtime'
+import type { NanoBananaError } from './errors.js'
+import type { AspectRatio, GenerateRequest, OutputFormat, ProviderId, Resolution, Task, Warning } from './types.js'
+
+/** What one model of one provider accepts; drives the local check before any request. */
+export interface ModelCapabilities {
+  /** The provider's model id. */
+  id: string
+  /** Model family in plain words (e.g. "Nano Banana 2"). */
+  family: string
+  aspectRatios: readonly AspectRatio[]
+  resolutions: readonly Resolution[]
+  /** Formats the model can return; empty when the provider takes no format option. */
+  outputFormats: readonly OutputFormat[]
+  maxImages: number
+  maxN: number
+  maxPromptLength: number
+}
+
+/** The answer of one generated SDK call, as the runtime returns it. */
+export interface CallResult {
+  data?: unknown
+  error?: unknown
+  response: Response
+}
+
+/**
+ * Everything that differs between providers, in one object per provider (`providers/<id>.ts`).
+ * Adapters call the generated SDK functions; they never build URLs or headers themselves.
+ */
+export interface ProviderAdapter {
+  id: ProviderId
+  name: string
+  /** Environment variable read when no `apiKey` is passed. */
+  envKey: string
+  /** Environment variable read when no `baseUrl` is passed (required where the provider publishes no host). */
+  baseUrlEnvKey: string
+  defaultModel: string
+  models: Readonly<Record<string, ModelCapabilities>>
+  /** How long result URLs live, when documented. */
+  resultTtlSeconds?: number
+  /** Callback retry schedule in seconds, when documented. */
+  callbackRetrySeconds?: readonly number[]
+  createClient(options: ProviderClientOptions): Client
+  /** Maps the normalized request to the provider's body. Capabilities were checked before. */
+  toRequestBody(request: GenerateRequest, model: ModelCapabilities): { body: Record<string, unknown>; warnings: Warning[] }
+  submit(client: Client, body: Record<string, unknown>, signal?: AbortSignal): Promise<CallResult>
+  query(client: Client, taskId: string, signal?: AbortSignal): Promise<CallResult>
+  /**
+   * Reads the task id from a create answer. Returns an error for a failure carried inside a 2xx body
+   * (Crun's JSON `code`), throws ResponseFormatError when the id is missing.
+   */
+  parseSubmit(data: unknown, response: Response): { taskId: string; estimatedSeconds?: number } | NanoBananaError
+  /** Reads a query answer or callback body; returns an error for a failure carried inside a 2xx body. */
+  parseTask(data: unknown, response?: Response): Task | NanoBananaError
+  /** Maps an HTTP error answer (any status, any body) to a normalized error. Never throws. */
+  parseError(status: number, body: unknown, headers: Headers): NanoBananaError
+}

@@ -1,0 +1,287 @@
+import { ResponseParseError, type Client } from '@nano-banana/runtime'
+import type { CallResult, ProviderAdapter } from './adapter.js'
+import {
+  AbortError,
+  AmbiguousSubmitError,
+  ConfigurationError,
+  ConnectionError,
+  NanoBananaError,
+  ResponseFormatError,
+  TimeoutError,
+} from './errors.js'
+import { createLimiter } from './limit.js'
+import {
+  DEFAULT_POLL_RETRY,
+  DEFAULT_SUBMIT_RETRY,
+  backoffDelay,
+  classifyNetworkError,
+  requestSignal,
+  sleep,
+  type RetryPolicy,
+} from './retry.js'
+import type { GenerateOptions, GenerateRequest, GenerateResult, Submission, SubmitOptions, Task, WaitOptions } from './types.js'
+import { validateRequest } from './validate.js'
+import { DEFAULT_POLLING, waitForTask, type PollingOptions } from './wait.js'
+
+export interface NanoBananaClientOptions {
+  /** The provider adapter, e.g. `evolink` from `@nano-banana/sdk/providers/evolink`. */
+  provider: ProviderAdapter
+  /** API key; defaults to the provider's environment variable (e.g. `EVOLINK_API_KEY`). */
+  apiKey?: string
+  /** Base URL override (proxy, sandbox); required for UniAll (or `UNIALL_BASE_URL`). */
+  baseUrl?: string
+  fetch?: typeof fetch
+  headers?: Record<string, string>
+  /** How long `generate()`/`wait()` wait for a task. Default 600000 (10 min). */
+  timeoutMs?: number
+  /** Timeout of one HTTP request. Default 60000. */
+  requestTimeoutMs?: number
+  retry?: { submit?: Partial<RetryPolicy>; poll?: Partial<RetryPolicy> }
+  polling?: Partial<PollingOptions>
+  /** At most this many `generate()` calls in flight; the rest queue. Default unlimited. */
+  maxConcurrency?: number
+  /** Accept http:// and loopback callback URLs (development against the sandbox only). */
+  allowInsecureCallbackUrl?: boolean
+}
+
+export interface NanoBananaClient {
+  readonly provider: ProviderAdapter
+  /** Submits a task and returns as soon as the provider accepted it. */
+  submit(request: GenerateRequest, options?: SubmitOptions): Promise<Submission>
+  /** One query of a task, normalized. */
+  getTask(taskId: string, options?: SubmitOptions): Promise<Task>
+  /** Waits for a task until it ends: resume here with an id from `onSubmitted` or an error's `taskId`. */
+  wait(taskId: string, options?: WaitOptions & { estimatedSeconds?: number; model?: string }): Promise<GenerateResult>
+  /** Submit, wait, and return the images. */
+  generate(options: GenerateOptions): Promise<GenerateResult>
+  /** Normalizes a callback body the provider POSTed to your `callbackUrl`. */
+  parseCallback(body: unknown): Task
+}
+
+const env = (key: string): string | undefined =>
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[key] || undefined
+
+export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBananaClient {
+  const adapter = options.provider
+  const apiKey = options.apiKey ?? env(adapter.envKey)
+  if (!apiKey) {
+    throw new ConfigurationError(`${adapter.name}: no API key. Pass \`apiKey\` or set ${adapter.envKey}.`, { provider: adapter.id, param: 'apiKey' })
+  }
+  let client: Client
+  try {
+    client = adapter.createClient({
+      apiKey,
+      baseUrl: options.baseUrl ?? env(adapter.baseUrlEnvKey),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
+    })
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    throw new ConfigurationError(`${message}${/baseUrl/.test(message) ? ` (or set ${adapter.baseUrlEnvKey})` : ''}`, { provider: adapter.id, param: 'baseUrl' })
+  }
+  const requestTimeoutMs = options.requestTimeoutMs ?? 60_000
+  const submitPolicy = { ...DEFAULT_SUBMIT_RETRY, ...options.retry?.submit }
+  const pollPolicy = { ...DEFAULT_POLL_RETRY, ...options.retry?.poll }
+  const polling = { ...DEFAULT_POLLING, ...options.polling }
+  const limit = createLimiter(options.maxConcurrency ?? 0)
+
+  const abortError = (signal: AbortSignal | undefined, taskId?: string) =>
+    new AbortError(`${adapter.id}: aborted${taskId ? ` (task ${taskId} may still run: wait("${taskId}") resumes)` : ''}`, {
+      provider: adapter.id,
+      taskId,
+      cause: signal?.reason,
+    })
+
+  /** Reads an HTTP answer: an error for non-2xx, else the data. */
+  const answerOf = (result: CallResult): unknown => {
+    if (result.response.ok && result.error === undefined) return result.data
+    return adapter.parseError(result.response.status, result.error ?? result.data, result.response.headers)
+  }
+
+  // Retry branches: each says why a resend is safe.
+  const isRefusal = (error: NanoBananaError) => error.status === 429 || error.status === 455 || error.status === 503
+
+  async function submit(request: GenerateRequest, submitOptions: SubmitOptions = {}): Promise<Submission> {
+    const { model, warnings } = validateRequest(adapter, request, options)
+    const { body, warnings: mapWarnings } = adapter.toRequestBody(request, model)
+    const signal = submitOptions.signal
+    for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw abortError(signal)
+      let result: CallResult
+      try {
+        result = await adapter.submit(client, body, requestSignal(signal, requestTimeoutMs))
+      } catch (error) {
+        if (error instanceof ResponseParseError) {
+          // The provider answered 2xx with an unreadable body: a task may exist; never resend.
+          throw new AmbiguousSubmitError(
+            `${adapter.id}: the provider accepted the request but its answer (HTTP ${error.response.status}) could not be read; a task may have been created. Check your ${adapter.name} dashboard before submitting again.`,
+            { provider: adapter.id, status: error.response.status, body: error.bodyText, cause: error },
+          )
+        }
+        const kind = classifyNetworkError(error, signal)
+        if (kind === 'aborted') throw abortError(signal)
+        if (kind === 'not-sent') {
+          // The connection was never made, so the provider cannot have a task: safe to resend.
+          if (attempt < submitPolicy.maxRetries) {
+            await sleep(backoffDelay(attempt, submitPolicy), signal)
+            continue
+          }
+          throw new ConnectionError(`${adapter.id}: cannot connect to the provider (${(error as { cause?: { code?: string } }).cause?.code ?? 'network error'}); nothing was submitted`, {
+            provider: adapter.id,
+            cause: error,
+          })
+        }
+        throw new AmbiguousSubmitError(
+          `${adapter.id}: the connection failed after the request was sent (${kind === 'timeout' ? 'timeout' : 'connection lost'}); a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard.`,
+          { provider: adapter.id, cause: error },
+        )
+      }
+      const answer = answerOf(result)
+      const parsed = answer instanceof NanoBananaError ? answer : adapter.parseSubmit(answer, result.response)
+      if (parsed instanceof NanoBananaError) {
+        // A documented refusal (rate limit, maintenance, unavailable) means no task was created.
+        if (isRefusal(parsed) && attempt < submitPolicy.maxRetries) {
+          await sleep(backoffDelay(attempt, submitPolicy, parsed.retryAfterMs), signal)
+          continue
+        }
+        throw parsed
+      }
+      return {
+        taskId: parsed.taskId,
+        provider: adapter.id,
+        model: model.id,
+        warnings: [...warnings, ...mapWarnings],
+        ...(parsed.estimatedSeconds !== undefined ? { estimatedSeconds: parsed.estimatedSeconds } : {}),
+        raw: answer,
+      }
+    }
+  }
+
+  async function getTaskOnce(taskId: string, signal?: AbortSignal): Promise<Task> {
+    let result: CallResult
+    try {
+      result = await adapter.query(client, taskId, requestSignal(signal, requestTimeoutMs))
+    } catch (error) {
+      if (error instanceof ResponseParseError) {
+        throw new ResponseFormatError(`${adapter.id}: task ${taskId}: unreadable answer (HTTP ${error.response.status})`, {
+          provider: adapter.id,
+          status: error.response.status,
+          taskId,
+          body: error.bodyText,
+          cause: error,
+        })
+      }
+      const kind = classifyNetworkError(error, signal)
+      if (kind === 'aborted') throw abortError(signal, taskId)
+      throw new ConnectionError(`${adapter.id}: task ${taskId}: ${kind === 'timeout' ? 'request timed out' : 'connection failed'}`, {
+        provider: adapter.id,
+        taskId,
+        cause: error,
+      })
+    }
+    const answer = answerOf(result)
+    const task = answer instanceof NanoBananaError ? answer : adapter.parseTask(answer, result.response)
+    if (task instanceof NanoBananaError) {
+      task.taskId ??= taskId
+      throw task
+    }
+    return task
+  }
+
+  const transient = (error: unknown) =>
+    error instanceof ConnectionError ||
+    error instanceof ResponseFormatError ||
+    (error instanceof NanoBananaError && (error.status === 429 || (error.status !== undefined && error.status >= 500 && error.status !== 501 && error.status !== 505)))
+
+  /** A poll is read-only, so any transient failure is retried with backoff until the deadline. */
+  async function getTask(taskId: string, getOptions: SubmitOptions & { deadline?: number } = {}): Promise<Task> {
+    const deadline = getOptions.deadline ?? Date.now() + requestTimeoutMs * (pollPolicy.maxRetries + 1)
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await getTaskOnce(taskId, getOptions.signal)
+      } catch (error) {
+        if (!transient(error) || attempt >= pollPolicy.maxRetries) throw error
+        const delay = backoffDelay(attempt, pollPolicy, (error as NanoBananaError).retryAfterMs)
+        if (Date.now() + delay >= deadline) throw error
+        await sleep(delay, getOptions.signal).catch(() => {
+          throw abortError(getOptions.signal, taskId)
+        })
+      }
+    }
+  }
+
+  const ttlMs = adapter.resultTtlSeconds !== undefined ? adapter.resultTtlSeconds * 1000 : undefined
+
+  function toResult(task: Task, model: string, warnings: Submission['warnings']): GenerateResult {
+    const finishedAt = Date.now()
+    return {
+      taskId: task.taskId,
+      provider: adapter.id,
+      model: task.model ?? model,
+      images: task.urls.map((url) => (ttlMs !== undefined ? { url, expiresAt: new Date(finishedAt + ttlMs) } : { url })),
+      warnings,
+      raw: task.raw,
+    }
+  }
+
+  async function wait(taskId: string, waitOptions: WaitOptions & { estimatedSeconds?: number; model?: string; startedAt?: number } = {}): Promise<GenerateResult> {
+    if (typeof taskId !== 'string' || taskId === '') {
+      throw new ConfigurationError(`${adapter.id}: wait() needs the task id returned by submit()`, { provider: adapter.id, param: 'taskId' })
+    }
+    const timeoutMs = waitOptions.timeoutMs ?? options.timeoutMs ?? 600_000
+    const deadline = Date.now() + timeoutMs
+    const task = await waitForTask({
+      provider: adapter.id,
+      taskId,
+      poll: (signal) => getTask(taskId, { ...(signal ? { signal } : {}), deadline }),
+      signal: waitOptions.signal,
+      timeoutMs,
+      onProgress: waitOptions.onProgress,
+      polling,
+      estimatedSeconds: waitOptions.estimatedSeconds,
+      startedAt: waitOptions.startedAt,
+    })
+    if (task.urls.length === 0) {
+      throw new ResponseFormatError(`${adapter.id}: task ${taskId} succeeded without result URLs`, { provider: adapter.id, taskId, body: task.raw })
+    }
+    return toResult(task, waitOptions.model ?? task.model ?? adapter.defaultModel, [])
+  }
+
+  async function generate(generateOptions: GenerateOptions): Promise<GenerateResult> {
+    return limit(async () => {
+      const { signal, timeoutMs, onProgress, onSubmitted, ...request } = generateOptions
+      const startedAt = Date.now()
+      const submission = await submit(request, signal ? { signal } : {})
+      onSubmitted?.(submission)
+      try {
+        const result = await wait(submission.taskId, {
+          ...(signal ? { signal } : {}),
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+          ...(onProgress ? { onProgress } : {}),
+          ...(submission.estimatedSeconds !== undefined ? { estimatedSeconds: submission.estimatedSeconds } : {}),
+          model: submission.model,
+          startedAt,
+        })
+        return { ...result, warnings: submission.warnings }
+      } catch (error) {
+        if (error instanceof NanoBananaError) error.taskId ??= submission.taskId
+        throw error
+      }
+    })
+  }
+
+  function parseCallback(body: unknown): Task {
+    const task = adapter.parseTask(body)
+    if (task instanceof NanoBananaError) throw task
+    return task
+  }
+
+  return {
+    provider: adapter,
+    submit,
+    getTask: (taskId, o) => getTask(taskId, o),
+    wait,
+    generate,
+    parseCallback,
+  }
+}

@@ -1,0 +1,169 @@
+import type { ProviderId } from './types.js'
+
+export interface ErrorDetails {
+  provider?: ProviderId | undefined
+  /** HTTP status, or the provider's JSON `code` when it signals errors inside a 200 body. */
+  status?: number | undefined
+  /** The provider's own error code (`insufficient_credits`, `402`, `content_policy_violation`...). */
+  code?: string | undefined
+  /** The provider's error type (`rate_limit_error`...). */
+  type?: string | undefined
+  /** The request field the provider blames. */
+  param?: string | undefined
+  /** The provider's advice (`retry after 60 seconds`, a billing link...). */
+  suggestion?: string | undefined
+  /** How long to wait before retrying, from `Retry-After` or the provider's suggestion. */
+  retryAfterMs?: number | undefined
+  /** The task id when the provider had accepted the task: resume with `wait(taskId)`. */
+  taskId?: string | undefined
+  /** The provider's response body, untouched. */
+  body?: unknown
+  cause?: unknown
+}
+
+/**
+ * Base of every error this SDK throws. It never holds request headers, so an API key cannot reach
+ * a log through it.
+ */
+export class NanoBananaError extends Error {
+  override name = 'NanoBananaError'
+  readonly provider: ProviderId | undefined
+  readonly status: number | undefined
+  readonly code: string | undefined
+  readonly type: string | undefined
+  readonly param: string | undefined
+  readonly suggestion: string | undefined
+  readonly retryAfterMs: number | undefined
+  taskId: string | undefined
+  readonly body: unknown
+
+  constructor(message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause })
+    this.provider = details.provider
+    this.status = details.status
+    this.code = details.code
+    this.type = details.type
+    this.param = details.param
+    this.suggestion = details.suggestion
+    this.retryAfterMs = details.retryAfterMs
+    this.taskId = details.taskId
+    this.body = details.body
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      provider: this.provider,
+      status: this.status,
+      code: this.code,
+      type: this.type,
+      param: this.param,
+      suggestion: this.suggestion,
+      retryAfterMs: this.retryAfterMs,
+      taskId: this.taskId,
+      body: this.body,
+    }
+  }
+}
+
+/** The key is missing, invalid, expired or revoked (HTTP 401). */
+export class AuthenticationError extends NanoBananaError { override name = 'AuthenticationError' }
+/** The key may not do this: model access, IP allowlist, disabled feature (403, Crun 505). */
+export class PermissionError extends NanoBananaError { override name = 'PermissionError' }
+/** Not enough credits, or a spend limit reached (402, aivideoapi `spend_limit_exceeded`). */
+export class InsufficientCreditsError extends NanoBananaError { override name = 'InsufficientCreditsError' }
+/** Too many requests (429); `retryAfterMs` says when to come back. */
+export class RateLimitError extends NanoBananaError { override name = 'RateLimitError' }
+/** The request is invalid (400, 413, 422), or was rejected locally before sending (`param` names the field). */
+export class InvalidRequestError extends NanoBananaError { override name = 'InvalidRequestError' }
+/** An option the chosen provider/model does not support; `allowed` lists what it does. Nothing was sent. */
+export class UnsupportedOptionError extends InvalidRequestError {
+  override name = 'UnsupportedOptionError'
+  constructor(
+    message: string,
+    readonly allowed: readonly (string | number)[],
+    details: ErrorDetails = {},
+  ) {
+    super(message, details)
+  }
+}
+/** Unknown model, task id or path (404). */
+export class NotFoundError extends NanoBananaError { override name = 'NotFoundError' }
+/** The provider's safety filter refused the prompt or images. */
+export class ContentPolicyError extends NanoBananaError { override name = 'ContentPolicyError' }
+/** The upstream model service (Google, or the reseller's channel) failed (502, aivideoapi 503 `upstream_error`). */
+export class UpstreamError extends NanoBananaError { override name = 'UpstreamError' }
+/** The provider failed (500, 503, Crun 455 maintenance). */
+export class ServerError extends NanoBananaError { override name = 'ServerError' }
+/** The task ran and failed at the provider (paid work is normally refunded). */
+export class TaskFailedError extends NanoBananaError { override name = 'TaskFailedError' }
+/** Waiting exceeded `timeoutMs`; the task may still finish: `wait(taskId)` resumes. */
+export class TimeoutError extends NanoBananaError { override name = 'TimeoutError' }
+/** The caller's `AbortSignal` fired. */
+export class AbortError extends NanoBananaError { override name = 'AbortError' }
+/** The network failed (refused, reset, DNS). */
+export class ConnectionError extends NanoBananaError { override name = 'ConnectionError' }
+/** The provider answered with a body we cannot read (HTML page, malformed JSON, unknown status word). */
+export class ResponseFormatError extends NanoBananaError { override name = 'ResponseFormatError' }
+/**
+ * A submit may have reached the provider but we cannot tell whether it created a task (reset after
+ * sending, timeout, unreadable 2xx). None of the providers documents an idempotency key, so it is
+ * not retried: retrying could pay twice. Check the provider dashboard before submitting again.
+ */
+export class AmbiguousSubmitError extends NanoBananaError { override name = 'AmbiguousSubmitError' }
+/** A result URL expired (results are kept for a limited time). */
+export class ExpiredResultError extends NanoBananaError { override name = 'ExpiredResultError' }
+/** The client cannot be built: missing API key or base URL. Nothing was sent. */
+export class ConfigurationError extends NanoBananaError { override name = 'ConfigurationError' }
+
+/** `Retry-After` (seconds or HTTP date) or a provider hint such as "retry after 60 seconds". */
+export function parseRetryAfter(headers: Headers | undefined, suggestion?: string): number | undefined {
+  const header = headers?.get('retry-after')
+  if (header) {
+    const seconds = Number(header)
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
+    const date = Date.parse(header)
+    if (!Number.isNaN(date)) return Math.max(0, date - Date.now())
+  }
+  const match = suggestion ? /retry after (\d+(?:\.\d+)?) ?s/i.exec(suggestion) : null
+  return match ? Number(match[1]) * 1000 : undefined
+}
+
+type ErrorClass = new (message: string, details?: ErrorDetails) => NanoBananaError
+
+/** The class for an HTTP-like status, shared by every provider; adapters refine by code. */
+export function errorClassForStatus(status: number | undefined): ErrorClass {
+  switch (status) {
+    case 400:
+    case 413:
+    case 422:
+      return InvalidRequestError
+    case 401:
+      return AuthenticationError
+    case 402:
+      return InsufficientCreditsError
+    case 403:
+    case 505:
+      return PermissionError
+    case 404:
+      return NotFoundError
+    case 429:
+      return RateLimitError
+    case 501:
+      return TaskFailedError
+    case 502:
+      return UpstreamError
+    default:
+      return status !== undefined && status >= 500 ? ServerError : NanoBananaError
+  }
+}
+
+/** Builds the normalized error for a provider's error answer. */
+export function createApiError(details: ErrorDetails & { message?: string | undefined }, Class?: ErrorClass): NanoBananaError {
+  const ErrorType = Class ?? errorClassForStatus(details.status)
+  const where = details.provider ? `${details.provider}: ` : ''
+  const what = details.message || `HTTP ${details.status ?? '?'}`
+  const code = details.code && !what.includes(details.code) ? ` (${details.code})` : ''
+  return new ErrorType(`${where}${what}${code}`, details)
+}

@@ -1,0 +1,48 @@
+// Defensive readers for provider bodies: a provider may send anything, and a parser must answer
+// with a value or undefined, never a TypeError.
+import { ResponseFormatError } from './errors.js'
+import type { ProviderId, TaskStatus } from './types.js'
+
+export type Json = Record<string, unknown>
+
+export const isRecord = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+export const record = (value: unknown): Json => (isRecord(value) ? value : {})
+
+export const str = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined
+
+export const num = (value: unknown): number | undefined => {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
+  if (typeof value === 'string' && value.trim() !== '') {
+    const parsed = Number(value)
+    return Number.isFinite(parsed) ? parsed : undefined
+  }
+  return undefined
+}
+
+/** `"100%"`, `55`, `"0.5"` -> 0..1; anything else -> undefined. Integers are percentages. */
+export function progressOf(value: unknown): number | undefined {
+  const text = typeof value === 'string' ? value.trim().replace(/%$/, '') : value
+  const n = num(text)
+  if (n === undefined || n < 0) return undefined
+  const fraction = typeof value === 'string' && value.trim().endsWith('%') ? n / 100 : n > 1 ? n / 100 : n
+  return Math.min(1, fraction)
+}
+
+export const urls = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((u): u is string => typeof u === 'string' && u.length > 0) : typeof value === 'string' && value ? [value] : []
+
+/** Maps a provider's status word; an unknown word is an error, not a task that never ends. */
+export function statusOf(provider: ProviderId, word: unknown, table: Readonly<Record<string, TaskStatus>>, body: unknown): TaskStatus {
+  const key = typeof word === 'string' ? word.toLowerCase() : undefined
+  const status = key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined
+  if (!status) {
+    throw new ResponseFormatError(
+      `${provider}: unknown task status ${JSON.stringify(word)?.slice(0, 60) ?? String(word)} (known: ${Object.keys(table).join(', ')})`,
+      { provider, body },
+    )
+  }
+  return status
+}

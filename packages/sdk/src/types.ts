@@ -1,0 +1,100 @@
+import type { NanoBananaError } from './errors.js'
+
+export type ProviderId = 'odkkk' | 'evolink' | 'crun' | 'uniall' | 'aivideoapi'
+
+/** Every aspect ratio any provider documents; each model accepts the subset in its capability table. */
+export type AspectRatio =
+  | 'auto' | '1:1' | '2:3' | '3:2' | '3:4' | '4:3' | '4:5' | '5:4' | '9:16' | '16:9' | '21:9'
+  | '1:4' | '4:1' | '1:8' | '8:1'
+
+export type Resolution = '0.5K' | '1K' | '2K' | '4K'
+export type OutputFormat = 'png' | 'jpeg' | 'webp'
+
+/** What to generate, in one vocabulary for every provider. */
+export interface GenerateRequest {
+  prompt: string
+  /** The provider's model id; defaults to the provider's default model. */
+  model?: string
+  aspectRatio?: AspectRatio
+  resolution?: Resolution
+  /** Reference image URLs (image-to-image, editing). */
+  images?: string[]
+  /** Number of images; only some providers can return more than one per task. */
+  n?: number
+  outputFormat?: OutputFormat
+  /** HTTPS URL the provider POSTs the finished task to. */
+  callbackUrl?: string
+  /** Raw fields merged into the provider's request body, for options this vocabulary lacks. */
+  providerOptions?: Record<string, unknown>
+}
+
+export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled'
+
+/** A provider task in the normalized shape. */
+export interface Task {
+  taskId: string
+  provider: ProviderId
+  model?: string
+  status: TaskStatus
+  /** 0..1 when the provider reports progress. */
+  progress?: number
+  /** Seconds the provider expects the task to take in total, when it says. */
+  estimatedSeconds?: number
+  /** Result URLs once succeeded (they expire: see GeneratedImage.expiresAt). */
+  urls: string[]
+  /** The provider's reason when failed. */
+  error?: { code?: string; message?: string }
+  /** The provider's own body, untouched. */
+  raw: unknown
+}
+
+export interface Warning {
+  type: 'unsupported-option' | 'ignored-option' | 'other'
+  option?: string
+  message: string
+}
+
+export interface GeneratedImage {
+  url: string
+  /** When the provider deletes the file (results are kept for a limited time only). */
+  expiresAt?: Date
+}
+
+export interface GenerateResult {
+  taskId: string
+  provider: ProviderId
+  model: string
+  images: GeneratedImage[]
+  usage?: { credits?: number }
+  warnings: Warning[]
+  raw: unknown
+}
+
+export interface Submission {
+  taskId: string
+  provider: ProviderId
+  model: string
+  warnings: Warning[]
+  /** Seconds the provider expects, when it says at submission. */
+  estimatedSeconds?: number
+  raw: unknown
+}
+
+export interface WaitOptions {
+  signal?: AbortSignal
+  /** Give up waiting after this long (the task keeps running at the provider). Default 10 minutes. */
+  timeoutMs?: number
+  /** Called whenever status or progress changes. */
+  onProgress?: (task: Task) => void
+}
+
+export interface GenerateOptions extends GenerateRequest, WaitOptions {
+  /** Called once the provider accepted the task, before the first poll: keep the id to resume. */
+  onSubmitted?: (submission: Submission) => void
+}
+
+export interface SubmitOptions {
+  signal?: AbortSignal
+}
+
+export type ErrorLike = NanoBananaError

@@ -1,0 +1,124 @@
+import { AbortError, ContentPolicyError, NanoBananaError, TaskFailedError, TimeoutError } from './errors.js'
+import { sleep } from './retry.js'
+import type { ProviderId, Task } from './types.js'
+
+export interface PollingOptions {
+  /** First poll after this long, unless the provider gave an estimate. Default 1000. */
+  initialDelayMs: number
+  /** Never poll more often than this. Default 500. */
+  minDelayMs: number
+  /** Never wait longer than this between polls. Default 10000. */
+  maxDelayMs: number
+  /**
+   * Without a hint, wait this fraction of the time already spent: the added latency stays near this
+   * fraction of the task's duration while the number of polls grows only logarithmically. Default 0.15.
+   */
+  elapsedFactor: number
+}
+
+export const DEFAULT_POLLING: PollingOptions = { initialDelayMs: 1000, minDelayMs: 500, maxDelayMs: 10_000, elapsedFactor: 0.15 }
+
+export interface PollState {
+  /** Time since the task was accepted (or since waiting began, when resuming). */
+  elapsedMs: number
+  /** Latest task, if any poll has answered yet. */
+  task?: Task
+  /** The provider's estimate of the total duration, in seconds. */
+  estimatedSeconds?: number
+}
+
+/** How long to wait before the next poll: aim at the predicted completion, else back off with time spent. */
+export function nextPollDelay(state: PollState, options: PollingOptions = DEFAULT_POLLING): number {
+  const clamp = (ms: number) => Math.min(options.maxDelayMs, Math.max(options.minDelayMs, ms))
+  const estimate = state.task?.estimatedSeconds ?? state.estimatedSeconds
+  const progress = state.task?.progress
+  // Progress reported mid-way predicts the remaining time by linear extrapolation.
+  if (progress !== undefined && progress > 0.05 && progress < 1 && state.elapsedMs > 0) {
+    const remaining = (state.elapsedMs * (1 - progress)) / progress
+    return clamp(remaining + 50)
+  }
+  if (estimate !== undefined && estimate > 0) {
+    const remaining = estimate * 1000 - state.elapsedMs
+    if (remaining > options.minDelayMs) return clamp(remaining + 50)
+  }
+  if (!state.task) return clamp(options.initialDelayMs)
+  return clamp(state.elapsedMs * options.elapsedFactor)
+}
+
+export interface WaitParams {
+  provider: ProviderId
+  taskId: string
+  /** One poll, with its own retries; resolves to the normalized task. */
+  poll: (signal: AbortSignal | undefined) => Promise<Task>
+  signal?: AbortSignal | undefined
+  timeoutMs: number
+  onProgress?: ((task: Task) => void) | undefined
+  polling?: Partial<PollingOptions> | undefined
+  estimatedSeconds?: number | undefined
+  /** When the task was accepted (ms since epoch); defaults to now. */
+  startedAt?: number | undefined
+  /** Wait for this instead of sleeping (a callback delivery wakes the loop early). */
+  wake?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined
+}
+
+const CONTENT_POLICY = /content[_ ]?policy|safety|sensitive|prohibited|moderation|nsfw/i
+
+/** Turns a failed or canceled task into the error the caller gets, with the task id on it. */
+export function taskFailure(task: Task): NanoBananaError {
+  const text = `${task.error?.code ?? ''} ${task.error?.message ?? ''}`
+  const Class = CONTENT_POLICY.test(text) ? ContentPolicyError : TaskFailedError
+  const reason = task.error?.message ?? task.error?.code ?? (task.status === 'canceled' ? 'the task was canceled' : 'no reason given')
+  return new Class(`${task.provider}: task ${task.taskId} ${task.status}: ${reason}`, {
+    provider: task.provider,
+    taskId: task.taskId,
+    code: task.error?.code ?? task.status,
+    body: task.raw,
+  })
+}
+
+/** Polls until the task ends, the deadline passes or the signal fires. The task id is on every error. */
+export async function waitForTask(params: WaitParams): Promise<Task> {
+  const options = { ...DEFAULT_POLLING, ...params.polling }
+  const startedAt = params.startedAt ?? Date.now()
+  const deadline = Date.now() + params.timeoutMs
+  const pause = params.wake ?? sleep
+  let last: Task | undefined
+  const withTaskId = (error: unknown): never => {
+    if (error instanceof NanoBananaError) {
+      error.taskId ??= params.taskId
+      throw error
+    }
+    throw new NanoBananaError(`${params.provider}: waiting for task ${params.taskId} failed: ${String(error)}`, {
+      provider: params.provider,
+      taskId: params.taskId,
+      cause: error,
+    })
+  }
+
+  for (;;) {
+    const delay = nextPollDelay({ elapsedMs: Date.now() - startedAt, ...(last ? { task: last } : {}), estimatedSeconds: params.estimatedSeconds }, options)
+    const left = deadline - Date.now()
+    if (left <= 0) {
+      throw new TimeoutError(`${params.provider}: task ${params.taskId} did not finish within ${params.timeoutMs} ms; resume with wait("${params.taskId}")`, {
+        provider: params.provider,
+        taskId: params.taskId,
+        body: last?.raw,
+      })
+    }
+    try {
+      await pause(Math.min(delay, left), params.signal)
+    } catch (error) {
+      withTaskId(error instanceof AbortError ? error : new AbortError('Aborted', { cause: error }))
+    }
+    let task: Task
+    try {
+      task = await params.poll(params.signal)
+    } catch (error) {
+      return withTaskId(error)
+    }
+    if (!last || last.status !== task.status || last.progress !== task.progress) params.onProgress?.(task)
+    last = task
+    if (task.status === 'succeeded') return task
+    if (task.status === 'failed' || task.status === 'canceled') throw taskFailure(task)
+  }
+}
