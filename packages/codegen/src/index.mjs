@@ -7,6 +7,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile, mkdir, cp } from 'node:fs/pr
 import { tmpdir } from 'node:os'
 import { join, relative, resolve, dirname } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { execFileSync } from 'node:child_process'
 import {
   createClient,
   definePluginConfig,
@@ -118,4 +119,29 @@ export async function checkFresh({ specPath, generatedDir }) {
   } finally {
     await rm(tmp, { recursive: true, force: true })
   }
+}
+
+/**
+ * Copies what HEAD holds of a provider's generated folder into `outDir`, or returns false outside a
+ * git checkout. The freshness test compares against the commit, not the working tree: turbo runs
+ * `generate` before `test`, so the working tree is always fresh and would prove nothing.
+ */
+export async function extractCommitted(provider, outDir, root = repoRoot) {
+  const dir = relative(root, generatedDirOf(provider, root))
+  let names
+  try {
+    names = execFileSync('git', ['ls-tree', '-r', '--name-only', 'HEAD', '--', dir], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n')
+      .filter(Boolean)
+  } catch {
+    return false
+  }
+  await mkdir(outDir, { recursive: true })
+  for (const name of names) {
+    const content = execFileSync('git', ['show', `HEAD:${name}`], { cwd: root, maxBuffer: 64 * 1024 * 1024 })
+    const target = join(outDir, relative(dir, name))
+    await mkdir(dirname(target), { recursive: true })
+    await writeFile(target, content)
+  }
+  return true
 }

@@ -79,7 +79,7 @@ export type components = {
          */
         CallbackUrl: string;
         /** @description Created task reference (snake_case `task_id`; shape from third-party code). */
-        CreateImageTaskData: {
+        CreateImageTaskAccepted: {
             /** @description Task id for `getImageTask`. */
             task_id: string;
         };
@@ -88,7 +88,7 @@ export type components = {
         /** @description CreateTask envelope. `data` is set when `code` is 200. */
         CreateImageTaskResponse: {
             code: components["schemas"]["ResponseCode"];
-            data?: components["schemas"]["CreateImageTaskData"] | null;
+            data?: components["schemas"]["CreateImageTaskAccepted"] | null;
             /**
              * @description Response message, error description when failed.
              * @example success

@@ -402,7 +402,7 @@ export const NanoBanana2V2InputSchema = {
     }
 } as const;
 
-export const CreateImageTaskDataSchema = {
+export const CreateImageTaskAcceptedSchema = {
     type: 'object',
     description: 'Created task reference (snake_case `task_id`; shape from third-party code).',
     'x-unverified': true,
@@ -438,7 +438,7 @@ export const CreateImageTaskResponseSchema = {
         data: {
             oneOf: [
                 {
-                    $ref: '#/components/schemas/CreateImageTaskData'
+                    $ref: '#/components/schemas/CreateImageTaskAccepted'
                 },
                 {
                     type: 'null'

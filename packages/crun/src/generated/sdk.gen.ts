@@ -3,7 +3,7 @@
 import type { Client, Options as Options2, TDataShape } from '@nano-banana/runtime';
 
 import { client } from './@nano-banana/runtime.gen.js';
-import type { CreateImageTaskData2, CreateImageTaskErrors, CreateImageTaskResponses, GetCreditsData, GetCreditsErrors, GetCreditsResponses, GetImageTaskData, GetImageTaskErrors, GetImageTaskResponses } from './types.gen.js';
+import type { CreateImageTaskData, CreateImageTaskErrors, CreateImageTaskResponses, GetCreditsData, GetCreditsErrors, GetCreditsResponses, GetImageTaskData, GetImageTaskErrors, GetImageTaskResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -27,7 +27,7 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
  * `code` (see the named examples on the 200 response) or as an HTTP error status.
  *
  */
-export const createImageTask = <ThrowOnError extends boolean = false>(options: Options<CreateImageTaskData2, ThrowOnError>) => (options.client ?? client).post<CreateImageTaskResponses, CreateImageTaskErrors, ThrowOnError>({
+export const createImageTask = <ThrowOnError extends boolean = false>(options: Options<CreateImageTaskData, ThrowOnError>) => (options.client ?? client).post<CreateImageTaskResponses, CreateImageTaskErrors, ThrowOnError>({
     security: [{ name: 'x-api-key', type: 'apiKey' }],
     url: '/client/job/CreateTask',
     ...options,

@@ -219,7 +219,7 @@ export type NanoBanana2V2Input = {
 /**
  * Created task reference (snake_case `task_id`; shape from third-party code).
  */
-export type CreateImageTaskData = {
+export type CreateImageTaskAccepted = {
     /**
      * Task id for `getImageTask`.
      */
@@ -235,7 +235,7 @@ export type CreateImageTaskResponse = {
      * Response message, error description when failed.
      */
     message: string;
-    data?: CreateImageTaskData | null;
+    data?: CreateImageTaskAccepted | null;
 };
 
 /**
@@ -351,7 +351,7 @@ export type CreditsResponse = {
     data?: Credits | null;
 };
 
-export type CreateImageTaskData2 = {
+export type CreateImageTaskData = {
     body: CreateImageTaskRequest;
     path?: never;
     query?: never;
