@@ -11,6 +11,7 @@ import {
 } from './errors.js'
 import { createLimiter } from './limit.js'
 import {
+  DEFAULT_DOWNLOAD_RETRY,
   DEFAULT_POLL_RETRY,
   DEFAULT_SUBMIT_RETRY,
   backoffDelay,
@@ -19,7 +20,8 @@ import {
   sleep,
   type RetryPolicy,
 } from './retry.js'
-import type { GenerateOptions, GenerateRequest, GenerateResult, Submission, SubmitOptions, Task, WaitOptions } from './types.js'
+import { downloadImage, saveImages } from './download.js'
+import type { GeneratedImage, GenerateOptions, GenerateRequest, GenerateResult, Submission, SubmitOptions, Task, WaitOptions } from './types.js'
 import { validateRequest } from './validate.js'
 import { DEFAULT_POLLING, waitForTask, type PollingOptions } from './wait.js'
 
@@ -36,7 +38,8 @@ export interface NanoBananaClientOptions {
   timeoutMs?: number
   /** Timeout of one HTTP request. Default 60000. */
   requestTimeoutMs?: number
-  retry?: { submit?: Partial<RetryPolicy>; poll?: Partial<RetryPolicy> }
+  /** Retry knobs per phase (defaults: submit 2 retries on certain refusals only, poll 8, download 3). */
+  retry?: { submit?: Partial<RetryPolicy>; poll?: Partial<RetryPolicy>; download?: Partial<RetryPolicy> }
   polling?: Partial<PollingOptions>
   /** At most this many `generate()` calls in flight; the rest queue. Default unlimited. */
   maxConcurrency?: number
@@ -82,6 +85,7 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
   const requestTimeoutMs = options.requestTimeoutMs ?? 60_000
   const submitPolicy = { ...DEFAULT_SUBMIT_RETRY, ...options.retry?.submit }
   const pollPolicy = { ...DEFAULT_POLL_RETRY, ...options.retry?.poll }
+  const downloadPolicy = { ...DEFAULT_DOWNLOAD_RETRY, ...options.retry?.download }
   const polling = { ...DEFAULT_POLLING, ...options.polling }
   const limit = createLimiter(options.maxConcurrency ?? 0)
 
@@ -214,13 +218,23 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
 
   function toResult(task: Task, model: string, warnings: Submission['warnings']): GenerateResult {
     const finishedAt = Date.now()
+    const context = { provider: adapter.id, taskId: task.taskId, fetch: options.fetch ?? globalThis.fetch, retry: downloadPolicy }
+    const images = task.urls.map((url): GeneratedImage => {
+      const expiresAt = ttlMs !== undefined ? new Date(finishedAt + ttlMs) : undefined
+      return {
+        url,
+        ...(expiresAt ? { expiresAt } : {}),
+        download: (downloadOptions) => downloadImage(url, expiresAt, context, downloadOptions),
+      }
+    })
     return {
       taskId: task.taskId,
       provider: adapter.id,
       model: task.model ?? model,
-      images: task.urls.map((url) => (ttlMs !== undefined ? { url, expiresAt: new Date(finishedAt + ttlMs) } : { url })),
+      images,
       warnings,
       raw: task.raw,
+      saveAll: (dir, downloadOptions) => saveImages(images, dir, task.taskId, downloadOptions),
     }
   }
 
@@ -262,7 +276,8 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
           model: submission.model,
           startedAt,
         })
-        return { ...result, warnings: submission.warnings }
+        result.warnings.push(...submission.warnings)
+        return result
       } catch (error) {
         if (error instanceof NanoBananaError) error.taskId ??= submission.taskId
         throw error

@@ -1,3 +1,4 @@
+import type { DownloadedImage, DownloadOptions } from './download.js'
 import type { NanoBananaError } from './errors.js'
 
 export type ProviderId = 'odkkk' | 'evolink' | 'crun' | 'uniall' | 'aivideoapi'
@@ -58,6 +59,8 @@ export interface GeneratedImage {
   url: string
   /** When the provider deletes the file (results are kept for a limited time only). */
   expiresAt?: Date
+  /** Streams the file, size-capped, retried; ExpiredResultError once the URL has expired. */
+  download(options?: DownloadOptions): Promise<DownloadedImage>
 }
 
 export interface GenerateResult {
@@ -68,6 +71,8 @@ export interface GenerateResult {
   usage?: { credits?: number }
   warnings: Warning[]
   raw: unknown
+  /** Downloads every image into `dir` (Node only) and returns the file paths. */
+  saveAll(dir: string, options?: DownloadOptions): Promise<string[]>
 }
 
 export interface Submission {

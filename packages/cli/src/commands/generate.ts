@@ -1,0 +1,81 @@
+import type { AspectRatio, GenerateResult, OutputFormat, Resolution } from '@nano-banana/sdk'
+import { connect, providerOf } from '../connect.js'
+import { isUrl, serveLocalFiles } from '../files.js'
+import { info, out } from '../output.js'
+import { createProgressView } from '../progress.js'
+
+export interface GenerateFlags {
+  provider: string
+  model?: string
+  aspect?: string
+  resolution?: string
+  image?: string[]
+  n?: string
+  format?: string
+  out: string
+  json?: boolean
+  sandbox?: boolean
+  timeout?: string
+}
+
+/** Prints where the files went (or the JSON summary for scripts). */
+export async function finish(result: GenerateResult, flags: { out: string; json?: boolean }, started: number): Promise<void> {
+  const files = await result.saveAll(flags.out)
+  if (flags.json) {
+    out(
+      JSON.stringify(
+        {
+          taskId: result.taskId,
+          provider: result.provider,
+          model: result.model,
+          files,
+          images: result.images.map((i) => ({ url: i.url, expiresAt: i.expiresAt?.toISOString() })),
+          warnings: result.warnings,
+          seconds: Math.round((Date.now() - started) / 100) / 10,
+        },
+        null,
+        2,
+      ),
+    )
+    return
+  }
+  for (const warning of result.warnings) info(`warning: ${warning.message}`)
+  for (const file of files) out(file)
+  info(`${files.length} image${files.length === 1 ? '' : 's'} saved to ${flags.out} (task ${result.taskId}, ${((Date.now() - started) / 1000).toFixed(1)} s)`)
+}
+
+export async function generateCommand(prompt: string, flags: GenerateFlags): Promise<void> {
+  const provider = providerOf(flags.provider)
+  const started = Date.now()
+  const connection = await connect(provider, { allowSandbox: true, ...(flags.sandbox ? { sandbox: true } : {}) })
+  const localImages = (flags.image ?? []).filter((i) => !isUrl(i))
+  if (localImages.length && !connection.sandbox) {
+    throw new Error(`--image ${localImages[0]}: ${provider} needs a public http(s) URL for reference images (no upload API is documented)`)
+  }
+  const served = localImages.length ? await serveLocalFiles(localImages) : undefined
+  const images = (flags.image ?? []).map((i) => (isUrl(i) ? i : served!.urls[localImages.indexOf(i)]!))
+  let view = createProgressView('', false)
+  try {
+    const result = await connection.client.generate({
+      prompt,
+      ...(flags.model ? { model: flags.model } : {}),
+      ...(flags.aspect ? { aspectRatio: flags.aspect as AspectRatio } : {}),
+      ...(flags.resolution ? { resolution: flags.resolution as Resolution } : {}),
+      ...(images.length ? { images } : {}),
+      ...(flags.n ? { n: Number(flags.n) } : {}),
+      ...(flags.format ? { outputFormat: (flags.format === 'jpg' ? 'jpeg' : flags.format) as OutputFormat } : {}),
+      ...(flags.timeout ? { timeoutMs: Number(flags.timeout) * 1000 } : {}),
+      onSubmitted: (s) => {
+        info(`task ${s.taskId} submitted to ${s.provider} (${s.model}); waiting...`)
+        view = createProgressView(s.taskId, !flags.json)
+      },
+      onProgress: (task) => view.update(task),
+    })
+    view.stop()
+    await finish(result, flags, started)
+  } finally {
+    view.stop()
+    await served?.close()
+    await connection.sandbox?.close()
+  }
+}

@@ -1,0 +1,32 @@
+import { connect, providerOf } from '../connect.js'
+import { out } from '../output.js'
+import { createProgressView } from '../progress.js'
+import { finish } from './generate.js'
+
+/** `nano-banana status <taskId>`: one query, normalized. */
+export async function statusCommand(taskId: string, flags: { provider: string; json?: boolean }): Promise<void> {
+  const { client } = await connect(providerOf(flags.provider), { allowSandbox: false })
+  const task = await client.getTask(taskId)
+  if (flags.json) {
+    out(JSON.stringify({ taskId: task.taskId, provider: task.provider, status: task.status, progress: task.progress, urls: task.urls, error: task.error }, null, 2))
+    return
+  }
+  const progress = task.progress !== undefined ? ` ${Math.round(task.progress * 100)}%` : ''
+  out(`${task.taskId}: ${task.status}${progress}`)
+  for (const url of task.urls) out(url)
+  if (task.error) out(`reason: ${task.error.message ?? task.error.code}`)
+}
+
+/** `nano-banana wait <taskId>`: resume waiting for a task submitted earlier, then save its images. */
+export async function waitCommand(taskId: string, flags: { provider: string; out: string; json?: boolean; timeout?: string }): Promise<void> {
+  const started = Date.now()
+  const { client } = await connect(providerOf(flags.provider), { allowSandbox: false })
+  const view = createProgressView(taskId, !flags.json)
+  try {
+    const result = await client.wait(taskId, { onProgress: (t) => view.update(t), ...(flags.timeout ? { timeoutMs: Number(flags.timeout) * 1000 } : {}) })
+    view.stop()
+    await finish(result, flags, started)
+  } finally {
+    view.stop()
+  }
+}

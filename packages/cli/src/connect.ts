@@ -1,0 +1,43 @@
+import { createNanoBanana, providers, type NanoBananaClient, type ProviderId } from '@nano-banana/sdk'
+import { addSecret, info } from './output.js'
+
+export interface Connection {
+  client: NanoBananaClient
+  /** Set when the CLI runs against its embedded offline sandbox. */
+  sandbox?: { close(): Promise<void> }
+}
+
+export function providerOf(name: string): ProviderId {
+  if (!Object.hasOwn(providers, name)) {
+    throw new Error(`unknown provider "${name}"; choose one of: ${Object.keys(providers).join(', ')}`)
+  }
+  return name as ProviderId
+}
+
+/**
+ * A client for the provider: the real API when its key is in the environment, otherwise (or with
+ * --sandbox) the embedded sandbox, announced in one line so nobody mistakes it for real output.
+ */
+export async function connect(provider: ProviderId, options: { sandbox?: boolean; allowSandbox: boolean }): Promise<Connection> {
+  const adapter = providers[provider]
+  const key = process.env[adapter.envKey]
+  addSecret(key)
+  if (key && !options.sandbox) return { client: createNanoBanana({ provider }) }
+  if (!options.allowSandbox) {
+    throw new Error(`${adapter.envKey} is not set: export your ${adapter.name} API key (or point ${adapter.baseUrlEnvKey} at a running \`nano-banana sandbox\` with the key sk-sandbox)`)
+  }
+  const { startSandbox } = await import('@nano-banana/sandbox')
+  const sandbox = await startSandbox({ taskDurationMs: 1500 })
+  info(
+    options.sandbox
+      ? `Using the embedded offline sandbox (--sandbox): no request leaves this machine, no credits are spent.`
+      : `No ${adapter.envKey} set: using the embedded offline sandbox (no credits spent; set the key to use ${adapter.name}).`,
+  )
+  const client = createNanoBanana({
+    provider,
+    apiKey: sandbox.apiKey,
+    baseUrl: sandbox.baseUrl(provider),
+    allowInsecureCallbackUrl: true,
+  })
+  return { client, sandbox }
+}
