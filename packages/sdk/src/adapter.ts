@@ -10,11 +10,21 @@ export interface ModelCapabilities {
   family: string
   aspectRatios: readonly AspectRatio[]
   resolutions: readonly Resolution[]
-  /** Formats the model can return; empty when the provider takes no format option. */
+  /**
+   * Formats the model can return. Empty when the format is unknown and cannot be chosen; one value
+   * when the model has no format field but its output format is documented (then listed in `notSent`).
+   */
   outputFormats: readonly OutputFormat[]
   maxImages: number
   maxN: number
   maxPromptLength: number
+  /**
+   * Options this model has no request field for. Their capability list holds the one value the model
+   * always produces; asking for that value is harmless: nothing is sent and the result carries a warning.
+   */
+  notSent?: readonly ('resolution' | 'outputFormat' | 'n')[]
+  /** Where the entry's values come from (seed, spec, provider page, inference), for the capability matrix. */
+  source?: string
 }
 
 /** The answer of one generated SDK call, as the runtime returns it. */
@@ -41,6 +51,8 @@ export interface ProviderAdapter {
   resultTtlSeconds?: number
   /** Callback retry schedule in seconds, when documented. */
   callbackRetrySeconds?: readonly number[]
+  /** False when the provider documents no callback: a `callbackUrl` is then refused before sending. */
+  supportsCallback?: boolean
   createClient(options: ProviderClientOptions): Client
   /** Maps the normalized request to the provider's body. Capabilities were checked before. */
   toRequestBody(request: GenerateRequest, model: ModelCapabilities): { body: Record<string, unknown>; warnings: Warning[] }

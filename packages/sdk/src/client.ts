@@ -6,8 +6,11 @@ import {
   ConfigurationError,
   ConnectionError,
   NanoBananaError,
+  RateLimitError,
   ResponseFormatError,
+  ServerError,
   TimeoutError,
+  UpstreamError,
 } from './errors.js'
 import { createLimiter } from './limit.js'
 import {
@@ -103,7 +106,10 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
   }
 
   // Retry branches: each says why a resend is safe.
-  const isRefusal = (error: NanoBananaError) => error.status === 429 || error.status === 455 || error.status === 503
+  // A spend limit (aivideoapi's 429 `spend_limit_exceeded`, an InsufficientCreditsError) does not clear in
+  // seconds, and an upstream refusal (aivideoapi's 503 `upstream_error`) is often the content: neither is resent.
+  const isRefusal = (error: NanoBananaError) =>
+    error instanceof RateLimitError || (error instanceof ServerError && (error.status === 455 || error.status === 503))
 
   async function submit(request: GenerateRequest, submitOptions: SubmitOptions = {}): Promise<Submission> {
     const { model, warnings } = validateRequest(adapter, request, options)
@@ -192,10 +198,14 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
     return task
   }
 
+  // By class, not status: Crun's 455 maintenance is a ServerError, aivideoapi's 429 spend limit is not a
+  // rate limit, and an unknown status word would only be read again.
   const transient = (error: unknown) =>
     error instanceof ConnectionError ||
-    error instanceof ResponseFormatError ||
-    (error instanceof NanoBananaError && (error.status === 429 || (error.status !== undefined && error.status >= 500 && error.status !== 501 && error.status !== 505)))
+    (error instanceof ResponseFormatError && error.code !== 'unknown_status') ||
+    error instanceof RateLimitError ||
+    error instanceof ServerError ||
+    error instanceof UpstreamError
 
   /** A poll is read-only, so any transient failure is retried with backoff until the deadline. */
   async function getTask(taskId: string, getOptions: SubmitOptions & { deadline?: number } = {}): Promise<Task> {
@@ -232,6 +242,7 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
       provider: adapter.id,
       model: task.model ?? model,
       images,
+      ...(task.usage ? { usage: task.usage } : {}),
       warnings,
       raw: task.raw,
       saveAll: (dir, downloadOptions) => saveImages(images, dir, task.taskId, downloadOptions),

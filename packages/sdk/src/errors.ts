@@ -150,6 +150,8 @@ export function errorClassForStatus(status: number | undefined): ErrorClass {
       return NotFoundError
     case 429:
       return RateLimitError
+    case 455: // Crun (kie.ai family): "Service Unavailable - System is currently undergoing maintenance"
+      return ServerError
     case 501:
       return TaskFailedError
     case 502:

@@ -22,12 +22,15 @@ export const num = (value: unknown): number | undefined => {
   return undefined
 }
 
-/** `"100%"`, `55`, `"0.5"` -> 0..1; anything else -> undefined. Integers are percentages. */
-export function progressOf(value: unknown): number | undefined {
+/**
+ * `"100%"`, `55`, `"0.5"` -> 0..1; anything else -> undefined. Numbers above 1 are percentages; with
+ * `percent` (a provider documenting an integer 0-100) every number is, so that 1 means 1 %, not 100 %.
+ */
+export function progressOf(value: unknown, percent = false): number | undefined {
   const text = typeof value === 'string' ? value.trim().replace(/%$/, '') : value
   const n = num(text)
   if (n === undefined || n < 0) return undefined
-  const fraction = typeof value === 'string' && value.trim().endsWith('%') ? n / 100 : n > 1 ? n / 100 : n
+  const fraction = percent || (typeof value === 'string' && value.trim().endsWith('%')) || n > 1 ? n / 100 : n
   return Math.min(1, fraction)
 }
 
@@ -41,7 +44,8 @@ export function statusOf(provider: ProviderId, word: unknown, table: Readonly<Re
   if (!status) {
     throw new ResponseFormatError(
       `${provider}: unknown task status ${JSON.stringify(word)?.slice(0, 60) ?? String(word)} (known: ${Object.keys(table).join(', ')})`,
-      { provider, body },
+      // `unknown_status` marks it as permanent: polling again would only read the same word.
+      { provider, body, code: 'unknown_status' },
     )
   }
   return status

@@ -45,6 +45,8 @@ export interface Task {
   urls: string[]
   /** The provider's reason when failed. */
   error?: { code?: string; message?: string }
+  /** Credits the provider reports as charged for the task, when it says (Crun `credits`). */
+  usage?: { credits?: number }
   /** The provider's own body, untouched. */
   raw: unknown
 }

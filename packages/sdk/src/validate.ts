@@ -98,6 +98,9 @@ export function validateRequest(
       if (!ok) fail(provider, `images[${i}]`, `images[${i}] must be an http(s) URL the provider can fetch`)
     })
   }
-  if (request.callbackUrl !== undefined) checkCallbackUrl(provider, request.callbackUrl, options)
+  if (request.callbackUrl !== undefined) {
+    if (provider.supportsCallback === false) unsupported(provider, model, 'callbackUrl', request.callbackUrl, [])
+    checkCallbackUrl(provider, request.callbackUrl, options)
+  }
   return { model, warnings: [] }
 }

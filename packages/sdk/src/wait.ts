@@ -61,7 +61,8 @@ export interface WaitParams {
   wake?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined
 }
 
-const CONTENT_POLICY = /content[_ ]?policy|safety|sensitive|prohibited|moderation|nsfw/i
+/** Words providers use when their safety filter refused a prompt or image. */
+export const CONTENT_POLICY = /content[_ ]?policy|safety|sensitive|prohibited|moderation|nsfw|unsafe/i
 
 /** Turns a failed or canceled task into the error the caller gets, with the task id on it. */
 export function taskFailure(task: Task): NanoBananaError {

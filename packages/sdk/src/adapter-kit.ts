@@ -1,0 +1,165 @@
+// Small helpers the provider adapters share: error building from any body, warnings for options a
+// model has no field for, and a guard so that a parser answers with an error instead of throwing.
+import type { ModelCapabilities } from './adapter.js'
+import {
+  AmbiguousSubmitError,
+  ContentPolicyError,
+  createApiError,
+  errorClassForStatus,
+  InvalidRequestError,
+  NanoBananaError,
+  parseRetryAfter,
+  ResponseFormatError,
+  TaskFailedError,
+  UpstreamError,
+  type ErrorDetails,
+} from './errors.js'
+import { isRecord, num, str } from './parse.js'
+import type { AspectRatio, GenerateRequest, ProviderId, Task, Warning } from './types.js'
+import { CONTENT_POLICY } from './wait.js'
+
+export type ErrorClass = new (message: string, details?: ErrorDetails) => NanoBananaError
+
+/** Per-provider tables that pick the error class: by the provider's code, then HTTP status, then type. */
+export interface ErrorTables {
+  byCode?: Readonly<Record<string, ErrorClass>>
+  byType?: Readonly<Record<string, ErrorClass>>
+}
+
+/** What a provider's error envelope said, read defensively. */
+export interface ErrorFields {
+  code?: string | undefined
+  type?: string | undefined
+  message?: string | undefined
+  param?: string | undefined
+  suggestion?: string | undefined
+}
+
+const lookup = (table: Readonly<Record<string, ErrorClass>> | undefined, key: string | undefined): ErrorClass | undefined =>
+  table && key !== undefined && Object.hasOwn(table, key.toLowerCase()) ? table[key.toLowerCase()] : undefined
+
+/** A readable line from a body that is not the provider's JSON envelope (an HTML error page, plain text). */
+export function describeBody(body: unknown): string | undefined {
+  if (typeof body !== 'string') return undefined
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]
+  const text = (title ?? body.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim()
+  return text ? text.slice(0, 200) : undefined
+}
+
+/**
+ * Builds the normalized error of one provider answer. `status` is the HTTP status, or the JSON code
+ * when the provider reports failures inside a 2xx body. Never throws, whatever the body is.
+ */
+export function buildError(
+  provider: ProviderId,
+  status: number | undefined,
+  headers: Headers | undefined,
+  body: unknown,
+  fields: ErrorFields,
+  tables: ErrorTables = {},
+): NanoBananaError {
+  const byStatus = errorClassForStatus(status)
+  let Class: ErrorClass =
+    lookup(tables.byCode, fields.code) ??
+    (byStatus !== NanoBananaError ? byStatus : undefined) ??
+    lookup(tables.byType, fields.type) ??
+    NanoBananaError
+  const message = fields.message ?? describeBody(body)
+  // Providers report a safety refusal as a bad request or an upstream error; say what it is.
+  if (
+    (Class === InvalidRequestError || Class === UpstreamError || Class === TaskFailedError || Class === NanoBananaError) &&
+    CONTENT_POLICY.test(`${fields.code ?? ''} ${message ?? ''}`)
+  ) {
+    Class = ContentPolicyError
+  }
+  const retryAfterMs = parseRetryAfter(headers, `${fields.suggestion ?? ''} ${message ?? ''}`)
+  return createApiError(
+    {
+      provider,
+      status,
+      code: fields.code,
+      type: fields.type,
+      param: fields.param,
+      suggestion: fields.suggestion,
+      retryAfterMs,
+      body,
+      message: message ?? (status !== undefined ? `HTTP ${status}` : 'unreadable error answer'),
+    },
+    Class,
+  )
+}
+
+/** Runs a parser; any throw (a ResponseFormatError, or a TypeError on a body of the wrong shape) becomes a returned error. */
+export function guard<T>(provider: ProviderId, body: unknown, parse: () => T | NanoBananaError): T | NanoBananaError {
+  try {
+    return parse()
+  } catch (error) {
+    if (error instanceof NanoBananaError) return error
+    return new ResponseFormatError(`${provider}: unreadable answer: ${error instanceof Error ? error.message : String(error)}`, {
+      provider,
+      body,
+      cause: error,
+    })
+  }
+}
+
+/** A 2xx create answer without a readable task id: a task may exist, so it must not be resent. */
+export function missingTaskId(provider: ProviderId, body: unknown, response?: Response): AmbiguousSubmitError {
+  return new AmbiguousSubmitError(
+    `${provider}: the provider accepted the request but its answer carries no task id; a task may have been created. Check the provider dashboard before submitting again.`,
+    { provider, status: response?.status, body },
+  )
+}
+
+/** The answer is not a task (no id or no status). */
+export function notATask(provider: ProviderId, body: unknown, what: string): ResponseFormatError {
+  return new ResponseFormatError(`${provider}: the task answer has no ${what}`, { provider, body })
+}
+
+/** Reads a task's failure reason: `{code, message}`, a plain string, or nothing. */
+export function taskErrorOf(value: unknown): Task['error'] {
+  if (typeof value === 'string' && value) return { message: value }
+  if (!isRecord(value)) return undefined
+  const code = str(value.code)
+  const message = str(value.message) ?? str(value.msg)
+  return code !== undefined || message !== undefined ? { ...(code !== undefined ? { code } : {}), ...(message !== undefined ? { message } : {}) } : undefined
+}
+
+/** Leaves out undefined fields so that a normalized task prints and compares cleanly. */
+export function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+}
+
+/**
+ * Warnings for options the model has no field for (`notSent`): validation already checked the value
+ * is the one the model always produces, so nothing is lost, but the caller learns it was not sent.
+ */
+export function notSentWarnings(request: GenerateRequest, model: ModelCapabilities): Warning[] {
+  const warnings: Warning[] = []
+  for (const option of model.notSent ?? []) {
+    const value = request[option]
+    if (value === undefined) continue
+    warnings.push({
+      type: 'ignored-option',
+      option,
+      message: `${model.id} has no ${option} option; it always produces ${JSON.stringify(value)}, so the value was not sent`,
+    })
+  }
+  return warnings
+}
+
+/** True when the model takes the option on the wire. */
+export const sends = (model: ModelCapabilities, option: 'resolution' | 'outputFormat' | 'n'): boolean => !model.notSent?.includes(option)
+
+/** A numeric JSON code (`200`, `"455"`), or undefined. */
+export const codeOf = (value: unknown): number | undefined => {
+  const n = num(value)
+  return n !== undefined && Number.isInteger(n) ? n : undefined
+}
+
+/** The ten ratios Google's image models take (providers.md section 7). */
+export const GOOGLE_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'] as const satisfies readonly AspectRatio[]
+/** The extreme ratios Nano Banana 2 (gemini-3.1-flash-image) adds. */
+export const EXTREME_RATIOS = ['1:4', '4:1', '1:8', '8:1'] as const satisfies readonly AspectRatio[]

@@ -1,0 +1,136 @@
+// Server-side helpers for provider callbacks. A separate entry (`@nano-banana/sdk/callbacks`) because
+// it carries ajv and every provider's JSON schemas, which a browser bundle of the client never needs.
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
+import addFormatsModule from 'ajv-formats'
+import * as aivideoapiSchemas from '@nano-banana/aivideoapi/schemas'
+import * as crunSchemas from '@nano-banana/crun/schemas'
+import * as evolinkSchemas from '@nano-banana/evolink/schemas'
+import * as odkkkSchemas from '@nano-banana/odkkk/schemas'
+import * as uniallSchemas from '@nano-banana/uniall/schemas'
+import { InvalidRequestError, NanoBananaError } from './errors.js'
+import { providers } from './providers/index.js'
+import type { ProviderId, Task } from './types.js'
+
+type AddFormats = typeof addFormatsModule.default
+const addFormats: AddFormats = (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats)
+
+const SCHEMAS: Record<ProviderId, Record<string, unknown>> = {
+  odkkk: odkkkSchemas,
+  evolink: evolinkSchemas,
+  crun: crunSchemas,
+  uniall: uniallSchemas,
+  aivideoapi: aivideoapiSchemas,
+}
+
+/** The component each provider's callback body follows (UniAll documents none: its query envelope is assumed). */
+const CALLBACK_COMPONENT: Record<ProviderId, string> = {
+  odkkk: 'CallbackPayload',
+  evolink: 'CallbackPayload',
+  crun: 'CallbackPayload',
+  uniall: 'ImageTaskResponse',
+  aivideoapi: 'CallbackPayload',
+}
+
+const ajv = new Ajv2020({ strict: false, allErrors: false })
+addFormats(ajv)
+const validators = new Map<ProviderId, ValidateFunction>()
+
+function validatorFor(provider: ProviderId): ValidateFunction {
+  let validate = validators.get(provider)
+  if (!validate) {
+    const schemas: Record<string, unknown> = {}
+    for (const [name, schema] of Object.entries(SCHEMAS[provider])) {
+      if (name.endsWith('Schema')) schemas[name.slice(0, -'Schema'.length)] = schema
+    }
+    const id = `urn:nano-banana:${provider}`
+    ajv.addSchema({ $id: id, components: { schemas } })
+    validate = ajv.getSchema(`${id}#/components/schemas/${CALLBACK_COMPONENT[provider]}`)!
+    validators.set(provider, validate)
+  }
+  return validate
+}
+
+/** Validates a callback body against the provider's spec and returns the normalized task. */
+export function parseCallback(provider: ProviderId, body: unknown): Task {
+  const adapter = providers[provider]
+  if (!adapter) throw new InvalidRequestError(`unknown provider ${JSON.stringify(provider)}`, { param: 'provider' })
+  const validate = validatorFor(provider)
+  if (!validate(body)) {
+    const first = validate.errors?.[0]
+    throw new InvalidRequestError(`${provider}: callback body does not match the spec: ${first?.instancePath || '/'} ${first?.message ?? 'invalid'}`, {
+      provider,
+      code: 'invalid_callback',
+      param: first?.instancePath || undefined,
+      body,
+    })
+  }
+  const task = adapter.parseTask(body)
+  if (task instanceof NanoBananaError) throw task
+  return task
+}
+
+export interface CallbackHandlerOptions {
+  provider: ProviderId
+  /** Receives every valid callback, normalized. Its errors answer 500 so the provider retries. */
+  onTask: (task: Task, request: Request) => void | Promise<void>
+  /** Larger bodies are refused with 413. Default 1 MiB. */
+  maxBytes?: number
+}
+
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+async function readLimited(request: Request, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(request.headers.get('content-length'))
+  if (Number.isFinite(declared) && declared > maxBytes) return undefined
+  if (!request.body) return ''
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > maxBytes) {
+      await reader.cancel()
+      return undefined
+    }
+    chunks.push(value)
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks))
+}
+
+/**
+ * A web-standard `(Request) => Promise<Response>` for a provider's callbacks: Node (with a Request
+ * adapter), Next.js route handlers, Hono, Bun, Deno. It never throws: bad input is a 4xx answer.
+ */
+export function createCallbackHandler(options: CallbackHandlerOptions): (request: Request) => Promise<Response> {
+  const maxBytes = options.maxBytes ?? 1024 * 1024
+  return async (request) => {
+    try {
+      if (request.method !== 'POST') return json(405, { error: 'method_not_allowed' })
+      const text = await readLimited(request, maxBytes)
+      if (text === undefined) return json(413, { error: 'body_too_large', maxBytes })
+      let body: unknown
+      try {
+        body = JSON.parse(text)
+      } catch {
+        return json(400, { error: 'invalid_json' })
+      }
+      let task: Task
+      try {
+        task = parseCallback(options.provider, body)
+      } catch (error) {
+        return json(400, { error: 'invalid_callback', message: error instanceof Error ? error.message : String(error) })
+      }
+      try {
+        await options.onTask(task, request)
+      } catch {
+        // A failing handler answers 500 so that the provider's retry schedule delivers it again.
+        return json(500, { error: 'handler_failed' })
+      }
+      return json(200, { ok: true, taskId: task.taskId })
+    } catch {
+      return json(400, { error: 'bad_request' })
+    }
+  }
+}

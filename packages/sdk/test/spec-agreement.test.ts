@@ -1,0 +1,212 @@
+// The capability tables agree with the specs, and the bodies the adapters send validate against the
+// spec's request schema (ajv, JSON Schema 2020-12) with the right field names.
+import { describe, expect, it } from 'vitest'
+import { createNanoBanana, providers, type GenerateRequest, type ModelCapabilities, type ProviderId } from '../src/index.js'
+import { uniallModelId } from '../src/providers/uniall.js'
+import { API_KEY, fakeFetch, FIXTURES, ids, parameterSchemaOf, requestSchemaOf, spec, successExample, validator, WIRE, type Json } from './support.js'
+
+const toWireFormat = (values: readonly string[]) => values.map((v) => (v === 'jpg' ? 'jpeg' : v))
+
+function bodyOf(id: ProviderId, model: ModelCapabilities, request: Partial<GenerateRequest>): Json {
+  return providers[id].toRequestBody({ prompt: 'A nano banana', model: model.id, ...request }, model).body
+}
+
+function expectValid(id: ProviderId, body: Json) {
+  const validate = validator(id, 'CreateImageTaskRequest')
+  const ok = validate(body)
+  expect(ok, `${JSON.stringify(body)}\n${JSON.stringify(validate.errors, null, 1)}`).toBe(true)
+}
+
+const refs = (n: number) => Array.from({ length: n }, (_, i) => `https://example.com/ref-${i}.png`)
+
+describe.each(ids)('%s capability table agrees with the spec', (id) => {
+  const adapter = providers[id]
+  const models = Object.values(adapter.models)
+  const doc = spec(id)
+
+  it('environment, defaults and documented extensions', () => {
+    expect(adapter.envKey).toBe(`${id.toUpperCase()}_API_KEY`)
+    expect(adapter.baseUrlEnvKey).toBe(`${id.toUpperCase()}_BASE_URL`)
+    expect(adapter.models[adapter.defaultModel]).toBeDefined()
+    expect(adapter.resultTtlSeconds).toBe(doc['x-result-url-ttl-seconds'])
+    const callback = Object.values<Json>(doc.paths).flatMap((item) => Object.values<Json>(item)).find((op) => op?.operationId === 'createImageTask')?.callbacks
+    const post: Json = callback ? Object.values<Json>(Object.values<Json>(callback)[0])[0].post : undefined
+    expect(adapter.callbackRetrySeconds).toEqual(post?.['x-retry-schedule-seconds'])
+    expect(adapter.supportsCallback !== false).toBe(callback !== undefined)
+  })
+
+  describe.each(models.map((m) => [m.id, m] as const))('%s', (_, model) => {
+    const params = parameterSchemaOf(id, model.id)
+    const wire = WIRE[id]
+    const prop = (name: string | undefined): Json => (name ? params.properties?.[name] : undefined)
+    const resolve = (schema: Json): Json => (schema?.$ref ? resolve(doc.components.schemas[schema.$ref.split('/').pop()]) : schema)
+
+    it('every aspect ratio, resolution and format in the table gives a valid body', () => {
+      for (const aspectRatio of model.aspectRatios) expectValid(id, bodyOf(id, model, { aspectRatio }))
+      for (const resolution of model.resolutions) expectValid(id, bodyOf(id, model, { resolution }))
+      for (const outputFormat of model.outputFormats) expectValid(id, bodyOf(id, model, { outputFormat }))
+    })
+
+    it('maxImages and maxPromptLength are within the schema (and equal its limits where it states one)', () => {
+      expectValid(id, bodyOf(id, model, { images: refs(model.maxImages) }))
+      expectValid(id, bodyOf(id, model, { prompt: 'p'.repeat(model.maxPromptLength) }))
+      const images = wire.images.map((name) => resolve(prop(name))).find((schema) => schema?.maxItems !== undefined)
+      if (images) expect(model.maxImages).toBe(images.maxItems)
+      const prompt = resolve(prop('prompt'))
+      if (prompt?.maxLength !== undefined) {
+        expect(model.maxPromptLength).toBe(prompt.maxLength)
+        const validate = validator(id, 'CreateImageTaskRequest')
+        expect(validate(bodyOf(id, model, { prompt: 'p'.repeat(model.maxPromptLength + 1) }))).toBe(false)
+      }
+    })
+
+    it('lists every value the schema enumerates for this model', () => {
+      if (!wire.perModelSchema) return
+      const ratios = resolve(prop(wire.aspectRatio))?.enum
+      if (ratios) expect([...model.aspectRatios].sort()).toEqual([...ratios].sort())
+      const resolutions = resolve(prop(wire.resolution))?.enum
+      if (resolutions) expect([...model.resolutions].sort()).toEqual([...resolutions].sort())
+      const formats = resolve(prop(wire.outputFormat))?.enum
+      if (formats) expect([...model.outputFormats].sort()).toEqual(toWireFormat(formats).sort())
+    })
+
+    it('an option is in notSent exactly when the model has no field for it, and then has one fixed value', () => {
+      const fieldOf = { resolution: wire.resolution, outputFormat: wire.outputFormat, n: 'n' } as const
+      const fixed = { resolution: model.resolutions.length, outputFormat: model.outputFormats.length, n: model.maxN }
+      for (const option of ['resolution', 'outputFormat', 'n'] as const) {
+        // UniAll's resolution is the model tier id, not a field.
+        if (id === 'uniall' && option === 'resolution') continue
+        const field = fieldOf[option]
+        const declared = field !== undefined && params.properties?.[field] !== undefined
+        if (model.notSent?.includes(option)) {
+          expect(declared, `${model.id} documents ${option}`).toBe(false)
+          expect(fixed[option], `${model.id} ${option} must have exactly one value`).toBe(1)
+        } else if (option === 'outputFormat' && model.outputFormats.length === 0) {
+          expect(declared, `${model.id} documents ${option} but the table offers none`).toBe(false)
+        } else {
+          expect(declared, `${option} (${field}) is not in the ${model.id} schema`).toBe(true)
+        }
+      }
+    })
+  })
+})
+
+describe('request mapping: the body each adapter sends, checked against the spec schema', () => {
+  const https = 'https://hooks.example.com/nano'
+
+  async function sent(id: ProviderId, request: GenerateRequest) {
+    const created = successExample(id, 'createImageTask', FIXTURES[id].created)
+    const spy = fakeFetch(() => ({ body: created }))
+    const nb = createNanoBanana({ provider: id, apiKey: API_KEY, baseUrl: 'http://127.0.0.1:9', fetch: spy.fetch })
+    const submission = await nb.submit(request)
+    expect(spy.calls).toHaveLength(1)
+    const body = spy.calls[0]!.body
+    expectValid(id, body)
+    return { body, submission }
+  }
+
+  it.each(ids.flatMap((id) => Object.values(providers[id].models).map((m) => [id, m.id, m] as const)))(
+    '%s %s: a request using every option validates',
+    async (id, _, model) => {
+      const { body } = await sent(id, {
+        prompt: 'A nano banana on a sunny desk',
+        model: model.id,
+        aspectRatio: model.aspectRatios.find((r) => r !== 'auto') ?? model.aspectRatios[0]!,
+        resolution: model.resolutions.at(-1)!,
+        images: refs(Math.min(2, model.maxImages)),
+        ...(model.outputFormats.length ? { outputFormat: model.outputFormats.at(-1)! } : {}),
+        n: 1,
+        ...(providers[id].supportsCallback === false ? {} : { callbackUrl: https }),
+      })
+      expect(JSON.stringify(body)).not.toContain('undefined')
+    },
+  )
+
+  it('odkkk: flat body, size/quality/image_urls/callback_url', async () => {
+    const { body } = await sent('odkkk', { prompt: 'p', aspectRatio: '21:9', resolution: '4K', images: refs(2), callbackUrl: https })
+    expect(body).toEqual({ model: 'nano-banana-2-lite', prompt: 'p', size: '21:9', quality: '4K', image_urls: refs(2), callback_url: https })
+  })
+
+  it('evolink: 0.5K quality and extreme ratios on gemini-3.1-flash-image-preview, providerOptions merged', async () => {
+    const { body } = await sent('evolink', {
+      prompt: 'p',
+      model: 'gemini-3.1-flash-image-preview',
+      aspectRatio: '8:1',
+      resolution: '0.5K',
+      providerOptions: { model_params: { seed: 7 } },
+    })
+    expect(body).toEqual({ model: 'gemini-3.1-flash-image-preview', prompt: 'p', size: '8:1', quality: '0.5K', model_params: { seed: 7 } })
+  })
+
+  it('evolink: gemini-2.5-flash-image has no quality field, so 1K is not sent', async () => {
+    const { body, submission } = await sent('evolink', { prompt: 'p', model: 'gemini-2.5-flash-image', resolution: '1K', aspectRatio: '3:4' })
+    expect(body).toEqual({ model: 'gemini-2.5-flash-image', prompt: 'p', size: '3:4' })
+    expect(submission.warnings).toHaveLength(1)
+  })
+
+  it('crun google/nano-banana: {model, input: {prompt, aspect_ratio, output_format, image_urls}, callback_url}', async () => {
+    const { body } = await sent('crun', { prompt: 'p', aspectRatio: '16:9', outputFormat: 'png', images: refs(1), callbackUrl: https })
+    expect(body).toEqual({ model: 'google/nano-banana', input: { prompt: 'p', aspect_ratio: '16:9', output_format: 'png', image_urls: refs(1) }, callback_url: https })
+  })
+
+  it('crun google/nano-banana-2: img_urls, resolution, jpeg -> jpg, providerOptions into input', async () => {
+    const { body } = await sent('crun', {
+      prompt: 'p',
+      model: 'google/nano-banana-2',
+      aspectRatio: '1:8',
+      resolution: '2K',
+      outputFormat: 'jpeg',
+      images: refs(2),
+      providerOptions: { google_search: true },
+    })
+    expect(body).toEqual({
+      model: 'google/nano-banana-2',
+      input: { prompt: 'p', aspect_ratio: '1:8', resolution: '2K', output_format: 'jpg', img_urls: refs(2), google_search: true },
+    })
+  })
+
+  it('uniall: family + resolution -> tier id, one image -> image, several -> images', async () => {
+    const one = await sent('uniall', { prompt: 'p', resolution: '0.5K', images: refs(1), aspectRatio: '16:9', outputFormat: 'jpeg', n: 2 })
+    expect(one.body).toEqual({
+      model: 'NanoBanana2-0.5K',
+      prompt: 'p',
+      task_type: 'image2image',
+      image: refs(1)[0],
+      aspect_ratio: '16:9',
+      output_format: 'jpeg',
+      n: 2,
+      response_format: 'url',
+    })
+    const several = await sent('uniall', { prompt: 'p', model: 'NanoBananaPro', resolution: '4K', images: refs(3) })
+    expect(several.body).toMatchObject({ model: 'NanoBananaPro-4K', task_type: 'image2image', images: refs(3) })
+    expect(several.body).not.toHaveProperty('image')
+    const plain = await sent('uniall', { prompt: 'p' })
+    expect(plain.body).toEqual({ model: 'NanoBanana2-1K', prompt: 'p', task_type: 'text2image', response_format: 'url' })
+    const base = await sent('uniall', { prompt: 'p', model: 'NanoBanana', outputFormat: 'webp' })
+    expect(base.body).toMatchObject({ model: 'NanoBanana', output_format: 'webp' })
+    expect(uniallModelId('NanoBanana2', '2K')).toBe('NanoBanana2-2K')
+  })
+
+  it('aivideoapi: {model, input: {..., resolution, output_format jpg}, callback_url}; lite sends no format', async () => {
+    const full = await sent('aivideoapi', { prompt: 'p', aspectRatio: '4:5', resolution: '4K', outputFormat: 'jpeg', images: refs(1), callbackUrl: https })
+    expect(full.body).toEqual({
+      model: 'nano-banana-2',
+      input: { prompt: 'p', aspect_ratio: '4:5', resolution: '4K', output_format: 'jpg', image_urls: refs(1) },
+      callback_url: https,
+    })
+    const lite = await sent('aivideoapi', { prompt: 'p', model: 'nano-banana-2-lite', resolution: '1K', outputFormat: 'jpeg' })
+    expect(lite.body).toEqual({ model: 'nano-banana-2-lite', input: { prompt: 'p', resolution: '1K' } })
+    expect(lite.submission.warnings).toEqual([expect.objectContaining({ option: 'outputFormat' })])
+  })
+
+  it('the request schema rejects what the capability check rejects (schema and table agree at the edges)', () => {
+    const evo = providers.evolink.models['gemini-3-pro-image-preview']!
+    const validate = validator('evolink', 'CreateImageTaskRequest')
+    expect(validate(bodyOf('evolink', evo, { aspectRatio: '8:1' }))).toBe(false)
+    expect(validate(bodyOf('evolink', evo, { resolution: '0.5K' }))).toBe(false)
+    expect(validate(bodyOf('evolink', evo, { images: refs(evo.maxImages + 1) }))).toBe(false)
+    const lite = providers.aivideoapi.models['nano-banana-2-lite']!
+    expect(validator('aivideoapi', 'CreateImageTaskRequest')(bodyOf('aivideoapi', lite, { resolution: '2K' }))).toBe(false)
+    expect(requestSchemaOf('crun', 'google/nano-banana-2').properties.input).toBeDefined()
+  })
+})

@@ -1,0 +1,47 @@
+// Type tests, checked by `tsc -p tsconfig.json` (test/ is included): an unused @ts-expect-error fails
+// the type check, so each line below must really be a compile error.
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import {
+  createNanoBanana,
+  type AspectRatio,
+  type GenerateOptions,
+  type GenerateResult,
+  type OutputFormat,
+  type ProviderId,
+  type Resolution,
+  type TaskStatus,
+} from '../src/index.js'
+
+describe('types', () => {
+  it('aspectRatio, resolution and outputFormat are closed unions', () => {
+    expectTypeOf<'16:9'>().toExtend<AspectRatio>()
+    expectTypeOf<'auto'>().toExtend<AspectRatio>()
+    expectTypeOf<'7:3'>().not.toExtend<AspectRatio>()
+    expectTypeOf<'16x9'>().not.toExtend<AspectRatio>()
+    expectTypeOf<GenerateOptions['aspectRatio']>().toEqualTypeOf<AspectRatio | undefined>()
+    expectTypeOf<Resolution>().toEqualTypeOf<'0.5K' | '1K' | '2K' | '4K'>()
+    expectTypeOf<'jpg'>().not.toExtend<OutputFormat>()
+    expectTypeOf<TaskStatus>().toEqualTypeOf<'queued' | 'running' | 'succeeded' | 'failed' | 'canceled'>()
+    expectTypeOf<ProviderId>().toEqualTypeOf<'odkkk' | 'evolink' | 'crun' | 'uniall' | 'aivideoapi'>()
+  })
+
+  it('a wrong literal is a compile error', () => {
+    const nb = createNanoBanana({ provider: 'evolink', apiKey: 'sk-test' })
+    const good: GenerateOptions = { prompt: 'p', aspectRatio: '16:9', resolution: '2K', outputFormat: 'png' }
+    // @ts-expect-error '7:3' is not an AspectRatio
+    const badRatio: GenerateOptions = { prompt: 'p', aspectRatio: '7:3' }
+    // Never called: the lines only have to (not) compile.
+    const neverCalled = () => {
+      // @ts-expect-error '16x9' is not an AspectRatio
+      void nb.generate({ prompt: 'p', aspectRatio: '16x9' })
+      // @ts-expect-error '8K' is not a Resolution
+      void nb.submit({ prompt: 'p', resolution: '8K' })
+      // @ts-expect-error 'jpg' is the wire value; the unified vocabulary says 'jpeg'
+      void nb.submit({ prompt: 'p', outputFormat: 'jpg' })
+      // @ts-expect-error unknown provider id
+      createNanoBanana({ provider: 'openai', apiKey: 'k' })
+    }
+    expectTypeOf(nb.generate).returns.resolves.toEqualTypeOf<GenerateResult>()
+    expect([good.aspectRatio, badRatio.aspectRatio, typeof neverCalled]).toEqual(['16:9', '7:3', 'function'])
+  })
+})
