@@ -57,7 +57,7 @@ export interface NanoBananaClient {
   /** One query of a task, normalized. */
   getTask(taskId: string, options?: SubmitOptions): Promise<Task>
   /** Waits for a task until it ends: resume here with an id from `onSubmitted` or an error's `taskId`. */
-  wait(taskId: string, options?: WaitOptions & { estimatedSeconds?: number; model?: string }): Promise<GenerateResult>
+  wait(taskId: string, options?: WaitOptions & { estimatedSeconds?: number; model?: string; startedAt?: number }): Promise<GenerateResult>
   /** Submit, wait, and return the images. */
   generate(options: GenerateOptions): Promise<GenerateResult>
   /** Normalizes a callback body the provider POSTed to your `callbackUrl`. */

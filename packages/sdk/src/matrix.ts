@@ -3,6 +3,7 @@ import type { ProviderAdapter } from './adapter.js'
 export interface CapabilityRow {
   provider: string
   model: string
+  isDefault: boolean
   family: string
   aspectRatios: string
   resolutions: string
@@ -17,7 +18,8 @@ export function capabilityRows(adapters: readonly ProviderAdapter[]): Capability
   return adapters.flatMap((adapter) =>
     Object.values(adapter.models).map((m) => ({
       provider: adapter.id,
-      model: m.id + (m.id === adapter.defaultModel ? ' (default)' : ''),
+      model: m.id,
+      isDefault: m.id === adapter.defaultModel,
       family: m.family,
       aspectRatios: m.aspectRatios.join(' '),
       resolutions: m.resolutions.join(' '),
@@ -34,7 +36,7 @@ export function capabilityMatrixMarkdown(adapters: readonly ProviderAdapter[]): 
   const head = ['provider', 'model', 'family', 'aspect ratios', 'resolutions', 'formats', 'ref. images', 'n', 'prompt chars']
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`]
   for (const r of capabilityRows(adapters)) {
-    lines.push(`| ${[r.provider, `\`${r.model}\``, r.family, r.aspectRatios, r.resolutions, r.outputFormats, r.maxImages, r.maxN, r.maxPromptLength].join(' | ')} |`)
+    lines.push(`| ${[r.provider, `\`${r.model}\`${r.isDefault ? ' (default)' : ''}`, r.family, r.aspectRatios, r.resolutions, r.outputFormats, r.maxImages, r.maxN, r.maxPromptLength].join(' | ')} |`)
   }
   return lines.join('\n')
 }

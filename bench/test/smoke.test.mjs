@@ -1,0 +1,48 @@
+// A small run of every benchmark inside `pnpm test`, so the benchmarks cannot rot unnoticed.
+import { describe, expect, it } from 'vitest'
+import { benchBundle, bundle, MARKERS } from '../src/bundle.mjs'
+import { benchCodegen } from '../src/codegen.mjs'
+import { benchCompletion } from '../src/completion.mjs'
+import { benchConcurrency } from '../src/concurrency.mjs'
+import { benchOverhead } from '../src/overhead.mjs'
+import { table } from '../src/report.mjs'
+
+describe('benchmark smoke runs', () => {
+  it('overhead: both clients complete and a ratio is computed', async () => {
+    const r = await benchOverhead({ smoke: true })
+    expect(r.ratio).toBeGreaterThan(0)
+    expect(Number.isFinite(r.sdkMedianMs)).toBe(true)
+  })
+
+  it('completion: every strategy finishes and counts polls; the callback path polls 0 times', async () => {
+    const r = await benchCompletion({ smoke: true })
+    expect(r.rows.length).toBe(10)
+    for (const row of r.rows) expect(row.addedLatencyMs).toBeGreaterThanOrEqual(-50)
+    for (const row of r.rows.filter((x) => x.strategy.startsWith('callback'))) expect(row.polls).toBe(0)
+    expect(table(r.rows)).toContain('fixed 500 ms poller')
+  }, 30_000)
+
+  it('bundle: importing one provider does not pull in the other four', async () => {
+    const { code } = await bundle(`
+      import { createNanoBananaClient } from '@nano-banana/sdk/core'
+      import { evolink } from '@nano-banana/sdk/providers/evolink'
+      export const nb = createNanoBananaClient({ provider: evolink, apiKey: 'k' })`)
+    const inside = Object.entries(MARKERS).filter(([, marker]) => code.includes(marker)).map(([id]) => id)
+    expect(inside).toEqual(['evolink'])
+    const r = await benchBundle()
+    const all = r.rows.find((row) => row.bundle.startsWith('sdk, every provider'))
+    expect(all.providersInside.split(' ').sort()).toEqual(Object.keys(MARKERS).sort())
+  }, 30_000)
+
+  it('concurrency: every call succeeds, none lost, none submitted twice', async () => {
+    const r = await benchConcurrency({ smoke: true })
+    expect(r.succeeded).toBe(r.calls)
+    expect(r.lost).toBe(0)
+    expect(r.doubleSubmissions).toBe(0)
+  }, 30_000)
+
+  it('codegen: a turbo cache-hit generate run is timed', async () => {
+    const r = await benchCodegen({ smoke: true, withTests: false })
+    expect(r.rows[0].seconds).toBeGreaterThan(0)
+  }, 60_000)
+})
