@@ -12,6 +12,8 @@ export function createProgram(): Command {
     .description('Generate images with Google Nano Banana models through any supported reseller API.')
     .version('0.1.0')
     .showHelpAfterError()
+    // Before the subcommands are added, so that they inherit it: usage errors then reach main().
+    .exitOverride()
   const providerOption = () => new Option('-p, --provider <name>', 'odkkk | evolink | crun | uniall | aivideoapi').default('evolink')
 
   program
@@ -62,7 +64,7 @@ export function createProgram(): Command {
 
 /** Runs the CLI; resolves to the exit code. Errors print one line, never a stack or a key. */
 export async function main(argv: string[]): Promise<number> {
-  const program = createProgram().exitOverride()
+  const program = createProgram()
   try {
     await program.parseAsync(argv)
     return 0
