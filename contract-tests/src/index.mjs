@@ -1,0 +1,10 @@
+// @nano-banana/contract-tests: the contract checker behind the suite, reusable by the SDK and the CLI.
+export { createRequestValidator, createValidatingFetch, RequestValidationError } from './request-validator.mjs'
+export { createSpecValidator, formatErrors } from './validator.mjs'
+export { loadSpec, specFromDocument, listOperations, serverUrl, SPECS_DIR } from './spec.mjs'
+export { requestCases, responseCases, exampleCases, documentedResponseCodes, operationArguments } from './cases.mjs'
+export { checkSdkResult, documentedResponse, prismViolation } from './responses.mjs'
+export { runLocalChecks } from './checker.mjs'
+export { PROVIDERS, getProvider, liveConfig } from './providers.mjs'
+export { startPrism, startPrismServers, stopAllPrism, getFreePort, prismBin, prismVersion } from './prism.mjs'
+export { coverageSummary, formatCoverageTable } from './report.mjs'
