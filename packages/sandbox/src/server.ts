@@ -1,0 +1,383 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { CallbackDispatcher } from './callbacks.js'
+import { DELAY_HEADER, FAULT_HEADER, FaultQueue, PROXY_ERROR_PAGE, REFUSING_FAULTS, TASK_FAULTS, parseFaultHeader } from './faults.js'
+import { apiKeyOf, intHeader, jsonAnswer, readBody, resetConnection, write, type RawAnswer } from './http.js'
+import { ImageStore, extension, mimeType, type StoredImage } from './images.js'
+import { PROVIDERS, type ErrorKind, type Operation, type ProviderWire, type Reply, type WireContext } from './providers/index.js'
+import { loadSpecs } from './spec.js'
+import { TaskStore, type Task } from './tasks.js'
+import {
+  PROVIDER_IDS,
+  isProviderId,
+  resolveOptions,
+  type CallbackAttempt,
+  type FaultName,
+  type FaultRule,
+  type ProviderId,
+  type RequestLogEntry,
+  type SandboxOptions,
+  type TaskView,
+} from './types.js'
+
+export const DURATION_HEADER = 'x-sandbox-duration-ms'
+
+export interface Sandbox {
+  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  readonly url: string
+  readonly port: number
+  /** The key every provider accepts. */
+  readonly apiKey: string
+  /** Base URL of one provider: `${url}/${provider}`; append the spec's paths unchanged. */
+  baseUrl(provider: ProviderId): string
+  baseUrls(): Record<ProviderId, string>
+  readonly faults: {
+    /** Queue a fault for the next `count` (default 1) matching requests. */
+    add(rule: FaultRule): void
+    clear(): void
+    pending(): FaultRule[]
+  }
+  /** Tasks accepted (created), per provider or in total. */
+  submissions(provider?: ProviderId): number
+  /** Every request, in arrival order. */
+  readonly requests: readonly RequestLogEntry[]
+  /** Every callback attempt, in order. */
+  readonly callbacks: readonly CallbackAttempt[]
+  readonly tasks: {
+    list(provider?: ProviderId): TaskView[]
+    get(provider: ProviderId, id: string): TaskView | undefined
+  }
+  /** Stops the server, its timers, callbacks and open connections. Safe to call twice. */
+  close(): Promise<void>
+}
+
+const SUBMIT_OPERATIONS: ReadonlySet<Operation> = new Set(['createImageTask', 'createImageGeneration', 'createImageEdit'])
+
+const REFUSAL_KINDS: Partial<Record<FaultName, ErrorKind>> = {
+  'rate-limit': 'rateLimited',
+  'server-error': 'serverError',
+  'bad-gateway': 'badGateway',
+  unavailable: 'unavailable',
+}
+
+/** Answers the spec'd providers would refuse (the sandbox accepts them so a local receiver works). */
+const LOOPBACK_HTTP = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i
+
+/** Starts the sandbox: one HTTP server on 127.0.0.1 serving every provider under `/<provider>`. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const opts = resolveOptions(options)
+  const specs = loadSpecs(opts.specsDir)
+  specs.warm()
+  const queue = new FaultQueue()
+  for (const rule of options.faults ?? []) queue.add(rule)
+  const requests: RequestLogEntry[] = []
+  const callbackLog: CallbackAttempt[] = []
+  const images = new ImageStore()
+  const dispatcher = new CallbackDispatcher({
+    scale: opts.callbackDelayScale,
+    timeoutMs: opts.callbackTimeoutMs,
+    slowMs: opts.slowMs,
+    faults: queue,
+    log: callbackLog,
+  })
+  let url = ''
+  let closed = false
+  const sleepers = new Set<() => void>()
+
+  const ctx: WireContext = {
+    options: opts,
+    fileUrl: (image: StoredImage) => `${url}/files/${image.token}.${extension(image.format)}`,
+  }
+
+  const tasks = new TaskStore({
+    images,
+    imageLongSide: opts.imageLongSide,
+    resultTtlMs: opts.resultTtlMs,
+    onFinish(task) {
+      if (!task.callbackUrl || closed) return
+      const wire = PROVIDERS[task.provider]
+      const snapshot = tasks.snapshot(task)
+      dispatcher.send({
+        provider: task.provider,
+        taskId: task.id,
+        url: task.callbackUrl,
+        payload: wire.callback.payload(task, snapshot, ctx),
+        headers: (now) => wire.callback.headers?.(task, now) ?? {},
+        scheduleSeconds: wire.callback.scheduleSeconds,
+      })
+    },
+  })
+
+  /** A delay that ends early when the sandbox closes. */
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        sleepers.delete(done)
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      sleepers.add(done)
+    })
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const target = new URL(req.url ?? '/', 'http://sandbox.invalid')
+    const method = req.method ?? 'GET'
+    const [, first = '', ...rest] = target.pathname.split('/')
+    const entry: RequestLogEntry = {
+      at: Date.now(),
+      method,
+      path: `${target.pathname}${target.search}`,
+      provider: undefined,
+      phase: 'other',
+      operation: undefined,
+      status: 0,
+      faults: [],
+    }
+    requests.push(entry)
+    const header = parseFaultHeader(req.headers[FAULT_HEADER])
+    if (header.unknown.length > 0) {
+      return finish(req, res, entry, jsonAnswer(400, { error: { code: 'unknown_sandbox_fault', message: `unknown fault(s): ${header.unknown.join(', ')}` } }))
+    }
+
+    if (first === 'files' && (method === 'GET' || method === 'HEAD')) return download(req, res, entry, rest.join('/'), header.faults)
+    if (!isProviderId(first)) {
+      if (target.pathname === '/') return finish(req, res, entry, jsonAnswer(200, { name: '@nano-banana/sandbox', providers: sandbox.baseUrls() }))
+      const message = `no provider at /${first}; known: ${PROVIDER_IDS.join(', ')}`
+      return finish(req, res, entry, jsonAnswer(404, { error: { code: 'not_found', message } }))
+    }
+
+    const wire = PROVIDERS[first]
+    entry.provider = wire.id
+    const route = wire.route(method, `/${rest.join('/')}`, target.searchParams)
+    if (!route) return finish(req, res, entry, toAnswer(wire.error('routeNotFound', undefined, ctx)))
+    entry.operation = route.operation
+    entry.phase = SUBMIT_OPERATIONS.has(route.operation) ? 'submit' : route.operation === 'getImageTask' ? 'poll' : 'credits'
+
+    const faults = [...header.faults]
+    let ruleDelay: number | undefined
+    if (entry.phase === 'submit' || entry.phase === 'poll') {
+      const rule = queue.take(wire.id, entry.phase)
+      if (rule) {
+        faults.push(rule.fault)
+        ruleDelay = rule.delayMs
+      }
+    }
+    entry.faults = faults
+    const delayMs = faults.includes('slow') ? (intHeader(req, DELAY_HEADER) ?? ruleDelay ?? opts.slowMs) : 0
+    const modifiers = { delayMs, truncate: faults.includes('malformed-json'), resetAfter: faults.includes('reset-after-accept') }
+
+    const refusal = faults.find((fault) => REFUSING_FAULTS.has(fault))
+    if (refusal === 'reset-before-accept') return reset(req, entry)
+    if (refusal) {
+      // Read the body so the client is not cut off mid-upload: this is an answer, not a reset.
+      await readBody(req).catch(() => undefined)
+      const answer =
+        refusal === 'html-error'
+          ? { status: 502, headers: { 'content-type': 'text/html' }, body: PROXY_ERROR_PAGE }
+          : toAnswer(wire.error(REFUSAL_KINDS[refusal]!, route.operation, ctx), refusal === 'rate-limit' ? { 'retry-after': '1' } : {})
+      return finish(req, res, entry, answer, { ...modifiers, truncate: false })
+    }
+
+    const key = apiKeyOf(req, wire.auth)
+    if (key !== opts.apiKey || (wire.keyPrefix !== undefined && !key.startsWith(wire.keyPrefix))) {
+      await readBody(req).catch(() => undefined)
+      return finish(req, res, entry, toAnswer(wire.error('unauthorized', route.operation, ctx)), modifiers)
+    }
+
+    const taskFaults = faults.filter((fault) => TASK_FAULTS.has(fault))
+    let reply: Reply
+    if (route.operation === 'getCredits') {
+      reply = wire.credits?.(ctx) ?? wire.error('routeNotFound', route.operation, ctx)
+    } else if (route.operation === 'getImageTask') {
+      reply = query(wire, route.taskId ?? '', taskFaults, entry)
+    } else {
+      reply = await submit(req, wire, route.operation, taskFaults, entry)
+    }
+    return finish(req, res, entry, toAnswer(reply), modifiers)
+  }
+
+  function query(wire: ProviderWire, taskId: string, taskFaults: FaultName[], entry: RequestLogEntry): Reply {
+    const early = wire.checkTaskId?.(taskId, ctx)
+    if (early) return early
+    const task = tasks.get(wire.id, taskId)
+    if (!task) return wire.error('taskNotFound', 'getImageTask', ctx, { taskId })
+    entry.taskId = task.id
+    for (const fault of taskFaults) tasks.applyFault(task, fault)
+    return wire.query(task, tasks.snapshot(task), ctx)
+  }
+
+  async function submit(req: IncomingMessage, wire: ProviderWire, operation: Operation, taskFaults: FaultName[], entry: RequestLogEntry): Promise<Reply> {
+    let body: unknown
+    try {
+      body = JSON.parse((await readBody(req)).toString('utf8'))
+    } catch {
+      return wire.error('invalid', operation, ctx, { issue: { path: '', field: undefined, keyword: 'type', message: 'body must be valid JSON' } })
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      return wire.error('invalid', operation, ctx, { issue: { path: '', field: undefined, keyword: 'type', message: 'body must be a JSON object' } })
+    }
+    const record = body as Record<string, unknown>
+    const check = specs.checkRequest(wire.id, operation, forValidation(record))
+    if (!check.ok) {
+      const reply = wire.error(check.issue.keyword === 'model' ? 'modelNotFound' : 'invalid', operation, ctx, { issue: check.issue, model: String(record.model) })
+      return { ...reply, headers: { ...reply.headers, 'x-sandbox-violation': check.issue.message.replace(/[^\x20-\x7e]/g, '?') } }
+    }
+    const durationMs = intHeader(req, DURATION_HEADER) ?? opts.taskDurationMs
+    const now = Date.now()
+    const task = tasks.create(wire.id, wire.newTaskId(now), wire.describe(record, operation), durationMs, taskFaults, now)
+    entry.taskId = task.id
+    if (operation === 'createImageTask' || !wire.syncResult) return wire.created(task, ctx)
+    // The OpenAI-compatible endpoints hold the request open until the images exist.
+    while (!closed && !task.outcome && (tasks.snapshot(task), !task.outcome)) {
+      await sleep(Math.max(5, task.createdAt + task.durationMs - Date.now()))
+      if (task.stuck) await sleep(1000)
+    }
+    return wire.syncResult(task, ctx, operation)
+  }
+
+  async function download(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, file: string, headerFaults: FaultName[]): Promise<void> {
+    entry.phase = 'download'
+    entry.operation = 'download'
+    const [token = '', ext = ''] = file.split('.')
+    const image = images.get(token)
+    if (!image || ext !== extension(image.format)) {
+      return finish(req, res, entry, jsonAnswer(404, { error: { code: 'not_found', message: 'No such file' } }))
+    }
+    entry.provider = image.provider as ProviderId
+    entry.taskId = image.taskId
+    const faults = [...headerFaults]
+    const rule = queue.take(entry.provider, 'download')
+    if (rule) faults.push(rule.fault)
+    entry.faults = faults
+    const delayMs = faults.includes('slow') ? (intHeader(req, DELAY_HEADER) ?? rule?.delayMs ?? opts.slowMs) : 0
+    if (faults.includes('reset-before-accept') || faults.includes('reset-after-accept')) return reset(req, entry)
+    const refusal = faults.find((fault) => REFUSING_FAULTS.has(fault))
+    let answer: RawAnswer
+    if (refusal === 'html-error') {
+      answer = { status: 502, headers: { 'content-type': 'text/html' }, body: PROXY_ERROR_PAGE }
+    } else if (refusal) {
+      const status = { 'rate-limit': 429, 'server-error': 500, 'bad-gateway': 502, unavailable: 503 }[refusal as 'rate-limit'] ?? 500
+      answer = jsonAnswer(status, { error: { code: refusal, message: `sandbox fault: ${refusal}` } }, refusal === 'rate-limit' ? { 'retry-after': '1' } : {})
+    } else if (image.forceExpired || faults.includes('expired-url') || Date.now() >= image.expiresAt) {
+      answer = jsonAnswer(404, { error: { code: 'url_expired', message: 'This result URL has expired' } })
+    } else {
+      let bytes = images.render(image)
+      // A body cut in half: the download "succeeds" but the image does not decode.
+      if (faults.includes('malformed-json')) bytes = bytes.subarray(0, Math.floor(bytes.length / 2))
+      const maxAge = Math.max(0, Math.floor((image.expiresAt - Date.now()) / 1000))
+      answer = { status: 200, headers: { 'content-type': mimeType(image.format), 'cache-control': `private, max-age=${maxAge}` }, body: bytes }
+    }
+    return finish(req, res, entry, answer, { delayMs, truncate: false, resetAfter: false })
+  }
+
+  function reset(req: IncomingMessage, entry: RequestLogEntry): void {
+    entry.status = 0
+    resetConnection(req)
+  }
+
+  async function finish(
+    req: IncomingMessage,
+    res: ServerResponse,
+    entry: RequestLogEntry,
+    answer: RawAnswer,
+    modifiers: { delayMs: number; truncate: boolean; resetAfter: boolean } = { delayMs: 0, truncate: false, resetAfter: false },
+  ): Promise<void> {
+    if (modifiers.resetAfter) return reset(req, entry)
+    if (modifiers.delayMs > 0) await sleep(modifiers.delayMs)
+    if (closed || res.destroyed) return
+    if (modifiers.truncate && typeof answer.body === 'string') {
+      answer = { ...answer, body: answer.body.slice(0, Math.max(1, Math.floor(answer.body.length / 2))) }
+    }
+    entry.status = answer.status
+    write(res, answer, req.method === 'HEAD')
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent || res.destroyed) return
+      write(res, jsonAnswer(500, { error: { code: 'sandbox_error', message: error instanceof Error ? error.message : String(error) } }))
+    })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (server.address() as AddressInfo).port
+  url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`
+
+  let closing: Promise<void> | undefined
+  const view = (task: Task): TaskView => {
+    const snapshot = tasks.snapshot(task)
+    return {
+      id: task.id,
+      provider: task.provider,
+      model: task.model,
+      prompt: task.prompt,
+      phase: snapshot.phase,
+      status: PROVIDERS[task.provider].statusWord(snapshot.phase),
+      progress: snapshot.progress,
+      createdAt: task.createdAt,
+      durationMs: task.durationMs,
+      finishedAt: task.finishedAt,
+      resultUrls: task.images.map(ctx.fileUrl),
+      callbackUrl: task.callbackUrl,
+      width: task.width,
+      height: task.height,
+      format: task.format,
+      n: task.n,
+      faults: [...task.faults],
+    }
+  }
+
+  const sandbox: Sandbox = {
+    url,
+    port,
+    apiKey: opts.apiKey,
+    baseUrl: (provider) => `${url}/${provider}`,
+    baseUrls: () => Object.fromEntries(PROVIDER_IDS.map((id) => [id, `${url}/${id}`])) as Record<ProviderId, string>,
+    faults: {
+      add: (rule) => queue.add(rule),
+      clear: () => queue.clear(),
+      pending: () => queue.pending(),
+    },
+    submissions: (provider) => tasks.submissions(provider),
+    requests,
+    callbacks: callbackLog,
+    tasks: {
+      list: (provider) => tasks.list(provider).map(view),
+      get: (provider, id) => {
+        const task = tasks.get(provider, id)
+        return task ? view(task) : undefined
+      },
+    },
+    close() {
+      closing ??= (async () => {
+        closed = true
+        tasks.clear()
+        for (const wake of [...sleepers]) wake()
+        await dispatcher.close()
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+        server.closeAllConnections()
+        await stopped
+        images.clear()
+      })()
+      return closing
+    },
+  }
+  return sandbox
+}
+
+function toAnswer(reply: Reply, extra: Record<string, string> = {}): RawAnswer {
+  return jsonAnswer(reply.status, reply.body, { ...reply.headers, ...extra })
+}
+
+/** The body as the spec check sees it: a loopback http callback counts as https (see LOOPBACK_HTTP). */
+function forValidation(body: Record<string, unknown>): Record<string, unknown> {
+  const callback = body.callback_url
+  if (typeof callback === 'string' && LOOPBACK_HTTP.test(callback)) return { ...body, callback_url: callback.replace(/^http:/i, 'https:') }
+  return body
+}

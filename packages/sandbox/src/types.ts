@@ -1,0 +1,143 @@
+/** The five provider ids; each one is served under `/<id>` of the sandbox. */
+export const PROVIDER_IDS = ['odkkk', 'evolink', 'crun', 'uniall', 'aivideoapi'] as const
+export type ProviderId = (typeof PROVIDER_IDS)[number]
+
+export function isProviderId(value: unknown): value is ProviderId {
+  return typeof value === 'string' && (PROVIDER_IDS as readonly string[]).includes(value)
+}
+
+/** Where a fault strikes: the create request, a task query, a result download, or an outgoing callback. */
+export type FaultPhase = 'submit' | 'poll' | 'download' | 'callback'
+
+export const FAULT_NAMES = [
+  'rate-limit',
+  'server-error',
+  'bad-gateway',
+  'unavailable',
+  'reset-before-accept',
+  'reset-after-accept',
+  'slow',
+  'malformed-json',
+  'html-error',
+  'task-fail',
+  'task-stuck',
+  'expired-url',
+] as const
+export type FaultName = (typeof FAULT_NAMES)[number]
+
+export interface FaultRule {
+  /** Only requests to this provider consume the rule; any provider when omitted. */
+  provider?: ProviderId
+  phase: FaultPhase
+  fault: FaultName
+  /** How many matching requests consume it. Default 1; `Infinity` keeps it forever. */
+  count?: number
+  /** For `slow`: the delay in ms (else the request's `x-sandbox-delay-ms`, else the `slowMs` option). */
+  delayMs?: number
+}
+
+/** The sandbox's own coarse view of a task's life; each provider maps it to its own status words. */
+export type TaskPhase = 'queued' | 'running' | 'succeeded' | 'failed'
+
+export type ImageFormat = 'png' | 'jpeg'
+
+export interface SandboxOptions {
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number
+  /** Interface to bind; default `127.0.0.1`. */
+  host?: string
+  /** The only key every provider accepts. Default `sk-sandbox` (aivideoapi also demands the `sk-` prefix). */
+  apiKey?: string
+  /** How long a task takes from create to its end state. Default 2000. Per request: header `x-sandbox-duration-ms`. */
+  taskDurationMs?: number
+  /** odkkk/EvoLink: put `task_info.estimated_time` (the real duration, rounded up to seconds) in the create answer. Default true. */
+  estimatedTimeHints?: boolean
+  /** Multiplies every documented callback retry delay (tests use 0.001). Default 1. */
+  callbackDelayScale?: number
+  /** Timeout of one callback attempt. Default 10000 (the documented 10 s). */
+  callbackTimeoutMs?: number
+  /** Long side of generated images in pixels. Default 256. */
+  imageLongSide?: number
+  /** Result URLs answer as expired this long after the task ended. Default 24 h. */
+  resultTtlMs?: number
+  /** Delay of the `slow` fault when the request gives none. Default 3000. */
+  slowMs?: number
+  /** Crun: send error envelopes with the HTTP status equal to their JSON `code` instead of HTTP 200 (the docs' style). */
+  crunHttpErrors?: boolean
+  /** Fault rules queued at start (same as calling `sandbox.faults.add` for each). */
+  faults?: FaultRule[]
+  /** Folder holding `<provider>.openapi.yaml`; found automatically when omitted. */
+  specsDir?: string
+}
+
+export type ResolvedOptions = Required<Omit<SandboxOptions, 'faults' | 'specsDir'>> & { specsDir: string | undefined }
+
+export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
+  return {
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    apiKey: options.apiKey ?? 'sk-sandbox',
+    taskDurationMs: options.taskDurationMs ?? 2000,
+    estimatedTimeHints: options.estimatedTimeHints ?? true,
+    callbackDelayScale: options.callbackDelayScale ?? 1,
+    callbackTimeoutMs: options.callbackTimeoutMs ?? 10_000,
+    imageLongSide: options.imageLongSide ?? 256,
+    resultTtlMs: options.resultTtlMs ?? 24 * 60 * 60 * 1000,
+    slowMs: options.slowMs ?? 3000,
+    crunHttpErrors: options.crunHttpErrors ?? false,
+    specsDir: options.specsDir,
+  }
+}
+
+/** One answered (or deliberately unanswered) request, for tests. */
+export interface RequestLogEntry {
+  at: number
+  method: string
+  /** Path and query as received, e.g. `/crun/client/job/TaskInfo?task_id=...`. */
+  path: string
+  provider: ProviderId | undefined
+  phase: FaultPhase | 'credits' | 'other'
+  /** `createImageTask`, `getImageTask`, `getCredits`, `createImageGeneration`, `createImageEdit`, `download`. */
+  operation: string | undefined
+  /** HTTP status sent; 0 when the connection was destroyed without an answer. */
+  status: number
+  faults: FaultName[]
+  taskId?: string
+}
+
+/** One callback attempt. */
+export interface CallbackAttempt {
+  at: number
+  provider: ProviderId
+  taskId: string
+  url: string
+  /** 1 for the first attempt. */
+  attempt: number
+  /** Receiver's HTTP status, or undefined on a connection error/timeout. */
+  status?: number
+  error?: string
+  /** True once a 2xx ended the delivery. */
+  delivered: boolean
+}
+
+/** Public read-only view of a task. */
+export interface TaskView {
+  id: string
+  provider: ProviderId
+  model: string
+  prompt: string
+  phase: TaskPhase
+  /** The provider's own status word for that phase. */
+  status: string
+  progress: number
+  createdAt: number
+  durationMs: number
+  finishedAt: number | undefined
+  resultUrls: string[]
+  callbackUrl: string | undefined
+  width: number
+  height: number
+  format: ImageFormat
+  n: number
+  faults: FaultName[]
+}
