@@ -1,44 +1,17 @@
-import { startRecorder, type Recorder } from '@nano-banana/runtime/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEvolinkClient, createImageTask, getImageTask, evolinkProvider, type CreateImageTaskRequest } from '../src/index.js'
+import { describeCreateCall } from '@nano-banana/runtime/testing'
+import { createEvolinkClient, createImageTask, evolinkProvider, type CreateImageTaskRequest } from '../src/index.js'
 
 // The create call of the generated client, pointed at a local server: right path, auth, body.
 const body: CreateImageTaskRequest = { model: 'gemini-3-pro-image-preview', prompt: 'A cat playing in the grass', size: '16:9', quality: '4K', image_urls: ['https://example.com/a.png'] }
-const apiKey = 'sk-evolink-test'
-let server: Recorder
-beforeAll(async () => {
-  server = await startRecorder(() => ({ body: {} }))
-})
-afterAll(() => server.close())
 
-describe('@nano-banana/evolink client', () => {
-  it('documents its base URL from the spec', () => {
-    expect(evolinkProvider.defaultBaseUrl).toBe('https://api.evolink.ai')
-  })
-
-  it('sends the create call to the spec path with auth and JSON body', async () => {
-    const client = createEvolinkClient({ apiKey, baseUrl: `${server.url}/prefix` })
-    const result = await createImageTask({ client, body })
-    expect(result.response.status).toBe(200)
-    const sent = server.requests.at(-1)
-    expect(sent?.method).toBe('POST')
-    expect(sent?.path).toBe('/prefix/v1/images/generations')
-    expect(sent?.headers['authorization']).toBe('Bearer sk-evolink-test')
-    expect(sent?.headers['content-type']).toBe('application/json')
-    expect(sent?.json).toEqual(body)
-  })
-
-  it('uses a custom fetch when given one', async () => {
-    const seen: string[] = []
-    const client = createEvolinkClient({
-      apiKey,
-      baseUrl: server.url,
-      fetch: (input, init) => {
-        seen.push(String(input))
-        return fetch(input, init)
-      },
-    })
-    await createImageTask({ client, body })
-    expect(seen).toEqual([`${server.url}/v1/images/generations`])
-  })
+await describeCreateCall({
+  name: '@nano-banana/evolink',
+  defaultBaseUrl: 'https://api.evolink.ai',
+  provider: evolinkProvider,
+  createClient: createEvolinkClient,
+  createImageTask,
+  body,
+  apiKey: 'sk-evolink-test',
+  path: '/v1/images/generations',
+  auth: ['authorization', 'Bearer sk-evolink-test'],
 })

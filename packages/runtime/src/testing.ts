@@ -52,3 +52,60 @@ export async function startRecorder(respond: Responder = () => ({ body: { ok: tr
       }),
   }
 }
+
+export interface CreateCallCase<Body> {
+  /** Package name, for the suite title. */
+  name: string
+  /** The documented base URL the client must default to (undefined: the provider publishes none). */
+  defaultBaseUrl: string | undefined
+  provider: { defaultBaseUrl: string | undefined }
+  createClient(options: { apiKey: string; baseUrl: string; fetch?: typeof fetch }): unknown
+  createImageTask(options: { client: never; body: Body }): Promise<{ response: Response }>
+  body: Body
+  apiKey: string
+  /** The spec's create path. */
+  path: string
+  /** Header name (lower case) and value the spec's security scheme requires. */
+  auth: [header: string, value: string]
+}
+
+/**
+ * One provider package's create call against a local server: right path, auth, JSON body, custom
+ * fetch. Shared by the five provider packages so that each runs the same checks on its own client.
+ */
+export async function describeCreateCall<Body>(spec: CreateCallCase<Body>): Promise<void> {
+  const { afterAll, beforeAll, describe, expect, it } = await import('vitest')
+  let server: Recorder
+  beforeAll(async () => {
+    server = await startRecorder(() => ({ body: {} }))
+  })
+  afterAll(() => server.close())
+  const call = (client: unknown) => spec.createImageTask({ client: client as never, body: spec.body })
+
+  describe(`${spec.name} client`, () => {
+    it('documents its base URL from the spec', () => {
+      expect(spec.provider.defaultBaseUrl).toBe(spec.defaultBaseUrl)
+    })
+
+    it('sends the create call to the spec path with auth and JSON body', async () => {
+      const result = await call(spec.createClient({ apiKey: spec.apiKey, baseUrl: `${server.url}/prefix` }))
+      expect(result.response.status).toBe(200)
+      const sent = server.requests.at(-1)
+      expect(sent?.method).toBe('POST')
+      expect(sent?.path).toBe(`/prefix${spec.path}`)
+      expect(sent?.headers[spec.auth[0]]).toBe(spec.auth[1])
+      expect(sent?.headers['content-type']).toBe('application/json')
+      expect(sent?.json).toEqual(spec.body)
+    })
+
+    it('uses a custom fetch when given one', async () => {
+      const seen: string[] = []
+      const tracing: typeof fetch = (input, init) => {
+        seen.push(String(input))
+        return fetch(input, init)
+      }
+      await call(spec.createClient({ apiKey: spec.apiKey, baseUrl: server.url, fetch: tracing }))
+      expect(seen).toEqual([`${server.url}${spec.path}`])
+    })
+  })
+}
