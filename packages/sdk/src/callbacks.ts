@@ -52,10 +52,19 @@ function validatorFor(provider: ProviderId): ValidateFunction {
 
 /** Validates a callback body against the provider's spec and returns the normalized task. */
 export function parseCallback(provider: ProviderId, body: unknown): Task {
+  if (typeof provider !== 'string' || !Object.hasOwn(providers, provider)) {
+    throw new InvalidRequestError(`unknown provider ${JSON.stringify(provider) ?? String(provider)}`, { param: 'provider' })
+  }
   const adapter = providers[provider]
-  if (!adapter) throw new InvalidRequestError(`unknown provider ${JSON.stringify(provider)}`, { param: 'provider' })
   const validate = validatorFor(provider)
-  if (!validate(body)) {
+  let valid: boolean
+  try {
+    valid = validate(body) as boolean
+  } catch (error) {
+    // Not JSON data at all (a cycle, a throwing getter): nothing a provider could have sent.
+    throw new InvalidRequestError(`${provider}: callback body is not JSON data`, { provider, code: 'invalid_callback', cause: error })
+  }
+  if (!valid) {
     const first = validate.errors?.[0]
     throw new InvalidRequestError(`${provider}: callback body does not match the spec: ${first?.instancePath || '/'} ${first?.message ?? 'invalid'}`, {
       provider,
@@ -65,7 +74,10 @@ export function parseCallback(provider: ProviderId, body: unknown): Task {
     })
   }
   const task = adapter.parseTask(body)
-  if (task instanceof NanoBananaError) throw task
+  if (task instanceof NanoBananaError) {
+    // Valid per the schema but not a task (an error envelope, an unknown status word): not a delivery we can use.
+    throw new InvalidRequestError(`${provider}: callback body is not a task: ${task.message}`, { provider, code: 'invalid_callback', body, cause: task })
+  }
   return task
 }
 
@@ -73,7 +85,7 @@ export interface CallbackHandlerOptions {
   provider: ProviderId
   /** Receives every valid callback, normalized. Its errors answer 500 so the provider retries. */
   onTask: (task: Task, request: Request) => void | Promise<void>
-  /** Larger bodies are refused with 413. Default 1 MiB. */
+  /** Larger bodies are refused with 400 (`body_too_large`), like malformed ones. Default 1 MiB. */
   maxBytes?: number
 }
 
@@ -91,12 +103,19 @@ async function readLimited(request: Request, maxBytes: number): Promise<string |
     if (done) break
     total += value.byteLength
     if (total > maxBytes) {
-      await reader.cancel()
+      await reader.cancel().catch(() => undefined)
       return undefined
     }
     chunks.push(value)
   }
-  return new TextDecoder().decode(Buffer.concat(chunks))
+  // Web-standard only (no Buffer), so that the handler runs on edge runtimes too.
+  const bytes = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
 }
 
 /**
@@ -108,8 +127,13 @@ export function createCallbackHandler(options: CallbackHandlerOptions): (request
   return async (request) => {
     try {
       if (request.method !== 'POST') return json(405, { error: 'method_not_allowed' })
-      const text = await readLimited(request, maxBytes)
-      if (text === undefined) return json(413, { error: 'body_too_large', maxBytes })
+      let text: string | undefined
+      try {
+        text = await readLimited(request, maxBytes)
+      } catch {
+        return json(400, { error: 'unreadable_body' })
+      }
+      if (text === undefined) return json(400, { error: 'body_too_large', maxBytes })
       let body: unknown
       try {
         body = JSON.parse(text)

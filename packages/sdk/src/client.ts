@@ -9,17 +9,17 @@ import {
   RateLimitError,
   ResponseFormatError,
   ServerError,
-  TimeoutError,
   UpstreamError,
+  redactSecrets,
 } from './errors.js'
 import { createLimiter } from './limit.js'
 import {
   DEFAULT_DOWNLOAD_RETRY,
   DEFAULT_POLL_RETRY,
   DEFAULT_SUBMIT_RETRY,
-  backoffDelay,
   classifyNetworkError,
   requestSignal,
+  retryDelay,
   sleep,
   type RetryPolicy,
 } from './retry.js'
@@ -37,12 +37,23 @@ export interface NanoBananaClientOptions {
   baseUrl?: string
   fetch?: typeof fetch
   headers?: Record<string, string>
-  /** How long `generate()`/`wait()` wait for a task. Default 600000 (10 min). */
+  /** How long `generate()`/`wait()` wait for a task, in ms; the task keeps running afterwards (`wait(taskId)` resumes). Default 600000 (10 min). */
   timeoutMs?: number
-  /** Timeout of one HTTP request. Default 60000. */
+  /** Timeout of one HTTP request (submit, poll, download attempt), in ms. Default 60000. */
   requestTimeoutMs?: number
-  /** Retry knobs per phase (defaults: submit 2 retries on certain refusals only, poll 8, download 3). */
+  /**
+   * Retry knobs per phase; each field defaults separately (see RetryPolicy):
+   * - `submit`: `{ maxRetries: 2, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 60000 }`. A submit is
+   *   retried only when the provider certainly did not accept the task: the connection was refused or the
+   *   host did not resolve, or the provider refused with 429, 455 (maintenance) or 503. Once the request may
+   *   have reached the provider (reset after sending, timeout, unreadable 2xx) it is never resent:
+   *   AmbiguousSubmitError.
+   * - `poll`: `{ maxRetries: Infinity, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 60000 }`: every
+   *   transient failure (network, timeout, 5xx, 429, unreadable answer) is retried until the wait's deadline.
+   * - `download`: `{ maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 60000 }`.
+   */
   retry?: { submit?: Partial<RetryPolicy>; poll?: Partial<RetryPolicy>; download?: Partial<RetryPolicy> }
+  /** Poll pacing (see PollingOptions): defaults `{ initialDelayMs: 1000, minDelayMs: 500, maxDelayMs: 10000, elapsedFactor: 0.15 }`. */
   polling?: Partial<PollingOptions>
   /** At most this many `generate()` calls in flight; the rest queue. Default unlimited. */
   maxConcurrency?: number
@@ -54,7 +65,7 @@ export interface NanoBananaClient {
   readonly provider: ProviderAdapter
   /** Submits a task and returns as soon as the provider accepted it. */
   submit(request: GenerateRequest, options?: SubmitOptions): Promise<Submission>
-  /** One query of a task, normalized. */
+  /** One query of a task, normalized; transient failures are retried for up to `requestTimeoutMs`. */
   getTask(taskId: string, options?: SubmitOptions): Promise<Task>
   /** Waits for a task until it ends: resume here with an id from `onSubmitted` or an error's `taskId`. */
   wait(taskId: string, options?: WaitOptions & { estimatedSeconds?: number; model?: string; startedAt?: number }): Promise<GenerateResult>
@@ -111,6 +122,15 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
   const isRefusal = (error: NanoBananaError) =>
     error instanceof RateLimitError || (error instanceof ServerError && (error.status === 455 || error.status === 503))
 
+  /** The backoff pause between two attempts; an abort during it carries the task id when there is one. */
+  const pause = async (ms: number, signal: AbortSignal | undefined, taskId?: string) => {
+    try {
+      await sleep(ms, signal)
+    } catch {
+      throw abortError(signal, taskId)
+    }
+  }
+
   async function submit(request: GenerateRequest, submitOptions: SubmitOptions = {}): Promise<Submission> {
     const { model, warnings } = validateRequest(adapter, request, options)
     const { body, warnings: mapWarnings } = adapter.toRequestBody(request, model)
@@ -124,16 +144,20 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
         if (error instanceof ResponseParseError) {
           // The provider answered 2xx with an unreadable body: a task may exist; never resend.
           throw new AmbiguousSubmitError(
-            `${adapter.id}: the provider accepted the request but its answer (HTTP ${error.response.status}) could not be read; a task may have been created. Check your ${adapter.name} dashboard before submitting again.`,
-            { provider: adapter.id, status: error.response.status, body: error.bodyText, cause: error },
+            `${adapter.id}: the provider accepted the request but its answer (HTTP ${error.response.status}) could not be read; a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard before submitting again.`,
+            { provider: adapter.id, status: error.response.status, code: 'unreadable_answer', body: error.bodyText, cause: error },
           )
         }
         const kind = classifyNetworkError(error, signal)
-        if (kind === 'aborted') throw abortError(signal)
+        if (kind === 'aborted') {
+          // The caller gave up; the request may still have reached the provider.
+          throw abortError(signal)
+        }
         if (kind === 'not-sent') {
           // The connection was never made, so the provider cannot have a task: safe to resend.
-          if (attempt < submitPolicy.maxRetries) {
-            await sleep(backoffDelay(attempt, submitPolicy), signal)
+          const delay = retryDelay(attempt, submitPolicy)
+          if (delay !== undefined) {
+            await pause(delay, signal)
             continue
           }
           throw new ConnectionError(`${adapter.id}: cannot connect to the provider (${(error as { cause?: { code?: string } }).cause?.code ?? 'network error'}); nothing was submitted`, {
@@ -142,16 +166,17 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
           })
         }
         throw new AmbiguousSubmitError(
-          `${adapter.id}: the connection failed after the request was sent (${kind === 'timeout' ? 'timeout' : 'connection lost'}); a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard.`,
-          { provider: adapter.id, cause: error },
+          `${adapter.id}: the connection failed after the request was sent (${kind === 'timeout' ? `no answer within ${requestTimeoutMs} ms` : 'connection lost'}); a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard before submitting again.`,
+          { provider: adapter.id, code: kind === 'timeout' ? 'timeout' : 'connection_lost', cause: error },
         )
       }
       const answer = answerOf(result)
       const parsed = answer instanceof NanoBananaError ? answer : adapter.parseSubmit(answer, result.response)
       if (parsed instanceof NanoBananaError) {
         // A documented refusal (rate limit, maintenance, unavailable) means no task was created.
-        if (isRefusal(parsed) && attempt < submitPolicy.maxRetries) {
-          await sleep(backoffDelay(attempt, submitPolicy, parsed.retryAfterMs), signal)
+        const delay = isRefusal(parsed) ? retryDelay(attempt, submitPolicy, parsed.retryAfterMs) : undefined
+        if (delay !== undefined) {
+          await pause(delay, signal)
           continue
         }
         throw parsed
@@ -207,19 +232,20 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
     error instanceof ServerError ||
     error instanceof UpstreamError
 
-  /** A poll is read-only, so any transient failure is retried with backoff until the deadline. */
+  /**
+   * A poll is read-only, so any transient failure is retried with backoff until the deadline (the wait's,
+   * or `requestTimeoutMs` from now for a lone `getTask`), within `retry.poll.maxRetries`.
+   */
   async function getTask(taskId: string, getOptions: SubmitOptions & { deadline?: number } = {}): Promise<Task> {
-    const deadline = getOptions.deadline ?? Date.now() + requestTimeoutMs * (pollPolicy.maxRetries + 1)
+    const deadline = getOptions.deadline ?? Date.now() + requestTimeoutMs
     for (let attempt = 0; ; attempt++) {
       try {
         return await getTaskOnce(taskId, getOptions.signal)
       } catch (error) {
-        if (!transient(error) || attempt >= pollPolicy.maxRetries) throw error
-        const delay = backoffDelay(attempt, pollPolicy, (error as NanoBananaError).retryAfterMs)
-        if (Date.now() + delay >= deadline) throw error
-        await sleep(delay, getOptions.signal).catch(() => {
-          throw abortError(getOptions.signal, taskId)
-        })
+        if (!transient(error)) throw error
+        const delay = retryDelay(attempt, pollPolicy, (error as NanoBananaError).retryAfterMs)
+        if (delay === undefined || Date.now() + delay >= deadline) throw error
+        await pause(delay, getOptions.signal, taskId)
       }
     }
   }
@@ -228,13 +254,13 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
 
   function toResult(task: Task, model: string, warnings: Submission['warnings']): GenerateResult {
     const finishedAt = Date.now()
-    const context = { provider: adapter.id, taskId: task.taskId, fetch: options.fetch ?? globalThis.fetch, retry: downloadPolicy }
+    const context = { provider: adapter.id, taskId: task.taskId, fetch: options.fetch ?? globalThis.fetch, retry: downloadPolicy, timeoutMs: requestTimeoutMs }
     const images = task.urls.map((url): GeneratedImage => {
       const expiresAt = ttlMs !== undefined ? new Date(finishedAt + ttlMs) : undefined
       return {
         url,
         ...(expiresAt ? { expiresAt } : {}),
-        download: (downloadOptions) => downloadImage(url, expiresAt, context, downloadOptions),
+        download: (downloadOptions) => redacting(downloadImage(url, expiresAt, context, downloadOptions)),
       }
     })
     return {
@@ -245,7 +271,7 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
       ...(task.usage ? { usage: task.usage } : {}),
       warnings,
       raw: task.raw,
-      saveAll: (dir, downloadOptions) => saveImages(images, dir, task.taskId, downloadOptions),
+      saveAll: (dir, downloadOptions) => redacting(saveImages(images, dir, task.taskId, downloadOptions)),
     }
   }
 
@@ -277,8 +303,9 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
       const { signal, timeoutMs, onProgress, onSubmitted, ...request } = generateOptions
       const startedAt = Date.now()
       const submission = await submit(request, signal ? { signal } : {})
-      onSubmitted?.(submission)
+      // From here on a task exists: every error carries its id, so that `wait(taskId)` can resume.
       try {
+        onSubmitted?.(submission)
         const result = await wait(submission.taskId, {
           ...(signal ? { signal } : {}),
           ...(timeoutMs !== undefined ? { timeoutMs } : {}),
@@ -290,10 +317,21 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
         result.warnings.push(...submission.warnings)
         return result
       } catch (error) {
-        if (error instanceof NanoBananaError) error.taskId ??= submission.taskId
-        throw error
+        throw withTaskId(error, submission.taskId)
       }
     })
+  }
+
+  /** An error after acceptance, with the task id on it (a foreign error is wrapped, its original as `cause`). */
+  function withTaskId(error: unknown, taskId: string): NanoBananaError {
+    if (error instanceof NanoBananaError) {
+      error.taskId ??= taskId
+      return error
+    }
+    return new NanoBananaError(
+      `${adapter.id}: task ${taskId}: ${error instanceof Error ? error.message : String(error)}; the task was accepted: wait("${taskId}") resumes`,
+      { provider: adapter.id, taskId, cause: error },
+    )
   }
 
   function parseCallback(body: unknown): Task {
@@ -302,12 +340,35 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
     return task
   }
 
+  /** The one choke point of every public method: the API key is removed from anything thrown. */
+  const secrets = [apiKey]
+  function redacting<T>(promise: Promise<T>): Promise<T> {
+    return promise.catch((error: unknown) => {
+      throw redactSecrets(error, secrets)
+    })
+  }
+  const guarded =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> => {
+      try {
+        return redacting(fn(...args))
+      } catch (error) {
+        return Promise.reject(redactSecrets(error, secrets))
+      }
+    }
+
   return {
     provider: adapter,
-    submit,
-    getTask: (taskId, o) => getTask(taskId, o),
-    wait,
-    generate,
-    parseCallback,
+    submit: guarded(submit),
+    getTask: guarded((taskId: string, o?: SubmitOptions) => getTask(taskId, o)),
+    wait: guarded(wait),
+    generate: guarded(generate),
+    parseCallback: (body) => {
+      try {
+        return parseCallback(body)
+      } catch (error) {
+        throw redactSecrets(error, secrets)
+      }
+    },
   }
 }

@@ -1,18 +1,18 @@
-import { ExpiredResultError, NanoBananaError, ResponseFormatError, ConnectionError } from './errors.js'
-import { backoffDelay, requestSignal, sleep, classifyNetworkError, type RetryPolicy } from './retry.js'
+import { AbortError, ConnectionError, ExpiredResultError, NanoBananaError, ResponseFormatError, parseRetryAfter } from './errors.js'
+import { classifyNetworkError, requestSignal, retryDelay, sleep, type RetryPolicy } from './retry.js'
 import type { ProviderId } from './types.js'
 
 export interface DownloadOptions {
-  /** Refuse files larger than this. Default 50 MiB. */
+  /** Refuse files larger than this, in bytes (checked against Content-Length and while streaming). Default 50 MiB. */
   maxBytes?: number
   signal?: AbortSignal
-  /** Timeout of one download attempt. Default 60000. */
+  /** Timeout of one download attempt, in ms. Default: the client's `requestTimeoutMs` (60000). */
   timeoutMs?: number
 }
 
 export interface DownloadedImage {
   bytes: Uint8Array
-  /** `image/png`, `image/jpeg`, `image/webp`... as the server said. */
+  /** `image/png`, `image/jpeg`, `image/webp`...: what the bytes are (the server's type, checked against them). */
   contentType: string
   /** File extension matching the content type, without the dot. */
   extension: string
@@ -23,17 +23,48 @@ export interface DownloadContext {
   taskId: string
   fetch: typeof fetch
   retry: RetryPolicy
+  /** Default timeout of one attempt, in ms. Default 60000. */
+  timeoutMs?: number
 }
 
 const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/jpg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif' }
 const DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+/** Types a CDN may put on an image it does not know: the bytes decide. */
+const UNTYPED = new Set(['', 'application/octet-stream', 'binary/octet-stream'])
+
+const startsWith = (bytes: Uint8Array, signature: readonly number[], at = 0) => signature.every((b, i) => bytes[at + i] === b)
+const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0))
+const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
+const IEND = ascii('IEND')
+
+/** The image type the bytes are, from their signature; undefined for anything else. */
+export function sniffImageType(bytes: Uint8Array): string | undefined {
+  if (startsWith(bytes, PNG)) return 'image/png'
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image/jpeg'
+  if (startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('WEBP'), 8)) return 'image/webp'
+  if (startsWith(bytes, ascii('GIF87a')) || startsWith(bytes, ascii('GIF89a'))) return 'image/gif'
+  return undefined
+}
+
+function hasTail(bytes: Uint8Array, marker: readonly number[]): boolean {
+  // Within the last KiB: encoders may pad after the end marker.
+  for (let i = bytes.length - marker.length; i >= Math.max(0, bytes.length - 1024); i--) if (startsWith(bytes, marker, i)) return true
+  return false
+}
+
+/** False when a PNG or JPEG file ends before its end marker (a body cut short). Other types are not checked. */
+export function isCompleteImage(bytes: Uint8Array, type: string): boolean {
+  if (type === 'image/png') return hasTail(bytes, IEND)
+  if (type === 'image/jpeg') return hasTail(bytes, [0xff, 0xd9])
+  return true
+}
 
 async function readCapped(response: Response, maxBytes: number, context: DownloadContext, url: string): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length'))
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN)
   const tooLarge = () =>
     new ResponseFormatError(`${context.provider}: ${url} is larger than maxBytes (${maxBytes})`, { provider: context.provider, taskId: context.taskId, code: 'too_large' })
   if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel()
+    await response.body?.cancel().catch(() => undefined)
     throw tooLarge()
   }
   if (!response.body) return new Uint8Array(await response.arrayBuffer())
@@ -45,7 +76,7 @@ async function readCapped(response: Response, maxBytes: number, context: Downloa
     if (done) break
     total += value.byteLength
     if (total > maxBytes) {
-      await reader.cancel()
+      await reader.cancel().catch(() => undefined)
       throw tooLarge()
     }
     chunks.push(value)
@@ -59,82 +90,119 @@ async function readCapped(response: Response, maxBytes: number, context: Downloa
   return bytes
 }
 
-/** Streams one result image with a size cap, an image content-type check and retries. */
+/**
+ * Streams one result image with a size cap, checks that it is an image (the declared content type
+ * against the bytes' signature) and complete, and retries transient failures (network, timeout, 5xx,
+ * 429 after its Retry-After, a body cut short). A 403/404/410 is ExpiredResultError.
+ */
 export async function downloadImage(url: string, expiresAt: Date | undefined, context: DownloadContext, options: DownloadOptions = {}): Promise<DownloadedImage> {
+  const { provider, taskId } = context
   const expired = (status?: number) =>
-    new ExpiredResultError(`${context.provider}: the result URL of task ${context.taskId} has expired${status ? ` (HTTP ${status})` : ''}; results are kept for a limited time, generate again`, {
-      provider: context.provider,
-      taskId: context.taskId,
+    new ExpiredResultError(`${provider}: the result URL of task ${taskId} has expired${status ? ` (HTTP ${status})` : ''}; results are kept for a limited time, generate again`, {
+      provider,
+      taskId,
       status,
     })
+  const aborted = (cause: unknown) => new AbortError(`${provider}: download of task ${taskId} aborted`, { provider, taskId, cause })
   if (expiresAt && expiresAt.getTime() <= Date.now()) throw expired()
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
+  const timeoutMs = options.timeoutMs ?? context.timeoutMs ?? 60_000
   for (let attempt = 0; ; attempt++) {
+    if (options.signal?.aborted) throw aborted(options.signal.reason)
+    // A transient failure: retried after `retryAfterMs` at the earliest.
     let failure: NanoBananaError
+    let retryAfterMs: number | undefined
     try {
-      const response = await context.fetch(url, { signal: requestSignal(options.signal, options.timeoutMs ?? 60_000) })
+      const response = await context.fetch(url, { signal: requestSignal(options.signal, timeoutMs) })
       if (response.status === 404 || response.status === 410 || response.status === 403) {
-        await response.body?.cancel()
+        await response.body?.cancel().catch(() => undefined)
         throw expired(response.status)
       }
       if (response.ok) {
-        const contentType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
-        if (!contentType.startsWith('image/')) {
-          await response.body?.cancel()
-          throw new ResponseFormatError(`${context.provider}: ${url} is not an image (content-type "${contentType || 'none'}")`, {
-            provider: context.provider,
-            taskId: context.taskId,
+        const declared = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+        if (!declared.startsWith('image/') && !UNTYPED.has(declared)) {
+          await response.body?.cancel().catch(() => undefined)
+          throw new ResponseFormatError(`${provider}: ${url} is not an image (content-type "${declared}")`, { provider, taskId, code: 'not_an_image' })
+        }
+        const bytes = await readCapped(response, maxBytes, context, url)
+        const sniffed = sniffImageType(bytes)
+        const type = declared === 'image/jpg' ? 'image/jpeg' : declared
+        // The bytes decide: an untyped body must be an image, and a PNG/JPEG/WebP/GIF label must sit on
+        // such bytes (a mislabelled but valid image is kept under its real type). Types we cannot
+        // recognise (image/avif...) are taken as declared.
+        if (!sniffed && (UNTYPED.has(type) || EXTENSIONS[type] !== undefined)) {
+          throw new ResponseFormatError(`${provider}: ${url} is not a valid ${UNTYPED.has(type) ? 'image' : type} (its bytes are no known image format)`, {
+            provider,
+            taskId,
             code: 'not_an_image',
           })
         }
-        const bytes = await readCapped(response, maxBytes, context, url)
-        return { bytes, contentType, extension: EXTENSIONS[contentType] ?? contentType.slice('image/'.length).replace(/[^a-z0-9]/g, '') }
+        const contentType = sniffed ?? type
+        if (!isCompleteImage(bytes, contentType)) {
+          failure = new ResponseFormatError(`${provider}: ${url} ended early (${bytes.byteLength} bytes of a truncated ${contentType})`, { provider, taskId, code: 'truncated_image' })
+        } else {
+          return { bytes, contentType, extension: EXTENSIONS[contentType] ?? contentType.slice('image/'.length).replace(/[^a-z0-9]/g, '') }
+        }
+      } else {
+        await response.body?.cancel().catch(() => undefined)
+        failure = new ConnectionError(`${provider}: downloading ${url} failed with HTTP ${response.status}`, { provider, taskId, status: response.status })
+        // Other client errors will not change on retry.
+        if (response.status < 500 && response.status !== 429 && response.status !== 408) throw failure
+        retryAfterMs = parseRetryAfter(response.headers)
       }
-      await response.body?.cancel()
-      failure = new ConnectionError(`${context.provider}: downloading ${url} failed with HTTP ${response.status}`, {
-        provider: context.provider,
-        taskId: context.taskId,
-        status: response.status,
-      })
-      // Other client errors will not change on retry.
-      if (response.status < 500 && response.status !== 429) throw failure
     } catch (error) {
-      if (error instanceof ExpiredResultError || (error instanceof NanoBananaError && !(error instanceof ConnectionError))) throw error
-      if (error instanceof ConnectionError && error.status !== undefined && error.status < 500 && error.status !== 429) throw error
-      if (error instanceof ConnectionError) failure = error
-      else {
-        const kind = classifyNetworkError(error, options.signal)
-        if (kind === 'aborted') throw new NanoBananaError(`${context.provider}: download aborted`, { provider: context.provider, taskId: context.taskId, cause: error })
-        failure = new ConnectionError(`${context.provider}: downloading ${url} failed (${kind === 'timeout' ? 'timeout' : 'network error'})`, {
-          provider: context.provider,
-          taskId: context.taskId,
-          cause: error,
-        })
-      }
+      if (error instanceof NanoBananaError) throw error
+      const kind = classifyNetworkError(error, options.signal)
+      if (kind === 'aborted') throw aborted(error)
+      failure = new ConnectionError(`${provider}: downloading ${url} failed (${kind === 'timeout' ? `no answer within ${timeoutMs} ms` : 'network error'})`, {
+        provider,
+        taskId,
+        cause: error,
+      })
     }
     // A GET of a result is safe to repeat.
-    if (attempt >= context.retry.maxRetries) throw failure
-    await sleep(backoffDelay(attempt, context.retry), options.signal)
+    const delay = retryDelay(attempt, context.retry, retryAfterMs)
+    if (delay === undefined) throw failure
+    try {
+      await sleep(delay, options.signal)
+    } catch (error) {
+      throw aborted(error)
+    }
   }
 }
 
-/** Writes every image of a result into `dir` (Node only); returns the file paths. */
+/**
+ * Writes every image of a result into `dir` (Node only); returns the file paths. Each file is written
+ * under a temporary name and renamed, so a crash never leaves a half image under the final name.
+ */
 export async function saveImages(
   images: readonly { download(options?: DownloadOptions): Promise<DownloadedImage> }[],
   dir: string,
   taskId: string,
   options: DownloadOptions = {},
 ): Promise<string[]> {
-  const [{ mkdir, writeFile }, { join }] = await Promise.all([import('node:fs/promises'), import('node:path')])
-  await mkdir(dir, { recursive: true })
+  const [{ mkdir, rename, writeFile, rm }, { join }] = await Promise.all([import('node:fs/promises'), import('node:path')])
+  const fsError = (error: unknown, path: string) =>
+    error instanceof NanoBananaError
+      ? error
+      : new NanoBananaError(`cannot write ${path} for task ${taskId}: ${error instanceof Error ? error.message : String(error)}`, { taskId, cause: error })
+  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
+    throw fsError(error, dir)
+  })
   const safeId = taskId.replace(/[^A-Za-z0-9._-]/g, '_')
   const paths: string[] = []
   for (const [i, image] of images.entries()) {
     const { bytes, extension } = await image.download(options)
     const path = join(dir, `${safeId}-${i + 1}.${extension}`)
-    await writeFile(path, bytes)
+    const partial = `${path}.part`
+    try {
+      await writeFile(partial, bytes)
+      await rename(partial, path)
+    } catch (error) {
+      await rm(partial, { force: true }).catch(() => undefined)
+      throw fsError(error, path)
+    }
     paths.push(path)
   }
   return paths
 }
-

@@ -169,3 +169,67 @@ export function createApiError(details: ErrorDetails & { message?: string | unde
   const code = details.code && !what.includes(details.code) ? ` (${details.code})` : ''
   return new ErrorType(`${where}${what}${code}`, details)
 }
+
+const MIN_SECRET_LENGTH = 6
+
+function scrubText(text: string, secrets: readonly string[]): string {
+  let out = text
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('[redacted]')
+  return out
+}
+
+function scrubValue(value: unknown, secrets: readonly string[], seen: WeakSet<object>, depth: number): unknown {
+  if (typeof value === 'string') return scrubText(value, secrets)
+  if (!value || typeof value !== 'object' || depth > 20 || seen.has(value)) return value
+  seen.add(value)
+  if (Array.isArray(value)) {
+    const items = value.map((item) => scrubValue(item, secrets, seen, depth + 1))
+    return items.some((item, i) => item !== value[i]) ? items : value
+  }
+  const proto = Object.getPrototypeOf(value) as unknown
+  // Plain JSON bodies only: anything else (a Response, a Headers object) is left alone.
+  if (proto !== Object.prototype && proto !== null) return value
+  const entries = Object.entries(value)
+  const clean = entries.map(([key, item]) => [key, scrubValue(item, secrets, seen, depth + 1)] as const)
+  return clean.some(([, item], i) => item !== entries[i]![1]) ? Object.fromEntries(clean) : value
+}
+
+/**
+ * Removes secrets (the API key) from an error before it leaves the client: the message, the stack,
+ * every string field, the provider's body (a provider may echo the key it refused), and each error of
+ * the `cause` chain. The one choke point every public client method throws through.
+ */
+export function redactSecrets<T>(error: T, secrets: readonly (string | undefined)[]): T {
+  const list = secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH)
+  if (list.length === 0) return error
+  const seen = new WeakSet<object>()
+  let current: unknown = error
+  for (let depth = 0; current instanceof Error && depth < 10 && !seen.has(current); depth++) {
+    seen.add(current)
+    const target = current as Error & Record<string, unknown>
+    for (const key of Object.getOwnPropertyNames(target)) {
+      if (key === 'cause') continue
+      const descriptor = Object.getOwnPropertyDescriptor(target, key)
+      if (!descriptor) continue
+      try {
+        const value = 'value' in descriptor ? (descriptor.value as unknown) : key === 'stack' ? target.stack : undefined
+        if (typeof value !== 'string' && !(value && typeof value === 'object' && !(value instanceof Error))) continue
+        const clean = scrubValue(value, list, new WeakSet(), 0)
+        if (clean !== value) target[key] = clean
+      } catch {
+        // A read-only or exotic property: nothing we can rewrite.
+      }
+    }
+    const cause = target.cause
+    if (cause !== undefined && !(cause instanceof Error)) {
+      try {
+        const clean = scrubValue(cause, list, new WeakSet(), 0)
+        if (clean !== cause) target.cause = clean
+      } catch {
+        // Not writable: left as is.
+      }
+    }
+    current = cause
+  }
+  return error
+}

@@ -1,23 +1,52 @@
 import { AbortError } from './errors.js'
 
+/**
+ * How one phase (submit, poll, download) retries. Every field has a default per phase
+ * (see DEFAULT_SUBMIT_RETRY, DEFAULT_POLL_RETRY, DEFAULT_DOWNLOAD_RETRY); pass any subset.
+ */
 export interface RetryPolicy {
-  /** Retries after the first attempt. */
+  /**
+   * Retries after the first attempt. Defaults: submit 2 (and only when the provider certainly did not
+   * accept the task), poll `Infinity` (retried until the wait's deadline), download 3.
+   */
   maxRetries: number
-  /** First backoff step; doubles each retry, with full jitter. */
+  /** First backoff step in ms; doubles each retry, with equal jitter (a random delay between half and all of the step). Default 500. */
   baseDelayMs: number
-  /** Cap of one backoff step (a longer `Retry-After` is still honoured, up to the deadline). */
+  /** Cap of one backoff step in ms. Default 8000. A server's `Retry-After` may be longer (see maxRetryAfterMs). */
   maxDelayMs: number
+  /**
+   * Longest wait a server's `Retry-After` (or its "retry after N seconds" hint) imposes, in ms: the
+   * client never retries earlier than the server asked, up to this; a longer request is shortened to it
+   * (a retry that comes too early is refused again, which creates no task). Default 60000.
+   */
+  maxRetryAfterMs: number
 }
 
-export const DEFAULT_SUBMIT_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 500, maxDelayMs: 8_000 }
-export const DEFAULT_POLL_RETRY: RetryPolicy = { maxRetries: 8, baseDelayMs: 500, maxDelayMs: 8_000 }
-export const DEFAULT_DOWNLOAD_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8_000 }
+/** Submit: 2 retries, only after a certain refusal (connection refused, DNS, 429, 455, 503). */
+export const DEFAULT_SUBMIT_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 }
+/** Poll: a read, retried on every transient failure until the deadline of the wait. */
+export const DEFAULT_POLL_RETRY: RetryPolicy = { maxRetries: Infinity, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 }
+/** Download: a read of the result URL, 3 retries. */
+export const DEFAULT_DOWNLOAD_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 }
 
-/** Full-jitter exponential backoff (AWS architecture blog), honouring a server's `Retry-After`. */
-export function backoffDelay(attempt: number, policy: RetryPolicy, retryAfterMs?: number, random = Math.random): number {
+/**
+ * Exponential backoff with equal jitter: the step `baseDelayMs * 2^attempt`, capped at `maxDelayMs`,
+ * then a random point in its upper half. A server's `Retry-After` is a floor.
+ */
+export function backoffDelay(attempt: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, retryAfterMs?: number, random = Math.random): number {
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt)
   const jittered = exp / 2 + random() * (exp / 2)
   return retryAfterMs !== undefined ? Math.max(retryAfterMs, jittered) : jittered
+}
+
+/**
+ * The wait before retry number `attempt + 1`, or undefined when the retries are used up. A server's
+ * `Retry-After` is a floor, capped at `maxRetryAfterMs`.
+ */
+export function retryDelay(attempt: number, policy: RetryPolicy, retryAfterMs?: number, random = Math.random): number | undefined {
+  if (!(attempt < policy.maxRetries)) return undefined
+  const floor = retryAfterMs !== undefined ? Math.min(retryAfterMs, policy.maxRetryAfterMs) : undefined
+  return backoffDelay(attempt, policy, floor, random)
 }
 
 export type NetworkFailure =
@@ -46,7 +75,10 @@ export function classifyNetworkError(error: unknown, signal?: AbortSignal): Netw
   if (name === 'TimeoutError') return 'timeout'
   if (name === 'AbortError') return 'aborted'
   const code = codeOf(error)
-  return code !== undefined && NOT_SENT.has(code) ? 'not-sent' : 'maybe-sent'
+  if (code !== undefined && NOT_SENT.has(code)) return 'not-sent'
+  // fetch refuses some ports before connecting (undici's "bad port" network error, no code).
+  const cause = (error as { cause?: { message?: unknown } })?.cause
+  return cause?.message === 'bad port' ? 'not-sent' : 'maybe-sent'
 }
 
 /** Resolves after `ms`, or rejects with AbortError as soon as `signal` fires. */

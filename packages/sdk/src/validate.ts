@@ -7,18 +7,47 @@ export interface ValidateOptions {
   allowInsecureCallbackUrl?: boolean
 }
 
-const PRIVATE_HOST = [
-  /^localhost$/i,
-  /^127\./,
-  /^10\./,
-  /^192\.168\./,
-  /^172\.(1[6-9]|2\d|3[01])\./,
-  /^169\.254\./,
-  /^0\./,
-  /^\[?::1\]?$/,
-  /^\[?f[cd][0-9a-f]{2}:/i,
-  /^\[?fe80:/i,
-]
+/** True for an IPv4 address in a loopback, private, link-local, CGNAT or "this network" range. */
+function isPrivateIPv4(host: string): boolean {
+  const parts = host.split('.')
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return false
+  const [a, b] = parts.map(Number) as [number, number]
+  return (
+    a === 127 || // loopback
+    a === 10 || // RFC 1918
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 169 && b === 254) || // link-local (cloud metadata lives here)
+    (a === 100 && b >= 64 && b <= 127) || // carrier-grade NAT
+    a === 0
+  )
+}
+
+/** True for an IPv6 literal that is loopback, unspecified, unique-local, link-local, or an IPv4-mapped private address. */
+function isPrivateIPv6(literal: string): boolean {
+  const host = literal.replace(/^\[|\]$/g, '').toLowerCase()
+  if (!host.includes(':')) return false
+  if (host === '::1' || host === '::') return true
+  if (/^f[cd][0-9a-f]{0,2}:/.test(host) || /^fe[89ab][0-9a-f]?:/.test(host)) return true
+  // ::ffff:a.b.c.d, which the URL parser writes as ::ffff:XXXX:XXXX.
+  const mapped = /^::ffff:(?:([0-9a-f]{1,4}):([0-9a-f]{1,4})|(\d+\.\d+\.\d+\.\d+))$/.exec(host)
+  if (mapped) {
+    if (mapped[3]) return isPrivateIPv4(mapped[3])
+    const high = parseInt(mapped[1]!, 16)
+    const low = parseInt(mapped[2]!, 16)
+    return isPrivateIPv4(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`)
+  }
+  return false
+}
+
+/**
+ * A host a provider cannot (and must not) call back: loopback, private, link-local, `localhost` and its
+ * subdomains. The URL parser has already normalized numeric forms (`2130706433`, `0x7f.1` -> `127.0.0.1`).
+ */
+export function isPrivateHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '')
+  return host === 'localhost' || host.endsWith('.localhost') || isPrivateIPv4(host) || isPrivateIPv6(host)
+}
 
 function fail(provider: ProviderAdapter, param: string, message: string): never {
   throw new InvalidRequestError(`${provider.id}: ${message}`, { provider: provider.id, param, code: 'invalid_parameter' })
@@ -33,20 +62,21 @@ function unsupported(provider: ProviderAdapter, model: ModelCapabilities, param:
   )
 }
 
-function checkCallbackUrl(provider: ProviderAdapter, value: string, options: ValidateOptions): void {
+function checkCallbackUrl(provider: ProviderAdapter, value: unknown, options: ValidateOptions): void {
+  if (typeof value !== 'string') fail(provider, 'callbackUrl', 'callbackUrl must be a string')
+  if (value.length > 2048) fail(provider, 'callbackUrl', `callbackUrl is ${value.length} characters; the limit is 2048`)
   let url: URL
   try {
     url = new URL(value)
   } catch {
     fail(provider, 'callbackUrl', `callbackUrl is not a valid URL`)
   }
-  if (value.length > 2048) fail(provider, 'callbackUrl', `callbackUrl is ${value.length} characters; the limit is 2048`)
   if (options.allowInsecureCallbackUrl) {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(provider, 'callbackUrl', 'callbackUrl must be an http(s) URL')
     return
   }
   if (url.protocol !== 'https:') fail(provider, 'callbackUrl', 'callbackUrl must use https (providers refuse other schemes)')
-  if (PRIVATE_HOST.some((re) => re.test(url.hostname))) {
+  if (isPrivateHost(url.hostname)) {
     fail(provider, 'callbackUrl', `callbackUrl must not point to a loopback or private address (${url.hostname})`)
   }
 }
@@ -62,7 +92,7 @@ export function validateRequest(
 ): { model: ModelCapabilities; warnings: Warning[] } {
   if (!request || typeof request !== 'object') fail(provider, 'request', 'request must be an object')
   const modelId = request.model ?? provider.defaultModel
-  const model = provider.models[modelId]
+  const model = typeof modelId === 'string' && Object.hasOwn(provider.models, modelId) ? provider.models[modelId] : undefined
   if (!model) unsupported(provider, { id: modelId } as ModelCapabilities, 'model', modelId, Object.keys(provider.models))
 
   if (typeof request.prompt !== 'string' || request.prompt.trim() === '') fail(provider, 'prompt', 'prompt must be a non-empty string')
@@ -90,6 +120,7 @@ export function validateRequest(
     request.images.forEach((image, i) => {
       let ok = false
       try {
+        if (typeof image !== 'string') throw new TypeError('not a string')
         const { protocol } = new URL(image)
         ok = protocol === 'https:' || protocol === 'http:'
       } catch {

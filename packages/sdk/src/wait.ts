@@ -117,7 +117,13 @@ export async function waitForTask(params: WaitParams): Promise<Task> {
     } catch (error) {
       return withTaskId(error)
     }
-    if (!last || last.status !== task.status || last.progress !== task.progress) params.onProgress?.(task)
+    if (!last || last.status !== task.status || last.progress !== task.progress) {
+      try {
+        params.onProgress?.(task)
+      } catch (error) {
+        withTaskId(error)
+      }
+    }
     last = task
     if (task.status === 'succeeded') return task
     if (task.status === 'failed' || task.status === 'canceled') throw taskFailure(task)

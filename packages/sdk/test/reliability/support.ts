@@ -1,0 +1,218 @@
+// Shared pieces of the reliability tests: a sandbox-backed client with short delays, a node:http
+// adapter for the web-standard callback handler, image decoding, and a deep search for a secret.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Readable } from 'node:stream'
+import { inspect } from 'node:util'
+import { crc32, inflateSync } from 'node:zlib'
+import { startSandbox, type Sandbox, type SandboxOptions } from '@nano-banana/sandbox'
+import { createNanoBanana, type NanoBananaClient, type NanoBananaOptions, type ProviderId } from '../../src/index.js'
+
+/** A key no code path could produce by accident: any hit in an error or an output is a leak. */
+export const SECRET_KEY = 'sk-nbleak-7Qm2Zr9XwK4vT8pL'
+
+export const PROVIDERS: readonly ProviderId[] = ['odkkk', 'evolink', 'crun', 'uniall', 'aivideoapi']
+
+/** Polls every few ms instead of every second. */
+export const FAST_POLLING = { initialDelayMs: 15, minDelayMs: 10, maxDelayMs: 40 }
+
+/**
+ * Backoffs of a few ms. The sandbox's `Retry-After: 1` is honoured (1 s); EvoLink's documented
+ * "retry after 30 seconds" hint on a 503 is capped at the same second.
+ */
+export const FAST_RETRY = {
+  submit: { baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1000 },
+  poll: { baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1000 },
+  download: { baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1000 },
+}
+
+/** A sandbox with short tasks, tiny images and callbacks 1000x faster than documented. */
+export function fastSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  return startSandbox({
+    apiKey: SECRET_KEY,
+    taskDurationMs: 60,
+    estimatedTimeHints: false,
+    callbackDelayScale: 0.001,
+    imageLongSide: 32,
+    ...options,
+  })
+}
+
+/** A client of one provider of the sandbox, with fast polling and backoffs. */
+export function sandboxClient(sandbox: Sandbox, provider: ProviderId, options: Partial<NanoBananaOptions> = {}): NanoBananaClient {
+  return createNanoBanana({
+    provider,
+    apiKey: SECRET_KEY,
+    baseUrl: sandbox.baseUrl(provider),
+    polling: FAST_POLLING,
+    retry: FAST_RETRY,
+    allowInsecureCallbackUrl: true,
+    ...options,
+  })
+}
+
+/** Requests the sandbox logged from `from` on, of one phase. */
+export const requestsOf = (sandbox: Sandbox, phase: string, from = 0) => sandbox.requests.slice(from).filter((r) => r.phase === phase)
+
+/** A node:http listener around a web-standard `(Request) => Promise<Response>` handler (the body is streamed). */
+export function nodeListener(handler: (request: Request) => Promise<Response>) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    void (async () => {
+      const headers = new Headers()
+      for (const [name, value] of Object.entries(req.headers)) {
+        for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, item)
+      }
+      const method = req.method ?? 'GET'
+      const hasBody = method !== 'GET' && method !== 'HEAD'
+      const request = new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url ?? '/'}`, {
+        method,
+        headers,
+        ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+      } as RequestInit)
+      const response = await handler(request)
+      const body = Buffer.from(await response.arrayBuffer())
+      res.writeHead(response.status, Object.fromEntries(response.headers))
+      res.end(body)
+      // Whatever the handler did not read is drained so the connection can close cleanly.
+      req.resume()
+    })().catch((error: unknown) => {
+      // The handler promises never to throw: reaching this is a test failure, reported as 599.
+      res.writeHead(599)
+      res.end(String(error))
+    })
+  }
+}
+
+export interface LocalHttp {
+  url: string
+  close(): Promise<void>
+}
+
+/** Serves a web-standard handler on 127.0.0.1 behind the node:http adapter. */
+export async function serveHandler(handler: (request: Request) => Promise<Response>): Promise<LocalHttp> {
+  const server = createServer(nodeListener(handler))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+export interface DecodedImage {
+  format: 'png' | 'jpeg'
+  width: number
+  height: number
+}
+
+/**
+ * Decodes a PNG far enough to prove it is whole: signature, every chunk's CRC, IHDR, and the inflated
+ * IDAT stream having exactly one filtered scanline per row.
+ */
+export function decodePng(bytes: Uint8Array): DecodedImage {
+  const buffer = Buffer.from(bytes)
+  if (!buffer.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) throw new Error('not a PNG signature')
+  let offset = 8
+  let width = 0
+  let height = 0
+  let bitsPerPixel = 0
+  const idat: Buffer[] = []
+  let ended = false
+  while (offset < buffer.length) {
+    const length = buffer.readUInt32BE(offset)
+    const type = buffer.toString('latin1', offset + 4, offset + 8)
+    const data = buffer.subarray(offset + 8, offset + 8 + length)
+    if (data.length !== length) throw new Error(`PNG chunk ${type} truncated`)
+    if (crc32(buffer.subarray(offset + 4, offset + 8 + length)) !== buffer.readUInt32BE(offset + 8 + length)) throw new Error(`PNG chunk ${type}: bad CRC`)
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0)
+      height = data.readUInt32BE(4)
+      const channels = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[data[9]!] ?? 0
+      bitsPerPixel = channels * data[8]!
+    } else if (type === 'IDAT') idat.push(data)
+    else if (type === 'IEND') {
+      ended = true
+      break
+    }
+    offset += 12 + length
+  }
+  if (!ended) throw new Error('PNG has no IEND')
+  const raw = inflateSync(Buffer.concat(idat))
+  const expected = height * (1 + Math.ceil((width * bitsPerPixel) / 8))
+  if (raw.length !== expected) throw new Error(`PNG pixel data is ${raw.length} bytes, expected ${expected}`)
+  return { format: 'png', width, height }
+}
+
+/** Walks a baseline/progressive JPEG's markers to its frame header and checks it ends with EOI. */
+export function decodeJpeg(bytes: Uint8Array): DecodedImage {
+  const buffer = Buffer.from(bytes)
+  if (buffer[0] !== 0xff || buffer[1] !== 0xd8) throw new Error('not a JPEG (no SOI)')
+  if (buffer[buffer.length - 2] !== 0xff || buffer[buffer.length - 1] !== 0xd9) throw new Error('JPEG does not end with EOI')
+  let offset = 2
+  while (offset + 4 <= buffer.length) {
+    if (buffer[offset] !== 0xff) throw new Error(`JPEG marker expected at ${offset}`)
+    const marker = buffer[offset + 1]!
+    const length = buffer.readUInt16BE(offset + 2)
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { format: 'jpeg', height: buffer.readUInt16BE(offset + 5), width: buffer.readUInt16BE(offset + 7) }
+    }
+    offset += 2 + length
+  }
+  throw new Error('JPEG has no frame header')
+}
+
+export function decodeImage(bytes: Uint8Array): DecodedImage {
+  return bytes[0] === 0x89 ? decodePng(bytes) : decodeJpeg(bytes)
+}
+
+/**
+ * Every rendering of a value a log line or a crash report could show: for an error its message,
+ * `toString()`, `JSON.stringify` (its toJSON), `util.inspect` (stack, own fields, nested causes) and,
+ * one by one, each `cause` of the chain and the `body`.
+ */
+export function renderings(value: unknown): string[] {
+  const out: string[] = []
+  const seen = new Set<unknown>()
+  const visit = (item: unknown, depth: number) => {
+    if (depth > 8 || seen.has(item)) return
+    seen.add(item)
+    if (typeof item === 'string') {
+      out.push(item)
+      return
+    }
+    try {
+      out.push(JSON.stringify(item) ?? '')
+    } catch {
+      // cyclic: inspect covers it
+    }
+    out.push(inspect(item, { depth: 12, showHidden: false, getters: true }))
+    if (item instanceof Error) {
+      out.push(item.message, String(item), item.stack ?? '')
+      visit((item as { cause?: unknown }).cause, depth + 1)
+      visit((item as { body?: unknown }).body, depth + 1)
+    }
+  }
+  visit(value, 0)
+  return out
+}
+
+/** The renderings of `values` that contain `secret`. */
+export function leaks(values: readonly unknown[], secret: string): string[] {
+  return values.flatMap((value) => renderings(value).filter((text) => text.includes(secret)))
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Resolves when `check` returns a value, polling every 5 ms; rejects after `timeoutMs`. */
+export async function until<T>(check: () => T | undefined, timeoutMs = 3000, what = 'condition'): Promise<T> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const value = check()
+    if (value !== undefined) return value
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await sleep(5)
+  }
+}
