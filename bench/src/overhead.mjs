@@ -49,15 +49,18 @@ export async function benchOverhead({ smoke = false } = {}) {
     if (task.status !== 'succeeded') throw new Error('unexpected')
   }
   // Alternate rounds so both sides see the same machine noise; the ratio of medians per round is robust.
-  const rounds = smoke ? 1 : 5
+  const rounds = smoke ? 1 : 9
   const ratios = []
   const medians = { fetch: [], sdk: [] }
   try {
     for (let r = 0; r < rounds; r++) {
       const bench = new Bench({ time: smoke ? 100 : 1500, warmupTime: smoke ? 20 : 300 })
-      bench.add('fetch', handWritten).add('sdk', sdk)
+      // Alternate which side runs first, so that neither always gets the warmer (or noisier) slot.
+      if (r % 2) bench.add('sdk', sdk).add('fetch', handWritten)
+      else bench.add('fetch', handWritten).add('sdk', sdk)
       await bench.run()
-      const [a, b] = bench.tasks.map((t) => t.result.latency.p50)
+      const p50 = (name) => bench.tasks.find((t) => t.name === name).result.latency.p50
+      const [a, b] = [p50('fetch'), p50('sdk')]
       medians.fetch.push(a)
       medians.sdk.push(b)
       ratios.push(b / a)

@@ -20,10 +20,18 @@ export const jsonBodySerializer = {
 
 /** Reads a body as JSON when it claims to be JSON or looks like it; empty bodies are undefined. */
 export async function readBody(response: Response): Promise<unknown> {
-  if (response.status === 204 || response.status === 205) return undefined
+  if (response.status === 204 || response.status === 205 || response.headers.get('content-length') === '0') return undefined
+  const type = response.headers.get('content-type') ?? ''
+  // The common case, a 2xx declared as JSON: `json()` is measurably cheaper than `text()` + parse.
+  if (response.ok && type.includes('json')) {
+    try {
+      return (await response.json()) as unknown
+    } catch (cause) {
+      throw new ResponseParseError(response, '', { cause })
+    }
+  }
   const text = await response.text()
   if (text.length === 0) return undefined
-  const type = response.headers.get('content-type') ?? ''
   const looksJson = type.includes('json') || /^\s*[[{"]/.test(text)
   if (!looksJson) {
     // A 2xx that is not JSON is a broken answer; an error page (HTML from a proxy) is kept as text.

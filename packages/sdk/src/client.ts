@@ -18,7 +18,7 @@ import {
   DEFAULT_POLL_RETRY,
   DEFAULT_SUBMIT_RETRY,
   classifyNetworkError,
-  requestSignal,
+  withRequestTimeout,
   retryDelay,
   sleep,
   type RetryPolicy,
@@ -139,7 +139,7 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
       if (signal?.aborted) throw abortError(signal)
       let result: CallResult
       try {
-        result = await adapter.submit(client, body, requestSignal(signal, requestTimeoutMs))
+        result = await withRequestTimeout((s) => adapter.submit(client, body, s), signal, requestTimeoutMs)
       } catch (error) {
         if (error instanceof ResponseParseError) {
           // The provider answered 2xx with an unreadable body: a task may exist; never resend.
@@ -195,7 +195,7 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
   async function getTaskOnce(taskId: string, signal?: AbortSignal): Promise<Task> {
     let result: CallResult
     try {
-      result = await adapter.query(client, taskId, requestSignal(signal, requestTimeoutMs))
+      result = await withRequestTimeout((s) => adapter.query(client, taskId, s), signal, requestTimeoutMs)
     } catch (error) {
       if (error instanceof ResponseParseError) {
         throw new ResponseFormatError(`${adapter.id}: task ${taskId}: unreadable answer (HTTP ${error.response.status})`, {

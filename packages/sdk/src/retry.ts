@@ -97,7 +97,43 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   })
 }
 
-/** The caller's signal combined with a per-request timeout. */
+/**
+ * Runs one HTTP request with a timeout. A signal is handed to `fetch` only when the caller gave one:
+ * undici's per-request abort bookkeeping costs about a tenth of a loopback round trip, which is the
+ * whole overhead budget. Without a caller signal the timeout is a timer race; the request left behind
+ * finishes (or fails) on its own and its result is dropped.
+ */
+export function withRequestTimeout<T>(run: (signal: AbortSignal | undefined) => Promise<T>, signal: AbortSignal | undefined, timeoutMs: number): Promise<T> {
+  let controller: AbortController | undefined
+  let onAbort: (() => void) | undefined
+  if (signal) {
+    controller = new AbortController()
+    onAbort = () => controller!.abort(signal.reason)
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+  }
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const error = new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')
+      controller?.abort(error)
+      reject(error)
+    }, timeoutMs)
+    run(controller?.signal).then(
+      (value) => {
+        clearTimeout(timer)
+        if (onAbort) signal!.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        if (onAbort) signal!.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
+}
+
+/** The caller's signal combined with a per-request timeout (for requests whose body is streamed). */
 export function requestSignal(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
   const timeout = AbortSignal.timeout(timeoutMs)
   return signal ? AbortSignal.any([signal, timeout]) : timeout
