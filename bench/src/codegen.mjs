@@ -6,9 +6,9 @@ import { round } from './stats.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
-function timed(command, args) {
+function timed(command, args, env = {}) {
   const started = process.hrtime.bigint()
-  const run = spawnSync(command, args, { cwd: root, encoding: 'utf8', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' }, maxBuffer: 64 * 1024 * 1024 })
+  const run = spawnSync(command, args, { cwd: root, encoding: 'utf8', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', ...env }, maxBuffer: 64 * 1024 * 1024 })
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   if (run.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${run.stdout}\n${run.stderr}`)
   return round(seconds, 2)
@@ -23,8 +23,9 @@ export async function benchCodegen({ smoke = false, withTests = !smoke } = {}) {
   const hit = timed('pnpm', ['exec', 'turbo', 'run', 'generate', '--output-logs=none'])
   rows.push({ step: 'pnpm generate, turbo cache hit', seconds: hit, target: '<= 2 s', pass: hit <= 2 })
   if (withTests) {
-    const test = timed('pnpm', ['test'])
-    rows.push({ step: 'pnpm test (everything CI runs)', seconds: test, target: '<= 120 s on 2 cores', pass: test <= 120 })
+    // TURBO_FORCE: a cache hit would time turbo, not the tests.
+    const test = timed('pnpm', ['test'], { TURBO_FORCE: 'true' })
+    rows.push({ step: 'pnpm test (everything CI runs, turbo cache off)', seconds: test, target: '<= 120 s on 2 cores', pass: test <= 120 })
   }
   return { name: 'codegen and test wall time', rows }
 }

@@ -142,7 +142,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     if (first === 'files' && (method === 'GET' || method === 'HEAD')) return download(req, res, entry, rest.join('/'), header.faults)
     if (!isProviderId(first)) {
-      if (target.pathname === '/') return finish(req, res, entry, jsonAnswer(200, { name: '@nano-banana/sandbox', providers: sandbox.baseUrls() }))
+      if (target.pathname === '/') return finish(req, res, entry, jsonAnswer(200, { name: '@nano-banana/sandbox', providers: sandbox.baseUrls(), submissions: Object.fromEntries(PROVIDER_IDS.map((p) => [p, sandbox.submissions(p)])) }))
       const message = `no provider at /${first}; known: ${PROVIDER_IDS.join(', ')}`
       return finish(req, res, entry, jsonAnswer(404, { error: { code: 'not_found', message } }))
     }

@@ -23,7 +23,6 @@ import {
   sleep,
   type RetryPolicy,
 } from './retry.js'
-import { downloadImage, saveImages } from './download.js'
 import type { GeneratedImage, GenerateOptions, GenerateRequest, GenerateResult, Submission, SubmitOptions, Task, WaitOptions } from './types.js'
 import { validateRequest } from './validate.js'
 import { DEFAULT_POLLING, waitForTask, type PollingOptions } from './wait.js'
@@ -260,7 +259,8 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
       return {
         url,
         ...(expiresAt ? { expiresAt } : {}),
-        download: (downloadOptions) => redacting(downloadImage(url, expiresAt, context, downloadOptions)),
+        // Loaded on first use: an app that only shows the URLs never ships the download code.
+        download: (downloadOptions) => redacting(import('./download.js').then((m) => m.downloadImage(url, expiresAt, context, downloadOptions))),
       }
     })
     return {
@@ -271,7 +271,7 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
       ...(task.usage ? { usage: task.usage } : {}),
       warnings,
       raw: task.raw,
-      saveAll: (dir, downloadOptions) => redacting(saveImages(images, dir, task.taskId, downloadOptions)),
+      saveAll: (dir, downloadOptions) => redacting(import('./download.js').then((m) => m.saveImages(images, dir, task.taskId, downloadOptions))),
     }
   }
 

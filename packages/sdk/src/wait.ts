@@ -42,7 +42,9 @@ export function nextPollDelay(state: PollState, options: PollingOptions = DEFAUL
     if (remaining > options.minDelayMs) return clamp(remaining + 50)
   }
   if (!state.task) return clamp(options.initialDelayMs)
-  return clamp(state.elapsedMs * options.elapsedFactor)
+  // A queued task has not started, so it cannot end soon: back off twice as fast until it runs.
+  const factor = state.task.status === 'queued' ? options.elapsedFactor * 2 : options.elapsedFactor
+  return clamp(state.elapsedMs * factor)
 }
 
 export interface WaitParams {
