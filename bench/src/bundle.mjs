@@ -14,7 +14,7 @@ export const MARKERS = {
   odkkk: 'ai.odkkk.com',
   evolink: 'api.evolink.ai',
   crun: 'api.crun.ai',
-  uniall: 'UNIALL_',
+  uniall: '/v1/images/tasks',
   aivideoapi: 'api.aivideoapi.ai',
 }
 
