@@ -1,0 +1,7 @@
+export { createNanoBananaProvider, nanoBanana } from './nano-banana-provider.js'
+export type { NanoBananaImageModelId, NanoBananaProvider, NanoBananaProviderSettings } from './nano-banana-provider.js'
+export { NanoBananaImageModel } from './nano-banana-image-model.js'
+export type { NanoBananaImageModelConfig, NanoBananaModelClientOptions } from './nano-banana-image-model.js'
+export { PROVIDER_OPTIONS_KEY } from './nano-banana-image-options.js'
+export type { NanoBananaImageProviderOptions } from './nano-banana-image-options.js'
+export { nearestAspectRatio } from './size.js'
