@@ -271,7 +271,6 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
       ...(task.usage ? { usage: task.usage } : {}),
       warnings,
       raw: task.raw,
-      saveAll: (dir, downloadOptions) => redacting(import('./download.js').then((m) => m.saveImages(images, dir, task.taskId, downloadOptions))),
     }
   }
 

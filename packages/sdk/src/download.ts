@@ -170,39 +170,3 @@ export async function downloadImage(url: string, expiresAt: Date | undefined, co
     }
   }
 }
-
-/**
- * Writes every image of a result into `dir` (Node only); returns the file paths. Each file is written
- * under a temporary name and renamed, so a crash never leaves a half image under the final name.
- */
-export async function saveImages(
-  images: readonly { download(options?: DownloadOptions): Promise<DownloadedImage> }[],
-  dir: string,
-  taskId: string,
-  options: DownloadOptions = {},
-): Promise<string[]> {
-  const [{ mkdir, rename, writeFile, rm }, { join }] = await Promise.all([import('node:fs/promises'), import('node:path')])
-  const fsError = (error: unknown, path: string) =>
-    error instanceof NanoBananaError
-      ? error
-      : new NanoBananaError(`cannot write ${path} for task ${taskId}: ${error instanceof Error ? error.message : String(error)}`, { taskId, cause: error })
-  await mkdir(dir, { recursive: true }).catch((error: unknown) => {
-    throw fsError(error, dir)
-  })
-  const safeId = taskId.replace(/[^A-Za-z0-9._-]/g, '_')
-  const paths: string[] = []
-  for (const [i, image] of images.entries()) {
-    const { bytes, extension } = await image.download(options)
-    const path = join(dir, `${safeId}-${i + 1}.${extension}`)
-    const partial = `${path}.part`
-    try {
-      await writeFile(partial, bytes)
-      await rename(partial, path)
-    } catch (error) {
-      await rm(partial, { force: true }).catch(() => undefined)
-      throw fsError(error, path)
-    }
-    paths.push(path)
-  }
-  return paths
-}

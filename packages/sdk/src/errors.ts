@@ -1,4 +1,4 @@
-import type { ProviderId } from './types.js'
+import type { FailoverSkip, ProviderId } from './types.js'
 
 export interface ErrorDetails {
   provider?: ProviderId | undefined
@@ -36,6 +36,8 @@ export class NanoBananaError extends Error {
   readonly retryAfterMs: number | undefined
   taskId: string | undefined
   readonly body: unknown
+  /** Failover clients only: the providers skipped before this error (they did not accept the task). */
+  declare failover?: FailoverSkip[]
 
   constructor(message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause })
@@ -63,6 +65,7 @@ export class NanoBananaError extends Error {
       retryAfterMs: this.retryAfterMs,
       taskId: this.taskId,
       body: this.body,
+      ...(this.failover ? { failover: this.failover } : {}),
     }
   }
 }

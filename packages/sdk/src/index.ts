@@ -1,26 +1,58 @@
 import type { ProviderAdapter } from './adapter.js'
 import { createNanoBananaClient, type NanoBananaClient, type NanoBananaClientOptions } from './client.js'
 import { ConfigurationError } from './errors.js'
+import { createFailoverClient, type NanoBananaFailoverClient, type NanoBananaFailoverOptions } from './failover.js'
 import { providers } from './providers/index.js'
 import type { ProviderId } from './types.js'
 
 export * from './core.js'
 export { providers, providerIds } from './providers/index.js'
+export { failoverReason } from './failover.js'
+export type {
+  FailoverGenerateOptions,
+  FailoverProvider,
+  FailoverResult,
+  FailoverSubmission,
+  NanoBananaFailoverClient,
+  NanoBananaFailoverOptions,
+  ProviderOption,
+  TaskHandle,
+} from './failover.js'
 
 export interface NanoBananaOptions extends Omit<NanoBananaClientOptions, 'provider'> {
   /** A provider id (`'evolink'`) or an adapter object. */
   provider: ProviderId | ProviderAdapter
+  providers?: never
+}
+
+function resolveProvider(provider: ProviderId | ProviderAdapter): ProviderAdapter {
+  const adapter = typeof provider === 'string' ? providers[provider] : provider
+  if (!adapter || typeof adapter !== 'object' || !Object.hasOwn(providers, adapter.id ?? '')) {
+    if (adapter && typeof adapter === 'object' && typeof adapter.submit === 'function') return adapter
+    throw new ConfigurationError(`Unknown provider ${JSON.stringify(provider)}; choose one of: ${Object.keys(providers).join(', ')}`, { param: 'provider' })
+  }
+  return adapter
 }
 
 /**
  * The unified client. Switch providers by changing `provider`; inputs, statuses, results and
  * errors stay the same.
+ *
+ * With `providers: [{ provider, apiKey, model? }, ...]` it is a failover client: `generate()`/`submit()`
+ * try the next provider only when the error proves the task was not accepted (401, 402, 403, 429, a 5xx
+ * refusal, no connection, or a capability mismatch found locally), never once a task may exist. The
+ * result names the provider that served it and lists the skipped ones in `failover`; `wait()`/`getTask()`
+ * take the `provider:taskId` handle from `submit()` (or `{ provider }`).
  */
-export function createNanoBanana(options: NanoBananaOptions): NanoBananaClient {
-  const adapter = typeof options.provider === 'string' ? providers[options.provider] : options.provider
-  if (!adapter || typeof adapter !== 'object' || !Object.hasOwn(providers, adapter.id ?? '')) {
-    if (adapter && typeof adapter === 'object' && typeof adapter.submit === 'function') return createNanoBananaClient({ ...options, provider: adapter })
-    throw new ConfigurationError(`Unknown provider ${JSON.stringify(options.provider)}; choose one of: ${Object.keys(providers).join(', ')}`, { param: 'provider' })
+export function createNanoBanana(options: NanoBananaOptions): NanoBananaClient
+export function createNanoBanana(options: NanoBananaFailoverOptions): NanoBananaFailoverClient
+export function createNanoBanana(options: NanoBananaOptions | NanoBananaFailoverOptions): NanoBananaClient | NanoBananaFailoverClient {
+  if (options && 'providers' in options && options.providers !== undefined) {
+    if ('provider' in options && options.provider !== undefined) {
+      throw new ConfigurationError('pass either `provider` or `providers` (failover), not both', { param: 'providers' })
+    }
+    return createFailoverClient(options, resolveProvider)
   }
-  return createNanoBananaClient({ ...options, provider: adapter })
+  const single = options as NanoBananaOptions
+  return createNanoBananaClient({ ...single, provider: resolveProvider(single.provider) })
 }

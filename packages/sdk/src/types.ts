@@ -73,8 +73,28 @@ export interface GenerateResult {
   usage?: { credits?: number }
   warnings: Warning[]
   raw: unknown
-  /** Downloads every image into `dir` (Node only) and returns the file paths. */
-  saveAll(dir: string, options?: DownloadOptions): Promise<string[]>
+}
+
+/** Why a failover client passed over a provider: each one proves the provider did not accept the task. */
+export type FailoverReason =
+  | 'authentication' // 401: key missing, wrong or revoked
+  | 'insufficient-credits' // 402 or a spend limit
+  | 'permission' // 403: the key may not use this model/feature
+  | 'rate-limited' // 429, after the provider's own submit retries
+  | 'unavailable' // 5xx refusal before acceptance (500, 502, 503, 455 maintenance, HTML error page)
+  | 'unreachable' // the connection was never made: nothing was sent
+  | 'unsupported' // capability mismatch found locally (model, aspect ratio, resolution...): nothing was sent
+
+/** One provider a failover client skipped before another one accepted the task (or all failed). */
+export interface FailoverSkip {
+  provider: ProviderId
+  skipped: true
+  reason: FailoverReason
+  /** The error's class name (`AuthenticationError`, `UnsupportedOptionError`...). */
+  error: string
+  code?: string
+  status?: number
+  message: string
 }
 
 export interface Submission {

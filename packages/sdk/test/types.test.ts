@@ -6,6 +6,9 @@ import {
   type AspectRatio,
   type GenerateOptions,
   type GenerateResult,
+  type FailoverResult,
+  type NanoBananaClient,
+  type NanoBananaFailoverClient,
   type OutputFormat,
   type ProviderId,
   type Resolution,
@@ -43,5 +46,20 @@ describe('types', () => {
     }
     expectTypeOf(nb.generate).returns.resolves.toEqualTypeOf<GenerateResult>()
     expect([good.aspectRatio, badRatio.aspectRatio, typeof neverCalled]).toEqual(['16:9', '7:3', 'function'])
+  })
+
+  it('createNanoBanana: one provider or a failover list (exclusive)', () => {
+    const single = createNanoBanana({ provider: 'evolink', apiKey: 'sk-test' })
+    const multi = createNanoBanana({ providers: [{ provider: 'evolink', apiKey: 'sk-test' }, { provider: 'aivideoapi', apiKey: 'sk-test', model: 'nano-banana-2' }] })
+    expectTypeOf(single).toEqualTypeOf<NanoBananaClient>()
+    expectTypeOf(multi).toEqualTypeOf<NanoBananaFailoverClient>()
+    expectTypeOf(multi.generate).returns.resolves.toEqualTypeOf<FailoverResult>()
+    const neverCalled = () => {
+      // @ts-expect-error unknown provider id in the list
+      createNanoBanana({ providers: [{ provider: 'openai', apiKey: 'k' }] })
+      // @ts-expect-error the provider of a task is a ProviderId
+      void multi.wait('t', { provider: 'openai' })
+    }
+    expect(typeof neverCalled).toBe('function')
   })
 })

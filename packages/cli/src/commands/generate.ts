@@ -1,4 +1,5 @@
 import type { AspectRatio, GenerateResult, OutputFormat, Resolution } from '@nano-banana/sdk'
+import { saveImages } from '@nano-banana/sdk/node'
 import { connect, providerOf } from '../connect.js'
 import { isUrl, serveLocalFiles } from '../files.js'
 import { info, out } from '../output.js'
@@ -20,7 +21,7 @@ export interface GenerateFlags {
 
 /** Prints where the files went (or the JSON summary for scripts). */
 export async function finish(result: GenerateResult, flags: { out: string; json?: boolean }, started: number): Promise<void> {
-  const files = await result.saveAll(flags.out)
+  const files = await saveImages(result, flags.out)
   if (flags.json) {
     out(
       JSON.stringify(

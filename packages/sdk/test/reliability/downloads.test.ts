@@ -1,6 +1,6 @@
 // Downloads: result.images[i].download({ maxBytes, signal }) streams with a size cap, checks that the
 // bytes are an image, retries transient failures and says ExpiredResultError once the URL has expired;
-// saveAll(dir) writes files that decode as PNG/JPEG.
+// saveImages(result, dir) writes files that decode as PNG/JPEG.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
@@ -18,6 +18,7 @@ import {
   type NanoBananaError,
 } from '../../src/index.js'
 import { decodeImage, fastSandbox, PROVIDERS, requestsOf, sandboxClient, sleep } from './support.js'
+import { saveImages } from '../../src/node.js'
 
 const cleanups: (() => Promise<unknown>)[] = []
 afterEach(async () => {
@@ -62,7 +63,7 @@ const context = () => ({
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
 
-describe('saveAll writes decodable images', () => {
+describe('saveImages (@nano-banana/sdk/node) writes decodable images', () => {
   it.each(PROVIDERS)('%s', async (provider) => {
     const s = await sandbox({ imageLongSide: 64 })
     // Crun's Nano Banana 2 and aivideoapi (its default) produce JPEG; the others PNG.
@@ -70,7 +71,7 @@ describe('saveAll writes decodable images', () => {
       provider === 'crun' ? { model: 'google/nano-banana-2', outputFormat: 'jpeg' as const } : provider === 'uniall' ? { n: 2 } : {}
     const result = await sandboxClient(s, provider).generate({ prompt: `save ${provider}`, aspectRatio: '16:9', ...request })
     const dir = await tempDir()
-    const paths = await result.saveAll(dir)
+    const paths = await saveImages(result, dir)
     const task = s.tasks.get(provider, result.taskId)!
     expect(paths).toHaveLength(task.n)
     expect((await readdir(dir)).sort()).toEqual(paths.map((p) => p.slice(dir.length + 1)).sort())
@@ -202,7 +203,7 @@ describe('expired results', () => {
     const result = await sandboxClient(s, 'crun').generate({ prompt: 'short lived' })
     await sleep(80)
     const dir = await tempDir()
-    const error = await result.saveAll(dir).catch((e: unknown) => e)
+    const error = await saveImages(result, dir).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ExpiredResultError)
     expect(await readdir(dir)).toEqual([])
   })

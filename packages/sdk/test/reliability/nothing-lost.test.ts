@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { FaultRule, Sandbox } from '@nano-banana/sandbox'
 import { AbortError, NanoBananaError, TimeoutError, type Submission } from '../../src/index.js'
 import { fastSandbox, PROVIDERS, requestsOf, sandboxClient } from './support.js'
+import { saveImages } from '../../src/node.js'
 
 const open: Sandbox[] = []
 async function sandbox(options: Parameters<typeof fastSandbox>[0] = {}) {
@@ -140,7 +141,7 @@ describe('every error after acceptance carries the task id the provider knows', 
     try {
       const file = join(dir, 'not-a-dir')
       await writeFile(file, 'x')
-      const cannotWrite = (await result.saveAll(join(file, 'sub')).catch((e: unknown) => e)) as NanoBananaError
+      const cannotWrite = (await saveImages(result, join(file, 'sub')).catch((e: unknown) => e)) as NanoBananaError
       expect(cannotWrite).toBeInstanceOf(NanoBananaError)
       expect(cannotWrite.taskId).toBe(result.taskId)
     } finally {
