@@ -4,7 +4,7 @@ const PATH_PARAM = /\{([^}]+)\}/g
 
 /** Joins base URL, path template and query; only the flat styles the provider specs use. */
 export function buildUrl({ baseUrl = '', url, path, query }: Pick<RequestOptions, 'baseUrl' | 'path' | 'query' | 'url'>): string {
-  let pathname = path
+  let pathname = path && url.includes('{')
     ? url.replace(PATH_PARAM, (_, name: string) => {
         const value = path[name]
         if (value === undefined || value === null) throw new TypeError(`Missing path parameter "${name}"`)
@@ -12,6 +12,12 @@ export function buildUrl({ baseUrl = '', url, path, query }: Pick<RequestOptions
       })
     : url
   let search = ''
+  if (query) {
+    // Most calls have no query at all: skip building an empty URLSearchParams.
+    let empty = true
+    for (const key in query) if (query[key] !== undefined && query[key] !== null) empty = false
+    if (empty) query = undefined
+  }
   if (query) {
     const params = new URLSearchParams()
     for (const [key, value] of Object.entries(query)) {
