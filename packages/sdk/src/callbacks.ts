@@ -1,6 +1,7 @@
 // Server-side helpers for provider callbacks. A separate entry (`@nano-banana/sdk/callbacks`) because
 // it carries ajv and every provider's JSON schemas, which a browser bundle of the client never needs.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
+import { readCapped } from './read-capped.js'
 import addFormatsModule from 'ajv-formats'
 import * as aivideoapiSchemas from '@nano-banana/aivideoapi/schemas'
 import * as crunSchemas from '@nano-banana/crun/schemas'
@@ -92,29 +93,8 @@ export interface CallbackHandlerOptions {
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
 async function readLimited(request: Request, maxBytes: number): Promise<string | undefined> {
-  const declared = Number(request.headers.get('content-length'))
-  if (Number.isFinite(declared) && declared > maxBytes) return undefined
-  if (!request.body) return ''
-  const reader = request.body.getReader()
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.byteLength
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined)
-      return undefined
-    }
-    chunks.push(value)
-  }
-  // Web-standard only (no Buffer), so that the handler runs on edge runtimes too.
-  const bytes = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
+  const bytes = await readCapped(request, maxBytes)
+  if (!bytes) return undefined
   return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
 }
 

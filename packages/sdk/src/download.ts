@@ -1,4 +1,5 @@
 import { AbortError, ConnectionError, ExpiredResultError, NanoBananaError, ResponseFormatError, parseRetryAfter } from './errors.js'
+import { readCapped } from './read-capped.js'
 import { classifyNetworkError, requestSignal, retryDelay, sleep, type RetryPolicy } from './retry.js'
 import type { ProviderId } from './types.js'
 
@@ -59,35 +60,10 @@ export function isCompleteImage(bytes: Uint8Array, type: string): boolean {
   return true
 }
 
-async function readCapped(response: Response, maxBytes: number, context: DownloadContext, url: string): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN)
-  const tooLarge = () =>
-    new ResponseFormatError(`${context.provider}: ${url} is larger than maxBytes (${maxBytes})`, { provider: context.provider, taskId: context.taskId, code: 'too_large' })
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined)
-    throw tooLarge()
-  }
-  if (!response.body) return new Uint8Array(await response.arrayBuffer())
-  const chunks: Uint8Array[] = []
-  let total = 0
-  const reader = response.body.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.byteLength
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined)
-      throw tooLarge()
-    }
-    chunks.push(value)
-  }
-  const bytes = new Uint8Array(total)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return bytes
+async function readImageBody(response: Response, maxBytes: number, context: DownloadContext, url: string): Promise<Uint8Array> {
+  const bytes = await readCapped(response, maxBytes)
+  if (bytes) return bytes
+  throw new ResponseFormatError(`${context.provider}: ${url} is larger than maxBytes (${maxBytes})`, { provider: context.provider, taskId: context.taskId, code: 'too_large' })
 }
 
 /**
@@ -124,7 +100,7 @@ export async function downloadImage(url: string, expiresAt: Date | undefined, co
           await response.body?.cancel().catch(() => undefined)
           throw new ResponseFormatError(`${provider}: ${url} is not an image (content-type "${declared}")`, { provider, taskId, code: 'not_an_image' })
         }
-        const bytes = await readCapped(response, maxBytes, context, url)
+        const bytes = await readImageBody(response, maxBytes, context, url)
         const sniffed = sniffImageType(bytes)
         const type = declared === 'image/jpg' ? 'image/jpeg' : declared
         // The bytes decide: an untyped body must be an image, and a PNG/JPEG/WebP/GIF label must sit on
