@@ -3,7 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1
-command -v pnpm >/dev/null 2>&1 && [ "$(pnpm --version)" = "12.21.0" ] || npm install -g pnpm@12.21.0
-pnpm install --frozen-lockfile
+bash scripts/setup.sh
 pnpm lint
 pnpm test

@@ -41,23 +41,10 @@ export const UNSUPPORTED_CONSTRAINTS = [
   'unevaluatedItems',
 ]
 
+/** Keywords merged as-is into a schema view: the constraints that are not structural, plus annotations. */
+const STRUCTURAL = new Set(['required', 'oneOf', 'anyOf'])
 const SCALAR_KEYWORDS = [
-  'type',
-  'enum',
-  'const',
-  'format',
-  'pattern',
-  'minLength',
-  'maxLength',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'multipleOf',
-  'minItems',
-  'maxItems',
-  'uniqueItems',
-  'additionalProperties',
+  ...SUPPORTED_CONSTRAINTS.filter((keyword) => !STRUCTURAL.has(keyword)),
   'default',
   'examples',
   'example',

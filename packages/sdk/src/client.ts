@@ -77,6 +77,22 @@ export interface NanoBananaClient {
 const env = (key: string): string | undefined =>
   (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[key] || undefined
 
+/** The `wait()` options that follow a `generate()` submission: the caller's, plus what the submit learned. */
+export function waitOptionsAfterSubmit(
+  submission: Submission,
+  caller: Pick<GenerateOptions, 'signal' | 'timeoutMs' | 'onProgress'>,
+  startedAt: number,
+): WaitOptions & { estimatedSeconds?: number; model: string; startedAt: number } {
+  return {
+    ...(caller.signal ? { signal: caller.signal } : {}),
+    ...(caller.timeoutMs !== undefined ? { timeoutMs: caller.timeoutMs } : {}),
+    ...(caller.onProgress ? { onProgress: caller.onProgress } : {}),
+    ...(submission.estimatedSeconds !== undefined ? { estimatedSeconds: submission.estimatedSeconds } : {}),
+    model: submission.model,
+    startedAt,
+  }
+}
+
 export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBananaClient {
   const adapter = options.provider
   const apiKey = options.apiKey ?? env(adapter.envKey)
@@ -305,14 +321,7 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
       // From here on a task exists: every error carries its id, so that `wait(taskId)` can resume.
       try {
         onSubmitted?.(submission)
-        const result = await wait(submission.taskId, {
-          ...(signal ? { signal } : {}),
-          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-          ...(onProgress ? { onProgress } : {}),
-          ...(submission.estimatedSeconds !== undefined ? { estimatedSeconds: submission.estimatedSeconds } : {}),
-          model: submission.model,
-          startedAt,
-        })
+        const result = await wait(submission.taskId, waitOptionsAfterSubmit(submission, { signal, timeoutMs, onProgress }, startedAt))
         result.warnings.push(...submission.warnings)
         return result
       } catch (error) {

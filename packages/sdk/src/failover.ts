@@ -2,7 +2,7 @@
 // proves that the provider did not accept the task. Once a provider accepted it (it has a task id,
 // or it may have one: AmbiguousSubmitError), that provider is the only one ever asked about it.
 import type { ProviderAdapter } from './adapter.js'
-import { createNanoBananaClient, type NanoBananaClient, type NanoBananaClientOptions } from './client.js'
+import { createNanoBananaClient, waitOptionsAfterSubmit, type NanoBananaClient, type NanoBananaClientOptions } from './client.js'
 import {
   AbortError,
   AuthenticationError,
@@ -218,14 +218,7 @@ export function createFailoverClient(options: NanoBananaFailoverOptions, resolve
       // From here on a task exists at `entry`: no other provider is ever asked, every error carries the id.
       try {
         onSubmitted?.(submission)
-        const result = await entry.client.wait(submission.taskId, {
-          ...(signal ? { signal } : {}),
-          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-          ...(onProgress ? { onProgress } : {}),
-          ...(submission.estimatedSeconds !== undefined ? { estimatedSeconds: submission.estimatedSeconds } : {}),
-          model: submission.model,
-          startedAt,
-        })
+        const result = await entry.client.wait(submission.taskId, waitOptionsAfterSubmit(submission, { signal, timeoutMs, onProgress }, startedAt))
         result.warnings.push(...submission.warnings)
         return { ...result, handle: submission.handle, failover: submission.failover }
       } catch (error) {
