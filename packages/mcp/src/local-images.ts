@@ -14,7 +14,8 @@ const SIGNATURES: readonly { mimeType: string; extension: string; at: number; by
 
 /** The image type the bytes themselves declare (a file name or a server's header can lie). */
 export function sniffImage(bytes: Uint8Array): { mimeType: string; extension: string } | undefined {
-  return SIGNATURES.find((s) => s.bytes.every((b, i) => bytes[s.at + i] === b))
+  const found = SIGNATURES.find((s) => s.bytes.every((b, i) => bytes[s.at + i] === b))
+  return found && { mimeType: found.mimeType, extension: found.extension }
 }
 
 export const isRemote = (value: string) => /^https?:\/\//i.test(value)

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
-import { AbortError, NanoBananaError, TimeoutError, type GenerateResult, type ProviderId, type Submission, type Task } from '@nano-banana/sdk'
+import { ContentPolicyError, NanoBananaError, TaskFailedError, TimeoutError, type GenerateResult, type ProviderId, type Submission, type Task } from '@nano-banana/sdk'
 import { saveImages } from '@nano-banana/sdk/node'
 import { sniffImage } from './local-images.js'
 
@@ -99,10 +99,12 @@ export function errorResult(error: unknown, provider: ProviderId, submission?: S
   }
   const name = error instanceof NanoBananaError ? error.name : 'Error'
   const message = error instanceof Error ? error.message : String(error)
-  const extra =
-    taskId && !(error instanceof AbortError)
-      ? `\ntask_id: ${taskId}\nprovider: ${provider}\nThe provider accepted the task: do not submit it again; get_task / wait_task with this id tell what became of it.`
-      : ''
+  const ended = error instanceof TaskFailedError || error instanceof ContentPolicyError
+  const extra = !taskId
+    ? ''
+    : ended
+      ? `\ntask_id: ${taskId}\nprovider: ${provider}\nThe task ended without images; change the prompt or options before trying again.`
+      : `\ntask_id: ${taskId}\nprovider: ${provider}\nThe provider accepted the task: do not submit it again; get_task / wait_task with this id tell what became of it.`
   return { content: [{ type: 'text', text: `${name}: ${message}${extra}` }], isError: true }
 }
 

@@ -254,6 +254,24 @@ describe('nano-banana-mcp --sandbox over stdio', () => {
     expect(none.isError).toBe(true)
   })
 
+  it('passes n and output_format through: as many images as asked, in the asked format', async () => {
+    const pick = providerIds.flatMap((provider) =>
+      Object.values(providers[provider].models)
+        .filter((m) => m.maxN >= 2 && m.outputFormats.includes('jpeg') && !m.notSent?.includes('outputFormat'))
+        .map((m) => ({ provider, model: m.id })),
+    )[0]
+    if (!pick) throw new Error('no model in the tables takes n >= 2 and jpeg')
+    const result = await call(server, 'generate_image', { prompt: 'Two bananas', ...pick, n: 2, output_format: 'jpeg' })
+    expect(result.isError).toBeFalsy()
+    const images = imagesOf(result)
+    expect(images).toHaveLength(2)
+    for (const image of images) {
+      expect(image.mimeType).toBe('image/jpeg')
+      expect([...Buffer.from(image.data, 'base64').subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff])
+    }
+    expect(field(result, 'files')!.split(', ')).toHaveLength(2)
+  })
+
   it('says in list_providers that it runs offline', async () => {
     const text = textOf(await call(server, 'list_providers', {}))
     expect(text).toMatch(/^mode: sandbox/m)
@@ -338,6 +356,19 @@ describe('nano-banana-mcp with keys from the environment', () => {
     expect(textOf(local)).toContain('public http(s) URL')
     // Only the configured key's task was accepted: the refusals sent nothing billable.
     expect(sandbox.submissions()).toBe(1)
+  })
+
+  it('reports a task that failed at the provider as isError with its task id', async () => {
+    sandbox.faults.add({ provider: good, phase: 'submit', fault: 'task-fail' })
+    const failed = await call(server, 'generate_image', { prompt: 'A banana that will not be' })
+    expect(failed.isError).toBe(true)
+    expect(textOf(failed)).toMatch(/TaskFailedError|ContentPolicyError/)
+    const taskId = field(failed, 'task_id')!
+    expect(sandbox.tasks.get(good, taskId)).toBeDefined()
+    expect(textOf(failed)).toContain('ended without images')
+    const status = await call(server, 'get_task', { task_id: taskId })
+    expect(status.isError).toBeFalsy()
+    expect(field(status, 'status')).toBe('failed')
   })
 
   it('never writes a key to stdout or stderr', async () => {
