@@ -12,6 +12,8 @@ export interface ResultOptions {
   outDir: string
   maxInlineBytes: number
   signal?: AbortSignal
+  /** Makes a saved file readable as a resource; returns its URI. */
+  publish: (image: { path: string; mimeType: string; size: number }) => string
 }
 
 /** `key: value` lines: easy for a model to read and for a script to parse. */
@@ -35,11 +37,12 @@ export async function imageResult(result: GenerateResult, options: ResultOptions
   for (const [i, file] of files.entries()) {
     const bytes = await readFile(file)
     const mimeType = sniffImage(bytes)?.mimeType ?? 'application/octet-stream'
+    const uri = options.publish({ path: file, mimeType, size: bytes.length })
     if (bytes.length <= options.maxInlineBytes) {
       content.push({ type: 'image', data: bytes.toString('base64'), mimeType })
     } else {
-      content.push({ type: 'resource_link', uri: pathToFileURL(file).href, name: basename(file), mimeType, size: bytes.length })
-      notes.push(`image ${i + 1} is ${bytes.length} bytes, above the ${options.maxInlineBytes}-byte inline limit: returned as a link to ${file}`)
+      content.push({ type: 'resource_link', uri, name: basename(file), mimeType, size: bytes.length, _meta: { path: file, fileUrl: pathToFileURL(file).href } })
+      notes.push(`image ${i + 1} is ${bytes.length} bytes, above the ${options.maxInlineBytes}-byte inline limit: saved as ${file}, readable as the resource ${uri}`)
     }
   }
   const text = lines({

@@ -40,7 +40,7 @@ export function createNanoBananaMcpServer(options: ServerOptions): { server: Mcp
   const server = new McpServer(
     { name: 'nano-banana', version },
     {
-      capabilities: { tools: {}, logging: {} },
+      capabilities: { tools: {}, resources: {}, logging: {} },
       instructions:
         'Image generation with Nano Banana through several providers. Every accepted task has a task id: ' +
         'when a call answers "running" or is interrupted, resume with wait_task instead of generating again (that would be paid twice).',

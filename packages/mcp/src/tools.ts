@@ -16,6 +16,7 @@ import { capabilityUnion as u, describeModels } from './capabilities.js'
 import { createLocalImageHost, isRemote, readLocalImage } from './local-images.js'
 import { progressReporter, type Extra } from './progress.js'
 import type { Registry } from './registry.js'
+import { registerSavedImages } from './saved-images.js'
 import { errorResult, imageResult, redactResult, redactText, submittedResult, taskResult } from './results.js'
 
 export interface ToolOptions {
@@ -36,6 +37,8 @@ const optionalChoice = (values: readonly string[], description: string) => (valu
 export function registerTools(server: McpServer, options: ToolOptions): { close(): Promise<void> } {
   const { registry } = options
   const localImages = createLocalImageHost()
+  const savedImages = registerSavedImages(server)
+  const resultOptions = (signal: AbortSignal) => ({ outDir: options.outDir, maxInlineBytes: options.maxInlineBytes, signal, publish: savedImages.add })
   const secrets = registry.secrets
   const log = (line: string) => options.log(redactText(line, secrets))
   const defaultModel = providers[registry.defaultProvider].defaultModel
@@ -120,7 +123,7 @@ export function registerTools(server: McpServer, options: ToolOptions): { close(
         },
         onProgress: progress.update,
       })
-      return await imageResult(result, { outDir: options.outDir, maxInlineBytes: options.maxInlineBytes, signal: extra.signal })
+      return await imageResult(result, resultOptions(extra.signal))
     } catch (error) {
       if (error instanceof AbortError || extra.signal.aborted) cancelled(provider, submission?.taskId ?? (error as { taskId?: string }).taskId)
       return errorResult(error, provider, submission)
@@ -185,7 +188,7 @@ export function registerTools(server: McpServer, options: ToolOptions): { close(
           timeoutMs: (args.wait_seconds ?? options.waitSeconds) * 1000,
           onProgress: progress.update,
         })
-        return await imageResult(result, { outDir: options.outDir, maxInlineBytes: options.maxInlineBytes, signal: extra.signal })
+        return await imageResult(result, resultOptions(extra.signal))
       } catch (error) {
         if (extra.signal.aborted) cancelled(provider, args.task_id)
         return errorResult(error, provider, undefined)

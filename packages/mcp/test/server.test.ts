@@ -290,12 +290,25 @@ describe('nano-banana-mcp --max-inline-bytes', () => {
       const link = result.content.find((part) => part.type === 'resource_link')
       if (link?.type !== 'resource_link') throw new Error(`no resource_link in ${JSON.stringify(result.content)}`)
       expect(link.mimeType).toBe('image/png')
-      const bytes = await readFile(fileURLToPath(link.uri))
+      const file = field(result, 'files')!
+      const bytes = await readFile(file)
       expect(link.size).toBe(bytes.length)
       expect(bytes.length).toBeGreaterThan(100)
       const { width, height } = pngSize(bytes)
       expect(Math.abs(width / height - ratioOf(WIDE))).toBeLessThan(0.01)
       expect(textOf(result)).toContain('inline limit')
+
+      // The link resolves through the protocol too, for clients that cannot open the server's files.
+      const read = await server.client.readResource({ uri: link.uri })
+      const blob = read.contents[0]
+      if (!blob || !('blob' in blob)) throw new Error(`no blob in ${JSON.stringify(read)}`)
+      expect(blob.mimeType).toBe('image/png')
+      expect(Buffer.from(blob.blob, 'base64').equals(bytes)).toBe(true)
+      const listed = await server.client.listResources()
+      expect(listed.resources.map((r) => r.uri)).toContain(link.uri)
+      // Only files this server saved: no other name resolves.
+      await expect(server.client.readResource({ uri: link.uri.replace(/[^/]+$/, 'passwd') })).rejects.toThrow(/no image of that name/)
+      await expect(server.client.readResource({ uri: link.uri.replace(/[^/]+$/, encodeURIComponent('../../etc/passwd')) })).rejects.toThrow()
     } finally {
       await server.close()
       await rm(out, { recursive: true, force: true })
