@@ -57,7 +57,7 @@ export function registerTools(server: McpServer, options: ToolOptions): { close(
     aspect_ratio: choice(u.aspectRatios).optional().describe('Aspect ratio; each model accepts a subset (list_providers).'),
     resolution: choice(u.resolutions).optional().describe('Output resolution; each model accepts a subset (list_providers).'),
     ...(format ? { output_format: format.schema } : {}),
-    n: z.number().int().min(1).max(u.maxN).optional().describe('Number of images; most models return one per task.'),
+    n: z.number().int().min(1).max(u.maxN).optional().describe("Number of images, up to the model's limit (list_providers shows n <= ...)."),
     wait: z.boolean().optional().describe('false: submit only and answer at once with the task id (then wait_task). Default true.'),
     wait_seconds: waitSecondsField,
   }
