@@ -198,6 +198,11 @@ describe('nano-banana-mcp --sandbox over stdio', () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i]!.progress).toBeGreaterThan(seen[i - 1]!.progress)
     expect(seen.at(-1)!.progress).toBe(100)
     expect(seen.every((p) => p.total === 100)).toBe(true)
+
+    // Without a progressToken the server sends none.
+    const before = server.wire.length
+    expect((await call(server, 'generate_image', { prompt: 'A quiet banana', provider: providerFor(WIDE) })).isError).toBeFalsy()
+    expect(server.wire.slice(before).filter((m) => m.includes('notifications/progress'))).toEqual([])
   })
 
   it('honours cancellation and logs the task id, which wait_task then resumes', async () => {
