@@ -73,6 +73,10 @@ export function createLocalImageHost() {
       files.set(path, image)
       return `${origin}${path}`
     },
+    /** Stops serving the images of a call once its task has ended. */
+    remove(urls: readonly string[]): void {
+      for (const url of urls) files.delete(new URL(url).pathname)
+    },
     async close(): Promise<void> {
       const current = listening
       listening = undefined

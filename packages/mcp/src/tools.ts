@@ -76,8 +76,7 @@ export function registerTools(server: McpServer, options: ToolOptions): { close(
   const providerOf = (value: string | undefined): ProviderId => (value as ProviderId | undefined) ?? registry.defaultProvider
 
   /** URLs pass through; local files are read (bounded, must be images) and served to the sandbox. */
-  async function referenceImages(values: readonly string[]): Promise<string[]> {
-    const urls: string[] = []
+  async function referenceImages(values: readonly string[], urls: string[]): Promise<string[]> {
     for (const value of values) {
       if (isRemote(value)) {
         urls.push(value)
@@ -94,9 +93,10 @@ export function registerTools(server: McpServer, options: ToolOptions): { close(
   async function generate(args: GenerateArgs, extra: Extra): Promise<CallToolResult> {
     const provider = providerOf(args.provider)
     let submission: Submission | undefined
+    const images: string[] = [] // filled as files are served, so a failure half-way still frees them
     try {
       const client = await registry.client(provider)
-      const images = await referenceImages(args.images ?? [])
+      await referenceImages(args.images ?? [], images)
       const request: GenerateRequest = {
         prompt: args.prompt,
         ...(args.model ? { model: args.model } : {}),
@@ -127,6 +127,9 @@ export function registerTools(server: McpServer, options: ToolOptions): { close(
     } catch (error) {
       if (error instanceof AbortError || extra.signal.aborted) cancelled(provider, submission?.taskId ?? (error as { taskId?: string }).taskId)
       return errorResult(error, provider, submission)
+    } finally {
+      // A submit-only task may still be running: its files stay served for this session.
+      if (args.wait !== false) localImages.remove(images)
     }
   }
 

@@ -55,6 +55,8 @@ describe('local reference images', () => {
       expect(Buffer.from(await answer.arrayBuffer()).equals(bytes)).toBe(true)
       expect((await fetch(new URL('/ref.png', url))).status).toBe(404)
       expect((await fetch(url, { method: 'POST' })).status).toBe(404)
+      host.remove([url])
+      expect((await fetch(url)).status).toBe(404)
     } finally {
       await host.close()
     }
