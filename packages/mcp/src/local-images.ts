@@ -56,6 +56,7 @@ export async function readLocalImage(value: string, maxBytes: number): Promise<{
 export function createLocalImageHost() {
   const files = new Map<string, { bytes: Buffer; mimeType: string }>()
   let listening: Promise<{ server: Server; origin: string }> | undefined
+  let origin: string | undefined
   const start = () =>
     (listening ??= new Promise((done, fail) => {
       const server = createServer((req, res) => {
@@ -68,14 +69,14 @@ export function createLocalImageHost() {
     }))
   return {
     async add(image: { bytes: Buffer; mimeType: string; extension: string }): Promise<string> {
-      const { origin } = await start()
+      origin = (await start()).origin
       const path = `/${randomBytes(16).toString('hex')}.${image.extension}`
       files.set(path, image)
       return `${origin}${path}`
     },
     /** Stops serving the images of a call once its task has ended. */
     remove(urls: readonly string[]): void {
-      for (const url of urls) files.delete(new URL(url).pathname)
+      for (const url of urls) if (origin && url.startsWith(`${origin}/`)) files.delete(new URL(url).pathname)
     },
     async close(): Promise<void> {
       const current = listening
