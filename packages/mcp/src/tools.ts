@@ -156,7 +156,7 @@ export function registerTools(server: McpServer, options: ToolOptions): { close(
         `saved under ${options.outDir}. Unsupported options for the chosen model are refused before anything is paid. ` +
         `The text part names the task id: if the answer says "running", call wait_task; never resubmit a task that was accepted.`,
       inputSchema: generateShape,
-      annotations: { readOnlyHint: false, openWorldHint: true, idempotentHint: false },
+      annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true, idempotentHint: false },
     },
     guard(generate),
   )
@@ -167,7 +167,7 @@ export function registerTools(server: McpServer, options: ToolOptions): { close(
       title: 'Edit images (Nano Banana)',
       description: `Changes or combines the reference images as the prompt says (image-to-image). Same options and answer as generate_image; images are required.`,
       inputSchema: editShape,
-      annotations: { readOnlyHint: false, openWorldHint: true, idempotentHint: false },
+      annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true, idempotentHint: false },
     },
     guard(generate),
   )
@@ -178,7 +178,8 @@ export function registerTools(server: McpServer, options: ToolOptions): { close(
       title: 'Wait for a task',
       description: 'Waits for a task submitted earlier (by generate_image, edit_image or another session) and returns its images. Nothing is submitted or paid again.',
       inputSchema: { task_id: z.string().min(1).describe('The task id from generate_image / edit_image.'), provider: providerField, wait_seconds: waitSecondsField },
-      annotations: { readOnlyHint: true, openWorldHint: true, idempotentHint: true },
+      // Not read-only: it saves the images under --out. Idempotent: the same task gives the same files.
+      annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true, idempotentHint: true },
     },
     guard(async (args, extra) => {
       const provider = providerOf(args.provider)
