@@ -89,10 +89,13 @@ beforeAll(() => {
 describe('nano-banana-mcp --sandbox over stdio', () => {
   let server: Running
   let out: string
+  // A key in the environment is not used with --sandbox, and never printed.
+  const keyed = providerIds[0]!
+  const unusedKey = `sk-unused-${randomBytes(12).toString('hex')}`
 
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'nb-mcp-'))
-    server = await start(['--sandbox', '--out', out, '--sandbox-task-ms', '800'])
+    server = await start(['--sandbox', '--out', out, '--sandbox-task-ms', '800'], { [providers[keyed].envKey]: unusedKey })
   })
   afterAll(async () => {
     await server?.close()
@@ -277,10 +280,15 @@ describe('nano-banana-mcp --sandbox over stdio', () => {
     expect(field(result, 'files')!.split(', ')).toHaveLength(2)
   })
 
-  it('says in list_providers that it runs offline', async () => {
+  it('says in list_providers that it runs offline, which keys are configured, and prints none', async () => {
     const text = textOf(await call(server, 'list_providers', {}))
     expect(text).toMatch(/^mode: sandbox/m)
-    for (const id of providerIds) expect(text).toContain(`${providers[id].envKey}`)
+    for (const id of providerIds) {
+      expect(text).toContain(`key: ${id === keyed ? 'configured' : 'not configured'} (${providers[id].envKey})`)
+    }
+    const everything = server.wire.join('\n') + server.stderr()
+    expect(everything).toContain(providers[keyed].envKey)
+    expect(everything).not.toContain(unusedKey)
   })
 })
 
