@@ -85,16 +85,84 @@ function fieldsOf(doc, schema, prefix = '', seen = new Set()) {
   return out
 }
 
+const OPTIONS = ['prompt', 'aspectRatio', 'resolution', 'outputFormat', 'images', 'n', 'callbackUrl']
+
+/** `x-options`: which request fields carry each normalized option (first present field wins per model). */
+function optionsOf(id, doc) {
+  const raw = doc['x-options']
+  if (!raw || typeof raw !== 'object') fail(id, 'no x-options at the document root (normalized option -> request fields)')
+  const out = {}
+  for (const [option, value] of Object.entries(raw)) {
+    if (!OPTIONS.includes(option)) fail(id, `x-options: unknown option ${option}; one of ${OPTIONS.join(', ')}`)
+    const entry = Array.isArray(value) ? { fields: value } : value
+    if (!Array.isArray(entry?.fields) || !entry.fields.length) fail(id, `x-options.${option} needs a list of fields`)
+    out[option] = entry.values ? { fields: entry.fields, values: entry.values } : { fields: entry.fields }
+  }
+  if (!out.prompt) fail(id, 'x-options needs prompt')
+  return out
+}
+
+const invert = (values = {}) => Object.fromEntries(Object.entries(values).map(([normalized, wire]) => [wire, normalized]))
+
+/**
+ * What a model accepts, as far as its request branch states it. A limit the spec does not state is
+ * left out (the definition may supply a marked guess); an option the branch has no field for is
+ * `notSent`, with the value it always produces from `x-model-produces` when documented.
+ */
+function capabilitiesOf(fields, options, produces = {}) {
+  const caps = { fields: {}, notSent: [] }
+  for (const [option, { fields: candidates, values }] of Object.entries(options)) {
+    const path = candidates.find((candidate) => Object.hasOwn(fields, candidate))
+    if (path) caps.fields[option] = path
+    const field = path ? fields[path] : undefined
+    const fromWire = invert(values)
+    const enumOf = (f) => (Array.isArray(f?.enum) ? f.enum.map((v) => fromWire[v] ?? v) : undefined)
+    switch (option) {
+      case 'prompt':
+        if (field?.maxLength !== undefined) caps.maxPromptLength = field.maxLength
+        break
+      case 'aspectRatio':
+        if (enumOf(field)) caps.aspectRatios = enumOf(field)
+        break
+      case 'images':
+        if (field?.maxItems !== undefined) caps.maxImages = field.maxItems
+        break
+      case 'n':
+        if (field?.maximum !== undefined) caps.maxN = field.maximum
+        break
+      case 'resolution':
+      case 'outputFormat': {
+        const key = option === 'resolution' ? 'resolutions' : 'outputFormats'
+        if (field && enumOf(field)) caps[key] = enumOf(field)
+        else if (!field && produces[option] !== undefined) caps[key] = [produces[option]]
+        else if (!field && option === 'outputFormat') caps[key] = []
+        if (!field) caps.notSent.push(option)
+        break
+      }
+    }
+  }
+  if (!options.n || !caps.fields.n) {
+    caps.maxN = 1
+    caps.notSent.push('n')
+  }
+  return caps
+}
+
 function modelsOf(id, doc) {
   const request = doc.components?.schemas?.CreateImageTaskRequest
   if (!request) fail(id, 'no CreateImageTaskRequest schema')
   const mapping = request.discriminator?.mapping
-  const entries = mapping ? Object.entries(mapping) : [['*', '#/components/schemas/CreateImageTaskRequest']]
+  // One schema for every model: one entry per value of its `model` enum, or `*` when ids are open.
+  const modelEnum = deref(doc, deref(doc, request).properties?.model)?.enum
+  const single = '#/components/schemas/CreateImageTaskRequest'
+  const entries = mapping ? Object.entries(mapping) : (modelEnum ?? ['*']).map((model) => [model, single])
+  const options = optionsOf(id, doc)
   const models = {}
   for (const [model, ref] of entries) {
     const branch = deref(doc, { $ref: ref })
     if (!branch) fail(id, `discriminator target ${ref} missing`)
-    const entry = { fields: fieldsOf(doc, branch) }
+    const fields = fieldsOf(doc, branch)
+    const entry = { fields, capabilities: capabilitiesOf(fields, options, branch['x-model-produces']) }
     if (branch['x-model-family']) entry.family = branch['x-model-family']
     if (branch['x-unverified']) entry.unverified = true
     models[model] = entry
@@ -163,6 +231,7 @@ export function buildMeta(doc) {
     operations,
     statusWords: statusWordsOf(id, doc),
     defaultModel,
+    options: optionsOf(id, doc),
     models,
   }
   if (doc['x-result-url-ttl-seconds'] !== undefined) meta.resultTtlSeconds = doc['x-result-url-ttl-seconds']

@@ -24,9 +24,34 @@ export interface FieldMeta {
   readonly unverified?: boolean
 }
 
+/** A normalized option of the unified client's request. */
+export type OptionName = 'prompt' | 'aspectRatio' | 'resolution' | 'outputFormat' | 'images' | 'n' | 'callbackUrl'
+
+/** `x-options`: the request fields that carry an option (a model uses the first one its branch has), and wire spellings. */
+export interface OptionMeta {
+  readonly fields: readonly string[]
+  /** Normalized value -> wire value where they differ (`jpeg` -> `jpg`). */
+  readonly values?: Readonly<Record<string, string>>
+}
+
+/** What one model accepts, as far as its request branch states it; a limit the spec leaves open is absent. */
+export interface CapabilitiesMeta {
+  /** Option -> the dotted request field this model uses for it. */
+  readonly fields: Readonly<Partial<Record<OptionName, string>>>
+  /** Options the model has no field for (their one value, when documented, is in the list below). */
+  readonly notSent: readonly ('resolution' | 'outputFormat' | 'n')[]
+  readonly aspectRatios?: readonly string[]
+  readonly resolutions?: readonly string[]
+  readonly outputFormats?: readonly string[]
+  readonly maxImages?: number
+  readonly maxN?: number
+  readonly maxPromptLength?: number
+}
+
 export interface ModelMeta {
   /** Request fields by dotted path (`prompt`, `input.aspect_ratio`). */
   readonly fields: Readonly<Record<string, FieldMeta>>
+  readonly capabilities: CapabilitiesMeta
   /** `x-model-family` of the request branch (e.g. "Nano Banana 2"). */
   readonly family?: string
   readonly unverified?: boolean
@@ -63,6 +88,7 @@ export interface ProviderMeta {
   /** Every status word the provider sends (`x-normalized-status`) and what it means. */
   readonly statusWords: Readonly<Record<string, NormalizedStatus>>
   readonly defaultModel: string
+  readonly options: Readonly<Partial<Record<OptionName, OptionMeta>>>
   /** Request facts per model (the discriminator's mapping), or one `*` entry when one schema serves every model. */
   readonly models: Readonly<Record<string, ModelMeta>>
   /** How long result URLs live (`x-result-url-ttl-seconds`), when documented. */

@@ -46,6 +46,41 @@ export const meta = {
     "failed": "failed"
   },
   "defaultModel": "nano-banana-2",
+  "options": {
+    "prompt": {
+      "fields": [
+        "input.prompt"
+      ]
+    },
+    "aspectRatio": {
+      "fields": [
+        "input.aspect_ratio"
+      ]
+    },
+    "resolution": {
+      "fields": [
+        "input.resolution"
+      ]
+    },
+    "outputFormat": {
+      "fields": [
+        "input.output_format"
+      ],
+      "values": {
+        "jpeg": "jpg"
+      }
+    },
+    "images": {
+      "fields": [
+        "input.image_urls"
+      ]
+    },
+    "callbackUrl": {
+      "fields": [
+        "callback_url"
+      ]
+    }
+  },
   "models": {
     "nano-banana-2-lite": {
       "fields": {
@@ -102,6 +137,45 @@ export const meta = {
           "type": "string",
           "format": "uri"
         }
+      },
+      "capabilities": {
+        "fields": {
+          "prompt": "input.prompt",
+          "aspectRatio": "input.aspect_ratio",
+          "resolution": "input.resolution",
+          "images": "input.image_urls",
+          "callbackUrl": "callback_url"
+        },
+        "notSent": [
+          "outputFormat",
+          "n"
+        ],
+        "maxPromptLength": 20000,
+        "aspectRatios": [
+          "1:1",
+          "1:4",
+          "1:8",
+          "2:3",
+          "3:2",
+          "3:4",
+          "4:1",
+          "4:3",
+          "4:5",
+          "5:4",
+          "8:1",
+          "9:16",
+          "16:9",
+          "21:9",
+          "auto"
+        ],
+        "resolutions": [
+          "1K"
+        ],
+        "outputFormats": [
+          "jpeg"
+        ],
+        "maxImages": 10,
+        "maxN": 1
       },
       "family": "Nano Banana 2 Lite"
     },
@@ -170,6 +244,48 @@ export const meta = {
           "type": "string",
           "format": "uri"
         }
+      },
+      "capabilities": {
+        "fields": {
+          "prompt": "input.prompt",
+          "aspectRatio": "input.aspect_ratio",
+          "resolution": "input.resolution",
+          "outputFormat": "input.output_format",
+          "images": "input.image_urls",
+          "callbackUrl": "callback_url"
+        },
+        "notSent": [
+          "n"
+        ],
+        "maxPromptLength": 20000,
+        "aspectRatios": [
+          "1:1",
+          "1:4",
+          "1:8",
+          "2:3",
+          "3:2",
+          "3:4",
+          "4:1",
+          "4:3",
+          "4:5",
+          "5:4",
+          "8:1",
+          "9:16",
+          "16:9",
+          "21:9",
+          "auto"
+        ],
+        "resolutions": [
+          "1K",
+          "2K",
+          "4K"
+        ],
+        "outputFormats": [
+          "jpeg",
+          "png"
+        ],
+        "maxImages": 14,
+        "maxN": 1
       },
       "family": "Nano Banana 2"
     }

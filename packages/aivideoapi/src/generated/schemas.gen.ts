@@ -56,6 +56,9 @@ export const CreateImageTaskRequestSchema = {
 } as const;
 
 export const NanoBanana2LiteRequestSchema = {
+    'x-model-produces': {
+        outputFormat: 'jpeg'
+    },
     'x-model-family': 'Nano Banana 2 Lite',
     type: 'object',
     description: 'Nano Banana 2 Lite, a lightweight generation/editing model (1K only; 10 credits).',

@@ -46,6 +46,42 @@ export const meta = {
     "failed": "failed"
   },
   "defaultModel": "google/nano-banana",
+  "options": {
+    "prompt": {
+      "fields": [
+        "input.prompt"
+      ]
+    },
+    "aspectRatio": {
+      "fields": [
+        "input.aspect_ratio"
+      ]
+    },
+    "resolution": {
+      "fields": [
+        "input.resolution"
+      ]
+    },
+    "outputFormat": {
+      "fields": [
+        "input.output_format"
+      ],
+      "values": {
+        "jpeg": "jpg"
+      }
+    },
+    "images": {
+      "fields": [
+        "input.image_urls",
+        "input.img_urls"
+      ]
+    },
+    "callbackUrl": {
+      "fields": [
+        "callback_url"
+      ]
+    }
+  },
   "models": {
     "google/nano-banana": {
       "fields": {
@@ -82,6 +118,23 @@ export const meta = {
           "format": "uri"
         }
       },
+      "capabilities": {
+        "fields": {
+          "prompt": "input.prompt",
+          "aspectRatio": "input.aspect_ratio",
+          "outputFormat": "input.output_format",
+          "images": "input.image_urls",
+          "callbackUrl": "callback_url"
+        },
+        "notSent": [
+          "resolution",
+          "n"
+        ],
+        "resolutions": [
+          "1K"
+        ],
+        "maxN": 1
+      },
       "family": "Nano Banana"
     },
     "google/nano-banana-v2": {
@@ -114,6 +167,24 @@ export const meta = {
           "type": "string",
           "format": "uri"
         }
+      },
+      "capabilities": {
+        "fields": {
+          "prompt": "input.prompt",
+          "aspectRatio": "input.aspect_ratio",
+          "images": "input.image_urls",
+          "callbackUrl": "callback_url"
+        },
+        "notSent": [
+          "resolution",
+          "outputFormat",
+          "n"
+        ],
+        "resolutions": [
+          "1K"
+        ],
+        "outputFormats": [],
+        "maxN": 1
       },
       "family": "Nano Banana"
     },
@@ -187,6 +258,48 @@ export const meta = {
           "format": "uri"
         }
       },
+      "capabilities": {
+        "fields": {
+          "prompt": "input.prompt",
+          "aspectRatio": "input.aspect_ratio",
+          "resolution": "input.resolution",
+          "outputFormat": "input.output_format",
+          "images": "input.img_urls",
+          "callbackUrl": "callback_url"
+        },
+        "notSent": [
+          "n"
+        ],
+        "maxPromptLength": 20000,
+        "aspectRatios": [
+          "1:1",
+          "2:3",
+          "3:2",
+          "3:4",
+          "4:3",
+          "4:5",
+          "5:4",
+          "9:16",
+          "16:9",
+          "1:4",
+          "4:1",
+          "1:8",
+          "8:1",
+          "21:9",
+          "auto"
+        ],
+        "resolutions": [
+          "1K",
+          "2K",
+          "4K"
+        ],
+        "outputFormats": [
+          "png",
+          "jpeg"
+        ],
+        "maxImages": 14,
+        "maxN": 1
+      },
       "family": "Nano Banana 2",
       "unverified": true
     },
@@ -247,6 +360,45 @@ export const meta = {
           "type": "string",
           "format": "uri"
         }
+      },
+      "capabilities": {
+        "fields": {
+          "prompt": "input.prompt",
+          "aspectRatio": "input.aspect_ratio",
+          "resolution": "input.resolution",
+          "images": "input.img_urls",
+          "callbackUrl": "callback_url"
+        },
+        "notSent": [
+          "outputFormat",
+          "n"
+        ],
+        "maxPromptLength": 20000,
+        "aspectRatios": [
+          "1:1",
+          "2:3",
+          "3:2",
+          "3:4",
+          "4:3",
+          "4:5",
+          "5:4",
+          "9:16",
+          "16:9",
+          "1:4",
+          "4:1",
+          "1:8",
+          "8:1",
+          "21:9",
+          "auto"
+        ],
+        "resolutions": [
+          "1K",
+          "2K",
+          "4K"
+        ],
+        "outputFormats": [],
+        "maxImages": 14,
+        "maxN": 1
       },
       "family": "Nano Banana 2",
       "unverified": true

@@ -116,6 +116,9 @@ export const CallbackUrlSchema = {
 } as const;
 
 export const NanoBananaRequestSchema = {
+    'x-model-produces': {
+        resolution: '1K'
+    },
     'x-model-family': 'Nano Banana',
     type: 'object',
     description: 'Google Nano Banana (gemini-2.5-flash-image) on Crun\'s primary channel.',
@@ -142,6 +145,9 @@ export const NanoBananaRequestSchema = {
 } as const;
 
 export const NanoBananaV2RequestSchema = {
+    'x-model-produces': {
+        resolution: '1K'
+    },
     'x-model-family': 'Nano Banana',
     type: 'object',
     description: 'Google Nano Banana on Crun\'s v2 channel. Parameter compatibility notes: `output_format` is not supported and\nmay be ignored; resolution is currently fixed to 1K.\n',

@@ -48,6 +48,33 @@ export const meta = {
     "canceled": "canceled"
   },
   "defaultModel": "gemini-3-pro-image-preview",
+  "options": {
+    "prompt": {
+      "fields": [
+        "prompt"
+      ]
+    },
+    "aspectRatio": {
+      "fields": [
+        "size"
+      ]
+    },
+    "resolution": {
+      "fields": [
+        "quality"
+      ]
+    },
+    "images": {
+      "fields": [
+        "image_urls"
+      ]
+    },
+    "callbackUrl": {
+      "fields": [
+        "callback_url"
+      ]
+    }
+  },
   "models": {
     "nano-banana-2-lite": {
       "fields": {
@@ -103,6 +130,39 @@ export const meta = {
           "pattern": "^https://",
           "format": "uri"
         }
+      },
+      "capabilities": {
+        "fields": {
+          "prompt": "prompt",
+          "aspectRatio": "size",
+          "resolution": "quality",
+          "images": "image_urls",
+          "callbackUrl": "callback_url"
+        },
+        "notSent": [
+          "n"
+        ],
+        "maxPromptLength": 2000,
+        "aspectRatios": [
+          "auto",
+          "1:1",
+          "2:3",
+          "3:2",
+          "3:4",
+          "4:3",
+          "4:5",
+          "5:4",
+          "9:16",
+          "16:9",
+          "21:9"
+        ],
+        "resolutions": [
+          "1K",
+          "2K",
+          "4K"
+        ],
+        "maxImages": 10,
+        "maxN": 1
       },
       "family": "Nano Banana 2 Lite"
     },
@@ -161,6 +221,39 @@ export const meta = {
           "pattern": "^https://",
           "format": "uri"
         }
+      },
+      "capabilities": {
+        "fields": {
+          "prompt": "prompt",
+          "aspectRatio": "size",
+          "resolution": "quality",
+          "images": "image_urls",
+          "callbackUrl": "callback_url"
+        },
+        "notSent": [
+          "n"
+        ],
+        "maxPromptLength": 2000,
+        "aspectRatios": [
+          "auto",
+          "1:1",
+          "2:3",
+          "3:2",
+          "3:4",
+          "4:3",
+          "4:5",
+          "5:4",
+          "9:16",
+          "16:9",
+          "21:9"
+        ],
+        "resolutions": [
+          "1K",
+          "2K",
+          "4K"
+        ],
+        "maxImages": 10,
+        "maxN": 1
       },
       "family": "Nano Banana Pro"
     },
@@ -228,6 +321,44 @@ export const meta = {
           "format": "uri"
         }
       },
+      "capabilities": {
+        "fields": {
+          "prompt": "prompt",
+          "aspectRatio": "size",
+          "resolution": "quality",
+          "images": "image_urls",
+          "callbackUrl": "callback_url"
+        },
+        "notSent": [
+          "n"
+        ],
+        "maxPromptLength": 2000,
+        "aspectRatios": [
+          "auto",
+          "1:1",
+          "1:4",
+          "4:1",
+          "1:8",
+          "8:1",
+          "2:3",
+          "3:2",
+          "3:4",
+          "4:3",
+          "4:5",
+          "5:4",
+          "9:16",
+          "16:9",
+          "21:9"
+        ],
+        "resolutions": [
+          "0.5K",
+          "1K",
+          "2K",
+          "4K"
+        ],
+        "maxImages": 14,
+        "maxN": 1
+      },
       "family": "Nano Banana 2"
     },
     "gemini-3.1-flash-lite-image": {
@@ -290,6 +421,41 @@ export const meta = {
           "format": "uri"
         }
       },
+      "capabilities": {
+        "fields": {
+          "prompt": "prompt",
+          "aspectRatio": "size",
+          "resolution": "quality",
+          "images": "image_urls",
+          "callbackUrl": "callback_url"
+        },
+        "notSent": [
+          "n"
+        ],
+        "maxPromptLength": 2000,
+        "aspectRatios": [
+          "auto",
+          "1:1",
+          "1:4",
+          "4:1",
+          "1:8",
+          "8:1",
+          "2:3",
+          "3:2",
+          "3:4",
+          "4:3",
+          "4:5",
+          "5:4",
+          "9:16",
+          "16:9",
+          "21:9"
+        ],
+        "resolutions": [
+          "1K"
+        ],
+        "maxImages": 14,
+        "maxN": 1
+      },
       "family": "Nano Banana 2 Lite",
       "unverified": true
     },
@@ -336,6 +502,34 @@ export const meta = {
           "pattern": "^https://",
           "format": "uri"
         }
+      },
+      "capabilities": {
+        "fields": {
+          "prompt": "prompt",
+          "aspectRatio": "size",
+          "images": "image_urls",
+          "callbackUrl": "callback_url"
+        },
+        "notSent": [
+          "resolution",
+          "n"
+        ],
+        "maxPromptLength": 1000,
+        "aspectRatios": [
+          "auto",
+          "1:1",
+          "2:3",
+          "3:2",
+          "4:3",
+          "3:4",
+          "16:9",
+          "9:16"
+        ],
+        "resolutions": [
+          "1K"
+        ],
+        "maxImages": 5,
+        "maxN": 1
       },
       "family": "Nano Banana"
     }

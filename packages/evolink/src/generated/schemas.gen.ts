@@ -236,6 +236,9 @@ export const CreateImageTaskRequestGemini31FlashLiteImageSchema = {
 } as const;
 
 export const CreateImageTaskRequestGemini25FlashImageSchema = {
+    'x-model-produces': {
+        resolution: '1K'
+    },
     'x-model-family': 'Nano Banana',
     type: 'object',
     description: '`gemini-2.5-flash-image` (Google\'s original "Nano Banana"; EvoLink\'s "nano-banana Interface" page): shorter prompt, fewer ratios, at most 5 reference images, no `quality` field (1K only).',

@@ -50,8 +50,35 @@ export const meta = {
     "canceled": "canceled"
   },
   "defaultModel": "nano-banana-2-lite",
+  "options": {
+    "prompt": {
+      "fields": [
+        "prompt"
+      ]
+    },
+    "aspectRatio": {
+      "fields": [
+        "size"
+      ]
+    },
+    "resolution": {
+      "fields": [
+        "quality"
+      ]
+    },
+    "images": {
+      "fields": [
+        "image_urls"
+      ]
+    },
+    "callbackUrl": {
+      "fields": [
+        "callback_url"
+      ]
+    }
+  },
   "models": {
-    "*": {
+    "nano-banana-2-lite": {
       "fields": {
         "model": {
           "type": "string",
@@ -106,6 +133,39 @@ export const meta = {
           "pattern": "^https://",
           "format": "uri"
         }
+      },
+      "capabilities": {
+        "fields": {
+          "prompt": "prompt",
+          "aspectRatio": "size",
+          "resolution": "quality",
+          "images": "image_urls",
+          "callbackUrl": "callback_url"
+        },
+        "notSent": [
+          "n"
+        ],
+        "maxPromptLength": 2000,
+        "aspectRatios": [
+          "auto",
+          "1:1",
+          "2:3",
+          "3:2",
+          "3:4",
+          "4:3",
+          "4:5",
+          "5:4",
+          "9:16",
+          "16:9",
+          "21:9"
+        ],
+        "resolutions": [
+          "1K",
+          "2K",
+          "4K"
+        ],
+        "maxImages": 10,
+        "maxN": 1
       },
       "family": "Nano Banana Pro Lite"
     }

@@ -50,6 +50,34 @@ export const meta = {
     "canceled": "canceled"
   },
   "defaultModel": "NanoBanana2",
+  "options": {
+    "prompt": {
+      "fields": [
+        "prompt"
+      ]
+    },
+    "aspectRatio": {
+      "fields": [
+        "aspect_ratio"
+      ]
+    },
+    "outputFormat": {
+      "fields": [
+        "output_format"
+      ]
+    },
+    "n": {
+      "fields": [
+        "n"
+      ]
+    },
+    "images": {
+      "fields": [
+        "image",
+        "images"
+      ]
+    }
+  },
   "models": {
     "*": {
       "fields": {
@@ -102,6 +130,21 @@ export const meta = {
           "default": "url",
           "unverified": true
         }
+      },
+      "capabilities": {
+        "fields": {
+          "prompt": "prompt",
+          "aspectRatio": "aspect_ratio",
+          "outputFormat": "output_format",
+          "n": "n",
+          "images": "image"
+        },
+        "notSent": [],
+        "outputFormats": [
+          "png",
+          "jpeg",
+          "webp"
+        ]
       }
     }
   }
