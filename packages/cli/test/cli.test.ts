@@ -116,7 +116,7 @@ describe('nano-banana generate', () => {
   it('rejects an unknown provider with exit 1', async () => {
     const r = await run(['generate', 'x', '--provider', 'nope'])
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/unknown provider "nope"; choose one of: odkkk, evolink, crun, uniall, aivideoapi/)
+    expect(r.stderr).toMatch(/unknown provider "nope"; choose one of: aivideoapi, crun, evolink, odkkk, uniall/)
   })
 })
 

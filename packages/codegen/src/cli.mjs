@@ -1,9 +1,16 @@
 #!/usr/bin/env node
-// Usage: nano-banana-codegen [provider...]   (default: every spec in specs/)
-//        nano-banana-codegen --check [provider...]   exits 1 when committed output is stale
+// Usage: nano-banana-codegen [provider...]            regenerate provider packages (default: every spec)
+//        nano-banana-codegen --check [provider...]    exit 1 when committed output is stale
+//        nano-banana-codegen --registry <kind>        write ./src/generated/providers.gen.ts (manifest | sdk | sandbox)
 import { checkFresh, generateProvider, generatedDirOf, listProviders, specPathOf } from './index.mjs'
+import { generateRegistry } from './registry.mjs'
 
 const args = process.argv.slice(2)
+const registryAt = args.indexOf('--registry')
+if (registryAt !== -1) {
+  await generateRegistry(args[registryAt + 1], process.cwd(), await listProviders())
+  process.exit(0)
+}
 const check = args.includes('--check')
 const named = args.filter((a) => !a.startsWith('--'))
 const providers = named.length ? named : await listProviders()

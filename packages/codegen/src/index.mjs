@@ -16,6 +16,7 @@ import {
   clientPluginHandler,
 } from '@hey-api/openapi-ts'
 import openapiTS, { astToString } from 'openapi-typescript'
+import { buildMetaFromYaml, renderMeta } from './meta.mjs'
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 export const RUNTIME_PACKAGE = '@nano-banana/runtime'
@@ -52,6 +53,7 @@ export async function generateInto(specPath, outDir) {
   const ast = await openapiTS(pathToFileURL(specPath), { alphabetize: true, exportType: true })
   const specName = relative(repoRoot, specPath).replace(/^specs\//, '')
   await writeFile(join(outDir, 'paths.gen.ts'), HEADER.replace('%SPEC%', specName) + astToString(ast))
+  await writeFile(join(outDir, 'meta.gen.ts'), renderMeta(buildMetaFromYaml(await readFile(specPath, 'utf8')), specName))
 }
 
 async function listFiles(dir, base = dir) {

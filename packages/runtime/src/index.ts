@@ -18,3 +18,4 @@ export type {
 } from './types.js'
 export { ClientConfigurationError, createProviderClient } from './provider.js'
 export type { ProviderClientOptions, ProviderDescription } from './provider.js'
+export type { CapabilitiesMeta, FieldMeta, ModelMeta, NormalizedStatus, OperationMeta, OptionMeta, OptionName, ProviderMeta } from './meta.js'

@@ -1,10 +1,6 @@
-/** The five provider ids; each one is served under `/<id>` of the sandbox. */
-export const PROVIDER_IDS = ['odkkk', 'evolink', 'crun', 'uniall', 'aivideoapi'] as const
-export type ProviderId = (typeof PROVIDER_IDS)[number]
-
-export function isProviderId(value: unknown): value is ProviderId {
-  return typeof value === 'string' && (PROVIDER_IDS as readonly string[]).includes(value)
-}
+// Every provider is served under `/<id>` of the sandbox; the list is the generated manifest.
+export { PROVIDER_IDS, isProviderId, type ProviderId } from '@nano-banana/manifest'
+import type { ProviderId } from '@nano-banana/manifest'
 
 /** Where a fault strikes: the create request, a task query, a result download, or an outgoing callback. */
 export type FaultPhase = 'submit' | 'poll' | 'download' | 'callback'

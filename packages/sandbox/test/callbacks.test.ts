@@ -20,7 +20,7 @@ const SCHEDULES: Record<ProviderId, number[]> = {
   evolink: [0, 1, 2, 4],
   crun: [0, 5, 30, 120],
   uniall: [0, 5, 30, 120],
-  aivideoapi: [0, 180, 600],
+  aivideoapi: [0, 180, 420],
 }
 
 describe.each(PROVIDERS)('%s callbacks', (provider: ProviderId) => {

@@ -1,7 +1,8 @@
 import type { DownloadedImage, DownloadOptions } from './download.js'
 import type { NanoBananaError } from './errors.js'
 
-export type ProviderId = 'odkkk' | 'evolink' | 'crun' | 'uniall' | 'aivideoapi'
+export type { ProviderId } from '@nano-banana/manifest'
+import type { ProviderId } from '@nano-banana/manifest'
 
 /** Every aspect ratio any provider documents; each model accepts the subset in its capability table. */
 export type AspectRatio =

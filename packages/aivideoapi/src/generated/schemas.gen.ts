@@ -56,6 +56,10 @@ export const CreateImageTaskRequestSchema = {
 } as const;
 
 export const NanoBanana2LiteRequestSchema = {
+    'x-model-produces': {
+        outputFormat: 'jpeg'
+    },
+    'x-model-family': 'Nano Banana 2 Lite',
     type: 'object',
     description: 'Nano Banana 2 Lite, a lightweight generation/editing model (1K only; 10 credits).',
     additionalProperties: false,
@@ -115,6 +119,7 @@ export const NanoBanana2LiteInputSchema = {
 } as const;
 
 export const NanoBanana2RequestSchema = {
+    'x-model-family': 'Nano Banana 2',
     type: 'object',
     description: 'Nano Banana 2 (Gemini 3.1 Flash Image). 1K 16 credits, 2K 24, 4K 36.',
     additionalProperties: false,
@@ -221,6 +226,12 @@ export const CreateImageTaskResponseSchema = {
 } as const;
 
 export const TaskStatusSchema = {
+    'x-normalized-status': {
+        pending: 'queued',
+        processing: 'running',
+        completed: 'succeeded',
+        failed: 'failed'
+    },
     type: 'string',
     description: '`pending` -> `processing` -> `completed` or `failed`.',
     enum: [

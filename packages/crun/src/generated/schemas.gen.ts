@@ -116,6 +116,10 @@ export const CallbackUrlSchema = {
 } as const;
 
 export const NanoBananaRequestSchema = {
+    'x-model-produces': {
+        resolution: '1K'
+    },
+    'x-model-family': 'Nano Banana',
     type: 'object',
     description: 'Google Nano Banana (gemini-2.5-flash-image) on Crun\'s primary channel.',
     additionalProperties: false,
@@ -141,6 +145,10 @@ export const NanoBananaRequestSchema = {
 } as const;
 
 export const NanoBananaV2RequestSchema = {
+    'x-model-produces': {
+        resolution: '1K'
+    },
+    'x-model-family': 'Nano Banana',
     type: 'object',
     description: 'Google Nano Banana on Crun\'s v2 channel. Parameter compatibility notes: `output_format` is not supported and\nmay be ignored; resolution is currently fixed to 1K.\n',
     additionalProperties: false,
@@ -166,6 +174,7 @@ export const NanoBananaV2RequestSchema = {
 } as const;
 
 export const NanoBanana2RequestSchema = {
+    'x-model-family': 'Nano Banana 2',
     type: 'object',
     description: 'Google Nano Banana 2 (gemini-3.1-flash-image) on Crun\'s primary channel. Sourced from third-party code and\na skill file citing https://docs.crun.ai/zh/models/google/nano-banana-2, not from the seed.\n',
     'x-unverified': true,
@@ -192,6 +201,7 @@ export const NanoBanana2RequestSchema = {
 } as const;
 
 export const NanoBanana2V2RequestSchema = {
+    'x-model-family': 'Nano Banana 2',
     type: 'object',
     description: 'Google Nano Banana 2 on Crun\'s v2 channel (about 40% cheaper, possibly slower; no `google_search` or\n`output_format`). Sourced from third-party code, not from the seed.\n',
     'x-unverified': true,
@@ -449,6 +459,12 @@ export const CreateImageTaskResponseSchema = {
 } as const;
 
 export const TaskStatusSchema = {
+    'x-normalized-status': {
+        pending: 'queued',
+        running: 'running',
+        success: 'succeeded',
+        failed: 'failed'
+    },
     type: 'string',
     description: '`pending` (queued) and `running` while in progress; `success` and `failed` are terminal. Only `running`\nappears in Crun\'s docs; the other words come from third-party code that cites Crun\'s response contract.\n',
     'x-unverified': true,

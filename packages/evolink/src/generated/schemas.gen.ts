@@ -32,6 +32,7 @@ export const CreateImageTaskRequestSchema = {
 } as const;
 
 export const CreateImageTaskRequestNanoBanana2LiteSchema = {
+    'x-model-family': 'Nano Banana 2 Lite',
     type: 'object',
     description: '`nano-banana-2-lite` (seed 001): cost-effective, but slightly weaker stability. EvoLink\'s Korean page calls "Nano Banana 2 Lite" `gemini-3.1-flash-lite-image`; this id is the one the seed documents.',
     additionalProperties: false,
@@ -78,6 +79,7 @@ export const CreateImageTaskRequestNanoBanana2LiteSchema = {
 } as const;
 
 export const CreateImageTaskRequestGemini3ProImagePreviewSchema = {
+    'x-model-family': 'Nano Banana Pro',
     type: 'object',
     description: '`gemini-3-pro-image-preview` (Google\'s "Nano Banana Pro"; EvoLink\'s pages call it "Nano Banana 2"): official channel, better stability and controllability, suitable for high-demand commercial scenarios.',
     additionalProperties: false,
@@ -125,6 +127,7 @@ export const CreateImageTaskRequestGemini3ProImagePreviewSchema = {
 } as const;
 
 export const CreateImageTaskRequestGemini31FlashImagePreviewSchema = {
+    'x-model-family': 'Nano Banana 2',
     type: 'object',
     description: '`gemini-3.1-flash-image-preview` ("Nano Banana 2"): adds extreme aspect ratios, a `0.5K` tier, up to 14 reference images and `model_params`.',
     additionalProperties: false,
@@ -183,6 +186,7 @@ export const CreateImageTaskRequestGemini31FlashImagePreviewSchema = {
 } as const;
 
 export const CreateImageTaskRequestGemini31FlashLiteImageSchema = {
+    'x-model-family': 'Nano Banana 2 Lite',
     type: 'object',
     'x-unverified': true,
     description: 'Assumed from a third-party copy of EvoLink\'s "Nano Banana 2 Lite" page (not EvoLink\'s own pages): `gemini-3.1-flash-lite-image`, 1K only, up to 14 images of at most 20 MB; the real-person image limit is not stated.',
@@ -232,6 +236,10 @@ export const CreateImageTaskRequestGemini31FlashLiteImageSchema = {
 } as const;
 
 export const CreateImageTaskRequestGemini25FlashImageSchema = {
+    'x-model-produces': {
+        resolution: '1K'
+    },
+    'x-model-family': 'Nano Banana',
     type: 'object',
     description: '`gemini-2.5-flash-image` (Google\'s original "Nano Banana"; EvoLink\'s "nano-banana Interface" page): shorter prompt, fewer ratios, at most 5 reference images, no `quality` field (1K only).',
     additionalProperties: false,
@@ -372,6 +380,14 @@ export const CallbackUrlSchema = {
 } as const;
 
 export const TaskStatusSchema = {
+    'x-normalized-status': {
+        pending: 'queued',
+        processing: 'running',
+        completed: 'succeeded',
+        failed: 'failed',
+        cancelled: 'canceled',
+        canceled: 'canceled'
+    },
     type: 'string',
     description: 'Task status.',
     enum: [

@@ -57,7 +57,7 @@ export const aivideoapi: ProviderWire = {
       'X-Timestamp': String(unixSeconds(now)),
     }),
     // Documented: 3 attempts in total, immediately, after 3 minutes, after 10 minutes.
-    scheduleSeconds: [0, 180, 600],
+    scheduleSeconds: [0, 180, 420],
   },
   error(kind: ErrorKind, _op, _ctx, detail) {
     switch (kind) {

@@ -117,8 +117,8 @@ export const aivideoapi: ProviderAdapter = {
   baseUrlEnvKey: 'AIVIDEOAPI_BASE_URL',
   defaultModel: 'nano-banana-2',
   models,
-  // Result URL lifetime is not documented. Callbacks: immediately, +3 min, +10 min.
-  callbackRetrySeconds: [0, 180, 600],
+  // Result URL lifetime is not documented. Callbacks: immediately, then 3 and 10 minutes after the first attempt.
+  callbackRetrySeconds: [180, 420],
   createClient: createAivideoapiClient,
 
   toRequestBody(request, model) {

@@ -103,6 +103,21 @@ export const CreateImageTaskRequestSchema = {
 } as const;
 
 export const TaskStatusSchema = {
+    'x-normalized-status': {
+        queued: 'queued',
+        pending: 'queued',
+        running: 'running',
+        processing: 'running',
+        in_progress: 'running',
+        succeeded: 'succeeded',
+        success: 'succeeded',
+        completed: 'succeeded',
+        failed: 'failed',
+        failure: 'failed',
+        error: 'failed',
+        cancelled: 'canceled',
+        canceled: 'canceled'
+    },
     type: 'string',
     description: 'Task status. Only `succeeded` is documented; `queued`, `running` and `failed` are assumed.\n',
     'x-unverified': true,

@@ -1,0 +1,257 @@
+// Reads the provider facts a spec states (specs/CONVENTIONS.md, "Metadata") into one plain object,
+// and renders it as packages/<id>/src/generated/meta.gen.ts. Everything the unified client, the
+// sandbox, the CLI and the tests know about a provider without its hand-written definition comes from
+// here, so a spec edit reaches all of them through `pnpm generate`.
+import { parse } from 'yaml'
+
+const OPERATIONS = { create: 'createImageTask', get: 'getImageTask', credits: 'getCredits', cancel: 'cancelImageTask' }
+const NORMALIZED_STATUSES = new Set(['queued', 'running', 'succeeded', 'failed', 'canceled'])
+const CONSTRAINTS = ['type', 'enum', 'const', 'default', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minimum', 'maximum', 'pattern', 'format']
+
+function fail(id, message) {
+  throw new Error(`specs/${id}.openapi.yaml: ${message}`)
+}
+
+/** Follows local `$ref`s (`#/components/...`). */
+function deref(doc, node) {
+  let current = node
+  for (let depth = 0; current && typeof current === 'object' && typeof current.$ref === 'string'; depth++) {
+    if (depth > 20) throw new Error(`$ref loop at ${current.$ref}`)
+    const path = current.$ref.replace(/^#\//, '').split('/')
+    current = path.reduce((value, key) => value?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], doc)
+  }
+  return current
+}
+
+function findOperation(doc, operationId) {
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const [method, op] of Object.entries(item)) {
+      if (op && typeof op === 'object' && op.operationId === operationId) return { path, method: method.toUpperCase(), op, item }
+    }
+  }
+  return undefined
+}
+
+/** Where the task id goes in a query: the one required path or query parameter of the operation. */
+function taskIdParameter(doc, found) {
+  const params = [...(found.item.parameters ?? []), ...(found.op.parameters ?? [])].map((p) => deref(doc, p))
+  const candidates = params.filter((p) => (p.in === 'path' || p.in === 'query') && p.required)
+  return candidates.length === 1 ? { in: candidates[0].in, name: candidates[0].name } : undefined
+}
+
+function authOf(id, doc) {
+  const schemes = doc.components?.securitySchemes ?? {}
+  const name = Object.keys(doc.security?.[0] ?? {})[0] ?? Object.keys(schemes)[0]
+  const scheme = schemes[name]
+  if (!scheme) fail(id, 'no security scheme')
+  if (scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'bearer') return { scheme: name, in: 'header', name: 'authorization', prefix: 'Bearer ' }
+  if (scheme.type === 'apiKey') {
+    return { scheme: name, in: scheme.in, name: scheme.in === 'header' ? String(scheme.name).toLowerCase() : scheme.name, prefix: scheme['x-auth-prefix'] ?? '' }
+  }
+  fail(id, `unsupported security scheme ${name} (${scheme.type})`)
+}
+
+function baseUrlOf(doc) {
+  const server = doc.servers?.[0]
+  if (!server) return undefined
+  return server.url.replace(/\{([^}]+)\}/g, (_, name) => server.variables?.[name]?.default ?? `{${name}}`)
+}
+
+/** One flat entry per request field (`input.aspect_ratio`), with the constraints the spec states. */
+function fieldsOf(doc, schema, prefix = '', seen = new Set()) {
+  const node = deref(doc, schema)
+  const out = {}
+  if (!node || typeof node !== 'object' || seen.has(node)) return out
+  seen.add(node)
+  for (const [name, raw] of Object.entries(node.properties ?? {})) {
+    const prop = deref(doc, raw)
+    const path = prefix + name
+    if (prop?.type === 'object' && prop.properties) {
+      Object.assign(out, fieldsOf(doc, prop, `${path}.`, seen))
+      continue
+    }
+    const field = {}
+    for (const key of CONSTRAINTS) if (prop?.[key] !== undefined) field[key] = prop[key]
+    const items = prop?.items ? deref(doc, prop.items) : undefined
+    if (items) {
+      const itemFacts = {}
+      for (const key of CONSTRAINTS) if (items[key] !== undefined) itemFacts[key] = items[key]
+      if (Object.keys(itemFacts).length) field.items = itemFacts
+    }
+    if ((node.required ?? []).includes(name)) field.required = true
+    if (prop?.['x-unverified']) field.unverified = true
+    out[path] = field
+  }
+  return out
+}
+
+const OPTIONS = ['prompt', 'aspectRatio', 'resolution', 'outputFormat', 'images', 'n', 'callbackUrl']
+
+/** `x-options`: which request fields carry each normalized option (first present field wins per model). */
+function optionsOf(id, doc) {
+  const raw = doc['x-options']
+  if (!raw || typeof raw !== 'object') fail(id, 'no x-options at the document root (normalized option -> request fields)')
+  const out = {}
+  for (const [option, value] of Object.entries(raw)) {
+    if (!OPTIONS.includes(option)) fail(id, `x-options: unknown option ${option}; one of ${OPTIONS.join(', ')}`)
+    const entry = Array.isArray(value) ? { fields: value } : value
+    if (!Array.isArray(entry?.fields) || !entry.fields.length) fail(id, `x-options.${option} needs a list of fields`)
+    out[option] = entry.values ? { fields: entry.fields, values: entry.values } : { fields: entry.fields }
+  }
+  if (!out.prompt) fail(id, 'x-options needs prompt')
+  return out
+}
+
+const invert = (values = {}) => Object.fromEntries(Object.entries(values).map(([normalized, wire]) => [wire, normalized]))
+
+/**
+ * What a model accepts, as far as its request branch states it. A limit the spec does not state is
+ * left out (the definition may supply a marked guess); an option the branch has no field for is
+ * `notSent`, with the value it always produces from `x-model-produces` when documented.
+ */
+function capabilitiesOf(fields, options, produces = {}) {
+  const caps = { fields: {}, notSent: [] }
+  for (const [option, { fields: candidates, values }] of Object.entries(options)) {
+    const path = candidates.find((candidate) => Object.hasOwn(fields, candidate))
+    if (path) caps.fields[option] = path
+    const field = path ? fields[path] : undefined
+    const fromWire = invert(values)
+    const enumOf = (f) => (Array.isArray(f?.enum) ? f.enum.map((v) => fromWire[v] ?? v) : undefined)
+    switch (option) {
+      case 'prompt':
+        if (field?.maxLength !== undefined) caps.maxPromptLength = field.maxLength
+        break
+      case 'aspectRatio':
+        if (enumOf(field)) caps.aspectRatios = enumOf(field)
+        break
+      case 'images':
+        if (field?.maxItems !== undefined) caps.maxImages = field.maxItems
+        break
+      case 'n':
+        if (field?.maximum !== undefined) caps.maxN = field.maximum
+        break
+      case 'resolution':
+      case 'outputFormat': {
+        const key = option === 'resolution' ? 'resolutions' : 'outputFormats'
+        if (field && enumOf(field)) caps[key] = enumOf(field)
+        else if (!field && produces[option] !== undefined) caps[key] = [produces[option]]
+        else if (!field && option === 'outputFormat') caps[key] = []
+        if (!field) caps.notSent.push(option)
+        break
+      }
+    }
+  }
+  if (!options.n || !caps.fields.n) {
+    caps.maxN = 1
+    caps.notSent.push('n')
+  }
+  return caps
+}
+
+function modelsOf(id, doc) {
+  const request = doc.components?.schemas?.CreateImageTaskRequest
+  if (!request) fail(id, 'no CreateImageTaskRequest schema')
+  const mapping = request.discriminator?.mapping
+  // One schema for every model: one entry per value of its `model` enum, or `*` when ids are open.
+  const modelEnum = deref(doc, deref(doc, request).properties?.model)?.enum
+  const single = '#/components/schemas/CreateImageTaskRequest'
+  const entries = mapping ? Object.entries(mapping) : (modelEnum ?? ['*']).map((model) => [model, single])
+  const options = optionsOf(id, doc)
+  const models = {}
+  for (const [model, ref] of entries) {
+    const branch = deref(doc, { $ref: ref })
+    if (!branch) fail(id, `discriminator target ${ref} missing`)
+    const fields = fieldsOf(doc, branch)
+    const entry = { fields, capabilities: capabilitiesOf(fields, options, branch['x-model-produces']) }
+    if (branch['x-model-family']) entry.family = branch['x-model-family']
+    if (branch['x-unverified']) entry.unverified = true
+    models[model] = entry
+  }
+  return models
+}
+
+function statusWordsOf(id, doc) {
+  const schema = doc.components?.schemas?.TaskStatus
+  const map = schema?.['x-normalized-status']
+  if (!map || typeof map !== 'object') fail(id, 'TaskStatus needs `x-normalized-status` (word -> queued|running|succeeded|failed|canceled)')
+  for (const word of schema.enum ?? []) if (!Object.hasOwn(map, word)) fail(id, `TaskStatus word "${word}" has no x-normalized-status entry`)
+  for (const [word, status] of Object.entries(map)) {
+    if (!NORMALIZED_STATUSES.has(status)) fail(id, `x-normalized-status maps "${word}" to unknown status "${status}"`)
+  }
+  return { ...map }
+}
+
+function callbackOf(id, doc, create) {
+  const callbacks = Object.values(create.op.callbacks ?? {})
+  if (!callbacks.length) return undefined
+  const expression = Object.keys(callbacks[0])[0]
+  const post = callbacks[0][expression]?.post
+  if (!post) fail(id, 'callback without a post operation')
+  const schema = post.requestBody?.content?.['application/json']?.schema
+  const component = typeof schema?.$ref === 'string' ? schema.$ref.split('/').pop() : undefined
+  const field = /#\/(.+)\}$/.exec(expression)?.[1]?.replace(/\//g, '.')
+  const out = { field, retryDelaysSeconds: post['x-retry-schedule-seconds'] ?? [] }
+  if (component) out.payloadSchema = component
+  if (post.operationId) out.operationId = post.operationId
+  if (post['x-timeout-seconds'] !== undefined) out.timeoutSeconds = post['x-timeout-seconds']
+  return out
+}
+
+/** The provider facts of one spec document (already parsed). */
+export function buildMeta(doc) {
+  const id = doc['x-provider-id']
+  if (!id || !/^[a-z][a-z0-9]*$/.test(id)) throw new Error(`spec needs x-provider-id (lowercase letters and digits), got ${JSON.stringify(id)}`)
+  const upper = id.toUpperCase()
+  const operations = {}
+  for (const [key, operationId] of Object.entries(OPERATIONS)) {
+    const found = findOperation(doc, operationId)
+    if (!found) continue
+    const op = { operationId, method: found.method, path: found.path }
+    const taskId = key === 'create' || key === 'credits' ? undefined : taskIdParameter(doc, found)
+    if (taskId) op.taskId = taskId
+    if (found.op['x-unverified']) op.unverified = true
+    operations[key] = op
+  }
+  if (!operations.create) fail(id, 'no createImageTask operation')
+  if (!operations.get?.taskId) fail(id, 'getImageTask needs exactly one required path or query parameter (the task id)')
+  const envKeys = doc['x-env-api-key'] ? [doc['x-env-api-key']].flat() : [`${upper}_API_KEY`]
+  const models = modelsOf(id, doc)
+  const defaultModel = doc['x-default-model']
+  if (!defaultModel) fail(id, 'no x-default-model at the document root')
+  if (!models['*'] && !Object.hasOwn(models, defaultModel)) fail(id, `x-default-model ${defaultModel} is not a model of CreateImageTaskRequest`)
+  const meta = {
+    id,
+    name: doc['x-provider-name'] ?? doc.info?.title ?? id,
+    envKey: envKeys[0],
+    envKeys,
+    baseUrlEnvKey: `${upper}_BASE_URL`,
+    defaultBaseUrl: doc['x-base-url-required'] ? null : (baseUrlOf(doc) ?? null),
+    baseUrlRequired: doc['x-base-url-required'] === true,
+    auth: authOf(id, doc),
+    operations,
+    statusWords: statusWordsOf(id, doc),
+    defaultModel,
+    options: optionsOf(id, doc),
+    models,
+  }
+  if (doc['x-result-url-ttl-seconds'] !== undefined) meta.resultTtlSeconds = doc['x-result-url-ttl-seconds']
+  const callback = callbackOf(id, doc, findOperation(doc, OPERATIONS.create))
+  if (callback) meta.callback = callback
+  return meta
+}
+
+export function buildMetaFromYaml(text) {
+  return buildMeta(parse(text))
+}
+
+const HEADER = '// This file is auto-generated by @nano-banana/codegen from specs/%SPEC%. Do not edit by hand; run `pnpm generate`.\n\n'
+
+/** The TypeScript module of one provider's meta: a literal `as const` object checked against ProviderMeta. */
+export function renderMeta(meta, specName) {
+  return (
+    HEADER.replace('%SPEC%', specName) +
+    "import type { ProviderMeta } from '@nano-banana/runtime'\n\n" +
+    `export const meta = ${JSON.stringify(meta, null, 2)} as const satisfies ProviderMeta\n\n` +
+    'export type Meta = typeof meta\n'
+  )
+}

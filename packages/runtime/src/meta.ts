@@ -1,0 +1,106 @@
+// The shape of the provider facts codegen reads from a spec (packages/<id>/src/generated/meta.gen.ts).
+// It lives in the runtime because every generated package exports its meta and the runtime is the one
+// package they all share; nothing here knows a provider.
+
+/** Normalized task status (the unified client's vocabulary). */
+export type NormalizedStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'canceled'
+
+/** What a spec states about one request field. */
+export interface FieldMeta {
+  readonly type?: string | readonly string[]
+  readonly enum?: readonly unknown[]
+  readonly const?: unknown
+  readonly default?: unknown
+  readonly minLength?: number
+  readonly maxLength?: number
+  readonly minItems?: number
+  readonly maxItems?: number
+  readonly minimum?: number
+  readonly maximum?: number
+  readonly pattern?: string
+  readonly format?: string
+  readonly items?: Omit<FieldMeta, 'items' | 'required' | 'unverified'>
+  readonly required?: boolean
+  readonly unverified?: boolean
+}
+
+/** A normalized option of the unified client's request. */
+export type OptionName = 'prompt' | 'aspectRatio' | 'resolution' | 'outputFormat' | 'images' | 'n' | 'callbackUrl'
+
+/** `x-options`: the request fields that carry an option (a model uses the first one its branch has), and wire spellings. */
+export interface OptionMeta {
+  readonly fields: readonly string[]
+  /** Normalized value -> wire value where they differ (`jpeg` -> `jpg`). */
+  readonly values?: Readonly<Record<string, string>>
+}
+
+/** What one model accepts, as far as its request branch states it; a limit the spec leaves open is absent. */
+export interface CapabilitiesMeta {
+  /** Option -> the dotted request field this model uses for it. */
+  readonly fields: Readonly<Partial<Record<OptionName, string>>>
+  /** Options the model has no field for (their one value, when documented, is in the list below). */
+  readonly notSent: readonly ('resolution' | 'outputFormat' | 'n')[]
+  readonly aspectRatios?: readonly string[]
+  readonly resolutions?: readonly string[]
+  readonly outputFormats?: readonly string[]
+  readonly maxImages?: number
+  readonly maxN?: number
+  readonly maxPromptLength?: number
+}
+
+export interface ModelMeta {
+  /** Request fields by dotted path (`prompt`, `input.aspect_ratio`). */
+  readonly fields: Readonly<Record<string, FieldMeta>>
+  readonly capabilities: CapabilitiesMeta
+  /** `x-model-family` of the request branch (e.g. "Nano Banana 2"). */
+  readonly family?: string
+  readonly unverified?: boolean
+}
+
+export interface OperationMeta {
+  readonly operationId: string
+  readonly method: string
+  /** The spec's path template, relative to the base URL (`/v1/tasks/{task_id}`). */
+  readonly path: string
+  /** Where the task id goes, for operations on one task. */
+  readonly taskId?: { readonly in: 'path' | 'query'; readonly name: string }
+  readonly unverified?: boolean
+}
+
+export interface ProviderMeta {
+  readonly id: string
+  readonly name: string
+  /** First environment variable read for the key; `envKeys` lists every accepted name. */
+  readonly envKey: string
+  readonly envKeys: readonly string[]
+  readonly baseUrlEnvKey: string
+  /** The spec's server; undefined when the provider publishes no host (`x-base-url-required`). */
+  readonly defaultBaseUrl: string | null
+  readonly baseUrlRequired: boolean
+  /** How the key travels: a header (or query parameter) name and the prefix before the key. */
+  readonly auth: { readonly scheme: string; readonly in: string; readonly name: string; readonly prefix: string }
+  readonly operations: {
+    readonly create: OperationMeta
+    readonly get: OperationMeta
+    readonly credits?: OperationMeta
+    readonly cancel?: OperationMeta
+  }
+  /** Every status word the provider sends (`x-normalized-status`) and what it means. */
+  readonly statusWords: Readonly<Record<string, NormalizedStatus>>
+  readonly defaultModel: string
+  readonly options: Readonly<Partial<Record<OptionName, OptionMeta>>>
+  /** Request facts per model (the discriminator's mapping), or one `*` entry when one schema serves every model. */
+  readonly models: Readonly<Record<string, ModelMeta>>
+  /** How long result URLs live (`x-result-url-ttl-seconds`), when documented. */
+  readonly resultTtlSeconds?: number
+  /** Present when the provider documents callbacks. */
+  readonly callback?: {
+    /** Dotted path of the request field that carries the callback URL. */
+    readonly field?: string | undefined
+    /** Delay before each retry after a failed delivery (specs/CONVENTIONS.md); the first delivery is immediate. */
+    readonly retryDelaysSeconds: readonly number[]
+    readonly payloadSchema?: string
+    readonly operationId?: string
+    readonly timeoutSeconds?: number
+  }
+}
