@@ -62,12 +62,19 @@ const ratioOf = (aspect: string) => {
   return w / h
 }
 
-/** A provider whose default model takes the ratio: found in the capability tables, not typed here. */
+/**
+ * A provider whose default model takes the ratio and can return PNG: found in the capability tables,
+ * not typed here. Calls ask for `output_format: 'png'` (the PNG_OUT args) so the format is not left to a default.
+ */
 const providerFor = (aspect: AspectRatio): ProviderId => {
-  const id = providerIds.find((p) => providers[p].models[providers[p].defaultModel]!.aspectRatios.includes(aspect))
-  if (!id) throw new Error(`no default model takes ${aspect}`)
+  const id = providerIds.find((p) => {
+    const model = providers[p].models[providers[p].defaultModel]!
+    return model.aspectRatios.includes(aspect) && model.outputFormats.includes('png')
+  })
+  if (!id) throw new Error(`no default model takes ${aspect} and returns PNG`)
   return id
 }
+const PNG_OUT = { output_format: 'png' } as const
 
 /** A ratio some model knows but this provider's default model refuses, from the tables. */
 function refusedRatio(): { provider: ProviderId; model: string; aspect: AspectRatio; allowed: readonly AspectRatio[] } {
@@ -121,7 +128,7 @@ describe('nano-banana-mcp --sandbox over stdio', () => {
 
   it('generates a 16:9 image: the image content decodes to a 16:9 PNG, saved under --out', async () => {
     const provider = providerFor(WIDE)
-    const result = await call(server, 'generate_image', { prompt: 'A nano banana on a sunny desk', aspect_ratio: WIDE, provider })
+    const result = await call(server, 'generate_image', { prompt: 'A nano banana on a sunny desk', aspect_ratio: WIDE, provider, ...PNG_OUT })
     expect(result.isError).toBeFalsy()
     const [image, ...more] = imagesOf(result)
     expect(more).toHaveLength(0)
@@ -160,7 +167,7 @@ describe('nano-banana-mcp --sandbox over stdio', () => {
 
   it('submits without waiting, reports the task with get_task, and wait_task resumes it', async () => {
     const provider = providerFor(WIDE)
-    const submitted = await call(server, 'generate_image', { prompt: 'A banana, later', aspect_ratio: WIDE, provider, wait: false })
+    const submitted = await call(server, 'generate_image', { prompt: 'A banana, later', aspect_ratio: WIDE, provider, ...PNG_OUT, wait: false })
     expect(submitted.isError).toBeFalsy()
     expect(field(submitted, 'status')).toBe('submitted')
     expect(imagesOf(submitted)).toHaveLength(0)
@@ -297,7 +304,7 @@ describe('nano-banana-mcp --max-inline-bytes', () => {
     const out = await mkdtemp(join(tmpdir(), 'nb-mcp-'))
     const server = await start(['--sandbox', '--out', out, '--sandbox-task-ms', '200', '--max-inline-bytes', '100'])
     try {
-      const result = await call(server, 'generate_image', { prompt: 'A big banana', aspect_ratio: WIDE, provider: providerFor(WIDE) })
+      const result = await call(server, 'generate_image', { prompt: 'A big banana', aspect_ratio: WIDE, provider: providerFor(WIDE), ...PNG_OUT })
       expect(result.isError).toBeFalsy()
       expect(imagesOf(result)).toHaveLength(0)
       const link = result.content.find((part) => part.type === 'resource_link')
