@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import pngjs from 'pngjs'
+import { renderImage } from '@nano-banana/sandbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLocalImageHost, readLocalImage, sniffImage } from '../src/local-images.js'
 
@@ -12,9 +12,7 @@ describe('local reference images', () => {
   let bytes: Buffer
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'nb-mcp-local-'))
-    const png = new pngjs.PNG({ width: 8, height: 8 })
-    png.data.fill(120)
-    bytes = pngjs.PNG.sync.write(png)
+    bytes = renderImage({ prompt: 'reference', seed: 'mcp', index: 0, width: 8, height: 8, format: 'png' })
     picture = join(dir, 'ref.png')
     await writeFile(picture, bytes)
   })

@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { LoggingMessageNotificationSchema, type CallToolResult, type JSONRPCMessage, type Progress } from '@modelcontextprotocol/sdk/types.js'
-import { startSandbox, type Sandbox } from '@nano-banana/sandbox'
+import { renderImage, startSandbox, type Sandbox } from '@nano-banana/sandbox'
 import { providerIds, providers, type AspectRatio, type ProviderId } from '@nano-banana/sdk'
-import pngjs from 'pngjs'
+import { checkImage } from '@nano-banana/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url))
@@ -51,10 +51,11 @@ const field = (result: CallToolResult, key: string) => new RegExp(`^${key}: (.+)
 
 const imagesOf = (result: CallToolResult) => result.content.flatMap((part) => (part.type === 'image' ? [part] : []))
 
-/** Decodes the PNG fully (a broken file throws) and returns its IHDR size. */
+/** The IHDR size of a whole PNG (checkImage throws for a broken file, and the format must be PNG). */
 const pngSize = (bytes: Buffer) => {
-  const png = pngjs.PNG.sync.read(bytes)
-  return { width: png.width, height: png.height }
+  const info = checkImage(bytes)
+  expect(info.format).toBe('png')
+  return { width: info.width, height: info.height }
 }
 
 const ratioOf = (aspect: string) => {
@@ -245,11 +246,9 @@ describe('nano-banana-mcp --sandbox over stdio', () => {
   })
 
   it('takes a local reference image by absolute path and refuses non-images and relative paths', async () => {
-    const png = new pngjs.PNG({ width: 4, height: 4 })
-    png.data.fill(200)
     const picture = join(out, 'reference.png')
     const notAnImage = join(out, 'notes.txt')
-    await writeFile(picture, pngjs.PNG.sync.write(png))
+    await writeFile(picture, renderImage({ prompt: 'reference', seed: 'mcp', index: 0, width: 8, height: 8, format: 'png' }))
     await writeFile(notAnImage, 'not a picture')
     const provider = providerFor(WIDE)
     const edited = await call(server, 'edit_image', { prompt: 'Make it yellow', images: [picture], provider })
