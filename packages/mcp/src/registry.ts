@@ -76,7 +76,7 @@ export function createRegistry(options: RegistryOptions): Registry {
       if (known) return known
       if (options.sandbox) {
         const box = await startSandbox()
-        const client = createNanoBanana({ provider: id, apiKey: box.apiKey, baseUrl: box.baseUrl(id), allowInsecureCallbackUrl: true })
+        const client = createNanoBanana({ provider: id, apiKey: box.apiKey, baseUrl: box.baseUrl(id) })
         clients.set(id, client)
         return client
       }
