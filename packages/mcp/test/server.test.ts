@@ -403,6 +403,30 @@ describe('nano-banana-mcp with keys from the environment', () => {
     expect(field(status, 'status')).toBe('failed')
   })
 
+  it('resumes in a new server process a task submitted by one that has exited', async () => {
+    const env = {
+      [providers[good].envKey]: secret,
+      [providers[good].baseUrlEnvKey]: sandbox.baseUrl(good),
+    }
+    const first = await start(['--out', out, '--provider', good], env)
+    const submitted = await call(first, 'generate_image', { prompt: 'A banana for later', wait: false })
+    await first.close()
+    const taskId = field(submitted, 'task_id')!
+    const accepted = sandbox.submissions(good)
+
+    const second = await start(['--out', out, '--provider', good], env)
+    try {
+      const resumed = await call(second, 'wait_task', { task_id: taskId })
+      expect(resumed.isError).toBeFalsy()
+      expect(field(resumed, 'task_id')).toBe(taskId)
+      expect(imagesOf(resumed)).toHaveLength(1)
+      expect(sandbox.submissions(good)).toBe(accepted) // resumed, not resubmitted
+      expect(first.wire.join('\n') + first.stderr() + second.wire.join('\n') + second.stderr()).not.toContain(secret)
+    } finally {
+      await second.close()
+    }
+  })
+
   it('never writes a key to stdout or stderr', async () => {
     await call(server, 'get_task', { task_id: 'no-such-task', provider: bad })
     const everything = server.wire.join('\n') + server.stderr()
