@@ -1,4 +1,11 @@
 import { defineConfig } from 'vitest/config'
 export default defineConfig({
-  test: { include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000, globalSetup: ['test/setup/redis.ts'] },
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+    globalSetup: ['test/setup/redis.ts'],
+    // The slow files mostly wait on spawned processes (sandbox, CLI, workers), not on this CPU.
+    maxWorkers: 4,
+  },
 })

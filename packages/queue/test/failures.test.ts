@@ -132,7 +132,7 @@ describe('createBatchWorker (BullMQ)', () => {
     sandbox.faults.add({ provider, phase: 'submit', fault: 'reset-after-accept' })
     const { summary, stored, submitted } = await runQueue(`failures-ambiguous-${process.pid}`, jobs('unsure'))
     expect(summary).toMatchObject({ done: 0, failed: 1 })
-    expect(summary.failures[0]).toMatchObject({ id: 'unsure', kind: 'ambiguous', error: { name: 'AmbiguousSubmitError' } })
+    expect(summary.failures[0], JSON.stringify([summary, stored.unsure])).toMatchObject({ id: 'unsure', kind: 'ambiguous', error: { name: 'AmbiguousSubmitError' } })
     expect(stored.unsure!.attemptsMade).toBe(1)
     expect(stored.unsure!.data.ambiguous).toMatchObject({ name: 'AmbiguousSubmitError' })
     expect(submitted).toBe(1)

@@ -13,7 +13,7 @@ let sandbox: SandboxProcess
 let dir: string
 
 beforeAll(async () => {
-  sandbox = await startSandboxProcess({ durationMs: 1000 })
+  sandbox = await startSandboxProcess({ durationMs: 500 })
   dir = await tempDir('journal')
 })
 afterAll(async () => {

@@ -15,7 +15,7 @@ let dir: string
 const procs: Proc[] = []
 
 beforeAll(async () => {
-  sandbox = await startSandboxProcess({ durationMs: 1000 })
+  sandbox = await startSandboxProcess({ durationMs: 500 })
   dir = await tempDir('bullmq')
 })
 afterAll(async () => {
