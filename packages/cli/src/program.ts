@@ -81,7 +81,7 @@ export function createProgram(): Command {
     .description('process batch jobs from BullMQ until Ctrl-C (any number of workers, on any machines)')
     .requiredOption('--redis <url>', 'Redis URL, e.g. redis://127.0.0.1:6379')
     .option('--queue <name>', 'BullMQ queue name (default: nano-banana)')
-    .addOption(providerOption())
+    .requiredOption('-p, --provider <name>', Object.keys(providers).join(' | '))
     .option('-o, --out <dir>', 'where this worker saves images', './out')
     .option('-c, --concurrency <n>', 'jobs at once in this worker', '4')
     .option('--rate <jobs/seconds>', "the provider's rate limit across all workers, e.g. 10/60")

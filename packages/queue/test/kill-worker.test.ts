@@ -31,7 +31,7 @@ describe('nano-banana worker on BullMQ', () => {
     const queueName = `kill-test-${process.pid}`
     const env = providerEnv(sandbox)
     // Short locks so a dead worker's jobs are retaken within seconds (BullMQ's default is 30 s).
-    const workerArgs = ['worker', '--redis', redisUrl, '--queue', queueName, '--provider', provider, '--out', out, '--concurrency', String(CONCURRENCY), '--lock-duration', '2000', '--stalled-interval', '1000']
+    const workerArgs = ['worker', '--redis', redisUrl, '--queue', queueName, '--provider', provider, '--out', out, '--concurrency', String(CONCURRENCY), '--lock-duration', '3000', '--stalled-interval', '1000']
     const started = Date.now()
 
     const producer = runCli(['batch', path, '--redis', redisUrl, '--queue', queueName, '--json'], env)

@@ -105,8 +105,8 @@ export async function batchCommand(file: string, flags: BatchFlags): Promise<voi
       ...(flags.timeout ? { timeoutMs: positiveInt('--timeout', flags.timeout, 600) * 1000 } : {}),
       onEvent: (e) => {
         if (e.type === 'plan') {
-          view = createBatchView(e.total, e.alreadyDone + e.alreadyFailed, !flags.json)
           if (!flags.json) info(`${e.total} jobs: ${e.toSubmit} to submit, ${e.toResume} to resume, ${e.alreadyDone} already done${e.alreadyFailed ? `, ${e.alreadyFailed} failed before (not resubmitted)` : ''}`)
+          view = createBatchView(e.total, e.alreadyDone + e.alreadyFailed, !flags.json)
         } else if (e.type === 'submitted' || e.type === 'resumed') view.event(`${e.type} ${e.id} task ${e.taskId}`)
         else if (e.type === 'done') view.event(`done ${e.id} ${e.files.join(' ')}`, true)
         else if (e.type === 'failed' || e.type === 'ambiguous') view.event(`${e.type} ${e.id}: ${e.error.name}: ${e.error.message}`, true)
