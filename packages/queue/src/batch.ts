@@ -162,12 +162,19 @@ export async function runBatch(jobs: readonly BatchJob[], options: RunBatchOptio
       }
     }
 
-    // A fixed pool: each lane takes the next job when its previous one ended.
+    // A fixed pool: each lane takes the next job when its previous one ended. A journal that cannot be
+    // written stops new submissions (their ids could not be kept); the jobs in flight still end.
     let next = 0
+    let fatal: { error: unknown } | undefined
     const lane = async () => {
-      while (next < pending.length && !options.signal?.aborted) await runOne(pending[next++]!)
+      while (next < pending.length && !options.signal?.aborted && !fatal) {
+        await runOne(pending[next++]!).catch((error: unknown) => {
+          fatal ??= { error }
+        })
+      }
     }
     await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, lane))
+    if (fatal) throw fatal.error
     return summary
   } finally {
     await journal.close()
