@@ -99,11 +99,11 @@ describe('runBatch (embedded journal)', () => {
 describe('createBatchWorker (BullMQ)', () => {
   const connection = { url: inject('redisUrl') }
 
-  async function runQueue(name: string, batch: BatchJob[]) {
+  async function runQueue(name: string, batch: BatchJob[], workerOptions: Partial<Parameters<typeof createBatchWorker>[0]> = {}) {
     const out = fresh()
     const base = sandbox.submissions(provider)
     await enqueueBatch(batch, { connection, queue: name, attempts: 3, backoffMs: 10 })
-    const worker = createBatchWorker({ connection, queue: name, client, out, concurrency: 1 })
+    const worker = createBatchWorker({ connection, queue: name, client, out, concurrency: 1, ...workerOptions })
     const queue = new Queue(name, { connection })
     try {
       const summary = await followBatch(
@@ -145,5 +145,21 @@ describe('createBatchWorker (BullMQ)', () => {
     expect(stored.retried!.attemptsMade).toBe(2)
     expect(submitted).toBe(1)
     expect(await images(out)).toEqual(['retried.png'])
+  })
+
+  it("the limiter spaces the provider's submissions across the queue", async () => {
+    const since = Date.now()
+    const { summary, submitted } = await runQueue(`failures-limiter-${process.pid}`, jobs('l1', 'l2', 'l3'), { concurrency: 3, limiter: { max: 1, duration: 400 } })
+    expect(summary).toMatchObject({ done: 3, failed: 0, submissions: 3 })
+    expect(submitted).toBe(3)
+    const created = sandbox.tasks
+      .list()
+      .filter((t) => t.createdAt >= since)
+      .map((t) => t.createdAt)
+      .sort((a, b) => a - b)
+    expect(created).toHaveLength(3)
+    // At most one job starts per 400 ms window, although three could run at once (a little slack for
+    // Redis and this process keeping slightly different clocks).
+    for (let i = 1; i < created.length; i++) expect(created[i]! - created[i - 1]!).toBeGreaterThanOrEqual(300)
   })
 })
