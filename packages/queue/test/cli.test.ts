@@ -77,7 +77,7 @@ describe('nano-banana batch: results', () => {
     const stdout = run.stdout.join('\n')
     expect(stdout).toMatch(/^done 1\/2, failed 1, ambiguous 0, resumed 0, submissions 2, already done 0$/m)
     expect(stdout).toMatch(/^ {2}doomed \(task \S+\): (TaskFailedError|ContentPolicyError): /m)
-    expect(await images(out)).toEqual(['fine.png'])
+    expect(await images(out)).toEqual(['fine'])
     expect([...run.lines, ...run.stdout].join('\n')).not.toContain(KEY)
   })
 })

@@ -55,7 +55,7 @@ describe('nano-banana batch with the embedded journal', () => {
     expect(summary.resumed).toBe(acceptedBefore)
     expect(summary.submissions).toBe(JOBS - doneBefore - acceptedBefore)
 
-    expect(await images(out)).toEqual(ids.map((id) => `${id}.png`))
+    expect(await images(out)).toEqual(ids)
     expect(await sandbox.submissions(provider)).toBe(JOBS)
 
     const after = jobStates(replayJournal(await readFile(join(out, JOURNAL_FILE), 'utf8')).records)

@@ -58,7 +58,7 @@ describe('nano-banana worker on BullMQ', () => {
     expect(second.count('resumed ')).toBe(summary.resumed)
     expect(summary.submissions + summary.resumed).toBe(JOBS)
 
-    expect(await images(out)).toEqual(ids.map((id) => `${id}.png`))
+    expect(await images(out)).toEqual(ids)
     expect(await sandbox.submissions(provider)).toBe(JOBS)
     const finishedAt = Date.now()
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { providerIds, providers } from '@nano-banana/sdk'
@@ -22,7 +22,18 @@ export async function writeJobs(dir: string, count: number): Promise<{ path: str
 export const providerEnv = (sandbox: SandboxProcess) =>
   cleanEnv({ [adapter.envKey]: sandbox.apiKey, [adapter.baseUrlEnvKey]: sandbox.baseUrl(provider) })
 
-/** Image files in `dir` (what a job leaves when it is done). */
+/**
+ * The job ids that left an image in `dir` (`<id>.<ext>`); the extension is whatever format the provider
+ * returns by default, so it is not part of the comparison.
+ */
 export async function images(dir: string): Promise<string[]> {
-  return (await readdir(dir).catch(() => [])).filter((f) => /\.(png|jpe?g|webp)$/.test(f)).sort()
+  const files = (await readdir(dir).catch(() => [])).filter((f) => /\.(png|jpe?g|webp)$/.test(f))
+  for (const file of files) {
+    // A whole image, not a stub or a half-written file: the format's signature is at the start.
+    const head = (await readFile(join(dir, file))).subarray(0, 8)
+    const png = head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+    const jpeg = head[0] === 0xff && head[1] === 0xd8
+    if (!png && !jpeg) throw new Error(`${file} is not a PNG or JPEG`)
+  }
+  return files.map((f) => f.replace(/\.[a-z]+$/, '')).sort()
 }
