@@ -5,7 +5,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 60_000,
     globalSetup: ['test/setup/redis.ts'],
-    // The slow files mostly wait on spawned processes (sandbox, CLI, workers), not on this CPU.
-    maxWorkers: 4,
+    // The slow files mostly wait on spawned processes (sandbox, CLI, workers), not on this CPU: two at a
+    // time halves the wall time without crowding a 2-core machine that runs other packages' tests too.
+    maxWorkers: 2,
   },
 })
