@@ -113,7 +113,7 @@ export async function batchCommand(file: string, flags: BatchFlags): Promise<voi
       },
     }).catch(asInputError)
     view.stop()
-    report(summary, flags.json, { provider, journal: join(flags.out, JOURNAL_FILE), files: summary.files })
+    report(summary, flags.json, { provider, journal: join(flags.out, JOURNAL_FILE) })
   } finally {
     view.stop()
   }
