@@ -61,8 +61,8 @@ export interface FollowSummary {
 
 /** `failedReason` is `<ErrorName>: <message>` (see the worker). */
 function failure(id: string, job: Pick<Job<BatchJobData>, 'data'> | undefined, failedReason: string): BatchFailure {
-  const match = /^([A-Za-z]+Error): ([\s\S]*)$/.exec(failedReason)
-  const error = match ? { name: match[1]!, message: match[2]! } : { name: 'Error', message: failedReason }
+  const match = /^([A-Za-z]*Error): ([\s\S]*)$/.exec(failedReason ?? '')
+  const error = match ? { name: match[1]!, message: match[2]! } : { name: 'Error', message: failedReason || '(no reason recorded)' }
   const ambiguous = job?.data.ambiguous !== undefined || error.name === 'AmbiguousSubmitError'
   return { id, kind: ambiguous ? 'ambiguous' : 'failed', ...(job?.data.taskId ? { taskId: job.data.taskId } : {}), error }
 }
