@@ -1,8 +1,12 @@
+import { providers } from '@nano-banana/sdk'
 import { Command, Option } from 'commander'
+import { batchCommand } from './commands/batch.js'
 import { generateCommand } from './commands/generate.js'
 import { providersCommand } from './commands/providers.js'
 import { sandboxCommand } from './commands/sandbox.js'
 import { statusCommand, waitCommand } from './commands/tasks.js'
+import { workerCommand } from './commands/worker.js'
+import { CliExit } from './exit.js'
 import { printError } from './output.js'
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
@@ -58,6 +62,34 @@ export function createProgram(): Command {
     .option('--duration <seconds>', 'how long each simulated task takes')
     .action(sandboxCommand)
 
+  program
+    .command('batch')
+    .description('generate every job of a JSON-lines file, crash-safe (rerun resumes); with --redis, enqueue for workers and follow')
+    .argument('<jobs>', 'jobs file: one {"id", "prompt", ...generate options} object per line')
+    .option('-p, --provider <name>', `provider (required without --redis): ${Object.keys(providers).join(' | ')}`)
+    .option('-o, --out <dir>', 'where the images and the journal go', './out')
+    .option('-c, --concurrency <n>', 'jobs in flight at once', '4')
+    .option('--redis <url>', 'enqueue into BullMQ on this Redis instead, and follow until every job ended')
+    .option('--queue <name>', 'BullMQ queue name (default: nano-banana)')
+    .option('--attempts <n>', 'with --redis: attempts per job for retriable failures', '3')
+    .option('--timeout <seconds>', 'wait limit per task (a rerun resumes tasks that outlive it)')
+    .option('--json', 'print the summary as JSON')
+    .action(batchCommand)
+
+  program
+    .command('worker')
+    .description('process batch jobs from BullMQ until Ctrl-C (any number of workers, on any machines)')
+    .requiredOption('--redis <url>', 'Redis URL, e.g. redis://127.0.0.1:6379')
+    .option('--queue <name>', 'BullMQ queue name (default: nano-banana)')
+    .requiredOption('-p, --provider <name>', Object.keys(providers).join(' | '))
+    .option('-o, --out <dir>', 'where this worker saves images', './out')
+    .option('-c, --concurrency <n>', 'jobs at once in this worker', '4')
+    .option('--rate <jobs/seconds>', "the provider's rate limit across all workers, e.g. 10/60")
+    .option('--lock-duration <ms>', 'how long before a dead worker\'s job is retaken (BullMQ lockDuration, default 30000)')
+    .option('--stalled-interval <ms>', 'how often to look for dead workers\' jobs (BullMQ stalledInterval, default 30000)')
+    .option('--timeout <seconds>', 'wait limit per task (the next attempt resumes it)')
+    .action(workerCommand)
+
   program.command('providers').description('print the capability matrix').option('--json', 'print JSON').action(providersCommand)
   return program
 }
@@ -73,7 +105,9 @@ export async function main(argv: string[]): Promise<number> {
     if (typeof code === 'string' && code.startsWith('commander.')) {
       return code === 'commander.helpDisplayed' || code === 'commander.version' ? 0 : 2
     }
+    if (error instanceof CliExit) return error.exitCode
     printError(error)
-    return 1
+    const exitCode = (error as { exitCode?: unknown }).exitCode
+    return typeof exitCode === 'number' ? exitCode : 1
   }
 }
