@@ -91,15 +91,16 @@ export function writeSpecChangeset({ root, provider, classification, message, da
   return file
 }
 
-/** What the terminal shows about a classification: the bump, the counts, the breaking items. */
-export function describeClassification({ file, base, bump, changes }) {
+/** What the terminal shows about a classification: the bump, the breaking items, then the rest. */
+export function describeClassification({ file, base, bump, changes }, { limit = 30 } = {}) {
   if (!bump) return `${file}: no change since ${base}.`
   const count = (t) => changes.filter((c) => c.bump === t).length
   const lines = [`${file} since ${base}: ${bump} (${count('major')} breaking, ${count('minor')} additive or unclassified, ${count('patch')} docs-only changes)`]
   const breaking = changes.filter((c) => c.bump === 'major')
   if (breaking.length) lines.push('Breaking changes:', formatChanges(breaking))
-  const unclassified = changes.filter((c) => c.type === 'unclassified')
-  if (unclassified.length) lines.push('Unclassified by the diff library (counted as minor; review them):', formatChanges(unclassified))
+  const rest = changes.filter((c) => c.bump !== 'major')
+  if (rest.length) lines.push(breaking.length ? 'Other changes:' : 'Changes:', formatChanges(rest, { limit }))
+  if (changes.some((c) => c.type === 'unclassified')) lines.push('(unclassified: the diff library has no rule for it; counted as minor, review it)')
   return lines.join('\n')
 }
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { listProviders } from '@nano-banana/codegen'
 import YAML from 'yaml'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { classifyProvider, packagesOf, timestamp, writeSpecChangeset } from '../../scripts/spec-update.mjs'
+import { classifyProvider, describeClassification, packagesOf, timestamp, writeSpecChangeset } from '../../scripts/spec-update.mjs'
 import { checkChangesets, parseChangeset } from '../../scripts/check-changesets.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -133,8 +133,13 @@ describe('pnpm spec:update: classification and changeset from a real spec', () =
     expect(breaking.every((c) => c.type === 'breaking')).toBe(true)
     expect(breaking.map((c) => c.text)).toContainEqual(expect.stringMatching(new RegExp(`possible values of \`([\\w.]+\\.)?${target.field}\`.*: removed \`${removed}\``)))
 
-    const { releases } = changesetOf(writeSpecChangeset({ root: cwd, provider: target.provider, classification }))
+    const printed = describeClassification(classification)
+    expect(printed).toMatch(new RegExp(`since HEAD: major \\(${breaking.length} breaking`))
+    expect(printed.split('Breaking changes:\n')[1]).toContain(`removed \`${removed}\``)
+
+    const { text, releases } = changesetOf(writeSpecChangeset({ root: cwd, provider: target.provider, classification }))
     expect(releases[packagesOf(cwd, target.provider).name]).toBe('major')
+    expect(text).toContain(`removed \`${removed}\``)
   })
 
   it('a description-only edit is patch; an untouched spec needs no changeset', async () => {
