@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url'
 const require = createRequire(import.meta.url)
 
 function git(args, cwd) {
-  const r = spawnSync('git', args, { cwd, encoding: 'utf8' })
+  const r = spawnSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
   return { ok: r.status === 0, out: (r.stdout ?? '').trim(), err: (r.stderr ?? '').trim() }
 }
 
@@ -75,10 +75,13 @@ export function parseChangeset(text) {
 
 const SPEC_FILE = /^specs\/([^/]+)\.openapi\.yaml$/
 
-/** Name of the package generated from specs/<id>.openapi.yaml (packages/<id>/), or null if none is published. */
+/**
+ * Name of the package generated from specs/<id>.openapi.yaml (packages/<id>/), or null when there is
+ * none to release (not created yet, removed with its spec, or private): the package check covers those.
+ */
 function providerPackageOf(cwd, id) {
   const file = join(cwd, 'packages', id, 'package.json')
-  if (!existsSync(file)) return `@nano-banana/${id}`
+  if (!existsSync(file)) return null
   const pkg = JSON.parse(readFileSync(file, 'utf8'))
   return pkg.private ? null : pkg.name
 }
