@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// pnpm spec:update <provider> [--message "what changed"] [--base <ref>]
+// pnpm spec:update <provider> [--message "what changed"] [--base <ref>] [--dry-run]
 //
 // After editing specs/<provider>.openapi.yaml:
 //   1. classifies the change from the committed spec (`git show <base>:specs/<provider>.openapi.yaml`,
@@ -9,7 +9,7 @@
 //      the sdk/sandbox registries generated from every spec), builds it, runs the contract tests;
 //   3. writes .changeset/<provider>-spec-<timestamp>.md: that bump for @nano-banana/<provider> and the
 //      packages built from its generated meta and types, with the list of changes as the summary.
-// Stops at the first failing step, before any changeset is written.
+// Stops at the first failing step, before any changeset is written. --dry-run stops after step 1.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -105,11 +105,12 @@ export function describeClassification({ file, base, bump, changes }, { limit = 
 }
 
 function parseArgs(argv) {
-  const args = { provider: undefined, message: undefined, base: 'HEAD' }
+  const args = { provider: undefined, message: undefined, base: 'HEAD', dryRun: false }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--message' || a === '-m') args.message = argv[++i]
     else if (a.startsWith('--message=')) args.message = a.slice('--message='.length)
+    else if (a === '--dry-run') args.dryRun = true
     else if (a === '--base') args.base = argv[++i]
     else if (a.startsWith('--base=')) args.base = a.slice('--base='.length)
     else if (!args.provider) args.provider = a
@@ -128,14 +129,15 @@ function run(step, cmd, args, cwd) {
 
 async function main() {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-  const { provider, message, base } = parseArgs(process.argv.slice(2))
+  const { provider, message, base, dryRun } = parseArgs(process.argv.slice(2))
   const providers = await listProviders(join(root, 'specs'))
   if (!provider || !providers.includes(provider)) {
-    console.error(`usage: pnpm spec:update <${providers.join('|')}> [--message "what changed"] [--base <ref>]`)
+    console.error(`usage: pnpm spec:update <${providers.join('|')}> [--message "what changed"] [--base <ref>] [--dry-run]`)
     process.exit(2)
   }
   const classification = await classifyProvider({ root, provider, base })
   console.log(describeClassification(classification))
+  if (dryRun) return
   run('generate', 'pnpm', ['generate'], root)
   run('build', 'pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], root)
   run('contract tests', 'pnpm', ['--filter', '@nano-banana/contract-tests', 'test'], root)

@@ -1,7 +1,7 @@
 // pnpm spec:update and the changeset check on real specs: a temporary git repository holds copies of
 // specs/ and of every packages/*/package.json; the tests edit one spec there the way a maintainer would
 // and check the classification, the changeset written and `pnpm changeset:check`.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -208,5 +208,25 @@ describe('pnpm changeset:check: a changed spec needs a changeset bump at least i
     const ok = await check(cwd)
     expect(ok.out).toMatch(/: patch \(api-smart-diff\)/)
     expect(ok.code).toBe(0)
+  })
+})
+
+describe('pnpm spec:update, the command', () => {
+  const script = join(root, 'scripts/spec-update.mjs')
+  const run = (...args) => spawnSync(process.execPath, [script, ...args], { cwd: root, encoding: 'utf8' })
+
+  it('refuses an unknown provider with the list of specs, before running any step', async () => {
+    const providers = await listProviders(join(root, 'specs'))
+    const r = run('nope', '--dry-run')
+    expect(r.status).toBe(2)
+    expect(r.stderr).toContain(`usage: pnpm spec:update <${providers.join('|')}>`)
+    expect(r.stdout).not.toContain('> generate')
+  })
+
+  it('--dry-run prints the classification against the committed spec and stops', () => {
+    const r = run(target.provider, '--dry-run', '--base', 'HEAD')
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(new RegExp(`^specs/${target.provider}\\.openapi\\.yaml(: no change since HEAD\\.| since HEAD: (major|minor|patch) )`))
+    expect(r.stdout).not.toContain('> generate')
   })
 })
