@@ -17,7 +17,8 @@ export async function bundle(entry: string, options: BuildOptions): Promise<stri
     target: 'es2022',
     ...options,
   })
-  const [file] = result.outputFiles
-  if (!file || result.outputFiles.length !== 1) throw new Error(`expected one output file for ${entry}`)
+  const files = result.outputFiles ?? []
+  const [file] = files
+  if (!file || files.length !== 1) throw new Error(`expected one output file for ${entry}`)
   return file.text
 }
