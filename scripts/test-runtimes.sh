@@ -10,5 +10,6 @@ if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 fi
 export TURBO_TELEMETRY_DISABLED=1
-pnpm turbo run build --filter=@nano-banana/runtime-tests^... --output-logs=errors-only
+# Every package: the packed-tarball test packs each published one (a cache hit after `pnpm test`).
+pnpm turbo run build --output-logs=errors-only
 pnpm --filter @nano-banana/runtime-tests run test:runtimes
