@@ -104,5 +104,7 @@ describe('headless Chromium, page and sandbox on different origins', () => {
     expect(browserError(preflightFails.described)).toBe(browserError(answerBlocked.described))
     // ...so both are AmbiguousSubmitError (the task id may exist; nothing resubmitted), not a "nothing was sent".
     expect([preflightFails.name, answerBlocked.name]).toEqual(['AmbiguousSubmitError', 'AmbiguousSubmitError'])
+    // The message says what a browser cannot: that this may be CORS.
+    expect(preflightFails.described).toMatch(/CORS block looks the same/)
   })
 })

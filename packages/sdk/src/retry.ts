@@ -99,6 +99,17 @@ function messageProvesNotSent(error: unknown): boolean {
   return false
 }
 
+/** A browser's one message for every network failure (Chromium, Firefox, Safari). */
+const BROWSER_NETWORK_ERROR = /^(Failed to fetch|NetworkError when attempting to fetch resource\.?|Load failed)$/
+
+/** For a browser's bare network error: the hint that a CORS block looks the same (else ''). */
+export function corsHint(error: unknown): string {
+  const message = (error as { message?: unknown })?.message
+  return error instanceof TypeError && typeof message === 'string' && BROWSER_NETWORK_ERROR.test(message)
+    ? ' In a browser a CORS block looks the same: if the provider does not allow calls from this origin, call it from a server.'
+    : ''
+}
+
 /** Classifies what a thrown `fetch` error says about whether the request left the machine. */
 export function classifyNetworkError(error: unknown, signal?: AbortSignal): NetworkFailure {
   const name = (error as { name?: unknown })?.name

@@ -5,7 +5,7 @@
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { classifyNetworkError } from '../src/retry.js'
+import { classifyNetworkError, corsHint } from '../src/retry.js'
 
 const typeError = (message: string, cause?: unknown, code?: string) => Object.assign(new TypeError(message, cause === undefined ? {} : { cause }), code ? { code } : {})
 const error = (message: string, code?: string) => Object.assign(new Error(message), code ? { code } : {})
@@ -70,5 +70,11 @@ describe('classifyNetworkError', () => {
     controller.abort()
     expect(classifyNetworkError(typeError('Failed to fetch'), controller.signal)).toBe('aborted')
     expect(classifyNetworkError(new DOMException('late', 'TimeoutError'))).toBe('timeout')
+  })
+
+  it("a browser's bare network error gets the CORS hint; Node's and workerd's do not", () => {
+    for (const message of ['Failed to fetch', 'NetworkError when attempting to fetch resource.', 'Load failed']) expect(corsHint(typeError(message))).toMatch(/CORS/)
+    expect(corsHint(typeError('fetch failed', error('read ECONNRESET', 'ECONNRESET')))).toBe('')
+    expect(corsHint(error('Network connection lost.'))).toBe('')
   })
 })
