@@ -23,15 +23,3 @@ export async function serve(listener: RequestListener): Promise<LocalServer> {
       }),
   }
 }
-
-/** Serves fixed files by path; everything else is 404. */
-export function staticFiles(files: Record<string, { type: string; body: string }>): RequestListener {
-  return (req, res) => {
-    const file = files[new URL(req.url ?? '/', 'http://page.invalid').pathname]
-    if (!file) {
-      res.writeHead(404).end()
-      return
-    }
-    res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store' }).end(file.body)
-  }
-}
