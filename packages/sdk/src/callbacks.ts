@@ -1,8 +1,9 @@
 // Server-side helpers for provider callbacks. A separate entry (`@nano-banana/sdk/callbacks`) because
-// it carries ajv and every provider's JSON schemas, which a browser bundle of the client never needs.
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
+// it carries a JSON Schema validator and every provider's schemas, which a browser bundle of the client
+// never needs. The validator is @cfworker/json-schema: it interprets schemas and generates no code at
+// run time (ajv compiles with `new Function`, which Cloudflare Workers/workerd forbid).
+import { Validator, type OutputUnit } from '@cfworker/json-schema'
 import { readCapped } from './read-capped.js'
-import addFormatsModule from 'ajv-formats'
 import * as aivideoapiSchemas from '@nano-banana/aivideoapi/schemas'
 import * as crunSchemas from '@nano-banana/crun/schemas'
 import * as evolinkSchemas from '@nano-banana/evolink/schemas'
@@ -11,9 +12,6 @@ import * as uniallSchemas from '@nano-banana/uniall/schemas'
 import { InvalidRequestError, NanoBananaError } from './errors.js'
 import { providers } from './providers/index.js'
 import type { ProviderId, Task } from './types.js'
-
-type AddFormats = typeof addFormatsModule.default
-const addFormats: AddFormats = (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats)
 
 const SCHEMAS: Record<ProviderId, Record<string, unknown>> = {
   odkkk: odkkkSchemas,
@@ -32,23 +30,30 @@ const CALLBACK_COMPONENT: Record<ProviderId, string> = {
   aivideoapi: 'CallbackPayload',
 }
 
-const ajv = new Ajv2020({ strict: false, allErrors: false })
-addFormats(ajv)
-const validators = new Map<ProviderId, ValidateFunction>()
+const validators = new Map<ProviderId, Validator>()
 
-function validatorFor(provider: ProviderId): ValidateFunction {
-  let validate = validators.get(provider)
-  if (!validate) {
+function validatorFor(provider: ProviderId): Validator {
+  let validator = validators.get(provider)
+  if (!validator) {
     const schemas: Record<string, unknown> = {}
     for (const [name, schema] of Object.entries(SCHEMAS[provider])) {
       if (name.endsWith('Schema')) schemas[name.slice(0, -'Schema'.length)] = schema
     }
     const id = `urn:nano-banana:${provider}`
-    ajv.addSchema({ $id: id, components: { schemas } })
-    validate = ajv.getSchema(`${id}#/components/schemas/${CALLBACK_COMPONENT[provider]}`)!
-    validators.set(provider, validate)
+    // The validator marks the schema objects it indexes (resolved $ref URIs): it gets its own copy so
+    // that the provider package's exported schemas stay untouched.
+    validator = new Validator({ $ref: `${id}#/components/schemas/${CALLBACK_COMPONENT[provider]}` }, '2020-12', true)
+    validator.addSchema(structuredClone({ $id: id, components: { schemas } }))
+    validators.set(provider, validator)
   }
-  return validate
+  return validator
+}
+
+/** The innermost error (the one naming a field), rather than the "a subschema had errors" wrappers. */
+function deepestError(errors: readonly OutputUnit[]): OutputUnit | undefined {
+  let best: OutputUnit | undefined
+  for (const error of errors) if (!best || error.instanceLocation.length >= best.instanceLocation.length) best = error
+  return best
 }
 
 /** Validates a callback body against the provider's spec and returns the normalized task. */
@@ -57,20 +62,22 @@ export function parseCallback(provider: ProviderId, body: unknown): Task {
     throw new InvalidRequestError(`unknown provider ${JSON.stringify(provider) ?? String(provider)}`, { param: 'provider' })
   }
   const adapter = providers[provider]
-  const validate = validatorFor(provider)
-  let valid: boolean
+  const validator = validatorFor(provider)
+  let result: ReturnType<Validator['validate']>
   try {
-    valid = validate(body) as boolean
+    result = validator.validate(body)
   } catch (error) {
     // Not JSON data at all (a cycle, a throwing getter): nothing a provider could have sent.
     throw new InvalidRequestError(`${provider}: callback body is not JSON data`, { provider, code: 'invalid_callback', cause: error })
   }
-  if (!valid) {
-    const first = validate.errors?.[0]
-    throw new InvalidRequestError(`${provider}: callback body does not match the spec: ${first?.instancePath || '/'} ${first?.message ?? 'invalid'}`, {
+  if (!result.valid) {
+    const first = deepestError(result.errors)
+    // "#/data/status" -> "/data/status", the JSON Pointer of the offending field.
+    const path = first?.instanceLocation.replace(/^#/, '') ?? ''
+    throw new InvalidRequestError(`${provider}: callback body does not match the spec: ${path || '/'} ${first?.error ?? 'invalid'}`, {
       provider,
       code: 'invalid_callback',
-      param: first?.instancePath || undefined,
+      param: path || undefined,
       body,
     })
   }

@@ -18,6 +18,7 @@ import {
   DEFAULT_POLL_RETRY,
   DEFAULT_SUBMIT_RETRY,
   classifyNetworkError,
+  corsHint,
   withRequestTimeout,
   retryDelay,
   sleep,
@@ -181,7 +182,7 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
           })
         }
         throw new AmbiguousSubmitError(
-          `${adapter.id}: the connection failed after the request was sent (${kind === 'timeout' ? `no answer within ${requestTimeoutMs} ms` : 'connection lost'}); a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard before submitting again.`,
+          `${adapter.id}: the connection failed after the request may have reached the provider (${kind === 'timeout' ? `no answer within ${requestTimeoutMs} ms` : 'connection lost'}); a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard before submitting again.${corsHint(error)}`,
           { provider: adapter.id, code: kind === 'timeout' ? 'timeout' : 'connection_lost', cause: error },
         )
       }

@@ -89,7 +89,10 @@ export async function downloadImage(url: string, expiresAt: Date | undefined, co
     let failure: NanoBananaError
     let retryAfterMs: number | undefined
     try {
-      const response = await context.fetch(url, { signal: requestSignal(options.signal, timeoutMs) })
+      // Called as a plain function: the global fetch called as a method of `context` throws
+      // "Illegal invocation" in browsers and workerd.
+      const fetchImpl = context.fetch
+      const response = await fetchImpl(url, { signal: requestSignal(options.signal, timeoutMs) })
       if (response.status === 404 || response.status === 410 || response.status === 403) {
         await response.body?.cancel().catch(() => undefined)
         throw expired(response.status)
