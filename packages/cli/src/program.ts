@@ -1,8 +1,10 @@
 import { Command, Option } from 'commander'
+import { providerIds } from '@nano-banana/sdk'
 import { generateCommand } from './commands/generate.js'
 import { providersCommand } from './commands/providers.js'
 import { sandboxCommand } from './commands/sandbox.js'
 import { statusCommand, waitCommand } from './commands/tasks.js'
+import { DEFAULT_PROVIDER_HELP } from './connect.js'
 import { printError } from './output.js'
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
@@ -14,7 +16,8 @@ export function createProgram(): Command {
     .showHelpAfterError()
     // Before the subcommands are added, so that they inherit it: usage errors then reach main().
     .exitOverride()
-  const providerOption = () => new Option('-p, --provider <name>', 'odkkk | evolink | crun | uniall | aivideoapi').default('evolink')
+  // No commander default: it is resolved when the command runs, from the keys that are set.
+  const providerOption = () => new Option('-p, --provider <name>', `${providerIds.join(' | ')} (${DEFAULT_PROVIDER_HELP})`)
 
   program
     .command('generate')
@@ -53,9 +56,12 @@ export function createProgram(): Command {
 
   program
     .command('sandbox')
-    .description('run the offline sandbox of every provider in the foreground')
-    .option('--port <port>', 'port on 127.0.0.1 (default: a free one)')
-    .option('--duration <seconds>', 'how long each simulated task takes')
+    .description('run the offline sandbox of every provider in the foreground (the flags of nano-banana-sandbox; --help lists them)')
+    // The sandbox package parses its own flags: everything after `sandbox` goes to it unchanged.
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[flags...]')
     .action(sandboxCommand)
 
   program.command('providers').description('print the capability matrix').option('--json', 'print JSON').action(providersCommand)

@@ -6,7 +6,7 @@ import { info, out } from '../output.js'
 import { createProgressView } from '../progress.js'
 
 export interface GenerateFlags {
-  provider: string
+  provider?: string
   model?: string
   aspect?: string
   resolution?: string

@@ -4,7 +4,7 @@ import { createProgressView } from '../progress.js'
 import { finish } from './generate.js'
 
 /** `nano-banana status <taskId>`: one query, normalized. */
-export async function statusCommand(taskId: string, flags: { provider: string; json?: boolean }): Promise<void> {
+export async function statusCommand(taskId: string, flags: { provider?: string; json?: boolean }): Promise<void> {
   const { client } = await connect(providerOf(flags.provider), { allowSandbox: false })
   const task = await client.getTask(taskId)
   if (flags.json) {
@@ -18,7 +18,7 @@ export async function statusCommand(taskId: string, flags: { provider: string; j
 }
 
 /** `nano-banana wait <taskId>`: resume waiting for a task submitted earlier, then save its images. */
-export async function waitCommand(taskId: string, flags: { provider: string; out: string; json?: boolean; timeout?: string }): Promise<void> {
+export async function waitCommand(taskId: string, flags: { provider?: string; out: string; json?: boolean; timeout?: string }): Promise<void> {
   const started = Date.now()
   const { client } = await connect(providerOf(flags.provider), { allowSandbox: false })
   const view = createProgressView(taskId, !flags.json)
