@@ -8,8 +8,10 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { listProviders } from '../packages/codegen/src/index.mjs'
 
-export const PROVIDERS = ['odkkk', 'evolink', 'crun', 'uniall', 'aivideoapi']
+/** One provider per spec in specs/ (codegen's own list, the one the manifest is generated from). */
+export const PROVIDERS = await listProviders()
 
 /** `2026-11-28T08-49-20Z`-style timestamp usable in a file name. */
 export function timestamp(date = new Date()) {

@@ -19,12 +19,13 @@ describe('pnpm spec:update: the changeset it writes', () => {
   it('writes .changeset/<provider>-spec-<timestamp>.md with patch bumps for the provider and the sdk', () => {
     const root = tmp()
     const date = new Date('2026-11-28T08:49:20.123Z')
-    const file = writeSpecChangeset({ root, provider: 'crun', date, message: 'Crun documents a 4K tier.' })
-    expect(file).toBe(join(root, '.changeset', 'crun-spec-2026-11-28T08-49-20Z.md'))
+    const provider = PROVIDERS[0]
+    const file = writeSpecChangeset({ root, provider, date, message: 'The provider documents a 4K tier.' })
+    expect(file).toBe(join(root, '.changeset', `${provider}-spec-2026-11-28T08-49-20Z.md`))
     const text = readFileSync(file, 'utf8')
-    expect(parseChangeset(text)).toEqual({ '@nano-banana/crun': 'patch', '@nano-banana/sdk': 'patch' })
-    expect(text).toContain('specs/crun.openapi.yaml')
-    expect(text).toContain('Crun documents a 4K tier.')
+    expect(parseChangeset(text)).toEqual({ [`@nano-banana/${provider}`]: 'patch', '@nano-banana/sdk': 'patch' })
+    expect(text).toContain(`specs/${provider}.openapi.yaml`)
+    expect(text).toContain('The provider documents a 4K tier.')
   })
 
   it('names the spec even without a message, for every provider', () => {
@@ -39,8 +40,9 @@ describe('pnpm spec:update: the changeset it writes', () => {
     const root = tmp()
     expect(() => writeSpecChangeset({ root, provider: 'nope' })).toThrow(/unknown provider "nope"/)
     const date = new Date()
-    writeSpecChangeset({ root, provider: 'evolink', date })
-    expect(() => writeSpecChangeset({ root, provider: 'evolink', date })).toThrow(/already exists/)
-    expect(readdirSync(join(root, '.changeset'))).toEqual([`evolink-spec-${timestamp(date)}.md`])
+    const provider = PROVIDERS.at(-1)
+    writeSpecChangeset({ root, provider, date })
+    expect(() => writeSpecChangeset({ root, provider, date })).toThrow(/already exists/)
+    expect(readdirSync(join(root, '.changeset'))).toEqual([`${provider}-spec-${timestamp(date)}.md`])
   })
 })
