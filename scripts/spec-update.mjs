@@ -15,7 +15,10 @@ export const PROVIDERS = await listProviders()
 
 /** `2026-11-28T08-49-20Z`-style timestamp usable in a file name. */
 export function timestamp(date = new Date()) {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-')
 }
 
 export function specChangesetText(provider, message) {

@@ -6,3 +6,5 @@ export TURBO_TELEMETRY_DISABLED=1
 bash scripts/setup.sh
 pnpm lint
 pnpm test
+# The scaffold's end-to-end check (a copy of the repository, an install and a full build): slow, so not in `pnpm test`.
+pnpm test:scaffold

@@ -87,7 +87,9 @@ export async function benchBundle() {
   const rows = []
   for (const [name, source] of Object.entries(entries)) {
     const { code, minBytes, gzipBytes, lazyGzipBytes } = await bundle(source)
-    const providersInside = Object.entries(MARKERS).filter(([, marker]) => code.includes(marker)).map(([id]) => id)
+    const providersInside = Object.entries(MARKERS)
+      .filter(([, marker]) => code.includes(marker))
+      .map(([id]) => id)
     const row = {
       bundle: name,
       minKiB: round(minBytes / 1024, 1),

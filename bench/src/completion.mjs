@@ -44,7 +44,11 @@ async function startCallbackReceiver(provider) {
       if (typeof known === 'number') return Promise.resolve(known)
       return new Promise((resolve) => waiters.set(taskId, resolve))
     },
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(r) }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections()
+        server.close(r)
+      }),
   }
 }
 

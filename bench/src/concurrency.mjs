@@ -26,10 +26,11 @@ async function startSandboxProcess(taskDurationMs) {
     url,
     apiKey: 'sk-sandbox',
     stats: async () => (await fetch(`${url}/`)).json(),
-    close: () => new Promise((resolve) => {
-      child.once('exit', resolve)
-      child.kill('SIGTERM')
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve)
+        child.kill('SIGTERM')
+      }),
   }
 }
 

@@ -26,10 +26,15 @@ function specAnswers(id) {
   const meta = META[id]
   const spec = loadSpec(id)
   const created = responseExamples(spec, meta.operations.create.operationId).find((e) => e.status === 200)
-  const succeeded = new Set(Object.entries(meta.statusWords).filter(([, status]) => status === 'succeeded').map(([word]) => word))
+  const succeeded = new Set(
+    Object.entries(meta.statusWords)
+      .filter(([, status]) => status === 'succeeded')
+      .map(([word]) => word),
+  )
   for (const example of responseExamples(spec, meta.operations.get.operationId).filter((e) => e.status === 200)) {
     const statusPath = pathOf(example.value, (v) => typeof v === 'string' && succeeded.has(v))
-    if (created && statusPath) return { created: JSON.stringify(created.value), task: JSON.stringify(example.value), statusPath, word: valueAt(example.value, statusPath) }
+    if (created && statusPath)
+      return { created: JSON.stringify(created.value), task: JSON.stringify(example.value), statusPath, word: valueAt(example.value, statusPath) }
   }
   throw new Error(`bench: the ${id} spec has no 200 create example or no succeeded task example`)
 }
@@ -51,7 +56,15 @@ export async function startInstantServer(id) {
     })
   })
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { url: `http://127.0.0.1:${server.address().port}`, requests, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r) }) }
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    requests,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections()
+        server.close(r)
+      }),
+  }
 }
 
 export async function benchOverhead({ smoke = false } = {}) {
@@ -75,7 +88,11 @@ export async function benchOverhead({ smoke = false } = {}) {
   if (!idPath || !sentGet?.url.includes(encodeURIComponent(taskId))) throw new Error(`bench: cannot find the ${provider} task id in the create answer and the query`)
   const auth = { [meta.auth.name]: `${meta.auth.prefix}${apiKey}` }
   const handWritten = async () => {
-    const answer = await fetch(`${server.url}${sentCreate.url}`, { method: sentCreate.method, headers: { ...auth, 'content-type': 'application/json' }, body: sentCreate.body })
+    const answer = await fetch(`${server.url}${sentCreate.url}`, {
+      method: sentCreate.method,
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: sentCreate.body,
+    })
     const id = valueAt(await answer.json(), idPath)
     const task = await fetch(`${server.url}${sentGet.url.replace(encodeURIComponent(taskId), encodeURIComponent(id))}`, { method: sentGet.method, headers: auth })
     const json = await task.json()

@@ -24,7 +24,9 @@ describe('benchmark smoke runs', () => {
 
   it('bundle: importing one provider does not pull in the others', async () => {
     const { code } = await bundle(oneProviderSource(ONE))
-    const inside = Object.entries(MARKERS).filter(([, marker]) => code.includes(marker)).map(([id]) => id)
+    const inside = Object.entries(MARKERS)
+      .filter(([, marker]) => code.includes(marker))
+      .map(([id]) => id)
     expect(inside).toEqual([ONE])
     const r = await benchBundle()
     const all = r.rows.find((row) => row.bundle.startsWith('sdk, every provider'))

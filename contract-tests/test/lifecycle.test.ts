@@ -25,8 +25,12 @@ function alive(pid: number) {
     return false
   }
 }
-const processGroup = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[2])
-
+const processGroup = (pid: number) =>
+  Number(
+    readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ')[2],
+  )
 
 describe.concurrent('prism lifecycle', () => {
   it('every Prism of the global setup answers and leads its own process group', async ({ expect }) => {

@@ -31,13 +31,16 @@ function property(doc: Json, root: unknown, name: string): Json[] {
 }
 
 const operation = (doc: Json, path: string, method: string) => ((doc.paths as Json)[path] as Json)[method] as Json
-const requestSchema = (op: Json) => ((((op.requestBody as Json).content as Json)['application/json'] as Json).schema as unknown)
+const requestSchema = (op: Json) => (((op.requestBody as Json).content as Json)['application/json'] as Json).schema as unknown
 const responseSchema = (doc: Json, op: Json, code: string) => {
   const response = resolve(doc, (op.responses as Json)[code]) as Json
-  return (((response.content as Json)['application/json'] as Json).schema as unknown)
+  return ((response.content as Json)['application/json'] as Json).schema as unknown
 }
 const enumOf = (doc: Json, root: unknown, name: string) => new Set(property(doc, root, name).flatMap((s) => (s.enum as unknown[]) ?? []))
-const limitsOf = (doc: Json, root: unknown, name: string, keyword: string) => property(doc, root, name).map((s) => s[keyword]).filter((v) => v !== undefined)
+const limitsOf = (doc: Json, root: unknown, name: string, keyword: string) =>
+  property(doc, root, name)
+    .map((s) => s[keyword])
+    .filter((v) => v !== undefined)
 
 describe.each(withFixture('seed').map(([id, seed]) => ({ id, ...seed })))('$id spec is faithful to seed $seed', (seed) => {
   const doc = load(seed.id)

@@ -20,7 +20,18 @@ export const seed: SeedFacts = {
   ],
 }
 
-export const errorCodes = ['invalid_request', 'invalid_api_key', 'insufficient_credits', 'ip_not_allowed', 'model_not_found', 'task_not_found', 'rate_limit_exceeded', 'spend_limit_exceeded', 'internal_error', 'upstream_error']
+export const errorCodes = [
+  'invalid_request',
+  'invalid_api_key',
+  'insufficient_credits',
+  'ip_not_allowed',
+  'model_not_found',
+  'task_not_found',
+  'rate_limit_exceeded',
+  'spend_limit_exceeded',
+  'internal_error',
+  'upstream_error',
+]
 
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>
 export function typeChecks(): void {

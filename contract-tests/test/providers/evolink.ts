@@ -12,7 +12,22 @@ export const seed: SeedFacts = {
   create: ['/v1/images/generations', 'post'],
   statuses: ['200', '400', '401', '402', '403', '404', '413', '429', '500', '502', '503'],
   requestFields: ['model', 'prompt', 'size', 'quality', 'image_urls', 'callback_url'],
-  responseFields: ['created', 'id', 'model', 'object', 'progress', 'status', 'task_info', 'type', 'usage', 'can_cancel', 'estimated_time', 'billing_rule', 'credits_reserved', 'user_group'],
+  responseFields: [
+    'created',
+    'id',
+    'model',
+    'object',
+    'progress',
+    'status',
+    'task_info',
+    'type',
+    'usage',
+    'can_cancel',
+    'estimated_time',
+    'billing_rule',
+    'credits_reserved',
+    'user_group',
+  ],
   enums: [
     ['model', ['nano-banana-2-lite', 'gemini-3-pro-image-preview']],
     ['size', SIZES],
@@ -29,7 +44,15 @@ export const seed: SeedFacts = {
   ],
 }
 
-export const errorPhrases = ['Invalid or expired token', 'Insufficient quota', 'Access denied for this model', 'Image file too large', 'retry after 60 seconds', 'Upstream AI service unavailable', 'retry after 30 seconds']
+export const errorPhrases = [
+  'Invalid or expired token',
+  'Insufficient quota',
+  'Access denied for this model',
+  'Image file too large',
+  'retry after 60 seconds',
+  'Upstream AI service unavailable',
+  'retry after 30 seconds',
+]
 
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>
 export function typeChecks(): void {
@@ -48,10 +71,18 @@ export const proxy: ProxyFixture = {
       return { status: 401, body: { error: { code: 401, message: 'Invalid or expired token', type: 'authentication_error' } } }
     }
     if (request.method === 'GET' && request.path.endsWith('/v1/credits')) {
-      return { body: { success: true, message: '', data: { user: { remaining_credits: 12.5, used_credits: 1 }, token: { remaining_credits: 3, unlimited_credits: false, used_credits: 0 } } } }
+      return {
+        body: {
+          success: true,
+          message: '',
+          data: { user: { remaining_credits: 12.5, used_credits: 1 }, token: { remaining_credits: 3, unlimited_credits: false, used_credits: 0 } },
+        },
+      }
     }
     if (request.method === 'POST' && request.path.endsWith('/v1/images/generations')) {
-      return { body: { id: CREATED, status: 'pending', object: 'image.generation.task', progress: 0, created: 1757165031, model: 'nano-banana-2-lite', type: 'image' } }
+      return {
+        body: { id: CREATED, status: 'pending', object: 'image.generation.task', progress: 0, created: 1757165031, model: 'nano-banana-2-lite', type: 'image' },
+      }
     }
     if (request.method === 'GET' && /\/v1\/tasks\/[^/]+$/.test(request.path)) {
       // Drift: `id` became a number and `status` has a word the spec does not list.

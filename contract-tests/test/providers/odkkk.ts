@@ -10,7 +10,22 @@ export const seed: SeedFacts = {
   create: ['/v1/images/generations', 'post'],
   statuses: ['200', '400', '401', '402', '403', '404', '413', '429', '500', '502', '503'],
   requestFields: ['model', 'prompt', 'size', 'quality', 'image_urls', 'callback_url'],
-  responseFields: ['created', 'id', 'model', 'object', 'progress', 'status', 'task_info', 'type', 'usage', 'can_cancel', 'estimated_time', 'billing_rule', 'credits_reserved', 'user_group'],
+  responseFields: [
+    'created',
+    'id',
+    'model',
+    'object',
+    'progress',
+    'status',
+    'task_info',
+    'type',
+    'usage',
+    'can_cancel',
+    'estimated_time',
+    'billing_rule',
+    'credits_reserved',
+    'user_group',
+  ],
   enums: [
     ['model', ['nano-banana-2-lite']],
     ['size', SIZES],
@@ -27,7 +42,15 @@ export const seed: SeedFacts = {
   ],
 }
 
-export const errorPhrases = ['Invalid or expired token', 'Insufficient quota', 'Access denied for this model', 'Image file too large', 'retry after 60 seconds', 'Upstream AI service unavailable', 'retry after 30 seconds']
+export const errorPhrases = [
+  'Invalid or expired token',
+  'Insufficient quota',
+  'Access denied for this model',
+  'Image file too large',
+  'retry after 60 seconds',
+  'Upstream AI service unavailable',
+  'retry after 30 seconds',
+]
 
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>
 export function typeChecks(): void {

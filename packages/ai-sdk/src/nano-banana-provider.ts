@@ -55,9 +55,11 @@ export function createNanoBananaProvider(settings: NanoBananaProviderSettings = 
     })
   }
 
-  const unsupported = (modelType: 'languageModel' | 'embeddingModel') => (modelId: string): never => {
-    throw new NoSuchModelError({ modelId, modelType, message: `nano-banana offers image models only (nanoBanana.image(...))` })
-  }
+  const unsupported =
+    (modelType: 'languageModel' | 'embeddingModel') =>
+    (modelId: string): never => {
+      throw new NoSuchModelError({ modelId, modelType, message: `nano-banana offers image models only (nanoBanana.image(...))` })
+    }
 
   return {
     specificationVersion: 'v3',

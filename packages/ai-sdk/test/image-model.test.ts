@@ -22,7 +22,10 @@ const call = (overrides: Partial<ImageModelV3CallOptions> = {}): ImageModelV3Cal
 
 describe('doGenerate', () => {
   it('splits n above maxImagesPerCall into tasks and reports each task id', async () => {
-    const { id, model: modelName } = pick('returns one image per task and does 9:16', (caps, p) => caps.id === providers[p].defaultModel && caps.maxN === 1 && caps.aspectRatios.includes('9:16'))
+    const { id, model: modelName } = pick(
+      'returns one image per task and does 9:16',
+      (caps, p) => caps.id === providers[p].defaultModel && caps.maxN === 1 && caps.aspectRatios.includes('9:16'),
+    )
     const model = context.nanoBanana.image(id)
     expect(model.maxImagesPerCall).toBe(1)
     const before = context.sandbox.submissions(id)
@@ -57,13 +60,17 @@ describe('doGenerate', () => {
     const id = providerIds[0]!
     const before = context.sandbox.submissions(id)
     await expect(
-      context.nanoBanana.image(id).doGenerate(call({ files: [{ type: 'url', url: 'https://example.com/a.png' }], mask: { type: 'url', url: 'https://example.com/m.png' } })),
+      context.nanoBanana
+        .image(id)
+        .doGenerate(call({ files: [{ type: 'url', url: 'https://example.com/a.png' }], mask: { type: 'url', url: 'https://example.com/m.png' } })),
     ).rejects.toBeInstanceOf(UnsupportedFunctionalityError)
     expect(context.sandbox.submissions(id)).toBe(before)
   })
 
   it('rejects a wrongly typed nano-banana option', async () => {
-    await expect(context.nanoBanana.image(providerIds[0]!).doGenerate(call({ providerOptions: { 'nano-banana': { images: 'https://x' } } }))).rejects.toThrow(/images must be an array/)
+    await expect(context.nanoBanana.image(providerIds[0]!).doGenerate(call({ providerOptions: { 'nano-banana': { images: 'https://x' } } }))).rejects.toThrow(
+      /images must be an array/,
+    )
   })
 
   it('stops on abort', async () => {

@@ -35,7 +35,9 @@ export async function connect(provider: ProviderId, options: { sandbox?: boolean
   addSecret(key)
   if (key && !options.sandbox) return { client: createNanoBanana({ provider }) }
   if (!options.allowSandbox) {
-    throw new Error(`${adapter.envKey} is not set: export your ${adapter.name} API key (or point ${adapter.baseUrlEnvKey} at a running \`nano-banana sandbox\` with the key sk-sandbox)`)
+    throw new Error(
+      `${adapter.envKey} is not set: export your ${adapter.name} API key (or point ${adapter.baseUrlEnvKey} at a running \`nano-banana sandbox\` with the key sk-sandbox)`,
+    )
   }
   const { startSandbox } = await import('@nano-banana/sandbox')
   const sandbox = await startSandbox({ taskDurationMs: 1500 })

@@ -36,7 +36,11 @@ const dimensions = (bytes: Buffer) => imageInfo(bytes)
 function providerFor(aspects: string[], format?: string): ProviderId {
   const found = providerIds.find((id) => {
     const model = providers[id].models[providers[id].defaultModel]
-    return model && aspects.every((a) => (model.aspectRatios as readonly string[]).includes(a)) && (!format || (model.outputFormats as readonly string[]).includes(format))
+    return (
+      model &&
+      aspects.every((a) => (model.aspectRatios as readonly string[]).includes(a)) &&
+      (!format || (model.outputFormats as readonly string[]).includes(format))
+    )
   })
   if (!found) throw new Error(`no provider's default model does ${aspects.join(', ')} ${format ?? ''}`)
   return found
@@ -191,7 +195,11 @@ describe('nano-banana sandbox', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     const exited = once<number | null>(child, 'exit', { timeoutMs: 20_000 })
     try {
-      await waitFor(() => providerIds.every((id) => new RegExp(`\\b${id}\\s+http://`).test(stdout)), { timeoutMs: 20_000, what: 'the sandbox URLs', context: () => ({ stdout, stderr }) })
+      await waitFor(() => providerIds.every((id) => new RegExp(`\\b${id}\\s+http://`).test(stdout)), {
+        timeoutMs: 20_000,
+        what: 'the sandbox URLs',
+        context: () => ({ stdout, stderr }),
+      })
       const apiKey = /API key: (\S+)\)/.exec(stdout)![1]!
       const id = providerIds[0]!
       const baseUrl = new RegExp(`\\b${id}\\s+(http://\\S+)`).exec(stdout)![1]!

@@ -10,7 +10,8 @@ describe('evolink provider options', () => {
   it('merges extraBody into the provider request and sends the call headers', async () => {
     const sent: Array<{ url: string; body: unknown; headers: Headers }> = []
     const recording: typeof fetch = async (input, init) => {
-      if (init?.method === 'POST') sent.push({ url: String(input instanceof Request ? input.url : input), body: JSON.parse(String(init.body)), headers: new Headers(init.headers) })
+      if (init?.method === 'POST')
+        sent.push({ url: String(input instanceof Request ? input.url : input), body: JSON.parse(String(init.body)), headers: new Headers(init.headers) })
       return fetch(input, init)
     }
     const provider = createNanoBananaProvider({
@@ -27,7 +28,13 @@ describe('evolink provider options', () => {
       providerOptions: { 'nano-banana': { resolution: '4K', extraBody: { model_params: { web_search: true } } } },
     })
     expect(sent).toHaveLength(1)
-    expect(sent[0]!.body).toMatchObject({ model: 'gemini-3.1-flash-image-preview', prompt: 'A banana', size: '21:9', quality: '4K', model_params: { web_search: true } })
+    expect(sent[0]!.body).toMatchObject({
+      model: 'gemini-3.1-flash-image-preview',
+      prompt: 'A banana',
+      size: '21:9',
+      quality: '4K',
+      model_params: { web_search: true },
+    })
     expect(sent[0]!.headers.get('x-trace-id')).toBe('abc')
     expect(result.images).toHaveLength(1)
   })
