@@ -31,7 +31,7 @@ const NEVER_COPIED = /(^|\/)generated\/|\.gen\.[a-z]+$|^\.changeset\//
 
 /**
  * Replaces a provider's names in a text: its display name, then the id as a word in its three
- * spellings (`evolink`, `Evolink` inside camelCase such as `createEvolinkClient`, `EVOLINK_API_KEY`).
+ * spellings (`acme`, `Acme` inside camelCase such as `createAcmeClient`, `ACME_API_KEY`).
  * The host names the id appears in (`api.<id>.ai`) change with it.
  */
 export function renameText(text, from, to) {
