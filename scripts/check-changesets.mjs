@@ -189,7 +189,9 @@ export async function checkChangesets({ cwd = process.cwd(), env = process.env, 
     return 1
   }
   if (noChangesets) log(`(changeset status found no committed changeset; covered by the changesets in the working tree or by a release)`)
-  log(`changeset check passed: ${changedDirs.size ? [...changedDirs].sort().join(', ') : 'no package under packages/'} changed; ${newChangesets.length} new changeset(s).`)
+  log(
+    `changeset check passed: ${changedDirs.size ? [...changedDirs].sort().join(', ') : 'no package under packages/'} changed; ${newChangesets.length} new changeset(s).`,
+  )
   return 0
 }
 

@@ -8,3 +8,5 @@ pnpm lint
 pnpm test
 # Real runtimes (Chromium, workerd, Bun, Deno): a few minutes, kept out of `pnpm test`.
 pnpm test:runtimes
+# The scaffold's end-to-end check (a copy of the repository, an install and a full build): slow, so not in `pnpm test`.
+pnpm test:scaffold

@@ -4,19 +4,30 @@ import { build } from 'esbuild'
 import { gzipSync } from 'node:zlib'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { META, PROVIDER_IDS } from '@nano-banana/manifest'
 import { round } from './stats.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const PROVIDERS = ['odkkk', 'evolink', 'crun', 'uniall', 'aivideoapi']
-const NAMES = { odkkk: 'Odkkk', evolink: 'Evolink', crun: 'Crun', uniall: 'Uniall', aivideoapi: 'Aivideoapi' }
-/** Strings only one provider's code contains: their presence in a bundle means that provider came along. */
-export const MARKERS = {
-  odkkk: 'ai.odkkk.com',
-  evolink: 'api.evolink.ai',
-  crun: 'api.crun.ai',
-  uniall: '/v1/images/tasks',
-  aivideoapi: 'api.aivideoapi.ai',
-}
+const capitalize = (id) => id[0].toUpperCase() + id.slice(1)
+
+/** A provider's own strings: its documented host, then its operation paths. */
+const candidates = (id) => [META[id].defaultBaseUrl?.replace(/^https?:\/\//, ''), ...Object.values(META[id].operations).map((op) => op.path)].filter(Boolean)
+
+/**
+ * A string only one provider's code contains (the first of its own strings no other provider has):
+ * its presence in a bundle means that provider came along.
+ */
+export const MARKERS = Object.fromEntries(
+  PROVIDER_IDS.map((id) => {
+    const others = new Set(PROVIDER_IDS.filter((other) => other !== id).flatMap(candidates))
+    const marker = candidates(id).find((c) => !others.has(c))
+    if (!marker) throw new Error(`bench: ${id} has no host or path of its own to recognize it in a bundle by`)
+    return [id, marker]
+  }),
+)
+
+/** The provider of the "sdk + one provider" bundle: any will do, the first of the manifest. */
+export const ONE = PROVIDER_IDS[0]
 
 /**
  * Bundles `source` with code splitting, as app bundlers do by default: `minBytes`/`gzipBytes` are the
@@ -48,20 +59,25 @@ export async function bundle(source) {
   }
 }
 
-export const entries = {
-  'sdk + one provider (evolink, @nano-banana/sdk/core)': `
+/** The unified client's core with one provider's definition, as a tree-shaking app imports it. */
+export function oneProviderSource(id) {
+  return `
     import { createNanoBananaClient } from '@nano-banana/sdk/core'
-    import { evolink } from '@nano-banana/sdk/providers/evolink'
-    const nb = createNanoBananaClient({ provider: evolink, apiKey: 'k' })
-    export const run = (prompt) => nb.generate({ prompt })`,
+    import { ${id} } from '@nano-banana/sdk/providers/${id}'
+    const nb = createNanoBananaClient({ provider: ${id}, apiKey: 'k' })
+    export const run = (prompt) => nb.generate({ prompt })`
+}
+
+export const entries = {
+  [`sdk + one provider (${ONE}, @nano-banana/sdk/core)`]: oneProviderSource(ONE),
   'sdk, every provider (createNanoBanana)': `
     import { createNanoBanana } from '@nano-banana/sdk'
     export const run = (provider, prompt) => createNanoBanana({ provider, apiKey: 'k' }).generate({ prompt })`,
   ...Object.fromEntries(
-    PROVIDERS.map((id) => [
+    PROVIDER_IDS.map((id) => [
       `@nano-banana/${id} alone (create + get)`,
-      `import { create${NAMES[id]}Client, createImageTask, getImageTask } from '@nano-banana/${id}'
-       const client = create${NAMES[id]}Client({ apiKey: 'k', baseUrl: 'https://example.test' })
+      `import { create${capitalize(id)}Client, createImageTask, getImageTask } from '@nano-banana/${id}'
+       const client = create${capitalize(id)}Client({ apiKey: 'k', baseUrl: 'https://example.test' })
        export const run = async (body, q) => [await createImageTask({ client, body }), await getImageTask({ client, ...q })]`,
     ]),
   ),
@@ -71,7 +87,9 @@ export async function benchBundle() {
   const rows = []
   for (const [name, source] of Object.entries(entries)) {
     const { code, minBytes, gzipBytes, lazyGzipBytes } = await bundle(source)
-    const providersInside = Object.entries(MARKERS).filter(([, marker]) => code.includes(marker)).map(([id]) => id)
+    const providersInside = Object.entries(MARKERS)
+      .filter(([, marker]) => code.includes(marker))
+      .map(([id]) => id)
     const row = {
       bundle: name,
       minKiB: round(minBytes / 1024, 1),
@@ -80,8 +98,8 @@ export async function benchBundle() {
       providersInside: providersInside.join(' '),
     }
     if (name.startsWith('sdk + one provider')) {
-      row.target = '<= 10 KiB min+gzip up front, only evolink inside'
-      row.pass = gzipBytes <= 10 * 1024 && providersInside.join() === 'evolink'
+      row.target = `<= 10 KiB min+gzip up front, only ${ONE} inside`
+      row.pass = gzipBytes <= 10 * 1024 && providersInside.join() === ONE
     }
     rows.push(row)
   }

@@ -4,6 +4,7 @@ import { createServer } from 'node:http'
 import { startSandbox } from '@nano-banana/sandbox'
 import { createNanoBanana } from '@nano-banana/sdk'
 import { createCallbackHandler } from '@nano-banana/sdk/callbacks'
+import { pickBenchProvider } from './pick.mjs'
 import { median, round } from './stats.mjs'
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
@@ -17,10 +18,10 @@ async function fixedPoller(nb, taskId, intervalMs) {
 }
 
 /** A local receiver for the sandbox's callbacks, through the SDK's web-standard handler. */
-async function startCallbackReceiver() {
+async function startCallbackReceiver(provider) {
   const waiters = new Map()
   const handler = createCallbackHandler({
-    provider: 'evolink',
+    provider,
     onTask: (task) => {
       if (task.status === 'succeeded' || task.status === 'failed') {
         const at = Date.now()
@@ -43,7 +44,11 @@ async function startCallbackReceiver() {
       if (typeof known === 'number') return Promise.resolve(known)
       return new Promise((resolve) => waiters.set(taskId, resolve))
     },
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(r) }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections()
+        server.close(r)
+      }),
   }
 }
 
@@ -52,7 +57,9 @@ export async function benchCompletion({ smoke = false } = {}) {
   const reps = smoke ? 1 : 3
   const withHints = await startSandbox({ estimatedTimeHints: true })
   const noHints = await startSandbox({ estimatedTimeHints: false })
-  const receiver = await startCallbackReceiver()
+  // A provider with an estimate and callbacks, so that every strategy below applies to it.
+  const provider = await pickBenchProvider()
+  const receiver = await startCallbackReceiver(provider)
   const strategies = {
     'sdk adaptive (estimated_time hint)': { sandbox: withHints, run: (nb, id, s) => nb.wait(id, { estimatedSeconds: s.estimatedSeconds, startedAt: s.startedAt }) },
     'sdk adaptive (progress only, no estimate)': { sandbox: noHints, run: (nb, id, s) => nb.wait(id, { startedAt: s.startedAt }) },
@@ -67,9 +74,9 @@ export async function benchCompletion({ smoke = false } = {}) {
         runs.push(
           (async () => {
             const nb = createNanoBanana({
-              provider: 'evolink',
+              provider,
               apiKey: def.sandbox.apiKey,
-              baseUrl: def.sandbox.baseUrl('evolink'),
+              baseUrl: def.sandbox.baseUrl(provider),
               headers: { 'x-sandbox-duration-ms': String(durationMs) },
               allowInsecureCallbackUrl: true,
             })
@@ -81,7 +88,7 @@ export async function benchCompletion({ smoke = false } = {}) {
               await def.run(nb, submission.taskId, { ...submission, startedAt })
               doneAt = Date.now()
             }
-            const task = def.sandbox.tasks.get('evolink', submission.taskId)
+            const task = def.sandbox.tasks.get(provider, submission.taskId)
             const polls = def.sandbox.requests.filter((r) => r.operation === 'getImageTask' && r.taskId === submission.taskId).length
             return { strategy, durationMs, addedMs: doneAt - task.finishedAt, polls }
           })(),

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { createNanoBanana } from '@nano-banana/sdk'
+import { pickBenchProvider } from './pick.mjs'
 import { round } from './stats.mjs'
 
 const require = createRequire(import.meta.url)
@@ -25,10 +26,11 @@ async function startSandboxProcess(taskDurationMs) {
     url,
     apiKey: 'sk-sandbox',
     stats: async () => (await fetch(`${url}/`)).json(),
-    close: () => new Promise((resolve) => {
-      child.once('exit', resolve)
-      child.kill('SIGTERM')
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve)
+        child.kill('SIGTERM')
+      }),
   }
 }
 
@@ -37,7 +39,8 @@ export async function benchConcurrency({ smoke = false } = {}) {
   const maxConcurrency = smoke ? 25 : 100
   const taskDurationMs = smoke ? 200 : 1000
   const sandbox = await startSandboxProcess(taskDurationMs)
-  const nb = createNanoBanana({ provider: 'evolink', apiKey: sandbox.apiKey, baseUrl: `${sandbox.url}/evolink`, maxConcurrency })
+  const provider = await pickBenchProvider()
+  const nb = createNanoBanana({ provider, apiKey: sandbox.apiKey, baseUrl: `${sandbox.url}/${provider}`, maxConcurrency })
   const baseRss = process.memoryUsage().rss
   let peakRss = baseRss
   const sampler = setInterval(() => {
@@ -56,7 +59,7 @@ export async function benchConcurrency({ smoke = false } = {}) {
   const firstError = settled.find((s) => s.status === 'rejected')?.reason
   const stats = await sandbox.stats().catch(() => ({}))
   await sandbox.close()
-  const submissions = stats.submissions?.evolink ?? stats.submissions ?? ids.size
+  const submissions = stats.submissions?.[provider] ?? stats.submissions ?? ids.size
   // The sandbox itself needs ceil(calls / limit) waves of one task duration: the floor any client can reach.
   const floorMs = Math.ceil(calls / maxConcurrency) * taskDurationMs
   return {

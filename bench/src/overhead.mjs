@@ -1,52 +1,102 @@
 // 1. Client overhead: submit + one poll through @nano-banana/sdk vs the same two requests by hand
-// with fetch, against an in-process loopback server that answers instantly.
+// with fetch, against an in-process loopback server that answers instantly with the spec's examples.
 import { createServer } from 'node:http'
-import { Bench } from 'tinybench'
+import { META } from '@nano-banana/manifest'
 import { createNanoBanana } from '@nano-banana/sdk'
+import { loadSpec, pathPattern, responseExamples } from '@nano-banana/testkit'
+import { Bench } from 'tinybench'
+import { pickBenchProvider } from './pick.mjs'
 import { median, round } from './stats.mjs'
 
-const CREATED = JSON.stringify({
-  created: 1757165031, id: 'task-unified-1757165031-uyujaw3d', model: 'gemini-3-pro-image-preview', object: 'image.generation.task',
-  progress: 0, status: 'pending', task_info: { can_cancel: true, estimated_time: 45 }, type: 'image',
-  usage: { billing_rule: 'per_call', credits_reserved: 1.6, user_group: 'default' },
-})
-const TASK = JSON.stringify({
-  created: 1757165031, id: 'task-unified-1757165031-uyujaw3d', model: 'gemini-3-pro-image-preview', object: 'image.generation.task',
-  progress: 100, results: ['https://example.com/image.png'], status: 'completed', task_info: { can_cancel: false }, type: 'image',
-})
+/** The dotted path of the first value in `node` that `match` accepts (depth first). */
+function pathOf(node, match, at = []) {
+  if (match(node)) return at
+  if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      const found = pathOf(value, match, [...at, key])
+      if (found) return found
+    }
+  }
+  return undefined
+}
+const valueAt = (node, path) => path.reduce((value, key) => value?.[key], node)
 
-export async function startInstantServer() {
+/** The spec's own answers: its first 200 create example, and a 200 task example in a succeeded state. */
+function specAnswers(id) {
+  const meta = META[id]
+  const spec = loadSpec(id)
+  const created = responseExamples(spec, meta.operations.create.operationId).find((e) => e.status === 200)
+  const succeeded = new Set(
+    Object.entries(meta.statusWords)
+      .filter(([, status]) => status === 'succeeded')
+      .map(([word]) => word),
+  )
+  for (const example of responseExamples(spec, meta.operations.get.operationId).filter((e) => e.status === 200)) {
+    const statusPath = pathOf(example.value, (v) => typeof v === 'string' && succeeded.has(v))
+    if (created && statusPath)
+      return { created: JSON.stringify(created.value), task: JSON.stringify(example.value), statusPath, word: valueAt(example.value, statusPath) }
+  }
+  throw new Error(`bench: the ${id} spec has no 200 create example or no succeeded task example`)
+}
+
+/** A loopback server that answers the create call and every other call instantly with the spec's examples. */
+export async function startInstantServer(id) {
+  const { created, task } = specAnswers(id)
+  const create = META[id].operations.create
+  const createPath = pathPattern(create.path)
+  const requests = []
   const server = createServer((req, res) => {
-    req.resume()
+    const chunks = []
+    req.on('data', (c) => chunks.push(c))
     req.on('end', () => {
+      if (requests.length < 4) requests.push({ method: req.method, url: req.url, body: Buffer.concat(chunks).toString('utf8') })
+      const isCreate = req.method === create.method && createPath.test(new URL(req.url, 'http://x').pathname)
       res.writeHead(200, { 'content-type': 'application/json' })
-      res.end(req.method === 'POST' ? CREATED : TASK)
+      res.end(isCreate ? created : task)
     })
   })
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r) }) }
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    requests,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections()
+        server.close(r)
+      }),
+  }
 }
 
 export async function benchOverhead({ smoke = false } = {}) {
-  const server = await startInstantServer()
+  const provider = await pickBenchProvider()
+  const meta = META[provider]
+  const { created, statusPath, word } = specAnswers(provider)
+  const server = await startInstantServer(provider)
   const apiKey = 'sk-bench'
-  const nb = createNanoBanana({ provider: 'evolink', apiKey, baseUrl: server.url })
-  const body = JSON.stringify({ model: 'gemini-3-pro-image-preview', prompt: 'A cat playing in the grass', size: '16:9', quality: '2K' })
-  const handWritten = async () => {
-    const created = await fetch(`${server.url}/v1/images/generations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body,
-    })
-    const { id } = await created.json()
-    const task = await fetch(`${server.url}/v1/tasks/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${apiKey}` } })
-    const json = await task.json()
-    if (json.status !== 'completed') throw new Error('unexpected')
-  }
+  const nb = createNanoBanana({ provider, apiKey, baseUrl: server.url })
   const sdk = async () => {
-    const { taskId } = await nb.submit({ prompt: 'A cat playing in the grass', aspectRatio: '16:9', resolution: '2K' })
+    const { taskId } = await nb.submit({ prompt: 'A cat playing in the grass' })
     const task = await nb.getTask(taskId)
     if (task.status !== 'succeeded') throw new Error('unexpected')
+  }
+  // The hand-written side sends exactly what the SDK sent (recorded from one warm-up round) and reads
+  // the task id and status where the spec's examples carry them.
+  const { taskId } = await nb.submit({ prompt: 'A cat playing in the grass' })
+  await nb.getTask(taskId)
+  const [sentCreate, sentGet] = server.requests
+  const idPath = pathOf(JSON.parse(created), (v) => v === taskId)
+  if (!idPath || !sentGet?.url.includes(encodeURIComponent(taskId))) throw new Error(`bench: cannot find the ${provider} task id in the create answer and the query`)
+  const auth = { [meta.auth.name]: `${meta.auth.prefix}${apiKey}` }
+  const handWritten = async () => {
+    const answer = await fetch(`${server.url}${sentCreate.url}`, {
+      method: sentCreate.method,
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: sentCreate.body,
+    })
+    const id = valueAt(await answer.json(), idPath)
+    const task = await fetch(`${server.url}${sentGet.url.replace(encodeURIComponent(taskId), encodeURIComponent(id))}`, { method: sentGet.method, headers: auth })
+    const json = await task.json()
+    if (valueAt(json, statusPath) !== word) throw new Error('unexpected')
   }
   // Alternate rounds so both sides see the same machine noise; the ratio of medians per round is robust.
   const rounds = smoke ? 1 : 9

@@ -2,17 +2,7 @@
 // requests (a valid request per branch, and one request per constraint that breaks only that constraint)
 // and examples (every example against its own schema). Nothing here is hand-listed per provider.
 import { deref, getAt, isJsonMediaType, listOperations, toPointer } from './spec.mjs'
-import {
-  SUPPORTED_CONSTRAINTS,
-  UNSUPPORTED_CONSTRAINTS,
-  buildValid,
-  clone,
-  deleteAt,
-  jsonType,
-  schemaView,
-  setAt,
-  valueAt,
-} from './schema-walk.mjs'
+import { UNSUPPORTED_CONSTRAINTS, buildValid, clone, deleteAt, jsonType, schemaView, setAt, valueAt } from './schema-walk.mjs'
 import { createSpecValidator } from './validator.mjs'
 
 // ---------------------------------------------------------------------------------------------
@@ -153,7 +143,7 @@ export function requestCases(spec) {
         let base
         try {
           base = buildValid(spec, validator, branch)
-        } catch (error) {
+        } catch {
           census.push(constraint(scope, [], 'valid-request', undefined))
           continue
         }
@@ -175,7 +165,7 @@ export function requestCases(spec) {
 function topLevelBranches(spec, at) {
   const view = schemaView(spec.doc, at)
   const union = view.oneOf ?? view.anyOf
-  if (!union || view.properties && Object.keys(view.properties).length) return [at]
+  if (!union || (view.properties && Object.keys(view.properties).length)) return [at]
   return union.flatMap((member) => topLevelBranches(spec, deref(spec.doc, getAt(spec.doc, member), member).segments))
 }
 
@@ -285,7 +275,12 @@ function walk(scope, at, path, base, unionPath) {
     if (view.const !== undefined) tryViolation('const', undefined, ['__not_the_const__', 987654321, true].map(at_))
     if (typeof view.format === 'string') {
       const fn = validator.ajv.formats[view.format]
-      if (fn === undefined) scope.census.push({ ...constraint(scope, path, 'format', view.format), status: 'uncovered', reason: `format ${view.format} is not checked by the validator` })
+      if (fn === undefined)
+        scope.census.push({
+          ...constraint(scope, path, 'format', view.format),
+          status: 'uncovered',
+          reason: `format ${view.format} is not checked by the validator`,
+        })
       else if (fn !== true) tryViolation('format', view.format, [...(BAD_FORMATS[view.format] ?? []), 'not a valid value', '%%%'].map(at_))
     }
     if (typeof view.pattern === 'string') {
@@ -370,7 +365,11 @@ function walk(scope, at, path, base, unionPath) {
           continue
         }
         if (!validator.isValid(scope.branch, child)) {
-          scope.census.push({ ...constraint(scope, [...path, name], 'valid-value'), status: 'uncovered', reason: 'setting this optional field makes the request invalid' })
+          scope.census.push({
+            ...constraint(scope, [...path, name], 'valid-value'),
+            status: 'uncovered',
+            reason: 'setting this optional field makes the request invalid',
+          })
           continue
         }
       }
@@ -506,7 +505,14 @@ export function exampleCases(spec) {
   for (const name of Object.keys(doc.components?.examples ?? {})) {
     const at = ['components', 'examples', name]
     if (!referenced.has(toPointer(at))) {
-      cases.push({ provider: spec.id, id: `${toPointer(at)} (unreferenced)`, at, schemaAt: undefined, value: doc.components.examples[name].value, unreferenced: true })
+      cases.push({
+        provider: spec.id,
+        id: `${toPointer(at)} (unreferenced)`,
+        at,
+        schemaAt: undefined,
+        value: doc.components.examples[name].value,
+        unreferenced: true,
+      })
     }
   }
   return cases

@@ -43,7 +43,10 @@ export function requestCases(spec: LoadedSpec): { census: Constraint[]; cases: R
 export function responseCases(spec: LoadedSpec): ResponseCase[]
 export function exampleCases(spec: LoadedSpec): ExampleCase[]
 export function documentedResponseCodes(spec: LoadedSpec): { operationId: string; code: string }[]
-export function operationArguments(spec: LoadedSpec, operationId: string): { body?: unknown; path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> }
+export function operationArguments(
+  spec: LoadedSpec,
+  operationId: string,
+): { body?: unknown; path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, unknown> }
 
 export function checkSdkResult(spec: LoadedSpec, operationId: string, result: { data: unknown; error: unknown; response: Response }): ResponseCheck
 export function documentedResponse(operation: Operation, status: number): Operation['responses'][number] | undefined
@@ -53,7 +56,10 @@ export function runLocalChecks(spec: LoadedSpec, options?: { casesFrom?: LoadedS
 
 export const PROVIDERS: Provider[]
 export function getProvider(id: string): Provider
-export function liveConfig(provider: Provider, env?: Record<string, string | undefined>): { provider: Provider; spec: LoadedSpec; apiKey: string | undefined; upstream: string | undefined; missing: string[] }
+export function liveConfig(
+  provider: Provider,
+  env?: Record<string, string | undefined>,
+): { provider: Provider; spec: LoadedSpec; apiKey: string | undefined; upstream: string | undefined; missing: string[] }
 
 export function startPrism(options: PrismOptions): Promise<PrismServer>
 export function startPrismServers(list: PrismOptions[]): Promise<PrismServer[]>

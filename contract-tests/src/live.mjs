@@ -1,14 +1,21 @@
 #!/usr/bin/env node
 // pnpm contract:live --provider <id> [--create]
 // Runs the live contract checks for one provider: the real API behind `prism proxy <spec> <base url>
-// --errors`, with the key from <ID>_API_KEY (and UNIALL_BASE_URL for UniAll, whose host is not
-// documented). Exits non-zero, naming the missing variable, when the key is not set.
+// --errors`, with the key from <ID>_API_KEY (and <ID>_BASE_URL for a provider whose spec documents
+// no host). Exits non-zero, naming the missing variable, when the key is not set.
 import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { META } from '@nano-banana/manifest'
 import { PROVIDERS, getProvider, liveConfig } from './providers.mjs'
+
+/** The base-URL variables of the providers whose spec has no server URL. */
+function requiredBaseUrls() {
+  const required = PROVIDERS.filter((p) => META[p.id].baseUrlRequired).map((p) => p.baseUrlEnv)
+  return required.length ? required.join(', ') : 'none today'
+}
 
 const usage = `Usage: pnpm contract:live --provider <${PROVIDERS.map((p) => p.id).join('|')}> [--create]
 
@@ -17,7 +24,7 @@ const usage = `Usage: pnpm contract:live --provider <${PROVIDERS.map((p) => p.id
 
 Environment:
   <ID>_API_KEY   the provider's key (${PROVIDERS.map((p) => p.keyEnv).join(', ')})
-  <ID>_BASE_URL  overrides the spec's server URL; required for uniall (UNIALL_BASE_URL), whose host is undocumented`
+  <ID>_BASE_URL  overrides the spec's server URL; required where the spec documents no host (${requiredBaseUrls()})`
 
 let values
 try {

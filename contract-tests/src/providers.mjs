@@ -1,19 +1,21 @@
-// The five providers: spec file, generated package, client factory, and the environment variables
-// live mode reads. Everything else (operations, codes, constraints) comes from the specs.
+// Every provider of the manifest: spec file, generated package, client factory, and the environment
+// variables live mode reads (from its generated meta). Everything else (operations, codes,
+// constraints) comes from the specs.
+import { META, PROVIDER_IDS } from '@nano-banana/manifest'
 import { SPECS_DIR, loadSpec } from './spec.mjs'
 
 const capitalize = (s) => s[0].toUpperCase() + s.slice(1)
 
 /** @type {import('./types.js').Provider[]} */
-export const PROVIDERS = ['odkkk', 'evolink', 'crun', 'uniall', 'aivideoapi'].map((id) => ({
+export const PROVIDERS = PROVIDER_IDS.map((id) => ({
   id,
   Id: capitalize(id),
   packageName: `@nano-banana/${id}`,
   clientFactory: `create${capitalize(id)}Client`,
-  specPath: `${SPECS_DIR}${id}.openapi.yaml`,
-  keyEnv: `${id.toUpperCase()}_API_KEY`,
-  // Overrides the spec's server URL (required where the spec has none: UniAll's host is undocumented).
-  baseUrlEnv: `${id.toUpperCase()}_BASE_URL`,
+  specPath: `${SPECS_DIR}/${id}.openapi.yaml`,
+  keyEnv: META[id].envKey,
+  // Overrides the spec's server URL (required where the spec has none).
+  baseUrlEnv: META[id].baseUrlEnvKey,
 }))
 
 export function getProvider(id) {

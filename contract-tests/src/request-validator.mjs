@@ -90,9 +90,7 @@ export function createRequestValidator(specOrDoc) {
     match(method, pathname) {
       for (const op of operations) {
         if (op.method !== method.toLowerCase()) continue
-        const pattern = new RegExp(
-          op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+') + '/?$',
-        )
+        const pattern = new RegExp(op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+') + '/?$')
         if (pattern.test(pathname)) return op.operationId
       }
       return undefined

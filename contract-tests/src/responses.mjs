@@ -60,7 +60,8 @@ export function checkSdkResult(spec, operationId, result) {
     if (body === undefined) problems.push(`HTTP ${status}: empty body, expected ${content.mediaType}`)
     else {
       const errors = validator.errors(content.schemaAt, body)
-      if (errors.length) problems.push(`HTTP ${status} body does not match ${documented.code} ${content.mediaType}: ${formatErrors(errors, response.ok ? 'data' : 'error')}`)
+      if (errors.length)
+        problems.push(`HTTP ${status} body does not match ${documented.code} ${content.mediaType}: ${formatErrors(errors, response.ok ? 'data' : 'error')}`)
     }
   }
   for (const header of documented.headers) {

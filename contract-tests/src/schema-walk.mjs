@@ -43,13 +43,7 @@ export const UNSUPPORTED_CONSTRAINTS = [
 
 /** Keywords merged as-is into a schema view: the constraints that are not structural, plus annotations. */
 const STRUCTURAL = new Set(['required', 'oneOf', 'anyOf'])
-const SCALAR_KEYWORDS = [
-  ...SUPPORTED_CONSTRAINTS.filter((keyword) => !STRUCTURAL.has(keyword)),
-  'default',
-  'examples',
-  'example',
-  ...UNSUPPORTED_CONSTRAINTS,
-]
+const SCALAR_KEYWORDS = [...SUPPORTED_CONSTRAINTS.filter((keyword) => !STRUCTURAL.has(keyword)), 'default', 'examples', 'example', ...UNSUPPORTED_CONSTRAINTS]
 
 /**
  * The schema at `at`, with `$ref` (and its siblings) and `allOf` merged into one view whose

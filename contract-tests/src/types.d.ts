@@ -1,52 +1,9 @@
 // Shared types of the contract checker (the .mjs sources refer to them in JSDoc).
 import type { ErrorObject } from 'ajv'
 
-export type Segments = (string | number)[]
-
-export interface LoadedSpec {
-  /** Provider id (`x-provider-id`), e.g. `evolink`. */
-  id: string
-  /** File the spec was read from (undefined for a document passed in memory). */
-  path: string | undefined
-  /** The parsed OpenAPI document. */
-  doc: any
-  /** The `$id` the whole document is registered under in ajv. */
-  $id: string
-}
-
-export interface MediaContent {
-  mediaType: string
-  media: any
-  at: Segments
-  schemaAt: Segments | undefined
-}
-
-export interface Operation {
-  operationId: string
-  method: string
-  path: string
-  op: any
-  at: Segments
-  parameters: { name: string; in: string; required: boolean; param: any; at: Segments }[]
-  requestBody: { required: boolean; at: Segments; contents: MediaContent[] } | undefined
-  responses: {
-    code: string
-    response: any
-    at: Segments
-    contents: (MediaContent & { examples: { name: string; value: unknown; at: Segments }[] })[]
-    headers: { name: string; required: boolean; header: any; schemaAt: Segments | undefined }[]
-  }[]
-  security: unknown[]
-}
-
-export interface SpecValidator {
-  spec: LoadedSpec
-  ajv: import('ajv').default
-  compile(at: Segments): import('ajv').ValidateFunction
-  errors(at: Segments, value: unknown): ErrorObject[]
-  isValid(at: Segments, value: unknown): boolean
-  readonly cacheSize: number
-}
+// The spec reader's and validator's types come from the shared test kit.
+import type { LoadedSpec, Operation, Segments } from '@nano-banana/testkit'
+export type { LoadedSpec, MediaContent, Operation, Segments, SpecValidator } from '@nano-banana/testkit'
 
 export interface RequestValidationResult {
   valid: boolean
@@ -163,7 +120,7 @@ export interface Provider {
   clientFactory: string
   specPath: string
   keyEnv: string
-  /** `<ID>_BASE_URL`: overrides the spec's server URL in live mode (required for UniAll). */
+  /** `<ID>_BASE_URL`: overrides the spec's server URL in live mode (required where the spec has none). */
   baseUrlEnv: string
 }
 

@@ -6,9 +6,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { waitFor } from '@nano-banana/testkit'
 import { describe, inject, it } from 'vitest'
 import { startPrismServers } from '../src/prism.mjs'
-import { getProvider } from '../src/providers.mjs'
+import { PROVIDERS } from '../src/providers.mjs'
+import { withFixture } from './support/fixtures.js'
 
 /** Alive and not a zombie (a reaped-late child still answers kill(pid, 0)). */
 function alive(pid: number) {
@@ -23,21 +25,18 @@ function alive(pid: number) {
     return false
   }
 }
-const processGroup = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[2])
-
-async function waitUntil(predicate: () => boolean, ms: number) {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    if (predicate()) return true
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  return predicate()
-}
+const processGroup = (pid: number) =>
+  Number(
+    readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ')[2],
+  )
 
 describe.concurrent('prism lifecycle', () => {
   it('every Prism of the global setup answers and leads its own process group', async ({ expect }) => {
     const servers = Object.entries(inject('prism'))
-    expect(servers.map(([name]) => name).sort()).toEqual(['aivideoapi', 'crun', 'evolink', 'odkkk', 'proxy:evolink', 'uniall'])
+    const expected = [...PROVIDERS.map((p) => p.id), ...withFixture('proxy').map(([id]) => `proxy:${id}`)]
+    expect(servers.map(([name]) => name).sort()).toEqual(expected.sort())
     for (const [, server] of servers) {
       expect(alive(server.pid!)).toBe(true)
       expect(processGroup(server.pid!)).toBe(server.pid)
@@ -65,7 +64,7 @@ describe.concurrent('prism lifecycle', () => {
     // The helper exits when its stdin closes, so it cannot outlive this test worker either.
     const script = `import { startPrism } from ${JSON.stringify(prismModule)}
       process.stdin.on('end', () => process.exit(0)); process.stdin.resume()
-      const s = await startPrism({ specPath: ${JSON.stringify(getProvider('odkkk').specPath)} })
+      const s = await startPrism({ specPath: ${JSON.stringify(PROVIDERS[0]!.specPath)} })
       console.log(s.pid)`
     const parent = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] })
     onTestFinished(() => {
@@ -77,6 +76,6 @@ describe.concurrent('prism lifecycle', () => {
     })
     expect(alive(pid)).toBe(true)
     parent.kill('SIGKILL')
-    expect(await waitUntil(() => !alive(pid), 5_000), `prism ${pid} outlived its SIGKILLed parent`).toBe(true)
+    await waitFor(() => !alive(pid), { timeoutMs: 5_000, intervalMs: 50, what: `prism ${pid} to exit after its SIGKILLed parent` })
   })
 })

@@ -11,11 +11,7 @@ const create = process.env.CONTRACT_LIVE_CREATE === '1'
 for (const provider of PROVIDERS) {
   if (active && active !== provider.id) continue
   const config = liveConfig(provider)
-  const reason = config.missing.length
-    ? `${config.missing.join(' and ')} not set`
-    : active !== provider.id
-      ? `run pnpm contract:live --provider ${provider.id}`
-      : ''
+  const reason = config.missing.length ? `${config.missing.join(' and ')} not set` : active !== provider.id ? `run pnpm contract:live --provider ${provider.id}` : ''
   describe(`${provider.id} live (prism proxy -> ${config.upstream ?? 'no base URL'})`, () => {
     for (const check of planLiveChecks({ spec: config.spec, create })) {
       it.skipIf(reason !== '')(`${check.name}${reason ? ` [skipped: ${reason}]` : ''}`, async ({ expect, task }) => {

@@ -69,7 +69,10 @@ for (const provider of PROVIDERS) {
           expect(local.valid, local.message).toBe(true)
         } else {
           expect(local.valid, 'local validator accepted it').toBe(false)
-          expect(local.errors.some((e) => e.keyword === c.keyword && e.instancePath === toPointer(c.instancePath!)), local.message).toBe(true)
+          expect(
+            local.errors.some((e) => e.keyword === c.keyword && e.instancePath === toPointer(c.instancePath!)),
+            local.message,
+          ).toBe(true)
         }
 
         const args = operationArguments(spec, c.operationId)
@@ -79,7 +82,9 @@ for (const provider of PROVIDERS) {
         if (json && c.expect === 'invalid') {
           const wire = vi.fn(globalThis.fetch)
           const guarded = createClient(provider.id, url, { fetch: createValidatingFetch({ spec, fetch: wire }) })
-          await expect(callOperation(provider.id, c.operationId, { client: guarded, ...sdkOptions(args), body: c.body })).rejects.toBeInstanceOf(RequestValidationError)
+          await expect(callOperation(provider.id, c.operationId, { client: guarded, ...sdkOptions(args), body: c.body })).rejects.toBeInstanceOf(
+            RequestValidationError,
+          )
           expect(wire).not.toHaveBeenCalled()
         }
 

@@ -32,7 +32,7 @@ export default class CoverageReporter implements Reporter {
           continue
         }
         if (!meta || (state !== 'passed' && state !== 'failed')) continue
-        const counter = (state === 'passed' ? passed : failed)[meta.provider] ??= {}
+        const counter = ((state === 'passed' ? passed : failed)[meta.provider] ??= {})
         counter[meta.kind] = (counter[meta.kind] ?? 0) + 1
         if (state === 'passed' && meta.kind === 'response' && meta.key) (codes[meta.provider] ??= new Set()).add(meta.key)
         if (state === 'passed' && meta.kind === 'request' && meta.constraint) (constraints[meta.provider] ??= new Set()).add(meta.constraint)
@@ -42,7 +42,9 @@ export default class CoverageReporter implements Reporter {
     const liveOnly = process.env.CONTRACT_LIVE_PROVIDER
     if (liveOnly) {
       const l = live[liveOnly] ?? { passed: 0, failed: 0, skipped: 0 }
-      log(`\nLive contract check, ${liveOnly} (real API via prism proxy --errors): ${l.passed}/${l.passed + l.failed} checks passed${l.skipped ? `, ${l.skipped} skipped` : ''}\n`)
+      log(
+        `\nLive contract check, ${liveOnly} (real API via prism proxy --errors): ${l.passed}/${l.passed + l.failed} checks passed${l.skipped ? `, ${l.skipped} skipped` : ''}\n`,
+      )
       return
     }
     const rows = PROVIDERS.map((provider) => {

@@ -1,12 +1,11 @@
-// The generated clients of the five providers, by provider id.
-import * as aivideoapi from '@nano-banana/aivideoapi'
-import * as crun from '@nano-banana/crun'
-import * as evolink from '@nano-banana/evolink'
-import * as odkkk from '@nano-banana/odkkk'
-import * as uniall from '@nano-banana/uniall'
+// The generated client package of every provider of the manifest, by provider id.
+import { PROVIDER_IDS, type ProviderId } from '@nano-banana/manifest'
 
-export const SDKS = { odkkk, evolink, crun, uniall, aivideoapi } as const
-export type ProviderId = keyof typeof SDKS
+export type { ProviderId }
+
+export const SDKS: Record<ProviderId, Record<string, unknown>> = Object.fromEntries(
+  await Promise.all(PROVIDER_IDS.map(async (id) => [id, (await import(`@nano-banana/${id}`)) as Record<string, unknown>] as const)),
+) as Record<ProviderId, Record<string, unknown>>
 
 export const TEST_KEY = 'sk-contract-test-key'
 
@@ -14,7 +13,7 @@ type SdkResult = { data: unknown; error: unknown; response: Response }
 type SdkFunction = (options: object) => Promise<SdkResult>
 
 export function createClient(id: string, baseUrl: string, options: { apiKey?: string; fetch?: typeof fetch } = {}) {
-  const sdk = SDKS[id as ProviderId] as unknown as Record<string, unknown>
+  const sdk = SDKS[id as ProviderId]
   const factory = sdk[`create${id[0]!.toUpperCase()}${id.slice(1)}Client`] as (o: object) => unknown
   return factory({ apiKey: options.apiKey ?? TEST_KEY, baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}) })
 }

@@ -66,7 +66,10 @@ export class NanoBananaImageModel implements ImageModelV3 {
     const warnings: SharedV3Warning[] = [...parsed.warnings]
 
     if (mask !== undefined) {
-      throw new UnsupportedFunctionalityError({ functionality: 'mask', message: `${this.provider}: masks (inpainting) are not supported; describe the edit in the prompt` })
+      throw new UnsupportedFunctionalityError({
+        functionality: 'mask',
+        message: `${this.provider}: masks (inpainting) are not supported; describe the edit in the prompt`,
+      })
     }
     const references: string[] = []
     for (const file of files ?? []) {
@@ -83,13 +86,25 @@ export class NanoBananaImageModel implements ImageModelV3 {
     let ratio: AspectRatio | undefined = nb.aspectRatio ?? (aspectRatio as AspectRatio | undefined)
     if (size !== undefined) {
       if (ratio !== undefined) {
-        warnings.push({ type: 'unsupported', feature: 'size', details: `${this.provider} takes no pixel size; the aspect ratio ${ratio} is used and the size follows the resolution` })
+        warnings.push({
+          type: 'unsupported',
+          feature: 'size',
+          details: `${this.provider} takes no pixel size; the aspect ratio ${ratio} is used and the size follows the resolution`,
+        })
       } else {
         ratio = nearestAspectRatio(size, capabilities.aspectRatios)
         warnings.push(
           ratio
-            ? { type: 'compatibility', feature: 'size', details: `${size} was mapped to the nearest supported aspect ratio ${ratio}; the pixel size follows the resolution (providerOptions['${PROVIDER_OPTIONS_KEY}'].resolution)` }
-            : { type: 'unsupported', feature: 'size', details: `${this.provider} takes no pixel size; use aspectRatio and providerOptions['${PROVIDER_OPTIONS_KEY}'].resolution` },
+            ? {
+                type: 'compatibility',
+                feature: 'size',
+                details: `${size} was mapped to the nearest supported aspect ratio ${ratio}; the pixel size follows the resolution (providerOptions['${PROVIDER_OPTIONS_KEY}'].resolution)`,
+              }
+            : {
+                type: 'unsupported',
+                feature: 'size',
+                details: `${this.provider} takes no pixel size; use aspectRatio and providerOptions['${PROVIDER_OPTIONS_KEY}'].resolution`,
+              },
         )
       }
     }

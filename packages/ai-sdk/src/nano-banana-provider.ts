@@ -2,13 +2,13 @@ import { NoSuchModelError, type ProviderV3 } from '@ai-sdk/provider'
 import { providers, type ProviderId } from '@nano-banana/sdk'
 import { NanoBananaImageModel, type NanoBananaModelClientOptions } from './nano-banana-image-model.js'
 
-/** `'<provider>'` (its default model) or `'<provider>/<model>'`, e.g. `'evolink/gemini-3-pro-image-preview'`. */
+/** `'<provider>'` (its default model) or `'<provider>/<model>'`, e.g. `'<provider>/gemini-3-pro-image-preview'`. */
 export type NanoBananaImageModelId = ProviderId | `${ProviderId}/${string}`
 
 export interface NanoBananaProviderSettings extends Omit<NanoBananaModelClientOptions, 'apiKey' | 'baseUrl'> {
-  /** API key per provider; a missing one is read from the provider's variable (`EVOLINK_API_KEY`...) at call time. */
+  /** API key per provider; a missing one is read from the provider's variable (`<ID>_API_KEY`) at call time. */
   apiKeys?: Partial<Record<ProviderId, string>>
-  /** Base URL per provider (proxy, sandbox); UniAll needs one (or `UNIALL_BASE_URL`). */
+  /** Base URL per provider (proxy, sandbox); required for a provider that publishes no host (or `<ID>_BASE_URL`). */
   baseUrls?: Partial<Record<ProviderId, string>>
 }
 
@@ -20,7 +20,7 @@ export interface NanoBananaProvider extends ProviderV3 {
 
 /**
  * A Vercel AI SDK provider for Nano Banana image models behind every reseller API:
- * `generateImage({ model: nanoBanana.image('evolink/gemini-3-pro-image-preview'), prompt })`.
+ * `generateImage({ model: nanoBanana.image('<provider>/<model>'), prompt })`.
  */
 export function createNanoBananaProvider(settings: NanoBananaProviderSettings = {}): NanoBananaProvider {
   const { apiKeys, baseUrls, ...client } = settings
@@ -55,9 +55,11 @@ export function createNanoBananaProvider(settings: NanoBananaProviderSettings = 
     })
   }
 
-  const unsupported = (modelType: 'languageModel' | 'embeddingModel') => (modelId: string): never => {
-    throw new NoSuchModelError({ modelId, modelType, message: `nano-banana offers image models only (nanoBanana.image(...))` })
-  }
+  const unsupported =
+    (modelType: 'languageModel' | 'embeddingModel') =>
+    (modelId: string): never => {
+      throw new NoSuchModelError({ modelId, modelType, message: `nano-banana offers image models only (nanoBanana.image(...))` })
+    }
 
   return {
     specificationVersion: 'v3',

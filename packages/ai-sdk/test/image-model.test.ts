@@ -1,23 +1,12 @@
 // The ImageModelV3 contract called directly (as `ai` does), and the size-to-aspect-ratio mapping.
 import { UnsupportedFunctionalityError, type ImageModelV3CallOptions } from '@ai-sdk/provider'
-import { AbortError, providerIds } from '@nano-banana/sdk'
-import { startSandbox, type Sandbox } from '@nano-banana/sandbox'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createNanoBananaProvider, nearestAspectRatio, type NanoBananaProvider } from '../src/index.js'
-import { imageInfo } from './image-info.js'
+import { AbortError, providerIds, providers } from '@nano-banana/sdk'
+import { imageInfo, waitFor } from '@nano-banana/testkit'
+import { describe, expect, it } from 'vitest'
+import { createNanoBananaProvider, nearestAspectRatio } from '../src/index.js'
+import { pick, useSandbox } from './support.js'
 
-let sandbox: Sandbox
-let nanoBanana: NanoBananaProvider
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, taskDurationMs: 200 })
-  nanoBanana = createNanoBananaProvider({
-    apiKeys: Object.fromEntries(providerIds.map((id) => [id, sandbox.apiKey])),
-    baseUrls: sandbox.baseUrls(),
-    polling: { initialDelayMs: 20, minDelayMs: 20 },
-  })
-})
-afterAll(() => sandbox.close())
+const context = useSandbox()
 
 const call = (overrides: Partial<ImageModelV3CallOptions> = {}): ImageModelV3CallOptions => ({
   prompt: 'A nano banana',
@@ -33,61 +22,77 @@ const call = (overrides: Partial<ImageModelV3CallOptions> = {}): ImageModelV3Cal
 
 describe('doGenerate', () => {
   it('splits n above maxImagesPerCall into tasks and reports each task id', async () => {
-    const model = nanoBanana.image('odkkk')
+    const { id, model: modelName } = pick(
+      'returns one image per task and does 9:16',
+      (caps, p) => caps.id === providers[p].defaultModel && caps.maxN === 1 && caps.aspectRatios.includes('9:16'),
+    )
+    const model = context.nanoBanana.image(id)
     expect(model.maxImagesPerCall).toBe(1)
-    const before = sandbox.submissions('odkkk')
+    const before = context.sandbox.submissions(id)
     const result = await model.doGenerate(call({ n: 3, aspectRatio: '9:16' }))
-    expect(sandbox.submissions('odkkk')).toBe(before + 3)
+    expect(context.sandbox.submissions(id)).toBe(before + 3)
     expect(result.images).toHaveLength(3)
     for (const bytes of result.images as Uint8Array[]) {
       const info = imageInfo(bytes)
       expect(info.width / info.height).toBeCloseTo(9 / 16, 1)
     }
     const meta = result.providerMetadata!['nano-banana'] as unknown as { taskId: string; taskIds: string[]; provider: string; images: Array<{ taskId: string }> }
-    expect(meta.provider).toBe('odkkk')
+    expect(meta.provider).toBe(id)
     expect(new Set(meta.taskIds).size).toBe(3)
     expect(meta.taskId).toBe(meta.taskIds[0])
     expect(meta.images.map((i) => i.taskId)).toEqual(meta.taskIds)
-    expect(result.response.modelId).toBe('nano-banana-2-lite')
+    expect(result.response.modelId).toBe(modelName)
     expect(result.response.headers?.['content-type']).toMatch(/json/)
   })
 
   it('sends n to a provider that returns several images per task', async () => {
-    const model = nanoBanana.image('uniall/NanoBanana2')
-    expect(model.maxImagesPerCall).toBe(4)
+    const { id, caps, modelId } = pick('returns 3 or more images per task and does 1:1', (c) => c.maxN >= 3 && c.aspectRatios.includes('1:1'))
+    const model = context.nanoBanana.image(modelId)
+    expect(model.maxImagesPerCall).toBe(caps.maxN)
     const result = await model.doGenerate(call({ n: 3, aspectRatio: '1:1' }))
     expect(result.images).toHaveLength(3)
     const meta = result.providerMetadata!['nano-banana'] as unknown as { taskIds: string[] }
     expect(meta.taskIds).toHaveLength(1)
-    expect(sandbox.tasks.get('uniall', meta.taskIds[0]!)?.n).toBe(3)
+    expect(context.sandbox.tasks.get(id, meta.taskIds[0]!)?.n).toBe(3)
   })
 
   it('refuses a mask before any request', async () => {
-    const before = sandbox.submissions('evolink')
+    const id = providerIds[0]!
+    const before = context.sandbox.submissions(id)
     await expect(
-      nanoBanana.image('evolink').doGenerate(call({ files: [{ type: 'url', url: 'https://example.com/a.png' }], mask: { type: 'url', url: 'https://example.com/m.png' } })),
+      context.nanoBanana
+        .image(id)
+        .doGenerate(call({ files: [{ type: 'url', url: 'https://example.com/a.png' }], mask: { type: 'url', url: 'https://example.com/m.png' } })),
     ).rejects.toBeInstanceOf(UnsupportedFunctionalityError)
-    expect(sandbox.submissions('evolink')).toBe(before)
+    expect(context.sandbox.submissions(id)).toBe(before)
   })
 
   it('rejects a wrongly typed nano-banana option', async () => {
-    await expect(nanoBanana.image('evolink').doGenerate(call({ providerOptions: { 'nano-banana': { images: 'https://x' } } }))).rejects.toThrow(/images must be an array/)
+    await expect(context.nanoBanana.image(providerIds[0]!).doGenerate(call({ providerOptions: { 'nano-banana': { images: 'https://x' } } }))).rejects.toThrow(
+      /images must be an array/,
+    )
   })
 
   it('stops on abort', async () => {
+    const id = providerIds[0]!
     const controller = new AbortController()
-    const pending = nanoBanana.image('crun').doGenerate(call({ abortSignal: controller.signal }))
-    setTimeout(() => controller.abort(), 50)
+    const before = context.sandbox.submissions(id)
+    const pending = context.nanoBanana.image(id).doGenerate(call({ abortSignal: controller.signal }))
+    // Abort once the task was submitted, so the wait is what gets cut short.
+    await waitFor(() => context.sandbox.submissions(id) > before, { what: 'the submit' })
+    controller.abort()
     await expect(pending).rejects.toBeInstanceOf(AbortError)
   })
 
   it('needs an API key', async () => {
-    const saved = process.env.EVOLINK_API_KEY
-    delete process.env.EVOLINK_API_KEY
+    const id = providerIds[0]!
+    const { envKey } = providers[id]
+    const saved = process.env[envKey]
+    delete process.env[envKey]
     try {
-      await expect(createNanoBananaProvider().image('evolink').doGenerate(call())).rejects.toThrow(/EVOLINK_API_KEY/)
+      await expect(createNanoBananaProvider().image(id).doGenerate(call())).rejects.toThrow(envKey)
     } finally {
-      if (saved !== undefined) process.env.EVOLINK_API_KEY = saved
+      if (saved !== undefined) process.env[envKey] = saved
     }
   })
 })

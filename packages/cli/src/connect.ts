@@ -1,4 +1,4 @@
-import { createNanoBanana, providers, type NanoBananaClient, type ProviderId } from '@nano-banana/sdk'
+import { createNanoBanana, providerIds, providers, type NanoBananaClient, type ProviderId } from '@nano-banana/sdk'
 import { addSecret, info, setCommandProvider } from './output.js'
 
 export interface Connection {
@@ -7,7 +7,18 @@ export interface Connection {
   sandbox?: { close(): Promise<void> }
 }
 
-export function providerOf(name: string): ProviderId {
+/**
+ * The provider used without --provider: the first one (in the manifest's order) whose API key is set,
+ * so a user with one key never has to name it; with no key set, the manifest's first (on the sandbox).
+ */
+export function defaultProvider(env: Record<string, string | undefined> = process.env): ProviderId {
+  return providerIds.find((id) => env[providers[id].envKey]) ?? (providerIds[0] as ProviderId)
+}
+
+export const DEFAULT_PROVIDER_HELP = `default: the first provider whose API key is set, else ${providerIds[0]}`
+
+export function providerOf(name: string | undefined): ProviderId {
+  if (name === undefined) return defaultProvider()
   if (!Object.hasOwn(providers, name)) {
     throw new Error(`unknown provider "${name}"; choose one of: ${Object.keys(providers).join(', ')}`)
   }
@@ -36,7 +47,9 @@ export async function connect(provider: ProviderId, options: ConnectOptions): Pr
     return { client: createNanoBanana({ provider, apiKey: key, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) }) }
   }
   if (!options.allowSandbox) {
-    throw new Error(`${adapter.envKey} is not set: export your ${adapter.name} API key or pass --api-key (or point ${adapter.baseUrlEnvKey} / --base-url at a running \`nano-banana sandbox\` with the key sk-sandbox)`)
+    throw new Error(
+      `${adapter.envKey} is not set: export your ${adapter.name} API key or pass --api-key (or point ${adapter.baseUrlEnvKey} / --base-url at a running \`nano-banana sandbox\` with the key sk-sandbox)`,
+    )
   }
   const { startSandbox } = await import('@nano-banana/sandbox')
   const sandbox = await startSandbox({ taskDurationMs: 1500 })

@@ -7,6 +7,7 @@ import { providersCommand } from './commands/providers.js'
 import { sandboxCommand } from './commands/sandbox.js'
 import { statusCommand, waitCommand } from './commands/tasks.js'
 import { workerCommand } from './commands/worker.js'
+import { DEFAULT_PROVIDER_HELP } from './connect.js'
 import { CliExit } from './exit.js'
 import { isInterrupt } from './interrupt.js'
 import { printError } from './output.js'
@@ -34,7 +35,8 @@ export function createProgram(): Command {
     .showHelpAfterError()
     // Before the subcommands are added, so that they inherit it: usage errors then reach main().
     .exitOverride()
-  const providerOption = () => new Option('-p, --provider <name>', providerIds.join(' | ')).default('evolink')
+  // No commander default: it is resolved when the command runs, from the keys that are set.
+  const providerOption = () => new Option('-p, --provider <name>', `${providerIds.join(' | ')} (${DEFAULT_PROVIDER_HELP})`)
   // A key on the command line is visible to other local users (ps): the variable is the safer way.
   const apiKeyOption = () => new Option('--api-key <key>', "the provider's API key (default: its <ID>_API_KEY variable)")
   const baseUrlOption = () => new Option('--base-url <url>', "the provider's API base URL (default: its <ID>_BASE_URL variable, else the documented host)")
@@ -82,9 +84,12 @@ export function createProgram(): Command {
 
   program
     .command('sandbox')
-    .description('run the offline sandbox of every provider in the foreground')
-    .option('--port <port>', 'port on 127.0.0.1 (default: a free one)')
-    .option('--duration <seconds>', 'how long each simulated task takes')
+    .description('run the offline sandbox of every provider in the foreground (the flags of nano-banana-sandbox; --help lists them)')
+    // The sandbox package parses its own flags: everything after `sandbox` goes to it unchanged.
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[flags...]')
     .action(sandboxCommand)
 
   program

@@ -3,30 +3,37 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startSandbox, type Sandbox } from '@nano-banana/sandbox'
+import { createNanoBanana, providerIds, providers, type ProviderId } from '@nano-banana/sdk'
+import { imageInfo, once, waitFor } from '@nano-banana/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { run } from './helpers.js'
 
 const SECRET = 'sk-cli-test-secret-4f9a2b7c'
 
-/** Width and height from a PNG's IHDR or a JPEG's SOF marker. */
-function dimensions(bytes: Buffer): { type: string; width: number; height: number } {
-  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
-    return { type: 'png', width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) }
-  }
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-    for (let i = 2; i < bytes.length; ) {
-      const marker = bytes[i + 1]!
-      const length = bytes.readUInt16BE(i + 2)
-      if (marker >= 0xc0 && marker <= 0xc2) return { type: 'jpeg', height: bytes.readUInt16BE(i + 5), width: bytes.readUInt16BE(i + 7) }
-      i += 2 + length
-    }
-  }
-  throw new Error('not a PNG or JPEG')
+const dimensions = (bytes: Buffer) => imageInfo(bytes)
+
+/** The first provider whose default model can do all of `aspects` (and `format`, when given). */
+function providerFor(aspects: string[], format?: string): ProviderId {
+  const found = providerIds.find((id) => {
+    const model = providers[id].models[providers[id].defaultModel]
+    return (
+      model &&
+      aspects.every((a) => (model.aspectRatios as readonly string[]).includes(a)) &&
+      (!format || (model.outputFormats as readonly string[]).includes(format))
+    )
+  })
+  if (!found) throw new Error(`no provider's default model does ${aspects.join(', ')} ${format ?? ''}`)
+  return found
 }
+
+// Chosen by capability: the PNG tests need 16:9 and PNG on the default model, the JSON test 9:16 as JPEG.
+const MAIN = providerFor(['16:9'], 'png')
+const JPEG = providerFor(['9:16'], 'jpeg')
+const envOf = (id: ProviderId) => ({ [providers[id].envKey]: SECRET, [providers[id].baseUrlEnvKey]: sandbox.baseUrl(id) })
 
 let sandbox: Sandbox
 let out: string
-const env = () => ({ EVOLINK_API_KEY: SECRET, EVOLINK_BASE_URL: sandbox.baseUrl('evolink') })
+const env = () => envOf(MAIN)
 
 beforeAll(async () => {
   sandbox = await startSandbox({ apiKey: SECRET, taskDurationMs: 300 })
@@ -40,85 +47,81 @@ afterAll(async () => {
 describe('nano-banana generate', () => {
   it('without a key, runs on the embedded sandbox, says so in one line, and writes a real image with the requested aspect ratio', async () => {
     const dir = join(out, 'demo')
-    const r = await run(['generate', 'a nano banana', '--provider', 'evolink', '--aspect', '16:9', '--out', dir])
+    const r = await run(['generate', 'a nano banana', '--provider', MAIN, '--aspect', '16:9', '--format', 'png', '--out', dir])
     expect(r.code).toBe(0)
     expect(r.stderr.split('\n').filter((l) => l.includes('embedded offline sandbox'))).toHaveLength(1)
     const files = await readdir(dir)
     expect(files).toHaveLength(1)
     expect(r.stdout.trim()).toBe(join(dir, files[0]!))
     const image = dimensions(await readFile(join(dir, files[0]!)))
-    expect(image.type).toBe('png')
+    expect(image.format).toBe('png')
     expect(image.width / image.height).toBeCloseTo(16 / 9, 1)
   })
 
   it('--json prints a parseable summary, JPEG when asked, with the task id', async () => {
     const dir = join(out, 'json')
-    const r = await run(['generate', 'a red cube', '--provider', 'aivideoapi', '--aspect', '9:16', '--format', 'jpeg', '--json', '--out', dir], {
-      AIVIDEOAPI_API_KEY: SECRET,
-      AIVIDEOAPI_BASE_URL: sandbox.baseUrl('aivideoapi'),
-    })
+    const r = await run(['generate', 'a red cube', '--provider', JPEG, '--aspect', '9:16', '--format', 'jpeg', '--json', '--out', dir], envOf(JPEG))
     expect(r.code).toBe(0)
     const summary = JSON.parse(r.stdout) as { taskId: string; provider: string; files: string[] }
-    expect(summary.provider).toBe('aivideoapi')
+    expect(summary.provider).toBe(JPEG)
     expect(summary.taskId).toMatch(/\S/)
     const image = dimensions(await readFile(summary.files[0]!))
-    expect(image.type).toBe('jpeg')
+    expect(image.format).toBe('jpeg')
     expect(image.height / image.width).toBeCloseTo(16 / 9, 1)
   })
 
   it('with a key, uses the configured API and never prints the key', async () => {
-    const before = sandbox.submissions('evolink')
-    const r = await run(['generate', 'a lighthouse', '--provider', 'evolink', '--out', join(out, 'keyed')], env())
+    const before = sandbox.submissions(MAIN)
+    const r = await run(['generate', 'a lighthouse', '--provider', MAIN, '--out', join(out, 'keyed')], env())
     expect(r.code).toBe(0)
-    expect(sandbox.submissions('evolink')).toBe(before + 1)
+    expect(sandbox.submissions(MAIN)).toBe(before + 1)
     expect(r.stderr).not.toContain('embedded')
     expect(r.stdout + r.stderr).not.toContain(SECRET)
   })
 
   it('rejects a bad aspect ratio in one line listing the allowed values, exit 1, nothing sent', async () => {
     const before = sandbox.submissions()
-    const r = await run(['generate', 'x', '--provider', 'evolink', '--aspect', '7:3', '--out', join(out, 'bad')], env())
+    const r = await run(['generate', 'x', '--provider', MAIN, '--aspect', '7:3', '--out', join(out, 'bad')], env())
     expect(r.code).toBe(1)
     const lines = r.stderr.trim().split('\n')
-    expect(lines.at(-1)).toMatch(/^error: .*aspectRatio "7:3" is not supported; allowed: auto, 1:1/)
+    const allowed = providers[MAIN].models[providers[MAIN].defaultModel]!.aspectRatios.join(', ')
+    expect(lines.at(-1)).toContain(`aspectRatio "7:3" is not supported; allowed: ${allowed}`)
+    expect(lines.at(-1)).toMatch(/^error: /)
     expect(sandbox.submissions()).toBe(before)
   })
 
   it('reports a failed task in one line with its task id, exit 1', async () => {
-    sandbox.faults.add({ provider: 'evolink', phase: 'submit', fault: 'task-fail' })
-    const r = await run(['generate', 'x', '--provider', 'evolink', '--out', join(out, 'failed')], env())
+    sandbox.faults.add({ provider: MAIN, phase: 'submit', fault: 'task-fail' })
+    const r = await run(['generate', 'x', '--provider', MAIN, '--out', join(out, 'failed')], env())
     expect(r.code).toBe(1)
     const error = r.stderr.split('\n').find((l) => l.startsWith('error: '))
-    expect(error).toMatch(/task task-unified-\S+ failed/)
+    expect(error).toMatch(/task \S+ failed/)
     expect(r.stdout + r.stderr).not.toContain(SECRET)
   })
 
   it('rejects an unknown provider with exit 1', async () => {
     const r = await run(['generate', 'x', '--provider', 'nope'])
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/unknown provider "nope"; choose one of: aivideoapi, crun, evolink, odkkk, uniall/)
+    expect(r.stderr).toContain(`unknown provider "nope"; choose one of: ${providerIds.join(', ')}`)
   })
 })
 
 describe('nano-banana status / wait', () => {
   it('without a key, says which variable is missing, exit 1', async () => {
-    const r = await run(['status', 'task-unified-1-x', '--provider', 'evolink'])
+    const r = await run(['status', 'task-1-x', '--provider', MAIN])
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/^error: EVOLINK_API_KEY is not set/)
+    expect(r.stderr).toMatch(new RegExp(`^error: ${providers[MAIN].envKey} is not set`))
   })
 
   it('resumes a task submitted elsewhere: status, then wait saves the image', async () => {
-    const created = await fetch(`${sandbox.baseUrl('evolink')}/v1/images/generations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'gemini-3-pro-image-preview', prompt: 'resume me' }),
-    })
-    const { id } = (await created.json()) as { id: string }
-    const status = await run(['status', id, '--provider', 'evolink', '--json'], env())
+    // Submitted by another client (another process in real life): only the task id reaches the CLI.
+    const elsewhere = createNanoBanana({ provider: MAIN, apiKey: SECRET, baseUrl: sandbox.baseUrl(MAIN) })
+    const { taskId: id } = await elsewhere.submit({ prompt: 'resume me', outputFormat: 'png' })
+    const status = await run(['status', id, '--provider', MAIN, '--json'], env())
     expect(status.code).toBe(0)
     expect(['queued', 'running', 'succeeded']).toContain((JSON.parse(status.stdout) as { status: string }).status)
     const dir = join(out, 'resumed')
-    const waited = await run(['wait', id, '--provider', 'evolink', '--out', dir], env())
+    const waited = await run(['wait', id, '--provider', MAIN, '--out', dir], env())
     expect(waited.code).toBe(0)
     expect(await readdir(dir)).toEqual([`${id}-1.png`])
   })
@@ -128,11 +131,64 @@ describe('nano-banana providers', () => {
   it('prints the capability matrix', async () => {
     const r = await run(['providers'])
     expect(r.code).toBe(0)
-    for (const id of ['odkkk', 'evolink', 'crun', 'uniall', 'aivideoapi']) expect(r.stdout).toContain(`| ${id} |`)
+    for (const id of providerIds) expect(r.stdout).toContain(`| ${id} |`)
+  })
+
+  it('--json lists every provider of the manifest', async () => {
+    const r = await run(['providers', '--json'])
+    expect(r.code).toBe(0)
+    const listed = JSON.parse(r.stdout) as unknown
+    expect(JSON.stringify(listed)).toSatisfy((text: string) => providerIds.every((id) => text.includes(`"${id}"`)))
   })
 
   it('usage errors exit 2', async () => {
     const r = await run(['generate'])
     expect(r.code).toBe(2)
   })
+})
+
+describe('default provider', () => {
+  it('without --provider, uses the first provider whose key is set', async () => {
+    const id = providerIds.at(-1)!
+    const before = sandbox.submissions(id)
+    const r = await run(['generate', 'which provider', '--json', '--out', join(out, 'default')], envOf(id))
+    expect(r.code).toBe(0)
+    expect((JSON.parse(r.stdout) as { provider: string }).provider).toBe(id)
+    expect(sandbox.submissions(id)).toBe(before + 1)
+  })
+
+  it('with no key set, the first provider of the manifest on the sandbox, and the help says so', async () => {
+    const r = await run(['generate', 'which provider', '--json', '--out', join(out, 'default-none')])
+    expect(r.code).toBe(0)
+    expect((JSON.parse(r.stdout) as { provider: string }).provider).toBe(providerIds[0])
+    const help = await run(['generate', '--help'])
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(`${providerIds.join(' | ')} (default: the first provider whose API key is set, else ${providerIds[0]})`)
+  })
+})
+
+describe('nano-banana sandbox', () => {
+  it("runs the sandbox package's foreground runner: every provider's URL, answers, stops on SIGTERM", async () => {
+    const child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--duration', '1'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const exited = once<number | null>(child, 'exit', { timeoutMs: 20_000 })
+    try {
+      await waitFor(() => providerIds.every((id) => new RegExp(`\\b${id}\\s+http://`).test(stdout)), {
+        timeoutMs: 20_000,
+        what: 'the sandbox URLs',
+        context: () => ({ stdout, stderr }),
+      })
+      const apiKey = /API key: (\S+)\)/.exec(stdout)![1]!
+      const id = providerIds[0]!
+      const baseUrl = new RegExp(`\\b${id}\\s+(http://\\S+)`).exec(stdout)![1]!
+      const task = await createNanoBanana({ provider: id, apiKey, baseUrl }).submit({ prompt: 'foreground' })
+      expect(task.taskId).toMatch(/\S/)
+    } finally {
+      child.kill('SIGTERM')
+    }
+    expect(await exited).toBe(0)
+    expect(stderr).toContain('sandbox stopped')
+  }, 30_000)
 })

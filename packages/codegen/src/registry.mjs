@@ -32,10 +32,16 @@ export function renderRegistry(providers, { type, typeFrom }) {
   )
 }
 
+/** The type each per-provider module of a registry satisfies, and where it is imported from (src/*). */
+export const REGISTRY_TYPES = {
+  sdk: { type: 'ProviderAdapter', typeFrom: '../adapter.js' },
+  sandbox: { type: 'ProviderWire', typeFrom: '../providers/types.js' },
+}
+
 const REGISTRIES = {
   manifest: { render: (providers) => renderManifest(providers) },
-  sdk: { render: (providers) => renderRegistry(providers, { type: 'ProviderAdapter', typeFrom: '../adapter.js' }) },
-  sandbox: { render: (providers) => renderRegistry(providers, { type: 'ProviderWire', typeFrom: '../providers/types.js' }) },
+  sdk: { render: (providers) => renderRegistry(providers, REGISTRY_TYPES.sdk) },
+  sandbox: { render: (providers) => renderRegistry(providers, REGISTRY_TYPES.sandbox) },
 }
 
 export const REGISTRY_KINDS = Object.keys(REGISTRIES)

@@ -1,17 +1,6 @@
-import { describeCreateCall } from '@nano-banana/runtime/testing'
-import { createOdkkkClient, createImageTask, odkkkProvider, type CreateImageTaskRequest } from '../src/index.js'
+// The generated client's create call against a local server (the spec's path, auth and first request
+// example): the same file in every provider package.
+import { describeProviderClient } from '@nano-banana/testkit'
+import * as pkg from '../src/index.js'
 
-// The create call of the generated client, pointed at a local server: right path, auth, body.
-const body: CreateImageTaskRequest = { model: 'nano-banana-2-lite', prompt: 'A cat playing on the grass', size: '16:9', quality: '2K' }
-
-await describeCreateCall({
-  name: '@nano-banana/odkkk',
-  defaultBaseUrl: 'https://ai.odkkk.com/apiv1',
-  provider: odkkkProvider,
-  createClient: createOdkkkClient,
-  createImageTask,
-  body,
-  apiKey: 'sk-odkkk-test',
-  path: '/v1/images/generations',
-  auth: ['authorization', 'Bearer sk-odkkk-test'],
-})
+await describeProviderClient(pkg)

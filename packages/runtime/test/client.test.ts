@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ClientConfigurationError, createClient, createProviderClient, ResponseParseError } from '../src/index.js'
-import { startRecorder, type Recorder } from '../src/testing.js'
+import { startTestServer, type TestServer } from '@nano-banana/testkit'
 
-let recorder: Recorder | undefined
+let recorder: TestServer | undefined
 afterEach(async () => {
   await recorder?.close()
   recorder = undefined
@@ -10,7 +10,7 @@ afterEach(async () => {
 
 describe('createClient', () => {
   it('builds path, query, auth header and JSON body the way the generated SDK asks', async () => {
-    recorder = await startRecorder(() => ({ body: { id: 'task-1' } }))
+    recorder = await startTestServer({ handle: () => ({ body: { id: 'task-1' } }) })
     const client = createClient({ baseUrl: `${recorder.url}/api/v1/`, auth: 'k-123' })
     const result = await client.post({
       url: '/tasks/{task_id}',
@@ -23,25 +23,25 @@ describe('createClient', () => {
     expect(result.data).toEqual({ id: 'task-1' })
     const [req] = recorder.requests
     expect(req?.method).toBe('POST')
-    expect(req?.path).toBe('/api/v1/tasks/a%20b%2Fc?tag=x&tag=y')
+    expect(req?.url).toBe('/api/v1/tasks/a%20b%2Fc?tag=x&tag=y')
     expect(req?.headers.authorization).toBe('Bearer k-123')
     expect(req?.headers['content-type']).toBe('application/json')
-    expect(req?.json).toEqual({ prompt: 'hi' })
+    expect(req?.body).toEqual({ prompt: 'hi' })
   })
 
   it('puts an apiKey scheme in its named header and sends no body or content type on GET', async () => {
-    recorder = await startRecorder()
+    recorder = await startTestServer({ handle: () => ({ body: { ok: true } }) })
     const client = createClient({ baseUrl: recorder.url, auth: () => 'secret' })
     await client.get({ url: '/x', security: [{ type: 'apiKey', name: 'x-api-key', in: 'header' }] })
     const [req] = recorder.requests
     expect(req?.headers['x-api-key']).toBe('secret')
     expect(req?.headers.authorization).toBeUndefined()
     expect(req?.headers['content-type']).toBeUndefined()
-    expect(req?.body).toBe('')
+    expect(req?.text).toBe('')
   })
 
   it('returns error bodies on the error path with the response', async () => {
-    recorder = await startRecorder(() => ({ status: 402, body: { error: { code: 402 } } }))
+    recorder = await startTestServer({ handle: () => ({ status: 402, body: { error: { code: 402 } } }) })
     const client = createClient({ baseUrl: recorder.url })
     const result = await client.get({ url: '/x' })
     expect(result.data).toBeUndefined()
@@ -50,9 +50,10 @@ describe('createClient', () => {
   })
 
   it('keeps a non-JSON error page as text and rejects an unreadable 2xx', async () => {
-    recorder = await startRecorder((r) =>
-      r.path === '/html' ? { status: 502, headers: { 'content-type': 'text/html' }, body: '<html>Bad gateway</html>' } : { status: 200, body: '{"id": "tr' },
-    )
+    recorder = await startTestServer({
+      handle: (r) =>
+        r.path === '/html' ? { status: 502, headers: { 'content-type': 'text/html' }, body: '<html>Bad gateway</html>' } : { status: 200, body: '{"id": "tr' },
+    })
     const client = createClient({ baseUrl: recorder.url })
     const page = await client.get({ url: '/html' })
     expect(page.error).toBe('<html>Bad gateway</html>')

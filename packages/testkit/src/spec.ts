@@ -6,7 +6,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parse } from 'yaml'
 
 // Spec documents are untyped YAML; tests read them with plain property access.
-// biome-ignore lint/suspicious/noExplicitAny: untyped YAML documents
 export type Json = any
 
 export type Segments = (string | number)[]
@@ -268,9 +267,7 @@ export interface ResponseExample extends NamedExample {
 /** Every named JSON example of every response of an operation (`status` NaN for `default`). */
 export function responseExamples(specInput: SpecInput, operationId: string): ResponseExample[] {
   return findOperation(specInput, operationId).responses.flatMap((response) =>
-    response.contents
-      .filter((c) => isJsonMediaType(c.mediaType))
-      .flatMap((c) => c.examples.map((e) => ({ ...e, status: Number(response.code) }))),
+    response.contents.filter((c) => isJsonMediaType(c.mediaType)).flatMap((c) => c.examples.map((e) => ({ ...e, status: Number(response.code) }))),
   )
 }
 

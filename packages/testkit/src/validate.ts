@@ -6,8 +6,7 @@ import { asSpec, fromPointer, type LoadedSpec, type Segments, type SpecInput, to
 
 type AddFormats = (ajv: Ajv2020) => Ajv2020
 // ajv-formats is CommonJS: under NodeNext its default import is the module object, the plugin is `.default`.
-const addFormatsPlugin: AddFormats =
-  (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats)
+const addFormatsPlugin: AddFormats = (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats)
 
 /** A new ajv for OpenAPI 3.1 documents, with the standard formats and OpenAPI's `binary`. */
 export function createAjv(): Ajv2020 {

@@ -11,7 +11,11 @@ describe('startTestServer', () => {
   it('listens on 127.0.0.1 on a free port and records each request with its parsed body', async () => {
     server = await startTestServer({ handle: (request) => ({ status: 201, headers: { 'x-seen': request.path }, body: { got: request.body } }) })
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-    const response = await fetch(`${server.url}/v1/tasks?id=7`, { method: 'POST', headers: { authorization: 'Bearer k', 'content-type': 'application/json' }, body: '{"a":1}' })
+    const response = await fetch(`${server.url}/v1/tasks?id=7`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
+      body: '{"a":1}',
+    })
     expect(response.status).toBe(201)
     expect(response.headers.get('x-seen')).toBe('/v1/tasks')
     expect(await response.json()).toEqual({ got: { a: 1 } })

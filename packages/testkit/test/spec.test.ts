@@ -137,4 +137,3 @@ describe('spec', () => {
     expect(pattern.test('/v1/tasks/abc/more')).toBe(false)
   })
 })
-

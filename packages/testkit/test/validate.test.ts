@@ -48,7 +48,9 @@ describe('validators', () => {
     const validator = createSpecValidator(spec)
     const errors = validator.errors('#/components/schemas/Body', { url: 'https://a.test', size: '9K', extra: 1 })
     expect(formatErrors(errors)).toBe("body must NOT have additional properties ('extra'); body.size must be equal to one of the allowed values (1K, 2K)")
-    expect(() => validator.assert('#/components/schemas/Body', {}, 'the request')).toThrow(/validate-demo: the request does not match #\/components\/schemas\/Body: body must have required property/)
+    expect(() => validator.assert('#/components/schemas/Body', {}, 'the request')).toThrow(
+      /validate-demo: the request does not match #\/components\/schemas\/Body: body must have required property/,
+    )
     expect(() => validator.compile('#/components/schemas/Missing')).toThrow(/no schema/)
     expect(formatErrors([])).toBe('no errors')
   })

@@ -7,7 +7,7 @@ import { interruptedError, interruptible, isInterrupt } from '../interrupt.js'
 import { createProgressView } from '../progress.js'
 
 export interface GenerateFlags {
-  provider: string
+  provider?: string
   model?: string
   aspect?: string
   resolution?: string

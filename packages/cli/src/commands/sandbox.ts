@@ -1,21 +1,17 @@
-import { providerIds } from '@nano-banana/sdk'
 import { info, out } from '../output.js'
 
-/** `nano-banana sandbox`: the offline fake of every provider in the foreground, until Ctrl-C. */
-export async function sandboxCommand(flags: { port?: string; duration?: string }): Promise<void> {
-  const { startSandbox } = await import('@nano-banana/sandbox')
-  const sandbox = await startSandbox({
-    ...(flags.port ? { port: Number(flags.port) } : {}),
-    ...(flags.duration ? { taskDurationMs: Number(flags.duration) * 1000 } : {}),
-  })
-  out(`sandbox listening on ${sandbox.url} (API key: ${sandbox.apiKey})`)
-  for (const id of providerIds) out(`  ${id.padEnd(11)} ${sandbox.baseUrl(id)}`)
-  info('Point a client at it, e.g. EVOLINK_API_KEY=sk-sandbox EVOLINK_BASE_URL=<url above>. Ctrl-C stops.')
+/**
+ * `nano-banana sandbox [flags]`: the sandbox package's own foreground runner (`nano-banana-sandbox`),
+ * with its flags. `--duration <seconds>`, this command's earlier spelling, still works.
+ */
+export async function sandboxCommand(flags: string[] = []): Promise<void> {
+  const { runSandboxCli } = await import('@nano-banana/sandbox')
+  const argv = flags.flatMap((flag, i) => (flag === '--duration' ? ['--duration-ms'] : flags[i - 1] === '--duration' ? [String(Number(flag) * 1000)] : [flag]))
+  const sandbox = await runSandboxCli(argv, { out, err: info })
+  if (!sandbox) return
+  // The runner closes the sandbox on SIGINT/SIGTERM; the command ends when it has closed.
   await new Promise<void>((resolve) => {
-    const stop = () => {
-      void sandbox.close().then(resolve)
-    }
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
+    const close = sandbox.close.bind(sandbox)
+    sandbox.close = () => close().finally(resolve)
   })
 }

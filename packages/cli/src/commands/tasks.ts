@@ -6,7 +6,7 @@ import { finish } from './generate.js'
 
 /** `nano-banana status <taskId>`: one query, normalized. */
 interface KeyFlags {
-  provider: string
+  provider?: string
   apiKey?: string
   baseUrl?: string
 }

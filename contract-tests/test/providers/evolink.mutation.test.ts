@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, it } from 'vitest'
 import { parse, stringify } from 'yaml'
-import { requestCases } from '../src/cases.mjs'
-import { runLocalChecks } from '../src/checker.mjs'
-import { getProvider } from '../src/providers.mjs'
-import { loadSpec } from '../src/spec.mjs'
+import { requestCases } from '../../src/cases.mjs'
+import { runLocalChecks } from '../../src/checker.mjs'
+import { getProvider } from '../../src/providers.mjs'
+import { loadSpec } from '../../src/spec.mjs'
 
 const original = loadSpec(getProvider('evolink').specPath)
 const dir = mkdtempSync(join(tmpdir(), 'contract-mutation-'))
