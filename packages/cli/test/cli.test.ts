@@ -6,7 +6,8 @@ import { startSandbox, type Sandbox } from '@nano-banana/sandbox'
 import { createNanoBanana, providerIds, providers, type ProviderId } from '@nano-banana/sdk'
 import { imageInfo, once, waitFor } from '@nano-banana/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { run } from './helpers.js'
+import { spawn } from 'node:child_process'
+import { BIN, run } from './helpers.js'
 
 const SECRET = 'sk-cli-test-secret-4f9a2b7c'
 
