@@ -12,6 +12,8 @@ export {
   type SandboxOptions,
   type RequestLogEntry,
   type CallbackAttempt,
+  type CallbackOutcome,
+  type SandboxEvents,
   type TaskView,
   type TaskPhase,
   type ImageFormat,

@@ -166,7 +166,7 @@ describe('cli', () => {
       port: 0,
       apiKey: 'sk-x',
       taskDurationMs: 10,
-      crunHttpErrors: true,
+      httpStatusErrors: true,
     })
     expect(() => parseSandboxArgs(['--port', 'abc'])).toThrow(/whole number/)
     expect(() => parseSandboxArgs(['--nope'])).toThrow(/unknown option/)
