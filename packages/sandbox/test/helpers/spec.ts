@@ -1,14 +1,15 @@
-// The tests' own reading of specs/: deliberately independent of src/spec.ts, so a bug there cannot hide drift.
+// The tests' own reading of specs/: deliberately independent of src/ (and of the generated meta for the wire
+// facts below: paths, key transport, status words, retry schedule), so a bug there cannot hide drift.
 import { readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import { parse } from 'yaml'
-import type { ProviderId } from '../../src/index.js'
+import { PROVIDER_IDS, type ProviderId } from '../../src/index.js'
 
 const SPECS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../specs')
-const PROVIDERS: ProviderId[] = ['odkkk', 'evolink', 'crun', 'uniall', 'aivideoapi']
+const PROVIDERS: readonly ProviderId[] = PROVIDER_IDS
 const idOf = (provider: ProviderId): string => `https://tests.nano-banana.invalid/${provider}.json`
 
 type Json = Record<string, any>
@@ -40,13 +41,59 @@ function follow(provider: ProviderId, node: any, pointer: string): [any, string]
   return [node, pointer]
 }
 
-export function findOperation(provider: ProviderId, operationId: string): { op: Json; pointer: string } {
+export function findOperation(provider: ProviderId, operationId: string): { op: Json; pointer: string; path: string; method: string; item: Json } {
   for (const [path, item] of Object.entries<Json>(docs[provider].paths)) {
     for (const [method, op] of Object.entries<Json>(item)) {
-      if (op?.operationId === operationId) return { op, pointer: `#/paths/${escape(path)}/${method}` }
+      if (op?.operationId === operationId) return { op, pointer: `#/paths/${escape(path)}/${method}`, path, method, item }
     }
   }
   throw new Error(`${provider}: no operation ${operationId}`)
+}
+
+export function hasOperation(provider: ProviderId, operationId: string): boolean {
+  return Object.values<Json>(docs[provider].paths).some((item) => Object.values<Json>(item).some((op) => op?.operationId === operationId))
+}
+
+/** Operations with a JSON request body, in document order (`createImageTask` and any synchronous endpoint). */
+export function submitOperations(provider: ProviderId): Array<{ operationId: string; path: string }> {
+  const out: Array<{ operationId: string; path: string }> = []
+  for (const [path, item] of Object.entries<Json>(docs[provider].paths)) {
+    for (const op of Object.values<Json>(item)) {
+      const [body] = follow(provider, op?.requestBody, '')
+      if (body?.content?.['application/json']) out.push({ operationId: op.operationId, path })
+    }
+  }
+  return out
+}
+
+/** The path of the task query for an id: in the path template or in the query, as the spec's parameter says. */
+export function queryPathOf(provider: ProviderId, id: string): string {
+  const { op, path, item } = findOperation(provider, 'getImageTask')
+  const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((param: Json) => follow(provider, param, '')[0])
+  const param = params.find((p: Json) => p.required && (p.in === 'path' || p.in === 'query'))
+  if (!param) throw new Error(`${provider}: getImageTask has no task id parameter`)
+  if (param.in === 'path') return path.replace(`{${param.name}}`, encodeURIComponent(id))
+  return `${path}?${param.name}=${encodeURIComponent(id)}`
+}
+
+/** The headers that carry a key, from the spec's security scheme. */
+export function authHeaderOf(provider: ProviderId, key: string): Record<string, string> {
+  const schemes = docs[provider].components.securitySchemes as Record<string, Json>
+  const scheme = schemes[Object.keys(docs[provider].security?.[0] ?? {})[0] ?? Object.keys(schemes)[0]!]!
+  if (scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'bearer') return { authorization: `Bearer ${key}` }
+  if (scheme.type === 'apiKey' && scheme.in === 'header') return { [String(scheme.name).toLowerCase()]: `${scheme['x-auth-prefix'] ?? ''}${key}` }
+  throw new Error(`${provider}: unsupported security scheme`)
+}
+
+/** The status word for each phase: the first word `TaskStatus`'s `x-normalized-status` maps to it. */
+export function statusWordsOf(provider: ProviderId): { queued: string; running: string; done: string; failed: string } {
+  const map = docs[provider].components.schemas.TaskStatus['x-normalized-status'] as Record<string, string>
+  const first = (phase: string): string => {
+    const word = Object.keys(map).find((candidate) => map[candidate] === phase)
+    if (!word) throw new Error(`${provider}: no status word for ${phase}`)
+    return word
+  }
+  return { queued: first('queued'), running: first('running'), done: first('succeeded'), failed: first('failed') }
 }
 
 const compiled = new Map<string, ValidateFunction>()
@@ -72,7 +119,7 @@ export const undocumentedStatuses: string[] = []
 
 /**
  * Validates a JSON body against the response schema the spec gives for this operation and status. A fault
- * status the spec does not list for the operation (e.g. Crun's gateway 502) is checked against the provider's
+ * status the spec does not list for the operation (e.g. a gateway's 502) is checked against the provider's
  * `ErrorResponse` component instead, and recorded in `undocumentedStatuses`.
  */
 export function validateAgainstSpec(provider: ProviderId, operationId: string, status: number, body: unknown): string {
@@ -96,7 +143,7 @@ export function validateCallbackAgainstSpec(provider: ProviderId, body: unknown)
   const { op, pointer } = findOperation(provider, 'createImageTask')
   const callbacks = op.callbacks?.taskFinished
   if (!callbacks) {
-    // UniAll documents no callback: the sandbox sends its query envelope, so hold it to that schema.
+    // A provider that documents no callback: the sandbox sends its query envelope, so hold it to that schema.
     return validateAgainstSpec(provider, 'getImageTask', 200, body)
   }
   const expression = Object.keys(callbacks)[0]!
