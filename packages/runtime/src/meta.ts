@@ -103,8 +103,8 @@ export interface ProviderMeta {
     readonly field?: string | undefined
     /** Delay before each retry after a failed delivery (specs/CONVENTIONS.md); the first delivery is immediate. */
     readonly retryDelaysSeconds: readonly number[]
-    /** False when the spec states no schedule (`retryDelaysSeconds` is then empty, not "never retried"). */
-    readonly retryScheduleDocumented: boolean
+    /** True when the spec states the schedule; otherwise `retryDelaysSeconds` is empty, which then means "not documented", not "never retried". */
+    readonly retryScheduleDocumented?: boolean
     readonly payloadSchema?: string
     readonly operationId?: string
     readonly timeoutSeconds?: number
