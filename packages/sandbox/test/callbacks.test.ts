@@ -41,7 +41,7 @@ describe.each(PROVIDERS)('%s callbacks', (provider: ProviderId) => {
       expect(hit.headers['content-type']).toBe('application/json')
       validateCallbackAgainstSpec(provider, hit.body)
     }
-    const payload = second!.body
+    const payload = second!.body as Record<string, any>
     // The callback body is what a query answers now (or the documented part of it).
     const queried = (await query(sandbox, provider, id)).body
     expect(payload).toEqual(driver.callbackPart(queried))
@@ -75,7 +75,7 @@ describe.each(PROVIDERS)('%s callbacks', (provider: ProviderId) => {
     receiver = await startReceiver()
     const created = await create(sandbox, provider, driver.createBody('fail me', { callbackUrl: receiver.url }), { 'x-sandbox-fault': 'task-fail' })
     await settled(provider, driver.idOf(created.body))
-    const payload = receiver.hits[0]!.body
+    const payload = receiver.hits[0]!.body as Record<string, any>
     validateCallbackAgainstSpec(provider, payload)
     expect(driver.statusOf(driver.asQueried(payload))).toBe(driver.words.failed)
     driver.checkFailed(driver.asQueried(payload))
@@ -116,7 +116,6 @@ describe('callback delivery details', () => {
     // Attempt 1 never left the sandbox; attempt 2 arrived with half a JSON document (and the receiver said 200).
     expect(sandbox.callbacks[0]).toMatchObject({ attempt: 1, delivered: false })
     expect(receiver.hits).toHaveLength(1)
-    expect(receiver.hits[0]!.body).toBeUndefined()
     expect(() => JSON.parse(receiver!.hits[0]!.text)).toThrow()
   })
 

@@ -1,6 +1,7 @@
+import { waitFor } from '@nano-banana/testkit'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { describeSandbox, parseSandboxArgs, runSandboxCli, startSandbox, type ProviderId, type Sandbox } from '../src/index.js'
-import { DRIVERS, PROVIDERS, WITH_CREDITS, WITH_DOCUMENTED_CALLBACKS, call, create, nextEvent, startReceiver, waitUntil } from './helpers/api.js'
+import { DRIVERS, PROVIDERS, WITH_CREDITS, WITH_DOCUMENTED_CALLBACKS, call, create, nextEvent, startReceiver } from './helpers/api.js'
 import * as api from './helpers/api.js'
 import * as spec from './helpers/spec.js'
 import { docs, findOperation, requestExamples, submitOperations, validateAgainstSpec, validateComponent } from './helpers/spec.js'
@@ -141,7 +142,7 @@ describe('close', () => {
       const pending = fetch(local.baseUrl(provider) + creditsPath, {
         headers: { ...driver.authHeader(local.apiKey), 'x-sandbox-fault': 'slow', 'x-sandbox-delay-ms': '600000' },
       })
-      await waitUntil(() => local.requests.some((entry) => entry.path.startsWith(`/${provider}${creditsPath}`)), 3000, 'the slow request')
+      await waitFor(() => local.requests.some((entry) => entry.path.startsWith(`/${provider}${creditsPath}`)), { what: 'the slow request' })
       await Promise.all([local.close(), local.close()])
       await local.close()
       await expect(pending).rejects.toThrow()

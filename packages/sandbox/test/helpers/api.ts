@@ -1,8 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { META } from '@nano-banana/manifest'
-import jpeg from 'jpeg-js'
-import pngjs from 'pngjs'
+import { checkImage, once, startTestServer, type RecordedRequest } from '@nano-banana/testkit'
 import { PROVIDER_IDS, type ProviderId, type Sandbox, type SandboxEvents } from '../../src/index.js'
 import { loadFixture, type Fixture } from './fixture.js'
 import { authHeaderOf, findOperation, hasOperation, queryPathOf, statusWordsOf, validateAgainstSpec } from './spec.js'
@@ -161,15 +158,8 @@ export async function pollToEnd(sandbox: Sandbox, provider: ProviderId, id: stri
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** The next event of this name that matches, e.g. `nextEvent(sandbox, 'callback-settled', (o) => o.taskId === id)`. */
-export function nextEvent<E extends keyof SandboxEvents>(sandbox: Sandbox, name: E, match: (...args: SandboxEvents[E]) => boolean = () => true): Promise<SandboxEvents[E][0]> {
-  return new Promise((resolve) => {
-    const listener = (...args: SandboxEvents[E]): void => {
-      if (!match(...args)) return
-      sandbox.events.off(name, listener as never)
-      resolve(args[0])
-    }
-    sandbox.events.on(name, listener as never)
-  })
+export function nextEvent<E extends keyof SandboxEvents>(sandbox: Sandbox, name: E, match: (value: SandboxEvents[E][0]) => boolean = () => true): Promise<SandboxEvents[E][0]> {
+  return once<SandboxEvents[E][0]>(sandbox.events, name, { filter: match, what: `sandbox event ${name}` })
 }
 
 /** Waits until the clock has passed a moment (a deadline the sandbox computes from the same clock). */
@@ -177,30 +167,15 @@ export async function untilPast(moment: number): Promise<void> {
   while (Date.now() <= moment) await sleep(Math.max(1, moment - Date.now() + 1))
 }
 
-export async function waitUntil(predicate: () => boolean, timeoutMs = 3000, label = 'condition', context?: () => unknown): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}${context ? `: ${JSON.stringify(context())}` : ''}`)
-    await sleep(5)
-  }
-}
-
-/** Decodes a PNG or JPEG and returns its kind and size. */
+/** Decodes a PNG or JPEG header and proves the file is whole (throws on a truncated one). */
 export function decodeImage(bytes: Buffer): { kind: 'png' | 'jpeg'; width: number; height: number } {
-  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
-    const png = pngjs.PNG.sync.read(bytes)
-    return { kind: 'png', width: png.width, height: png.height }
-  }
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-    const image = jpeg.decode(bytes)
-    return { kind: 'jpeg', width: image.width, height: image.height }
-  }
-  throw new Error(`not a PNG or JPEG (starts with ${bytes.subarray(0, 4).toString('hex')})`)
+  const { format, width, height } = checkImage(bytes)
+  return { kind: format, width, height }
 }
 
 export interface Receiver {
   url: string
-  hits: Array<{ headers: IncomingHttpHeaders; text: string; body: any; at: number }>
+  hits: RecordedRequest[]
   close: () => Promise<void>
 }
 
@@ -209,37 +184,12 @@ export interface Receiver {
  * connection without an answer (a connection error for the sender).
  */
 export async function startReceiver(statuses: number[] = []): Promise<Receiver> {
-  const hits: Receiver['hits'] = []
-  let requests = 0
-  const server: Server = createServer((req, res) => {
-    if (statuses[requests++] === 0) {
-      req.socket.destroy()
-      return
-    }
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8')
-      let body: unknown
-      try {
-        body = JSON.parse(text)
-      } catch {
-        body = undefined
-      }
-      hits.push({ headers: req.headers, text, body, at: Date.now() })
-      res.writeHead(statuses[requests - 1] ?? 200, { 'content-type': 'application/json' })
-      res.end('{}')
-    })
+  let answered = 0
+  const server = await startTestServer({
+    handle: () => {
+      const status = statuses[answered++] ?? 200
+      return status === 0 ? { destroy: true } : { status, body: {} }
+    },
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}/hooks/nano-banana`,
-    hits,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  return { url: `${server.url}/hooks/nano-banana`, hits: server.requests, close: () => server.close() }
 }
