@@ -123,16 +123,12 @@ export function readRequest(wire: ProviderWire, body: Record<string, unknown>, o
     }
     return undefined
   }
-  const fromWire = Object.fromEntries(Object.entries(meta.options.outputFormat?.values ?? {}).map(([normalized, wireValue]) => [wireValue, normalized]))
+  // Without a format in the body: the field's default, else the one format the model is documented to produce.
   const formatPath = caps?.fields.outputFormat
   const formatDefault = formatPath ? entry?.fields[formatPath]?.default : undefined
   const onlyFormat = caps?.outputFormats?.length === 1 ? caps.outputFormats[0] : undefined
   const format = formatOf(value('outputFormat') ?? formatDefault, formatOf(onlyFormat))
-  const raw = (option: OptionName): unknown => {
-    const found = value(option)
-    return typeof found === 'string' ? (fromWire[found] ?? found) : found
-  }
-  const n = raw('n')
+  const n = value('n')
   const seedPath = Object.keys(entry?.fields ?? {}).find((path) => path === 'seed' || path.endsWith('.seed')) ?? 'seed'
   const seed = at(body, seedPath)
   const callbackField = callbackFieldOf(wire)

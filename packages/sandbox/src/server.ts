@@ -51,7 +51,7 @@ export interface Sandbox {
   readonly callbacks: readonly CallbackAttempt[]
   /** `request`, `task-finished`, `callback-attempt`, `callback-settled`: wait for these instead of sleeping. */
   readonly events: EventEmitter<SandboxEvents>
-  /** Resolves when the callback delivery of this task has ended (at once when it already has). */
+  /** Resolves when the callback delivery of this task has ended (at once when it already has; never without a callback). */
   callbackOutcome(provider: ProviderId, taskId: string): Promise<CallbackOutcome>
   readonly tasks: {
     list(provider?: ProviderId): TaskView[]
@@ -125,6 +125,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const requestLog = new BoundedLog<RequestLogEntry>(opts.logLimit)
   const callbackLog = new BoundedLog<CallbackAttempt>(opts.logLimit)
   const events = new EventEmitter<SandboxEvents>()
+  // Tests may wait on many tasks at once (`callbackOutcome`); that is not a leak.
+  events.setMaxListeners(0)
   const outcomes = new Map<string, CallbackOutcome>()
   const images = new ImageStore()
   const dispatcher = new CallbackDispatcher({
