@@ -10,6 +10,7 @@ export {
   type FaultPhase,
   type FaultRule,
   type SandboxOptions,
+  type LegacySandboxOptions,
   type RequestLogEntry,
   type CallbackAttempt,
   type CallbackOutcome,

@@ -20,6 +20,7 @@ import {
   type FaultRule,
   type ProviderId,
   type RequestLogEntry,
+  type LegacySandboxOptions,
   type SandboxEvents,
   type SandboxOptions,
   type TaskPhase,
@@ -112,7 +113,7 @@ function withLegacyOptions(options: SandboxOptions): SandboxOptions {
 }
 
 /** Starts the sandbox: one HTTP server on 127.0.0.1 serving every provider under `/<provider>`. */
-export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+export async function startSandbox(options: SandboxOptions & LegacySandboxOptions = {}): Promise<Sandbox> {
   const opts = resolveOptions(withLegacyOptions(options))
   const specs = loadSpecs(PROVIDER_IDS.map((id) => PROVIDERS[id]))
   for (const id of PROVIDER_IDS) {

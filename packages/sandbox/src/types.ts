@@ -37,6 +37,13 @@ export type TaskPhase = 'queued' | 'running' | 'succeeded' | 'failed'
 
 export type ImageFormat = 'png' | 'jpeg'
 
+type Wires = (typeof import('./generated/providers.gen.js'))['registry']
+type LegacyNames = { [K in keyof Wires]: Wires[K] extends { legacyOptions: infer L } ? keyof L & string : never }[keyof Wires]
+type LegacyTarget<N extends string> = { [K in keyof Wires]: Wires[K] extends { legacyOptions: infer L } ? (N extends keyof L ? L[N] : never) : never }[keyof Wires]
+
+/** Options a provider's file still accepts under an older name (see its `legacyOptions`); prefer the generic name. */
+export type LegacySandboxOptions = { [N in LegacyNames]?: SandboxOptions[LegacyTarget<N> & keyof SandboxOptions] }
+
 export interface SandboxOptions {
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number

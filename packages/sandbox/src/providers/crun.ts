@@ -28,11 +28,11 @@ const MESSAGES: Partial<Record<Code, string>> = {
  * option (formerly `crunHttpErrors`) sends the same envelope with the HTTP status equal to the code, the other
  * behaviour the spec models.
  */
-export const crun: ProviderWire = {
+export const crun = {
   id: 'crun',
   meta,
   schemas,
-  legacyOptions: { crunHttpErrors: 'httpStatusErrors' },
+  legacyOptions: { crunHttpErrors: 'httpStatusErrors' } as const,
   checkTaskId(id, ctx) {
     return id ? undefined : envelope(422, 'Validation Error - task_id is required', ctx)
   },
@@ -78,7 +78,7 @@ export const crun: ProviderWire = {
       }
     }
   },
-}
+} satisfies ProviderWire
 
 function envelope(code: Code, message: string, ctx: WireContext): Reply {
   const body: ErrorResponse = { code, message, data: null }

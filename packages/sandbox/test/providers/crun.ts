@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { parseSandboxArgs, startSandbox, type SandboxOptions } from '../../src/index.js'
+import { parseSandboxArgs, startSandbox, type LegacySandboxOptions, type SandboxOptions } from '../../src/index.js'
 import type { Fixture } from '../helpers/fixture.js'
 
 const fault = (name: string): Record<string, string> => ({ 'x-sandbox-fault': name })
@@ -43,10 +43,10 @@ export const fixture: Fixture = {
       expect([answer.status, answer.body.code]).toEqual([200, 422])
     })
 
-    const strictOptions: Array<[string, SandboxOptions]> = [
+    const strictOptions: Array<[string, SandboxOptions & LegacySandboxOptions]> = [
       ['httpStatusErrors', { httpStatusErrors: true }],
       // The option's former name, still accepted.
-      ['crunHttpErrors', { crunHttpErrors: true } as SandboxOptions],
+      ['crunHttpErrors', { crunHttpErrors: true }],
     ]
     it.each(strictOptions)('%s sends the same envelopes with the HTTP status equal to the JSON code', async (_name, options) => {
       const strict = await startSandbox(options)
