@@ -187,3 +187,22 @@ describe('cli', () => {
     expect(process.listenerCount('SIGINT')).toBe(listeners - 1)
   })
 })
+
+describe('what the sandbox derives from meta agrees with the tests’ own reading of the spec', () => {
+  it.each(PROVIDERS)('%s: routes, status words, key transport, callback schedule', async (provider) => {
+    const { attemptDelaysOf, keyOf, routesOf, statusWordsOf: wordsFromMeta } = await import('../src/derive.js')
+    const { META } = await import('@nano-banana/manifest')
+    const meta = META[provider]
+    const driver = DRIVERS[provider]
+    const routes = routesOf(meta)
+    const url = new URL(`http://x${driver.queryPath('task/with id')}`)
+    expect(routes.match('GET', url.pathname, url.searchParams)).toMatchObject({ operation: 'getImageTask', phase: 'poll', taskId: 'task/with id' })
+    expect(routes.match('POST', driver.createPath, new URLSearchParams())).toMatchObject({ operation: 'createImageTask', phase: 'submit' })
+    expect(routes.match('GET', driver.createPath, new URLSearchParams())).toBeUndefined()
+    const words = wordsFromMeta(meta)
+    expect({ queued: words.queued, running: words.running, done: words.succeeded, failed: words.failed }).toEqual(driver.words)
+    expect(keyOf(meta, driver.authHeader('sk-k'))).toBe('sk-k')
+    const documented = spec.documentedRetrySchedule(provider)
+    expect(attemptDelaysOf(meta)).toEqual([0, ...(documented ?? [5, 30, 120])])
+  })
+})
