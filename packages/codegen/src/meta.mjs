@@ -23,6 +23,22 @@ function deref(doc, node) {
   return current
 }
 
+/** The component a JSON request body refers to (`CreateImageTaskRequest`), when it is a `$ref`. */
+function requestSchemaOf(doc, op) {
+  const schema = deref(doc, op.requestBody)?.content?.['application/json']?.schema
+  return typeof schema?.$ref === 'string' && schema.$ref.startsWith('#/components/schemas/') ? schema.$ref.split('/').pop() : undefined
+}
+
+function operationMeta(doc, operationId, found, withTaskId) {
+  const op = { operationId, method: found.method, path: found.path }
+  const taskId = withTaskId ? taskIdParameter(doc, found) : undefined
+  if (taskId) op.taskId = taskId
+  const requestSchema = requestSchemaOf(doc, found.op)
+  if (requestSchema) op.requestSchema = requestSchema
+  if (found.op['x-unverified']) op.unverified = true
+  return op
+}
+
 function findOperation(doc, operationId) {
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const [method, op] of Object.entries(item)) {
@@ -190,7 +206,8 @@ function callbackOf(id, doc, create) {
   const schema = post.requestBody?.content?.['application/json']?.schema
   const component = typeof schema?.$ref === 'string' ? schema.$ref.split('/').pop() : undefined
   const field = /#\/(.+)\}$/.exec(expression)?.[1]?.replace(/\//g, '.')
-  const out = { field, retryDelaysSeconds: post['x-retry-schedule-seconds'] ?? [] }
+  const documented = Array.isArray(post['x-retry-schedule-seconds'])
+  const out = { field, retryDelaysSeconds: documented ? post['x-retry-schedule-seconds'] : [], retryScheduleDocumented: documented }
   if (component) out.payloadSchema = component
   if (post.operationId) out.operationId = post.operationId
   if (post['x-timeout-seconds'] !== undefined) out.timeoutSeconds = post['x-timeout-seconds']
@@ -206,11 +223,16 @@ export function buildMeta(doc) {
   for (const [key, operationId] of Object.entries(OPERATIONS)) {
     const found = findOperation(doc, operationId)
     if (!found) continue
-    const op = { operationId, method: found.method, path: found.path }
-    const taskId = key === 'create' || key === 'credits' ? undefined : taskIdParameter(doc, found)
-    if (taskId) op.taskId = taskId
-    if (found.op['x-unverified']) op.unverified = true
-    operations[key] = op
+    operations[key] = operationMeta(doc, operationId, found, key !== 'create' && key !== 'credits')
+  }
+  // Every other operation of the spec (e.g. a synchronous endpoint), so a server of the spec can route it too.
+  const known = new Set(Object.values(OPERATIONS))
+  const otherOperations = []
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const [method, op] of Object.entries(item)) {
+      if (!op || typeof op !== 'object' || typeof op.operationId !== 'string' || known.has(op.operationId)) continue
+      otherOperations.push(operationMeta(doc, op.operationId, { path, method: method.toUpperCase(), op, item }, false))
+    }
   }
   if (!operations.create) fail(id, 'no createImageTask operation')
   if (!operations.get?.taskId) fail(id, 'getImageTask needs exactly one required path or query parameter (the task id)')
@@ -234,6 +256,7 @@ export function buildMeta(doc) {
     options: optionsOf(id, doc),
     models,
   }
+  if (otherOperations.length) meta.otherOperations = otherOperations
   if (doc['x-result-url-ttl-seconds'] !== undefined) meta.resultTtlSeconds = doc['x-result-url-ttl-seconds']
   const callback = callbackOf(id, doc, findOperation(doc, OPERATIONS.create))
   if (callback) meta.callback = callback

@@ -64,6 +64,8 @@ export interface OperationMeta {
   readonly path: string
   /** Where the task id goes, for operations on one task. */
   readonly taskId?: { readonly in: 'path' | 'query'; readonly name: string }
+  /** The component schema of the JSON request body (`CreateImageTaskRequest`), when the spec refers to one. */
+  readonly requestSchema?: string
   readonly unverified?: boolean
 }
 
@@ -85,6 +87,8 @@ export interface ProviderMeta {
     readonly credits?: OperationMeta
     readonly cancel?: OperationMeta
   }
+  /** The spec's operations outside `operations` (e.g. synchronous endpoints), in document order. */
+  readonly otherOperations?: readonly OperationMeta[]
   /** Every status word the provider sends (`x-normalized-status`) and what it means. */
   readonly statusWords: Readonly<Record<string, NormalizedStatus>>
   readonly defaultModel: string
@@ -99,6 +103,8 @@ export interface ProviderMeta {
     readonly field?: string | undefined
     /** Delay before each retry after a failed delivery (specs/CONVENTIONS.md); the first delivery is immediate. */
     readonly retryDelaysSeconds: readonly number[]
+    /** True when the spec states the schedule; otherwise `retryDelaysSeconds` is empty, which then means "not documented", not "never retried". */
+    readonly retryScheduleDocumented?: boolean
     readonly payloadSchema?: string
     readonly operationId?: string
     readonly timeoutSeconds?: number

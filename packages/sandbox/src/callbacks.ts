@@ -1,24 +1,42 @@
 import type { FaultQueue } from './faults.js'
-import type { CallbackAttempt, ProviderId } from './types.js'
+import type { BoundedLog } from './log.js'
+import type { CallbackAttempt, CallbackOutcome, ProviderId } from './types.js'
 
 export interface CallbackJob {
   provider: ProviderId
   taskId: string
   url: string
   payload: unknown
-  /** Headers of one attempt (aivideoapi stamps each attempt with X-Timestamp). */
+  /** Headers of one attempt (a provider may stamp each attempt, e.g. with a timestamp). */
   headers: (now: number) => Record<string, string>
-  /** Delay in seconds before each attempt, counted from the previous attempt (the first from the task's end). */
-  scheduleSeconds: readonly number[]
+  /** Delay in seconds before each attempt, counted from the previous attempt; the first is the delay after the task ended. */
+  delaysSeconds: readonly number[]
+  /** Timeout of one attempt. */
+  timeoutMs: number
 }
 
 export interface CallbackDeps {
   /** Multiplies every schedule delay (tests run the real schedule 1000x faster). */
   scale: number
-  timeoutMs: number
   slowMs: number
+  /** Send to hosts other than loopback. */
+  allowExternal: boolean
   faults: FaultQueue
-  log: CallbackAttempt[]
+  log: BoundedLog<CallbackAttempt>
+  onAttempt: (attempt: CallbackAttempt) => void
+  onSettled: (outcome: CallbackOutcome) => void
+}
+
+/** Loopback only: 127.0.0.0/8, `localhost` (and its subdomains), `::1`. */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string
+  try {
+    host = new URL(url).hostname.toLowerCase()
+  } catch {
+    return false
+  }
+  if (host === '[::1]' || host === 'localhost' || host.endsWith('.localhost')) return true
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
 }
 
 /**
@@ -29,16 +47,43 @@ export class CallbackDispatcher {
   private readonly timers = new Set<NodeJS.Timeout>()
   private readonly controller = new AbortController()
   private readonly inFlight = new Set<Promise<void>>()
+  /** Deliveries not yet settled, so that `close()` can settle them as `closed`. */
+  private readonly open = new Map<CallbackJob, number>()
 
   constructor(private readonly deps: CallbackDeps) {}
 
   send(job: CallbackJob): void {
+    if (!this.deps.allowExternal && !isLoopbackUrl(job.url)) {
+      const record: CallbackAttempt = {
+        at: Date.now(),
+        provider: job.provider,
+        taskId: job.taskId,
+        url: job.url,
+        attempt: 1,
+        delivered: false,
+        blocked: true,
+        error: 'not sent: the host is not loopback (start the sandbox with allowExternalCallbacks to send it)',
+      }
+      this.deps.log.push(record)
+      this.deps.onAttempt(record)
+      this.deps.onSettled({ provider: job.provider, taskId: job.taskId, url: job.url, delivered: false, reason: 'blocked', attempts: 0 })
+      return
+    }
+    this.open.set(job, 0)
     this.schedule(job, 0)
   }
 
+  private settle(job: CallbackJob, reason: CallbackOutcome['reason']): void {
+    const attempts = this.open.get(job)
+    if (attempts === undefined) return
+    this.open.delete(job)
+    this.deps.onSettled({ provider: job.provider, taskId: job.taskId, url: job.url, delivered: reason === 'delivered', reason, attempts })
+  }
+
   private schedule(job: CallbackJob, attemptIndex: number): void {
-    if (this.controller.signal.aborted || attemptIndex >= job.scheduleSeconds.length) return
-    const delay = Math.max(0, job.scheduleSeconds[attemptIndex]! * 1000 * this.deps.scale)
+    if (this.controller.signal.aborted) return
+    if (attemptIndex >= job.delaysSeconds.length) return this.settle(job, 'exhausted')
+    const delay = Math.max(0, job.delaysSeconds[attemptIndex]! * 1000 * this.deps.scale)
     const timer = setTimeout(() => {
       this.timers.delete(timer)
       const run = this.attempt(job, attemptIndex).finally(() => this.inFlight.delete(run))
@@ -59,17 +104,19 @@ export class CallbackDispatcher {
       delivered: false,
     }
     this.deps.log.push(record)
+    this.open.set(job, attemptIndex + 1)
     try {
       if (fault?.fault === 'slow') await this.sleep(fault.delayMs ?? this.deps.slowMs)
       if (fault?.fault === 'reset-before-accept') throw new Error('connection reset before sending (sandbox fault)')
       let body = JSON.stringify(job.payload)
       if (fault?.fault === 'malformed-json') body = body.slice(0, Math.max(1, Math.floor(body.length / 2)))
-      const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.deps.timeoutMs)])
+      const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(job.timeoutMs)])
       const response = await fetch(job.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'nano-banana-sandbox', ...job.headers(Date.now()) },
         body,
         signal,
+        redirect: 'manual',
       })
       // Drain the answer so the connection can be reused or closed cleanly.
       await response.arrayBuffer().catch(() => undefined)
@@ -78,7 +125,10 @@ export class CallbackDispatcher {
     } catch (error) {
       record.error = error instanceof Error ? error.message : String(error)
     }
-    if (!record.delivered) this.schedule(job, attemptIndex + 1)
+    if (this.controller.signal.aborted) return
+    this.deps.onAttempt(record)
+    if (record.delivered) this.settle(job, 'delivered')
+    else this.schedule(job, attemptIndex + 1)
   }
 
   private sleep(ms: number): Promise<void> {
@@ -102,5 +152,6 @@ export class CallbackDispatcher {
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
     await Promise.allSettled([...this.inFlight])
+    for (const job of [...this.open.keys()]) this.settle(job, 'closed')
   }
 }

@@ -1,5 +1,13 @@
+import { PROVIDERS } from './providers/index.js'
 import { startSandbox, type Sandbox } from './server.js'
 import { PROVIDER_IDS, type SandboxOptions } from './types.js'
+
+/** Flags of options a provider's file declares under an older name (`fooBar` -> `--foo-bar`), still accepted. */
+const LEGACY_FLAGS = new Map<string, string>(
+  PROVIDER_IDS.flatMap((id) =>
+    Object.entries(PROVIDERS[id].legacyOptions ?? {}).map(([legacy, generic]) => [`--${legacy.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, generic] as const),
+  ),
+)
 
 /** The lines a foreground sandbox prints: where it listens, the key, and each provider's base URL. */
 export function describeSandbox(sandbox: Sandbox): string {
@@ -10,7 +18,7 @@ export function describeSandbox(sandbox: Sandbox): string {
   ].join('\n')
 }
 
-const USAGE = `Usage: nano-banana-sandbox [--port N] [--host H] [--key KEY] [--duration-ms N] [--image-long-side N] [--crun-http-errors]
+const USAGE = `Usage: nano-banana-sandbox [--port N] [--host H] [--key KEY] [--duration-ms N] [--image-long-side N] [--http-status-errors] [--allow-external-callbacks]
 
 Runs every provider's sandbox API in the foreground until Ctrl+C.`
 
@@ -36,7 +44,8 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxOptions & { he
     else if (flag === '--key') options.apiKey = next() ?? ''
     else if (flag === '--duration-ms') options.taskDurationMs = number(flag, next())
     else if (flag === '--image-long-side') options.imageLongSide = number(flag, next())
-    else if (flag === '--crun-http-errors') options.crunHttpErrors = true
+    else if (flag === '--http-status-errors' || LEGACY_FLAGS.get(flag) === 'httpStatusErrors') options.httpStatusErrors = true
+    else if (flag === '--allow-external-callbacks') options.allowExternalCallbacks = true
     else throw new Error(`unknown option ${flag}\n${USAGE}`)
   }
   return options

@@ -21,16 +21,6 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
   })
 }
 
-/** The key the request carries, the way the provider's security scheme says. */
-export function apiKeyOf(req: IncomingMessage, scheme: 'bearer' | 'x-api-key'): string | undefined {
-  if (scheme === 'x-api-key') {
-    const value = req.headers['x-api-key']
-    return Array.isArray(value) ? value[0] : value
-  }
-  const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')
-  return match?.[1]?.trim()
-}
-
 export interface RawAnswer {
   status: number
   headers: Record<string, string>

@@ -1,9 +1,12 @@
+import { EventEmitter } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CallbackDispatcher } from './callbacks.js'
+import { attemptDelaysOf, callbackFieldOf, keyOf, readRequest, routesOf, statusWordsOf, valueAt, withValueAt, type RouteTable } from './derive.js'
 import { DELAY_HEADER, FAULT_HEADER, FaultQueue, PROXY_ERROR_PAGE, REFUSING_FAULTS, TASK_FAULTS, parseFaultHeader } from './faults.js'
-import { apiKeyOf, intHeader, jsonAnswer, preflight, readBody, resetConnection, write, type RawAnswer } from './http.js'
+import { intHeader, jsonAnswer, preflight, readBody, resetConnection, write, type RawAnswer } from './http.js'
 import { ImageStore, extension, mimeType, type StoredImage } from './images.js'
+import { BoundedLog } from './log.js'
 import { PROVIDERS, type ErrorKind, type Operation, type ProviderWire, type Reply, type WireContext } from './providers/index.js'
 import { loadSpecs } from './spec.js'
 import { TaskStore, type Task } from './tasks.js'
@@ -12,11 +15,15 @@ import {
   isProviderId,
   resolveOptions,
   type CallbackAttempt,
+  type CallbackOutcome,
   type FaultName,
   type FaultRule,
   type ProviderId,
   type RequestLogEntry,
+  type LegacySandboxOptions,
+  type SandboxEvents,
   type SandboxOptions,
+  type TaskPhase,
   type TaskView,
 } from './types.js'
 
@@ -39,10 +46,14 @@ export interface Sandbox {
   }
   /** Tasks accepted (created), per provider or in total. */
   submissions(provider?: ProviderId): number
-  /** Every request, in arrival order. */
+  /** The newest requests (at most `logLimit`), in arrival order; a fresh copy on each read. */
   readonly requests: readonly RequestLogEntry[]
-  /** Every callback attempt, in order. */
+  /** The newest callback attempts (at most `logLimit`), in order; a fresh copy on each read. */
   readonly callbacks: readonly CallbackAttempt[]
+  /** `request`, `task-finished`, `callback-attempt`, `callback-settled`: wait for these instead of sleeping. */
+  readonly events: EventEmitter<SandboxEvents>
+  /** Resolves when the callback delivery of this task has ended (at once when it already has; never without a callback). */
+  callbackOutcome(provider: ProviderId, taskId: string): Promise<CallbackOutcome>
   readonly tasks: {
     list(provider?: ProviderId): TaskView[]
     get(provider: ProviderId, id: string): TaskView | undefined
@@ -50,8 +61,6 @@ export interface Sandbox {
   /** Stops the server, its timers, callbacks and open connections. Safe to call twice. */
   close(): Promise<void>
 }
-
-const SUBMIT_OPERATIONS: ReadonlySet<Operation> = new Set(['createImageTask', 'createImageGeneration', 'createImageEdit'])
 
 const REFUSAL_KINDS: Partial<Record<FaultName, ErrorKind>> = {
   'rate-limit': 'rateLimited',
@@ -63,30 +72,90 @@ const REFUSAL_KINDS: Partial<Record<FaultName, ErrorKind>> = {
 /** Answers the spec'd providers would refuse (the sandbox accepts them so a local receiver works). */
 const LOOPBACK_HTTP = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i
 
+/** What the shared server derives once per provider from its generated meta. */
+interface Derived {
+  wire: ProviderWire
+  routes: RouteTable
+  words: Record<TaskPhase, string>
+  delaysSeconds: readonly number[]
+  callbackTimeoutMs: number | undefined
+  callbackField: string | undefined
+}
+
+const DERIVED = new Map<ProviderId, Derived>()
+function derived(id: ProviderId): Derived {
+  let entry = DERIVED.get(id)
+  if (!entry) {
+    const wire = PROVIDERS[id]
+    const timeout = wire.meta.callback?.timeoutSeconds
+    entry = {
+      wire,
+      routes: routesOf(wire.meta),
+      words: statusWordsOf(wire.meta),
+      delaysSeconds: attemptDelaysOf(wire.meta),
+      callbackTimeoutMs: timeout === undefined ? undefined : timeout * 1000,
+      callbackField: callbackFieldOf(wire),
+    }
+    DERIVED.set(id, entry)
+  }
+  return entry
+}
+
+/** Options under an older, provider-named spelling (declared by that provider's file) -> their generic name. */
+function withLegacyOptions(options: SandboxOptions): SandboxOptions {
+  const out: Record<string, unknown> = { ...options }
+  for (const id of PROVIDER_IDS) {
+    for (const [legacy, generic] of Object.entries(PROVIDERS[id].legacyOptions ?? {})) {
+      if (out[legacy] !== undefined && out[generic] === undefined) out[generic] = out[legacy]
+    }
+  }
+  return out as SandboxOptions
+}
+
 /** Starts the sandbox: one HTTP server on 127.0.0.1 serving every provider under `/<provider>`. */
-export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const opts = resolveOptions(options)
-  const specs = loadSpecs(opts.specsDir)
-  specs.warm()
+export async function startSandbox(options: SandboxOptions & LegacySandboxOptions = {}): Promise<Sandbox> {
+  const opts = resolveOptions(withLegacyOptions(options))
+  const specs = loadSpecs(PROVIDER_IDS.map((id) => PROVIDERS[id]))
+  for (const id of PROVIDER_IDS) {
+    const { routes, wire } = derived(id)
+    const names = [wire.meta.operations.create, ...(wire.meta.otherOperations ?? [])].map((op) => routes.requestSchema(op.operationId))
+    specs.warm(id, names.filter((name): name is string => name !== undefined))
+  }
   const queue = new FaultQueue()
   for (const rule of options.faults ?? []) queue.add(rule)
-  const requests: RequestLogEntry[] = []
-  const callbackLog: CallbackAttempt[] = []
+  const requestLog = new BoundedLog<RequestLogEntry>(opts.logLimit)
+  const callbackLog = new BoundedLog<CallbackAttempt>(opts.logLimit)
+  const events = new EventEmitter<SandboxEvents>()
+  // Tests may wait on many tasks at once (`callbackOutcome`); that is not a leak.
+  events.setMaxListeners(0)
+  const outcomes = new Map<string, CallbackOutcome>()
   const images = new ImageStore()
   const dispatcher = new CallbackDispatcher({
     scale: opts.callbackDelayScale,
-    timeoutMs: opts.callbackTimeoutMs,
     slowMs: opts.slowMs,
+    allowExternal: opts.allowExternalCallbacks,
     faults: queue,
     log: callbackLog,
+    onAttempt: (attempt) => events.emit('callback-attempt', attempt),
+    onSettled: (outcome) => {
+      outcomes.set(`${outcome.provider}\u0000${outcome.taskId}`, outcome)
+      events.emit('callback-settled', outcome)
+    },
   })
   let url = ''
   let closed = false
   const sleepers = new Set<() => void>()
 
-  const ctx: WireContext = {
-    options: opts,
-    fileUrl: (image: StoredImage) => `${url}/files/${image.token}.${extension(image.format)}`,
+  const fileUrl = (image: StoredImage): string => `${url}/files/${image.token}.${extension(image.format)}`
+  const contexts = new Map<ProviderId, WireContext>()
+  const ctxOf = (id: ProviderId): WireContext => {
+    let ctx = contexts.get(id)
+    if (!ctx) {
+      const words = derived(id).words
+      ctx = { options: opts, fileUrl, word: (phase) => words[phase] }
+      contexts.set(id, ctx)
+    }
+    return ctx
   }
 
   const tasks = new TaskStore({
@@ -94,16 +163,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     imageLongSide: opts.imageLongSide,
     resultTtlMs: opts.resultTtlMs,
     onFinish(task) {
-      if (!task.callbackUrl || closed) return
-      const wire = PROVIDERS[task.provider]
+      if (closed) return
+      events.emit('task-finished', view(task))
+      if (!task.callbackUrl) return
+      const { wire, delaysSeconds, callbackTimeoutMs } = derived(task.provider)
       const snapshot = tasks.snapshot(task)
       dispatcher.send({
         provider: task.provider,
         taskId: task.id,
         url: task.callbackUrl,
-        payload: wire.callback.payload(task, snapshot, ctx),
+        payload: wire.callback.payload(task, snapshot, ctxOf(task.provider)),
         headers: (now) => wire.callback.headers?.(task, now) ?? {},
-        scheduleSeconds: wire.callback.scheduleSeconds,
+        delaysSeconds,
+        timeoutMs: opts.callbackTimeoutMs ?? callbackTimeoutMs ?? 10_000,
       })
     },
   })
@@ -134,7 +206,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       status: 0,
       faults: [],
     }
-    requests.push(entry)
+    requestLog.push(entry)
     const header = parseFaultHeader(req.headers[FAULT_HEADER])
     if (header.unknown.length > 0) {
       return finish(req, res, entry, jsonAnswer(400, { error: { code: 'unknown_sandbox_fault', message: `unknown fault(s): ${header.unknown.join(', ')}` } }))
@@ -147,12 +219,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return finish(req, res, entry, jsonAnswer(404, { error: { code: 'not_found', message } }))
     }
 
-    const wire = PROVIDERS[first]
+    const { wire, routes } = derived(first)
+    const ctx = ctxOf(first)
     entry.provider = wire.id
-    const route = wire.route(method, `/${rest.join('/')}`, target.searchParams)
+    const route = routes.match(method, `/${rest.join('/')}`, target.searchParams)
     if (!route) return finish(req, res, entry, toAnswer(wire.error('routeNotFound', undefined, ctx)))
     entry.operation = route.operation
-    entry.phase = SUBMIT_OPERATIONS.has(route.operation) ? 'submit' : route.operation === 'getImageTask' ? 'poll' : 'credits'
+    entry.phase = route.phase
 
     const faults = [...header.faults]
     let ruleDelay: number | undefined
@@ -179,17 +252,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return finish(req, res, entry, answer, { ...modifiers, truncate: false })
     }
 
-    const key = apiKeyOf(req, wire.auth)
-    if (key !== opts.apiKey || (wire.keyPrefix !== undefined && !key.startsWith(wire.keyPrefix))) {
+    const key = keyOf(wire.meta, req.headers)
+    if (key !== opts.apiKey || (wire.acceptsKey !== undefined && !wire.acceptsKey(key))) {
       await readBody(req).catch(() => undefined)
       return finish(req, res, entry, toAnswer(wire.error('unauthorized', route.operation, ctx)), modifiers)
     }
 
     const taskFaults = faults.filter((fault) => TASK_FAULTS.has(fault))
     let reply: Reply
-    if (route.operation === 'getCredits') {
+    if (route.phase === 'credits') {
       reply = wire.credits?.(ctx) ?? wire.error('routeNotFound', route.operation, ctx)
-    } else if (route.operation === 'getImageTask') {
+    } else if (route.phase === 'poll') {
       reply = query(wire, route.taskId ?? '', taskFaults, entry)
     } else {
       reply = await submit(req, wire, route.operation, taskFaults, entry)
@@ -198,16 +271,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   function query(wire: ProviderWire, taskId: string, taskFaults: FaultName[], entry: RequestLogEntry): Reply {
+    const ctx = ctxOf(wire.id)
+    const operation = wire.meta.operations.get.operationId
     const early = wire.checkTaskId?.(taskId, ctx)
     if (early) return early
     const task = tasks.get(wire.id, taskId)
-    if (!task) return wire.error('taskNotFound', 'getImageTask', ctx, { taskId })
+    if (!task) return wire.error('taskNotFound', operation, ctx, { taskId })
     entry.taskId = task.id
     for (const fault of taskFaults) tasks.applyFault(task, fault)
     return wire.query(task, tasks.snapshot(task), ctx)
   }
 
   async function submit(req: IncomingMessage, wire: ProviderWire, operation: Operation, taskFaults: FaultName[], entry: RequestLogEntry): Promise<Reply> {
+    const ctx = ctxOf(wire.id)
+    const { routes, callbackField } = derived(wire.id)
     let body: unknown
     try {
       body = JSON.parse((await readBody(req)).toString('utf8'))
@@ -218,18 +295,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return wire.error('invalid', operation, ctx, { issue: { path: '', field: undefined, keyword: 'type', message: 'body must be a JSON object' } })
     }
     const record = body as Record<string, unknown>
-    const check = specs.checkRequest(wire.id, operation, forValidation(record))
+    const schema = routes.requestSchema(operation)
+    if (!schema) return wire.error('routeNotFound', operation, ctx)
+    const check = specs.checkRequest(wire.id, schema, forValidation(record, callbackField))
     if (!check.ok) {
       const reply = wire.error(check.issue.keyword === 'model' ? 'modelNotFound' : 'invalid', operation, ctx, { issue: check.issue, model: String(record.model) })
       return { ...reply, headers: { ...reply.headers, 'x-sandbox-violation': check.issue.message.replace(/[^\x20-\x7e]/g, '?') } }
     }
     const durationMs = intHeader(req, DURATION_HEADER) ?? opts.taskDurationMs
     const now = Date.now()
-    const task = tasks.create(wire.id, wire.newTaskId(now), wire.describe(record, operation), durationMs, taskFaults, now)
+    const task = tasks.create(wire.id, wire.newTaskId(now), readRequest(wire, record, operation), durationMs, taskFaults, now)
     entry.taskId = task.id
-    if (operation === 'createImageTask' || !wire.syncResult) return wire.created(task, ctx)
-    // The OpenAI-compatible endpoints hold the request open until the images exist.
-    while (!closed && !task.outcome && (tasks.snapshot(task), !task.outcome)) {
+    if (operation === routes.createOperation || !wire.syncResult) return wire.created(task, ctx)
+    // Synchronous endpoints hold the request open until the images exist.
+    for (;;) {
+      if (closed || task.outcome) break
+      tasks.snapshot(task)
+      if (task.outcome) break
       await sleep(Math.max(5, task.createdAt + task.durationMs - Date.now()))
       if (task.stuck) await sleep(1000)
     }
@@ -274,6 +356,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   function reset(req: IncomingMessage, entry: RequestLogEntry): void {
     entry.status = 0
     resetConnection(req)
+    events.emit('request', entry)
   }
 
   async function finish(
@@ -291,6 +374,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     entry.status = answer.status
     write(res, answer, req.method === 'HEAD')
+    events.emit('request', entry)
   }
 
   const server = createServer((req, res) => {
@@ -320,12 +404,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       model: task.model,
       prompt: task.prompt,
       phase: snapshot.phase,
-      status: PROVIDERS[task.provider].statusWord(snapshot.phase),
+      status: derived(task.provider).words[snapshot.phase],
       progress: snapshot.progress,
       createdAt: task.createdAt,
       durationMs: task.durationMs,
       finishedAt: task.finishedAt,
-      resultUrls: task.images.map(ctx.fileUrl),
+      resultUrls: task.images.map(fileUrl),
       callbackUrl: task.callbackUrl,
       width: task.width,
       height: task.height,
@@ -347,8 +431,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       pending: () => queue.pending(),
     },
     submissions: (provider) => tasks.submissions(provider),
-    requests,
-    callbacks: callbackLog,
+    get requests() {
+      return requestLog.toArray()
+    },
+    get callbacks() {
+      return callbackLog.toArray()
+    },
+    events,
+    callbackOutcome(provider, taskId) {
+      const known = outcomes.get(`${provider}\u0000${taskId}`)
+      if (known) return Promise.resolve(known)
+      return new Promise((resolve) => {
+        const listener = (outcome: CallbackOutcome): void => {
+          if (outcome.provider !== provider || outcome.taskId !== taskId) return
+          events.off('callback-settled', listener)
+          resolve(outcome)
+        }
+        events.on('callback-settled', listener)
+      })
+    },
     tasks: {
       list: (provider) => tasks.list(provider).map(view),
       get: (provider, id) => {
@@ -378,8 +479,9 @@ function toAnswer(reply: Reply, extra: Record<string, string> = {}): RawAnswer {
 }
 
 /** The body as the spec check sees it: a loopback http callback counts as https (see LOOPBACK_HTTP). */
-function forValidation(body: Record<string, unknown>): Record<string, unknown> {
-  const callback = body.callback_url
-  if (typeof callback === 'string' && LOOPBACK_HTTP.test(callback)) return { ...body, callback_url: callback.replace(/^http:/i, 'https:') }
+function forValidation(body: Record<string, unknown>, callbackField: string | undefined): Record<string, unknown> {
+  if (!callbackField) return body
+  const callback = valueAt(body, callbackField)
+  if (typeof callback === 'string' && LOOPBACK_HTTP.test(callback)) return withValueAt(body, callbackField, callback.replace(/^http:/i, 'https:'))
   return body
 }

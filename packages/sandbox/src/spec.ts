@@ -1,10 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+// Request validation from the spec's own request schemas. They come from the provider packages' generated
+// JSON schemas (`@nano-banana/<id>/schemas`, written by `pnpm generate` from specs/<id>.openapi.yaml and built
+// before the sandbox through turbo's `^build`), not from a copy of the YAML made at build time: a spec edit
+// reaches the sandbox with `pnpm generate && pnpm build`, and the published package needs no spec files.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
-import { parse } from 'yaml'
-import { PROVIDER_IDS, type ProviderId } from './types.js'
+import type { ProviderWire } from './providers/types.js'
+import type { ProviderId } from './types.js'
 
 // ajv-formats is CommonJS: under NodeNext its default import is the module object.
 const addFormats = addFormatsModule.default
@@ -24,125 +25,91 @@ export interface SpecIssue {
 
 export type RequestCheck = { ok: true } | { ok: false; issue: SpecIssue }
 
-/** Where the specs are: next to the built code (published package), or the monorepo's `specs/`. */
-export function findSpecsDir(explicit?: string): string {
-  const here = dirname(fileURLToPath(import.meta.url))
-  const candidates = explicit ? [explicit] : [join(here, 'specs'), resolve(here, '../../../specs')]
-  for (const dir of candidates) {
-    if (existsSync(join(dir, 'evolink.openapi.yaml'))) return dir
-  }
-  throw new Error(`@nano-banana/sandbox: no provider specs found (looked in ${candidates.join(', ')}); pass \`specsDir\`.`)
+const SUFFIX = 'Schema'
+const idOf = (provider: ProviderId): string => `https://sandbox.nano-banana.invalid/schemas/${provider}.json`
+
+/** `{ CreateImageTaskRequestSchema: {...} }` -> `{ CreateImageTaskRequest: {...} }`: the spec's component names again. */
+function componentsOf(schemas: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [name, schema] of Object.entries(schemas)) if (name.endsWith(SUFFIX)) out[name.slice(0, -SUFFIX.length)] = schema
+  return out
 }
 
-const idOf = (provider: ProviderId): string => `https://sandbox.nano-banana.invalid/specs/${provider}.openapi.json`
-
 /**
- * The five OpenAPI documents and an ajv instance that knows all of them. Each whole document is added as a
- * schema with an `$id`, so that `#/components/...` refs resolve exactly as the spec writes them.
+ * The request schemas of every provider in one ajv instance. Each provider's components become one document
+ * with an `$id`, so the generated schemas' `#/components/schemas/...` refs resolve exactly as the spec writes them.
  */
 export class SpecSet {
-  readonly docs: Record<ProviderId, Json>
   private readonly ajv: Ajv2020
+  private readonly docs = new Map<ProviderId, { components: { schemas: Record<string, unknown> } }>()
   private readonly compiled = new Map<string, ValidateFunction>()
-  private warmed = false
 
-  constructor(readonly dir: string) {
+  constructor(wires: readonly ProviderWire[]) {
     // strict: false because OpenAPI keywords (discriminator, x-*, example) are not JSON Schema keywords.
     this.ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: false })
     addFormats(this.ajv)
     this.ajv.addFormat('binary', true)
-    const docs = {} as Record<ProviderId, Json>
-    for (const provider of PROVIDER_IDS) {
-      const doc = parse(readFileSync(join(dir, `${provider}.openapi.yaml`), 'utf8')) as Json
-      docs[provider] = doc
-      this.ajv.addSchema({ ...doc, $id: idOf(provider) })
+    for (const wire of wires) {
+      const doc = { components: { schemas: componentsOf(wire.schemas) } }
+      this.docs.set(wire.id, doc)
+      this.ajv.addSchema({ ...doc, $id: idOf(wire.id) })
     }
-    this.docs = docs
   }
 
-  /** The operation object with this operationId. */
-  operation(provider: ProviderId, operationId: string): Json {
-    const paths = (this.docs[provider].paths ?? {}) as Record<string, Record<string, Json>>
-    for (const item of Object.values(paths)) {
-      for (const op of Object.values(item)) {
-        if (op && typeof op === 'object' && op.operationId === operationId) return op
-      }
-    }
-    throw new Error(`${provider}: no operation ${operationId} in the spec`)
+  private component(provider: ProviderId, name: string): Json | undefined {
+    return this.docs.get(provider)?.components.schemas[name] as Json | undefined
   }
 
-  /** Follows a local `$ref` (`#/components/...`) inside one document. */
-  deref(provider: ProviderId, node: unknown): Json {
-    let current = node as Json
-    for (let guard = 0; current && typeof current.$ref === 'string' && guard < 10; guard++) {
-      const ref = current.$ref as string
-      current = ref
-        .replace(/^#\//, '')
-        .split('/')
-        .reduce<unknown>((acc, key) => (acc as Json)?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], this.docs[provider]) as Json
-    }
-    return current
-  }
-
-  validator(provider: ProviderId, pointer: string): ValidateFunction {
-    const key = `${provider}${pointer}`
+  private validator(provider: ProviderId, name: string): ValidateFunction {
+    const key = `${provider}#${name}`
     let fn = this.compiled.get(key)
     if (!fn) {
-      fn = this.ajv.compile({ $ref: `${idOf(provider)}${pointer}` })
+      if (!this.component(provider, name)) throw new Error(`${provider}: no component schema ${name} in the generated schemas`)
+      fn = this.ajv.compile({ $ref: `${idOf(provider)}#/components/schemas/${name}` })
       this.compiled.set(key, fn)
     }
     return fn
   }
 
   /**
-   * Compiles every request schema the sandbox checks. A first compile takes tens of milliseconds and blocks the
-   * event loop, which would otherwise land in the middle of some task's timeline; the set is cached per process.
+   * Compiles the request schemas (and their discriminator targets) up front. A first compile takes tens of
+   * milliseconds and blocks the event loop, which would otherwise land in the middle of some task's timeline.
    */
-  warm(): void {
-    if (this.warmed) return
-    this.warmed = true
-    for (const provider of PROVIDER_IDS) {
-      const paths = (this.docs[provider].paths ?? {}) as Record<string, Record<string, Json>>
-      for (const item of Object.values(paths)) {
-        for (const op of Object.values(item)) {
-          const media = (this.deref(provider, op?.requestBody)?.content as Record<string, Json> | undefined)?.['application/json']
-          const ref = (media?.schema as Json | undefined)?.$ref
-          if (typeof ref !== 'string') continue
-          this.validator(provider, ref)
-          const mapping = (this.deref(provider, media!.schema).discriminator as { mapping?: Record<string, string> } | undefined)?.mapping
-          for (const target of Object.values(mapping ?? {})) this.validator(provider, target)
-        }
-      }
+  warm(provider: ProviderId, requestSchemas: readonly string[]): void {
+    for (const name of requestSchemas) {
+      this.validator(provider, name)
+      for (const target of Object.values(this.mappingOf(provider, name) ?? {})) this.validator(provider, target)
     }
   }
 
+  private mappingOf(provider: ProviderId, name: string): Record<string, string> | undefined {
+    const mapping = (this.component(provider, name)?.discriminator as { mapping?: Record<string, string> } | undefined)?.mapping
+    if (!mapping) return undefined
+    return Object.fromEntries(Object.entries(mapping).map(([value, ref]) => [value, ref.split('/').pop()!]))
+  }
+
   /**
-   * Checks a JSON request body against the operation's request schema. A `oneOf` with a discriminator is
-   * resolved through its `mapping` first, so the answer names the real problem instead of "matches no branch".
+   * Checks a JSON request body against a request schema. A `oneOf` with a discriminator is resolved through its
+   * `mapping` first, so the answer names the real problem instead of "matches no branch".
    */
-  checkRequest(provider: ProviderId, operationId: string, body: unknown): RequestCheck {
-    const op = this.operation(provider, operationId)
-    const requestBody = this.deref(provider, op.requestBody)
-    const media = (requestBody.content as Record<string, Json>)['application/json']
-    const schemaRef = (media?.schema as Json | undefined)?.$ref
-    if (typeof schemaRef !== 'string') throw new Error(`${provider} ${operationId}: request schema is not a $ref`)
-    let pointer = schemaRef
-    const schema = this.deref(provider, media!.schema)
-    const discriminator = schema.discriminator as { propertyName: string; mapping?: Record<string, string> } | undefined
-    if (discriminator?.mapping && body && typeof body === 'object' && !Array.isArray(body)) {
-      const name = discriminator.propertyName
-      const value = (body as Json)[name]
+  checkRequest(provider: ProviderId, schemaName: string, body: unknown): RequestCheck {
+    let name = schemaName
+    const discriminator = this.component(provider, schemaName)?.discriminator as { propertyName: string } | undefined
+    const mapping = this.mappingOf(provider, schemaName)
+    if (discriminator && mapping && body && typeof body === 'object' && !Array.isArray(body)) {
+      const property = discriminator.propertyName
+      const value = (body as Json)[property]
       if (value === undefined) {
-        return { ok: false, issue: { path: name, field: name, keyword: 'required', message: `${name} is required` } }
+        return { ok: false, issue: { path: property, field: property, keyword: 'required', message: `${property} is required` } }
       }
-      const target = typeof value === 'string' ? discriminator.mapping[value] : undefined
+      const target = typeof value === 'string' ? mapping[value] : undefined
       if (!target) {
-        const allowed = Object.keys(discriminator.mapping).join(', ')
-        return { ok: false, issue: { path: name, field: name, keyword: 'model', message: `${name} must be one of: ${allowed}` } }
+        const allowed = Object.keys(mapping).join(', ')
+        return { ok: false, issue: { path: property, field: property, keyword: 'model', message: `${property} must be one of: ${allowed}` } }
       }
-      pointer = target
+      name = target
     }
-    const validate = this.validator(provider, pointer)
+    const validate = this.validator(provider, name)
     if (validate(body)) return { ok: true }
     return { ok: false, issue: describeError(validate.errors?.[0]) }
   }
@@ -171,15 +138,10 @@ function describeError(error: ErrorObject | undefined): SpecIssue {
   return { path: path.join('.'), field: path[0], keyword: error.keyword, message }
 }
 
-const cache = new Map<string, SpecSet>()
+let shared: SpecSet | undefined
 
-/** Loads (once per folder) the five specs. */
-export function loadSpecs(explicitDir?: string): SpecSet {
-  const dir = findSpecsDir(explicitDir)
-  let set = cache.get(dir)
-  if (!set) {
-    set = new SpecSet(dir)
-    cache.set(dir, set)
-  }
-  return set
+/** One validator set per process: compiling is the expensive part, and the schemas never change at run time. */
+export function loadSpecs(wires: readonly ProviderWire[]): SpecSet {
+  shared ??= new SpecSet(wires)
+  return shared
 }

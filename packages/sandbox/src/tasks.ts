@@ -12,7 +12,7 @@ export interface TaskRequest {
   n: number
   callbackUrl: string | undefined
   taskType: 'text2image' | 'image2image'
-  /** The create body as received (Crun echoes it in `param`). */
+  /** The create body as received (some providers echo it in their task answer). */
   body: Record<string, unknown>
 }
 

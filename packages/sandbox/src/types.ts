@@ -37,36 +37,50 @@ export type TaskPhase = 'queued' | 'running' | 'succeeded' | 'failed'
 
 export type ImageFormat = 'png' | 'jpeg'
 
+type Wires = (typeof import('./generated/providers.gen.js'))['registry']
+type LegacyNames = { [K in keyof Wires]: Wires[K] extends { legacyOptions: infer L } ? keyof L & string : never }[keyof Wires]
+type LegacyTarget<N extends string> = { [K in keyof Wires]: Wires[K] extends { legacyOptions: infer L } ? (N extends keyof L ? L[N] : never) : never }[keyof Wires]
+
+/** Options a provider's file still accepts under an older name (see its `legacyOptions`); prefer the generic name. */
+export type LegacySandboxOptions = { [N in LegacyNames]?: SandboxOptions[LegacyTarget<N> & keyof SandboxOptions] }
+
 export interface SandboxOptions {
   /** Port to listen on; 0 (default) picks a free one. */
   port?: number
   /** Interface to bind; default `127.0.0.1`. */
   host?: string
-  /** The only key every provider accepts. Default `sk-sandbox` (aivideoapi also demands the `sk-` prefix). */
+  /** The only key every provider accepts. Default `sk-sandbox` (it also passes the key-prefix rules some providers document). */
   apiKey?: string
   /** How long a task takes from create to its end state. Default 2000. Per request: header `x-sandbox-duration-ms`. */
   taskDurationMs?: number
-  /** odkkk/EvoLink: put `task_info.estimated_time` (the real duration, rounded up to seconds) in the create answer. Default true. */
+  /** Providers whose create answer carries a time estimate: put the real duration (rounded up to seconds) there. Default true. */
   estimatedTimeHints?: boolean
-  /** Multiplies every documented callback retry delay (tests use 0.001). Default 1. */
+  /** Multiplies every callback retry delay (tests use 0.001). Default 1. */
   callbackDelayScale?: number
-  /** Timeout of one callback attempt. Default 10000 (the documented 10 s). */
+  /** Timeout of one callback attempt. Default: the spec's documented timeout, else 10000. */
   callbackTimeoutMs?: number
+  /** Send callbacks to hosts other than loopback (127.0.0.0/8, localhost, ::1). Default false: such a delivery is logged as not sent. */
+  allowExternalCallbacks?: boolean
+  /** How many entries the request log and the callback log each keep; the oldest go first. Default 10000. */
+  logLimit?: number
   /** Long side of generated images in pixels. Default 256. */
   imageLongSide?: number
   /** Result URLs answer as expired this long after the task ended. Default 24 h. */
   resultTtlMs?: number
   /** Delay of the `slow` fault when the request gives none. Default 3000. */
   slowMs?: number
-  /** Crun: send error envelopes with the HTTP status equal to their JSON `code` instead of HTTP 200 (the docs' style). */
-  crunHttpErrors?: boolean
+  /**
+   * Providers whose docs report errors in a JSON `code` with HTTP 200 send the same envelope with the HTTP status
+   * equal to the code instead (the other behaviour their spec models). Default false.
+   */
+  httpStatusErrors?: boolean
   /** Fault rules queued at start (same as calling `sandbox.faults.add` for each). */
   faults?: FaultRule[]
-  /** Folder holding `<provider>.openapi.yaml`; found automatically when omitted. */
+  /** @deprecated Ignored: request schemas come from the provider packages' generated schemas, not from spec files. */
   specsDir?: string
 }
 
-export type ResolvedOptions = Required<Omit<SandboxOptions, 'faults' | 'specsDir'>> & { specsDir: string | undefined }
+export type ResolvedOptions = Required<Omit<SandboxOptions, 'faults' | 'specsDir' | 'callbackTimeoutMs'>> & { callbackTimeoutMs: number | undefined }
 
 export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
   return {
@@ -76,12 +90,13 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     taskDurationMs: options.taskDurationMs ?? 2000,
     estimatedTimeHints: options.estimatedTimeHints ?? true,
     callbackDelayScale: options.callbackDelayScale ?? 1,
-    callbackTimeoutMs: options.callbackTimeoutMs ?? 10_000,
+    callbackTimeoutMs: options.callbackTimeoutMs,
+    allowExternalCallbacks: options.allowExternalCallbacks ?? false,
+    logLimit: Math.max(1, Math.floor(options.logLimit ?? 10_000)),
     imageLongSide: options.imageLongSide ?? 256,
     resultTtlMs: options.resultTtlMs ?? 24 * 60 * 60 * 1000,
     slowMs: options.slowMs ?? 3000,
-    crunHttpErrors: options.crunHttpErrors ?? false,
-    specsDir: options.specsDir,
+    httpStatusErrors: options.httpStatusErrors ?? false,
   }
 }
 
@@ -89,11 +104,11 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
 export interface RequestLogEntry {
   at: number
   method: string
-  /** Path and query as received, e.g. `/crun/client/job/TaskInfo?task_id=...`. */
+  /** Path and query as received, e.g. `/<provider>/v1/tasks/<id>`. */
   path: string
   provider: ProviderId | undefined
   phase: FaultPhase | 'credits' | 'other'
-  /** `createImageTask`, `getImageTask`, `getCredits`, `createImageGeneration`, `createImageEdit`, `download`. */
+  /** The spec's operationId (`createImageTask`, `getImageTask`, `getCredits`, ...) or `download`. */
   operation: string | undefined
   /** HTTP status sent; 0 when the connection was destroyed without an answer. */
   status: number
@@ -109,9 +124,11 @@ export interface CallbackAttempt {
   url: string
   /** 1 for the first attempt. */
   attempt: number
-  /** Receiver's HTTP status, or undefined on a connection error/timeout. */
+  /** Receiver's HTTP status, or undefined on a connection error/timeout (or when not sent). */
   status?: number
   error?: string
+  /** True when the sandbox did not send it: the host is not loopback and `allowExternalCallbacks` is off. */
+  blocked?: boolean
   /** True once a 2xx ended the delivery. */
   delivered: boolean
 }
@@ -136,4 +153,27 @@ export interface TaskView {
   format: ImageFormat
   n: number
   faults: FaultName[]
+}
+
+/** How a callback delivery ended: delivered, every attempt of the schedule failed, not sent, or the sandbox closed. */
+export interface CallbackOutcome {
+  provider: ProviderId
+  taskId: string
+  url: string
+  delivered: boolean
+  reason: 'delivered' | 'exhausted' | 'blocked' | 'closed'
+  /** Attempts made (0 when blocked). */
+  attempts: number
+}
+
+/** Events of `sandbox.events` (a Node EventEmitter): wait for these instead of sleeping. */
+export interface SandboxEvents {
+  /** A request was answered (or its connection dropped on purpose); the log entry is complete. */
+  request: [entry: RequestLogEntry]
+  /** A task reached its end state. */
+  'task-finished': [task: TaskView]
+  /** One callback attempt finished (answered, failed, timed out or was not sent). */
+  'callback-attempt': [attempt: CallbackAttempt]
+  /** A callback delivery ended; no attempt for it follows. */
+  'callback-settled': [outcome: CallbackOutcome]
 }

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startSandbox, type ProviderId, type Sandbox } from '../src/index.js'
-import { DRIVERS, PROVIDERS, call, create, decodeImage, pollToEnd, query, sleep } from './helpers/api.js'
+import { DRIVERS, PROVIDERS, call, create, decodeImage, nextEvent, pollToEnd, query, untilPast, WITH_CREDITS } from './helpers/api.js'
+import type { RefusalFault } from './helpers/fixture.js'
 import { undocumentedStatuses } from './helpers/spec.js'
 
 let sandbox: Sandbox
@@ -13,66 +14,24 @@ afterEach(async () => {
 
 // The only fault answers whose status the spec does not list for the operation (checked against the provider's
 // ErrorResponse schema instead): gateway/unavailable statuses the docs never mention for that endpoint.
-const UNDOCUMENTED_OK = new Set([
-  'crun createImageTask 502',
-  'crun getImageTask 502',
-  'uniall createImageTask 502',
-  'uniall createImageTask 503',
-  'uniall getImageTask 502',
-  'uniall getImageTask 503',
-  'aivideoapi createImageTask 502',
-  'aivideoapi getImageTask 502',
-  'aivideoapi getImageTask 503',
-])
+const UNDOCUMENTED_OK = new Set(PROVIDERS.flatMap((id) => DRIVERS[id].undocumentedFaultStatuses.map((entry) => `${id} ${entry}`)))
 afterAll(() => {
   expect([...new Set(undocumentedStatuses)].filter((entry) => !UNDOCUMENTED_OK.has(entry))).toEqual([])
 })
 
 const fault = (name: string, extra: Record<string, string> = {}): Record<string, string> => ({ 'x-sandbox-fault': name, ...extra })
 
-/** HTTP status and JSON code per provider for the refusing faults (Crun: HTTP 200 + JSON code, its docs' style). */
-const REFUSALS: Record<string, Record<ProviderId, [number, unknown]>> = {
-  'rate-limit': {
-    odkkk: [429, 429],
-    evolink: [429, 429],
-    crun: [200, 429],
-    uniall: [429, 'rate_limit_exceeded'],
-    aivideoapi: [429, 'rate_limit_exceeded'],
-  },
-  'server-error': {
-    odkkk: [500, 500],
-    evolink: [500, 500],
-    crun: [200, 500],
-    uniall: [500, 'internal_error'],
-    aivideoapi: [500, 'internal_error'],
-  },
-  'bad-gateway': {
-    odkkk: [502, 502],
-    evolink: [502, 502],
-    crun: [502, 500],
-    uniall: [502, 'upstream_error'],
-    aivideoapi: [502, 'upstream_error'],
-  },
-  unavailable: {
-    odkkk: [503, 503],
-    evolink: [503, 503],
-    crun: [200, 455],
-    uniall: [503, 'service_unavailable'],
-    aivideoapi: [503, 'upstream_error'],
-  },
-}
-
-const codeOf = (body: any): unknown => body?.error?.code ?? body?.code
+const REFUSALS: readonly RefusalFault[] = ['rate-limit', 'server-error', 'bad-gateway', 'unavailable']
 
 describe.each(PROVIDERS)('%s faults', (provider: ProviderId) => {
   const driver = DRIVERS[provider]
   const body = (prompt = 'fault test'): Record<string, unknown> => driver.createBody(prompt, { aspect: '1:1' })
 
-  it.each(Object.keys(REFUSALS))('%s on submit: the documented envelope, no task', async (name) => {
-    const [status, code] = REFUSALS[name]![provider]
+  it.each(REFUSALS)('%s on submit: the documented envelope, no task', async (name) => {
+    const [status, code] = driver.refusals[name]
     const answer = await create(sandbox, provider, body(), fault(name))
     expect(answer.status).toBe(status)
-    expect(codeOf(answer.body)).toBe(code)
+    expect(driver.codeOf(answer.body)).toBe(code)
     expect(answer.headers.get('retry-after')).toBe(name === 'rate-limit' ? '1' : null)
     expect(sandbox.submissions(provider)).toBe(0)
     expect(sandbox.requests.at(-1)).toMatchObject({ provider, phase: 'submit', status, faults: [name] })
@@ -90,7 +49,8 @@ describe.each(PROVIDERS)('%s faults', (provider: ProviderId) => {
     const [task] = sandbox.tasks.list(provider)
     expect(task).toMatchObject({ provider, prompt: 'fault test' })
     // The task runs to the end anyway, like on the real service.
-    await sleep(80)
+    const finished = await nextEvent(sandbox, 'task-finished', (view) => view.id === task!.id)
+    expect(finished.status).toBe(driver.words.done)
     expect(sandbox.tasks.get(provider, task!.id)?.status).toBe(driver.words.done)
   })
 
@@ -122,10 +82,7 @@ describe.each(PROVIDERS)('%s faults', (provider: ProviderId) => {
     const last = answers.at(-1)!.body
     expect(driver.statusOf(last)).toBe(driver.words.failed)
     expect(driver.urlsOf(last)).toEqual([])
-    if (provider === 'odkkk' || provider === 'evolink') expect(last.error.code).toBe('content_policy_violation')
-    if (provider === 'aivideoapi') expect(last.error.code).toBe('upstream_error')
-    if (provider === 'crun') expect(last.data).toMatchObject({ status: 'failed', result: { code: 501 }, credits: 0 })
-    if (provider === 'uniall') expect(last.data).toMatchObject({ status: 'failed', result_url: null, error: { code: 'upstream_error' } })
+    driver.checkFailed(last)
   })
 
   it('task-fail sent on a query fails a running task', async () => {
@@ -138,9 +95,13 @@ describe.each(PROVIDERS)('%s faults', (provider: ProviderId) => {
 
   it('task-stuck: the task never leaves the running state', async () => {
     const created = await create(sandbox, provider, body(), fault('task-stuck'))
-    await sleep(150)
-    const answer = await query(sandbox, provider, driver.idOf(created.body))
+    const id = driver.idOf(created.body)
+    const view = sandbox.tasks.get(provider, id)!
+    // A query after the deadline would end any other task (state is a function of the clock).
+    await untilPast(view.createdAt + view.durationMs)
+    const answer = await query(sandbox, provider, id)
     expect(driver.statusOf(answer.body)).toBe(driver.words.running)
+    expect(sandbox.tasks.get(provider, id)).toMatchObject({ phase: 'running', finishedAt: undefined })
   })
 
   it('expired-url: the finished task carries URLs that answer as expired', async () => {
@@ -156,11 +117,11 @@ describe.each(PROVIDERS)('%s faults', (provider: ProviderId) => {
     const created = await create(sandbox, provider, body())
     const id = driver.idOf(created.body)
     sandbox.faults.add({ provider, phase: 'poll', fault: 'rate-limit', count: 2 })
-    const [status, code] = REFUSALS['rate-limit']![provider]
+    const [status, code] = driver.refusals['rate-limit']
     for (let i = 0; i < 2; i++) {
       const answer = await query(sandbox, provider, id)
       expect(answer.status).toBe(status)
-      expect(codeOf(answer.body)).toBe(code)
+      expect(driver.codeOf(answer.body)).toBe(code)
       expect(answer.headers.get('retry-after')).toBe('1')
     }
     const fine = await query(sandbox, provider, id)
@@ -177,30 +138,33 @@ describe.each(PROVIDERS)('%s faults', (provider: ProviderId) => {
     expect(() => JSON.parse(malformed.text)).toThrow()
     await expect(query(sandbox, provider, id, fault('reset-before-accept'))).rejects.toThrow()
     await expect(query(sandbox, provider, id, fault('reset-after-accept'))).rejects.toThrow()
-    for (const name of ['server-error', 'bad-gateway', 'unavailable']) {
+    for (const name of ['server-error', 'bad-gateway', 'unavailable'] as const) {
       const answer = await query(sandbox, provider, id, fault(name))
-      expect([answer.status, codeOf(answer.body)]).toEqual(REFUSALS[name]![provider])
+      expect([answer.status, driver.codeOf(answer.body)]).toEqual(driver.refusals[name])
     }
     expect(sandbox.submissions(provider)).toBe(1)
   })
 })
 
 describe('fault queue', () => {
+  const [target, bystander] = PROVIDERS as [ProviderId, ProviderId]
+
   it('a rule for one provider leaves the others alone', async () => {
-    sandbox.faults.add({ provider: 'crun', phase: 'submit', fault: 'server-error' })
-    expect((await create(sandbox, 'evolink', DRIVERS.evolink.createBody('x'))).status).toBe(200)
+    sandbox.faults.add({ provider: target, phase: 'submit', fault: 'server-error' })
+    expect((await create(sandbox, bystander, DRIVERS[bystander].createBody('x'))).status).toBe(200)
     expect(sandbox.faults.pending()).toHaveLength(1)
-    const refused = await create(sandbox, 'crun', DRIVERS.crun.createBody('x'))
-    expect(refused.body).toMatchObject({ code: 500, data: null })
+    const refused = await create(sandbox, target, DRIVERS[target].createBody('x'))
+    expect([refused.status, DRIVERS[target].codeOf(refused.body)]).toEqual(DRIVERS[target].refusals['server-error'])
     expect(sandbox.faults.pending()).toHaveLength(0)
-    expect((await create(sandbox, 'crun', DRIVERS.crun.createBody('x'))).body.code).toBe(200)
+    expect((await create(sandbox, target, DRIVERS[target].createBody('x'))).status).toBe(200)
+    expect(sandbox.submissions(target)).toBe(1)
   })
 
   it('options.faults, count: Infinity and slow with delayMs', async () => {
     const faulty = await startSandbox({ faults: [{ phase: 'submit', fault: 'slow', delayMs: 50, count: Infinity }] })
     try {
       for (let i = 0; i < 2; i++) {
-        const answer = await create(faulty, 'uniall', DRIVERS.uniall.createBody('x'))
+        const answer = await create(faulty, target, DRIVERS[target].createBody('x'))
         expect(answer.status).toBe(200)
         expect(answer.ms).toBeGreaterThanOrEqual(45)
       }
@@ -214,16 +178,19 @@ describe('fault queue', () => {
 
   it('rejects unknown fault names', async () => {
     expect(() => sandbox.faults.add({ phase: 'submit', fault: 'nope' as never })).toThrow(/unknown fault/)
-    const response = await fetch(sandbox.baseUrl('evolink') + '/v1/credits', { headers: { 'x-sandbox-fault': 'nope' } })
+    const withCredits = WITH_CREDITS[0]!
+    const response = await fetch(sandbox.baseUrl(withCredits) + DRIVERS[withCredits].creditsPath!, { headers: { 'x-sandbox-fault': 'nope' } })
     expect(response.status).toBe(400)
     expect(await response.json()).toMatchObject({ error: { code: 'unknown_sandbox_fault' } })
   })
 })
 
 describe('download faults', () => {
+  const provider = PROVIDERS[0]!
+  const driver = DRIVERS[provider]
   async function finishedUrl(): Promise<string> {
-    const created = await create(sandbox, 'evolink', DRIVERS.evolink.createBody('download'), { 'x-sandbox-duration-ms': '0' })
-    return (await pollToEnd(sandbox, 'evolink', created.body.id)).at(-1)!.body.results[0]
+    const created = await create(sandbox, provider, driver.createBody('download'), { 'x-sandbox-duration-ms': '0' })
+    return driver.urlsOf((await pollToEnd(sandbox, provider, driver.idOf(created.body))).at(-1)!.body)[0]!
   }
 
   it('rate-limit, reset, truncated bytes, html; a queued expired-url is used once', async () => {
@@ -245,25 +212,5 @@ describe('download faults', () => {
     expect(fine.status).toBe(200)
     expect(decodeImage(Buffer.from(await fine.arrayBuffer()))).toMatchObject({ kind: 'png' })
     expect(sandbox.requests.filter((entry) => entry.phase === 'download').map((entry) => entry.status)).toEqual([429, 0, 200, 502, 404, 200])
-  })
-})
-
-describe('crunHttpErrors', () => {
-  it('sends the same envelopes with the HTTP status equal to the JSON code', async () => {
-    const strict = await startSandbox({ crunHttpErrors: true })
-    try {
-      const unauthorized = await call(strict, 'crun', 'createImageTask', DRIVERS.crun.createPath, { body: DRIVERS.crun.createBody('x'), key: 'nope' })
-      expect([unauthorized.status, unauthorized.body.code]).toEqual([401, 401])
-      const limited = await create(strict, 'crun', DRIVERS.crun.createBody('x'), fault('rate-limit'))
-      expect([limited.status, limited.body.code, limited.headers.get('retry-after')]).toEqual([429, 429, '1'])
-      const maintenance = await create(strict, 'crun', DRIVERS.crun.createBody('x'), fault('unavailable'))
-      expect([maintenance.status, maintenance.body.code]).toEqual([455, 455])
-      const invalid = await create(strict, 'crun', { model: 'google/nano-banana', input: {} })
-      expect([invalid.status, invalid.body.code]).toEqual([422, 422])
-      const missing = await query(strict, 'crun', 'no-such-task')
-      expect([missing.status, missing.body.code]).toEqual([404, 404])
-    } finally {
-      await strict.close()
-    }
   })
 })

@@ -1,7 +1,10 @@
+import { waitFor } from '@nano-banana/testkit'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { describeSandbox, parseSandboxArgs, runSandboxCli, startSandbox, type ProviderId, type Sandbox } from '../src/index.js'
-import { DRIVERS, PROVIDERS, call, create, decodeImage, sleep, startReceiver } from './helpers/api.js'
-import { requestExamples, validateAgainstSpec, validateComponent } from './helpers/spec.js'
+import { DRIVERS, PROVIDERS, WITH_CREDITS, WITH_DOCUMENTED_CALLBACKS, call, create, nextEvent, startReceiver } from './helpers/api.js'
+import * as api from './helpers/api.js'
+import * as spec from './helpers/spec.js'
+import { docs, findOperation, requestExamples, submitOperations, validateAgainstSpec, validateComponent } from './helpers/spec.js'
 
 let sandbox: Sandbox
 beforeEach(async () => {
@@ -17,142 +20,135 @@ describe('layout', () => {
     expect(sandbox.baseUrls()).toEqual(Object.fromEntries(PROVIDERS.map((id) => [id, `${sandbox.url}/${id}`])))
     expect(sandbox.apiKey).toBe('sk-sandbox')
     const index = await (await fetch(sandbox.url)).json()
-    expect(index.providers.crun).toBe(sandbox.baseUrl('crun'))
-    expect(describeSandbox(sandbox)).toContain(`aivideoapi  ${sandbox.url}/aivideoapi`)
-  })
-
-  it('the create operation of one provider is not found under another', async () => {
-    // Paths the specs do not have: the provider's own not-found envelope.
-    const answer = await call(sandbox, 'crun', 'createImageTask', '/v1/images/generations', { body: {}, raw: true })
-    expect([answer.status, JSON.parse(answer.text).code]).toEqual([200, 404])
-    validateComponent('crun', 'ErrorResponse', JSON.parse(answer.text))
-    const uniall = await call(sandbox, 'uniall', 'getCredits', '/v1/credits', { raw: true })
-    expect(uniall.status).toBe(404)
-    validateComponent('uniall', 'ErrorResponse', JSON.parse(uniall.text))
-  })
-
-  it('evolink rejects a query id without the task-unified- prefix (400); odkkk has no such rule', async () => {
-    const evolink = await call(sandbox, 'evolink', 'getImageTask', '/v1/tasks/abc')
-    expect(evolink.status).toBe(400)
-    expect(evolink.body.error.param).toBe('task_id')
-    const odkkk = await call(sandbox, 'odkkk', 'getImageTask', '/v1/tasks/abc')
-    expect(odkkk.status).toBe(404)
-  })
-
-  it('aivideoapi demands the sk- prefix even when the key is otherwise right', async () => {
-    const plain = await startSandbox({ apiKey: 'sandbox-key' })
-    try {
-      const evolink = await call(plain, 'evolink', 'getCredits', '/v1/credits')
-      expect(evolink.status).toBe(200)
-      const aivideoapi = await call(plain, 'aivideoapi', 'getCredits', '/v1/credits')
-      expect([aivideoapi.status, aivideoapi.body.error.code]).toEqual([401, 'invalid_api_key'])
-    } finally {
-      await plain.close()
+    const lines = describeSandbox(sandbox).split('\n')
+    for (const id of PROVIDERS) {
+      expect(index.providers[id]).toBe(sandbox.baseUrl(id))
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^ +${id} +${sandbox.url}/${id}$`)))
     }
   })
 
-  it('crun accepts its key only in x-api-key', async () => {
-    const bearer = await fetch(sandbox.baseUrl('crun') + '/client/account/balance', { headers: { authorization: 'Bearer sk-sandbox' } })
-    const body = await bearer.json()
-    validateAgainstSpec('crun', 'getCredits', bearer.status, body)
-    expect(body.code).toBe(401)
+  it.each(PROVIDERS)('%s: a path its spec does not have gets its own not-found envelope', async (provider) => {
+    // Another provider's create path that this spec lacks.
+    const own = new Set(Object.keys(docs[provider].paths))
+    const foreign = PROVIDERS.map((id) => findOperation(id, 'createImageTask').path).find((path) => !own.has(path))!
+    const answer = await call(sandbox, provider, 'createImageTask', foreign, { body: {}, raw: true })
+    expect(answer.status).toBe(DRIVERS[provider].errorHttpStatus ?? 404)
+    validateComponent(provider, 'ErrorResponse', JSON.parse(answer.text))
+    expect(sandbox.submissions(provider)).toBe(0)
   })
 })
 
 describe('spec request examples', () => {
   // Everything the spec documents as a valid request must be accepted (callback URLs removed: no traffic out).
   const cases = PROVIDERS.flatMap((provider) =>
-    (provider === 'uniall' ? ['createImageTask', 'createImageGeneration', 'createImageEdit'] : ['createImageTask']).flatMap((operationId) =>
-      Object.entries(requestExamples(provider, operationId)).map(([name, value]) => [provider, operationId, name, value] as const),
+    submitOperations(provider).flatMap(({ operationId, path }) =>
+      Object.entries(requestExamples(provider, operationId)).map(([name, value]) => [provider, operationId, name, value, path] as const),
     ),
   )
-  it.each(cases)('%s %s %s is accepted', async (provider, operationId, _name, value) => {
-    const { callback_url: _dropped, ...body } = value as Record<string, unknown>
-    const path = { createImageTask: DRIVERS[provider].createPath, createImageGeneration: '/v1/images/generations', createImageEdit: '/v1/images/edits' }[operationId]!
+  it.each(cases)('%s %s %s is accepted', async (provider, operationId, _name, value, path) => {
+    const body = { ...(value as Record<string, unknown>) }
+    delete body[DRIVERS[provider].fields.callbackUrl!]
     const answer = await call(sandbox, provider, operationId, path, { body, headers: { 'x-sandbox-duration-ms': '5' } })
     expect(answer.status).toBe(200)
     expect(answer.text).not.toMatch(/"code":(4\d\d|5\d\d)/)
   })
 })
 
-describe('uniall OpenAI-compatible endpoints', () => {
-  it('generations answer synchronously with n image URLs', async () => {
-    const answer = await call(sandbox, 'uniall', 'createImageGeneration', '/v1/images/generations', {
-      body: { model: 'NanoBanana2-1K', prompt: 'sync', n: 2, aspect_ratio: '9:16', output_format: 'jpeg' },
-    })
-    expect(answer.status).toBe(200)
-    expect(answer.body.data).toHaveLength(2)
-    const first = Buffer.from(await (await fetch(answer.body.data[0].url)).arrayBuffer())
-    const second = Buffer.from(await (await fetch(answer.body.data[1].url)).arrayBuffer())
-    expect(decodeImage(first)).toEqual({ kind: 'jpeg', width: 144, height: 256 })
-    expect(first.equals(second)).toBe(false)
-    expect(sandbox.submissions('uniall')).toBe(1)
-  })
-
-  it('errors use the OpenAI envelope', async () => {
-    const unauthorized = await call(sandbox, 'uniall', 'createImageEdit', '/v1/images/edits', { body: { model: 'NanoBanana', prompt: 'x', image: 'https://example.com/a.png' }, key: 'nope' })
-    expect([unauthorized.status, unauthorized.body.error.code]).toEqual([401, 'invalid_api_key'])
-    const invalid = await call(sandbox, 'uniall', 'createImageEdit', '/v1/images/edits', { body: { model: 'NanoBanana', prompt: 'x' } })
-    expect([invalid.status, invalid.body.error.param]).toEqual([400, 'image'])
-    const failed = await call(sandbox, 'uniall', 'createImageGeneration', '/v1/images/generations', {
-      body: { model: 'NanoBanana', prompt: 'x' },
-      headers: { 'x-sandbox-fault': 'task-fail' },
-    })
-    expect(failed.status).toBe(500)
-  })
-})
+// Behaviour only one provider has lives in its fixture (test/providers/<id>.ts).
+for (const provider of PROVIDERS) {
+  const own = DRIVERS[provider].ownTests
+  if (own) describe(`${provider} own behaviour`, () => own({ ...api, ...spec, sandbox: () => sandbox }))
+}
 
 describe('bookkeeping', () => {
+  const [busy, quiet, third] = PROVIDERS as [ProviderId, ProviderId, ProviderId]
   it('counts accepted submissions per provider and logs every request', async () => {
-    const counts: Partial<Record<ProviderId, number>> = { evolink: 3, crun: 1, aivideoapi: 2 }
-    for (const [provider, count] of Object.entries(counts) as Array<[ProviderId, number]>) {
+    const counts = new Map<ProviderId, number>([
+      [busy, 3],
+      [third, 1],
+      [PROVIDERS[3]!, 2],
+    ])
+    for (const [provider, count] of counts) {
       for (let i = 0; i < count; i++) expect((await create(sandbox, provider, DRIVERS[provider].createBody(`n${i}`))).status).toBe(200)
     }
+    const driver = DRIVERS[busy]
     // A refused or invalid submission is not a submission.
-    await create(sandbox, 'evolink', DRIVERS.evolink.createBody('x'), { 'x-sandbox-fault': 'rate-limit' })
-    await create(sandbox, 'evolink', { model: 'gemini-3-pro-image-preview' })
-    expect(sandbox.submissions('evolink')).toBe(3)
-    expect(sandbox.submissions('crun')).toBe(1)
-    expect(sandbox.submissions('odkkk')).toBe(0)
+    await create(sandbox, busy, driver.createBody('x'), { 'x-sandbox-fault': 'rate-limit' })
+    await create(sandbox, busy, { model: driver.model })
+    expect(sandbox.submissions(busy)).toBe(3)
+    expect(sandbox.submissions(third)).toBe(1)
+    expect(sandbox.submissions(quiet)).toBe(0)
     expect(sandbox.submissions()).toBe(6)
-    expect(sandbox.tasks.list('aivideoapi')).toHaveLength(2)
-    const log = sandbox.requests.filter((entry) => entry.provider === 'evolink')
+    expect(sandbox.tasks.list(PROVIDERS[3]!)).toHaveLength(2)
+    const log = sandbox.requests.filter((entry) => entry.provider === busy)
     expect(log.map((entry) => [entry.method, entry.phase, entry.operation, entry.status])).toEqual([
       ['POST', 'submit', 'createImageTask', 200],
       ['POST', 'submit', 'createImageTask', 200],
       ['POST', 'submit', 'createImageTask', 200],
-      ['POST', 'submit', 'createImageTask', 429],
-      ['POST', 'submit', 'createImageTask', 400],
+      ['POST', 'submit', 'createImageTask', driver.refusals['rate-limit'][0]],
+      ['POST', 'submit', 'createImageTask', driver.errorHttpStatus ?? 400],
     ])
-    expect(log[0]!.path).toBe('/evolink/v1/images/generations')
-    expect(log[0]!.taskId).toMatch(/^task-unified-\d+-[a-z0-9]{8}$/)
+    expect(log[0]!.path).toBe(`/${busy}${driver.createPath}`)
+    expect(log[0]!.taskId).toMatch(driver.taskIdPattern)
   })
 
-  it('tasks.get shows the provider status word and the generation parameters', async () => {
-    const created = await create(sandbox, 'uniall', DRIVERS.uniall.createBody('inspect', { aspect: '16:9', n: 3, jpeg: true }), { 'x-sandbox-duration-ms': '5000' })
-    const view = sandbox.tasks.get('uniall', created.body.data.task_id)
-    expect(view).toMatchObject({ provider: 'uniall', status: 'queued', phase: 'queued', width: 256, height: 144, n: 3, format: 'jpeg', durationMs: 5000 })
-    expect(sandbox.tasks.get('crun', created.body.data.task_id)).toBeUndefined()
+  it('the request log keeps the newest logLimit entries', async () => {
+    const small = await startSandbox({ logLimit: 3 })
+    try {
+      const provider = WITH_CREDITS[0]!
+      for (let i = 0; i < 5; i++) {
+        const answer = await call(small, provider, 'getCredits', `${DRIVERS[provider].creditsPath!}?n=${i}`)
+        expect(answer.status).toBe(200)
+      }
+      expect(small.requests.map((entry) => entry.path)).toEqual([2, 3, 4].map((i) => `/${provider}${DRIVERS[provider].creditsPath!}?n=${i}`))
+    } finally {
+      await small.close()
+    }
+  })
+
+  it.each(PROVIDERS)('%s: tasks.get shows the provider status word and the generation parameters', async (provider) => {
+    const driver = DRIVERS[provider]
+    const created = await create(sandbox, provider, driver.createBody('inspect', { aspect: '16:9', n: 3, jpeg: true }), { 'x-sandbox-duration-ms': '5000' })
+    const id = driver.idOf(created.body)
+    const view = sandbox.tasks.get(provider, id)
+    expect(view).toMatchObject({
+      provider,
+      status: driver.words.queued,
+      phase: 'queued',
+      width: 256,
+      height: 144,
+      n: driver.fields.n ? 3 : 1,
+      format: driver.fields.outputFormat ? 'jpeg' : view!.format,
+      durationMs: 5000,
+    })
+    expect(sandbox.tasks.get(PROVIDERS.find((id) => id !== provider)!, id)).toBeUndefined()
   })
 })
 
 describe('close', () => {
   it('is idempotent, drops open connections and stops pending callbacks', async () => {
-    const local = await startSandbox({ taskDurationMs: 50 })
-    const receiver = await startReceiver()
+    // Retries minutes apart: the second attempt is pending when the sandbox closes.
+    const local = await startSandbox({ taskDurationMs: 0, callbackDelayScale: 100 })
+    const receiver = await startReceiver([500])
+    const provider = WITH_DOCUMENTED_CALLBACKS.find((id) => WITH_CREDITS.includes(id)) ?? WITH_DOCUMENTED_CALLBACKS[0]!
+    const driver = DRIVERS[provider]
     try {
-      await create(local, 'evolink', DRIVERS.evolink.createBody('never called back', { callbackUrl: receiver.url }))
-      const pending = fetch(local.baseUrl('evolink') + '/v1/credits', {
-        headers: { authorization: 'Bearer sk-sandbox', 'x-sandbox-fault': 'slow', 'x-sandbox-delay-ms': '5000' },
+      const firstAttempt = nextEvent(local, 'callback-attempt')
+      const created = await create(local, provider, driver.createBody('called back once', { callbackUrl: receiver.url }))
+      const id = driver.idOf(created.body)
+      expect(await firstAttempt).toMatchObject({ taskId: id, attempt: 1, status: 500 })
+      // A request held far longer than the test may run: close() must not wait for it.
+      const creditsPath = DRIVERS[provider].creditsPath ?? driver.createPath
+      const pending = fetch(local.baseUrl(provider) + creditsPath, {
+        headers: { ...driver.authHeader(local.apiKey), 'x-sandbox-fault': 'slow', 'x-sandbox-delay-ms': '600000' },
       })
-      await sleep(10)
-      const started = Date.now()
+      await waitFor(() => local.requests.some((entry) => entry.path.startsWith(`/${provider}${creditsPath}`)), { what: 'the slow request' })
       await Promise.all([local.close(), local.close()])
       await local.close()
-      expect(Date.now() - started).toBeLessThan(1000)
       await expect(pending).rejects.toThrow()
-      await sleep(80)
-      expect(receiver.hits).toHaveLength(0)
+      // The pending retry was dropped, not sent: the sandbox settled it as closed after one attempt.
+      expect(await local.callbackOutcome(provider, id)).toMatchObject({ delivered: false, reason: 'closed', attempts: 1 })
+      expect(receiver.hits).toHaveLength(1)
       await expect(fetch(local.url)).rejects.toThrow()
     } finally {
       await receiver.close()
@@ -162,11 +158,12 @@ describe('close', () => {
 
 describe('cli', () => {
   it('parses flags and rejects unknown ones', () => {
-    expect(parseSandboxArgs(['--port', '0', '--key', 'sk-x', '--duration-ms', '10', '--crun-http-errors'])).toEqual({
+    expect(parseSandboxArgs(['--port', '0', '--key', 'sk-x', '--duration-ms', '10', '--http-status-errors', '--allow-external-callbacks'])).toEqual({
       port: 0,
       apiKey: 'sk-x',
       taskDurationMs: 10,
-      crunHttpErrors: true,
+      httpStatusErrors: true,
+      allowExternalCallbacks: true,
     })
     expect(() => parseSandboxArgs(['--port', 'abc'])).toThrow(/whole number/)
     expect(() => parseSandboxArgs(['--nope'])).toThrow(/unknown option/)
@@ -180,12 +177,32 @@ describe('cli', () => {
       expect(running).toBeDefined()
       const printed = lines.join('\n')
       for (const provider of PROVIDERS) expect(printed).toContain(running!.baseUrl(provider))
-      const credits = await fetch(running!.baseUrl('aivideoapi') + '/v1/credits', { headers: { authorization: 'Bearer sk-sandbox' } })
+      const provider = WITH_CREDITS[0]!
+      const credits = await fetch(running!.baseUrl(provider) + DRIVERS[provider].creditsPath!, { headers: DRIVERS[provider].authHeader('sk-sandbox') })
       expect(credits.status).toBe(200)
-      validateAgainstSpec('aivideoapi', 'getCredits', 200, await credits.json())
+      validateAgainstSpec(provider, 'getCredits', 200, await credits.json())
     } finally {
       await running?.close()
     }
     expect(process.listenerCount('SIGINT')).toBe(listeners - 1)
+  })
+})
+
+describe('what the sandbox derives from meta agrees with the tests’ own reading of the spec', () => {
+  it.each(PROVIDERS)('%s: routes, status words, key transport, callback schedule', async (provider) => {
+    const { attemptDelaysOf, keyOf, routesOf, statusWordsOf: wordsFromMeta } = await import('../src/derive.js')
+    const { META } = await import('@nano-banana/manifest')
+    const meta = META[provider]
+    const driver = DRIVERS[provider]
+    const routes = routesOf(meta)
+    const url = new URL(`http://x${driver.queryPath('task/with id')}`)
+    expect(routes.match('GET', url.pathname, url.searchParams)).toMatchObject({ operation: 'getImageTask', phase: 'poll', taskId: 'task/with id' })
+    expect(routes.match('POST', driver.createPath, new URLSearchParams())).toMatchObject({ operation: 'createImageTask', phase: 'submit' })
+    expect(routes.match('GET', driver.createPath, new URLSearchParams())).toBeUndefined()
+    const words = wordsFromMeta(meta)
+    expect({ queued: words.queued, running: words.running, done: words.succeeded, failed: words.failed }).toEqual(driver.words)
+    expect(keyOf(meta, driver.authHeader('sk-k'))).toBe('sk-k')
+    const documented = spec.documentedRetrySchedule(provider)
+    expect(attemptDelaysOf(meta)).toEqual([0, ...(documented ?? [5, 30, 120])])
   })
 })

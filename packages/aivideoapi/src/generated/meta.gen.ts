@@ -22,7 +22,8 @@ export const meta = {
     "create": {
       "operationId": "createImageTask",
       "method": "POST",
-      "path": "/v1/images/generations"
+      "path": "/v1/images/generations",
+      "requestSchema": "CreateImageTaskRequest"
     },
     "get": {
       "operationId": "getImageTask",
@@ -296,6 +297,7 @@ export const meta = {
       180,
       420
     ],
+    "retryScheduleDocumented": true,
     "payloadSchema": "CallbackPayload"
   }
 } as const satisfies ProviderMeta

@@ -22,7 +22,8 @@ export const meta = {
     "create": {
       "operationId": "createImageTask",
       "method": "POST",
-      "path": "/client/job/CreateTask"
+      "path": "/client/job/CreateTask",
+      "requestSchema": "CreateImageTaskRequest"
     },
     "get": {
       "operationId": "getImageTask",
@@ -407,6 +408,7 @@ export const meta = {
   "callback": {
     "field": "callback_url",
     "retryDelaysSeconds": [],
+    "retryScheduleDocumented": false,
     "payloadSchema": "CallbackPayload"
   }
 } as const satisfies ProviderMeta

@@ -22,7 +22,8 @@ export const meta = {
     "create": {
       "operationId": "createImageTask",
       "method": "POST",
-      "path": "/v1/images/generations"
+      "path": "/v1/images/generations",
+      "requestSchema": "CreateImageTaskRequest"
     },
     "get": {
       "operationId": "getImageTask",
@@ -178,6 +179,7 @@ export const meta = {
       2,
       4
     ],
+    "retryScheduleDocumented": true,
     "payloadSchema": "CallbackPayload",
     "operationId": "imageTaskFinished",
     "timeoutSeconds": 10

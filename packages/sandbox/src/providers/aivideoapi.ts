@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto'
+import type { CreateImageTaskResponse, CreditsResponse, ErrorResponse, ImageTask } from '@nano-banana/aivideoapi'
+import { meta } from '@nano-banana/aivideoapi/meta'
+import * as schemas from '@nano-banana/aivideoapi/schemas'
 import type { Task, TaskSnapshot } from '../tasks.js'
-import type { TaskPhase } from '../types.js'
-import { formatOf, hasImages, seedOf, str, unixSeconds, type ErrorKind, type ProviderWire, type Reply, type WireContext } from './types.js'
+import { unixSeconds, type ErrorKind, type ProviderWire, type Reply, type WireContext } from './types.js'
 
-const WORDS: Record<TaskPhase, string> = { queued: 'pending', running: 'processing', succeeded: 'completed', failed: 'failed' }
+type Detail = ErrorResponse['error']
 
-const error = (status: number, code: string, message: string, type: string): Reply => ({ status, body: { error: { code, message, type } } })
+const error = (status: number, code: Detail['code'], message: string, type: Detail['type']): Reply => {
+  const body: ErrorResponse = { error: { code, message, type } }
+  return { status, body }
+}
 
 /** `'input.prompt' is required.`, the style of the documented 400 example (`'model' is required.`). */
 function invalidMessage(issue: { keyword: string; path: string; message: string } | undefined): string {
@@ -15,39 +20,25 @@ function invalidMessage(issue: { keyword: string; path: string; message: string 
 }
 
 /**
- * aivideoapi.ai: specs/aivideoapi.openapi.yaml. Keys must also start with `sk-`. The create answer says
- * `taskId`, the query and callback say `id`. Results default to JPEG: the spec's `output_format` default is
- * `jpg` and the documented results are .jpg files.
+ * aivideoapi.ai: specs/aivideoapi.openapi.yaml. Keys must also start with `sk-` (the docs' key format, which
+ * the security scheme cannot express). The create answer says `taskId`, the query and callback say `id`.
+ * Results default to JPEG: the spec's `output_format` default is `jpg` (read from meta by the shared reader).
  */
 export const aivideoapi: ProviderWire = {
   id: 'aivideoapi',
-  auth: 'bearer',
-  keyPrefix: 'sk-',
-  route(method, path) {
-    if (method === 'POST' && path === '/v1/images/generations') return { operation: 'createImageTask' }
-    if (method === 'GET' && path === '/v1/credits') return { operation: 'getCredits' }
-    const match = /^\/v1\/tasks\/([^/]+)$/.exec(path)
-    if (method === 'GET' && match) return { operation: 'getImageTask', taskId: decodeURIComponent(match[1]!) }
-    return undefined
-  },
+  meta,
+  schemas,
+  acceptsKey: (key) => key.startsWith('sk-'),
   newTaskId: () => randomUUID(),
-  describe(body) {
-    const input = (body.input ?? {}) as Record<string, unknown>
-    return {
-      model: String(body.model),
-      prompt: String(input.prompt),
-      seed: seedOf(body),
-      aspectRatio: str(input.aspect_ratio),
-      format: formatOf(input.output_format, 'jpeg'),
-      n: 1,
-      callbackUrl: str(body.callback_url),
-      taskType: hasImages(input.image_urls) ? 'image2image' : 'text2image',
-      body,
-    }
+  created(task) {
+    const body: CreateImageTaskResponse = { code: 200, msg: 'success', data: { taskId: task.id } }
+    return { status: 200, body }
   },
-  created: (task) => ({ status: 200, body: { code: 200, msg: 'success', data: { taskId: task.id } } }),
   query: (task, snapshot, ctx) => ({ status: 200, body: taskBody(task, snapshot, ctx) }),
-  credits: () => ({ status: 200, body: { code: 200, msg: 'success', data: { balance: 9800, total_purchased: 10000, total_consumed: 200 } } }),
+  credits() {
+    const body: CreditsResponse = { code: 200, msg: 'success', data: { balance: 9800, total_purchased: 10000, total_consumed: 200 } }
+    return { status: 200, body }
+  },
   callback: {
     // "The body matches the query task response."
     payload: taskBody,
@@ -56,8 +47,6 @@ export const aivideoapi: ProviderWire = {
       'X-Task-Id': task.id,
       'X-Timestamp': String(unixSeconds(now)),
     }),
-    // Documented: 3 attempts in total, immediately, after 3 minutes, after 10 minutes.
-    scheduleSeconds: [0, 180, 420],
   },
   error(kind: ErrorKind, _op, _ctx, detail) {
     switch (kind) {
@@ -82,11 +71,10 @@ export const aivideoapi: ProviderWire = {
         return error(503, 'upstream_error', 'Upstream AI provider returned an error', 'upstream_error')
     }
   },
-  statusWord: (phase) => WORDS[phase],
 }
 
-function taskBody(task: Task, snapshot: TaskSnapshot, ctx: WireContext): Record<string, unknown> {
-  const base = { id: task.id, status: WORDS[snapshot.phase], model: task.model, created_at: unixSeconds(task.createdAt) }
+function taskBody(task: Task, snapshot: TaskSnapshot, ctx: WireContext): ImageTask {
+  const base = { id: task.id, status: ctx.word(snapshot.phase) as ImageTask['status'], model: task.model, created_at: unixSeconds(task.createdAt) }
   if (snapshot.phase === 'succeeded') {
     return {
       ...base,

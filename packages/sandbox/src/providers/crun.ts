@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto'
+import type { CreateImageTaskResponse, CreditsResponse, ErrorResponse, ImageTask, ImageTaskResponse } from '@nano-banana/crun'
+import { meta } from '@nano-banana/crun/meta'
+import * as schemas from '@nano-banana/crun/schemas'
 import type { Task, TaskSnapshot } from '../tasks.js'
-import type { TaskPhase } from '../types.js'
-import { formatOf, hasImages, seedOf, str, unixSeconds, type ErrorKind, type ProviderWire, type Reply, type WireContext } from './types.js'
-
-const WORDS: Record<TaskPhase, string> = { queued: 'pending', running: 'running', succeeded: 'success', failed: 'failed' }
+import { unixSeconds, type ErrorKind, type ProviderWire, type Reply, type WireContext } from './types.js'
 
 /** Credits of a finished task: the value of the documented success fixture; failed tasks are free. */
 const CREDITS = 6
 
+type Code = ErrorResponse['code']
+
 /** The spec's named examples, by JSON code. */
-const MESSAGES: Record<number, string> = {
+const MESSAGES: Partial<Record<Code, string>> = {
   401: 'Unauthorized - Authentication credentials are missing or invalid',
   402: 'Insufficient Credits - Account does not have enough credits to perform the operation',
   404: 'Not Found - The requested resource or endpoint does not exist',
@@ -22,44 +24,34 @@ const MESSAGES: Record<number, string> = {
 
 /**
  * Crun (api.crun.ai/api/v1): specs/crun.openapi.yaml. Every answer is the `{code, message, data}` envelope.
- * The docs report failures in the JSON `code` with HTTP 200, so that is the default; `crunHttpErrors` sends the
- * same envelope with the HTTP status equal to the code, the other behaviour the spec models.
+ * The docs report failures in the JSON `code` with HTTP 200, so that is the default; the `httpStatusErrors`
+ * option (formerly `crunHttpErrors`) sends the same envelope with the HTTP status equal to the code, the other
+ * behaviour the spec models.
  */
-export const crun: ProviderWire = {
+export const crun = {
   id: 'crun',
-  auth: 'x-api-key',
-  route(method, path, query) {
-    if (method === 'POST' && path === '/client/job/CreateTask') return { operation: 'createImageTask' }
-    if (method === 'GET' && path === '/client/job/TaskInfo') return { operation: 'getImageTask', taskId: query.get('task_id') ?? '' }
-    if (method === 'GET' && path === '/client/account/balance') return { operation: 'getCredits' }
-    return undefined
-  },
+  meta,
+  schemas,
+  legacyOptions: { crunHttpErrors: 'httpStatusErrors' } as const,
   checkTaskId(id, ctx) {
     return id ? undefined : envelope(422, 'Validation Error - task_id is required', ctx)
   },
   newTaskId: () => randomUUID(),
-  describe(body) {
-    const input = (body.input ?? {}) as Record<string, unknown>
-    return {
-      model: String(body.model),
-      prompt: String(input.prompt),
-      seed: seedOf(body),
-      aspectRatio: str(input.aspect_ratio),
-      format: formatOf(input.output_format),
-      n: 1,
-      callbackUrl: str(body.callback_url),
-      taskType: hasImages(input.image_urls, input.img_urls) ? 'image2image' : 'text2image',
-      body,
-    }
+  created(task) {
+    const body: CreateImageTaskResponse = { code: 200, message: 'success', data: { task_id: task.id } }
+    return { status: 200, body }
   },
-  created: (task) => ({ status: 200, body: { code: 200, message: 'success', data: { task_id: task.id } } }),
-  query: (task, snapshot, ctx) => ({ status: 200, body: { code: 200, message: 'success', data: taskData(task, snapshot, ctx) } }),
-  credits: () => ({ status: 200, body: { code: 200, message: 'success', data: { balance: 1000 } } }),
+  query(task, snapshot, ctx) {
+    const body: ImageTaskResponse = { code: 200, message: 'success', data: taskData(task, snapshot, ctx) }
+    return { status: 200, body }
+  },
+  credits() {
+    const body: CreditsResponse = { code: 200, message: 'success', data: { balance: 1000 } }
+    return { status: 200, body }
+  },
   callback: {
     // "The payload has the same structure as the `data` object returned by TaskInfo."
     payload: taskData,
-    // Undocumented; the sandbox's choice: first delivery at the end, then retries after 5, 30 and 120 seconds.
-    scheduleSeconds: [0, 5, 30, 120],
   },
   error(kind: ErrorKind, _op, ctx, detail) {
     switch (kind) {
@@ -79,27 +71,29 @@ export const crun: ProviderWire = {
       case 'unavailable':
         // Crun's documented "Service Unavailable" is code 455 (maintenance).
         return envelope(455, MESSAGES[455]!, ctx)
-      case 'badGateway':
+      case 'badGateway': {
         // A gateway in front of Crun answers this one, so it is a real HTTP 502 in either mode.
-        return { status: 502, body: { code: 500, message: MESSAGES[500]!, data: null } }
+        const body: ErrorResponse = { code: 500, message: MESSAGES[500]!, data: null }
+        return { status: 502, body }
+      }
     }
   },
-  statusWord: (phase) => WORDS[phase],
+} satisfies ProviderWire
+
+function envelope(code: Code, message: string, ctx: WireContext): Reply {
+  const body: ErrorResponse = { code, message, data: null }
+  return { status: ctx.options.httpStatusErrors ? code : 200, body }
 }
 
-function envelope(code: number, message: string, ctx: WireContext): Reply {
-  return { status: ctx.options.crunHttpErrors ? code : 200, body: { code, message, data: null } }
-}
-
-function taskData(task: Task, snapshot: TaskSnapshot, ctx: WireContext): Record<string, unknown> {
+function taskData(task: Task, snapshot: TaskSnapshot, ctx: WireContext): ImageTask {
   const ended = snapshot.phase === 'succeeded' || snapshot.phase === 'failed'
   const finishedAt = task.finishedAt ?? snapshot.now
   return {
     task_id: task.id,
     provider: 'Google',
     model_version: task.model.replace(/^google\//, ''),
-    status: WORDS[snapshot.phase],
-    param: { model: task.model, callback_url: task.callbackUrl ?? null, input: task.body.input },
+    status: ctx.word(snapshot.phase) as ImageTask['status'],
+    param: { model: task.model, callback_url: task.callbackUrl ?? null, input: task.body.input as Record<string, unknown> },
     create_at: unixSeconds(task.createdAt),
     result: !ended
       ? null

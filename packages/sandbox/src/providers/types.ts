@@ -1,14 +1,15 @@
+import type { ProviderMeta } from '@nano-banana/runtime'
 import type { StoredImage } from '../images.js'
 import type { SpecIssue } from '../spec.js'
 import type { Task, TaskRequest, TaskSnapshot } from '../tasks.js'
 import type { ImageFormat, ProviderId, ResolvedOptions, TaskPhase } from '../types.js'
 
-/** The operationIds of specs/CONVENTIONS.md. */
-export type Operation = 'createImageTask' | 'getImageTask' | 'getCredits' | 'createImageGeneration' | 'createImageEdit'
+/** An operationId of the provider's spec (`createImageTask`, `getImageTask`, `getCredits`, or any other it has). */
+export type Operation = string
 
 export interface Route {
   operation: Operation
-  /** For getImageTask: the id from the path or query ('' when the query parameter is missing). */
+  /** For the task query: the id from the path or query ('' when the query parameter is missing). */
   taskId?: string
 }
 
@@ -34,49 +35,48 @@ export interface WireContext {
   options: ResolvedOptions
   /** Public URL of a result file served by the sandbox. */
   fileUrl: (image: StoredImage) => string
+  /** The provider's status word for a phase: the first word its spec maps to that phase. */
+  word: (phase: TaskPhase) => string
 }
 
-/** One provider's wire behaviour: paths, auth, bodies and status words, all as its spec documents them. */
+/**
+ * One provider's hand-written part: the bodies it answers with. Routes, key transport, status words, callback
+ * schedule, request fields and request validation come from `meta` and `schemas` (both generated from the spec)
+ * in the shared server; only what a spec cannot say is a hook here.
+ */
 export interface ProviderWire {
   id: ProviderId
-  /** How the key travels (the spec's security scheme). */
-  auth: 'bearer' | 'x-api-key'
-  /** A prefix the key must have besides being right (aivideoapi: `sk-`). */
-  keyPrefix?: string
-  /** Maps a method and a path below the provider prefix to an operation. */
-  route(method: string, path: string, query: URLSearchParams): Route | undefined
-  /** An early answer for a malformed task id (EvoLink checks the `task-unified-` prefix). */
+  /** The provider package's generated metadata. */
+  meta: ProviderMeta
+  /** The provider package's generated JSON schemas (`@nano-banana/<id>/schemas`: `<Component>Schema` exports). */
+  schemas: Readonly<Record<string, unknown>>
+  /** A rule on the key besides being the sandbox's key (e.g. a documented prefix). */
+  acceptsKey?(key: string): boolean
+  /** An early answer for a malformed task id (e.g. a documented id prefix, or a missing query parameter). */
   checkTaskId?(id: string, ctx: WireContext): Reply | undefined
   newTaskId(now: number): string
-  /** What to generate, from a body that passed the spec's request schema. */
-  describe(body: Record<string, unknown>, operation: Operation): TaskRequest
+  /** Adjusts what the shared reader took from a valid body, for facts meta does not carry. */
+  refineRequest?(request: TaskRequest, body: Record<string, unknown>, operation: Operation): TaskRequest
+  /** The request field of a callback URL for a provider whose spec documents no callback but whose requests take one. */
+  undocumentedCallbackField?: string
+  /** Options of this provider under an older name: old option name -> its generic name. */
+  legacyOptions?: Readonly<Record<string, keyof ResolvedOptions>>
   created(task: Task, ctx: WireContext): Reply
   query(task: Task, snapshot: TaskSnapshot, ctx: WireContext): Reply
-  /** UniAll's synchronous OpenAI-compatible endpoints answer with the finished images. */
+  /** Synchronous endpoints (operations other than the create one) answer with the finished images. */
   syncResult?(task: Task, ctx: WireContext, operation: Operation): Reply
   credits?(ctx: WireContext): Reply
   callback: {
     payload(task: Task, snapshot: TaskSnapshot, ctx: WireContext): unknown
     headers?(task: Task, now: number): Record<string, string>
-    /** Delay in seconds before each attempt, counted from the previous one; the first is the delay after the task ended. */
-    scheduleSeconds: readonly number[]
   }
   /** The provider's documented error body for a situation. */
   error(kind: ErrorKind, operation: Operation | undefined, ctx: WireContext, detail?: { issue?: SpecIssue; taskId?: string; model?: string }): Reply
-  statusWord(phase: TaskPhase): string
 }
 
 export const unixSeconds = (ms: number): number => Math.floor(ms / 1000)
 
-/** A seed field, wherever the request put one (top level, `input`, EvoLink's `model_params`). */
-export function seedOf(body: Record<string, unknown>): string {
-  const input = body.input as Record<string, unknown> | undefined
-  const params = body.model_params as Record<string, unknown> | undefined
-  const seed = body.seed ?? input?.seed ?? params?.seed
-  return seed === undefined || seed === null ? '' : String(seed)
-}
-
-/** `jpg`/`jpeg` ask for JPEG; anything else (png, webp, nothing) gets PNG unless the provider's default is JPEG. */
+/** `jpg`/`jpeg` ask for JPEG; anything else (png, webp, nothing) gets PNG: the sandbox encodes only these two. */
 export function formatOf(value: unknown, fallback: ImageFormat = 'png'): ImageFormat {
   if (typeof value !== 'string') return fallback
   return value === 'jpg' || value === 'jpeg' ? 'jpeg' : 'png'

@@ -1,73 +1,57 @@
 import { randomBytes } from 'node:crypto'
+import type { CreateImageTaskResponse, ErrorResponse, ImageTask, ImageTaskResponse, ImagesResponse, OpenAiErrorResponse } from '@nano-banana/uniall'
+import { meta } from '@nano-banana/uniall/meta'
+import * as schemas from '@nano-banana/uniall/schemas'
 import type { Task, TaskSnapshot } from '../tasks.js'
-import type { TaskPhase } from '../types.js'
-import { formatOf, hasImages, seedOf, str, unixSeconds, type ErrorKind, type Operation, type ProviderWire, type Reply, type WireContext } from './types.js'
-
-const WORDS: Record<TaskPhase, string> = { queued: 'queued', running: 'running', succeeded: 'succeeded', failed: 'failed' }
+import { unixSeconds, type ErrorKind, type Operation, type ProviderWire, type Reply, type WireContext } from './types.js'
 
 const FAILED_ERROR = { code: 'upstream_error', message: 'The upstream model rejected the request.' }
 
-const isOpenAi = (op: Operation | undefined): boolean => op === 'createImageGeneration' || op === 'createImageEdit'
+/** The synchronous OpenAI-compatible endpoints (every operation besides the task create and query). */
+const isOpenAi = (op: Operation | undefined): boolean =>
+  op !== undefined && op !== meta.operations.create.operationId && op !== meta.operations.get.operationId
 
 /** Task endpoints: `{code, message, data}` with a string code (spec's assumed envelope). */
-const envelope = (status: number, code: string, message: string): Reply => ({ status, body: { code, message, data: null } })
+const envelope = (status: number, code: string, message: string): Reply => {
+  const body: ErrorResponse = { code, message, data: null }
+  return { status, body }
+}
 
 /** OpenAI-compatible endpoints: OpenAI's `{error: {...}}`. */
-const openAi = (status: number, code: string, message: string, type: string, param: string | null = null): Reply => ({
-  status,
-  body: { error: { message, type, param, code } },
-})
+const openAi = (status: number, code: string, message: string, type: string, param: string | null = null): Reply => {
+  const body: OpenAiErrorResponse = { error: { message, type, param, code } }
+  return { status, body }
+}
 
 /**
  * UniAll: specs/uniall.openapi.yaml. The async task flow plus the synchronous OpenAI-compatible endpoints.
  * `n` > 1 gives n images: `result_url` is the first (the documented field) and `result_urls` lists all, since
  * the docs do not say how several results come back. A `callback_url` is accepted (the request schema is open)
- * although UniAll documents none; the payload is then the query envelope.
+ * although UniAll documents none; the payload is then the query envelope, on the sandbox's default schedule.
  */
 export const uniall: ProviderWire = {
   id: 'uniall',
-  auth: 'bearer',
-  route(method, path) {
-    if (method === 'POST' && path === '/v1/images/tasks') return { operation: 'createImageTask' }
-    if (method === 'POST' && path === '/v1/images/generations') return { operation: 'createImageGeneration' }
-    if (method === 'POST' && path === '/v1/images/edits') return { operation: 'createImageEdit' }
-    const match = /^\/v1\/images\/tasks\/([^/]+)$/.exec(path)
-    if (method === 'GET' && match) return { operation: 'getImageTask', taskId: decodeURIComponent(match[1]!) }
-    return undefined
-  },
+  meta,
+  schemas,
+  undocumentedCallbackField: 'callback_url',
   newTaskId: () => `task_${randomBytes(12).toString('hex')}`,
-  describe(body, operation) {
-    const n = typeof body.n === 'number' && body.n >= 1 ? Math.floor(body.n) : 1
+  refineRequest(request, body, operation) {
     const taskType = body.task_type === 'text2image' || body.task_type === 'image2image' ? body.task_type : undefined
-    return {
-      model: String(body.model),
-      prompt: String(body.prompt),
-      seed: seedOf(body),
-      aspectRatio: str(body.aspect_ratio),
-      // webp is a valid request, but the sandbox only encodes PNG and JPEG: webp requests get PNG.
-      format: formatOf(body.output_format),
-      n,
-      callbackUrl: str(body.callback_url),
-      taskType: taskType ?? (operation === 'createImageEdit' || hasImages(body.image, body.images) ? 'image2image' : 'text2image'),
-      body,
-    }
+    const edit = operation === 'createImageEdit' || request.taskType === 'image2image'
+    return { ...request, taskType: taskType ?? (edit ? 'image2image' : 'text2image') }
   },
-  created: (task) => ({
-    status: 200,
-    body: { code: 'success', message: '', data: { task_id: task.id, status: 'queued', progress: '0%' } },
-  }),
+  created(task) {
+    const body: CreateImageTaskResponse = { code: 'success', message: '', data: { task_id: task.id, status: 'queued', progress: '0%' } }
+    return { status: 200, body }
+  },
   query: (task, snapshot, ctx) => ({ status: 200, body: queryBody(task, snapshot, ctx) }),
   syncResult(task, ctx) {
     if (task.outcome !== 'succeeded') return openAi(500, 'upstream_error', FAILED_ERROR.message, 'server_error')
-    return {
-      status: 200,
-      body: { created: unixSeconds(task.finishedAt ?? task.createdAt), data: task.images.map((image) => ({ url: ctx.fileUrl(image) })) },
-    }
+    const body: ImagesResponse = { created: unixSeconds(task.finishedAt ?? task.createdAt), data: task.images.map((image) => ({ url: ctx.fileUrl(image) })) }
+    return { status: 200, body }
   },
   callback: {
     payload: queryBody,
-    // Undocumented; the sandbox's choice: first delivery at the end, then retries after 5, 30 and 120 seconds.
-    scheduleSeconds: [0, 5, 30, 120],
   },
   error(kind: ErrorKind, op, _ctx, detail) {
     if (isOpenAi(op)) {
@@ -114,10 +98,12 @@ export const uniall: ProviderWire = {
         return envelope(503, 'service_unavailable', 'Service temporarily unavailable, please retry later')
     }
   },
-  statusWord: (phase) => WORDS[phase],
 }
 
-function queryBody(task: Task, snapshot: TaskSnapshot, ctx: WireContext): Record<string, unknown> {
+/** The sandbox's addition: every URL when `n` > 1 (the docs show only `result_url`). */
+type Task_ = ImageTask & { result_urls?: string[] }
+
+function queryBody(task: Task, snapshot: TaskSnapshot, ctx: WireContext): ImageTaskResponse & { data: Task_ } {
   const succeeded = snapshot.phase === 'succeeded'
   const urls = succeeded ? task.images.map(ctx.fileUrl) : []
   return {
@@ -125,7 +111,7 @@ function queryBody(task: Task, snapshot: TaskSnapshot, ctx: WireContext): Record
     message: '',
     data: {
       task_id: task.id,
-      status: WORDS[snapshot.phase],
+      status: ctx.word(snapshot.phase) as ImageTask['status'],
       progress: `${snapshot.phase === 'failed' ? 100 : snapshot.progress}%`,
       result_url: urls[0] ?? null,
       ...(succeeded ? { result_urls: urls } : {}),

@@ -1,98 +1,91 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import jpeg from 'jpeg-js'
-import pngjs from 'pngjs'
-import type { ProviderId, Sandbox } from '../../src/index.js'
-import { validateAgainstSpec } from './spec.js'
+import { META } from '@nano-banana/manifest'
+import { checkImage, once, startTestServer, type RecordedRequest } from '@nano-banana/testkit'
+import { PROVIDER_IDS, type ProviderId, type Sandbox, type SandboxEvents } from '../../src/index.js'
+import { loadFixture, type Fixture } from './fixture.js'
+import { authHeaderOf, findOperation, hasOperation, queryPathOf, statusWordsOf, validateAgainstSpec } from './spec.js'
 
-export const PROVIDERS: ProviderId[] = ['odkkk', 'evolink', 'crun', 'uniall', 'aivideoapi']
+export const PROVIDERS: readonly ProviderId[] = PROVIDER_IDS
 
 type Json = Record<string, any>
 
-/** How a test speaks to one provider: paths, body shapes, where the id, status and URLs are. */
-export interface Driver {
+/** How a test speaks to one provider: paths, key and words from its spec, request fields from its meta, the rest from its fixture. */
+export interface Driver extends Fixture {
+  model: string
   createPath: string
   queryPath: (id: string) => string
   creditsPath: string | undefined
-  /** A valid create body; `extra` adds the aspect ratio / format / n fields in the provider's own names. */
+  /** A valid create body; `extra` adds the aspect ratio / format / n / callback fields in the provider's own names. */
   createBody: (prompt: string, extra?: { aspect?: string; jpeg?: boolean; n?: number; callbackUrl?: string }) => Json
-  idOf: (created: Json) => string
-  statusOf: (queried: Json) => string
-  urlsOf: (queried: Json) => string[]
+  /** The request fields the default model has, by option. */
+  fields: Partial<Record<'prompt' | 'aspectRatio' | 'outputFormat' | 'n' | 'images' | 'callbackUrl', string>>
   words: { queued: string; running: string; done: string; failed: string }
   authHeader: (key: string) => Record<string, string>
+  /** The callback payload seen as a query answer. */
+  asQueried: (payload: Json) => Json
+  /** The part of a query answer a callback carries. */
+  callbackPart: (queried: Json) => Json
 }
 
-const bearer = (key: string): Record<string, string> => ({ authorization: `Bearer ${key}` })
+function setAt(body: Json, path: string, value: unknown): void {
+  const keys = path.split('.')
+  let node = body
+  for (const key of keys.slice(0, -1)) node = node[key] ??= {}
+  node[keys.at(-1)!] = value
+}
 
-const evolinkLike = (model: string): Driver => ({
-  createPath: '/v1/images/generations',
-  queryPath: (id) => `/v1/tasks/${id}`,
-  creditsPath: '/v1/credits',
-  createBody: (prompt, extra = {}) => ({
+/** The request field of a callback URL: the spec's callback expression, else its `callbackUrl` option, else the body's `callback_url`. */
+function callbackFieldOf(id: ProviderId): string {
+  const meta = META[id] as (typeof META)[ProviderId] & { callback?: { field?: string } }
+  return meta.callback?.field ?? (meta.options as Json).callbackUrl?.fields[0] ?? 'callback_url'
+}
+
+function driverOf(id: ProviderId, fixture: Fixture): Driver {
+  const meta = META[id]
+  const model = fixture.model ?? meta.defaultModel
+  const models = meta.models as Json
+  const caps = (models[model] ?? models['*']).capabilities
+  const fields = { ...caps.fields, callbackUrl: callbackFieldOf(id) }
+  const spell = (value: string): string => (meta.options as Json).outputFormat?.values?.[value] ?? value
+  return {
+    ...fixture,
     model,
-    prompt,
-    ...(extra.aspect ? { size: extra.aspect } : {}),
-    ...(extra.callbackUrl ? { callback_url: extra.callbackUrl } : {}),
-  }),
-  idOf: (created) => created.id,
-  statusOf: (queried) => queried.status,
-  urlsOf: (queried) => queried.results ?? [],
-  words: { queued: 'pending', running: 'processing', done: 'completed', failed: 'failed' },
-  authHeader: bearer,
-})
+    fields,
+    createPath: findOperation(id, 'createImageTask').path,
+    queryPath: (taskId) => queryPathOf(id, taskId),
+    creditsPath: hasOperation(id, 'getCredits') ? findOperation(id, 'getCredits').path : undefined,
+    createBody: (prompt, extra = {}) => {
+      const body: Json = { model }
+      setAt(body, fields.prompt, prompt)
+      if (extra.aspect && fields.aspectRatio) setAt(body, fields.aspectRatio, extra.aspect)
+      if (fields.outputFormat) setAt(body, fields.outputFormat, spell(extra.jpeg ? 'jpeg' : 'png'))
+      if (extra.n && fields.n) setAt(body, fields.n, extra.n)
+      if (extra.callbackUrl) setAt(body, fields.callbackUrl, extra.callbackUrl)
+      return body
+    },
+    words: statusWordsOf(id),
+    authHeader: (key) => authHeaderOf(id, key),
+    asQueried: (payload) => (fixture.callbackPayloadKey ? { [fixture.callbackPayloadKey]: payload } : payload),
+    callbackPart: (queried) => (fixture.callbackPayloadKey ? queried[fixture.callbackPayloadKey] : queried),
+  }
+}
 
-export const DRIVERS: Record<ProviderId, Driver> = {
-  odkkk: evolinkLike('nano-banana-2-lite'),
-  evolink: evolinkLike('gemini-3-pro-image-preview'),
-  crun: {
-    createPath: '/client/job/CreateTask',
-    queryPath: (id) => `/client/job/TaskInfo?task_id=${encodeURIComponent(id)}`,
-    creditsPath: '/client/account/balance',
-    createBody: (prompt, extra = {}) => ({
-      model: 'google/nano-banana',
-      input: { prompt, ...(extra.aspect ? { aspect_ratio: extra.aspect } : {}), output_format: extra.jpeg ? 'jpg' : 'png' },
-      ...(extra.callbackUrl ? { callback_url: extra.callbackUrl } : {}),
-    }),
-    idOf: (created) => created.data.task_id,
-    statusOf: (queried) => queried.data.status,
-    urlsOf: (queried) => queried.data.result?.media_urls ?? [],
-    words: { queued: 'pending', running: 'running', done: 'success', failed: 'failed' },
-    authHeader: (key) => ({ 'x-api-key': key }),
-  },
-  uniall: {
-    createPath: '/v1/images/tasks',
-    queryPath: (id) => `/v1/images/tasks/${id}`,
-    creditsPath: undefined,
-    createBody: (prompt, extra = {}) => ({
-      model: 'NanoBanana2-1K',
-      prompt,
-      ...(extra.aspect ? { aspect_ratio: extra.aspect } : {}),
-      output_format: extra.jpeg ? 'jpeg' : 'png',
-      ...(extra.n ? { n: extra.n } : {}),
-      ...(extra.callbackUrl ? { callback_url: extra.callbackUrl } : {}),
-    }),
-    idOf: (created) => created.data.task_id,
-    statusOf: (queried) => queried.data.status,
-    urlsOf: (queried) => queried.data.result_urls ?? (queried.data.result_url ? [queried.data.result_url] : []),
-    words: { queued: 'queued', running: 'running', done: 'succeeded', failed: 'failed' },
-    authHeader: bearer,
-  },
-  aivideoapi: {
-    createPath: '/v1/images/generations',
-    queryPath: (id) => `/v1/tasks/${id}`,
-    creditsPath: '/v1/credits',
-    createBody: (prompt, extra = {}) => ({
-      model: 'nano-banana-2',
-      input: { prompt, ...(extra.aspect ? { aspect_ratio: extra.aspect } : {}), output_format: extra.jpeg ? 'jpg' : 'png' },
-      ...(extra.callbackUrl ? { callback_url: extra.callbackUrl } : {}),
-    }),
-    idOf: (created) => created.data.taskId,
-    statusOf: (queried) => queried.status,
-    urlsOf: (queried) => queried.output?.urls ?? [],
-    words: { queued: 'pending', running: 'processing', done: 'completed', failed: 'failed' },
-    authHeader: bearer,
-  },
+export const DRIVERS = Object.fromEntries(
+  await Promise.all(PROVIDERS.map(async (id) => [id, driverOf(id, await loadFixture(id))] as const)),
+) as Record<ProviderId, Driver>
+
+/** Providers whose spec documents callbacks (the rest take a callback URL on the sandbox's own terms). */
+export const WITH_DOCUMENTED_CALLBACKS = PROVIDERS.filter((id) => (META[id] as Json).callback !== undefined)
+/** Providers whose test model takes an output format. */
+export const WITH_FORMAT = PROVIDERS.filter((id) => DRIVERS[id].fields.outputFormat !== undefined)
+/** Providers whose create answer carries a time estimate. */
+export const WITH_ESTIMATE = PROVIDERS.filter((id) => DRIVERS[id].estimateOf !== undefined)
+/** Providers with a credits endpoint. */
+export const WITH_CREDITS = PROVIDERS.filter((id) => DRIVERS[id].creditsPath !== undefined)
+
+/** Width and height for an aspect ratio with the given long side (the tests' own arithmetic). */
+export function sizeFor(aspect: string, longSide = 256): { width: number; height: number } {
+  const [w, h] = aspect === 'auto' ? [1, 1] : aspect.split(':').map(Number) as [number, number]
+  return w >= h ? { width: longSide, height: Math.round((longSide * h) / w) } : { width: Math.round((longSide * w) / h), height: longSide }
 }
 
 export interface CallResult {
@@ -164,30 +157,25 @@ export async function pollToEnd(sandbox: Sandbox, provider: ProviderId, id: stri
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-export async function waitUntil(predicate: () => boolean, timeoutMs = 3000, label = 'condition', context?: () => unknown): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}${context ? `: ${JSON.stringify(context())}` : ''}`)
-    await sleep(5)
-  }
+/** The next event of this name that matches, e.g. `nextEvent(sandbox, 'callback-settled', (o) => o.taskId === id)`. */
+export function nextEvent<E extends keyof SandboxEvents>(sandbox: Sandbox, name: E, match: (value: SandboxEvents[E][0]) => boolean = () => true): Promise<SandboxEvents[E][0]> {
+  return once<SandboxEvents[E][0]>(sandbox.events, name, { filter: match, what: `sandbox event ${name}` })
 }
 
-/** Decodes a PNG or JPEG and returns its kind and size. */
+/** Waits until the clock has passed a moment (a deadline the sandbox computes from the same clock). */
+export async function untilPast(moment: number): Promise<void> {
+  while (Date.now() <= moment) await sleep(Math.max(1, moment - Date.now() + 1))
+}
+
+/** Decodes a PNG or JPEG header and proves the file is whole (throws on a truncated one). */
 export function decodeImage(bytes: Buffer): { kind: 'png' | 'jpeg'; width: number; height: number } {
-  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
-    const png = pngjs.PNG.sync.read(bytes)
-    return { kind: 'png', width: png.width, height: png.height }
-  }
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-    const image = jpeg.decode(bytes)
-    return { kind: 'jpeg', width: image.width, height: image.height }
-  }
-  throw new Error(`not a PNG or JPEG (starts with ${bytes.subarray(0, 4).toString('hex')})`)
+  const { format, width, height } = checkImage(bytes)
+  return { kind: format, width, height }
 }
 
 export interface Receiver {
   url: string
-  hits: Array<{ headers: IncomingHttpHeaders; text: string; body: any; at: number }>
+  hits: RecordedRequest[]
   close: () => Promise<void>
 }
 
@@ -196,37 +184,12 @@ export interface Receiver {
  * connection without an answer (a connection error for the sender).
  */
 export async function startReceiver(statuses: number[] = []): Promise<Receiver> {
-  const hits: Receiver['hits'] = []
-  let requests = 0
-  const server: Server = createServer((req, res) => {
-    if (statuses[requests++] === 0) {
-      req.socket.destroy()
-      return
-    }
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8')
-      let body: unknown
-      try {
-        body = JSON.parse(text)
-      } catch {
-        body = undefined
-      }
-      hits.push({ headers: req.headers, text, body, at: Date.now() })
-      res.writeHead(statuses[requests - 1] ?? 200, { 'content-type': 'application/json' })
-      res.end('{}')
-    })
+  let answered = 0
+  const server = await startTestServer({
+    handle: () => {
+      const status = statuses[answered++] ?? 200
+      return status === 0 ? { destroy: true } : { status, body: {} }
+    },
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}/hooks/nano-banana`,
-    hits,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  return { url: `${server.url}/hooks/nano-banana`, hits: server.requests, close: () => server.close() }
 }

@@ -22,7 +22,8 @@ export const meta = {
     "create": {
       "operationId": "createImageTask",
       "method": "POST",
-      "path": "/v1/images/tasks"
+      "path": "/v1/images/tasks",
+      "requestSchema": "CreateImageTaskRequest"
     },
     "get": {
       "operationId": "getImageTask",
@@ -147,7 +148,23 @@ export const meta = {
         ]
       }
     }
-  }
+  },
+  "otherOperations": [
+    {
+      "operationId": "createImageGeneration",
+      "method": "POST",
+      "path": "/v1/images/generations",
+      "requestSchema": "CreateImageGenerationRequest",
+      "unverified": true
+    },
+    {
+      "operationId": "createImageEdit",
+      "method": "POST",
+      "path": "/v1/images/edits",
+      "requestSchema": "CreateImageEditRequest",
+      "unverified": true
+    }
+  ]
 } as const satisfies ProviderMeta
 
 export type Meta = typeof meta
