@@ -1,36 +1,25 @@
 // Server-side helpers for provider callbacks. A separate entry (`@nano-banana/sdk/callbacks`) because
-// it carries ajv and every provider's JSON schemas, which a browser bundle of the client never needs.
+// it carries ajv and every provider's JSON schemas (loaded when this entry is imported), which a browser
+// bundle of the client never needs.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import { readCapped } from './read-capped.js'
 import addFormatsModule from 'ajv-formats'
-import * as aivideoapiSchemas from '@nano-banana/aivideoapi/schemas'
-import * as crunSchemas from '@nano-banana/crun/schemas'
-import * as evolinkSchemas from '@nano-banana/evolink/schemas'
-import * as odkkkSchemas from '@nano-banana/odkkk/schemas'
-import * as uniallSchemas from '@nano-banana/uniall/schemas'
 import { InvalidRequestError, NanoBananaError } from './errors.js'
-import { providers } from './providers/index.js'
+import { providerIds, providers } from './providers/index.js'
 import type { ProviderId, Task } from './types.js'
 
 type AddFormats = typeof addFormatsModule.default
 const addFormats: AddFormats = (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats)
 
-const SCHEMAS: Record<ProviderId, Record<string, unknown>> = {
-  odkkk: odkkkSchemas,
-  evolink: evolinkSchemas,
-  crun: crunSchemas,
-  uniall: uniallSchemas,
-  aivideoapi: aivideoapiSchemas,
-}
-
-/** The component each provider's callback body follows (UniAll documents none: its query envelope is assumed). */
-const CALLBACK_COMPONENT: Record<ProviderId, string> = {
-  odkkk: 'CallbackPayload',
-  evolink: 'CallbackPayload',
-  crun: 'CallbackPayload',
-  uniall: 'ImageTaskResponse',
-  aivideoapi: 'CallbackPayload',
-}
+/** Each provider's component schemas and the one its callback bodies follow, loaded once when this entry is imported. */
+const SCHEMAS = new Map<ProviderId, { component: string; schemas: Record<string, unknown> }>(
+  await Promise.all(
+    providerIds.flatMap((id) => {
+      const spec = providers[id].callbackSchema
+      return spec ? [spec.load().then((schemas) => [id, { component: spec.component, schemas }] as const)] : []
+    }),
+  ),
+)
 
 const ajv = new Ajv2020({ strict: false, allErrors: false })
 addFormats(ajv)
@@ -39,13 +28,15 @@ const validators = new Map<ProviderId, ValidateFunction>()
 function validatorFor(provider: ProviderId): ValidateFunction {
   let validate = validators.get(provider)
   if (!validate) {
+    const known = SCHEMAS.get(provider)
+    if (!known) throw new InvalidRequestError(`${provider}: no callback schema is known`, { provider, code: 'invalid_callback' })
     const schemas: Record<string, unknown> = {}
-    for (const [name, schema] of Object.entries(SCHEMAS[provider])) {
+    for (const [name, schema] of Object.entries(known.schemas)) {
       if (name.endsWith('Schema')) schemas[name.slice(0, -'Schema'.length)] = schema
     }
     const id = `urn:nano-banana:${provider}`
     ajv.addSchema({ $id: id, components: { schemas } })
-    validate = ajv.getSchema(`${id}#/components/schemas/${CALLBACK_COMPONENT[provider]}`)!
+    validate = ajv.getSchema(`${id}#/components/schemas/${known.component}`)!
     validators.set(provider, validate)
   }
   return validate
