@@ -90,6 +90,12 @@ export function capabilitiesOf(meta: ProviderMeta, specKey: string, id: string, 
   const spec = meta.models[specKey]
   if (!spec) throw definitionError(meta.id, id, `the spec has no model ${specKey}`)
   const stated = spec.capabilities
+  // A fallback is for what the spec leaves open only: never a second copy of a stated value.
+  for (const key of [...Object.keys(LISTS), ...Object.keys(LIMITS)] as (keyof typeof LISTS | keyof typeof LIMITS)[]) {
+    if (stated[key] !== undefined && fallback[key] !== undefined) {
+      throw definitionError(meta.id, id, `a fallback for ${key} restates the spec's ${JSON.stringify(stated[key])}`)
+    }
+  }
   const filled: string[] = []
   const hasField = (option: OptionName) => stated.fields[option] !== undefined
   const list = <K extends keyof typeof LISTS>(key: K): readonly string[] => {
