@@ -56,11 +56,8 @@ export interface ProviderAdapter {
   resultTtlSeconds?: number
   /** False when the provider documents no callback: a `callbackUrl` is then refused before sending. */
   supportsCallback?: boolean
-  /**
-   * The JSON schemas callback bodies are validated against (`@nano-banana/sdk/callbacks`): the component
-   * and a loader of the provider package's schemas (a lazy chunk: the client never ships them).
-   */
-  callbackSchema?: { component: string; load: () => Promise<Record<string, unknown>> }
+  /** The schema component callback bodies are validated against when the spec documents no callback (`/callbacks`). */
+  callbackComponent?: string
   createClient(options: ProviderClientOptions): Client
   /** Maps the normalized request to the provider's body. Capabilities were checked before. */
   toRequestBody(request: GenerateRequest, model: ModelCapabilities): { body: Record<string, unknown>; warnings: Warning[] }

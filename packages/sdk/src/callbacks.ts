@@ -1,25 +1,19 @@
 // Server-side helpers for provider callbacks. A separate entry (`@nano-banana/sdk/callbacks`) because
-// it carries ajv and every provider's JSON schemas (loaded when this entry is imported), which a browser
-// bundle of the client never needs.
+// it carries ajv and every provider's JSON schemas (the generated schemas.gen.ts), which a browser bundle
+// of the client never needs.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import { readCapped } from './read-capped.js'
 import addFormatsModule from 'ajv-formats'
 import { InvalidRequestError, NanoBananaError } from './errors.js'
-import { providerIds, providers } from './providers/index.js'
+import { schemas as SCHEMAS } from './generated/schemas.gen.js'
+import { providers } from './providers/index.js'
 import type { ProviderId, Task } from './types.js'
 
 type AddFormats = typeof addFormatsModule.default
 const addFormats: AddFormats = (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats)
 
-/** Each provider's component schemas and the one its callback bodies follow, loaded once when this entry is imported. */
-const SCHEMAS = new Map<ProviderId, { component: string; schemas: Record<string, unknown> }>(
-  await Promise.all(
-    providerIds.flatMap((id) => {
-      const spec = providers[id].callbackSchema
-      return spec ? [spec.load().then((schemas) => [id, { component: spec.component, schemas }] as const)] : []
-    }),
-  ),
-)
+/** The component a provider's callback bodies follow: the spec's, or the one its definition assumes. */
+const componentOf = (provider: ProviderId): string | undefined => providers[provider].meta?.callback?.payloadSchema ?? providers[provider].callbackComponent
 
 const ajv = new Ajv2020({ strict: false, allErrors: false })
 addFormats(ajv)
@@ -28,15 +22,15 @@ const validators = new Map<ProviderId, ValidateFunction>()
 function validatorFor(provider: ProviderId): ValidateFunction {
   let validate = validators.get(provider)
   if (!validate) {
-    const known = SCHEMAS.get(provider)
-    if (!known) throw new InvalidRequestError(`${provider}: no callback schema is known`, { provider, code: 'invalid_callback' })
+    const component = componentOf(provider)
+    if (!component) throw new InvalidRequestError(`${provider}: no callback schema is known`, { provider, code: 'invalid_callback' })
     const schemas: Record<string, unknown> = {}
-    for (const [name, schema] of Object.entries(known.schemas)) {
+    for (const [name, schema] of Object.entries(SCHEMAS[provider] as Record<string, unknown>)) {
       if (name.endsWith('Schema')) schemas[name.slice(0, -'Schema'.length)] = schema
     }
     const id = `urn:nano-banana:${provider}`
     ajv.addSchema({ $id: id, components: { schemas } })
-    validate = ajv.getSchema(`${id}#/components/schemas/${known.component}`)!
+    validate = ajv.getSchema(`${id}#/components/schemas/${component}`)!
     validators.set(provider, validate)
   }
   return validate

@@ -72,8 +72,6 @@ export interface ProviderDefinition<Body extends object = object> {
   /** What an error answer says; `status` replaces the HTTP status when the body carries a code with a documented meaning. */
   readError(status: number, body: unknown): ErrorFields & { status?: number }
   errors?: ErrorTables
-  /** The provider package's schemas, loaded lazily: `() => import('@nano-banana/<id>/schemas')`. */
-  schemas?: () => Promise<Record<string, unknown>>
   /** The schema callback bodies follow when the spec documents no callback (`meta.callback.payloadSchema` otherwise). */
   callbackComponent?: string
 }
@@ -236,7 +234,6 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
   if (definition.callbackComponent !== undefined && meta.callback?.payloadSchema !== undefined) {
     throw new Error(`defineProvider(${id}): callbackComponent restates the spec's ${meta.callback.payloadSchema}`)
   }
-  const component = meta.callback?.payloadSchema ?? definition.callbackComponent
   const adapter: ProviderAdapter & { meta: ProviderMeta } = {
     id,
     name: meta.name,
@@ -247,7 +244,7 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     models,
     ...(meta.resultTtlSeconds !== undefined ? { resultTtlSeconds: meta.resultTtlSeconds } : {}),
     supportsCallback: meta.callback !== undefined,
-    ...(definition.schemas && component ? { callbackSchema: { component, load: definition.schemas } } : {}),
+    ...(definition.callbackComponent !== undefined ? { callbackComponent: definition.callbackComponent } : {}),
     createClient: (options) => createProviderClient({ id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined }, options),
 
     toRequestBody(request, model) {

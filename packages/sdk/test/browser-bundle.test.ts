@@ -8,9 +8,19 @@ import { createContext, runInContext } from 'node:vm'
 import { build, type BuildOptions } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Sandbox } from '@nano-banana/sandbox'
+import { providerIds, providers } from '../src/index.js'
 import { FAST_POLLING, fastSandbox, SECRET_KEY } from './reliability/support.js'
 
 const root = join(import.meta.dirname, '..')
+
+// Two providers, picked by capability: ONE (bundled alone through its `providers/<id>` entry) has a default
+// model that refuses some aspect ratio another model takes; TWO serves the failover.
+const ALL_RATIOS = [...new Set(providerIds.flatMap((id) => Object.values(providers[id].models).flatMap((m) => m.aspectRatios)))]
+const defaultRatios = (id: (typeof providerIds)[number]) => providers[id].models[providers[id].defaultModel]!.aspectRatios
+const ONE = providerIds.find((id) => ALL_RATIOS.some((r) => !defaultRatios(id).includes(r)))!
+const TWO = providerIds.find((id) => id !== ONE)!
+const REFUSED_RATIO = ALL_RATIOS.find((r) => !defaultRatios(ONE).includes(r))!
+const ACCEPTED_RATIO = defaultRatios(ONE).at(-1)!
 
 /** Bundles `contents` (importing the package by its name, so through its `exports` map and `dist/`). */
 async function bundle(contents: string, options: BuildOptions = {}) {
@@ -47,12 +57,12 @@ describe('browser bundle', () => {
 
   it('@nano-banana/sdk/core + one provider: no node: import, no other provider', async () => {
     const { inputs, text } = await bundle(
-      `export { createNanoBananaClient } from '@nano-banana/sdk/core'\nexport { evolink } from '@nano-banana/sdk/providers/evolink'`,
+      `export { createNanoBananaClient } from '@nano-banana/sdk/core'\nexport { ${ONE} } from '@nano-banana/sdk/providers/${ONE}'`,
       { splitting: true },
     )
     expect(text).not.toMatch(/["']node:/)
-    expect(inputs.some((i) => i.includes('/evolink/dist/'))).toBe(true)
-    for (const other of ['aivideoapi', 'crun', 'odkkk', 'uniall']) expect(inputs.some((i) => i.includes(`/${other}/`))).toBe(false)
+    expect(inputs.some((i) => i.includes(`/${ONE}/dist/`))).toBe(true)
+    for (const other of providerIds.filter((id) => id !== ONE)) expect(inputs.some((i) => i.includes(`/${other}/`))).toBe(false)
   })
 
   it('@nano-banana/sdk/callbacks: no node: import', async () => {
@@ -86,7 +96,7 @@ describe('the bundle in a context with web globals only', () => {
       [
         `export { createNanoBanana, ConfigurationError, UnsupportedOptionError } from '@nano-banana/sdk'`,
         `export { createNanoBananaClient } from '@nano-banana/sdk/core'`,
-        `export { evolink } from '@nano-banana/sdk/providers/evolink'`,
+        `export { ${ONE} as one } from '@nano-banana/sdk/providers/${ONE}'`,
       ].join('\n'),
       { format: 'iife', globalName: 'NanoBanana' },
     )
@@ -140,18 +150,20 @@ describe('the bundle in a context with web globals only', () => {
     ])
     expect(script).not.toMatch(/\bimport\s*\(/)
     expect(script).not.toMatch(/["']node:/)
-    expect(Object.keys(context.NanoBanana as object).sort()).toEqual(['ConfigurationError', 'UnsupportedOptionError', 'createNanoBanana', 'createNanoBananaClient', 'evolink'])
+    expect(Object.keys(context.NanoBanana as object).sort()).toEqual(['ConfigurationError', 'UnsupportedOptionError', 'createNanoBanana', 'createNanoBananaClient', 'one'])
   })
 
   it('builds clients and throws validation errors before any request', async () => {
     const context = webContext()
+    context.config = JSON.stringify({ one: ONE, refused: REFUSED_RATIO })
     const outcome = (await runInContext(
       `(async () => {
         const { createNanoBanana, ConfigurationError, UnsupportedOptionError } = NanoBanana
+        const c = JSON.parse(config)
         let noKey
-        try { createNanoBanana({ provider: 'evolink' }) } catch (e) { noKey = e instanceof ConfigurationError && e.param }
-        const nb = createNanoBanana({ provider: 'evolink', apiKey: 'sk-browser', baseUrl: 'http://127.0.0.1:9' })
-        const bad = await nb.submit({ prompt: 'p', aspectRatio: '1:8' }).catch((e) => e)
+        try { createNanoBanana({ provider: c.one }) } catch (e) { noKey = e instanceof ConfigurationError && e.param }
+        const nb = createNanoBanana({ provider: c.one, apiKey: 'sk-browser', baseUrl: 'http://127.0.0.1:9' })
+        const bad = await nb.submit({ prompt: 'p', aspectRatio: c.refused }).catch((e) => e)
         return { noKey, unsupported: bad instanceof UnsupportedOptionError, param: bad.param }
       })()`,
       context,
@@ -161,16 +173,16 @@ describe('the bundle in a context with web globals only', () => {
 
   it('generate() against the sandbox through the context fetch, with failover and a download', async () => {
     const context = webContext()
-    context.config = JSON.stringify({ key: SECRET_KEY, evolink: sandbox.baseUrl('evolink'), aivideoapi: sandbox.baseUrl('aivideoapi'), polling: FAST_POLLING })
+    context.config = JSON.stringify({ key: SECRET_KEY, ids: [ONE, TWO], ratio: ACCEPTED_RATIO, urls: [sandbox.baseUrl(ONE), sandbox.baseUrl(TWO)], polling: FAST_POLLING })
     const outcome = (await runInContext(
       `(async () => {
-        const { createNanoBanana, createNanoBananaClient, evolink } = NanoBanana
+        const { createNanoBanana, createNanoBananaClient, one: adapter } = NanoBanana
         const c = JSON.parse(config)
-        const core = createNanoBananaClient({ provider: evolink, apiKey: c.key, baseUrl: c.evolink, polling: c.polling })
-        const one = await core.generate({ prompt: 'a browser banana', aspectRatio: '16:9' })
+        const core = createNanoBananaClient({ provider: adapter, apiKey: c.key, baseUrl: c.urls[0], polling: c.polling })
+        const one = await core.generate({ prompt: 'a browser banana', aspectRatio: c.ratio })
         const image = await one.images[0].download()
         const nb = createNanoBanana({
-          providers: [{ provider: 'evolink', apiKey: 'sk-wrong-browser', baseUrl: c.evolink }, { provider: 'aivideoapi', apiKey: c.key, baseUrl: c.aivideoapi }],
+          providers: [{ provider: c.ids[0], apiKey: 'sk-wrong-browser', baseUrl: c.urls[0] }, { provider: c.ids[1], apiKey: c.key, baseUrl: c.urls[1] }],
           polling: c.polling,
         })
         const two = await nb.generate({ prompt: 'failover in a browser' })
@@ -181,9 +193,9 @@ describe('the bundle in a context with web globals only', () => {
       })()`,
       context,
     )) as Record<string, unknown>
-    expect(outcome).toMatchObject({ provider: 'evolink', urls: 1, type: 'image/png', served: 'aivideoapi', skipped: ['evolink:authentication'] })
+    expect(outcome).toMatchObject({ provider: ONE, urls: 1, type: expect.stringMatching(/^image\/(png|jpeg)$/), served: TWO, skipped: [`${ONE}:authentication`] })
     expect(outcome.bytes).toBeGreaterThan(50)
-    expect(sandbox.submissions('evolink')).toBe(1)
-    expect(sandbox.submissions('aivideoapi')).toBe(1)
+    expect(sandbox.submissions(ONE)).toBe(1)
+    expect(sandbox.submissions(TWO)).toBe(1)
   })
 })

@@ -60,7 +60,6 @@ function errorIn(body: Record<string, unknown>, response: Response | undefined, 
 export const aivideoapi = defineProvider<CreateImageTaskRequest>({
   meta,
   operations: { create: createImageTask, get: getImageTask },
-  schemas: () => import('@nano-banana/aivideoapi/schemas'),
   errors: ERRORS,
 
   readError(_status, body) {

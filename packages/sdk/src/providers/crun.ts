@@ -48,7 +48,6 @@ function unwrap(body: unknown, response: Response | undefined, error: (status: n
 export const crun = defineProvider<CreateImageTaskRequest>({
   meta,
   operations: { create: createImageTask, get: getImageTask },
-  schemas: () => import('@nano-banana/crun/schemas'),
   fallbacks,
   errors: { byStatus: { 455: ServerError, 501: TaskFailedError, 505: PermissionError }, refusedStatuses: [455] },
 

@@ -9,6 +9,5 @@ import { flatTaskDefinition } from '../wire/flat-task.js'
 export const evolink = defineProvider(
   flatTaskDefinition<CreateImageTaskRequest>(meta, {
     operations: { create: createImageTask, get: getImageTask },
-    schemas: () => import('@nano-banana/evolink/schemas'),
   }),
 )

@@ -7,5 +7,4 @@ import { flatTaskDefinition } from '../wire/flat-task.js'
 /** odkkk adapter: the options go where the spec says; providerOptions are merged into the body. */
 export const odkkk = defineProvider(flatTaskDefinition<CreateImageTaskRequest>(meta, {
     operations: { create: createImageTask, get: getImageTask },
-    schemas: () => import('@nano-banana/odkkk/schemas'),
   }))

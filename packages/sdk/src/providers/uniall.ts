@@ -109,7 +109,6 @@ function unwrap(body: unknown, response: Response | undefined, error: (status: n
 export const uniall = defineProvider<CreateImageTaskRequest>({
   meta,
   operations: { create: createImageTask, get: getImageTask },
-  schemas: () => import('@nano-banana/uniall/schemas'),
   models,
   errors: ERRORS,
   // No callback is documented; the query envelope is the shape a delivery would have.

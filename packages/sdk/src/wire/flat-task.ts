@@ -54,7 +54,6 @@ export const FLAT_TASK_ERRORS: ErrorTables = {
 export interface FlatTaskOptions<Body extends object> {
   operations: ProviderDefinition<Body>['operations']
   fallbacks?: Readonly<Record<string, CapabilityFallback>>
-  schemas?: ProviderDefinition<Body>['schemas']
 }
 
 /** The task error code with which this API reports a canceled task as failed. */
@@ -69,7 +68,6 @@ export function flatTaskDefinition<Body extends object>(meta: ProviderMeta & { r
     meta,
     operations: options.operations,
     ...(options.fallbacks ? { fallbacks: options.fallbacks } : {}),
-    ...(options.schemas ? { schemas: options.schemas } : {}),
     errors: FLAT_TASK_ERRORS,
 
     readError(_status, body) {
