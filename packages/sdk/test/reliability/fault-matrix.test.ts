@@ -36,7 +36,12 @@ interface Row {
   tasks?: number
   /** Callback receiver behaviour for the first delivery. */
   receiver?: 'throw' | 'slow'
+  /** Task duration in the sandbox, when the fault must find the task still running at the first poll. */
+  taskDurationMs?: number
 }
+
+/** Longer than any first poll can take: a poll-phase task fault always finds the task running. */
+const LONG_TASK_MS = 5000
 
 const recovered = () => 'recovered'
 const always = (name: string) => () => name
@@ -68,8 +73,15 @@ const ROWS: Row[] = [
   { phase: 'poll', label: 'timeout (slow answer)', rules: [{ phase: 'poll', fault: 'slow', delayMs: SLOW_MS }], expect: recovered },
   { phase: 'poll', label: 'malformed JSON (2xx)', rules: [{ phase: 'poll', fault: 'malformed-json' }], expect: recovered },
   { phase: 'poll', label: 'HTML 502 page', rules: [{ phase: 'poll', fault: 'html-error' }], expect: recovered },
-  { phase: 'poll', label: 'task failed', rules: [{ phase: 'poll', fault: 'task-fail' }], expect: failedTask },
-  { phase: 'poll', label: 'task stuck', rules: [{ phase: 'poll', fault: 'task-stuck' }], expect: always('TimeoutError'), timeoutMs: SHORT_WAIT_MS },
+  { phase: 'poll', label: 'task failed', rules: [{ phase: 'poll', fault: 'task-fail' }], expect: failedTask, taskDurationMs: LONG_TASK_MS },
+  {
+    phase: 'poll',
+    label: 'task stuck',
+    rules: [{ phase: 'poll', fault: 'task-stuck' }],
+    expect: always('TimeoutError'),
+    timeoutMs: SHORT_WAIT_MS,
+    taskDurationMs: LONG_TASK_MS,
+  },
   {
     phase: 'poll',
     label: '500 on every poll, then wait()',
@@ -181,7 +193,7 @@ const nameOf = (error: unknown) => (error instanceof Error ? error.name : typeof
 
 async function runCell({ row, provider }: Cell): Promise<Outcome> {
   const started = Date.now()
-  const sandbox: Sandbox = await fastSandbox({ slowMs: SLOW_MS, callbackTimeoutMs: 250 })
+  const sandbox: Sandbox = await fastSandbox({ slowMs: SLOW_MS, callbackTimeoutMs: 250, ...(row.taskDurationMs ? { taskDurationMs: row.taskDurationMs } : {}) })
   const hook = row.phase === 'callback' && callbackCapable(provider) ? await receiver(provider, row.receiver) : undefined
   const cellErrors: unknown[] = []
   let outcome = ''

@@ -95,7 +95,8 @@ describe('every error after acceptance carries the task id the provider knows', 
   it.each(PROVIDERS)('%s: failed, stuck, and every poll fault that does not clear', async (provider) => {
     await Promise.all(
       pollFaults.map(async (rule) => {
-        const s = await sandbox({ faults: [{ provider, ...rule }] })
+        // A task longer than the wait: every fault finds it running (a task that ended first would hide a task fault).
+        const s = await sandbox({ faults: [{ provider, ...rule }], taskDurationMs: 5000 })
         const error = (await sandboxClient(s, provider, { retry: { poll: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 5 } } })
           .generate({ prompt: rule.fault, timeoutMs: 300 })
           .catch((e: unknown) => e)) as NanoBananaError
