@@ -61,7 +61,8 @@ export interface Task {
 }
 
 export interface Warning {
-  type: 'ignored-option'
+  /** Only `ignored-option` is produced today; the other members stay for consumers that switch on them. */
+  type: 'unsupported-option' | 'ignored-option' | 'other'
   option?: string
   message: string
 }
