@@ -265,10 +265,7 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
 
     parseSubmit: (data, response) => guard(id, data, () => definition.readSubmit(data, response, kit)),
     parseTask: (data, response) => guard(id, data, () => definition.readTask(data, response, kit)),
-    parseError: (status, body, headers) => {
-      const result = guard(id, body, () => parseError(status, body, headers))
-      return result
-    },
+    parseError: (status, body, headers) => guard(id, body, () => parseError(status, body, headers)),
   }
   return adapter
 }
