@@ -10,6 +10,10 @@
 // under packages/ with a changed file since the base (committed, staged, unstaged or untracked) must
 // be named by a changeset added or edited since the base. A release commit (its package.json version
 // changed) and an empty changeset (`changeset add --empty`: "no release needed") also pass.
+// Then per spec: each specs/<id>.openapi.yaml changed since the base is classified with
+// api-smart-diff (scripts/spec-diff.mjs: breaking -> major, additive -> minor, docs -> patch), and
+// the check fails when the new changesets bump its provider package lower than that, empty changeset
+// or not.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -19,7 +23,7 @@ import { fileURLToPath } from 'node:url'
 const require = createRequire(import.meta.url)
 
 function git(args, cwd) {
-  const r = spawnSync('git', args, { cwd, encoding: 'utf8' })
+  const r = spawnSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
   return { ok: r.status === 0, out: (r.stdout ?? '').trim(), err: (r.stderr ?? '').trim() }
 }
 
@@ -69,7 +73,51 @@ export function parseChangeset(text) {
   return releases
 }
 
-export function checkChangesets({ cwd = process.cwd(), env = process.env, log = console.log, error = console.error } = {}) {
+const SPEC_FILE = /^specs\/([^/]+)\.openapi\.yaml$/
+
+/**
+ * Name of the package generated from specs/<id>.openapi.yaml (packages/<id>/), or null when there is
+ * none to release (not created yet, removed with its spec, or private): the package check covers those.
+ */
+function providerPackageOf(cwd, id) {
+  const file = join(cwd, 'packages', id, 'package.json')
+  if (!existsSync(file)) return null
+  const pkg = JSON.parse(readFileSync(file, 'utf8'))
+  return pkg.private ? null : pkg.name
+}
+
+/** One message per changed spec whose provider package is bumped lower than the spec change needs. */
+export async function checkSpecBumps({ cwd, base, files, declared, log = console.log }) {
+  const specs = files.map((f) => [f, SPEC_FILE.exec(f)?.[1]]).filter(([, id]) => id)
+  if (!specs.length) return []
+  // Loaded only when a spec changed: the diff library takes a second or two per spec.
+  const { bumpRank, classifySpecText, formatChanges, maxBump } = await import('./spec-diff.mjs')
+  const problems = []
+  for (const [file, id] of specs.sort()) {
+    const name = providerPackageOf(cwd, id)
+    if (!name) continue
+    const before = git(['show', `${base}:${file}`], cwd)
+    const afterPath = join(cwd, file)
+    const { bump, changes } = classifySpecText(before.ok ? before.out : null, existsSync(afterPath) ? readFileSync(afterPath, 'utf8') : null)
+    if (!bump) continue
+    const given = declared.get(name) ?? []
+    const have = maxBump(given.map((g) => g.bump))
+    log(`${file} changed since ${base}: ${bump} (api-smart-diff); ${name} is bumped ${have ?? 'nowhere'}.`)
+    if (bumpRank(have) >= bumpRank(bump)) continue
+    const shown = changes.filter((c) => c.bump === bump)
+    problems.push(
+      [
+        `${file} changed since ${base} and the change is ${bump}, but ${name} is bumped ${have ? `only ${have} (${given.map((g) => g.file).join(', ')})` : 'by no changeset'}.`,
+        `The ${bump} changes:`,
+        formatChanges(shown, { limit: 20 }),
+        `Fix: run \`pnpm spec:update ${id} --base ${base}\` (it writes a changeset with the right bump), or set \`"${name}": ${bump}\` in the changeset's frontmatter; then commit the changeset.`,
+      ].join('\n'),
+    )
+  }
+  return problems
+}
+
+export async function checkChangesets({ cwd = process.cwd(), env = process.env, log = console.log, error = console.error } = {}) {
   const root = git(['rev-parse', '--show-toplevel'], cwd)
   if (!root.ok) {
     log('changeset check skipped: not a git repository')
@@ -101,13 +149,25 @@ export function checkChangesets({ cwd = process.cwd(), env = process.env, log = 
   const changedDirs = new Set(files.filter((f) => /^packages\/[^/]+\//.test(f)).map((f) => f.split('/').slice(0, 2).join('/')))
   const newChangesets = files.filter((f) => /^\.changeset\/[^/]+\.md$/.test(f) && f !== '.changeset/README.md' && existsSync(join(cwd, f)))
   const covered = new Set()
+  const declared = new Map() // package name -> [{ bump, file }]
   let emptyChangeset = null
   for (const f of newChangesets) {
     const releases = parseChangeset(readFileSync(join(cwd, f), 'utf8'))
     if (!releases) continue
     if (Object.keys(releases).length === 0) emptyChangeset = f
-    for (const name of Object.keys(releases)) covered.add(name)
+    for (const [name, bump] of Object.entries(releases)) {
+      covered.add(name)
+      declared.set(name, [...(declared.get(name) ?? []), { bump, file: f }])
+    }
   }
+
+  // 3. per spec: the provider package's bump is at least the spec change's classification.
+  const specProblems = await checkSpecBumps({ cwd, base, files, declared, log })
+  if (specProblems.length) {
+    error(specProblems.join('\n\n'))
+    return 1
+  }
+
   const missing = []
   for (const dir of [...changedDirs].sort()) {
     const pkgFile = join(cwd, dir, 'package.json')
@@ -135,7 +195,7 @@ export function checkChangesets({ cwd = process.cwd(), env = process.env, log = 
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    process.exitCode = checkChangesets()
+    process.exitCode = await checkChangesets()
   } catch (e) {
     console.error(`changeset check: ${e instanceof Error ? e.message : String(e)}`)
     process.exitCode = 1

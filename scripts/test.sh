@@ -6,3 +6,5 @@ export TURBO_TELEMETRY_DISABLED=1
 bash scripts/setup.sh
 pnpm lint
 pnpm test
+# Real runtimes (Chromium, workerd, Bun, Deno): a few minutes, kept out of `pnpm test`.
+pnpm test:runtimes

@@ -1,5 +1,5 @@
 import { createNanoBanana, providers, type NanoBananaClient, type ProviderId } from '@nano-banana/sdk'
-import { addSecret, info } from './output.js'
+import { addSecret, info, setCommandProvider } from './output.js'
 
 export interface Connection {
   client: NanoBananaClient
@@ -14,17 +14,29 @@ export function providerOf(name: string): ProviderId {
   return name as ProviderId
 }
 
+export interface ConnectOptions {
+  sandbox?: boolean
+  allowSandbox: boolean
+  /** --api-key: wins over the provider's key variable. */
+  apiKey?: string
+  /** --base-url: wins over the provider's base-URL variable. */
+  baseUrl?: string
+}
+
 /**
- * A client for the provider: the real API when its key is in the environment, otherwise (or with
- * --sandbox) the embedded sandbox, announced in one line so nobody mistakes it for real output.
+ * A client for the provider: the real API when a key is given (--api-key or its variable), otherwise
+ * (or with --sandbox) the embedded sandbox, announced in one line so nobody mistakes it for real output.
  */
-export async function connect(provider: ProviderId, options: { sandbox?: boolean; allowSandbox: boolean }): Promise<Connection> {
+export async function connect(provider: ProviderId, options: ConnectOptions): Promise<Connection> {
   const adapter = providers[provider]
-  const key = process.env[adapter.envKey]
+  setCommandProvider(provider)
+  const key = options.apiKey ?? process.env[adapter.envKey]
   addSecret(key)
-  if (key && !options.sandbox) return { client: createNanoBanana({ provider }) }
+  if (key && !options.sandbox) {
+    return { client: createNanoBanana({ provider, apiKey: key, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) }) }
+  }
   if (!options.allowSandbox) {
-    throw new Error(`${adapter.envKey} is not set: export your ${adapter.name} API key (or point ${adapter.baseUrlEnvKey} at a running \`nano-banana sandbox\` with the key sk-sandbox)`)
+    throw new Error(`${adapter.envKey} is not set: export your ${adapter.name} API key or pass --api-key (or point ${adapter.baseUrlEnvKey} / --base-url at a running \`nano-banana sandbox\` with the key sk-sandbox)`)
   }
   const { startSandbox } = await import('@nano-banana/sandbox')
   const sandbox = await startSandbox({ taskDurationMs: 1500 })

@@ -1,32 +1,12 @@
 // The CLI as a user runs it: a spawned `node dist/bin.js`, real output, real exit codes.
-import { spawn } from 'node:child_process'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startSandbox, type Sandbox } from '@nano-banana/sandbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { run } from './helpers.js'
 
-const BIN = join(import.meta.dirname, '../dist/bin.js')
 const SECRET = 'sk-cli-test-secret-4f9a2b7c'
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function run(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/_API_KEY$|_BASE_URL$/.test(k)))
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
 
 /** Width and height from a PNG's IHDR or a JPEG's SOF marker. */
 function dimensions(bytes: Buffer): { type: string; width: number; height: number } {

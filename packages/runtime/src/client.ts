@@ -1,6 +1,6 @@
 import { applyAuth } from './auth.js'
 import { readBody } from './body.js'
-import type { Client, ClientOptions, Config, HeadersLike, HttpMethod, RequestOptions } from './types.js'
+import type { Client, ClientOptions, Config, HeadersLike, HttpMethod, RequestBody, RequestOptions } from './types.js'
 import { buildUrl } from './url.js'
 
 export function createConfig<T extends ClientOptions = ClientOptions>(override: Config<ClientOptions & T> = {}): Config<ClientOptions & T> {
@@ -57,7 +57,7 @@ export function createClient(initial: Config = {}): Client {
 
     const body = options.body
     const serializer = options.bodySerializer === undefined ? config.bodySerializer : options.bodySerializer
-    let payload: BodyInit | null | undefined
+    let payload: RequestBody | null | undefined
     if (body === undefined || body === null) {
       delete headers['content-type']
     } else if (serializer) {

@@ -12,6 +12,7 @@ export type {
   CreateClientConfig,
   HttpMethod,
   Options,
+  RequestBody,
   RequestOptions,
   RequestResult,
   TDataShape,

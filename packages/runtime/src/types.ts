@@ -19,6 +19,12 @@ export interface ClientOptions {
   throwOnError?: boolean
 }
 
+/**
+ * What fetch accepts as a body. Derived from `RequestInit` rather than the global `BodyInit`, which only
+ * the DOM lib declares: these types must compile for a Node app with `lib: ["ES2022"]`.
+ */
+export type RequestBody = NonNullable<RequestInit['body']>
+
 export type HeadersLike = Record<string, string | number | boolean | null | undefined> | Headers | [string, string][]
 
 export interface Config<T extends ClientOptions = ClientOptions> extends Omit<RequestInit, 'body' | 'headers' | 'method'> {
@@ -28,7 +34,7 @@ export interface Config<T extends ClientOptions = ClientOptions> extends Omit<Re
   fetch?: typeof fetch
   headers?: HeadersLike
   throwOnError?: T['throwOnError']
-  bodySerializer?: ((body: unknown) => BodyInit | null | undefined) | null
+  bodySerializer?: ((body: unknown) => RequestBody | null | undefined) | null
 }
 
 export interface RequestOptions<ThrowOnError extends boolean = boolean, Url extends string = string>

@@ -44,9 +44,41 @@ export function jsonAnswer(status: number, body: unknown, headers: Record<string
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: text }
 }
 
+/**
+ * CORS on every answer, so that a page on another origin (a dev server, a test page) can use the
+ * sandbox. Any origin: the sandbox is a local test server holding no user data. Exposed: the
+ * headers the SDK reads beyond the CORS-safelisted ones.
+ */
+const CORS_HEADERS: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'retry-after, x-sandbox-violation',
+}
+
+/** Request headers a page may send: the providers' auth and JSON bodies (the sandbox adds its own fault controls). */
+const CORS_ALLOWED_HEADERS = ['authorization', 'x-api-key', 'content-type']
+
+/**
+ * The answer to a CORS preflight (OPTIONS): every method the providers use, the headers above,
+ * `extraHeaders`, and any other header the page asks for (custom headers a client is given).
+ */
+export function preflight(req: IncomingMessage, res: ServerResponse, extraHeaders: readonly string[]): void {
+  const asked = String(req.headers['access-control-request-headers'] ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => /^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(name))
+  res.writeHead(204, {
+    ...CORS_HEADERS,
+    'access-control-allow-methods': 'GET, HEAD, POST, OPTIONS',
+    'access-control-allow-headers': [...new Set([...CORS_ALLOWED_HEADERS, ...extraHeaders, ...asked])].join(', '),
+    'access-control-max-age': '600',
+    'content-length': '0',
+  })
+  res.end()
+}
+
 export function write(res: ServerResponse, answer: RawAnswer, headOnly = false): void {
   const body = typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body
-  res.writeHead(answer.status, { ...answer.headers, 'content-length': String(body.length) })
+  res.writeHead(answer.status, { ...CORS_HEADERS, ...answer.headers, 'content-length': String(body.length) })
   res.end(headOnly ? undefined : body)
 }
 

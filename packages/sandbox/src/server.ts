@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { CallbackDispatcher } from './callbacks.js'
 import { DELAY_HEADER, FAULT_HEADER, FaultQueue, PROXY_ERROR_PAGE, REFUSING_FAULTS, TASK_FAULTS, parseFaultHeader } from './faults.js'
-import { apiKeyOf, intHeader, jsonAnswer, readBody, resetConnection, write, type RawAnswer } from './http.js'
+import { apiKeyOf, intHeader, jsonAnswer, preflight, readBody, resetConnection, write, type RawAnswer } from './http.js'
 import { ImageStore, extension, mimeType, type StoredImage } from './images.js'
 import { PROVIDERS, type ErrorKind, type Operation, type ProviderWire, type Reply, type WireContext } from './providers/index.js'
 import { loadSpecs } from './spec.js'
@@ -294,6 +294,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   const server = createServer((req, res) => {
+    // A browser's CORS preflight, not a provider call: answered before the log and the fault queue.
+    if (req.method === 'OPTIONS') return preflight(req, res, [FAULT_HEADER, DELAY_HEADER, DURATION_HEADER])
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent || res.destroyed) return
       write(res, jsonAnswer(500, { error: { code: 'sandbox_error', message: error instanceof Error ? error.message : String(error) } }))

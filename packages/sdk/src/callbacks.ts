@@ -1,27 +1,22 @@
 // Server-side helpers for provider callbacks. A separate entry (`@nano-banana/sdk/callbacks`) because
-// it carries ajv and every provider's JSON schemas (the generated schemas.gen.ts), which a browser bundle
-// of the client never needs.
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
+// it carries a JSON Schema validator and every provider's schemas, which a browser bundle of the client
+// never needs (the schemas come from the generated schemas.gen.ts). The validator is @cfworker/json-schema: it interprets schemas and generates no code at
+// run time (ajv compiles with `new Function`, which Cloudflare Workers/workerd forbid).
+import { Validator, type OutputUnit } from '@cfworker/json-schema'
 import { readCapped } from './read-capped.js'
-import addFormatsModule from 'ajv-formats'
-import { InvalidRequestError, NanoBananaError } from './errors.js'
 import { schemas as SCHEMAS } from './generated/schemas.gen.js'
+import { InvalidRequestError, NanoBananaError } from './errors.js'
 import { providers } from './providers/index.js'
 import type { ProviderId, Task } from './types.js'
-
-type AddFormats = typeof addFormatsModule.default
-const addFormats: AddFormats = (addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats)
 
 /** The component a provider's callback bodies follow: the spec's, or the one its definition assumes. */
 const componentOf = (provider: ProviderId): string | undefined => providers[provider].meta?.callback?.payloadSchema ?? providers[provider].callbackComponent
 
-const ajv = new Ajv2020({ strict: false, allErrors: false })
-addFormats(ajv)
-const validators = new Map<ProviderId, ValidateFunction>()
+const validators = new Map<ProviderId, Validator>()
 
-function validatorFor(provider: ProviderId): ValidateFunction {
-  let validate = validators.get(provider)
-  if (!validate) {
+function validatorFor(provider: ProviderId): Validator {
+  let validator = validators.get(provider)
+  if (!validator) {
     const component = componentOf(provider)
     if (!component) throw new InvalidRequestError(`${provider}: no callback schema is known`, { provider, code: 'invalid_callback' })
     const schemas: Record<string, unknown> = {}
@@ -29,11 +24,20 @@ function validatorFor(provider: ProviderId): ValidateFunction {
       if (name.endsWith('Schema')) schemas[name.slice(0, -'Schema'.length)] = schema
     }
     const id = `urn:nano-banana:${provider}`
-    ajv.addSchema({ $id: id, components: { schemas } })
-    validate = ajv.getSchema(`${id}#/components/schemas/${component}`)!
-    validators.set(provider, validate)
+    // The validator marks the schema objects it indexes (resolved $ref URIs): it gets its own copy so
+    // that the provider package's exported schemas stay untouched.
+    validator = new Validator({ $ref: `${id}#/components/schemas/${component}` }, '2020-12', true)
+    validator.addSchema(structuredClone({ $id: id, components: { schemas } }))
+    validators.set(provider, validator)
   }
-  return validate
+  return validator
+}
+
+/** The innermost error (the one naming a field), rather than the "a subschema had errors" wrappers. */
+function deepestError(errors: readonly OutputUnit[]): OutputUnit | undefined {
+  let best: OutputUnit | undefined
+  for (const error of errors) if (!best || error.instanceLocation.length >= best.instanceLocation.length) best = error
+  return best
 }
 
 /** Validates a callback body against the provider's spec and returns the normalized task. */
@@ -42,20 +46,22 @@ export function parseCallback(provider: ProviderId, body: unknown): Task {
     throw new InvalidRequestError(`unknown provider ${JSON.stringify(provider) ?? String(provider)}`, { param: 'provider' })
   }
   const adapter = providers[provider]
-  const validate = validatorFor(provider)
-  let valid: boolean
+  const validator = validatorFor(provider)
+  let result: ReturnType<Validator['validate']>
   try {
-    valid = validate(body) as boolean
+    result = validator.validate(body)
   } catch (error) {
     // Not JSON data at all (a cycle, a throwing getter): nothing a provider could have sent.
     throw new InvalidRequestError(`${provider}: callback body is not JSON data`, { provider, code: 'invalid_callback', cause: error })
   }
-  if (!valid) {
-    const first = validate.errors?.[0]
-    throw new InvalidRequestError(`${provider}: callback body does not match the spec: ${first?.instancePath || '/'} ${first?.message ?? 'invalid'}`, {
+  if (!result.valid) {
+    const first = deepestError(result.errors)
+    // "#/data/status" -> "/data/status", the JSON Pointer of the offending field.
+    const path = first?.instanceLocation.replace(/^#/, '') ?? ''
+    throw new InvalidRequestError(`${provider}: callback body does not match the spec: ${path || '/'} ${first?.error ?? 'invalid'}`, {
       provider,
       code: 'invalid_callback',
-      param: first?.instancePath || undefined,
+      param: path || undefined,
       body,
     })
   }

@@ -4,7 +4,7 @@ import { ClientConfigurationError, ResponseParseError, type Client } from '@nano
 import type { CallResult, ProviderAdapter } from './adapter.js'
 import { AbortError, AmbiguousSubmitError, ConfigurationError, ConnectionError, NanoBananaError, ResponseFormatError, redactSecrets } from './errors.js'
 import { createLimiter } from './limit.js'
-import { DEFAULT_DOWNLOAD_RETRY, DEFAULT_POLL_RETRY, DEFAULT_SUBMIT_RETRY, classifyNetworkError, withRequestTimeout, type RetryPolicy } from './retry.js'
+import { DEFAULT_DOWNLOAD_RETRY, DEFAULT_POLL_RETRY, DEFAULT_SUBMIT_RETRY, classifyNetworkError, corsHint, withRequestTimeout, type RetryPolicy } from './retry.js'
 import { retrying } from './retrying.js'
 import { withTaskId } from './task-id.js'
 import type { GeneratedImage, GenerateOptions, GenerateRequest, GenerateResult, Submission, SubmitOptions, Task, WaitOptions, Warning } from './types.js'
@@ -160,7 +160,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
         })
       }
       throw new AmbiguousSubmitError(
-        `${adapter.id}: the connection failed after the request was sent (${kind === 'timeout' ? `no answer within ${requestTimeoutMs} ms` : 'connection lost'}); a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard before submitting again.`,
+        `${adapter.id}: the connection failed after the request may have reached the provider (${kind === 'timeout' ? `no answer within ${requestTimeoutMs} ms` : 'connection lost'}); a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard before submitting again.${corsHint(error)}`,
         { provider: adapter.id, code: kind === 'timeout' ? 'timeout' : 'connection_lost', cause: error },
       )
     }

@@ -89,7 +89,10 @@ export async function downloadImage(url: string, expiresAt: Date | undefined, co
   async function attempt(): Promise<DownloadedImage> {
     let response: Response
     try {
-      response = await context.fetch(url, { signal: requestSignal(options.signal, timeoutMs) })
+      // Called as a plain function: the global fetch called as a method of `context` throws
+      // "Illegal invocation" in browsers and workerd.
+      const fetchImpl = context.fetch
+      response = await fetchImpl(url, { signal: requestSignal(options.signal, timeoutMs) })
     } catch (error) {
       const kind = classifyNetworkError(error, options.signal)
       if (kind === 'aborted') throw aborted(error)

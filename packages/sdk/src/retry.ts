@@ -57,7 +57,29 @@ export type NetworkFailure =
   | 'aborted'
   | 'timeout'
 
+/**
+ * Error codes (Node's undici and Bun put them on the error or its cause) that mean the connection was
+ * never made: no byte of the request reached a server.
+ */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_INVALID_URL'])
+
+/**
+ * Messages that prove the request never left, for runtimes that give no code (seen in the real
+ * runtimes of runtime-tests):
+ * - the fetch call itself refused before any I/O: a wrong `this` ("Illegal invocation" in Chromium
+ *   and workerd) or arguments it cannot convert ("Failed to execute 'fetch' on 'Window': ...");
+ * - Deno: "client error (Connect)" (connecting or resolving the host failed; the request is written
+ *   only on an open connection) and "Requests to port N are blocked";
+ * - undici's "bad port" (a port fetch refuses before connecting).
+ * Deliberately absent: a browser's bare "Failed to fetch" / "NetworkError when attempting to fetch
+ * resource." / "Load failed", and workerd's "Network connection lost.". A browser gives that one
+ * message for a CORS block, a refused connection and a reset after the request was sent, and a CORS
+ * block is itself ambiguous: a failed preflight stops the request, but a POST whose answer merely
+ * lacks `Access-Control-Allow-Origin` was sent and may have created a task. workerd says "Network
+ * connection lost." for a refused connection and for a reset after sending alike. Treating those as
+ * not sent could pay twice, so they stay 'maybe-sent'.
+ */
+const NOT_SENT_MESSAGE = /Illegal invocation|^Failed to execute 'fetch' on|client error \(Connect\)|Requests to port \d+ are blocked|^bad port$/
 
 function codeOf(error: unknown): string | undefined {
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
@@ -68,6 +90,26 @@ function codeOf(error: unknown): string | undefined {
   return undefined
 }
 
+function messageProvesNotSent(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    const message = (e as { message?: unknown }).message
+    if (typeof message === 'string' && NOT_SENT_MESSAGE.test(message)) return true
+    e = (e as { cause?: unknown }).cause
+  }
+  return false
+}
+
+/** A browser's one message for every network failure (Chromium, Firefox, Safari). */
+const BROWSER_NETWORK_ERROR = /^(Failed to fetch|NetworkError when attempting to fetch resource\.?|Load failed)$/
+
+/** For a browser's bare network error: the hint that a CORS block looks the same (else ''). */
+export function corsHint(error: unknown): string {
+  const message = (error as { message?: unknown })?.message
+  return error instanceof TypeError && typeof message === 'string' && BROWSER_NETWORK_ERROR.test(message)
+    ? ' In a browser a CORS block looks the same: if the provider does not allow calls from this origin, call it from a server.'
+    : ''
+}
+
 /** Classifies what a thrown `fetch` error says about whether the request left the machine. */
 export function classifyNetworkError(error: unknown, signal?: AbortSignal): NetworkFailure {
   const name = (error as { name?: unknown })?.name
@@ -76,9 +118,7 @@ export function classifyNetworkError(error: unknown, signal?: AbortSignal): Netw
   if (name === 'AbortError') return 'aborted'
   const code = codeOf(error)
   if (code !== undefined && NOT_SENT.has(code)) return 'not-sent'
-  // fetch refuses some ports before connecting (undici's "bad port" network error, no code).
-  const cause = (error as { cause?: { message?: unknown } })?.cause
-  return cause?.message === 'bad port' ? 'not-sent' : 'maybe-sent'
+  return messageProvesNotSent(error) ? 'not-sent' : 'maybe-sent'
 }
 
 /** Resolves after `ms`, or rejects with AbortError as soon as `signal` fires. */

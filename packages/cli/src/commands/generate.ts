@@ -3,6 +3,7 @@ import { saveImages } from '@nano-banana/sdk/node'
 import { connect, providerOf } from '../connect.js'
 import { isUrl, serveLocalFiles } from '../files.js'
 import { info, out } from '../output.js'
+import { interruptedError, interruptible, isInterrupt } from '../interrupt.js'
 import { createProgressView } from '../progress.js'
 
 export interface GenerateFlags {
@@ -17,6 +18,8 @@ export interface GenerateFlags {
   json?: boolean
   sandbox?: boolean
   timeout?: string
+  apiKey?: string
+  baseUrl?: string
 }
 
 /** Prints where the files went (or the JSON summary for scripts). */
@@ -48,29 +51,49 @@ export async function finish(result: GenerateResult, flags: { out: string; json?
 export async function generateCommand(prompt: string, flags: GenerateFlags): Promise<void> {
   const provider = providerOf(flags.provider)
   const started = Date.now()
-  const connection = await connect(provider, { allowSandbox: true, ...(flags.sandbox ? { sandbox: true } : {}) })
-  const localImages = (flags.image ?? []).filter((i) => !isUrl(i))
-  if (localImages.length && !connection.sandbox) {
-    throw new Error(`--image ${localImages[0]}: ${provider} needs a public http(s) URL for reference images (no upload API is documented)`)
-  }
-  const served = localImages.length ? await serveLocalFiles(localImages) : undefined
-  const images = (flags.image ?? []).map((i) => (isUrl(i) ? i : served!.urls[localImages.indexOf(i)]!))
+  const connection = await connect(provider, {
+    allowSandbox: true,
+    ...(flags.sandbox ? { sandbox: true } : {}),
+    ...(flags.apiKey !== undefined ? { apiKey: flags.apiKey } : {}),
+    ...(flags.baseUrl !== undefined ? { baseUrl: flags.baseUrl } : {}),
+  })
+  // From here on the embedded sandbox may be running: every path, errors included, goes through finally.
+  let served: Awaited<ReturnType<typeof serveLocalFiles>> | undefined
   let view = createProgressView('', false)
   try {
-    const result = await connection.client.generate({
-      prompt,
-      ...(flags.model ? { model: flags.model } : {}),
-      ...(flags.aspect ? { aspectRatio: flags.aspect as AspectRatio } : {}),
-      ...(flags.resolution ? { resolution: flags.resolution as Resolution } : {}),
-      ...(images.length ? { images } : {}),
-      ...(flags.n ? { n: Number(flags.n) } : {}),
-      ...(flags.format ? { outputFormat: (flags.format === 'jpg' ? 'jpeg' : flags.format) as OutputFormat } : {}),
-      ...(flags.timeout ? { timeoutMs: Number(flags.timeout) * 1000 } : {}),
-      onSubmitted: (s) => {
-        info(`task ${s.taskId} submitted to ${s.provider} (${s.model}); waiting...`)
-        view = createProgressView(s.taskId, !flags.json)
-      },
-      onProgress: (task) => view.update(task),
+    const localImages = (flags.image ?? []).filter((i) => !isUrl(i))
+    if (localImages.length && !connection.sandbox) {
+      throw new Error(`--image ${localImages[0]}: ${provider} needs a public http(s) URL for reference images (no upload API is documented)`)
+    }
+    served = localImages.length ? await serveLocalFiles(localImages) : undefined
+    const images = (flags.image ?? []).map((i) => (isUrl(i) ? i : served!.urls[localImages.indexOf(i)]!))
+    let submitted: string | undefined
+    const result = await interruptible(
+      (signal) =>
+        connection.client.generate({
+          prompt,
+          signal,
+          ...(flags.model ? { model: flags.model } : {}),
+          ...(flags.aspect ? { aspectRatio: flags.aspect as AspectRatio } : {}),
+          ...(flags.resolution ? { resolution: flags.resolution as Resolution } : {}),
+          ...(images.length ? { images } : {}),
+          ...(flags.n ? { n: Number(flags.n) } : {}),
+          ...(flags.format ? { outputFormat: (flags.format === 'jpg' ? 'jpeg' : flags.format) as OutputFormat } : {}),
+          ...(flags.timeout ? { timeoutMs: Number(flags.timeout) * 1000 } : {}),
+          onSubmitted: (s) => {
+            submitted = s.taskId
+            info(`task ${s.taskId} submitted to ${s.provider} (${s.model}); waiting...`)
+            view = createProgressView(s.taskId, !flags.json)
+          },
+          onProgress: (task) => view.update(task),
+        }),
+      () => view.stop(),
+    ).catch((error: unknown) => {
+      // The embedded sandbox ends with this command, and its tasks with it: a resume hint could not work.
+      if (connection.sandbox && isInterrupt(error)) {
+        throw interruptedError(`interrupted${submitted ? `: task ${submitted} ran in the embedded offline sandbox, which stops with this command` : ''}`)
+      }
+      throw error
     })
     view.stop()
     await finish(result, flags, started)

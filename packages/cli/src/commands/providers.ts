@@ -1,9 +1,24 @@
-import { capabilityMatrixMarkdown, capabilityRows, providers } from '@nano-banana/sdk'
+import { capabilityMatrixMarkdown, providers } from '@nano-banana/sdk'
 import { out } from '../output.js'
 
-/** `nano-banana providers`: the capability matrix, from the same tables that validate requests. */
+/**
+ * `nano-banana providers`: the capability matrix, from the same tables that validate requests.
+ * `--json` prints those tables as they are (lists stay arrays), one entry per provider model.
+ */
 export function providersCommand(flags: { json?: boolean }): void {
   const adapters = Object.values(providers)
-  if (flags.json) out(JSON.stringify(capabilityRows(adapters), null, 2))
-  else out(capabilityMatrixMarkdown(adapters))
+  if (!flags.json) {
+    out(capabilityMatrixMarkdown(adapters))
+    return
+  }
+  const rows = adapters.flatMap((adapter) =>
+    Object.values(adapter.models).map((model) => ({
+      provider: adapter.id,
+      isDefault: model.id === adapter.defaultModel,
+      envKey: adapter.envKey,
+      baseUrlEnvKey: adapter.baseUrlEnvKey,
+      ...model,
+    })),
+  )
+  out(JSON.stringify(rows, null, 2))
 }

@@ -1,11 +1,24 @@
 import { connect, providerOf } from '../connect.js'
+import { interruptible } from '../interrupt.js'
 import { out } from '../output.js'
 import { createProgressView } from '../progress.js'
 import { finish } from './generate.js'
 
 /** `nano-banana status <taskId>`: one query, normalized. */
-export async function statusCommand(taskId: string, flags: { provider: string; json?: boolean }): Promise<void> {
-  const { client } = await connect(providerOf(flags.provider), { allowSandbox: false })
+interface KeyFlags {
+  provider: string
+  apiKey?: string
+  baseUrl?: string
+}
+
+const credentials = (flags: KeyFlags) => ({
+  allowSandbox: false,
+  ...(flags.apiKey !== undefined ? { apiKey: flags.apiKey } : {}),
+  ...(flags.baseUrl !== undefined ? { baseUrl: flags.baseUrl } : {}),
+})
+
+export async function statusCommand(taskId: string, flags: KeyFlags & { json?: boolean }): Promise<void> {
+  const { client } = await connect(providerOf(flags.provider), credentials(flags))
   const task = await client.getTask(taskId)
   if (flags.json) {
     out(JSON.stringify({ taskId: task.taskId, provider: task.provider, status: task.status, progress: task.progress, urls: task.urls, error: task.error }, null, 2))
@@ -18,12 +31,15 @@ export async function statusCommand(taskId: string, flags: { provider: string; j
 }
 
 /** `nano-banana wait <taskId>`: resume waiting for a task submitted earlier, then save its images. */
-export async function waitCommand(taskId: string, flags: { provider: string; out: string; json?: boolean; timeout?: string }): Promise<void> {
+export async function waitCommand(taskId: string, flags: KeyFlags & { out: string; json?: boolean; timeout?: string }): Promise<void> {
   const started = Date.now()
-  const { client } = await connect(providerOf(flags.provider), { allowSandbox: false })
+  const { client } = await connect(providerOf(flags.provider), credentials(flags))
   const view = createProgressView(taskId, !flags.json)
   try {
-    const result = await client.wait(taskId, { onProgress: (t) => view.update(t), ...(flags.timeout ? { timeoutMs: Number(flags.timeout) * 1000 } : {}) })
+    const result = await interruptible(
+      (signal) => client.wait(taskId, { signal, onProgress: (t) => view.update(t), ...(flags.timeout ? { timeoutMs: Number(flags.timeout) * 1000 } : {}) }),
+      () => view.stop(),
+    )
     view.stop()
     await finish(result, flags, started)
   } finally {

@@ -1,0 +1,60 @@
+// The program every runtime runs (bundled with esbuild for the browser, workerd, Bun and Deno): for
+// every provider the SDK knows, generate() against the sandbox and download the first image. It
+// reports per provider rather than stopping at the first failure, so a test names every broken one.
+import { createNanoBanana, providerIds } from '@nano-banana/sdk'
+
+export interface ScenarioConfig {
+  /** `sandbox.baseUrls()`: where each provider is served. */
+  baseUrls: Record<string, string>
+  /** The sandbox's (dummy) key. */
+  apiKey: string
+  /** Names the runtime in the prompt, so the sandbox's log tells the runs apart. */
+  runtime: string
+}
+
+export type ProviderOutcome =
+  | { provider: string; ok: true; taskId: string; contentType: string; extension: string; byteLength: number; base64: string }
+  | { provider: string; ok: false; error: string }
+
+/** Sandbox tasks finish in tens of ms: poll often so that five providers take well under a second. */
+const POLLING = { initialDelayMs: 20, minDelayMs: 20, maxDelayMs: 100 }
+
+export async function generateEveryProvider(config: ScenarioConfig): Promise<ProviderOutcome[]> {
+  const outcomes: ProviderOutcome[] = []
+  for (const provider of providerIds) {
+    try {
+      const nb = createNanoBanana({ provider, apiKey: config.apiKey, baseUrl: config.baseUrls[provider], polling: POLLING })
+      const result = await nb.generate({ prompt: `a nano banana in ${config.runtime}` })
+      const image = await result.images[0]!.download()
+      outcomes.push({
+        provider,
+        ok: true,
+        taskId: result.taskId,
+        contentType: image.contentType,
+        extension: image.extension,
+        byteLength: image.bytes.byteLength,
+        base64: toBase64(image.bytes),
+      })
+    } catch (error) {
+      outcomes.push({ provider, ok: false, error: describe(error) })
+    }
+  }
+  return outcomes
+}
+
+/** Name, message and the cause chain: "Illegal invocation" hides two causes deep. */
+export function describe(error: unknown): string {
+  const parts: string[] = []
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    parts.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e))
+    e = (e as { cause?: unknown }).cause
+  }
+  return parts.join(' <- ')
+}
+
+/** btoa over chunks: the one base64 encoder every runtime here has (no Buffer in browsers or workerd). */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(binary)
+}

@@ -1,0 +1,23 @@
+// A module worker for workerd (through miniflare): POST /generate runs the scenario against the
+// sandbox; POST /callbacks/<provider> is the SDK's callback handler for that provider.
+import { createCallbackHandler } from '@nano-banana/sdk/callbacks'
+import { providerIds } from '@nano-banana/sdk'
+import { generateEveryProvider, type ScenarioConfig } from './scenario.js'
+
+type ProviderId = (typeof providerIds)[number]
+
+const handlers = new Map<string, (request: Request) => Promise<Response>>()
+for (const provider of providerIds) handlers.set(provider, createCallbackHandler({ provider, onTask: () => undefined }))
+
+export default {
+  async fetch(request: Request): Promise<Response> {
+    const { pathname } = new URL(request.url)
+    if (request.method === 'POST' && pathname === '/generate') {
+      return Response.json(await generateEveryProvider((await request.json()) as ScenarioConfig))
+    }
+    const callback = /^\/callbacks\/([^/]+)$/.exec(pathname)
+    const handler = callback ? handlers.get(callback[1] as ProviderId) : undefined
+    if (handler) return handler(request)
+    return new Response('not found', { status: 404 })
+  },
+}
