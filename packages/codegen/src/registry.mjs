@@ -38,9 +38,18 @@ export const REGISTRY_TYPES = {
   sandbox: { type: 'ProviderWire', typeFrom: '../providers/types.js' },
 }
 
+/** The sdk's `/callbacks` entry: every provider package's JSON schemas (a separate module, so the client never ships them). */
+export function renderSchemas(providers) {
+  return (
+    HEADER +
+    providers.map((id) => `import * as ${id} from '@nano-banana/${id}/schemas'\n`).join('') +
+    `\nexport const schemas = { ${providers.join(', ')} } as const satisfies Record<string, Record<string, unknown>>\n`
+  )
+}
+
 const REGISTRIES = {
   manifest: { render: (providers) => renderManifest(providers) },
-  sdk: { render: (providers) => renderRegistry(providers, REGISTRY_TYPES.sdk) },
+  sdk: { render: (providers) => renderRegistry(providers, REGISTRY_TYPES.sdk), extra: { 'schemas.gen.ts': renderSchemas } },
   sandbox: { render: (providers) => renderRegistry(providers, REGISTRY_TYPES.sandbox) },
 }
 
@@ -53,4 +62,5 @@ export async function generateRegistry(kind, packageDir, providers) {
   const dir = join(packageDir, 'src', 'generated')
   await mkdir(dir, { recursive: true })
   await writeFile(join(dir, 'providers.gen.ts'), registry.render(providers))
+  for (const [file, render] of Object.entries(registry.extra ?? {})) await writeFile(join(dir, file), render(providers))
 }

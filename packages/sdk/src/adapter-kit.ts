@@ -1,4 +1,4 @@
-// Small helpers the provider adapters share: error building from any body, warnings for options a
+// Small helpers the provider definitions share: error building from any body, warnings for options a
 // model has no field for, and a guard so that a parser answers with an error instead of throwing.
 import type { ModelCapabilities } from './adapter.js'
 import {
@@ -7,6 +7,7 @@ import {
   createApiError,
   errorClassForStatus,
   InvalidRequestError,
+  type ErrorClass,
   NanoBananaError,
   parseRetryAfter,
   ResponseFormatError,
@@ -16,14 +17,21 @@ import {
 } from './errors.js'
 import { isRecord, num, str } from './parse.js'
 import type { AspectRatio, GenerateRequest, ProviderId, Task, Warning } from './types.js'
-import { CONTENT_POLICY } from './wait.js'
+import { CONTENT_POLICY } from './failures.js'
+import { markRefused } from './policy.js'
 
-export type ErrorClass = new (message: string, details?: ErrorDetails) => NanoBananaError
+export type { ErrorClass } from './errors.js'
 
-/** Per-provider tables that pick the error class: by the provider's code, then HTTP status, then type. */
+/**
+ * Per-provider tables that pick the error class: by the provider's code, then its own statuses (a JSON
+ * code with a documented meaning), then the shared HTTP status table, then the error type.
+ */
 export interface ErrorTables {
   byCode?: Readonly<Record<string, ErrorClass>>
+  byStatus?: Readonly<Record<number, ErrorClass>>
   byType?: Readonly<Record<string, ErrorClass>>
+  /** Statuses the provider documents as "refused, nothing was created" (maintenance...): a submit may be resent. */
+  refusedStatuses?: readonly number[]
 }
 
 /** What a provider's error envelope said, read defensively. */
@@ -60,7 +68,8 @@ export function buildError(
   fields: ErrorFields,
   tables: ErrorTables = {},
 ): NanoBananaError {
-  const byStatus = errorClassForStatus(status)
+  const own = status !== undefined && tables.byStatus && Object.hasOwn(tables.byStatus, status) ? tables.byStatus[status] : undefined
+  const byStatus = own ?? errorClassForStatus(status)
   let Class: ErrorClass =
     lookup(tables.byCode, fields.code) ??
     (byStatus !== NanoBananaError ? byStatus : undefined) ??
@@ -75,7 +84,7 @@ export function buildError(
     Class = ContentPolicyError
   }
   const retryAfterMs = parseRetryAfter(headers, `${fields.suggestion ?? ''} ${message ?? ''}`)
-  return createApiError(
+  const error = createApiError(
     {
       provider,
       status,
@@ -89,6 +98,7 @@ export function buildError(
     },
     Class,
   )
+  return status !== undefined && tables.refusedStatuses?.includes(status) ? markRefused(error) : error
 }
 
 /** Runs a parser; any throw (a ResponseFormatError, or a TypeError on a body of the wrong shape) becomes a returned error. */
@@ -159,7 +169,7 @@ export const codeOf = (value: unknown): number | undefined => {
   return n !== undefined && Number.isInteger(n) ? n : undefined
 }
 
-/** The ten ratios Google's image models take (providers.md section 7). */
+/** The ten ratios Google's image models take: a fallback for a model whose ratio field has no enum. */
 export const GOOGLE_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'] as const satisfies readonly AspectRatio[]
 /** The extreme ratios Nano Banana 2 (gemini-3.1-flash-image) adds. */
 export const EXTREME_RATIOS = ['1:4', '4:1', '1:8', '8:1'] as const satisfies readonly AspectRatio[]

@@ -1,4 +1,4 @@
-import type { Client, ProviderClientOptions } from '@nano-banana/runtime'
+import type { Client, OptionName, ProviderClientOptions, ProviderMeta } from '@nano-banana/runtime'
 import type { NanoBananaError } from './errors.js'
 import type { AspectRatio, GenerateRequest, OutputFormat, ProviderId, Resolution, Task, Warning } from './types.js'
 
@@ -23,7 +23,9 @@ export interface ModelCapabilities {
    * always produces; asking for that value is harmless: nothing is sent and the result carries a warning.
    */
   notSent?: readonly ('resolution' | 'outputFormat' | 'n')[]
-  /** Where the entry's values come from (seed, spec, provider page, inference), for the capability matrix. */
+  /** Option -> the dotted request field this model sends it in (from the spec's `x-options`). */
+  fields?: Readonly<Partial<Record<OptionName, string>>>
+  /** Where the entry's values come from: `spec`, plus the capabilities the spec leaves open and the definition fills in. */
   source?: string
 }
 
@@ -35,12 +37,15 @@ export interface CallResult {
 }
 
 /**
- * Everything that differs between providers, in one object per provider (`providers/<id>.ts`).
- * Adapters call the generated SDK functions; they never build URLs or headers themselves.
+ * Everything that differs between providers, in one object per provider (`providers/<id>.ts`, built by
+ * `defineProvider` from the spec's meta). Adapters call the generated SDK functions; they never build URLs
+ * or headers themselves.
  */
 export interface ProviderAdapter {
   id: ProviderId
   name: string
+  /** The provider's facts as its spec states them (generated). */
+  meta?: ProviderMeta
   /** Environment variable read when no `apiKey` is passed. */
   envKey: string
   /** Environment variable read when no `baseUrl` is passed (required where the provider publishes no host). */
@@ -49,10 +54,10 @@ export interface ProviderAdapter {
   models: Readonly<Record<string, ModelCapabilities>>
   /** How long result URLs live, when documented. */
   resultTtlSeconds?: number
-  /** Callback retry schedule in seconds, when documented. */
-  callbackRetrySeconds?: readonly number[]
   /** False when the provider documents no callback: a `callbackUrl` is then refused before sending. */
   supportsCallback?: boolean
+  /** The schema component callback bodies are validated against when the spec documents no callback (`/callbacks`). */
+  callbackComponent?: string
   createClient(options: ProviderClientOptions): Client
   /** Maps the normalized request to the provider's body. Capabilities were checked before. */
   toRequestBody(request: GenerateRequest, model: ModelCapabilities): { body: Record<string, unknown>; warnings: Warning[] }
@@ -60,7 +65,7 @@ export interface ProviderAdapter {
   query(client: Client, taskId: string, signal?: AbortSignal): Promise<CallResult>
   /**
    * Reads the task id from a create answer. Returns an error for a failure carried inside a 2xx body
-   * (Crun's JSON `code`), throws ResponseFormatError when the id is missing.
+   * (a JSON `code` envelope), or AmbiguousSubmitError when the id is missing.
    */
   parseSubmit(data: unknown, response: Response): { taskId: string; estimatedSeconds?: number } | NanoBananaError
   /** Reads a query answer or callback body; returns an error for a failure carried inside a 2xx body. */

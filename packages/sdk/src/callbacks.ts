@@ -1,48 +1,32 @@
 // Server-side helpers for provider callbacks. A separate entry (`@nano-banana/sdk/callbacks`) because
 // it carries a JSON Schema validator and every provider's schemas, which a browser bundle of the client
-// never needs. The validator is @cfworker/json-schema: it interprets schemas and generates no code at
+// never needs (the schemas come from the generated schemas.gen.ts). The validator is @cfworker/json-schema: it interprets schemas and generates no code at
 // run time (ajv compiles with `new Function`, which Cloudflare Workers/workerd forbid).
 import { Validator, type OutputUnit } from '@cfworker/json-schema'
 import { readCapped } from './read-capped.js'
-import * as aivideoapiSchemas from '@nano-banana/aivideoapi/schemas'
-import * as crunSchemas from '@nano-banana/crun/schemas'
-import * as evolinkSchemas from '@nano-banana/evolink/schemas'
-import * as odkkkSchemas from '@nano-banana/odkkk/schemas'
-import * as uniallSchemas from '@nano-banana/uniall/schemas'
+import { schemas as SCHEMAS } from './generated/schemas.gen.js'
 import { InvalidRequestError, NanoBananaError } from './errors.js'
 import { providers } from './providers/index.js'
 import type { ProviderId, Task } from './types.js'
 
-const SCHEMAS: Record<ProviderId, Record<string, unknown>> = {
-  odkkk: odkkkSchemas,
-  evolink: evolinkSchemas,
-  crun: crunSchemas,
-  uniall: uniallSchemas,
-  aivideoapi: aivideoapiSchemas,
-}
-
-/** The component each provider's callback body follows (UniAll documents none: its query envelope is assumed). */
-const CALLBACK_COMPONENT: Record<ProviderId, string> = {
-  odkkk: 'CallbackPayload',
-  evolink: 'CallbackPayload',
-  crun: 'CallbackPayload',
-  uniall: 'ImageTaskResponse',
-  aivideoapi: 'CallbackPayload',
-}
+/** The component a provider's callback bodies follow: the spec's, or the one its definition assumes. */
+const componentOf = (provider: ProviderId): string | undefined => providers[provider].meta?.callback?.payloadSchema ?? providers[provider].callbackComponent
 
 const validators = new Map<ProviderId, Validator>()
 
 function validatorFor(provider: ProviderId): Validator {
   let validator = validators.get(provider)
   if (!validator) {
+    const component = componentOf(provider)
+    if (!component) throw new InvalidRequestError(`${provider}: no callback schema is known`, { provider, code: 'invalid_callback' })
     const schemas: Record<string, unknown> = {}
-    for (const [name, schema] of Object.entries(SCHEMAS[provider])) {
+    for (const [name, schema] of Object.entries(SCHEMAS[provider] as Record<string, unknown>)) {
       if (name.endsWith('Schema')) schemas[name.slice(0, -'Schema'.length)] = schema
     }
     const id = `urn:nano-banana:${provider}`
     // The validator marks the schema objects it indexes (resolved $ref URIs): it gets its own copy so
     // that the provider package's exported schemas stay untouched.
-    validator = new Validator({ $ref: `${id}#/components/schemas/${CALLBACK_COMPONENT[provider]}` }, '2020-12', true)
+    validator = new Validator({ $ref: `${id}#/components/schemas/${component}` }, '2020-12', true)
     validator.addSchema(structuredClone({ $id: id, components: { schemas } }))
     validators.set(provider, validator)
   }

@@ -1,39 +1,22 @@
-import { ResponseParseError, type Client } from '@nano-banana/runtime'
+// The single-provider client: configuration, then one core (submit, poll, wait) that the failover
+// client composes too, the shared generate() orchestration, and the one redaction choke point.
+import { ClientConfigurationError, ResponseParseError, type Client } from '@nano-banana/runtime'
 import type { CallResult, ProviderAdapter } from './adapter.js'
-import {
-  AbortError,
-  AmbiguousSubmitError,
-  ConfigurationError,
-  ConnectionError,
-  NanoBananaError,
-  RateLimitError,
-  ResponseFormatError,
-  ServerError,
-  UpstreamError,
-  redactSecrets,
-} from './errors.js'
+import { AbortError, AmbiguousSubmitError, ConfigurationError, ConnectionError, NanoBananaError, ResponseFormatError, redactSecrets } from './errors.js'
 import { createLimiter } from './limit.js'
-import {
-  DEFAULT_DOWNLOAD_RETRY,
-  DEFAULT_POLL_RETRY,
-  DEFAULT_SUBMIT_RETRY,
-  classifyNetworkError,
-  corsHint,
-  withRequestTimeout,
-  retryDelay,
-  sleep,
-  type RetryPolicy,
-} from './retry.js'
-import type { GeneratedImage, GenerateOptions, GenerateRequest, GenerateResult, Submission, SubmitOptions, Task, WaitOptions } from './types.js'
+import { DEFAULT_DOWNLOAD_RETRY, DEFAULT_POLL_RETRY, DEFAULT_SUBMIT_RETRY, classifyNetworkError, corsHint, withRequestTimeout, type RetryPolicy } from './retry.js'
+import { retrying } from './retrying.js'
+import { withTaskId } from './task-id.js'
+import type { GeneratedImage, GenerateOptions, GenerateRequest, GenerateResult, Submission, SubmitOptions, Task, WaitOptions, Warning } from './types.js'
 import { validateRequest } from './validate.js'
 import { DEFAULT_POLLING, waitForTask, type PollingOptions } from './wait.js'
 
 export interface NanoBananaClientOptions {
-  /** The provider adapter, e.g. `evolink` from `@nano-banana/sdk/providers/evolink`. */
+  /** The provider adapter, e.g. the `<id>` export of `@nano-banana/sdk/providers/<id>`. */
   provider: ProviderAdapter
-  /** API key; defaults to the provider's environment variable (e.g. `EVOLINK_API_KEY`). */
+  /** API key; defaults to the provider's environment variable (`adapter.envKey`, `<ID>_API_KEY`). */
   apiKey?: string
-  /** Base URL override (proxy, sandbox); required for UniAll (or `UNIALL_BASE_URL`). */
+  /** Base URL override (proxy, sandbox); required where the provider publishes no host (or set `adapter.baseUrlEnvKey`). */
   baseUrl?: string
   fetch?: typeof fetch
   headers?: Record<string, string>
@@ -45,7 +28,7 @@ export interface NanoBananaClientOptions {
    * Retry knobs per phase; each field defaults separately (see RetryPolicy):
    * - `submit`: `{ maxRetries: 2, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 60000 }`. A submit is
    *   retried only when the provider certainly did not accept the task: the connection was refused or the
-   *   host did not resolve, or the provider refused with 429, 455 (maintenance) or 503. Once the request may
+   *   host did not resolve, or the provider refused with 429, 503 or a documented maintenance code. Once the request may
    *   have reached the provider (reset after sending, timeout, unreadable 2xx) it is never resent:
    *   AmbiguousSubmitError.
    * - `poll`: `{ maxRetries: Infinity, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 60000 }`: every
@@ -75,6 +58,9 @@ export interface NanoBananaClient {
   parseCallback(body: unknown): Task
 }
 
+/** What `wait()` also takes after a `generate()` submission (internal plumbing, also accepted from callers). */
+export type WaitInternals = WaitOptions & { estimatedSeconds?: number; model?: string; startedAt?: number }
+
 const env = (key: string): string | undefined =>
   (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[key] || undefined
 
@@ -83,7 +69,7 @@ export function waitOptionsAfterSubmit(
   submission: Submission,
   caller: Pick<GenerateOptions, 'signal' | 'timeoutMs' | 'onProgress'>,
   startedAt: number,
-): WaitOptions & { estimatedSeconds?: number; model: string; startedAt: number } {
+): WaitInternals & { model: string; startedAt: number } {
   return {
     ...(caller.signal ? { signal: caller.signal } : {}),
     ...(caller.timeoutMs !== undefined ? { timeoutMs: caller.timeoutMs } : {}),
@@ -94,30 +80,48 @@ export function waitOptionsAfterSubmit(
   }
 }
 
-export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBananaClient {
-  const adapter = options.provider
+/** One provider's client without the redaction wrapper: what the single and the failover client are made of. */
+export interface ClientCore {
+  readonly adapter: ProviderAdapter
+  /** The secrets this core holds (its API key), for the redaction choke point. */
+  readonly secrets: readonly string[]
+  submit(request: GenerateRequest, options?: SubmitOptions): Promise<Submission>
+  getTask(taskId: string, options?: SubmitOptions): Promise<Task>
+  /** `warnings` (the submission's) go into the result as it is built. */
+  wait(taskId: string, options?: WaitInternals, warnings?: readonly Warning[]): Promise<GenerateResult>
+  parseCallback(body: unknown): Task
+}
+
+/** Resolves key and base URL (options, then the provider's environment variables) and builds the runtime client. */
+function connect(adapter: ProviderAdapter, options: NanoBananaClientOptions): { apiKey: string; client: Client } {
   const apiKey = options.apiKey ?? env(adapter.envKey)
   if (!apiKey) {
     throw new ConfigurationError(`${adapter.name}: no API key. Pass \`apiKey\` or set ${adapter.envKey}.`, { provider: adapter.id, param: 'apiKey' })
   }
-  let client: Client
   try {
-    client = adapter.createClient({
+    const client = adapter.createClient({
       apiKey,
       baseUrl: options.baseUrl ?? env(adapter.baseUrlEnvKey),
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.headers ? { headers: options.headers } : {}),
     })
+    return { apiKey, client }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    throw new ConfigurationError(`${message}${/baseUrl/.test(message) ? ` (or set ${adapter.baseUrlEnvKey})` : ''}`, { provider: adapter.id, param: 'baseUrl' })
+    const aboutBaseUrl = error instanceof ClientConfigurationError ? error.option === 'baseUrl' : /baseUrl/.test(message)
+    throw new ConfigurationError(`${message}${aboutBaseUrl ? ` (or set ${adapter.baseUrlEnvKey})` : ''}`, { provider: adapter.id, param: 'baseUrl' })
   }
+}
+
+export function createClientCore(options: NanoBananaClientOptions): ClientCore {
+  const adapter = options.provider
+  const { apiKey, client } = connect(adapter, options)
   const requestTimeoutMs = options.requestTimeoutMs ?? 60_000
-  const submitPolicy = { ...DEFAULT_SUBMIT_RETRY, ...options.retry?.submit }
-  const pollPolicy = { ...DEFAULT_POLL_RETRY, ...options.retry?.poll }
-  const downloadPolicy = { ...DEFAULT_DOWNLOAD_RETRY, ...options.retry?.download }
+  const submitPolicy: RetryPolicy = { ...DEFAULT_SUBMIT_RETRY, ...options.retry?.submit }
+  const pollPolicy: RetryPolicy = { ...DEFAULT_POLL_RETRY, ...options.retry?.poll }
+  const downloadPolicy: RetryPolicy = { ...DEFAULT_DOWNLOAD_RETRY, ...options.retry?.download }
   const polling = { ...DEFAULT_POLLING, ...options.polling }
-  const limit = createLimiter(options.maxConcurrency ?? 0)
+  const secrets = [apiKey]
 
   const abortError = (signal: AbortSignal | undefined, taskId?: string) =>
     new AbortError(`${adapter.id}: aborted${taskId ? ` (task ${taskId} may still run: wait("${taskId}") resumes)` : ''}`, {
@@ -132,79 +136,52 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
     return adapter.parseError(result.response.status, result.error ?? result.data, result.response.headers)
   }
 
-  // Retry branches: each says why a resend is safe.
-  // A spend limit (aivideoapi's 429 `spend_limit_exceeded`, an InsufficientCreditsError) does not clear in
-  // seconds, and an upstream refusal (aivideoapi's 503 `upstream_error`) is often the content: neither is resent.
-  const isRefusal = (error: NanoBananaError) =>
-    error instanceof RateLimitError || (error instanceof ServerError && (error.status === 455 || error.status === 503))
-
-  /** The backoff pause between two attempts; an abort during it carries the task id when there is one. */
-  const pause = async (ms: number, signal: AbortSignal | undefined, taskId?: string) => {
+  /** One submit attempt; every failure becomes the error that says whether a task may exist. */
+  async function submitOnce(body: Record<string, unknown>, signal: AbortSignal | undefined) {
+    let result: CallResult
     try {
-      await sleep(ms, signal)
-    } catch {
-      throw abortError(signal, taskId)
+      result = await withRequestTimeout((s) => adapter.submit(client, body, s), signal, requestTimeoutMs)
+    } catch (error) {
+      if (error instanceof ResponseParseError) {
+        // The provider answered 2xx with an unreadable body: a task may exist; never resend.
+        throw new AmbiguousSubmitError(
+          `${adapter.id}: the provider accepted the request but its answer (HTTP ${error.response.status}) could not be read; a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard before submitting again.`,
+          { provider: adapter.id, status: error.response.status, code: 'unreadable_answer', body: error.bodyText, cause: error },
+        )
+      }
+      const kind = classifyNetworkError(error, signal)
+      // The caller gave up; the request may still have reached the provider.
+      if (kind === 'aborted') throw abortError(signal)
+      if (kind === 'not-sent') {
+        // The connection was never made, so the provider cannot have a task (the policy resends it).
+        throw new ConnectionError(`${adapter.id}: cannot connect to the provider (${(error as { cause?: { code?: string } }).cause?.code ?? 'network error'}); nothing was submitted`, {
+          provider: adapter.id,
+          cause: error,
+        })
+      }
+      throw new AmbiguousSubmitError(
+        `${adapter.id}: the connection failed after the request may have reached the provider (${kind === 'timeout' ? `no answer within ${requestTimeoutMs} ms` : 'connection lost'}); a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard before submitting again.${corsHint(error)}`,
+        { provider: adapter.id, code: kind === 'timeout' ? 'timeout' : 'connection_lost', cause: error },
+      )
     }
+    const answer = answerOf(result)
+    const parsed = answer instanceof NanoBananaError ? answer : adapter.parseSubmit(answer, result.response)
+    if (parsed instanceof NanoBananaError) throw parsed
+    return { ...parsed, raw: answer }
   }
 
   async function submit(request: GenerateRequest, submitOptions: SubmitOptions = {}): Promise<Submission> {
-    const { model, warnings } = validateRequest(adapter, request, options)
-    const { body, warnings: mapWarnings } = adapter.toRequestBody(request, model)
+    const { model } = validateRequest(adapter, request, options)
+    const { body, warnings } = adapter.toRequestBody(request, model)
     const signal = submitOptions.signal
-    for (let attempt = 0; ; attempt++) {
-      if (signal?.aborted) throw abortError(signal)
-      let result: CallResult
-      try {
-        result = await withRequestTimeout((s) => adapter.submit(client, body, s), signal, requestTimeoutMs)
-      } catch (error) {
-        if (error instanceof ResponseParseError) {
-          // The provider answered 2xx with an unreadable body: a task may exist; never resend.
-          throw new AmbiguousSubmitError(
-            `${adapter.id}: the provider accepted the request but its answer (HTTP ${error.response.status}) could not be read; a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard before submitting again.`,
-            { provider: adapter.id, status: error.response.status, code: 'unreadable_answer', body: error.bodyText, cause: error },
-          )
-        }
-        const kind = classifyNetworkError(error, signal)
-        if (kind === 'aborted') {
-          // The caller gave up; the request may still have reached the provider.
-          throw abortError(signal)
-        }
-        if (kind === 'not-sent') {
-          // The connection was never made, so the provider cannot have a task: safe to resend.
-          const delay = retryDelay(attempt, submitPolicy)
-          if (delay !== undefined) {
-            await pause(delay, signal)
-            continue
-          }
-          throw new ConnectionError(`${adapter.id}: cannot connect to the provider (${(error as { cause?: { code?: string } }).cause?.code ?? 'network error'}); nothing was submitted`, {
-            provider: adapter.id,
-            cause: error,
-          })
-        }
-        throw new AmbiguousSubmitError(
-          `${adapter.id}: the connection failed after the request may have reached the provider (${kind === 'timeout' ? `no answer within ${requestTimeoutMs} ms` : 'connection lost'}); a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard before submitting again.${corsHint(error)}`,
-          { provider: adapter.id, code: kind === 'timeout' ? 'timeout' : 'connection_lost', cause: error },
-        )
-      }
-      const answer = answerOf(result)
-      const parsed = answer instanceof NanoBananaError ? answer : adapter.parseSubmit(answer, result.response)
-      if (parsed instanceof NanoBananaError) {
-        // A documented refusal (rate limit, maintenance, unavailable) means no task was created.
-        const delay = isRefusal(parsed) ? retryDelay(attempt, submitPolicy, parsed.retryAfterMs) : undefined
-        if (delay !== undefined) {
-          await pause(delay, signal)
-          continue
-        }
-        throw parsed
-      }
-      return {
-        taskId: parsed.taskId,
-        provider: adapter.id,
-        model: model.id,
-        warnings: [...warnings, ...mapWarnings],
-        ...(parsed.estimatedSeconds !== undefined ? { estimatedSeconds: parsed.estimatedSeconds } : {}),
-        raw: answer,
-      }
+    const parsed = await retrying(() => submitOnce(body, signal), { phase: 'submit', policy: submitPolicy, signal, onAbort: () => abortError(signal) })
+    return {
+      taskId: parsed.taskId,
+      provider: adapter.id,
+      model: model.id,
+      warnings,
+      ...(parsed.estimatedSeconds !== undefined ? { estimatedSeconds: parsed.estimatedSeconds } : {}),
+      raw: parsed.raw,
     }
   }
 
@@ -217,58 +194,42 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
         throw new ResponseFormatError(`${adapter.id}: task ${taskId}: unreadable answer (HTTP ${error.response.status})`, {
           provider: adapter.id,
           status: error.response.status,
-          taskId,
           body: error.bodyText,
           cause: error,
         })
       }
       const kind = classifyNetworkError(error, signal)
       if (kind === 'aborted') throw abortError(signal, taskId)
-      throw new ConnectionError(`${adapter.id}: task ${taskId}: ${kind === 'timeout' ? 'request timed out' : 'connection failed'}`, {
-        provider: adapter.id,
-        taskId,
-        cause: error,
-      })
+      throw new ConnectionError(`${adapter.id}: task ${taskId}: ${kind === 'timeout' ? 'request timed out' : 'connection failed'}`, { provider: adapter.id, cause: error })
     }
     const answer = answerOf(result)
     const task = answer instanceof NanoBananaError ? answer : adapter.parseTask(answer, result.response)
-    if (task instanceof NanoBananaError) {
-      task.taskId ??= taskId
-      throw task
-    }
+    if (task instanceof NanoBananaError) throw task
     return task
   }
-
-  // By class, not status: Crun's 455 maintenance is a ServerError, aivideoapi's 429 spend limit is not a
-  // rate limit, and an unknown status word would only be read again.
-  const transient = (error: unknown) =>
-    error instanceof ConnectionError ||
-    (error instanceof ResponseFormatError && error.code !== 'unknown_status') ||
-    error instanceof RateLimitError ||
-    error instanceof ServerError ||
-    error instanceof UpstreamError
 
   /**
    * A poll is read-only, so any transient failure is retried with backoff until the deadline (the wait's,
    * or `requestTimeoutMs` from now for a lone `getTask`), within `retry.poll.maxRetries`.
    */
   async function getTask(taskId: string, getOptions: SubmitOptions & { deadline?: number } = {}): Promise<Task> {
-    const deadline = getOptions.deadline ?? Date.now() + requestTimeoutMs
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await getTaskOnce(taskId, getOptions.signal)
-      } catch (error) {
-        if (!transient(error)) throw error
-        const delay = retryDelay(attempt, pollPolicy, (error as NanoBananaError).retryAfterMs)
-        if (delay === undefined || Date.now() + delay >= deadline) throw error
-        await pause(delay, getOptions.signal, taskId)
-      }
+    const signal = getOptions.signal
+    try {
+      return await retrying(() => getTaskOnce(taskId, signal), {
+        phase: 'poll',
+        policy: pollPolicy,
+        signal,
+        deadline: getOptions.deadline ?? Date.now() + requestTimeoutMs,
+        onAbort: () => abortError(signal, taskId),
+      })
+    } catch (error) {
+      throw withTaskId(error, adapter.id, taskId)
     }
   }
 
   const ttlMs = adapter.resultTtlSeconds !== undefined ? adapter.resultTtlSeconds * 1000 : undefined
 
-  function toResult(task: Task, model: string, warnings: Submission['warnings']): GenerateResult {
+  function toResult(task: Task, model: string, warnings: readonly Warning[]): GenerateResult {
     const finishedAt = Date.now()
     const context = { provider: adapter.id, taskId: task.taskId, fetch: options.fetch ?? globalThis.fetch, retry: downloadPolicy, timeoutMs: requestTimeoutMs }
     const images = task.urls.map((url): GeneratedImage => {
@@ -277,7 +238,7 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
         url,
         ...(expiresAt ? { expiresAt } : {}),
         // Loaded on first use: an app that only shows the URLs never ships the download code.
-        download: (downloadOptions) => redacting(import('./download.js').then((m) => m.downloadImage(url, expiresAt, context, downloadOptions))),
+        download: (downloadOptions) => redacting(import('./download.js').then((m) => m.downloadImage(url, expiresAt, context, downloadOptions)), secrets),
       }
     })
     return {
@@ -286,61 +247,37 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
       model: task.model ?? model,
       images,
       ...(task.usage ? { usage: task.usage } : {}),
-      warnings,
+      warnings: [...warnings],
       raw: task.raw,
     }
   }
 
-  async function wait(taskId: string, waitOptions: WaitOptions & { estimatedSeconds?: number; model?: string; startedAt?: number } = {}): Promise<GenerateResult> {
+  async function wait(taskId: string, waitOptions: WaitInternals = {}, warnings: readonly Warning[] = []): Promise<GenerateResult> {
     if (typeof taskId !== 'string' || taskId === '') {
       throw new ConfigurationError(`${adapter.id}: wait() needs the task id returned by submit()`, { provider: adapter.id, param: 'taskId' })
     }
     const timeoutMs = waitOptions.timeoutMs ?? options.timeoutMs ?? 600_000
     const deadline = Date.now() + timeoutMs
-    const task = await waitForTask({
-      provider: adapter.id,
-      taskId,
-      poll: (signal) => getTask(taskId, { ...(signal ? { signal } : {}), deadline }),
-      signal: waitOptions.signal,
-      timeoutMs,
-      onProgress: waitOptions.onProgress,
-      polling,
-      estimatedSeconds: waitOptions.estimatedSeconds,
-      startedAt: waitOptions.startedAt,
-    })
-    if (task.urls.length === 0) {
-      throw new ResponseFormatError(`${adapter.id}: task ${taskId} succeeded without result URLs`, { provider: adapter.id, taskId, body: task.raw })
-    }
-    return toResult(task, waitOptions.model ?? task.model ?? adapter.defaultModel, [])
-  }
-
-  async function generate(generateOptions: GenerateOptions): Promise<GenerateResult> {
-    return limit(async () => {
-      const { signal, timeoutMs, onProgress, onSubmitted, ...request } = generateOptions
-      const startedAt = Date.now()
-      const submission = await submit(request, signal ? { signal } : {})
-      // From here on a task exists: every error carries its id, so that `wait(taskId)` can resume.
-      try {
-        onSubmitted?.(submission)
-        const result = await wait(submission.taskId, waitOptionsAfterSubmit(submission, { signal, timeoutMs, onProgress }, startedAt))
-        result.warnings.push(...submission.warnings)
-        return result
-      } catch (error) {
-        throw withTaskId(error, submission.taskId)
+    try {
+      const task = await waitForTask({
+        provider: adapter.id,
+        taskId,
+        poll: (signal) => getTask(taskId, { ...(signal ? { signal } : {}), deadline }),
+        signal: waitOptions.signal,
+        timeoutMs,
+        deadline,
+        onProgress: waitOptions.onProgress,
+        polling,
+        estimatedSeconds: waitOptions.estimatedSeconds,
+        startedAt: waitOptions.startedAt,
+      })
+      if (task.urls.length === 0) {
+        throw new ResponseFormatError(`${adapter.id}: task ${taskId} succeeded without result URLs`, { provider: adapter.id, body: task.raw })
       }
-    })
-  }
-
-  /** An error after acceptance, with the task id on it (a foreign error is wrapped, its original as `cause`). */
-  function withTaskId(error: unknown, taskId: string): NanoBananaError {
-    if (error instanceof NanoBananaError) {
-      error.taskId ??= taskId
-      return error
+      return toResult(task, waitOptions.model ?? task.model ?? adapter.defaultModel, warnings)
+    } catch (error) {
+      throw withTaskId(error, adapter.id, taskId)
     }
-    return new NanoBananaError(
-      `${adapter.id}: task ${taskId}: ${error instanceof Error ? error.message : String(error)}; the task was accepted: wait("${taskId}") resumes`,
-      { provider: adapter.id, taskId, cause: error },
-    )
   }
 
   function parseCallback(body: unknown): Task {
@@ -349,35 +286,81 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
     return task
   }
 
-  /** The one choke point of every public method: the API key is removed from anything thrown. */
-  const secrets = [apiKey]
-  function redacting<T>(promise: Promise<T>): Promise<T> {
-    return promise.catch((error: unknown) => {
-      throw redactSecrets(error, secrets)
-    })
-  }
-  const guarded =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    (...args: A): Promise<R> => {
-      try {
-        return redacting(fn(...args))
-      } catch (error) {
-        return Promise.reject(redactSecrets(error, secrets))
-      }
-    }
+  return { adapter, secrets, submit, getTask: (taskId, o) => getTask(taskId, o), wait, parseCallback }
+}
 
-  return {
-    provider: adapter,
-    submit: guarded(submit),
-    getTask: guarded((taskId: string, o?: SubmitOptions) => getTask(taskId, o)),
-    wait: guarded(wait),
-    generate: guarded(generate),
-    parseCallback: (body) => {
-      try {
-        return parseCallback(body)
-      } catch (error) {
-        throw redactSecrets(error, secrets)
-      }
-    },
+/** An accepted submission and how to wait for it; what `runGenerate` needs of a client. */
+export interface GenerateSteps<S extends Submission, R> {
+  submit(request: GenerateRequest, options: SubmitOptions): Promise<S>
+  /** Waits for the accepted task; `waitOptions` carry what the submit learned. */
+  finish(submission: S, waitOptions: WaitInternals & { model: string; startedAt: number }): Promise<R>
+  /** The error that ends the call once a task exists: it carries the task id (and whatever else the client adds). */
+  accepted(error: unknown, submission: S): unknown
+}
+
+/** generate(): submit, tell the caller the id, wait. Shared by the single and the failover client. */
+export async function runGenerate<S extends Submission, R>(
+  generateOptions: Omit<GenerateOptions, 'onSubmitted'> & { onSubmitted?: ((submission: S) => void) | undefined },
+  steps: GenerateSteps<S, R>,
+): Promise<R> {
+  const { signal, timeoutMs, onProgress, onSubmitted, ...request } = generateOptions
+  const startedAt = Date.now()
+  const submission = await steps.submit(request, signal ? { signal } : {})
+  // From here on a task exists: every error carries its id, so that `wait(taskId)` can resume.
+  try {
+    onSubmitted?.(submission)
+    return await steps.finish(submission, waitOptionsAfterSubmit(submission, { signal, timeoutMs, onProgress }, startedAt))
+  } catch (error) {
+    throw steps.accepted(error, submission)
   }
+}
+
+function redacting<T>(promise: Promise<T>, secrets: readonly (string | undefined)[]): Promise<T> {
+  return promise.catch((error: unknown) => {
+    throw redactSecrets(error, secrets)
+  })
+}
+
+/**
+ * The one choke point of every public method: the API keys are removed from anything thrown (or
+ * rejected). Non-function members are passed through as they are.
+ */
+export function withRedaction<T extends object>(api: T, secrets: readonly (string | undefined)[]): T {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(api)) {
+    out[key] =
+      typeof value === 'function'
+        ? (...args: unknown[]) => {
+            let result: unknown
+            try {
+              result = (value as (...a: unknown[]) => unknown)(...args)
+            } catch (error) {
+              throw redactSecrets(error, secrets)
+            }
+            return result instanceof Promise ? redacting(result, secrets) : result
+          }
+        : value
+  }
+  return out as T
+}
+
+export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBananaClient {
+  const core = createClientCore(options)
+  const limit = createLimiter(options.maxConcurrency ?? 0)
+  const client: NanoBananaClient = {
+    provider: core.adapter,
+    submit: (request, o) => core.submit(request, o),
+    getTask: (taskId, o) => core.getTask(taskId, o),
+    wait: (taskId, o) => core.wait(taskId, o),
+    generate: (generateOptions) =>
+      limit(() =>
+        runGenerate(generateOptions, {
+          submit: core.submit,
+          finish: (submission, waitOptions) => core.wait(submission.taskId, waitOptions, submission.warnings),
+          accepted: (error, submission) => withTaskId(error, core.adapter.id, submission.taskId),
+        }),
+      ),
+    parseCallback: (body) => core.parseCallback(body),
+  }
+  return withRedaction(client, core.secrets)
 }

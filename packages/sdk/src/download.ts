@@ -1,6 +1,7 @@
 import { AbortError, ConnectionError, ExpiredResultError, NanoBananaError, ResponseFormatError, parseRetryAfter } from './errors.js'
 import { readCapped } from './read-capped.js'
-import { classifyNetworkError, requestSignal, retryDelay, sleep, type RetryPolicy } from './retry.js'
+import { classifyNetworkError, requestSignal, type RetryPolicy } from './retry.js'
+import { retrying } from './retrying.js'
 import type { ProviderId } from './types.js'
 
 export interface DownloadOptions {
@@ -69,7 +70,7 @@ async function readImageBody(response: Response, maxBytes: number, context: Down
 /**
  * Streams one result image with a size cap, checks that it is an image (the declared content type
  * against the bytes' signature) and complete, and retries transient failures (network, timeout, 5xx,
- * 429 after its Retry-After, a body cut short). A 403/404/410 is ExpiredResultError.
+ * 429 after its Retry-After, a body cut short) through the one retry loop. A 403/404/410 is ExpiredResultError.
  */
 export async function downloadImage(url: string, expiresAt: Date | undefined, context: DownloadContext, options: DownloadOptions = {}): Promise<DownloadedImage> {
   const { provider, taskId } = context
@@ -83,69 +84,74 @@ export async function downloadImage(url: string, expiresAt: Date | undefined, co
   if (expiresAt && expiresAt.getTime() <= Date.now()) throw expired()
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
   const timeoutMs = options.timeoutMs ?? context.timeoutMs ?? 60_000
-  for (let attempt = 0; ; attempt++) {
-    if (options.signal?.aborted) throw aborted(options.signal.reason)
-    // A transient failure: retried after `retryAfterMs` at the earliest.
-    let failure: NanoBananaError
-    let retryAfterMs: number | undefined
+
+  /** One GET of the result; every failure becomes the error the policy reads (a GET of a result is safe to repeat). */
+  async function attempt(): Promise<DownloadedImage> {
+    let response: Response
     try {
       // Called as a plain function: the global fetch called as a method of `context` throws
       // "Illegal invocation" in browsers and workerd.
       const fetchImpl = context.fetch
-      const response = await fetchImpl(url, { signal: requestSignal(options.signal, timeoutMs) })
-      if (response.status === 404 || response.status === 410 || response.status === 403) {
-        await response.body?.cancel().catch(() => undefined)
-        throw expired(response.status)
-      }
-      if (response.ok) {
-        const declared = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
-        if (!declared.startsWith('image/') && !UNTYPED.has(declared)) {
-          await response.body?.cancel().catch(() => undefined)
-          throw new ResponseFormatError(`${provider}: ${url} is not an image (content-type "${declared}")`, { provider, taskId, code: 'not_an_image' })
-        }
-        const bytes = await readImageBody(response, maxBytes, context, url)
-        const sniffed = sniffImageType(bytes)
-        const type = declared === 'image/jpg' ? 'image/jpeg' : declared
-        // The bytes decide: an untyped body must be an image, and a PNG/JPEG/WebP/GIF label must sit on
-        // such bytes (a mislabelled but valid image is kept under its real type). Types we cannot
-        // recognise (image/avif...) are taken as declared.
-        if (!sniffed && (UNTYPED.has(type) || EXTENSIONS[type] !== undefined)) {
-          throw new ResponseFormatError(`${provider}: ${url} is not a valid ${UNTYPED.has(type) ? 'image' : type} (its bytes are no known image format)`, {
-            provider,
-            taskId,
-            code: 'not_an_image',
-          })
-        }
-        const contentType = sniffed ?? type
-        if (!isCompleteImage(bytes, contentType)) {
-          failure = new ResponseFormatError(`${provider}: ${url} ended early (${bytes.byteLength} bytes of a truncated ${contentType})`, { provider, taskId, code: 'truncated_image' })
-        } else {
-          return { bytes, contentType, extension: EXTENSIONS[contentType] ?? contentType.slice('image/'.length).replace(/[^a-z0-9]/g, '') }
-        }
-      } else {
-        await response.body?.cancel().catch(() => undefined)
-        failure = new ConnectionError(`${provider}: downloading ${url} failed with HTTP ${response.status}`, { provider, taskId, status: response.status })
-        // Other client errors will not change on retry.
-        if (response.status < 500 && response.status !== 429 && response.status !== 408) throw failure
-        retryAfterMs = parseRetryAfter(response.headers)
-      }
+      response = await fetchImpl(url, { signal: requestSignal(options.signal, timeoutMs) })
     } catch (error) {
-      if (error instanceof NanoBananaError) throw error
       const kind = classifyNetworkError(error, options.signal)
       if (kind === 'aborted') throw aborted(error)
-      failure = new ConnectionError(`${provider}: downloading ${url} failed (${kind === 'timeout' ? `no answer within ${timeoutMs} ms` : 'network error'})`, {
+      throw new ConnectionError(`${provider}: downloading ${url} failed (${kind === 'timeout' ? `no answer within ${timeoutMs} ms` : 'network error'})`, {
         provider,
         taskId,
         cause: error,
       })
     }
-    // A GET of a result is safe to repeat.
-    const delay = retryDelay(attempt, context.retry, retryAfterMs)
-    if (delay === undefined) throw failure
-    try {
-      await sleep(delay, options.signal)
-    } catch (error) {
-      throw aborted(error)
+    if (response.status === 404 || response.status === 410 || response.status === 403) {
+      await response.body?.cancel().catch(() => undefined)
+      throw expired(response.status)
     }
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined)
+      // The policy retries a 5xx, 429 or 408 (after its Retry-After); other client errors will not change.
+      throw new ConnectionError(`${provider}: downloading ${url} failed with HTTP ${response.status}`, {
+        provider,
+        taskId,
+        status: response.status,
+        retryAfterMs: parseRetryAfter(response.headers),
+      })
+    }
+    const declared = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+    if (!declared.startsWith('image/') && !UNTYPED.has(declared)) {
+      await response.body?.cancel().catch(() => undefined)
+      throw new ResponseFormatError(`${provider}: ${url} is not an image (content-type "${declared}")`, { provider, taskId, code: 'not_an_image' })
+    }
+    let bytes: Uint8Array
+    try {
+      bytes = await readImageBody(response, maxBytes, context, url)
+    } catch (error) {
+      if (error instanceof NanoBananaError) throw error
+      const kind = classifyNetworkError(error, options.signal)
+      if (kind === 'aborted') throw aborted(error)
+      throw new ConnectionError(`${provider}: downloading ${url} failed (${kind === 'timeout' ? `no answer within ${timeoutMs} ms` : 'network error'})`, {
+        provider,
+        taskId,
+        cause: error,
+      })
+    }
+    const sniffed = sniffImageType(bytes)
+    const type = declared === 'image/jpg' ? 'image/jpeg' : declared
+    // The bytes decide: an untyped body must be an image, and a PNG/JPEG/WebP/GIF label must sit on
+    // such bytes (a mislabelled but valid image is kept under its real type). Types we cannot
+    // recognise (image/avif...) are taken as declared.
+    if (!sniffed && (UNTYPED.has(type) || EXTENSIONS[type] !== undefined)) {
+      throw new ResponseFormatError(`${provider}: ${url} is not a valid ${UNTYPED.has(type) ? 'image' : type} (its bytes are no known image format)`, {
+        provider,
+        taskId,
+        code: 'not_an_image',
+      })
+    }
+    const contentType = sniffed ?? type
+    if (!isCompleteImage(bytes, contentType)) {
+      throw new ResponseFormatError(`${provider}: ${url} ended early (${bytes.byteLength} bytes of a truncated ${contentType})`, { provider, taskId, code: 'truncated_image' })
+    }
+    return { bytes, contentType, extension: EXTENSIONS[contentType] ?? contentType.slice('image/'.length).replace(/[^a-z0-9]/g, '') }
   }
+
+  return retrying(attempt, { phase: 'download', policy: context.retry, signal: options.signal, onAbort: aborted })
 }

@@ -72,9 +72,9 @@ export class NanoBananaError extends Error {
 
 /** The key is missing, invalid, expired or revoked (HTTP 401). */
 export class AuthenticationError extends NanoBananaError { override name = 'AuthenticationError' }
-/** The key may not do this: model access, IP allowlist, disabled feature (403, Crun 505). */
+/** The key may not do this: model access, IP allowlist, disabled feature (403, or a provider's own code for it). */
 export class PermissionError extends NanoBananaError { override name = 'PermissionError' }
-/** Not enough credits, or a spend limit reached (402, aivideoapi `spend_limit_exceeded`). */
+/** Not enough credits, or a spend limit reached (402, or a provider's spend-limit code). */
 export class InsufficientCreditsError extends NanoBananaError { override name = 'InsufficientCreditsError' }
 /** Too many requests (429); `retryAfterMs` says when to come back. */
 export class RateLimitError extends NanoBananaError { override name = 'RateLimitError' }
@@ -95,9 +95,9 @@ export class UnsupportedOptionError extends InvalidRequestError {
 export class NotFoundError extends NanoBananaError { override name = 'NotFoundError' }
 /** The provider's safety filter refused the prompt or images. */
 export class ContentPolicyError extends NanoBananaError { override name = 'ContentPolicyError' }
-/** The upstream model service (Google, or the reseller's channel) failed (502, aivideoapi 503 `upstream_error`). */
+/** The upstream model service (Google, or the reseller's channel) failed (502, or a provider's upstream code). */
 export class UpstreamError extends NanoBananaError { override name = 'UpstreamError' }
-/** The provider failed (500, 503, Crun 455 maintenance). */
+/** The provider failed (500, 503, or a provider's maintenance code). */
 export class ServerError extends NanoBananaError { override name = 'ServerError' }
 /** The task ran and failed at the provider (paid work is normally refunded). */
 export class TaskFailedError extends NanoBananaError { override name = 'TaskFailedError' }
@@ -133,9 +133,9 @@ export function parseRetryAfter(headers: Headers | undefined, suggestion?: strin
   return match ? Number(match[1]) * 1000 : undefined
 }
 
-type ErrorClass = new (message: string, details?: ErrorDetails) => NanoBananaError
+export type ErrorClass = new (message: string, details?: ErrorDetails) => NanoBananaError
 
-/** The class for an HTTP-like status, shared by every provider; adapters refine by code. */
+/** The class for an HTTP status, shared by every provider; a definition refines it by its own codes and statuses. */
 export function errorClassForStatus(status: number | undefined): ErrorClass {
   switch (status) {
     case 400:
@@ -147,16 +147,11 @@ export function errorClassForStatus(status: number | undefined): ErrorClass {
     case 402:
       return InsufficientCreditsError
     case 403:
-    case 505:
       return PermissionError
     case 404:
       return NotFoundError
     case 429:
       return RateLimitError
-    case 455: // Crun (kie.ai family): "Service Unavailable - System is currently undergoing maintenance"
-      return ServerError
-    case 501:
-      return TaskFailedError
     case 502:
       return UpstreamError
     default:
@@ -165,8 +160,7 @@ export function errorClassForStatus(status: number | undefined): ErrorClass {
 }
 
 /** Builds the normalized error for a provider's error answer. */
-export function createApiError(details: ErrorDetails & { message?: string | undefined }, Class?: ErrorClass): NanoBananaError {
-  const ErrorType = Class ?? errorClassForStatus(details.status)
+export function createApiError(details: ErrorDetails & { message?: string | undefined }, ErrorType: ErrorClass): NanoBananaError {
   const where = details.provider ? `${details.provider}: ` : ''
   const what = details.message || `HTTP ${details.status ?? '?'}`
   const code = details.code && !what.includes(details.code) ? ` (${details.code})` : ''

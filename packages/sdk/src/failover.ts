@@ -2,22 +2,11 @@
 // proves that the provider did not accept the task. Once a provider accepted it (it has a task id,
 // or it may have one: AmbiguousSubmitError), that provider is the only one ever asked about it.
 import type { ProviderAdapter } from './adapter.js'
-import { createNanoBananaClient, waitOptionsAfterSubmit, type NanoBananaClient, type NanoBananaClientOptions } from './client.js'
-import {
-  AbortError,
-  AuthenticationError,
-  ConfigurationError,
-  ConnectionError,
-  InsufficientCreditsError,
-  InvalidRequestError,
-  NanoBananaError,
-  PermissionError,
-  RateLimitError,
-  ServerError,
-  UpstreamError,
-  redactSecrets,
-} from './errors.js'
+import { createClientCore, runGenerate, withRedaction, type ClientCore, type NanoBananaClientOptions, type WaitInternals } from './client.js'
+import { ConfigurationError, NanoBananaError } from './errors.js'
 import { createLimiter } from './limit.js'
+import { failoverReason } from './policy.js'
+import { withTaskId } from './task-id.js'
 import type {
   FailoverReason,
   FailoverSkip,
@@ -35,9 +24,9 @@ import type {
 export interface FailoverProvider extends Partial<Omit<NanoBananaClientOptions, 'provider'>> {
   provider: ProviderId | ProviderAdapter
   /**
-   * The model to run on this provider (model ids differ between providers: `gemini-3-pro-image-preview`
-   * on EvoLink, `nano-banana-2` on aivideoapi). Replaces the request's `model` for this provider; when
-   * unset, the request's `model` (or the provider's default model) is used.
+   * The model to run on this provider (model ids differ between providers: see each adapter's `models`).
+   * Replaces the request's `model` for this provider; when unset, the request's `model` (or the
+   * provider's default model) is used.
    */
   model?: string
 }
@@ -77,41 +66,21 @@ export interface NanoBananaFailoverClient {
   readonly providers: readonly ProviderAdapter[]
   /** Submits to the first provider that accepts the task; see `failover` for the ones skipped. */
   submit(request: GenerateRequest, options?: SubmitOptions): Promise<FailoverSubmission>
-  /** One query of a task: `getTask('evolink:task-123')` or `getTask('task-123', { provider: 'evolink' })`. */
+  /** One query of a task: `getTask('<provider>:task-123')` or `getTask('task-123', { provider })`. */
   getTask(taskId: string, options?: SubmitOptions & ProviderOption): Promise<Task>
   /** Waits for a task of the provider that accepted it (a handle, or `{ provider }`); never fails over. */
-  wait(taskId: string, options?: WaitOptions & ProviderOption & { estimatedSeconds?: number; model?: string; startedAt?: number }): Promise<FailoverResult>
+  wait(taskId: string, options?: WaitInternals & ProviderOption): Promise<FailoverResult>
   /** Submit with failover, then wait on the provider that accepted the task. */
   generate(options: FailoverGenerateOptions): Promise<FailoverResult>
   /** Normalizes a callback body; `{ provider }` is required when more than one provider is configured. */
   parseCallback(body: unknown, options?: ProviderOption): Task
 }
 
-/**
- * Why `error`, thrown by a submit, proves the provider did not accept the task; undefined when it does
- * not (or may have: a task id, AmbiguousSubmitError, a failed or timed-out task, an abort, a content
- * refusal, an unreadable 2xx answer). Such errors are thrown as they are: never another provider.
- */
-export function failoverReason(error: unknown): FailoverReason | undefined {
-  if (!(error instanceof NanoBananaError) || error.taskId !== undefined || error instanceof AbortError) return undefined
-  if (error instanceof AuthenticationError) return 'authentication'
-  if (error instanceof InsufficientCreditsError) return 'insufficient-credits'
-  if (error instanceof PermissionError) return 'permission'
-  if (error instanceof RateLimitError) return 'rate-limited'
-  // A 5xx answer is a refusal: the submit's 2xx-but-unreadable and lost-connection cases are AmbiguousSubmitError.
-  if (error instanceof ServerError || error instanceof UpstreamError) return 'unavailable'
-  // A submit's ConnectionError means the connection was never made.
-  if (error instanceof ConnectionError) return 'unreachable'
-  // Local validation (no HTTP status): the request does not fit this provider's capability table.
-  if (error instanceof InvalidRequestError && error.status === undefined) return 'unsupported'
-  return undefined
-}
-
 interface Entry {
   id: ProviderId
   adapter: ProviderAdapter
   model: string | undefined
-  client: NanoBananaClient
+  core: ClientCore
 }
 
 const handleOf = (provider: ProviderId, taskId: string): TaskHandle => `${provider}:${taskId}`
@@ -122,22 +91,21 @@ export function createFailoverClient(options: NanoBananaFailoverOptions, resolve
   if (!Array.isArray(list) || list.length === 0) {
     throw new ConfigurationError('providers must be a non-empty array of { provider, apiKey?, baseUrl?, model? }', { param: 'providers' })
   }
-  const secrets: (string | undefined)[] = []
   const entries: Entry[] = list.map((item: FailoverProvider, i) => {
     if (!item || typeof item !== 'object') throw new ConfigurationError(`providers[${i}] must be an object`, { param: `providers[${i}]` })
     const { provider, model, ...own } = item
     const adapter = resolve(provider)
-    // Each sub-client removes its own key from what it throws; the failover client removes all of them.
-    const client = createNanoBananaClient({ ...shared, ...own, provider: adapter })
-    secrets.push(own.apiKey ?? (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[adapter.envKey])
-    return { id: adapter.id, adapter, model, client }
+    return { id: adapter.id, adapter, model, core: createClientCore({ ...shared, ...own, provider: adapter }) }
   })
+  // Every provider's key, as each core resolved it: the one redaction wrapper removes all of them.
+  const secrets = entries.flatMap((entry) => entry.core.secrets)
   const seen = new Set<ProviderId>()
   for (const entry of entries) {
     if (seen.has(entry.id)) throw new ConfigurationError(`providers: ${entry.id} is listed twice (a task handle names its provider)`, { provider: entry.id, param: 'providers' })
     seen.add(entry.id)
   }
   const limit = createLimiter(options.maxConcurrency ?? 0)
+  const entryOf = (provider: ProviderId): Entry => entries.find((e) => e.id === provider)!
 
   const skipOf = (entry: Entry, error: NanoBananaError, reason: FailoverReason): FailoverSkip => ({
     provider: entry.id,
@@ -155,13 +123,14 @@ export function createFailoverClient(options: NanoBananaFailoverOptions, resolve
     return error
   }
 
-  async function submitWithFailover(request: GenerateRequest, submitOptions: SubmitOptions): Promise<FailoverSubmission & { entry: Entry }> {
+  /** Submits to the first provider that accepts the task; see `failover` for the ones skipped. */
+  async function submit(request: GenerateRequest, submitOptions: SubmitOptions = {}): Promise<FailoverSubmission> {
     const skips: FailoverSkip[] = []
     for (const [i, entry] of entries.entries()) {
       const model = entry.model ?? request.model
       try {
-        const submission = await entry.client.submit({ ...request, ...(model !== undefined ? { model } : {}) }, submitOptions)
-        return { ...submission, handle: handleOf(entry.id, submission.taskId), failover: skips, entry }
+        const submission = await entry.core.submit({ ...request, ...(model !== undefined ? { model } : {}) }, submitOptions)
+        return { ...submission, handle: handleOf(entry.id, submission.taskId), failover: skips }
       } catch (error) {
         const reason = failoverReason(error)
         // Not a proven refusal, or nobody left to try: this error is the answer.
@@ -192,47 +161,31 @@ export function createFailoverClient(options: NanoBananaFailoverOptions, resolve
     )
   }
 
-  async function submit(request: GenerateRequest, submitOptions: SubmitOptions = {}): Promise<FailoverSubmission> {
-    const { entry: _entry, ...submission } = await submitWithFailover(request, submitOptions)
-    return submission
-  }
-
   async function getTask(taskId: string, getOptions: SubmitOptions & ProviderOption = {}): Promise<Task> {
     const { provider, ...rest } = getOptions
     const target = route(taskId, provider)
-    return target.entry.client.getTask(target.taskId, rest)
+    return target.entry.core.getTask(target.taskId, rest)
   }
 
   async function wait(taskId: string, waitOptions: Parameters<NanoBananaFailoverClient['wait']>[1] = {}): Promise<FailoverResult> {
     const { provider, ...rest } = waitOptions
     const target = route(taskId, provider)
-    const result = await target.entry.client.wait(target.taskId, rest)
+    const result = await target.entry.core.wait(target.taskId, rest)
     return { ...result, handle: handleOf(target.entry.id, result.taskId), failover: [] }
   }
 
-  async function generate(generateOptions: FailoverGenerateOptions): Promise<FailoverResult> {
-    return limit(async () => {
-      const { signal, timeoutMs, onProgress, onSubmitted, ...request } = generateOptions
-      const startedAt = Date.now()
-      const { entry, ...submission } = await submitWithFailover(request, signal ? { signal } : {})
-      // From here on a task exists at `entry`: no other provider is ever asked, every error carries the id.
-      try {
-        onSubmitted?.(submission)
-        const result = await entry.client.wait(submission.taskId, waitOptionsAfterSubmit(submission, { signal, timeoutMs, onProgress }, startedAt))
-        result.warnings.push(...submission.warnings)
-        return { ...result, handle: submission.handle, failover: submission.failover }
-      } catch (error) {
-        const accepted =
-          error instanceof NanoBananaError
-            ? error
-            : new NanoBananaError(
-                `${entry.id}: task ${submission.taskId}: ${error instanceof Error ? error.message : String(error)}; the task was accepted: wait("${submission.handle}") resumes`,
-                { provider: entry.id, cause: error },
-              )
-        accepted.taskId ??= submission.taskId
-        throw withSkips(accepted, submission.failover)
-      }
-    })
+  function generate(generateOptions: FailoverGenerateOptions): Promise<FailoverResult> {
+    return limit(() =>
+      runGenerate<FailoverSubmission, FailoverResult>(generateOptions, {
+        submit,
+        finish: async (submission, waitOptions) => {
+          const result = await entryOf(submission.provider).core.wait(submission.taskId, waitOptions, submission.warnings)
+          return { ...result, handle: submission.handle, failover: submission.failover }
+        },
+        // A task exists at that provider: no other one is ever asked, the error carries the id and the skips.
+        accepted: (error, { provider, taskId, handle, failover }) => withSkips(withTaskId(error, provider, taskId, handle), failover),
+      }),
+    )
   }
 
   function parseCallback(body: unknown, callbackOptions: ProviderOption = {}): Task {
@@ -240,33 +193,18 @@ export function createFailoverClient(options: NanoBananaFailoverOptions, resolve
     if (!entry) {
       throw new ConfigurationError(`parseCallback: pass { provider } (one of ${entries.map((e) => e.id).join(', ')}); one callback URL per provider tells them apart`, { param: 'provider' })
     }
-    return entry.client.parseCallback(body)
+    return entry.core.parseCallback(body)
   }
 
-  const guarded =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    (...args: A): Promise<R> => {
-      try {
-        return fn(...args).catch((error: unknown) => {
-          throw redactSecrets(error, secrets)
-        })
-      } catch (error) {
-        return Promise.reject(redactSecrets(error, secrets))
-      }
-    }
-
-  return {
-    providers: entries.map((e) => e.adapter),
-    submit: guarded(submit),
-    getTask: guarded(getTask),
-    wait: guarded(wait),
-    generate: guarded(generate),
-    parseCallback: (body, o) => {
-      try {
-        return parseCallback(body, o)
-      } catch (error) {
-        throw redactSecrets(error, secrets)
-      }
+  return withRedaction<NanoBananaFailoverClient>(
+    {
+      providers: entries.map((e) => e.adapter),
+      submit,
+      getTask,
+      wait,
+      generate,
+      parseCallback,
     },
-  }
+    secrets,
+  )
 }

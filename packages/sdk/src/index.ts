@@ -7,7 +7,7 @@ import type { ProviderId } from './types.js'
 
 export * from './core.js'
 export { providers, providerIds } from './providers/index.js'
-export { failoverReason } from './failover.js'
+export { failoverReason } from './policy.js'
 export type {
   FailoverGenerateOptions,
   FailoverProvider,
@@ -20,7 +20,7 @@ export type {
 } from './failover.js'
 
 export interface NanoBananaOptions extends Omit<NanoBananaClientOptions, 'provider'> {
-  /** A provider id (`'evolink'`) or an adapter object. */
+  /** A provider id (one of `providerIds`) or an adapter object. */
   provider: ProviderId | ProviderAdapter
   providers?: never
 }

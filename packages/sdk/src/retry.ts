@@ -22,7 +22,7 @@ export interface RetryPolicy {
   maxRetryAfterMs: number
 }
 
-/** Submit: 2 retries, only after a certain refusal (connection refused, DNS, 429, 455, 503). */
+/** Submit: 2 retries, only after a certain refusal (connection refused, DNS, 429, 503, a documented maintenance code). */
 export const DEFAULT_SUBMIT_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 }
 /** Poll: a read, retried on every transient failure until the deadline of the wait. */
 export const DEFAULT_POLL_RETRY: RetryPolicy = { maxRetries: Infinity, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 }

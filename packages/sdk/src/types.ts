@@ -1,16 +1,24 @@
 import type { DownloadedImage, DownloadOptions } from './download.js'
-import type { NanoBananaError } from './errors.js'
 
 export type { ProviderId } from '@nano-banana/manifest'
-import type { ProviderId } from '@nano-banana/manifest'
+import type { META, ProviderId } from '@nano-banana/manifest'
 
-/** Every aspect ratio any provider documents; each model accepts the subset in its capability table. */
-export type AspectRatio =
-  | 'auto' | '1:1' | '2:3' | '3:2' | '3:4' | '4:3' | '4:5' | '5:4' | '9:16' | '16:9' | '21:9'
-  | '1:4' | '4:1' | '1:8' | '8:1'
+type Meta = typeof META
+/** Every model entry of every provider's spec-derived meta. */
+type AnyModelMeta = { [P in keyof Meta]: Meta[P]['models'][keyof Meta[P]['models']] }[keyof Meta]
+/** The union of one capability list over every provider and model, as the specs state it. */
+type StatedValues<K extends 'aspectRatios' | 'resolutions' | 'outputFormats'> = AnyModelMeta extends infer M
+  ? M extends { readonly capabilities: { readonly [Q in K]: readonly (infer V)[] } }
+    ? V
+    : never
+  : never
 
-export type Resolution = '0.5K' | '1K' | '2K' | '4K'
-export type OutputFormat = 'png' | 'jpeg' | 'webp'
+/** Every aspect ratio any provider's spec lists (generated meta); each model accepts the subset in its capability table. */
+export type AspectRatio = StatedValues<'aspectRatios'>
+/** Every resolution any provider's spec lists. */
+export type Resolution = StatedValues<'resolutions'>
+/** Every output format any provider's spec lists, in the unified spelling (`jpeg`, never the wire's `jpg`). */
+export type OutputFormat = StatedValues<'outputFormats'>
 
 /** What to generate, in one vocabulary for every provider. */
 export interface GenerateRequest {
@@ -46,13 +54,14 @@ export interface Task {
   urls: string[]
   /** The provider's reason when failed. */
   error?: { code?: string; message?: string }
-  /** Credits the provider reports as charged for the task, when it says (Crun `credits`). */
+  /** Credits the provider reports as charged for the task, when it says. */
   usage?: { credits?: number }
   /** The provider's own body, untouched. */
   raw: unknown
 }
 
 export interface Warning {
+  /** Only `ignored-option` is produced today; the other members stay for consumers that switch on them. */
   type: 'unsupported-option' | 'ignored-option' | 'other'
   option?: string
   message: string
@@ -82,7 +91,7 @@ export type FailoverReason =
   | 'insufficient-credits' // 402 or a spend limit
   | 'permission' // 403: the key may not use this model/feature
   | 'rate-limited' // 429, after the provider's own submit retries
-  | 'unavailable' // 5xx refusal before acceptance (500, 502, 503, 455 maintenance, HTML error page)
+  | 'unavailable' // 5xx refusal before acceptance (500, 502, 503, a documented maintenance code, HTML error page)
   | 'unreachable' // the connection was never made: nothing was sent
   | 'unsupported' // capability mismatch found locally (model, aspect ratio, resolution...): nothing was sent
 
@@ -124,5 +133,3 @@ export interface GenerateOptions extends GenerateRequest, WaitOptions {
 export interface SubmitOptions {
   signal?: AbortSignal
 }
-
-export type ErrorLike = NanoBananaError

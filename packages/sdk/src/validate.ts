@@ -1,6 +1,6 @@
 import type { ModelCapabilities, ProviderAdapter } from './adapter.js'
 import { InvalidRequestError, UnsupportedOptionError } from './errors.js'
-import type { GenerateRequest, Warning } from './types.js'
+import type { GenerateRequest } from './types.js'
 
 export interface ValidateOptions {
   /** Allow http:// and loopback callback URLs (local development against the sandbox). */
@@ -83,13 +83,14 @@ function checkCallbackUrl(provider: ProviderAdapter, value: unknown, options: Va
 
 /**
  * Checks a request against the provider's capability table before anything is sent, so no credit
- * is spent on a request we know will be refused. Returns the model and warnings for harmless options.
+ * is spent on a request we know will be refused. Returns the model's capabilities (the warnings for
+ * harmless options come with the request body: `notSentWarnings`).
  */
 export function validateRequest(
   provider: ProviderAdapter,
   request: GenerateRequest,
   options: ValidateOptions = {},
-): { model: ModelCapabilities; warnings: Warning[] } {
+): { model: ModelCapabilities } {
   if (!request || typeof request !== 'object') fail(provider, 'request', 'request must be an object')
   const modelId = request.model ?? provider.defaultModel
   const model = typeof modelId === 'string' && Object.hasOwn(provider.models, modelId) ? provider.models[modelId] : undefined
@@ -133,5 +134,5 @@ export function validateRequest(
     if (provider.supportsCallback === false) unsupported(provider, model, 'callbackUrl', request.callbackUrl, [])
     checkCallbackUrl(provider, request.callbackUrl, options)
   }
-  return { model, warnings: [] }
+  return { model }
 }

@@ -1,4 +1,5 @@
-import { AbortError, ContentPolicyError, NanoBananaError, TaskFailedError, TimeoutError } from './errors.js'
+import { AbortError, TimeoutError } from './errors.js'
+import { taskFailure } from './failures.js'
 import { sleep } from './retry.js'
 import type { ProviderId, Task } from './types.js'
 
@@ -59,44 +60,16 @@ export interface WaitParams {
   estimatedSeconds?: number | undefined
   /** When the task was accepted (ms since epoch); defaults to now. */
   startedAt?: number | undefined
-  /** Wait for this instead of sleeping (a callback delivery wakes the loop early). */
-  wake?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined
+  /** When waiting ends (ms since epoch); defaults to `timeoutMs` from now. */
+  deadline?: number | undefined
 }
 
-/** Words providers use when their safety filter refused a prompt or image. */
-export const CONTENT_POLICY = /content[_ ]?policy|safety|sensitive|prohibited|moderation|nsfw|unsafe/i
-
-/** Turns a failed or canceled task into the error the caller gets, with the task id on it. */
-export function taskFailure(task: Task): NanoBananaError {
-  const text = `${task.error?.code ?? ''} ${task.error?.message ?? ''}`
-  const Class = CONTENT_POLICY.test(text) ? ContentPolicyError : TaskFailedError
-  const reason = task.error?.message ?? task.error?.code ?? (task.status === 'canceled' ? 'the task was canceled' : 'no reason given')
-  return new Class(`${task.provider}: task ${task.taskId} ${task.status}: ${reason}`, {
-    provider: task.provider,
-    taskId: task.taskId,
-    code: task.error?.code ?? task.status,
-    body: task.raw,
-  })
-}
-
-/** Polls until the task ends, the deadline passes or the signal fires. The task id is on every error. */
+/** Polls until the task ends, the deadline passes or the signal fires. The caller puts the task id on what it throws. */
 export async function waitForTask(params: WaitParams): Promise<Task> {
   const options = { ...DEFAULT_POLLING, ...params.polling }
   const startedAt = params.startedAt ?? Date.now()
-  const deadline = Date.now() + params.timeoutMs
-  const pause = params.wake ?? sleep
+  const deadline = params.deadline ?? Date.now() + params.timeoutMs
   let last: Task | undefined
-  const withTaskId = (error: unknown): never => {
-    if (error instanceof NanoBananaError) {
-      error.taskId ??= params.taskId
-      throw error
-    }
-    throw new NanoBananaError(`${params.provider}: waiting for task ${params.taskId} failed: ${String(error)}`, {
-      provider: params.provider,
-      taskId: params.taskId,
-      cause: error,
-    })
-  }
 
   for (;;) {
     const delay = nextPollDelay({ elapsedMs: Date.now() - startedAt, ...(last ? { task: last } : {}), estimatedSeconds: params.estimatedSeconds }, options)
@@ -109,23 +82,12 @@ export async function waitForTask(params: WaitParams): Promise<Task> {
       })
     }
     try {
-      await pause(Math.min(delay, left), params.signal)
+      await sleep(Math.min(delay, left), params.signal)
     } catch (error) {
-      withTaskId(error instanceof AbortError ? error : new AbortError('Aborted', { cause: error }))
+      throw error instanceof AbortError ? error : new AbortError('Aborted', { cause: error })
     }
-    let task: Task
-    try {
-      task = await params.poll(params.signal)
-    } catch (error) {
-      return withTaskId(error)
-    }
-    if (!last || last.status !== task.status || last.progress !== task.progress) {
-      try {
-        params.onProgress?.(task)
-      } catch (error) {
-        withTaskId(error)
-      }
-    }
+    const task = await params.poll(params.signal)
+    if (!last || last.status !== task.status || last.progress !== task.progress) params.onProgress?.(task)
     last = task
     if (task.status === 'succeeded') return task
     if (task.status === 'failed' || task.status === 'canceled') throw taskFailure(task)

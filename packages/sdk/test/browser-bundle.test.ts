@@ -6,8 +6,12 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { build, type BuildOptions } from 'esbuild'
 import { describe, expect, it } from 'vitest'
+import { providerIds } from '../src/index.js'
 
 const root = join(import.meta.dirname, '..')
+
+// Any one provider, bundled alone through its `providers/<id>` entry.
+const ONE = providerIds[0]!
 
 /** Bundles `contents` (importing the package by its name, so through its `exports` map and `dist/`). */
 async function bundle(contents: string, options: BuildOptions = {}) {
@@ -44,12 +48,12 @@ describe('browser bundle', () => {
 
   it('@nano-banana/sdk/core + one provider: no node: import, no other provider', async () => {
     const { inputs, text } = await bundle(
-      `export { createNanoBananaClient } from '@nano-banana/sdk/core'\nexport { evolink } from '@nano-banana/sdk/providers/evolink'`,
+      `export { createNanoBananaClient } from '@nano-banana/sdk/core'\nexport { ${ONE} } from '@nano-banana/sdk/providers/${ONE}'`,
       { splitting: true },
     )
     expect(text).not.toMatch(/["']node:/)
-    expect(inputs.some((i) => i.includes('/evolink/dist/'))).toBe(true)
-    for (const other of ['aivideoapi', 'crun', 'odkkk', 'uniall']) expect(inputs.some((i) => i.includes(`/${other}/`))).toBe(false)
+    expect(inputs.some((i) => i.includes(`/${ONE}/dist/`))).toBe(true)
+    for (const other of providerIds.filter((id) => id !== ONE)) expect(inputs.some((i) => i.includes(`/${other}/`))).toBe(false)
   })
 
   it('@nano-banana/sdk/callbacks: no node: import', async () => {

@@ -2,7 +2,6 @@
 // spec's request schema (ajv, JSON Schema 2020-12) with the right field names.
 import { describe, expect, it } from 'vitest'
 import { createNanoBanana, providers, type GenerateRequest, type ModelCapabilities, type ProviderId } from '../src/index.js'
-import { uniallModelId } from '../src/providers/uniall.js'
 import { API_KEY, fakeFetch, FIXTURES, ids, parameterSchemaOf, requestSchemaOf, spec, successExample, validator, WIRE, type Json } from './support.js'
 
 const toWireFormat = (values: readonly string[]) => values.map((v) => (v === 'jpg' ? 'jpeg' : v))
@@ -31,7 +30,7 @@ describe.each(ids)('%s capability table agrees with the spec', (id) => {
     expect(adapter.resultTtlSeconds).toBe(doc['x-result-url-ttl-seconds'])
     const callback = Object.values<Json>(doc.paths).flatMap((item) => Object.values<Json>(item)).find((op) => op?.operationId === 'createImageTask')?.callbacks
     const post: Json = callback ? Object.values<Json>(Object.values<Json>(callback)[0])[0].post : undefined
-    expect(adapter.callbackRetrySeconds).toEqual(post?.['x-retry-schedule-seconds'])
+    expect(adapter.meta?.callback?.retryDelaysSeconds ?? []).toEqual(post?.['x-retry-schedule-seconds'] ?? [])
     expect(adapter.supportsCallback !== false).toBe(callback !== undefined)
   })
 
@@ -74,8 +73,8 @@ describe.each(ids)('%s capability table agrees with the spec', (id) => {
       const fieldOf = { resolution: wire.resolution, outputFormat: wire.outputFormat, n: 'n' } as const
       const fixed = { resolution: model.resolutions.length, outputFormat: model.outputFormats.length, n: model.maxN }
       for (const option of ['resolution', 'outputFormat', 'n'] as const) {
-        // UniAll's resolution is the model tier id, not a field.
-        if (id === 'uniall' && option === 'resolution') continue
+        // A provider whose resolution is part of the model id has no field for it.
+        if (FIXTURES[id].resolutionInModelId && option === 'resolution') continue
         const field = fieldOf[option]
         const declared = field !== undefined && params.properties?.[field] !== undefined
         if (model.notSent?.includes(option)) {
@@ -122,91 +121,4 @@ describe('request mapping: the body each adapter sends, checked against the spec
     },
   )
 
-  it('odkkk: flat body, size/quality/image_urls/callback_url', async () => {
-    const { body } = await sent('odkkk', { prompt: 'p', aspectRatio: '21:9', resolution: '4K', images: refs(2), callbackUrl: https })
-    expect(body).toEqual({ model: 'nano-banana-2-lite', prompt: 'p', size: '21:9', quality: '4K', image_urls: refs(2), callback_url: https })
-  })
-
-  it('evolink: 0.5K quality and extreme ratios on gemini-3.1-flash-image-preview, providerOptions merged', async () => {
-    const { body } = await sent('evolink', {
-      prompt: 'p',
-      model: 'gemini-3.1-flash-image-preview',
-      aspectRatio: '8:1',
-      resolution: '0.5K',
-      providerOptions: { model_params: { seed: 7 } },
-    })
-    expect(body).toEqual({ model: 'gemini-3.1-flash-image-preview', prompt: 'p', size: '8:1', quality: '0.5K', model_params: { seed: 7 } })
-  })
-
-  it('evolink: gemini-2.5-flash-image has no quality field, so 1K is not sent', async () => {
-    const { body, submission } = await sent('evolink', { prompt: 'p', model: 'gemini-2.5-flash-image', resolution: '1K', aspectRatio: '3:4' })
-    expect(body).toEqual({ model: 'gemini-2.5-flash-image', prompt: 'p', size: '3:4' })
-    expect(submission.warnings).toHaveLength(1)
-  })
-
-  it('crun google/nano-banana: {model, input: {prompt, aspect_ratio, output_format, image_urls}, callback_url}', async () => {
-    const { body } = await sent('crun', { prompt: 'p', aspectRatio: '16:9', outputFormat: 'png', images: refs(1), callbackUrl: https })
-    expect(body).toEqual({ model: 'google/nano-banana', input: { prompt: 'p', aspect_ratio: '16:9', output_format: 'png', image_urls: refs(1) }, callback_url: https })
-  })
-
-  it('crun google/nano-banana-2: img_urls, resolution, jpeg -> jpg, providerOptions into input', async () => {
-    const { body } = await sent('crun', {
-      prompt: 'p',
-      model: 'google/nano-banana-2',
-      aspectRatio: '1:8',
-      resolution: '2K',
-      outputFormat: 'jpeg',
-      images: refs(2),
-      providerOptions: { google_search: true },
-    })
-    expect(body).toEqual({
-      model: 'google/nano-banana-2',
-      input: { prompt: 'p', aspect_ratio: '1:8', resolution: '2K', output_format: 'jpg', img_urls: refs(2), google_search: true },
-    })
-  })
-
-  it('uniall: family + resolution -> tier id, one image -> image, several -> images', async () => {
-    const one = await sent('uniall', { prompt: 'p', resolution: '0.5K', images: refs(1), aspectRatio: '16:9', outputFormat: 'jpeg', n: 2 })
-    expect(one.body).toEqual({
-      model: 'NanoBanana2-0.5K',
-      prompt: 'p',
-      task_type: 'image2image',
-      image: refs(1)[0],
-      aspect_ratio: '16:9',
-      output_format: 'jpeg',
-      n: 2,
-      response_format: 'url',
-    })
-    const several = await sent('uniall', { prompt: 'p', model: 'NanoBananaPro', resolution: '4K', images: refs(3) })
-    expect(several.body).toMatchObject({ model: 'NanoBananaPro-4K', task_type: 'image2image', images: refs(3) })
-    expect(several.body).not.toHaveProperty('image')
-    const plain = await sent('uniall', { prompt: 'p' })
-    expect(plain.body).toEqual({ model: 'NanoBanana2-1K', prompt: 'p', task_type: 'text2image', response_format: 'url' })
-    const base = await sent('uniall', { prompt: 'p', model: 'NanoBanana', outputFormat: 'webp' })
-    expect(base.body).toMatchObject({ model: 'NanoBanana', output_format: 'webp' })
-    expect(uniallModelId('NanoBanana2', '2K')).toBe('NanoBanana2-2K')
-  })
-
-  it('aivideoapi: {model, input: {..., resolution, output_format jpg}, callback_url}; lite sends no format', async () => {
-    const full = await sent('aivideoapi', { prompt: 'p', aspectRatio: '4:5', resolution: '4K', outputFormat: 'jpeg', images: refs(1), callbackUrl: https })
-    expect(full.body).toEqual({
-      model: 'nano-banana-2',
-      input: { prompt: 'p', aspect_ratio: '4:5', resolution: '4K', output_format: 'jpg', image_urls: refs(1) },
-      callback_url: https,
-    })
-    const lite = await sent('aivideoapi', { prompt: 'p', model: 'nano-banana-2-lite', resolution: '1K', outputFormat: 'jpeg' })
-    expect(lite.body).toEqual({ model: 'nano-banana-2-lite', input: { prompt: 'p', resolution: '1K' } })
-    expect(lite.submission.warnings).toEqual([expect.objectContaining({ option: 'outputFormat' })])
-  })
-
-  it('the request schema rejects what the capability check rejects (schema and table agree at the edges)', () => {
-    const evo = providers.evolink.models['gemini-3-pro-image-preview']!
-    const validate = validator('evolink', 'CreateImageTaskRequest')
-    expect(validate(bodyOf('evolink', evo, { aspectRatio: '8:1' }))).toBe(false)
-    expect(validate(bodyOf('evolink', evo, { resolution: '0.5K' }))).toBe(false)
-    expect(validate(bodyOf('evolink', evo, { images: refs(evo.maxImages + 1) }))).toBe(false)
-    const lite = providers.aivideoapi.models['nano-banana-2-lite']!
-    expect(validator('aivideoapi', 'CreateImageTaskRequest')(bodyOf('aivideoapi', lite, { resolution: '2K' }))).toBe(false)
-    expect(requestSchemaOf('crun', 'google/nano-banana-2').properties.input).toBeDefined()
-  })
 })

@@ -6,26 +6,17 @@ import type { AddressInfo } from 'node:net'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import { parse } from 'yaml'
-import {
-  ContentPolicyError,
-  InsufficientCreditsError,
-  NotFoundError,
-  TaskFailedError,
-  UpstreamError,
-  errorClassForStatus,
-  providers,
-  type NanoBananaError,
-  type ProviderId,
-  type TaskStatus,
-} from '../src/index.js'
+import { errorClassForStatus, providerIds, providers, type ProviderId, type TaskStatus } from '../src/index.js'
+import type { ErrorClass, Fixture, Json } from './fixture.js'
 
-// Spec documents are untyped YAML; tests read them with plain property access.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Json = any
+export type { ErrorClass, Fixture, Json } from './fixture.js'
 
-export type ErrorClass = abstract new (...args: never[]) => NanoBananaError
+export const ids: readonly ProviderId[] = providerIds
 
-export const ids = Object.keys(providers) as ProviderId[]
+/** Each provider's fixture (`test/providers/<id>.ts`): which spec examples form a task's life, and its own tests. */
+export const FIXTURES: Readonly<Record<ProviderId, Fixture>> = Object.fromEntries(
+  await Promise.all(ids.map(async (id) => [id, ((await import(`./providers/${id}.ts`)) as { fixture: Fixture }).fixture] as const)),
+) as Record<ProviderId, Fixture>
 
 const specCache = new Map<ProviderId, Json>()
 
@@ -140,85 +131,28 @@ export function parameterSchemaOf(id: ProviderId, model: string): Json {
   return input ? deref(doc, input) : branch
 }
 
-/** Where the SDK writes each option, per provider (the names the specs use). */
-export const WIRE: Record<ProviderId, { aspectRatio: string; resolution?: string; outputFormat?: string; images: string[]; perModelSchema: boolean }> = {
-  odkkk: { aspectRatio: 'size', resolution: 'quality', images: ['image_urls'], perModelSchema: true },
-  evolink: { aspectRatio: 'size', resolution: 'quality', images: ['image_urls'], perModelSchema: true },
-  crun: { aspectRatio: 'aspect_ratio', resolution: 'resolution', outputFormat: 'output_format', images: ['image_urls', 'img_urls'], perModelSchema: true },
-  // UniAll: resolution is the model tier; one schema serves every family.
-  uniall: { aspectRatio: 'aspect_ratio', outputFormat: 'output_format', images: ['image', 'images'], perModelSchema: false },
-  aivideoapi: { aspectRatio: 'aspect_ratio', resolution: 'resolution', outputFormat: 'output_format', images: ['image_urls'], perModelSchema: true },
-}
+/** The last key of a dotted request field (`input.aspect_ratio` -> `aspect_ratio`), as the parameter schema names it. */
+const leaf = (path: string) => path.split('.').at(-1)!
 
-/** Per provider: the named spec examples of one task's life, where its id lives, and what a failure maps to. */
-export interface Fixture {
-  created: string
-  sequence: string[]
-  failed: string
-  failedClass: ErrorClass
-  /** Sets the task id in a query example, so the server answers about the task it created. */
-  withId(body: Json, taskId: string): Json
-  taskIdOf(created: Json): string
-  urlsOf(completed: Json): string[]
-  statusOf(body: Json): { holder: Json; key: 'status' }
-}
-
-const flat = {
-  withId: (body: Json, taskId: string) => ({ ...body, id: taskId }),
-  statusOf: (body: Json) => ({ holder: body, key: 'status' as const }),
-}
-const enveloped = {
-  withId: (body: Json, taskId: string) => ({ ...body, data: { ...body.data, task_id: taskId } }),
-  statusOf: (body: Json) => ({ holder: body.data, key: 'status' as const }),
-}
-
-export const FIXTURES: Record<ProviderId, Fixture> = {
-  odkkk: {
-    ...flat,
-    created: 'task_created',
-    sequence: ['pending', 'processing', 'completed'],
-    failed: 'failed',
-    failedClass: ContentPolicyError,
-    taskIdOf: (b) => b.id,
-    urlsOf: (b) => b.results,
-  },
-  evolink: {
-    ...flat,
-    created: 'task_created',
-    sequence: ['pending', 'processing', 'completed'],
-    failed: 'failed',
-    failedClass: ContentPolicyError,
-    taskIdOf: (b) => b.id,
-    urlsOf: (b) => b.results,
-  },
-  crun: {
-    ...enveloped,
-    created: 'success',
-    sequence: ['pending', 'running', 'success'],
-    failed: 'failed',
-    failedClass: TaskFailedError,
-    taskIdOf: (b) => b.data.task_id,
-    urlsOf: (b) => b.data.result.media_urls,
-  },
-  uniall: {
-    ...enveloped,
-    created: 'created',
-    sequence: ['queued', 'running', 'succeeded'],
-    failed: 'failed',
-    failedClass: TaskFailedError,
-    taskIdOf: (b) => b.data.task_id,
-    urlsOf: (b) => [b.data.result_url],
-  },
-  aivideoapi: {
-    ...flat,
-    created: 'success',
-    sequence: ['pending', 'processing', 'completed'],
-    failed: 'failed',
-    failedClass: ContentPolicyError,
-    taskIdOf: (b) => b.data.taskId,
-    urlsOf: (b) => b.output.urls,
-  },
-}
+/** Where the SDK writes each option, per provider: the spec's own `x-options` (via meta). */
+export const WIRE: Record<ProviderId, { aspectRatio: string; resolution?: string; outputFormat?: string; images: string[]; perModelSchema: boolean }> = Object.fromEntries(
+  ids.map((id) => {
+    const { options, models } = providers[id].meta!
+    const field = (option: 'aspectRatio' | 'resolution' | 'outputFormat') => (options[option]?.fields[0] ? leaf(options[option].fields[0]) : undefined)
+    const resolution = field('resolution')
+    const outputFormat = field('outputFormat')
+    return [
+      id,
+      {
+        aspectRatio: field('aspectRatio')!,
+        ...(resolution ? { resolution } : {}),
+        ...(outputFormat ? { outputFormat } : {}),
+        images: (options.images?.fields ?? []).map(leaf),
+        perModelSchema: !Object.hasOwn(models, '*'),
+      },
+    ]
+  }),
+) as Record<ProviderId, { aspectRatio: string; resolution?: string; outputFormat?: string; images: string[]; perModelSchema: boolean }>
 
 /** The normalized status each documented word must map to. */
 export const WORDS: Record<string, TaskStatus> = {
@@ -232,32 +166,27 @@ export const WORDS: Record<string, TaskStatus> = {
   failed: 'failed',
 }
 
-/**
- * The class each documented error must become: the HTTP status (or Crun's JSON code) decides, except
- * where the provider documents a code that says more than its status.
- */
-const CODE_OVERRIDES: Partial<Record<ProviderId, Record<string, ErrorClass>>> = {
-  // seed 004: 429 is also the spend limit, 503 is the upstream provider.
-  aivideoapi: { spend_limit_exceeded: InsufficientCreditsError, upstream_error: UpstreamError },
-  // The spec's 400 "model not enabled" example carries this code.
-  uniall: { model_not_found: NotFoundError },
-}
-
 export function errorCodeOf(body: Json): unknown {
   return body && typeof body === 'object' ? (body.error && typeof body.error === 'object' ? body.error.code : body.code) : undefined
 }
 
-/** The status an error should carry: Crun's JSON code when it reports one, else the HTTP status. */
+/** The status an error should carry: the provider's own JSON code when its fixture says it reports one, else the HTTP status. */
 export function effectiveStatus(id: ProviderId, httpStatus: number, body: Json): number {
-  return id === 'crun' && typeof body?.code === 'number' && body.code !== 200 ? body.code : httpStatus
+  return FIXTURES[id].effectiveStatus?.(httpStatus, body) ?? httpStatus
 }
 
+/**
+ * The class each documented error must become: the HTTP status (or the provider's JSON code) decides,
+ * except where the provider documents a code or status that says more (its fixture).
+ */
 export function expectedErrorClass(id: ProviderId, httpStatus: number, body: Json): ErrorClass {
-  const override = CODE_OVERRIDES[id]?.[String(errorCodeOf(body))]
-  return override ?? errorClassForStatus(effectiveStatus(id, httpStatus, body))
+  const fixture = FIXTURES[id]
+  const override = fixture.errorOverrides?.[String(errorCodeOf(body))]
+  const status = effectiveStatus(id, httpStatus, body)
+  return override ?? fixture.statusClasses?.[status] ?? errorClassForStatus(status)
 }
 
-/** Error examples of an operation: non-2xx responses, plus Crun's failures inside HTTP 200 bodies. */
+/** Error examples of an operation: non-2xx responses, plus failures inside HTTP 200 bodies (a JSON code envelope). */
 export function errorExamples(id: ProviderId, operationId: string): ResponseExample[] {
   return responseExamples(id, operationId).filter(
     (e) => e.status >= 400 || (e.status === 200 && typeof e.value?.code === 'number' && e.value.code !== 200) || (e.status === 200 && typeof e.value?.code === 'string' && e.value.code !== 'success'),

@@ -3,6 +3,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import {
   createNanoBanana,
+  providerIds,
   type AspectRatio,
   type GenerateOptions,
   type GenerateResult,
@@ -14,6 +15,14 @@ import {
   type Resolution,
   type TaskStatus,
 } from '../src/index.js'
+import type { META, PROVIDER_IDS } from '@nano-banana/manifest'
+
+type AnyModel = { [P in keyof typeof META]: (typeof META)[P]['models'][keyof (typeof META)[P]['models']] }[keyof typeof META]
+type CapabilityValues<K extends string> = AnyModel extends infer M ? (M extends { capabilities: { [Q in K]: readonly (infer V)[] } } ? V : never) : never
+
+// Any two providers: the types do not depend on which.
+const ONE: ProviderId = providerIds[0]!
+const TWO: ProviderId = providerIds[1]!
 
 describe('types', () => {
   it('aspectRatio, resolution and outputFormat are closed unions', () => {
@@ -25,11 +34,14 @@ describe('types', () => {
     expectTypeOf<Resolution>().toEqualTypeOf<'0.5K' | '1K' | '2K' | '4K'>()
     expectTypeOf<'jpg'>().not.toExtend<OutputFormat>()
     expectTypeOf<TaskStatus>().toEqualTypeOf<'queued' | 'running' | 'succeeded' | 'failed' | 'canceled'>()
-    expectTypeOf<ProviderId>().toEqualTypeOf<'odkkk' | 'evolink' | 'crun' | 'uniall' | 'aivideoapi'>()
+    expectTypeOf<ProviderId>().toEqualTypeOf<(typeof PROVIDER_IDS)[number]>()
+    // The option unions are the specs' own values (generated meta), not a hand-kept list.
+    expectTypeOf<AspectRatio>().toEqualTypeOf<CapabilityValues<'aspectRatios'>>()
+    expectTypeOf<OutputFormat>().toEqualTypeOf<CapabilityValues<'outputFormats'>>()
   })
 
   it('a wrong literal is a compile error', () => {
-    const nb = createNanoBanana({ provider: 'evolink', apiKey: 'sk-test' })
+    const nb = createNanoBanana({ provider: ONE, apiKey: 'sk-test' })
     const good: GenerateOptions = { prompt: 'p', aspectRatio: '16:9', resolution: '2K', outputFormat: 'png' }
     // @ts-expect-error '7:3' is not an AspectRatio
     const badRatio: GenerateOptions = { prompt: 'p', aspectRatio: '7:3' }
@@ -49,8 +61,8 @@ describe('types', () => {
   })
 
   it('createNanoBanana: one provider or a failover list (exclusive)', () => {
-    const single = createNanoBanana({ provider: 'evolink', apiKey: 'sk-test' })
-    const multi = createNanoBanana({ providers: [{ provider: 'evolink', apiKey: 'sk-test' }, { provider: 'aivideoapi', apiKey: 'sk-test', model: 'nano-banana-2' }] })
+    const single = createNanoBanana({ provider: ONE, apiKey: 'sk-test' })
+    const multi = createNanoBanana({ providers: [{ provider: ONE, apiKey: 'sk-test' }, { provider: TWO, apiKey: 'sk-test', model: 'any-model' }] })
     expectTypeOf(single).toEqualTypeOf<NanoBananaClient>()
     expectTypeOf(multi).toEqualTypeOf<NanoBananaFailoverClient>()
     expectTypeOf(multi.generate).returns.resolves.toEqualTypeOf<FailoverResult>()

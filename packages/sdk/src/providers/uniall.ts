@@ -1,10 +1,10 @@
-// UniAll (docs.uniall.ai). Capabilities: seed 003 = specs/uniall.openapi.yaml (async image task flow).
-// UniAll sells each resolution of a family as its own model id (`NanoBanana2-0.5K`, `NanoBanana2-1K`...),
-// so the unified `model` here is the family and `resolution` picks the id. The host is undocumented:
-// pass `baseUrl` or set UNIALL_BASE_URL.
-import { createImageTask, createUniallClient, getImageTask, type CreateImageTaskRequest } from '@nano-banana/uniall'
-import type { ModelCapabilities, ProviderAdapter } from '../adapter.js'
-import { buildError, compact, EXTREME_RATIOS, GOOGLE_RATIOS, guard, missingTaskId, notATask, notSentWarnings, taskErrorOf, type ErrorTables } from '../adapter-kit.js'
+// UniAll (docs.uniall.ai). specs/uniall.openapi.yaml has one request schema for every model, so the
+// models offered here are what it cannot say: UniAll sells each resolution of a family as its own model
+// id (`NanoBanana2-0.5K`, `NanoBanana2-1K`...), so the unified `model` is the family and `resolution`
+// picks the id. The host is undocumented: pass `baseUrl` or set the spec's base-URL variable.
+import { createImageTask, getImageTask, meta, type CreateImageTaskRequest } from '@nano-banana/uniall'
+import { compact, EXTREME_RATIOS, GOOGLE_RATIOS, taskErrorOf, type ErrorTables } from '../adapter-kit.js'
+import { defineProvider, type OfferedModel } from '../define-provider.js'
 import {
   AuthenticationError,
   InsufficientCreditsError,
@@ -16,46 +16,40 @@ import {
   ServerError,
   UpstreamError,
 } from '../errors.js'
-import { isRecord, progressOf, statusOf, str, urls } from '../parse.js'
-import type { Resolution, TaskStatus } from '../types.js'
+import { isRecord, progressOf, str, urls } from '../parse.js'
+import type { Resolution } from '../types.js'
 
-// Only 1:1, 16:9, 9:16, 4:3 and 3:4 are named ("such as"); the lists below are what the upstream
-// Google models take (shared/providers.md section 7). `n` has no documented maximum ("depends on
-// upstream limits"); 4 is a conservative cap. Prompt and image limits are not documented either.
-const models: Record<string, ModelCapabilities> = {
+// Only 1:1, 16:9, 9:16, 4:3 and 3:4 are named ("such as"); the ratio lists are what the upstream Google
+// models take. `n` has no documented maximum ("depends on upstream limits"); 4 is a conservative cap.
+// Prompt and image limits are not documented either.
+const models: Record<string, OfferedModel> = {
   NanoBanana2: {
-    id: 'NanoBanana2',
     family: 'Nano Banana 2',
     aspectRatios: [...GOOGLE_RATIOS, ...EXTREME_RATIOS],
     resolutions: ['0.5K', '1K', '2K', '4K'], // model ids NanoBanana2-0.5K ... NanoBanana2-4K
-    outputFormats: ['png', 'jpeg'],
     maxImages: 14,
     maxN: 4,
     maxPromptLength: 20_000,
-    source: 'seed 003; ratios from Google upstream; image, n and prompt limits inferred',
+    why: 'ratios from Google upstream; tiers from the model ids; image, n and prompt limits inferred',
   },
   NanoBananaPro: {
-    id: 'NanoBananaPro',
     family: 'Nano Banana Pro',
     aspectRatios: GOOGLE_RATIOS,
     resolutions: ['1K', '2K', '4K'], // model ids NanoBananaPro-1K ... (suffixes not documented)
-    outputFormats: ['png', 'jpeg'],
     maxImages: 14,
     maxN: 4,
     maxPromptLength: 20_000,
-    source: 'seed 003 (NanoBananaPro-*); tiers, ratios and limits inferred',
+    why: 'tiers, ratios and limits inferred',
   },
   NanoBanana: {
-    id: 'NanoBanana',
     family: 'Nano Banana',
     aspectRatios: GOOGLE_RATIOS,
     resolutions: ['1K'], // one model id, no tiers: always 1K
-    outputFormats: ['png', 'jpeg', 'webp'],
+    notSent: ['resolution'],
     maxImages: 5,
     maxN: 4,
     maxPromptLength: 20_000,
-    notSent: ['resolution'],
-    source: 'seed 003; ratios from Google upstream; image, n and prompt limits inferred',
+    why: 'ratios from Google upstream; image, n and prompt limits inferred',
   },
 }
 
@@ -68,28 +62,8 @@ export function uniallModelId(family: string, resolution?: Resolution): string {
   return Object.hasOwn(DEFAULT_TIER, family) && tier ? `${family}-${tier}` : family
 }
 
-/**
- * Only `succeeded` is documented; `queued`, `running`, `failed` are the spec's assumption, and the
- * other words are the usual synonyms, accepted so that an undocumented word does not break polling.
- */
-export const UNIALL_STATUS: Readonly<Record<string, TaskStatus>> = {
-  queued: 'queued',
-  pending: 'queued',
-  running: 'running',
-  processing: 'running',
-  in_progress: 'running',
-  succeeded: 'succeeded',
-  success: 'succeeded',
-  completed: 'succeeded',
-  failed: 'failed',
-  failure: 'failed',
-  error: 'failed',
-  cancelled: 'canceled',
-  canceled: 'canceled',
-}
-
 /** The error codes are not documented; these are the spec's assumed ones and the OpenAI-style ones. */
-export const UNIALL_ERRORS: ErrorTables = {
+const ERRORS: ErrorTables = {
   byCode: {
     invalid_request: InvalidRequestError,
     model_not_found: NotFoundError,
@@ -116,97 +90,72 @@ export const UNIALL_ERRORS: ErrorTables = {
   },
 }
 
-function parseError(status: number, body: unknown, headers: Headers | undefined): NanoBananaError {
-  // Task endpoints: `{code, message, data}`; OpenAI-compatible endpoints: `{error: {message, type, param, code}}`.
-  const envelope = isRecord(body) && isRecord(body.error) ? body.error : isRecord(body) ? body : {}
-  return buildError(
-    'uniall',
-    status,
-    headers,
-    body,
-    { code: str(envelope.code), type: str(envelope.type), message: str(envelope.message), param: str(envelope.param) },
-    UNIALL_ERRORS,
-  )
-}
-
 /** Unwraps `{code: "success", message, data}`; another `code` is the mapped error. Bare tasks pass through. */
-function unwrap(body: unknown, response: Response | undefined): Record<string, unknown> | NanoBananaError | undefined {
+function unwrap(body: unknown, response: Response | undefined, error: (status: number, body: unknown, headers: Headers | undefined) => NanoBananaError) {
   if (!isRecord(body)) return undefined
   if ('task_id' in body) return body
   if (isRecord(body.data) && 'task_id' in body.data) return body.data
-  if (isRecord(body.error) || (body.code !== undefined && body.code !== 'success')) {
-    return parseError(response?.status ?? 200, body, response?.headers)
-  }
+  if (isRecord(body.error) || (body.code !== undefined && body.code !== 'success')) return error(response?.status ?? 200, body, response?.headers)
   return isRecord(body.data) ? body.data : undefined
 }
 
 /**
- * UniAll adapter. Mapping: model family + resolution -> `model` tier id (`NanoBanana2` at 0.5K ->
- * `NanoBanana2-0.5K`; the family's default tier, 1K, without a resolution; `NanoBanana` has no tiers),
- * aspectRatio -> `aspect_ratio`, one image -> `image`, several -> `images` (with `task_type`
- * `image2image`, else `text2image`), outputFormat -> `output_format` (`jpeg` as is), n -> `n`,
- * `response_format: "url"`, providerOptions merged into the body (a `model` there overrides the tier
- * id). No callback is documented, so `callbackUrl` is refused.
+ * UniAll adapter: family + resolution -> the `model` tier id (the family's default tier, 1K, without a
+ * resolution; `NanoBanana` has no tiers); one reference image -> `image`, several -> `images` (with
+ * `task_type` `image2image`, else `text2image`); `response_format: "url"`; the other options where the
+ * spec puts them; providerOptions merged into the body (a `model` there overrides the tier id). No
+ * callback is documented, so `callbackUrl` is refused.
  */
-export const uniall: ProviderAdapter = {
-  id: 'uniall',
-  name: 'UniAll',
-  envKey: 'UNIALL_API_KEY',
-  baseUrlEnvKey: 'UNIALL_BASE_URL',
-  defaultModel: 'NanoBanana2',
+export const uniall = defineProvider<CreateImageTaskRequest>({
+  meta,
+  operations: { create: createImageTask, get: getImageTask },
   models,
-  supportsCallback: false,
-  createClient: createUniallClient,
+  errors: ERRORS,
+  // No callback is documented; the query envelope is the shape a delivery would have.
+  callbackComponent: 'ImageTaskResponse',
 
-  toRequestBody(request, model) {
+  toBody(request, model, wire) {
     const images = request.images ?? []
-    const body: Record<string, unknown> = {
+    return {
+      ...wire.place({ skip: ['images'] }),
       model: uniallModelId(model.id, request.resolution),
-      prompt: request.prompt,
       task_type: images.length > 0 ? 'image2image' : 'text2image',
+      ...(images.length === 1 ? { image: images[0] } : {}),
+      ...(images.length > 1 ? { images } : {}),
+      response_format: 'url',
     }
-    if (images.length === 1) body.image = images[0]
-    if (images.length > 1) body.images = images
-    if (request.aspectRatio !== undefined) body.aspect_ratio = request.aspectRatio
-    if (request.outputFormat !== undefined) body.output_format = request.outputFormat
-    if (request.n !== undefined) body.n = request.n
-    body.response_format = 'url'
-    return { body: { ...body, ...request.providerOptions }, warnings: notSentWarnings(request, model) }
   },
 
-  submit: (client, body, signal) => createImageTask({ client, body: body as CreateImageTaskRequest, ...(signal ? { signal } : {}) }),
-  query: (client, taskId, signal) => getImageTask({ client, path: { task_id: taskId }, ...(signal ? { signal } : {}) }),
+  readError(_status, body) {
+    // Task endpoints: `{code, message, data}`; OpenAI-compatible endpoints: `{error: {message, type, param, code}}`.
+    const envelope = isRecord(body) && isRecord(body.error) ? body.error : isRecord(body) ? body : {}
+    return { code: str(envelope.code), type: str(envelope.type), message: str(envelope.message), param: str(envelope.param) }
+  },
 
-  parseSubmit(data, response) {
-    return guard('uniall', data, () => {
-      const inner = unwrap(data, response)
-      if (inner instanceof NanoBananaError) return inner
-      const taskId = str(inner?.task_id) ?? str(inner?.id)
-      return taskId ? { taskId } : missingTaskId('uniall', data, response)
+  readSubmit(data, response, kit) {
+    const inner = unwrap(data, response, kit.error)
+    if (inner instanceof NanoBananaError) return inner
+    const taskId = str(inner?.task_id) ?? str(inner?.id)
+    return taskId ? { taskId } : kit.missingTaskId(data, response)
+  },
+
+  readTask(data, response, kit) {
+    const task = unwrap(data, response, kit.error)
+    if (task instanceof NanoBananaError) return task
+    if (!task) return kit.notATask(data, 'data')
+    const taskId = str(task.task_id)
+    if (!taskId) return kit.notATask(data, 'task_id')
+    const status = kit.status(task.status, data)
+    // One `result_url` is documented; how n > 1 results come back is not, so lists are read too.
+    const found = [...urls(task.result_url), ...urls(task.result_urls), ...urls(task.results)]
+    return compact({
+      taskId,
+      provider: kit.id,
+      status,
+      progress: progressOf(task.progress),
+      urls: [...new Set(found)],
+      error: status === 'failed' || status === 'canceled' ? taskErrorOf(task.error) : undefined,
+      raw: data,
     })
   },
-
-  parseTask(data, response) {
-    return guard('uniall', data, () => {
-      const task = unwrap(data, response)
-      if (task instanceof NanoBananaError) return task
-      if (!task) return notATask('uniall', data, 'data')
-      const taskId = str(task.task_id)
-      if (!taskId) return notATask('uniall', data, 'task_id')
-      const status = statusOf('uniall', task.status, UNIALL_STATUS, data)
-      // One `result_url` is documented; how n > 1 results come back is not, so lists are read too.
-      const found = [...urls(task.result_url), ...urls(task.result_urls), ...urls(task.results)]
-      return compact({
-        taskId,
-        provider: 'uniall' as const,
-        status,
-        progress: progressOf(task.progress),
-        urls: [...new Set(found)],
-        error: status === 'failed' || status === 'canceled' ? taskErrorOf(task.error) : undefined,
-        raw: data,
-      })
-    })
-  },
-
-  parseError: (status, body, headers) => guard('uniall', body, () => parseError(status, body, headers)) as NanoBananaError,
-}
+})

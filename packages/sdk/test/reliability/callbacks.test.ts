@@ -4,9 +4,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Sandbox } from '@nano-banana/sandbox'
 import { createCallbackHandler, parseCallback } from '../../src/callbacks.js'
-import { InvalidRequestError, type ProviderId, type Task } from '../../src/index.js'
+import { InvalidRequestError, providers as allProviders, type ProviderId, type Task } from '../../src/index.js'
 import { callbackExamples, FIXTURES, successExample } from '../support.js'
-import { fastSandbox, PROVIDERS, sandboxClient, serveHandler, until, type LocalHttp } from './support.js'
+import { CALLBACK_PROVIDERS, fastSandbox, PROVIDERS, sandboxClient, serveHandler, until, type LocalHttp } from './support.js'
 
 /** Valid deliveries per provider: the spec's callback examples, else its completed query example (same body). */
 function validPayloads(provider: ProviderId): { name: string; value: unknown }[] {
@@ -14,7 +14,8 @@ function validPayloads(provider: ProviderId): { name: string; value: unknown }[]
   if (documented.length > 0) return documented
   const fixture = FIXTURES[provider]
   const completed = successExample(provider, 'getImageTask', fixture.sequence.at(-1)!)
-  // odkkk: "same as the task query response"; UniAll documents no callback: its query envelope is assumed.
+  // A spec that says the callback is "the same as the task query response", or documents no callback at all
+  // (its query envelope is assumed).
   return [{ name: `query example ${fixture.sequence.at(-1)}`, value: completed }]
 }
 
@@ -78,7 +79,8 @@ describe('parseCallback', () => {
 })
 
 describe('createCallbackHandler', () => {
-  const provider = 'evolink'
+  // Any provider with callbacks: the handler's behaviour does not depend on which.
+  const provider = CALLBACK_PROVIDERS[0]!
   const valid = validPayloads(provider)[0]!.value
   const post = (body: BodyInit | null, headers: Record<string, string> = { 'content-type': 'application/json' }, method = 'POST') =>
     new Request('https://hooks.example.com/nb', { method, headers, ...(body === null ? {} : { body, duplex: 'half' }) } as RequestInit)
@@ -178,7 +180,10 @@ function streamOf(bytes: number): ReadableStream<Uint8Array> {
 }
 
 describe('with the sandbox as the provider', () => {
-  const providers = PROVIDERS.filter((p) => p !== 'uniall')
+  const providers = CALLBACK_PROVIDERS
+  // The provider whose documented schedule retries soonest (the receiver comes up after its first attempt).
+  const firstRetry = (p: ProviderId) => allProviders[p].meta?.callback?.retryDelaysSeconds[0]
+  const soonest = CALLBACK_PROVIDERS.filter((p) => firstRetry(p) !== undefined).sort((a, b) => firstRetry(a)! - firstRetry(b)!)[0]!
 
   it.each(providers)('%s: a delivery the handler fails (500) is retried by the provider and then accepted', async (provider) => {
     const s = await sandbox()
@@ -218,13 +223,13 @@ describe('with the sandbox as the provider', () => {
 
   it('no delivery is lost when the receiver is down at first', async () => {
     const s = await sandbox({ callbackDelayScale: 0.05 })
-    // EvoLink retries after 1, 2, 4 s (x0.05 here): the receiver comes up after the first attempt.
+    // Its schedule is scaled x0.05 here: the receiver comes up after the first attempt.
     const delivered: Task[] = []
-    const handler = createCallbackHandler({ provider: 'evolink', onTask: (task) => void delivered.push(task) })
+    const handler = createCallbackHandler({ provider: soonest, onTask: (task) => void delivered.push(task) })
     const http = await serve(handler)
     const [host, port] = new URL(http.url).host.split(':')
     await http.close()
-    const { taskId } = await sandboxClient(s, 'evolink').submit({ prompt: 'down', callbackUrl: `http://${host}:${port}/hook` })
+    const { taskId } = await sandboxClient(s, soonest).submit({ prompt: 'down', callbackUrl: `http://${host}:${port}/hook` })
     await until(() => (s.callbacks.some((a) => a.taskId === taskId) ? true : undefined), 3000, 'the first attempt')
     const { createServer } = await import('node:http')
     const { nodeListener } = await import('./support.js')

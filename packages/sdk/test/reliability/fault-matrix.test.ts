@@ -7,7 +7,8 @@ import { format } from 'node:util'
 import type { FaultRule, Sandbox } from '@nano-banana/sandbox'
 import { createCallbackHandler } from '../../src/callbacks.js'
 import { AmbiguousSubmitError, NanoBananaError, taskFailure, type ProviderId, type Task } from '../../src/index.js'
-import { decodeImage, fastSandbox, leaks, PROVIDERS, sandboxClient, SECRET_KEY, serveHandler, sleep, type LocalHttp } from './support.js'
+import { FIXTURES } from '../support.js'
+import { CALLBACK_PROVIDERS, decodeImage, fastSandbox, leaks, NO_CALLBACK_PROVIDERS, PROVIDERS, sandboxClient, SECRET_KEY, serveHandler, sleep, type LocalHttp } from './support.js'
 
 type Phase = 'submit' | 'poll' | 'callback' | 'download'
 type Rule = Omit<FaultRule, 'provider'>
@@ -35,21 +36,28 @@ interface Row {
   tasks?: number
   /** Callback receiver behaviour for the first delivery. */
   receiver?: 'throw' | 'slow'
+  /** Task duration in the sandbox, when the fault must find the task still running at the first poll. */
+  taskDurationMs?: number
 }
+
+/** Longer than any first poll can take: a poll-phase task fault always finds the task running. */
+const LONG_TASK_MS = 5000
 
 const recovered = () => 'recovered'
 const always = (name: string) => () => name
-/** How each provider reports a failed task: EvoLink/odkkk and aivideoapi name a safety refusal. */
-const failedTask = (p: ProviderId) => (p === 'crun' || p === 'uniall' ? 'TaskFailedError' : 'ContentPolicyError')
+/** How each provider reports a failed task (a safety refusal or a plain failure): its fixture's failed example says. */
+const failedTask = (p: ProviderId) => FIXTURES[p].failedClass.name
+/** The shared expectation, unless the provider's fixture documents another outcome for this cell (`<phase> <label>`). */
+const unless = (cell: string, otherwise: string) => (p: ProviderId) => FIXTURES[p].faultOutcomes?.[cell] ?? otherwise
 
 const ROWS: Row[] = [
   // Submit: resent only after a certain refusal; anything that may have reached the provider is ambiguous.
   { phase: 'submit', label: '429 + Retry-After', rules: [{ phase: 'submit', fault: 'rate-limit' }], expect: recovered, tasks: 1 },
   { phase: 'submit', label: '500', rules: [{ phase: 'submit', fault: 'server-error' }], expect: always('ServerError'), tasks: 0 },
-  // Crun's gateway 502 carries its JSON code 500; aivideoapi documents no 502 but sends upstream_error.
-  { phase: 'submit', label: '502', rules: [{ phase: 'submit', fault: 'bad-gateway' }], expect: (p) => (p === 'crun' ? 'ServerError' : 'UpstreamError'), tasks: 0 },
-  // aivideoapi's 503 is `upstream_error` (often the content itself), which is not resent.
-  { phase: 'submit', label: '503 / 455', rules: [{ phase: 'submit', fault: 'unavailable' }], expect: (p) => (p === 'aivideoapi' ? 'UpstreamError' : 'recovered') },
+  // A gateway 502 is an upstream failure, unless the provider's envelope says otherwise (its fixture).
+  { phase: 'submit', label: '502', rules: [{ phase: 'submit', fault: 'bad-gateway' }], expect: unless('submit 502', 'UpstreamError'), tasks: 0 },
+  // Unavailable / maintenance is resent, unless the provider documents it as an upstream refusal (its fixture).
+  { phase: 'submit', label: '503 / 455', rules: [{ phase: 'submit', fault: 'unavailable' }], expect: unless('submit 503 / 455', 'recovered') },
   { phase: 'submit', label: 'reset before accept', rules: [{ phase: 'submit', fault: 'reset-before-accept' }], expect: always('AmbiguousSubmitError'), tasks: 0 },
   { phase: 'submit', label: 'reset after accept', rules: [{ phase: 'submit', fault: 'reset-after-accept' }], expect: always('AmbiguousSubmitError'), tasks: 1 },
   { phase: 'submit', label: 'timeout (slow answer)', rules: [{ phase: 'submit', fault: 'slow', delayMs: SLOW_MS }], expect: always('AmbiguousSubmitError'), tasks: 1 },
@@ -65,8 +73,15 @@ const ROWS: Row[] = [
   { phase: 'poll', label: 'timeout (slow answer)', rules: [{ phase: 'poll', fault: 'slow', delayMs: SLOW_MS }], expect: recovered },
   { phase: 'poll', label: 'malformed JSON (2xx)', rules: [{ phase: 'poll', fault: 'malformed-json' }], expect: recovered },
   { phase: 'poll', label: 'HTML 502 page', rules: [{ phase: 'poll', fault: 'html-error' }], expect: recovered },
-  { phase: 'poll', label: 'task failed', rules: [{ phase: 'poll', fault: 'task-fail' }], expect: failedTask },
-  { phase: 'poll', label: 'task stuck', rules: [{ phase: 'poll', fault: 'task-stuck' }], expect: always('TimeoutError'), timeoutMs: SHORT_WAIT_MS },
+  { phase: 'poll', label: 'task failed', rules: [{ phase: 'poll', fault: 'task-fail' }], expect: failedTask, taskDurationMs: LONG_TASK_MS },
+  {
+    phase: 'poll',
+    label: 'task stuck',
+    rules: [{ phase: 'poll', fault: 'task-stuck' }],
+    expect: always('TimeoutError'),
+    timeoutMs: SHORT_WAIT_MS,
+    taskDurationMs: LONG_TASK_MS,
+  },
   {
     phase: 'poll',
     label: '500 on every poll, then wait()',
@@ -75,15 +90,15 @@ const ROWS: Row[] = [
     timeoutMs: SHORT_WAIT_MS,
     resume: true,
   },
-  // Callback: the sandbox POSTs to a local createCallbackHandler and retries on its schedule. UniAll
-  // documents no callback, so its callbackUrl is refused before anything is sent.
+  // Callback: the sandbox POSTs to a local createCallbackHandler and retries on its schedule. A provider
+  // whose spec documents no callback has its callbackUrl refused before anything is sent.
   { phase: 'callback', label: 'delivered late (slow)', rules: [{ phase: 'callback', fault: 'slow', delayMs: 150 }], expect: recovered },
   { phase: 'callback', label: 'malformed JSON', rules: [{ phase: 'callback', fault: 'malformed-json' }], expect: recovered },
   { phase: 'callback', label: 'reset (attempt lost)', rules: [{ phase: 'callback', fault: 'reset-before-accept' }], expect: recovered },
   { phase: 'callback', label: 'receiver answers 500', rules: [], expect: recovered, receiver: 'throw' },
   { phase: 'callback', label: 'receiver timeout', rules: [], expect: recovered, receiver: 'slow' },
   { phase: 'callback', label: 'task failed', rules: [{ phase: 'submit', fault: 'task-fail' }], expect: failedTask },
-  { phase: 'callback', label: 'UniAll: no callback', rules: [], expect: always('UnsupportedOptionError'), only: ['uniall'], tasks: 0 },
+  { phase: 'callback', label: 'no callback documented', rules: [], expect: always('UnsupportedOptionError'), only: [...NO_CALLBACK_PROVIDERS], tasks: 0 },
   // Download: a GET of the result, retried; an expired URL is its own error.
   { phase: 'download', label: '429 + Retry-After', rules: [{ phase: 'download', fault: 'rate-limit' }], expect: recovered },
   { phase: 'download', label: '500', rules: [{ phase: 'download', fault: 'server-error' }], expect: recovered },
@@ -96,7 +111,7 @@ const ROWS: Row[] = [
   { phase: 'download', label: 'expired URL', rules: [{ phase: 'download', fault: 'expired-url' }], expect: always('ExpiredResultError') },
 ]
 
-const callbackCapable = (p: ProviderId) => p !== 'uniall'
+const callbackCapable = (p: ProviderId) => CALLBACK_PROVIDERS.includes(p)
 
 interface Cell {
   row: Row
@@ -140,14 +155,17 @@ const consoleLines: string[] = []
 async function receiver(provider: ProviderId, behaviour: Row['receiver']) {
   const delivered = new Map<string, Task[]>()
   const first = new Set<string>()
+  /** A first delivery held open, released by the retry: the sandbox gave up on it (its callbackTimeoutMs) before. */
+  const held = new Map<string, () => void>()
   const handler = createCallbackHandler({
     provider,
     async onTask(task) {
       if (behaviour && !first.has(task.taskId)) {
         first.add(task.taskId)
         if (behaviour === 'throw') throw new Error('database unavailable')
-        await sleep(400) // longer than the sandbox's callbackTimeoutMs below
+        await new Promise<void>((release) => held.set(task.taskId, release))
       }
+      held.get(task.taskId)?.()
       delivered.set(task.taskId, [...(delivered.get(task.taskId) ?? []), task])
     },
   })
@@ -155,7 +173,10 @@ async function receiver(provider: ProviderId, behaviour: Row['receiver']) {
   return {
     url: `${http.url}/hooks/nano-banana`,
     delivered,
-    close: http.close,
+    close: async () => {
+      for (const release of held.values()) release()
+      await http.close()
+    },
     async next(taskId: string, timeoutMs = 4000): Promise<Task> {
       const end = Date.now() + timeoutMs
       while (Date.now() < end) {
@@ -172,7 +193,7 @@ const nameOf = (error: unknown) => (error instanceof Error ? error.name : typeof
 
 async function runCell({ row, provider }: Cell): Promise<Outcome> {
   const started = Date.now()
-  const sandbox: Sandbox = await fastSandbox({ slowMs: SLOW_MS, callbackTimeoutMs: 250 })
+  const sandbox: Sandbox = await fastSandbox({ slowMs: SLOW_MS, callbackTimeoutMs: 250, ...(row.taskDurationMs ? { taskDurationMs: row.taskDurationMs } : {}) })
   const hook = row.phase === 'callback' && callbackCapable(provider) ? await receiver(provider, row.receiver) : undefined
   const cellErrors: unknown[] = []
   let outcome = ''

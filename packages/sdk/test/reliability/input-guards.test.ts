@@ -11,7 +11,7 @@ import {
   type NanoBananaError,
   type ProviderId,
 } from '../../src/index.js'
-import { fastSandbox, PROVIDERS, sandboxClient } from './support.js'
+import { fastSandbox, NO_CALLBACK_PROVIDERS, PROVIDERS, sandboxClient } from './support.js'
 
 let sandbox: Sandbox
 beforeAll(async () => {
@@ -135,18 +135,19 @@ describe('callbackUrl', () => {
 
   it('not a URL, or not a string', async () => {
     for (const value of ['hooks.example.com/nb', '', 42, { toString: () => 'https://hooks.example.com' }]) {
-      const error = await rejected('evolink', { callbackUrl: value as string })
+      const error = await rejected(PROVIDERS[0]!, { callbackUrl: value as string })
       expect(error, String(value)).toBeInstanceOf(InvalidRequestError)
       expect(error.param).toBe('callbackUrl')
     }
   })
 
   it('allowInsecureCallbackUrl admits http and loopback (development against the sandbox only)', () => {
-    expect(() => validateRequest(providers.evolink, { prompt: 'p', callbackUrl: 'http://127.0.0.1:8080/hook' }, { allowInsecureCallbackUrl: true })).not.toThrow()
+    const provider = providers[callbackProviders[0]!]
+    expect(() => validateRequest(provider, { prompt: 'p', callbackUrl: 'http://127.0.0.1:8080/hook' }, { allowInsecureCallbackUrl: true })).not.toThrow()
   })
 
-  it('UniAll documents no callback: refused as unsupported', async () => {
-    const error = await rejected('uniall', { callbackUrl: 'https://hooks.example.com/nb' })
+  it.each(NO_CALLBACK_PROVIDERS)('%s documents no callback: refused as unsupported', async (provider) => {
+    const error = await rejected(provider, { callbackUrl: 'https://hooks.example.com/nb' })
     expect(error).toBeInstanceOf(UnsupportedOptionError)
     expect(error.param).toBe('callbackUrl')
   })
@@ -165,9 +166,14 @@ describe('n within limits', () => {
     expect((over as UnsupportedOptionError).allowed).toEqual(Array.from({ length: model.maxN }, (__, i) => i + 1))
   })
 
-  it('UniAll takes n up to its limit and returns that many images', async () => {
-    const result = await sandboxClient(sandbox, 'uniall').generate({ prompt: 'four', n: 4 })
-    expect(result.images).toHaveLength(4)
+  // The provider whose models take the most images per task.
+  const most = PROVIDERS.map((p) => [p, Math.max(...Object.values(providers[p].models).map((m) => m.maxN))] as const).sort((a, b) => b[1] - a[1])[0]!
+
+  it(`${most[0]} takes n up to its limit (${most[1]}) and returns that many images`, async () => {
+    const [provider, maxN] = most
+    const model = Object.values(providers[provider].models).find((m) => m.maxN === maxN)!
+    const result = await sandboxClient(sandbox, provider).generate({ prompt: 'four', model: model.id, n: maxN })
+    expect(result.images).toHaveLength(maxN)
   })
 })
 

@@ -7,6 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { FaultRule, Sandbox } from '@nano-banana/sandbox'
 import { AbortError, NanoBananaError, TimeoutError, type Submission } from '../../src/index.js'
 import { fastSandbox, PROVIDERS, requestsOf, sandboxClient } from './support.js'
+
+// Any two providers: what is checked here holds for every one (the per-provider loops above say so).
+const [ONE, TWO] = [PROVIDERS[0]!, PROVIDERS[1]!]
 import { saveImages } from '../../src/node.js'
 
 const open: Sandbox[] = []
@@ -59,19 +62,19 @@ describe('wait(taskId) resumes', () => {
 
   it('after an abort', async () => {
     const s = await sandbox({ taskDurationMs: 300 })
-    const nb = sandboxClient(s, 'crun')
+    const nb = sandboxClient(s, ONE)
     const controller = new AbortController()
     const error = (await nb
       .generate({ prompt: 'abort me', signal: controller.signal, onSubmitted: () => setTimeout(() => controller.abort(), 30) })
       .catch((e: unknown) => e)) as NanoBananaError
     expect(error).toBeInstanceOf(AbortError)
-    expect(s.tasks.get('crun', error.taskId!)).toBeDefined()
+    expect(s.tasks.get(ONE, error.taskId!)).toBeDefined()
     expect((await nb.wait(error.taskId!)).taskId).toBe(error.taskId)
   })
 
   it('after a poll outage longer than the wait', async () => {
-    const s = await sandbox({ faults: [{ provider: 'uniall', phase: 'poll', fault: 'unavailable', count: Infinity }] })
-    const nb = sandboxClient(s, 'uniall')
+    const s = await sandbox({ faults: [{ provider: TWO, phase: 'poll', fault: 'unavailable', count: Infinity }] })
+    const nb = sandboxClient(s, TWO)
     const error = (await nb.generate({ prompt: 'outage', timeoutMs: 200 }).catch((e: unknown) => e)) as NanoBananaError
     expect(error.taskId).toBeTruthy()
     s.faults.clear()
@@ -92,7 +95,8 @@ describe('every error after acceptance carries the task id the provider knows', 
   it.each(PROVIDERS)('%s: failed, stuck, and every poll fault that does not clear', async (provider) => {
     await Promise.all(
       pollFaults.map(async (rule) => {
-        const s = await sandbox({ faults: [{ provider, ...rule }] })
+        // A task longer than the wait: every fault finds it running (a task that ended first would hide a task fault).
+        const s = await sandbox({ faults: [{ provider, ...rule }], taskDurationMs: 5000 })
         const error = (await sandboxClient(s, provider, { retry: { poll: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 5 } } })
           .generate({ prompt: rule.fault, timeoutMs: 300 })
           .catch((e: unknown) => e)) as NanoBananaError
@@ -106,7 +110,7 @@ describe('every error after acceptance carries the task id the provider knows', 
 
   it('errors of the caller’s own callbacks are wrapped with the task id (onSubmitted, onProgress)', async () => {
     const s = await sandbox()
-    const nb = sandboxClient(s, 'evolink')
+    const nb = sandboxClient(s, ONE)
     const fromSubmitted = (await nb
       .generate({
         prompt: 'callback throws',
@@ -134,7 +138,7 @@ describe('every error after acceptance carries the task id the provider knows', 
 
   it('download and save errors carry the task id too', async () => {
     const s = await sandbox()
-    const result = await sandboxClient(s, 'aivideoapi').generate({ prompt: 'keep me' })
+    const result = await sandboxClient(s, TWO).generate({ prompt: 'keep me' })
     const tooLarge = (await result.images[0]!.download({ maxBytes: 10 }).catch((e: unknown) => e)) as NanoBananaError
     expect(tooLarge).toMatchObject({ code: 'too_large', taskId: result.taskId })
     const dir = await mkdtemp(join(tmpdir(), 'nb-lost-'))

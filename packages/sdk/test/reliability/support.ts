@@ -6,12 +6,23 @@ import { Readable } from 'node:stream'
 import { inspect } from 'node:util'
 import { crc32, inflateSync } from 'node:zlib'
 import { startSandbox, type Sandbox, type SandboxOptions } from '@nano-banana/sandbox'
-import { createNanoBanana, type NanoBananaClient, type NanoBananaOptions, type ProviderId } from '../../src/index.js'
+import { createNanoBanana, providerIds, providers, type NanoBananaClient, type NanoBananaOptions, type ProviderId } from '../../src/index.js'
 
 /** A key no code path could produce by accident: any hit in an error or an output is a leak. */
 export const SECRET_KEY = 'sk-nbleak-7Qm2Zr9XwK4vT8pL'
 
-export const PROVIDERS: readonly ProviderId[] = ['odkkk', 'evolink', 'crun', 'uniall', 'aivideoapi']
+export const PROVIDERS: readonly ProviderId[] = providerIds
+
+/** Providers whose spec documents callbacks, and the ones whose spec does not (their `callbackUrl` is refused locally). */
+export const CALLBACK_PROVIDERS: readonly ProviderId[] = PROVIDERS.filter((p) => providers[p].supportsCallback)
+export const NO_CALLBACK_PROVIDERS: readonly ProviderId[] = PROVIDERS.filter((p) => !providers[p].supportsCallback)
+
+/** The first provider that satisfies `test` (a capability), for tests that need one such provider, whichever it is. */
+export function providerWith(test: (id: ProviderId) => boolean, what: string): ProviderId {
+  const found = PROVIDERS.find(test)
+  if (!found) throw new Error(`no provider ${what}`)
+  return found
+}
 
 /** Polls every few ms instead of every second. */
 export const FAST_POLLING = { initialDelayMs: 15, minDelayMs: 10, maxDelayMs: 40 }

@@ -1,0 +1,271 @@
+// Builds a provider's adapter from its spec-derived meta plus the little a spec cannot say. Everything
+// every adapter needs and the meta states (id, names, env keys, result lifetime, callback support,
+// capability tables, where each option goes and how its values are spelled, where the task id goes,
+// the status words) comes from `meta`; the definition adds request quirks, answer readers and error tables.
+import { createProviderClient, type Client, type OptionName, type ProviderMeta } from '@nano-banana/runtime'
+import type { CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
+import { buildError, guard, missingTaskId, notATask, notSentWarnings, sends, type ErrorFields, type ErrorTables } from './adapter-kit.js'
+import type { NanoBananaError } from './errors.js'
+import { isRecord, statusOf } from './parse.js'
+import type { AspectRatio, GenerateRequest, OutputFormat, ProviderId, Resolution, Task, TaskStatus } from './types.js'
+
+type NotSentOption = 'resolution' | 'outputFormat' | 'n'
+
+/**
+ * Values for a capability the spec leaves open (a field without an enum, an undocumented limit). Each
+ * is a marked guess: `defineProvider` refuses one that restates or contradicts what the spec states.
+ */
+export interface CapabilityFallback {
+  aspectRatios?: readonly AspectRatio[]
+  resolutions?: readonly Resolution[]
+  outputFormats?: readonly OutputFormat[]
+  maxImages?: number
+  maxN?: number
+  maxPromptLength?: number
+  /** Options the spec gives a field for none of, which the definition consumes another way (or ignores with a warning). */
+  notSent?: readonly NotSentOption[]
+  family?: string
+  /** Why the values are what they are (shown in the capability source). */
+  why?: string
+}
+
+/** A model the unified client offers when the spec has one schema for several (its `*` entry). */
+export interface OfferedModel extends CapabilityFallback {
+  family: string
+}
+
+/** Reads a provider's answers; `kit` carries the meta-derived pieces (status words, error building). */
+export interface ReaderKit {
+  id: ProviderId
+  /** The normalized status of a word, from `meta.statusWords`; an unknown word throws ResponseFormatError. */
+  status(word: unknown, body: unknown): TaskStatus
+  /** The normalized error of an error answer (or of a failure inside a 2xx body). */
+  error(status: number, body: unknown, headers: Headers | undefined): NanoBananaError
+  missingTaskId(body: unknown, response?: Response): NanoBananaError
+  notATask(body: unknown, what: string): NanoBananaError
+}
+
+/** Builds one request body: spec-driven placement, plus whatever the definition adds. */
+export interface Wire<Body> {
+  /** The body with `model`, and every option the request sets, at the field the model's spec branch names, spelled as the spec spells it. */
+  place(options?: { skip?: readonly OptionName[] }): Body
+}
+
+/** A generated operation function (`createImageTask`, `getImageTask`), called with the runtime client. */
+// biome-ignore lint/suspicious/noExplicitAny: generated operations differ in their option types; see callOperation.
+type Operation = (options: any) => Promise<CallResult>
+
+export interface ProviderDefinition<Body extends object = object> {
+  meta: ProviderMeta & { readonly id: ProviderId }
+  /** The generated operations of the provider package. */
+  operations: { create: (options: { client: Client; body: Body; signal?: AbortSignal }) => Promise<CallResult>; get: Operation }
+  /** Models offered when the spec has one schema (`*`) for all of them; otherwise the spec's models are offered. */
+  models?: Readonly<Record<string, OfferedModel>>
+  /** Per model id: values for what the spec leaves open. */
+  fallbacks?: Readonly<Record<string, CapabilityFallback>>
+  /** The request body; default `wire.place()`. `providerOptions` are merged afterwards, into the object holding the prompt. */
+  toBody?(request: GenerateRequest, model: ModelCapabilities, wire: Wire<Body>): Body
+  /** Reads the task id of a create answer (a 2xx body). */
+  readSubmit(data: unknown, response: Response, kit: ReaderKit): { taskId: string; estimatedSeconds?: number } | NanoBananaError
+  /** Reads a query answer or a callback body. */
+  readTask(data: unknown, response: Response | undefined, kit: ReaderKit): Task | NanoBananaError
+  /** What an error answer says; `status` replaces the HTTP status when the body carries a code with a documented meaning. */
+  readError(status: number, body: unknown): ErrorFields & { status?: number }
+  errors?: ErrorTables
+  /** The schema callback bodies follow when the spec documents no callback (`meta.callback.payloadSchema` otherwise). */
+  callbackComponent?: string
+}
+
+const LISTS = { aspectRatios: 'aspectRatio', resolutions: 'resolution', outputFormats: 'outputFormat' } as const
+const LIMITS = { maxImages: 'images', maxN: 'n', maxPromptLength: 'prompt' } as const
+
+function definitionError(id: string, model: string, message: string): Error {
+  return new Error(`defineProvider(${id}): model ${model}: ${message}`)
+}
+
+/** One model's capability table: the spec's statement where there is one, the definition's fallback where not. */
+export function capabilitiesOf(meta: ProviderMeta, specKey: string, id: string, fallback: CapabilityFallback = {}): ModelCapabilities {
+  const spec = meta.models[specKey]
+  if (!spec) throw definitionError(meta.id, id, `the spec has no model ${specKey}`)
+  const stated = spec.capabilities
+  // A fallback is for what the spec leaves open only: never a second copy of a stated value.
+  for (const key of [...Object.keys(LISTS), ...Object.keys(LIMITS)] as (keyof typeof LISTS | keyof typeof LIMITS)[]) {
+    if (stated[key] !== undefined && fallback[key] !== undefined) {
+      throw definitionError(meta.id, id, `a fallback for ${key} restates the spec's ${JSON.stringify(stated[key])}`)
+    }
+  }
+  const filled: string[] = []
+  const hasField = (option: OptionName) => stated.fields[option] !== undefined
+  const list = <K extends keyof typeof LISTS>(key: K): readonly string[] => {
+    const value = stated[key]
+    if (value !== undefined) {
+      if (fallback[key] !== undefined) throw definitionError(meta.id, id, `a fallback for ${key} restates the spec's ${JSON.stringify(value)}`)
+      return value
+    }
+    if (fallback[key] !== undefined) {
+      filled.push(key)
+      return fallback[key]
+    }
+    // No field and no documented value: the option cannot be chosen.
+    if (!hasField(LISTS[key])) return []
+    throw definitionError(meta.id, id, `the spec gives ${key} a field without values; supply a fallback`)
+  }
+  const limit = (key: keyof typeof LIMITS): number => {
+    const value = stated[key]
+    if (value !== undefined) {
+      if (fallback[key] !== undefined) throw definitionError(meta.id, id, `a fallback for ${key} restates the spec's ${value}`)
+      return value
+    }
+    if (fallback[key] !== undefined) {
+      filled.push(key)
+      return fallback[key]
+    }
+    throw definitionError(meta.id, id, `the spec states no ${key}; supply a fallback`)
+  }
+  for (const option of fallback.notSent ?? []) {
+    if (hasField(option)) throw definitionError(meta.id, id, `notSent ${option}: the spec gives it the field ${stated.fields[option]}`)
+  }
+  if (fallback.family !== undefined && spec.family !== undefined) throw definitionError(meta.id, id, `a fallback family restates the spec's ${spec.family}`)
+  const family = spec.family ?? fallback.family
+  if (family === undefined) throw definitionError(meta.id, id, 'the spec states no family; supply a fallback')
+  const capabilities: ModelCapabilities = {
+    id,
+    family,
+    aspectRatios: list('aspectRatios') as readonly AspectRatio[],
+    resolutions: list('resolutions') as readonly Resolution[],
+    outputFormats: list('outputFormats') as readonly OutputFormat[],
+    maxImages: limit('maxImages'),
+    maxN: limit('maxN'),
+    maxPromptLength: limit('maxPromptLength'),
+    fields: stated.fields,
+    source: filled.length ? `spec; not stated there, filled in: ${filled.join(', ')}${fallback.why ? ` (${fallback.why})` : ''}` : 'spec',
+  }
+  // An option without a field is harmless (a warning) only when its one value is known; with no value
+  // at all the capability list is empty and validation refuses it.
+  const fixed = { resolution: capabilities.resolutions.length, outputFormat: capabilities.outputFormats.length, n: capabilities.maxN }
+  const notSent = [...new Set([...stated.notSent, ...(fallback.notSent ?? [])])].filter((option) => fixed[option] > 0)
+  if (notSent.length) capabilities.notSent = notSent
+  return capabilities
+}
+
+/** Sets a dotted path (`input.aspect_ratio`) in a plain object tree, creating the objects on the way. */
+function put(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.')
+  let node = target
+  for (const key of keys.slice(0, -1)) {
+    if (!isRecord(node[key])) node[key] = {}
+    node = node[key] as Record<string, unknown>
+  }
+  node[keys.at(-1)!] = value
+}
+
+/** The object a dotted path's last key lives in (`input` for `input.prompt`, the body for `prompt`). */
+function holderOf(target: Record<string, unknown>, path: string): Record<string, unknown> {
+  let node = target
+  for (const key of path.split('.').slice(0, -1)) {
+    if (!isRecord(node[key])) node[key] = {}
+    node = node[key] as Record<string, unknown>
+  }
+  return node
+}
+
+/** Places the request's options where the model's spec branch wants them, spelled the spec's way. */
+function placeOptions(meta: ProviderMeta, request: GenerateRequest, model: ModelCapabilities, skip: readonly OptionName[] = []): Record<string, unknown> {
+  const body: Record<string, unknown> = { model: model.id }
+  const fields = model.fields ?? {}
+  const spell = (option: OptionName, value: string) => meta.options[option]?.values?.[value] ?? value
+  const values: Partial<Record<OptionName, unknown>> = {
+    prompt: request.prompt,
+    aspectRatio: request.aspectRatio !== undefined ? spell('aspectRatio', request.aspectRatio) : undefined,
+    resolution: request.resolution !== undefined && sends(model, 'resolution') ? spell('resolution', request.resolution) : undefined,
+    outputFormat: request.outputFormat !== undefined && sends(model, 'outputFormat') ? spell('outputFormat', request.outputFormat) : undefined,
+    images: request.images?.length ? request.images : undefined,
+    n: request.n !== undefined && sends(model, 'n') ? request.n : undefined,
+    callbackUrl: request.callbackUrl,
+  }
+  for (const [option, value] of Object.entries(values) as [OptionName, unknown][]) {
+    const field = fields[option]
+    if (value !== undefined && field !== undefined && !skip.includes(option)) put(body, field, value)
+  }
+  return body
+}
+
+/**
+ * Calls a generated operation with the task id where the spec puts it (`meta.operations.get.taskId`).
+ * The generated option types differ per provider (`path: { task_id }`, `query: { task_id }`); the place
+ * and name come from the same spec, so the shape matches by construction.
+ */
+function callOperation(operation: Operation, client: Client, where: { in: 'path' | 'query'; name: string }, taskId: string, signal?: AbortSignal) {
+  return operation({ client, [where.in]: { [where.name]: taskId }, ...(signal ? { signal } : {}) })
+}
+
+/** The adapter of one provider: meta-derived facts plus the definition's request quirks and readers. */
+export function defineProvider<Body extends object>(definition: ProviderDefinition<Body>): ProviderAdapter & { meta: ProviderMeta } {
+  const { meta } = definition
+  const id = meta.id
+  const tables = definition.errors ?? {}
+  const taskIdAt = meta.operations.get.taskId
+  if (!taskIdAt) throw new Error(`defineProvider(${id}): the spec's getImageTask names no task id parameter`)
+
+  const offered: [string, string, CapabilityFallback][] = definition.models
+    ? Object.entries(definition.models).map(([modelId, model]) => [modelId, '*', model])
+    : Object.keys(meta.models).map((modelId) => [modelId, modelId, definition.fallbacks?.[modelId] ?? {}])
+  for (const key of Object.keys(definition.fallbacks ?? {})) {
+    if (definition.models || !Object.hasOwn(meta.models, key)) throw new Error(`defineProvider(${id}): a fallback for ${key}, which is no model of the spec`)
+  }
+  const models: Record<string, ModelCapabilities> = Object.fromEntries(
+    offered.map(([modelId, specKey, fallback]) => [modelId, capabilitiesOf(meta, specKey, modelId, fallback)]),
+  )
+  if (!Object.hasOwn(models, meta.defaultModel)) throw new Error(`defineProvider(${id}): the default model ${meta.defaultModel} is not offered`)
+
+  function parseError(status: number, body: unknown, headers: Headers | undefined): NanoBananaError {
+    const fields = definition.readError(status, body)
+    return buildError(id, fields.status ?? status, headers, body, fields, tables)
+  }
+
+  const kit: ReaderKit = {
+    id,
+    status: (word, body) => statusOf(id, word, meta.statusWords, body),
+    error: parseError,
+    missingTaskId: (body, response) => missingTaskId(id, body, response),
+    notATask: (body, what) => notATask(id, body, what),
+  }
+
+  if (definition.callbackComponent !== undefined && meta.callback?.payloadSchema !== undefined) {
+    throw new Error(`defineProvider(${id}): callbackComponent restates the spec's ${meta.callback.payloadSchema}`)
+  }
+  const adapter: ProviderAdapter & { meta: ProviderMeta } = {
+    id,
+    name: meta.name,
+    meta,
+    envKey: meta.envKey,
+    baseUrlEnvKey: meta.baseUrlEnvKey,
+    defaultModel: meta.defaultModel,
+    models,
+    ...(meta.resultTtlSeconds !== undefined ? { resultTtlSeconds: meta.resultTtlSeconds } : {}),
+    supportsCallback: meta.callback !== undefined,
+    ...(definition.callbackComponent !== undefined ? { callbackComponent: definition.callbackComponent } : {}),
+    createClient: (options) => createProviderClient({ id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined }, options),
+
+    toRequestBody(request, model) {
+      const wire: Wire<Body> = {
+        // The values were checked against the same spec's capability lists before: the placed body is a Body.
+        place: (options) => placeOptions(meta, request, model, options?.skip) as Body,
+      }
+      const body = (definition.toBody ? definition.toBody(request, model, wire) : wire.place()) as Body & Record<string, unknown>
+      if (request.providerOptions) {
+        const promptField = model.fields?.prompt ?? 'prompt'
+        Object.assign(holderOf(body, promptField), request.providerOptions)
+      }
+      return { body, warnings: notSentWarnings(request, model) }
+    },
+
+    submit: (client, body, signal) => definition.operations.create({ client, body: body as Body, ...(signal ? { signal } : {}) }),
+    query: (client, taskId, signal) => callOperation(definition.operations.get, client, taskIdAt, taskId, signal),
+
+    parseSubmit: (data, response) => guard(id, data, () => definition.readSubmit(data, response, kit)),
+    parseTask: (data, response) => guard(id, data, () => definition.readTask(data, response, kit)),
+    parseError: (status, body, headers) => guard(id, body, () => parseError(status, body, headers)),
+  }
+  return adapter
+}

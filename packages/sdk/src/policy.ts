@@ -1,0 +1,108 @@
+// The one table that says what an error means for the next step: may a submit be resent, may a poll or
+// a download be retried, may a failover client move on to the next provider. It knows error classes and
+// HTTP semantics only; a provider-specific refusal reaches it through `markRefused` (its definition's
+// `refused` rule), never through a provider's name or code.
+import {
+  AbortError,
+  AmbiguousSubmitError,
+  AuthenticationError,
+  ConnectionError,
+  ExpiredResultError,
+  InsufficientCreditsError,
+  InvalidRequestError,
+  NanoBananaError,
+  PermissionError,
+  RateLimitError,
+  ResponseFormatError,
+  ServerError,
+  UpstreamError,
+} from './errors.js'
+import type { FailoverReason } from './types.js'
+
+export type Phase = 'submit' | 'poll' | 'download'
+
+export interface Decision {
+  /** `resend`: the provider certainly created no task, so sending again cannot pay twice. */
+  submit: 'resend' | 'throw'
+  /** A poll is a read: `retry` for anything that may clear. */
+  poll: 'retry' | 'throw'
+  /** A download is a read of the result URL. */
+  download: 'retry' | 'throw'
+  /** Set when the error proves the provider did not accept the task: a failover client may try the next one. */
+  failover?: FailoverReason
+}
+
+const refusals = new WeakSet<NanoBananaError>()
+
+/** Marks an answer its provider documents as "refused, nothing created" (a maintenance code...): a submit may be resent. */
+export function markRefused<E extends NanoBananaError>(error: E): E {
+  refusals.add(error)
+  return error
+}
+
+const THROW: Decision = { submit: 'throw', poll: 'throw', download: 'throw' }
+
+/** A download answered with an HTTP status: only a server failure, a rate limit or a request timeout may clear. */
+const transientHttp = (status: number | undefined) => status === undefined || status >= 500 || status === 429 || status === 408
+
+interface Rule {
+  when: (error: NanoBananaError) => boolean
+  decision: (error: NanoBananaError) => Decision
+}
+
+// First match wins. Each row says why: resending a submit is safe only when no task can exist.
+const RULES: readonly Rule[] = [
+  // The caller gave up, or the request may have reached the provider: nothing is repeated anywhere.
+  { when: (e) => e instanceof AbortError || e instanceof AmbiguousSubmitError || e instanceof ExpiredResultError, decision: () => THROW },
+  { when: (e) => e instanceof AuthenticationError, decision: () => ({ ...THROW, failover: 'authentication' }) },
+  // A spend limit does not clear in seconds: not resent, but another provider may serve it.
+  { when: (e) => e instanceof InsufficientCreditsError, decision: () => ({ ...THROW, failover: 'insufficient-credits' }) },
+  { when: (e) => e instanceof PermissionError, decision: () => ({ ...THROW, failover: 'permission' }) },
+  { when: (e) => e instanceof RateLimitError, decision: () => ({ submit: 'resend', poll: 'retry', download: 'retry', failover: 'rate-limited' }) },
+  // 503 is HTTP's "not now, nothing done"; any other 5xx on submit is a refusal for failover but is not resent.
+  {
+    when: (e) => e instanceof ServerError,
+    decision: (e) => ({ submit: e.status === 503 || refusals.has(e) ? 'resend' : 'throw', poll: 'retry', download: 'retry', failover: 'unavailable' }),
+  },
+  // An upstream refusal is often the content itself: not resent, but a poll may read it again.
+  { when: (e) => e instanceof UpstreamError, decision: () => ({ submit: 'throw', poll: 'retry', download: 'retry', failover: 'unavailable' }) },
+  // A submit throws ConnectionError only when the connection was never made (otherwise AmbiguousSubmitError).
+  {
+    when: (e) => e instanceof ConnectionError,
+    decision: (e) => ({ submit: 'resend', poll: 'retry', download: transientHttp(e.status) ? 'retry' : 'throw', failover: 'unreachable' }),
+  },
+  // An unknown status word would only be read again; a body cut short may arrive whole next time.
+  {
+    when: (e) => e instanceof ResponseFormatError,
+    decision: (e) => ({ submit: 'throw', poll: e.code === 'unknown_status' ? 'throw' : 'retry', download: e.code === 'truncated_image' ? 'retry' : 'throw' }),
+  },
+  // Rejected locally (no HTTP status): the request does not fit this provider's capabilities; nothing was sent.
+  { when: (e) => e instanceof InvalidRequestError, decision: (e) => (e.status === undefined ? { ...THROW, failover: 'unsupported' } : THROW) },
+]
+
+/** What `error` allows next. Errors that are not the SDK's (a caller's callback threw) allow nothing. */
+export function decide(error: unknown): Decision {
+  if (!(error instanceof NanoBananaError)) return THROW
+  const decision = RULES.find((rule) => rule.when(error))?.decision(error) ?? THROW
+  // Once a task id is known the task exists: never another provider.
+  if (error.taskId !== undefined && decision.failover) {
+    const { failover: _, ...rest } = decision
+    return rest
+  }
+  return decision
+}
+
+/** True when `phase` may run again after `error`. */
+export function mayRetry(error: unknown, phase: Phase): boolean {
+  const decision = decide(error)
+  return phase === 'submit' ? decision.submit === 'resend' : decision[phase] === 'retry'
+}
+
+/**
+ * Why `error`, thrown by a submit, proves the provider did not accept the task; undefined when it does
+ * not (or may have: a task id, AmbiguousSubmitError, a failed or timed-out task, an abort, a content
+ * refusal, an unreadable 2xx answer). Such errors are thrown as they are: never another provider.
+ */
+export function failoverReason(error: unknown): FailoverReason | undefined {
+  return decide(error).failover
+}

@@ -1,0 +1,59 @@
+// The shape of a per-provider test fixture (`test/providers/<id>.ts`): what a spec cannot tell a test
+// (which named examples form one task's life, where the id lives in them, what the provider's own codes
+// mean), plus the tests that are true of that provider only. Type-only imports: fixtures load before support.
+import type { GenerateRequest, NanoBananaError, ProviderAdapter, ProviderId, Submission } from '../src/index.js'
+
+// Spec documents are untyped YAML; tests read them with plain property access.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type Json = any
+
+export type ErrorClass = abstract new (...args: never[]) => NanoBananaError
+
+export interface Fixture {
+  /** Named spec examples: the create answer, the query answers of one task in order, a failed task. */
+  created: string
+  sequence: string[]
+  failed: string
+  /** What the failed example must become (a safety refusal or a plain failure). */
+  failedClass: ErrorClass
+  /** Sets the task id in a query example, so the server answers about the task it created. */
+  withId(body: Json, taskId: string): Json
+  taskIdOf(created: Json): string
+  urlsOf(completed: Json): string[]
+  statusOf(body: Json): { holder: Json; key: 'status' }
+  /** Documented error codes whose class says more than their HTTP status. */
+  errorOverrides?: Record<string, ErrorClass>
+  /** Statuses with a provider meaning of their own (JSON codes), over the shared HTTP table. */
+  statusClasses?: Record<number, ErrorClass>
+  /** The status an error carries when the body has a JSON code of its own. */
+  effectiveStatus?(httpStatus: number, body: Json): number
+  /** `resolution` picks the model id instead of going into a field. */
+  resolutionInModelId?: boolean
+  /** A request with one harmless option the model has no field for, and that option. */
+  ignoredOption: { request: Partial<GenerateRequest>; option: string }
+  /** Fault-matrix outcomes that differ from the shared expectation (row label -> outcome). */
+  faultOutcomes?: Record<string, string>
+  /** Extra request options for the download test (a model that returns JPEG, several images). */
+  downloadRequest?: Partial<GenerateRequest>
+  /** Tests true of this provider only, registered inside the shared suite's describe. */
+  tests?(kit: TestKit): void
+}
+
+/** What the shared suite lends a fixture's own tests. */
+export interface TestKit {
+  id: ProviderId
+  adapter: ProviderAdapter
+  https: string
+  refs(n: number): string[]
+  /** Submits through a fake fetch and returns the one body sent (validated against the spec's request schema). */
+  sent(request: GenerateRequest): Promise<{ body: Json; submission: Submission }>
+  /** The body the adapter builds for a model, unvalidated. */
+  bodyOf(modelId: string, request: Partial<GenerateRequest>): Json
+  /** Validates a body against the spec's `CreateImageTaskRequest`. */
+  valid(body: Json): boolean
+  requestSchemaOf(model: string): Json
+  successExample(operationId: string, name: string): Json
+  response(status?: number): Response
+  /** A client whose fetch answers every request with `answer`; `calls()` counts the requests. */
+  client(answer: () => Response, retry?: { maxRetries?: number; baseDelayMs?: number }): { submit(request: GenerateRequest): Promise<Submission>; calls(): number }
+}
