@@ -28,15 +28,7 @@
 // - Bumps: breaking -> major; non-breaking, deprecated and unclassified (e.g. an `x-` extension,
 //   which in these specs feeds the generated metadata) -> minor; annotations (descriptions,
 //   summaries, examples) -> patch.
-import {
-  allAnnotation,
-  apiCompare,
-  breaking,
-  openapi3Rules,
-  propertyClassifyRule,
-  reverseClassifyRuleTransformer,
-  transformComapreRules,
-} from 'api-smart-diff'
+import { allAnnotation, apiCompare, breaking, openapi3Rules, propertyClassifyRule, reverseClassifyRuleTransformer, transformComapreRules } from 'api-smart-diff'
 import YAML from 'yaml'
 
 export const BUMPS = /** @type {const} */ (['patch', 'minor', 'major'])
@@ -149,8 +141,7 @@ function textOf(diff, rest) {
   const complete = diff.description && !/``|\s{2}|\]\s*$|\] of /.test(diff.description)
   const what = complete ? diff.description : `[${ACTION_WORD[diff.action] ?? diff.action}] ${rest.join('.') || '(whole)'}`
   const [b, a] = [show(diff.before), show(diff.after)]
-  const value =
-    diff.action === 'add' && a ? `added ${a}` : diff.action === 'remove' && b ? `removed ${b}` : b && a ? `${b} -> ${a}` : ''
+  const value = diff.action === 'add' && a ? `added ${a}` : diff.action === 'remove' && b ? `removed ${b}` : b && a ? `${b} -> ${a}` : ''
   return value ? `${what}: ${value}` : what
 }
 
@@ -180,7 +171,8 @@ export function classifySpecChange(before, after) {
 export function classifySpecText(beforeText, afterText) {
   if (beforeText == null && afterText == null) return { bump: null, changes: [] }
   if (beforeText == null) return { bump: 'minor', changes: [{ bump: 'minor', type: 'non-breaking', action: 'add', where: 'document', text: 'New spec', path: [] }] }
-  if (afterText == null) return { bump: 'major', changes: [{ bump: 'major', type: 'breaking', action: 'remove', where: 'document', text: 'Spec removed', path: [] }] }
+  if (afterText == null)
+    return { bump: 'major', changes: [{ bump: 'major', type: 'breaking', action: 'remove', where: 'document', text: 'Spec removed', path: [] }] }
   if (beforeText === afterText) return { bump: null, changes: [] }
   return classifySpecChange(YAML.parse(beforeText), YAML.parse(afterText))
 }

@@ -19,7 +19,10 @@ import { classifySpecText, formatChanges } from './spec-diff.mjs'
 
 /** `2026-11-28T08-49-20Z`-style timestamp usable in a file name. */
 export function timestamp(date = new Date()) {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-')
 }
 
 export const specFileOf = (provider) => `specs/${provider}.openapi.yaml`
@@ -87,7 +90,10 @@ export function writeSpecChangeset({ root, provider, classification, message, da
   mkdirSync(dir, { recursive: true })
   const file = join(dir, `${provider}-spec-${timestamp(date)}.md`)
   if (existsSync(file)) throw new Error(`${relative(root, file)} already exists`)
-  writeFileSync(file, specChangesetText({ provider, file: classification.file, name, dependents, bump: classification.bump, changes: classification.changes, message }))
+  writeFileSync(
+    file,
+    specChangesetText({ provider, file: classification.file, name, dependents, bump: classification.bump, changes: classification.changes, message }),
+  )
   return file
 }
 

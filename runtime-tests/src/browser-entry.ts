@@ -33,7 +33,10 @@ async function validation(config: ScenarioConfig) {
 async function corsBlocked(config: ScenarioConfig & { blockedBaseUrl: string }) {
   const provider = providerIds[0]!
   const nb = createNanoBanana({ provider, apiKey: config.apiKey, baseUrl: config.blockedBaseUrl, retry: { submit: { maxRetries: 0 } } })
-  const error = await nb.submit({ prompt: 'blocked' }).then(() => undefined, (e: unknown) => e)
+  const error = await nb.submit({ prompt: 'blocked' }).then(
+    () => undefined,
+    (e: unknown) => e,
+  )
   return { name: (error as Error | undefined)?.name, described: describe(error) }
 }
 

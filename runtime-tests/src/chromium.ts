@@ -10,7 +10,7 @@ export function chromiumPath(): string {
   try {
     return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim()
   } catch {
-    throw new Error('chromium is not installed: run scripts/test-runtimes.sh (it installs Debian\'s chromium) or set CHROMIUM_PATH')
+    throw new Error("chromium is not installed: run scripts/test-runtimes.sh (it installs Debian's chromium) or set CHROMIUM_PATH")
   }
 }
 

@@ -9,7 +9,10 @@ export const RUNTIMES = {
   bun: { bin: join(root, 'node_modules', '.bin', 'bun'), args: (script: string) => ['run', script] },
   // Deno reads node_modules and package.json (npm resolution); --sloppy-imports maps this package's `./x.js`
   // imports to its .ts sources (the SDK itself is plain built JS). Network: loopback only.
-  deno: { bin: join(root, 'node_modules', '.bin', 'deno'), args: (script: string) => ['run', '--sloppy-imports', '--allow-net=127.0.0.1', '--allow-read', '--allow-write', '--allow-env', script] },
+  deno: {
+    bin: join(root, 'node_modules', '.bin', 'deno'),
+    args: (script: string) => ['run', '--sloppy-imports', '--allow-net=127.0.0.1', '--allow-read', '--allow-write', '--allow-env', script],
+  },
 } as const
 
 export function run(bin: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

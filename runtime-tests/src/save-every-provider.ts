@@ -34,6 +34,9 @@ for (const provider of providerIds) {
 const provider = providerIds[0]!
 const refused = await createNanoBanana({ provider, apiKey: config.apiKey, baseUrl: config.refusedUrl, retry: { submit: { maxRetries: 0 } } })
   .submit({ prompt: 'refused' })
-  .then(() => 'submitted', (error: unknown) => describe(error))
+  .then(
+    () => 'submitted',
+    (error: unknown) => describe(error),
+  )
 
 console.log(JSON.stringify({ saved, refused }))

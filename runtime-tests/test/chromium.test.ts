@@ -33,7 +33,11 @@ beforeAll(async () => {
     arrived.push(`${req.method} ${req.url?.split('/')[1]}`)
     const allowed = req.url?.startsWith('/answer-blocked') && req.method === 'OPTIONS'
     const headers: Record<string, string> = allowed
-      ? { 'access-control-allow-origin': '*', 'access-control-allow-headers': String(req.headers['access-control-request-headers'] ?? '*'), 'access-control-allow-methods': 'POST' }
+      ? {
+          'access-control-allow-origin': '*',
+          'access-control-allow-headers': String(req.headers['access-control-request-headers'] ?? '*'),
+          'access-control-allow-methods': 'POST',
+        }
       : { 'content-type': 'application/json' }
     res.writeHead(allowed ? 204 : 200, headers).end(allowed ? undefined : '{}')
   })
@@ -59,7 +63,11 @@ type Tests = {
   corsBlocked(config: ScenarioConfig & { blockedBaseUrl: string }): Promise<{ name: string | undefined; described: string }>
 }
 const inPage = <K extends keyof Tests>(name: K, ...args: Parameters<Tests[K]>) =>
-  page.evaluate((n, a) => ((globalThis as unknown as { nanoBananaTests: Record<string, (...x: unknown[]) => unknown> }).nanoBananaTests[n]!(...a)), name, args as unknown[]) as Promise<Awaited<ReturnType<Tests[K]>>>
+  page.evaluate(
+    (n, a) => (globalThis as unknown as { nanoBananaTests: Record<string, (...x: unknown[]) => unknown> }).nanoBananaTests[n]!(...a),
+    name,
+    args as unknown[],
+  ) as Promise<Awaited<ReturnType<Tests[K]>>>
 
 describe('headless Chromium, page and sandbox on different origins', () => {
   it('the page and the sandbox are different origins', () => {

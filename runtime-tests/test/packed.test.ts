@@ -28,7 +28,15 @@ beforeAll(async () => {
   // without depending on them; every strict app using `ai` with skipLibCheck false installs it.
   const installed = await exec(
     'npm',
-    ['install', '--no-audit', '--no-fund', ...tarballs.values(), `typescript@${versions.typescript}`, `@types/node@${versions['@types/node']}`, '@types/json-schema@7.0.15'],
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      ...tarballs.values(),
+      `typescript@${versions.typescript}`,
+      `@types/node@${versions['@types/node']}`,
+      '@types/json-schema@7.0.15',
+    ],
     app,
   )
   expect(installed.code, installed.stderr).toBe(0)

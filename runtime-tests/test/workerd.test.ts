@@ -26,8 +26,7 @@ afterAll(async () => {
   await sandbox?.close()
 })
 
-const post = (path: string, body: string) =>
-  mf.dispatchFetch(`http://worker.test${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+const post = (path: string, body: string) => mf.dispatchFetch(`http://worker.test${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
 
 describe('workerd (miniflare)', () => {
   it('generate() + download() for every provider saves a real image', async () => {

@@ -9,10 +9,18 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { bumpRank, classifySpecChange, classifySpecText, maxBump } from '../../scripts/spec-diff.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const deref = (doc, node) => (node?.$ref ? deref(doc, node.$ref.slice(2).split('/').reduce((n, k) => n[k], doc)) : node)
+const deref = (doc, node) =>
+  node?.$ref
+    ? deref(
+        doc,
+        node.$ref
+          .slice(2)
+          .split('/')
+          .reduce((n, k) => n[k], doc),
+      )
+    : node
 const METHODS = ['get', 'put', 'post', 'delete', 'patch']
-const operations = (doc) =>
-  Object.entries(doc.paths ?? {}).flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((m) => ({ path, method: m, op: item[m] })))
+const operations = (doc) => Object.entries(doc.paths ?? {}).flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((m) => ({ path, method: m, op: item[m] })))
 const jsonSchemaOf = (doc, content) => deref(doc, content?.['application/json']?.schema)
 
 /** A spec with an operation whose JSON request body and 200 response are object schemas, and one with a callback. */
@@ -120,7 +128,8 @@ describe('spec change classification (api-smart-diff on a real spec)', () => {
       return expression.post ?? Object.values(expression)[0]
     }
     expect(classify(none, (d) => (callbackOp(d).summary = 'reworded'), cbBase).bump).toBe('patch')
-    const payload = (d) => (callbackOp(d).requestBody.content['application/json'].schema = { type: 'object', properties: { state: { type: 'string', enum: ['a', 'b'] } } })
+    const payload = (d) =>
+      (callbackOp(d).requestBody.content['application/json'].schema = { type: 'object', properties: { state: { type: 'string', enum: ['a', 'b'] } } })
     const state = (d) => callbackOp(d).requestBody.content['application/json'].schema.properties.state
     expect(classify(payload, (d) => state(d).enum.push('c'), cbBase).bump).toBe('major')
     expect(classify(payload, (d) => state(d).enum.pop(), cbBase).bump).toBe('minor')

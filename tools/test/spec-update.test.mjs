@@ -48,7 +48,16 @@ function fixture() {
   return cwd
 }
 
-const resolveRef = (doc, node) => (node?.$ref ? resolveRef(doc, node.$ref.slice(2).split('/').reduce((n, k) => n[k], doc)) : node)
+const resolveRef = (doc, node) =>
+  node?.$ref
+    ? resolveRef(
+        doc,
+        node.$ref
+          .slice(2)
+          .split('/')
+          .reduce((n, k) => n[k], doc),
+      )
+    : node
 
 /**
  * The first provider (in listProviders order) with a request model whose aspect-ratio field (the
@@ -131,7 +140,9 @@ describe('pnpm spec:update: classification and changeset from a real spec', () =
     const breaking = classification.changes.filter((c) => c.bump === 'major')
     expect(breaking.length).toBeGreaterThan(0)
     expect(breaking.every((c) => c.type === 'breaking')).toBe(true)
-    expect(breaking.map((c) => c.text)).toContainEqual(expect.stringMatching(new RegExp(`possible values of \`([\\w.]+\\.)?${target.field}\`.*: removed \`${removed}\``)))
+    expect(breaking.map((c) => c.text)).toContainEqual(
+      expect.stringMatching(new RegExp(`possible values of \`([\\w.]+\\.)?${target.field}\`.*: removed \`${removed}\``)),
+    )
 
     const printed = describeClassification(classification)
     expect(printed).toMatch(new RegExp(`since HEAD: major \\(${breaking.length} breaking`))

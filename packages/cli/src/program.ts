@@ -115,8 +115,8 @@ export function createProgram(): Command {
     .option('-o, --out <dir>', 'where this worker saves images', './out')
     .option('-c, --concurrency <n>', 'jobs at once in this worker', '4')
     .option('--rate <jobs/seconds>', "the provider's rate limit across all workers, e.g. 10/60")
-    .option('--lock-duration <ms>', 'how long before a dead worker\'s job is retaken (BullMQ lockDuration, default 30000)')
-    .option('--stalled-interval <ms>', 'how often to look for dead workers\' jobs (BullMQ stalledInterval, default 30000)')
+    .option('--lock-duration <ms>', "how long before a dead worker's job is retaken (BullMQ lockDuration, default 30000)")
+    .option('--stalled-interval <ms>', "how often to look for dead workers' jobs (BullMQ stalledInterval, default 30000)")
     .option('--timeout <seconds>', 'wait limit per task (the next attempt resumes it)')
     .action(workerCommand)
 

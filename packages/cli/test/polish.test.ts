@@ -93,6 +93,7 @@ describe('Ctrl-C and resume hints', () => {
     const command = [process.execPath, BIN, 'generate', 'tty banana', '--provider', provider, '--out', join(out, 'tty')].map((a) => `'${a}'`).join(' ')
     const cli = start('script', ['-qfec', command, '/dev/null'], env())
     await cli.until(/submitted/)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for the terminal's hide-cursor escape
     await cli.until(/\u001b\[\?25l/)
     cli.child.stdin.write('\u0003')
     const r = await cli.done

@@ -8,13 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, relative, resolve, dirname } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { execFileSync } from 'node:child_process'
-import {
-  createClient,
-  definePluginConfig,
-  clientDefaultMeta,
-  clientDefaultConfig,
-  clientPluginHandler,
-} from '@hey-api/openapi-ts'
+import { createClient, definePluginConfig, clientDefaultMeta, clientDefaultConfig, clientPluginHandler } from '@hey-api/openapi-ts'
 import openapiTS, { astToString } from 'openapi-typescript'
 import { buildMetaFromYaml, renderMeta } from './meta.mjs'
 
@@ -34,7 +28,10 @@ const runtimeClientPlugin = definePluginConfig({
 /** Provider ids, one per `specs/<id>.openapi.yaml`. */
 export async function listProviders(specsDir = join(repoRoot, 'specs')) {
   const files = await readdir(specsDir)
-  return files.filter((f) => f.endsWith('.openapi.yaml')).map((f) => f.slice(0, -'.openapi.yaml'.length)).sort()
+  return files
+    .filter((f) => f.endsWith('.openapi.yaml'))
+    .map((f) => f.slice(0, -'.openapi.yaml'.length))
+    .sort()
 }
 
 /** Writes the generated files of one spec into `outDir` (which is created fresh). */
@@ -45,12 +42,7 @@ export async function generateInto(specPath, outDir) {
     input: specPath,
     output: { path: outDir, module: { extension: '.js' }, postProcess: [] },
     logs: { level: 'silent' },
-    plugins: [
-      runtimeClientPlugin(),
-      '@hey-api/typescript',
-      { name: '@hey-api/schemas', type: 'json' },
-      { name: '@hey-api/sdk' },
-    ],
+    plugins: [runtimeClientPlugin(), '@hey-api/typescript', { name: '@hey-api/schemas', type: 'json' }, { name: '@hey-api/sdk' }],
   })
   const ast = await openapiTS(pathToFileURL(specPath), { alphabetize: true, exportType: true })
   const specName = relative(repoRoot, specPath).replace(/^specs\//, '')

@@ -7,8 +7,7 @@ function union<T>(pick: (model: ProviderAdapter['models'][string]) => readonly T
   return [...seen]
 }
 
-const max = (pick: (model: ProviderAdapter['models'][string]) => number) =>
-  Math.max(...providerIds.flatMap((id) => Object.values(providers[id].models).map(pick)))
+const max = (pick: (model: ProviderAdapter['models'][string]) => number) => Math.max(...providerIds.flatMap((id) => Object.values(providers[id].models).map(pick)))
 
 /**
  * The bounds of the tool schemas, read from the capability tables that validate requests. The schema

@@ -27,7 +27,15 @@ export function parseArgs(argv: readonly string[]): ServerOptions {
     .version(version)
     .exitOverride()
   program.parse(argv, { from: 'node' })
-  const o = program.opts<{ provider?: ProviderId; sandbox?: boolean; out: string; maxInlineBytes: number; maxImageBytes: number; waitSeconds: number; sandboxTaskMs?: number }>()
+  const o = program.opts<{
+    provider?: ProviderId
+    sandbox?: boolean
+    out: string
+    maxInlineBytes: number
+    maxImageBytes: number
+    waitSeconds: number
+    sandboxTaskMs?: number
+  }>()
   return {
     ...(o.provider ? { provider: o.provider } : {}),
     sandbox: o.sandbox ?? false,
@@ -38,7 +46,6 @@ export function parseArgs(argv: readonly string[]): ServerOptions {
     ...(o.sandboxTaskMs !== undefined ? { sandboxTaskMs: o.sandboxTaskMs } : {}),
   }
 }
-
 
 /** Runs the server on stdin/stdout until the client closes stdin (or SIGINT/SIGTERM). Logs go to stderr. */
 export async function main(argv: readonly string[]): Promise<number> {

@@ -42,8 +42,7 @@ export function createRegistry(options: RegistryOptions): Registry {
   const clients = new Map<ProviderId, NanoBananaClient>()
   let sandbox: Promise<Sandbox> | undefined
 
-  const startSandbox = () =>
-    (sandbox ??= import('@nano-banana/sandbox').then((m) => m.startSandbox({ taskDurationMs: options.sandboxTaskMs ?? 1500 })))
+  const startSandbox = () => (sandbox ??= import('@nano-banana/sandbox').then((m) => m.startSandbox({ taskDurationMs: options.sandboxTaskMs ?? 1500 })))
 
   const make = (id: ProviderId): NanoBananaClient | Error => {
     try {

@@ -2,7 +2,16 @@ import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
-import { ContentPolicyError, NanoBananaError, TaskFailedError, TimeoutError, type GenerateResult, type ProviderId, type Submission, type Task } from '@nano-banana/sdk'
+import {
+  ContentPolicyError,
+  NanoBananaError,
+  TaskFailedError,
+  TimeoutError,
+  type GenerateResult,
+  type ProviderId,
+  type Submission,
+  type Task,
+} from '@nano-banana/sdk'
 import { saveImages } from '@nano-banana/sdk/node'
 import { sniffImage } from './local-images.js'
 
@@ -69,7 +78,16 @@ export function submittedResult(submission: Submission): CallToolResult {
     estimated_seconds: submission.estimatedSeconds,
   })
   const warnings = submission.warnings.map((w) => `warning: ${w.message}`)
-  return { content: [{ type: 'text', text: [text, ...warnings, `next: ${resume(submission.taskId, submission.provider)} to get the images (do not submit again: it would be paid twice)`].join('\n') }] }
+  return {
+    content: [
+      {
+        type: 'text',
+        text: [text, ...warnings, `next: ${resume(submission.taskId, submission.provider)} to get the images (do not submit again: it would be paid twice)`].join(
+          '\n',
+        ),
+      },
+    ],
+  }
 }
 
 /** One status query, as text. A failed task is a fact about the task, not a failure of the tool. */
@@ -85,7 +103,8 @@ export function taskResult(task: Task): CallToolResult {
     reason: task.error ? (task.error.message ?? task.error.code) : undefined,
     credits: task.usage?.credits,
   })
-  const next = task.status === 'queued' || task.status === 'running' || task.status === 'succeeded' ? `\nnext: ${resume(task.taskId, task.provider)} to get the images` : ''
+  const next =
+    task.status === 'queued' || task.status === 'running' || task.status === 'succeeded' ? `\nnext: ${resume(task.taskId, task.provider)} to get the images` : ''
   return { content: [{ type: 'text', text: text + next }] }
 }
 
@@ -97,7 +116,12 @@ export function errorResult(error: unknown, provider: ProviderId, submission?: S
   const taskId = (error instanceof NanoBananaError ? error.taskId : undefined) ?? submission?.taskId
   if (error instanceof TimeoutError && taskId) {
     return {
-      content: [{ type: 'text', text: `${lines({ status: 'running', task_id: taskId, provider, model: submission?.model })}\nThe task is still running at the provider.\nnext: ${resume(taskId, provider)} (do not submit again: it would be paid twice)` }],
+      content: [
+        {
+          type: 'text',
+          text: `${lines({ status: 'running', task_id: taskId, provider, model: submission?.model })}\nThe task is still running at the provider.\nnext: ${resume(taskId, provider)} (do not submit again: it would be paid twice)`,
+        },
+      ],
     }
   }
   const name = error instanceof NanoBananaError ? error.name : 'Error'

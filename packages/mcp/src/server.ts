@@ -29,7 +29,6 @@ export const DEFAULT_MAX_IMAGE_BYTES = 20 * 1024 * 1024
 /** Below the 60 s request timeout many MCP clients use by default. */
 export const DEFAULT_WAIT_SECONDS = 50
 
-
 /** The MCP server, not yet connected to a transport; `close()` also stops the sandbox and file host. */
 export function createNanoBananaMcpServer(options: ServerOptions): { server: McpServer; close(): Promise<void> } {
   const registry = createRegistry({

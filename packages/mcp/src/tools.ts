@@ -43,12 +43,16 @@ export function registerTools(server: McpServer, options: ToolOptions): { close(
   const log = (line: string) => options.log(redactText(line, secrets))
   const defaultModel = providers[registry.defaultProvider].defaultModel
 
-  const providerField = choice(u.providers).optional().describe(`Provider (reseller API). Default: ${registry.defaultProvider}. list_providers shows each one's models and whether its key is configured.`)
+  const providerField = choice(u.providers)
+    .optional()
+    .describe(`Provider (reseller API). Default: ${registry.defaultProvider}. list_providers shows each one's models and whether its key is configured.`)
   const waitSecondsField = z
     .number()
     .positive()
     .optional()
-    .describe(`How long to wait for the task before answering "running" with its task id (default ${options.waitSeconds}); the task keeps running and wait_task picks it up.`)
+    .describe(
+      `How long to wait for the task before answering "running" with its task id (default ${options.waitSeconds}); the task keeps running and wait_task picks it up.`,
+    )
   const format = optionalChoice(u.outputFormats, 'Output file format, where the model lets you choose.')
   const requestShape = {
     prompt: z.string().min(1).max(u.maxPromptLength).describe('What to draw (or how to change the reference images).'),
@@ -83,7 +87,9 @@ export function registerTools(server: McpServer, options: ToolOptions): { close(
         continue
       }
       if (!registry.sandbox) {
-        throw new Error(`image ${JSON.stringify(value)}: the providers need a public http(s) URL for reference images (none documents an upload API); local files work only with --sandbox`)
+        throw new Error(
+          `image ${JSON.stringify(value)}: the providers need a public http(s) URL for reference images (none documents an upload API); local files work only with --sandbox`,
+        )
       }
       urls.push(await localImages.add(await readLocalImage(value, options.maxImageBytes)))
     }
@@ -176,7 +182,8 @@ export function registerTools(server: McpServer, options: ToolOptions): { close(
     'wait_task',
     {
       title: 'Wait for a task',
-      description: 'Waits for a task submitted earlier (by generate_image, edit_image or another session) and returns its images. Nothing is submitted or paid again.',
+      description:
+        'Waits for a task submitted earlier (by generate_image, edit_image or another session) and returns its images. Nothing is submitted or paid again.',
       inputSchema: { task_id: z.string().min(1).describe('The task id from generate_image / edit_image.'), provider: providerField, wait_seconds: waitSecondsField },
       // Not read-only: it saves the images under --out. Idempotent: the same task gives the same files.
       annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true, idempotentHint: true },

@@ -41,7 +41,12 @@ describe('redactResult', () => {
   it('removes every secret from the text parts and leaves images alone', () => {
     const secret = 'sk-abcdef123456'
     const result = redactResult(
-      { content: [{ type: 'text', text: `key ${secret} and again ${secret}` }, { type: 'image', data: 'iVBORw0KGgo=', mimeType: 'image/png' }] },
+      {
+        content: [
+          { type: 'text', text: `key ${secret} and again ${secret}` },
+          { type: 'image', data: 'iVBORw0KGgo=', mimeType: 'image/png' },
+        ],
+      },
       [secret],
     )
     expect(text(result)).toBe('key [redacted] and again [redacted]')

@@ -201,7 +201,12 @@ describe('nano-banana-mcp --sandbox over stdio', () => {
 
   it('sends growing progress notifications, the first naming the task id', async () => {
     const seen: Progress[] = []
-    const result = await call(server, 'generate_image', { prompt: 'A banana with progress', aspect_ratio: WIDE, provider: providerFor(WIDE) }, { onprogress: (p) => seen.push(p) })
+    const result = await call(
+      server,
+      'generate_image',
+      { prompt: 'A banana with progress', aspect_ratio: WIDE, provider: providerFor(WIDE) },
+      { onprogress: (p) => seen.push(p) },
+    )
     expect(result.isError).toBeFalsy()
     const taskId = field(result, 'task_id')!
     expect(seen.length).toBeGreaterThanOrEqual(2)
@@ -227,13 +232,18 @@ describe('nano-banana-mcp --sandbox over stdio', () => {
     )
     const controller = new AbortController()
     let announced = ''
-    const pending = call(server, 'generate_image', { prompt: 'A banana nobody waits for', aspect_ratio: WIDE, provider, wait_seconds: 60 }, {
-      signal: controller.signal,
-      onprogress: (p) => {
-        announced ||= p.message ?? ''
-        controller.abort()
+    const pending = call(
+      server,
+      'generate_image',
+      { prompt: 'A banana nobody waits for', aspect_ratio: WIDE, provider, wait_seconds: 60 },
+      {
+        signal: controller.signal,
+        onprogress: (p) => {
+          announced ||= p.message ?? ''
+          controller.abort()
+        },
       },
-    })
+    )
     await expect(pending).rejects.toThrow()
     await logged
     const taskId = /task (\S+)/.exec(announced)![1]!

@@ -32,7 +32,8 @@ export class BatchInputError extends Error {
  */
 function idProblem(id: unknown): string | undefined {
   if (typeof id !== 'string' || id === '') return '"id" must be a non-empty string'
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) return `"id" ${JSON.stringify(id.slice(0, 40))} may only use letters, digits, ".", "_" and "-" (at most 128, not starting with "." "_" "-")`
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id))
+    return `"id" ${JSON.stringify(id.slice(0, 40))} may only use letters, digits, ".", "_" and "-" (at most 128, not starting with "." "_" "-")`
   if (`${parseInt(id, 10)}` === id) return `"id" ${JSON.stringify(id)} reads as an integer, which BullMQ reserves for its own ids: use e.g. "job-${id}"`
   return undefined
 }
@@ -45,7 +46,8 @@ function toJob(value: unknown, line: number, source: string): BatchJob {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return fail('expected a JSON object')
   const record = value as Record<string, unknown>
   const unknown = Object.keys(record).filter((k) => !KNOWN_KEYS.has(k))
-  if (unknown.length) fail(`unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; allowed: ${[...KNOWN_KEYS].join(', ')}`)
+  if (unknown.length)
+    fail(`unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; allowed: ${[...KNOWN_KEYS].join(', ')}`)
   const badId = idProblem(record.id)
   if (badId) fail(badId)
   if (typeof record.prompt !== 'string' || record.prompt.trim() === '') fail('"prompt" must be a non-empty string')
@@ -53,7 +55,8 @@ function toJob(value: unknown, line: number, source: string): BatchJob {
     if (record[key] !== undefined && typeof record[key] !== 'string') fail(`"${key}" must be a string`)
   }
   if (record.n !== undefined && (typeof record.n !== 'number' || !Number.isInteger(record.n) || record.n < 1)) fail('"n" must be a whole number >= 1')
-  if (record.images !== undefined && (!Array.isArray(record.images) || !record.images.every((u) => typeof u === 'string'))) fail('"images" must be an array of URL strings')
+  if (record.images !== undefined && (!Array.isArray(record.images) || !record.images.every((u) => typeof u === 'string')))
+    fail('"images" must be an array of URL strings')
   const request: Record<string, unknown> = { prompt: record.prompt }
   for (const key of OPTION_KEYS) if (record[key] !== undefined) request[key] = record[key]
   return { id: record.id as string, request: request as unknown as GenerateRequest, line }

@@ -64,7 +64,9 @@ export function replayJournal(text: string, path = 'journal'): Replay {
       record = undefined
     }
     if (!isRecord(record)) {
-      throw new JournalCorruptError(`${path}:${index + 1}: unreadable record in the middle of the journal; move the file aside to start over (its task ids would then be lost)`)
+      throw new JournalCorruptError(
+        `${path}:${index + 1}: unreadable record in the middle of the journal; move the file aside to start over (its task ids would then be lost)`,
+      )
     }
     records.push(record)
   }

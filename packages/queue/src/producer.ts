@@ -71,7 +71,10 @@ function failure(id: string, job: Pick<Job<BatchJobData>, 'data'> | undefined, f
  * Follows the given jobs until each one completed or failed for good, from QueueEvents (subscribed
  * first, then the current state of every job is read, so nothing that ends in between is missed).
  */
-export async function followBatch(ids: readonly string[], options: ProducerOptions & { onEvent?: (event: FollowEvent) => void; signal?: AbortSignal }): Promise<FollowSummary> {
+export async function followBatch(
+  ids: readonly string[],
+  options: ProducerOptions & { onEvent?: (event: FollowEvent) => void; signal?: AbortSignal },
+): Promise<FollowSummary> {
   const name = options.queue ?? DEFAULT_QUEUE
   const queue = new Queue<BatchJobData, BatchJobResult>(name, { connection: options.connection })
   // From the stream's start: an end that happens between subscribing and reading the job states is then
@@ -110,7 +113,10 @@ export async function followBatch(ids: readonly string[], options: ProducerOptio
     })
     events.on('failed', ({ jobId, failedReason }) => {
       if (!wanted.has(jobId)) return
-      void queue.getJob(jobId).then((job) => failed(jobId, job, failedReason), () => failed(jobId, undefined, failedReason))
+      void queue.getJob(jobId).then(
+        (job) => failed(jobId, job, failedReason),
+        () => failed(jobId, undefined, failedReason),
+      )
     })
     events.on('progress', ({ jobId, data }) => {
       const taskId = (data as { taskId?: unknown } | undefined)?.taskId

@@ -38,7 +38,9 @@ export type WorkerEvent =
 class TaskIdNotRecordedError extends Error {
   override name = 'TaskIdNotRecordedError'
   constructor(taskId: string, cause: unknown) {
-    super(`task ${taskId} was accepted but its id could not be stored in the job (${cause instanceof Error ? cause.message : String(cause)}); resume it with \`nano-banana wait ${taskId}\``)
+    super(
+      `task ${taskId} was accepted but its id could not be stored in the job (${cause instanceof Error ? cause.message : String(cause)}); resume it with \`nano-banana wait ${taskId}\``,
+    )
   }
 }
 
@@ -84,7 +86,14 @@ export function createBatchWorker(options: BatchWorkerOptions): Worker<BatchJobD
     }
     if (data.taskId && data.provider !== provider) {
       // Another provider's task id means nothing here, and submitting anew would pay twice.
-      return fail({ name: 'ProviderMismatchError', message: `job ${id} was accepted by ${data.provider} as task ${data.taskId}; only a ${data.provider} worker can resume it` }, false, data.taskId)
+      return fail(
+        {
+          name: 'ProviderMismatchError',
+          message: `job ${id} was accepted by ${data.provider} as task ${data.taskId}; only a ${data.provider} worker can resume it`,
+        },
+        false,
+        data.taskId,
+      )
     }
     if (data.taskId) emit({ type: 'resumed', id, taskId: data.taskId })
     try {

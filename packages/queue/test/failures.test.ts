@@ -81,7 +81,10 @@ describe('runBatch (embedded journal)', () => {
     const other = providerIds.find((p) => p !== provider)!
     await runBatch(jobs('first'), { client, out })
     const journal = join(out, JOURNAL_FILE)
-    await writeFile(journal, `${await readFile(journal, 'utf8')}${JSON.stringify({ v: 1, at: new Date().toISOString(), id: 'second', event: 'submitted', provider: other, taskId: 'elsewhere-1' })}\n`)
+    await writeFile(
+      journal,
+      `${await readFile(journal, 'utf8')}${JSON.stringify({ v: 1, at: new Date().toISOString(), id: 'second', event: 'submitted', provider: other, taskId: 'elsewhere-1' })}\n`,
+    )
     const before = submitted()
     await expect(runBatch(jobs('first', 'second', 'third'), { client, out })).rejects.toThrow(BatchInputError)
     await expect(runBatch(jobs('first', 'second', 'third'), { client, out })).rejects.toThrow(`accepted by ${other} as task elsewhere-1`)

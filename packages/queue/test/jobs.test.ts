@@ -17,7 +17,10 @@ function inputError(fn: () => unknown): BatchInputError {
 
 describe('parseJobs', () => {
   it('reads one job per line, skips blank lines, keeps only the generate options, and remembers each line', () => {
-    const jobs = parseJobs([line({ id: 'a', prompt: 'one' }), '', line({ id: 'b', prompt: 'two', n: 2, images: ['https://example.com/x.png'] }), '  '].join('\n'), 'f.jsonl')
+    const jobs = parseJobs(
+      [line({ id: 'a', prompt: 'one' }), '', line({ id: 'b', prompt: 'two', n: 2, images: ['https://example.com/x.png'] }), '  '].join('\n'),
+      'f.jsonl',
+    )
     expect(jobs).toEqual([
       { id: 'a', request: { prompt: 'one' }, line: 1 },
       { id: 'b', request: { prompt: 'two', n: 2, images: ['https://example.com/x.png'] }, line: 3 },

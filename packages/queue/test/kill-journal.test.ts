@@ -60,6 +60,8 @@ describe('nano-banana batch with the embedded journal', () => {
 
     const after = jobStates(replayJournal(await readFile(join(out, JOURNAL_FILE), 'utf8')).records)
     expect(ids.every((id) => after.get(id)?.state === 'done')).toBe(true)
-    console.info(`[kill-journal] killed after ${killedAt - started} ms with ${doneBefore} done, ${acceptedBefore} accepted; total ${Date.now() - started} ms; sandbox submissions ${JOBS}`)
+    console.info(
+      `[kill-journal] killed after ${killedAt - started} ms with ${doneBefore} done, ${acceptedBefore} accepted; total ${Date.now() - started} ms; sandbox submissions ${JOBS}`,
+    )
   })
 })

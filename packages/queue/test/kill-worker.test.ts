@@ -31,7 +31,23 @@ describe('nano-banana worker on BullMQ', () => {
     const queueName = `kill-test-${process.pid}`
     const env = providerEnv(sandbox)
     // Short locks so a dead worker's jobs are retaken within seconds (BullMQ's default is 30 s).
-    const workerArgs = ['worker', '--redis', redisUrl, '--queue', queueName, '--provider', provider, '--out', out, '--concurrency', String(CONCURRENCY), '--lock-duration', '3000', '--stalled-interval', '1000']
+    const workerArgs = [
+      'worker',
+      '--redis',
+      redisUrl,
+      '--queue',
+      queueName,
+      '--provider',
+      provider,
+      '--out',
+      out,
+      '--concurrency',
+      String(CONCURRENCY),
+      '--lock-duration',
+      '3000',
+      '--stalled-interval',
+      '1000',
+    ]
     const started = Date.now()
 
     const producer = runCli(['batch', path, '--redis', redisUrl, '--queue', queueName, '--json'], env)
@@ -78,6 +94,8 @@ describe('nano-banana worker on BullMQ', () => {
     expect(await sandbox.submissions(provider)).toBe(JOBS)
 
     await second.stop('SIGTERM')
-    console.info(`[kill-worker] killed after ${killedAt - started} ms (${doneByFirst} done by the first worker); all done after ${finishedAt - started} ms; resumed ${summary.resumed}; sandbox submissions ${JOBS}`)
+    console.info(
+      `[kill-worker] killed after ${killedAt - started} ms (${doneByFirst} done by the first worker); all done after ${finishedAt - started} ms; resumed ${summary.resumed}; sandbox submissions ${JOBS}`,
+    )
   })
 })

@@ -26,7 +26,7 @@ export class ClientConfigurationError extends Error {
 }
 
 export interface ProviderDescription {
-  /** Provider id, e.g. `evolink`. */
+  /** Provider id, e.g. `acme`. */
   id: string
   /** Human name for messages, e.g. `EvoLink`. */
   name: string

@@ -37,8 +37,7 @@ export interface Config<T extends ClientOptions = ClientOptions> extends Omit<Re
   bodySerializer?: ((body: unknown) => RequestBody | null | undefined) | null
 }
 
-export interface RequestOptions<ThrowOnError extends boolean = boolean, Url extends string = string>
-  extends Config<{ throwOnError: ThrowOnError }> {
+export interface RequestOptions<ThrowOnError extends boolean = boolean, Url extends string = string> extends Config<{ throwOnError: ThrowOnError }> {
   body?: unknown
   path?: Record<string, unknown>
   query?: Record<string, unknown>
@@ -52,14 +51,13 @@ export interface RequestOptions<ThrowOnError extends boolean = boolean, Url exte
 
 type ValueOf<T> = T extends Record<string, unknown> ? T[keyof T] : T
 
-export type RequestResult<TData = unknown, TError = unknown, ThrowOnError extends boolean = boolean> =
-  ThrowOnError extends true
-    ? Promise<{ data: ValueOf<TData>; response: Response }>
-    : Promise<
-        ({ data: ValueOf<TData>; error: undefined } | { data: undefined; error: ValueOf<TError> }) & {
-          response: Response
-        }
-      >
+export type RequestResult<TData = unknown, TError = unknown, ThrowOnError extends boolean = boolean> = ThrowOnError extends true
+  ? Promise<{ data: ValueOf<TData>; response: Response }>
+  : Promise<
+      ({ data: ValueOf<TData>; error: undefined } | { data: undefined; error: ValueOf<TError> }) & {
+        response: Response
+      }
+    >
 
 type MethodFn = <TData = unknown, TError = unknown, ThrowOnError extends boolean = false>(
   options: Omit<RequestOptions<ThrowOnError>, 'method'>,
@@ -86,10 +84,10 @@ export interface TDataShape {
 
 type OmitKeys<T, K> = Pick<T, Exclude<keyof T, K>>
 
-export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, _TResponse = unknown> =
-  OmitKeys<RequestOptions<ThrowOnError>, 'body' | 'path' | 'query' | 'url'> &
-    ([TData] extends [never] ? unknown : Omit<TData, 'url'>)
+export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, _TResponse = unknown> = OmitKeys<
+  RequestOptions<ThrowOnError>,
+  'body' | 'path' | 'query' | 'url'
+> &
+  ([TData] extends [never] ? unknown : Omit<TData, 'url'>)
 
-export type CreateClientConfig<T extends ClientOptions = ClientOptions> = (
-  override?: Config<ClientOptions & T>,
-) => Config<Required<ClientOptions> & T>
+export type CreateClientConfig<T extends ClientOptions = ClientOptions> = (override?: Config<ClientOptions & T>) => Config<Required<ClientOptions> & T>

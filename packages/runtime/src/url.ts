@@ -4,13 +4,14 @@ const PATH_PARAM = /\{([^}]+)\}/g
 
 /** Joins base URL, path template and query; only the flat styles the provider specs use. */
 export function buildUrl({ baseUrl = '', url, path, query }: Pick<RequestOptions, 'baseUrl' | 'path' | 'query' | 'url'>): string {
-  let pathname = path && url.includes('{')
-    ? url.replace(PATH_PARAM, (_, name: string) => {
-        const value = path[name]
-        if (value === undefined || value === null) throw new TypeError(`Missing path parameter "${name}"`)
-        return encodeURIComponent(String(value))
-      })
-    : url
+  let pathname =
+    path && url.includes('{')
+      ? url.replace(PATH_PARAM, (_, name: string) => {
+          const value = path[name]
+          if (value === undefined || value === null) throw new TypeError(`Missing path parameter "${name}"`)
+          return encodeURIComponent(String(value))
+        })
+      : url
   let search = ''
   if (query) {
     // Most calls have no query at all: skip building an empty URLSearchParams.

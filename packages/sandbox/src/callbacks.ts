@@ -82,7 +82,10 @@ export class CallbackDispatcher {
 
   private schedule(job: CallbackJob, attemptIndex: number): void {
     if (this.controller.signal.aborted) return
-    if (attemptIndex >= job.delaysSeconds.length) return this.settle(job, 'exhausted')
+    if (attemptIndex >= job.delaysSeconds.length) {
+      this.settle(job, 'exhausted')
+      return
+    }
     const delay = Math.max(0, job.delaysSeconds[attemptIndex]! * 1000 * this.deps.scale)
     const timer = setTimeout(() => {
       this.timers.delete(timer)

@@ -12,10 +12,9 @@ const LEGACY_FLAGS = new Map<string, string>(
 /** The lines a foreground sandbox prints: where it listens, the key, and each provider's base URL. */
 export function describeSandbox(sandbox: Sandbox): string {
   const width = Math.max(...PROVIDER_IDS.map((id) => id.length))
-  return [
-    `Nano Banana sandbox on ${sandbox.url} (API key: ${sandbox.apiKey})`,
-    ...PROVIDER_IDS.map((id) => `  ${id.padEnd(width)}  ${sandbox.baseUrl(id)}`),
-  ].join('\n')
+  return [`Nano Banana sandbox on ${sandbox.url} (API key: ${sandbox.apiKey})`, ...PROVIDER_IDS.map((id) => `  ${id.padEnd(width)}  ${sandbox.baseUrl(id)}`)].join(
+    '\n',
+  )
 }
 
 const USAGE = `Usage: nano-banana-sandbox [--port N] [--host H] [--key KEY] [--duration-ms N] [--image-long-side N] [--http-status-errors] [--allow-external-callbacks]

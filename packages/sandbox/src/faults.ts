@@ -4,14 +4,7 @@ export const FAULT_HEADER = 'x-sandbox-fault'
 export const DELAY_HEADER = 'x-sandbox-delay-ms'
 
 /** Faults answered instead of the real operation: nothing is created or changed. */
-export const REFUSING_FAULTS: ReadonlySet<FaultName> = new Set([
-  'rate-limit',
-  'server-error',
-  'bad-gateway',
-  'unavailable',
-  'reset-before-accept',
-  'html-error',
-])
+export const REFUSING_FAULTS: ReadonlySet<FaultName> = new Set(['rate-limit', 'server-error', 'bad-gateway', 'unavailable', 'reset-before-accept', 'html-error'])
 
 /** Faults that mark the task itself rather than the HTTP exchange. */
 export const TASK_FAULTS: ReadonlySet<FaultName> = new Set(['task-fail', 'task-stuck', 'expired-url'])

@@ -52,12 +52,7 @@ export function renderImage(spec: ImageSpec): Buffer {
       const t = Math.min(1, Math.max(0, (nx * cos + ny * sin) / Math.SQRT2 + 0.5))
       const cx = Math.floor(((x + 0.5) / width) * cells)
       const cy = Math.floor(((y + 0.5) / height) * cells)
-      const on =
-        pattern === 0
-          ? cx % 2 === 0
-          : pattern === 1
-            ? (cx + cy) % 2 === 0
-            : Math.floor(Math.hypot(nx, ny) * cells * 2) % 2 === 0
+      const on = pattern === 0 ? cx % 2 === 0 : pattern === 1 ? (cx + cy) % 2 === 0 : Math.floor(Math.hypot(nx, ny) * cells * 2) % 2 === 0
       const offset = (y * width + x) * 4
       for (let c = 0; c < 3; c++) {
         const base = from[c]! + (to[c]! - from[c]!) * t

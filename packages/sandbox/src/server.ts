@@ -119,7 +119,10 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
   for (const id of PROVIDER_IDS) {
     const { routes, wire } = derived(id)
     const names = [wire.meta.operations.create, ...(wire.meta.otherOperations ?? [])].map((op) => routes.requestSchema(op.operationId))
-    specs.warm(id, names.filter((name): name is string => name !== undefined))
+    specs.warm(
+      id,
+      names.filter((name): name is string => name !== undefined),
+    )
   }
   const queue = new FaultQueue()
   for (const rule of options.faults ?? []) queue.add(rule)
@@ -214,7 +217,17 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
 
     if (first === 'files' && (method === 'GET' || method === 'HEAD')) return download(req, res, entry, rest.join('/'), header.faults)
     if (!isProviderId(first)) {
-      if (target.pathname === '/') return finish(req, res, entry, jsonAnswer(200, { name: '@nano-banana/sandbox', providers: sandbox.baseUrls(), submissions: Object.fromEntries(PROVIDER_IDS.map((p) => [p, sandbox.submissions(p)])) }))
+      if (target.pathname === '/')
+        return finish(
+          req,
+          res,
+          entry,
+          jsonAnswer(200, {
+            name: '@nano-banana/sandbox',
+            providers: sandbox.baseUrls(),
+            submissions: Object.fromEntries(PROVIDER_IDS.map((p) => [p, sandbox.submissions(p)])),
+          }),
+        )
       const message = `no provider at /${first}; known: ${PROVIDER_IDS.join(', ')}`
       return finish(req, res, entry, jsonAnswer(404, { error: { code: 'not_found', message } }))
     }

@@ -37,7 +37,7 @@ export type TaskPhase = 'queued' | 'running' | 'succeeded' | 'failed'
 
 export type ImageFormat = 'png' | 'jpeg'
 
-type Wires = (typeof import('./generated/providers.gen.js'))['registry']
+type Wires = typeof import('./generated/providers.gen.js')['registry']
 type LegacyNames = { [K in keyof Wires]: Wires[K] extends { legacyOptions: infer L } ? keyof L & string : never }[keyof Wires]
 type LegacyTarget<N extends string> = { [K in keyof Wires]: Wires[K] extends { legacyOptions: infer L } ? (N extends keyof L ? L[N] : never) : never }[keyof Wires]
 

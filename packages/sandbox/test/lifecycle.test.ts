@@ -130,13 +130,18 @@ describe('with one sandbox per test', () => {
     // its one documented format), else PNG; `auto` is square.
     const models = PROVIDERS.flatMap((provider) =>
       // One schema for every model (`*`): its default model stands for all.
-      Object.entries(META[provider].models as Record<string, any>).map(([model, entry]) => [provider, model === '*' ? DRIVERS[provider].model : model, entry] as const),
+      Object.entries(META[provider].models as Record<string, any>).map(
+        ([model, entry]) => [provider, model === '*' ? DRIVERS[provider].model : model, entry] as const,
+      ),
     )
     it.each(models)('%s %s: the default output format', async (provider, model, entry) => {
       const caps = entry.capabilities
       const fromWire = Object.fromEntries(Object.entries<string>((META[provider].options as any).outputFormat?.values ?? {}).map(([k, v]) => [v, k]))
       const fieldDefault = caps.fields.outputFormat ? entry.fields[caps.fields.outputFormat]?.default : undefined
-      const expected = (fieldDefault !== undefined ? (fromWire[fieldDefault] ?? fieldDefault) : caps.outputFormats?.length === 1 ? caps.outputFormats[0] : 'png') === 'jpeg' ? 'jpeg' : 'png'
+      const expected =
+        (fieldDefault !== undefined ? (fromWire[fieldDefault] ?? fieldDefault) : caps.outputFormats?.length === 1 ? caps.outputFormats[0] : 'png') === 'jpeg'
+          ? 'jpeg'
+          : 'png'
       const body: Record<string, any> = { model }
       const promptPath = (caps.fields.prompt as string).split('.')
       promptPath.slice(0, -1).reduce((node, key) => (node[key] ??= {}), body)[promptPath.at(-1)!] = 'default format'

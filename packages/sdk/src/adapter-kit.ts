@@ -50,9 +50,7 @@ const lookup = (table: Readonly<Record<string, ErrorClass>> | undefined, key: st
 export function describeBody(body: unknown): string | undefined {
   if (typeof body !== 'string') return undefined
   const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]
-  const text = (title ?? body.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' '))
-    .replace(/\s+/g, ' ')
-    .trim()
+  const text = (title ?? body.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim()
   return text ? text.slice(0, 200) : undefined
 }
 
@@ -71,10 +69,7 @@ export function buildError(
   const own = status !== undefined && tables.byStatus && Object.hasOwn(tables.byStatus, status) ? tables.byStatus[status] : undefined
   const byStatus = own ?? errorClassForStatus(status)
   let Class: ErrorClass =
-    lookup(tables.byCode, fields.code) ??
-    (byStatus !== NanoBananaError ? byStatus : undefined) ??
-    lookup(tables.byType, fields.type) ??
-    NanoBananaError
+    lookup(tables.byCode, fields.code) ?? (byStatus !== NanoBananaError ? byStatus : undefined) ?? lookup(tables.byType, fields.type) ?? NanoBananaError
   const message = fields.message ?? describeBody(body)
   // Providers report a safety refusal as a bad request or an upstream error; say what it is.
   if (

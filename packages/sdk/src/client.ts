@@ -61,8 +61,7 @@ export interface NanoBananaClient {
 /** What `wait()` also takes after a `generate()` submission (internal plumbing, also accepted from callers). */
 export type WaitInternals = WaitOptions & { estimatedSeconds?: number; model?: string; startedAt?: number }
 
-const env = (key: string): string | undefined =>
-  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[key] || undefined
+const env = (key: string): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[key] || undefined
 
 /** The `wait()` options that follow a `generate()` submission: the caller's, plus what the submit learned. */
 export function waitOptionsAfterSubmit(
@@ -154,10 +153,13 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       if (kind === 'aborted') throw abortError(signal)
       if (kind === 'not-sent') {
         // The connection was never made, so the provider cannot have a task (the policy resends it).
-        throw new ConnectionError(`${adapter.id}: cannot connect to the provider (${(error as { cause?: { code?: string } }).cause?.code ?? 'network error'}); nothing was submitted`, {
-          provider: adapter.id,
-          cause: error,
-        })
+        throw new ConnectionError(
+          `${adapter.id}: cannot connect to the provider (${(error as { cause?: { code?: string } }).cause?.code ?? 'network error'}); nothing was submitted`,
+          {
+            provider: adapter.id,
+            cause: error,
+          },
+        )
       }
       throw new AmbiguousSubmitError(
         `${adapter.id}: the connection failed after the request may have reached the provider (${kind === 'timeout' ? `no answer within ${requestTimeoutMs} ms` : 'connection lost'}); a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard before submitting again.${corsHint(error)}`,
@@ -200,7 +202,10 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       }
       const kind = classifyNetworkError(error, signal)
       if (kind === 'aborted') throw abortError(signal, taskId)
-      throw new ConnectionError(`${adapter.id}: task ${taskId}: ${kind === 'timeout' ? 'request timed out' : 'connection failed'}`, { provider: adapter.id, cause: error })
+      throw new ConnectionError(`${adapter.id}: task ${taskId}: ${kind === 'timeout' ? 'request timed out' : 'connection failed'}`, {
+        provider: adapter.id,
+        cause: error,
+      })
     }
     const answer = answerOf(result)
     const task = answer instanceof NanoBananaError ? answer : adapter.parseTask(answer, result.response)
@@ -238,7 +243,11 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
         url,
         ...(expiresAt ? { expiresAt } : {}),
         // Loaded on first use: an app that only shows the URLs never ships the download code.
-        download: (downloadOptions) => redacting(import('./download.js').then((m) => m.downloadImage(url, expiresAt, context, downloadOptions)), secrets),
+        download: (downloadOptions) =>
+          redacting(
+            import('./download.js').then((m) => m.downloadImage(url, expiresAt, context, downloadOptions)),
+            secrets,
+          ),
       }
     })
     return {

@@ -64,7 +64,11 @@ export function isCompleteImage(bytes: Uint8Array, type: string): boolean {
 async function readImageBody(response: Response, maxBytes: number, context: DownloadContext, url: string): Promise<Uint8Array> {
   const bytes = await readCapped(response, maxBytes)
   if (bytes) return bytes
-  throw new ResponseFormatError(`${context.provider}: ${url} is larger than maxBytes (${maxBytes})`, { provider: context.provider, taskId: context.taskId, code: 'too_large' })
+  throw new ResponseFormatError(`${context.provider}: ${url} is larger than maxBytes (${maxBytes})`, {
+    provider: context.provider,
+    taskId: context.taskId,
+    code: 'too_large',
+  })
 }
 
 /**
@@ -75,11 +79,14 @@ async function readImageBody(response: Response, maxBytes: number, context: Down
 export async function downloadImage(url: string, expiresAt: Date | undefined, context: DownloadContext, options: DownloadOptions = {}): Promise<DownloadedImage> {
   const { provider, taskId } = context
   const expired = (status?: number) =>
-    new ExpiredResultError(`${provider}: the result URL of task ${taskId} has expired${status ? ` (HTTP ${status})` : ''}; results are kept for a limited time, generate again`, {
-      provider,
-      taskId,
-      status,
-    })
+    new ExpiredResultError(
+      `${provider}: the result URL of task ${taskId} has expired${status ? ` (HTTP ${status})` : ''}; results are kept for a limited time, generate again`,
+      {
+        provider,
+        taskId,
+        status,
+      },
+    )
   const aborted = (cause: unknown) => new AbortError(`${provider}: download of task ${taskId} aborted`, { provider, taskId, cause })
   if (expiresAt && expiresAt.getTime() <= Date.now()) throw expired()
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
@@ -148,7 +155,11 @@ export async function downloadImage(url: string, expiresAt: Date | undefined, co
     }
     const contentType = sniffed ?? type
     if (!isCompleteImage(bytes, contentType)) {
-      throw new ResponseFormatError(`${provider}: ${url} ended early (${bytes.byteLength} bytes of a truncated ${contentType})`, { provider, taskId, code: 'truncated_image' })
+      throw new ResponseFormatError(`${provider}: ${url} ended early (${bytes.byteLength} bytes of a truncated ${contentType})`, {
+        provider,
+        taskId,
+        code: 'truncated_image',
+      })
     }
     return { bytes, contentType, extension: EXTENSIONS[contentType] ?? contentType.slice('image/'.length).replace(/[^a-z0-9]/g, '') }
   }

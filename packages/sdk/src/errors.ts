@@ -71,15 +71,25 @@ export class NanoBananaError extends Error {
 }
 
 /** The key is missing, invalid, expired or revoked (HTTP 401). */
-export class AuthenticationError extends NanoBananaError { override name = 'AuthenticationError' }
+export class AuthenticationError extends NanoBananaError {
+  override name = 'AuthenticationError'
+}
 /** The key may not do this: model access, IP allowlist, disabled feature (403, or a provider's own code for it). */
-export class PermissionError extends NanoBananaError { override name = 'PermissionError' }
+export class PermissionError extends NanoBananaError {
+  override name = 'PermissionError'
+}
 /** Not enough credits, or a spend limit reached (402, or a provider's spend-limit code). */
-export class InsufficientCreditsError extends NanoBananaError { override name = 'InsufficientCreditsError' }
+export class InsufficientCreditsError extends NanoBananaError {
+  override name = 'InsufficientCreditsError'
+}
 /** Too many requests (429); `retryAfterMs` says when to come back. */
-export class RateLimitError extends NanoBananaError { override name = 'RateLimitError' }
+export class RateLimitError extends NanoBananaError {
+  override name = 'RateLimitError'
+}
 /** The request is invalid (400, 413, 422), or was rejected locally before sending (`param` names the field). */
-export class InvalidRequestError extends NanoBananaError { override name = 'InvalidRequestError' }
+export class InvalidRequestError extends NanoBananaError {
+  override name = 'InvalidRequestError'
+}
 /** An option the chosen provider/model does not support; `allowed` lists what it does. Nothing was sent. */
 export class UnsupportedOptionError extends InvalidRequestError {
   override name = 'UnsupportedOptionError'
@@ -92,33 +102,57 @@ export class UnsupportedOptionError extends InvalidRequestError {
   }
 }
 /** Unknown model, task id or path (404). */
-export class NotFoundError extends NanoBananaError { override name = 'NotFoundError' }
+export class NotFoundError extends NanoBananaError {
+  override name = 'NotFoundError'
+}
 /** The provider's safety filter refused the prompt or images. */
-export class ContentPolicyError extends NanoBananaError { override name = 'ContentPolicyError' }
+export class ContentPolicyError extends NanoBananaError {
+  override name = 'ContentPolicyError'
+}
 /** The upstream model service (Google, or the reseller's channel) failed (502, or a provider's upstream code). */
-export class UpstreamError extends NanoBananaError { override name = 'UpstreamError' }
+export class UpstreamError extends NanoBananaError {
+  override name = 'UpstreamError'
+}
 /** The provider failed (500, 503, or a provider's maintenance code). */
-export class ServerError extends NanoBananaError { override name = 'ServerError' }
+export class ServerError extends NanoBananaError {
+  override name = 'ServerError'
+}
 /** The task ran and failed at the provider (paid work is normally refunded). */
-export class TaskFailedError extends NanoBananaError { override name = 'TaskFailedError' }
+export class TaskFailedError extends NanoBananaError {
+  override name = 'TaskFailedError'
+}
 /** Waiting exceeded `timeoutMs`; the task may still finish: `wait(taskId)` resumes. */
-export class TimeoutError extends NanoBananaError { override name = 'TimeoutError' }
+export class TimeoutError extends NanoBananaError {
+  override name = 'TimeoutError'
+}
 /** The caller's `AbortSignal` fired. */
-export class AbortError extends NanoBananaError { override name = 'AbortError' }
+export class AbortError extends NanoBananaError {
+  override name = 'AbortError'
+}
 /** The network failed (refused, reset, DNS). */
-export class ConnectionError extends NanoBananaError { override name = 'ConnectionError' }
+export class ConnectionError extends NanoBananaError {
+  override name = 'ConnectionError'
+}
 /** The provider answered with a body we cannot read (HTML page, malformed JSON, unknown status word). */
-export class ResponseFormatError extends NanoBananaError { override name = 'ResponseFormatError' }
+export class ResponseFormatError extends NanoBananaError {
+  override name = 'ResponseFormatError'
+}
 /**
  * A submit may have reached the provider but we cannot tell whether it created a task (reset after
  * sending, timeout, unreadable 2xx). None of the providers documents an idempotency key, so it is
  * not retried: retrying could pay twice. Check the provider dashboard before submitting again.
  */
-export class AmbiguousSubmitError extends NanoBananaError { override name = 'AmbiguousSubmitError' }
+export class AmbiguousSubmitError extends NanoBananaError {
+  override name = 'AmbiguousSubmitError'
+}
 /** A result URL expired (results are kept for a limited time). */
-export class ExpiredResultError extends NanoBananaError { override name = 'ExpiredResultError' }
+export class ExpiredResultError extends NanoBananaError {
+  override name = 'ExpiredResultError'
+}
 /** The client cannot be built: missing API key or base URL. Nothing was sent. */
-export class ConfigurationError extends NanoBananaError { override name = 'ConfigurationError' }
+export class ConfigurationError extends NanoBananaError {
+  override name = 'ConfigurationError'
+}
 
 /** `Retry-After` (seconds or HTTP date) or a provider hint such as "retry after 60 seconds". */
 export function parseRetryAfter(headers: Headers | undefined, suggestion?: string): number | undefined {

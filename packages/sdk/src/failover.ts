@@ -86,7 +86,10 @@ interface Entry {
 const handleOf = (provider: ProviderId, taskId: string): TaskHandle => `${provider}:${taskId}`
 
 /** Builds the failover client behind `createNanoBanana({ providers: [...] })`. */
-export function createFailoverClient(options: NanoBananaFailoverOptions, resolve: (provider: ProviderId | ProviderAdapter) => ProviderAdapter): NanoBananaFailoverClient {
+export function createFailoverClient(
+  options: NanoBananaFailoverOptions,
+  resolve: (provider: ProviderId | ProviderAdapter) => ProviderAdapter,
+): NanoBananaFailoverClient {
   const { providers: list, ...shared } = options
   if (!Array.isArray(list) || list.length === 0) {
     throw new ConfigurationError('providers must be a non-empty array of { provider, apiKey?, baseUrl?, model? }', { param: 'providers' })
@@ -101,7 +104,8 @@ export function createFailoverClient(options: NanoBananaFailoverOptions, resolve
   const secrets = entries.flatMap((entry) => entry.core.secrets)
   const seen = new Set<ProviderId>()
   for (const entry of entries) {
-    if (seen.has(entry.id)) throw new ConfigurationError(`providers: ${entry.id} is listed twice (a task handle names its provider)`, { provider: entry.id, param: 'providers' })
+    if (seen.has(entry.id))
+      throw new ConfigurationError(`providers: ${entry.id} is listed twice (a task handle names its provider)`, { provider: entry.id, param: 'providers' })
     seen.add(entry.id)
   }
   const limit = createLimiter(options.maxConcurrency ?? 0)
@@ -191,7 +195,10 @@ export function createFailoverClient(options: NanoBananaFailoverOptions, resolve
   function parseCallback(body: unknown, callbackOptions: ProviderOption = {}): Task {
     const entry = callbackOptions.provider !== undefined ? entries.find((e) => e.id === callbackOptions.provider) : entries.length === 1 ? entries[0] : undefined
     if (!entry) {
-      throw new ConfigurationError(`parseCallback: pass { provider } (one of ${entries.map((e) => e.id).join(', ')}); one callback URL per provider tells them apart`, { param: 'provider' })
+      throw new ConfigurationError(
+        `parseCallback: pass { provider } (one of ${entries.map((e) => e.id).join(', ')}); one callback URL per provider tells them apart`,
+        { param: 'provider' },
+      )
     }
     return entry.core.parseCallback(body)
   }

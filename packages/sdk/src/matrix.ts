@@ -36,7 +36,9 @@ export function capabilityMatrixMarkdown(adapters: readonly ProviderAdapter[]): 
   const head = ['provider', 'model', 'family', 'aspect ratios', 'resolutions', 'formats', 'ref. images', 'n', 'prompt chars']
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`]
   for (const r of capabilityRows(adapters)) {
-    lines.push(`| ${[r.provider, `\`${r.model}\`${r.isDefault ? ' (default)' : ''}`, r.family, r.aspectRatios, r.resolutions, r.outputFormats, r.maxImages, r.maxN, r.maxPromptLength].join(' | ')} |`)
+    lines.push(
+      `| ${[r.provider, `\`${r.model}\`${r.isDefault ? ' (default)' : ''}`, r.family, r.aspectRatios, r.resolutions, r.outputFormats, r.maxImages, r.maxN, r.maxPromptLength].join(' | ')} |`,
+    )
   }
   return lines.join('\n')
 }

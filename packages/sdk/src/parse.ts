@@ -5,8 +5,7 @@ import type { ProviderId, TaskStatus } from './types.js'
 
 export type Json = Record<string, unknown>
 
-export const isRecord = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+export const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 export const record = (value: unknown): Json => (isRecord(value) ? value : {})
 

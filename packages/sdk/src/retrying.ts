@@ -1,7 +1,7 @@
 // The one retry loop of the client (the shape of fal-js's `executeWithRetry`): submit, poll and
 // download each run their attempt through it, and `policy.ts` decides from the error whether another
 // attempt is allowed. The attempt itself turns every failure into a NanoBananaError first.
-import { NanoBananaError } from './errors.js'
+import type { NanoBananaError } from './errors.js'
 import { mayRetry, type Phase } from './policy.js'
 import { retryDelay, sleep, type RetryPolicy } from './retry.js'
 

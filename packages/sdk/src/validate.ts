@@ -55,11 +55,11 @@ function fail(provider: ProviderAdapter, param: string, message: string): never 
 
 function unsupported(provider: ProviderAdapter, model: ModelCapabilities, param: string, value: unknown, allowed: readonly (string | number)[]): never {
   const list = allowed.length ? allowed.join(', ') : 'none (the option is not available)'
-  throw new UnsupportedOptionError(
-    `${provider.id}/${model.id}: ${param} ${JSON.stringify(value)} is not supported; allowed: ${list}`,
-    allowed,
-    { provider: provider.id, param, code: 'unsupported_option' },
-  )
+  throw new UnsupportedOptionError(`${provider.id}/${model.id}: ${param} ${JSON.stringify(value)} is not supported; allowed: ${list}`, allowed, {
+    provider: provider.id,
+    param,
+    code: 'unsupported_option',
+  })
 }
 
 function checkCallbackUrl(provider: ProviderAdapter, value: unknown, options: ValidateOptions): void {
@@ -86,11 +86,7 @@ function checkCallbackUrl(provider: ProviderAdapter, value: unknown, options: Va
  * is spent on a request we know will be refused. Returns the model's capabilities (the warnings for
  * harmless options come with the request body: `notSentWarnings`).
  */
-export function validateRequest(
-  provider: ProviderAdapter,
-  request: GenerateRequest,
-  options: ValidateOptions = {},
-): { model: ModelCapabilities } {
+export function validateRequest(provider: ProviderAdapter, request: GenerateRequest, options: ValidateOptions = {}): { model: ModelCapabilities } {
   if (!request || typeof request !== 'object') fail(provider, 'request', 'request must be an object')
   const modelId = request.model ?? provider.defaultModel
   const model = typeof modelId === 'string' && Object.hasOwn(provider.models, modelId) ? provider.models[modelId] : undefined
@@ -111,7 +107,14 @@ export function validateRequest(
   }
   if (request.n !== undefined) {
     if (!Number.isInteger(request.n) || request.n < 1) fail(provider, 'n', `n must be a positive integer, got ${String(request.n)}`)
-    if (request.n > model.maxN) unsupported(provider, model, 'n', request.n, Array.from({ length: model.maxN }, (_, i) => i + 1))
+    if (request.n > model.maxN)
+      unsupported(
+        provider,
+        model,
+        'n',
+        request.n,
+        Array.from({ length: model.maxN }, (_, i) => i + 1),
+      )
   }
   if (request.images !== undefined) {
     if (!Array.isArray(request.images)) fail(provider, 'images', 'images must be an array of URLs')

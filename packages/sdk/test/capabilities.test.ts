@@ -16,7 +16,7 @@ import {
 import { API_KEY, fakeFetch, FIXTURES, ids, successExample } from './support.js'
 
 // Every value any provider's model offers: each model must take its own and refuse the others.
-const everyValue = <T,>(of: (m: ModelCapabilities) => readonly T[]): T[] => [...new Set(ids.flatMap((id) => Object.values(providers[id].models).flatMap(of)))]
+const everyValue = <T>(of: (m: ModelCapabilities) => readonly T[]): T[] => [...new Set(ids.flatMap((id) => Object.values(providers[id].models).flatMap(of)))]
 const ALL_RATIOS: AspectRatio[] = everyValue((m) => m.aspectRatios)
 const ALL_RESOLUTIONS: Resolution[] = everyValue((m) => m.resolutions)
 const ALL_FORMATS: OutputFormat[] = everyValue((m) => m.outputFormats)

@@ -6,7 +6,7 @@ import {
   AmbiguousSubmitError,
   AuthenticationError,
   createNanoBanana,
-  NanoBananaError,
+  type NanoBananaError,
   RateLimitError,
   ResponseFormatError,
   UpstreamError,

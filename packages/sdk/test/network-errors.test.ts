@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { classifyNetworkError, corsHint } from '../src/retry.js'
 
-const typeError = (message: string, cause?: unknown, code?: string) => Object.assign(new TypeError(message, cause === undefined ? {} : { cause }), code ? { code } : {})
+const typeError = (message: string, cause?: unknown, code?: string) =>
+  Object.assign(new TypeError(message, cause === undefined ? {} : { cause }), code ? { code } : {})
 const error = (message: string, code?: string) => Object.assign(new Error(message), code ? { code } : {})
 
 describe('classifyNetworkError', () => {
@@ -17,8 +18,17 @@ describe('classifyNetworkError', () => {
     ['Node: a port fetch refuses', typeError('fetch failed', error('bad port'))],
     ['Bun: connection refused', typeError('ECONNREFUSED: Unable to connect. Is the computer able to access the url?', undefined, 'ECONNREFUSED')],
     ['Bun: unknown host', typeError('getaddrinfo ENOTFOUND nonexistent.invalid', undefined, 'ENOTFOUND')],
-    ['Deno: connection refused', typeError('fetch failed', error('error sending request for url (http://127.0.0.1:1/): client error (Connect): tcp connect error: Connection refused (os error 111)'))],
-    ['Deno: unknown host', typeError('fetch failed', error('error sending request for url (http://x.invalid/): client error (Connect): dns error: failed to lookup address information'))],
+    [
+      'Deno: connection refused',
+      typeError(
+        'fetch failed',
+        error('error sending request for url (http://127.0.0.1:1/): client error (Connect): tcp connect error: Connection refused (os error 111)'),
+      ),
+    ],
+    [
+      'Deno: unknown host',
+      typeError('fetch failed', error('error sending request for url (http://x.invalid/): client error (Connect): dns error: failed to lookup address information')),
+    ],
     ['Deno: a blocked port', typeError('Fetch failed: Requests to port 6000 are blocked')],
     ['Chromium: fetch called with a wrong this', typeError("Failed to execute 'fetch' on 'Window': Illegal invocation")],
     ['workerd: fetch called with a wrong this', typeError('Illegal invocation: function called with incorrect `this` reference.')],

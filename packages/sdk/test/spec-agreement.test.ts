@@ -28,7 +28,9 @@ describe.each(ids)('%s capability table agrees with the spec', (id) => {
     expect(adapter.baseUrlEnvKey).toBe(`${id.toUpperCase()}_BASE_URL`)
     expect(adapter.models[adapter.defaultModel]).toBeDefined()
     expect(adapter.resultTtlSeconds).toBe(doc['x-result-url-ttl-seconds'])
-    const callback = Object.values<Json>(doc.paths).flatMap((item) => Object.values<Json>(item)).find((op) => op?.operationId === 'createImageTask')?.callbacks
+    const callback = Object.values<Json>(doc.paths)
+      .flatMap((item) => Object.values<Json>(item))
+      .find((op) => op?.operationId === 'createImageTask')?.callbacks
     const post: Json = callback ? Object.values<Json>(Object.values<Json>(callback)[0])[0].post : undefined
     expect(adapter.meta?.callback?.retryDelaysSeconds ?? []).toEqual(post?.['x-retry-schedule-seconds'] ?? [])
     expect(adapter.supportsCallback !== false).toBe(callback !== undefined)
@@ -120,5 +122,4 @@ describe('request mapping: the body each adapter sends, checked against the spec
       expect(JSON.stringify(body)).not.toContain('undefined')
     },
   )
-
 })

@@ -7,15 +7,7 @@ import type { ProviderMeta } from '@nano-banana/runtime'
 import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import { capabilitiesOf, defineProvider, type ProviderDefinition } from '../src/define-provider.js'
-import {
-  createNanoBananaClient,
-  providers,
-  UnsupportedOptionError,
-  validateRequest,
-  type AspectRatio,
-  type ProviderAdapter,
-  type ProviderId,
-} from '../src/index.js'
+import { createNanoBananaClient, providers, UnsupportedOptionError, validateRequest, type AspectRatio, type ProviderAdapter, type ProviderId } from '../src/index.js'
 import { deref, ids, spec, type Json } from './support.js'
 
 const LISTS = ['aspectRatios', 'resolutions', 'outputFormats'] as const
@@ -56,7 +48,13 @@ function minimal(meta: ProviderMeta): ProviderDefinition {
   const unused = () => {
     throw new Error('not called')
   }
-  return { meta: meta as ProviderMeta & { id: ProviderId }, operations: { create: unused, get: unused }, readSubmit: unused, readTask: unused, readError: () => ({}) }
+  return {
+    meta: meta as ProviderMeta & { id: ProviderId },
+    operations: { create: unused, get: unused },
+    readSubmit: unused,
+    readTask: unused,
+    readError: () => ({}),
+  }
 }
 
 /** A provider and model whose spec states the aspect-ratio enum in the model's own branch, and whose meta needs no fallback. */
@@ -69,7 +67,8 @@ function target(): { id: ProviderId; model: string; field: string } {
       continue
     }
     for (const [model, entry] of Object.entries(meta.models)) {
-      if (model !== '*' && entry.capabilities.aspectRatios?.length && entry.capabilities.fields.aspectRatio) return { id, model, field: entry.capabilities.fields.aspectRatio }
+      if (model !== '*' && entry.capabilities.aspectRatios?.length && entry.capabilities.fields.aspectRatio)
+        return { id, model, field: entry.capabilities.fields.aspectRatio }
     }
   }
   throw new Error('no provider states a per-model aspect-ratio enum')

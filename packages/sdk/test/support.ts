@@ -135,24 +135,25 @@ export function parameterSchemaOf(id: ProviderId, model: string): Json {
 const leaf = (path: string) => path.split('.').at(-1)!
 
 /** Where the SDK writes each option, per provider: the spec's own `x-options` (via meta). */
-export const WIRE: Record<ProviderId, { aspectRatio: string; resolution?: string; outputFormat?: string; images: string[]; perModelSchema: boolean }> = Object.fromEntries(
-  ids.map((id) => {
-    const { options, models } = providers[id].meta!
-    const field = (option: 'aspectRatio' | 'resolution' | 'outputFormat') => (options[option]?.fields[0] ? leaf(options[option].fields[0]) : undefined)
-    const resolution = field('resolution')
-    const outputFormat = field('outputFormat')
-    return [
-      id,
-      {
-        aspectRatio: field('aspectRatio')!,
-        ...(resolution ? { resolution } : {}),
-        ...(outputFormat ? { outputFormat } : {}),
-        images: (options.images?.fields ?? []).map(leaf),
-        perModelSchema: !Object.hasOwn(models, '*'),
-      },
-    ]
-  }),
-) as Record<ProviderId, { aspectRatio: string; resolution?: string; outputFormat?: string; images: string[]; perModelSchema: boolean }>
+export const WIRE: Record<ProviderId, { aspectRatio: string; resolution?: string; outputFormat?: string; images: string[]; perModelSchema: boolean }> =
+  Object.fromEntries(
+    ids.map((id) => {
+      const { options, models } = providers[id].meta!
+      const field = (option: 'aspectRatio' | 'resolution' | 'outputFormat') => (options[option]?.fields[0] ? leaf(options[option].fields[0]) : undefined)
+      const resolution = field('resolution')
+      const outputFormat = field('outputFormat')
+      return [
+        id,
+        {
+          aspectRatio: field('aspectRatio')!,
+          ...(resolution ? { resolution } : {}),
+          ...(outputFormat ? { outputFormat } : {}),
+          images: (options.images?.fields ?? []).map(leaf),
+          perModelSchema: !Object.hasOwn(models, '*'),
+        },
+      ]
+    }),
+  ) as Record<ProviderId, { aspectRatio: string; resolution?: string; outputFormat?: string; images: string[]; perModelSchema: boolean }>
 
 /** The normalized status each documented word must map to. */
 export const WORDS: Record<string, TaskStatus> = {
@@ -189,7 +190,10 @@ export function expectedErrorClass(id: ProviderId, httpStatus: number, body: Jso
 /** Error examples of an operation: non-2xx responses, plus failures inside HTTP 200 bodies (a JSON code envelope). */
 export function errorExamples(id: ProviderId, operationId: string): ResponseExample[] {
   return responseExamples(id, operationId).filter(
-    (e) => e.status >= 400 || (e.status === 200 && typeof e.value?.code === 'number' && e.value.code !== 200) || (e.status === 200 && typeof e.value?.code === 'string' && e.value.code !== 'success'),
+    (e) =>
+      e.status >= 400 ||
+      (e.status === 200 && typeof e.value?.code === 'number' && e.value.code !== 200) ||
+      (e.status === 200 && typeof e.value?.code === 'string' && e.value.code !== 'success'),
   )
 }
 

@@ -62,7 +62,12 @@ describe('types', () => {
 
   it('createNanoBanana: one provider or a failover list (exclusive)', () => {
     const single = createNanoBanana({ provider: ONE, apiKey: 'sk-test' })
-    const multi = createNanoBanana({ providers: [{ provider: ONE, apiKey: 'sk-test' }, { provider: TWO, apiKey: 'sk-test', model: 'any-model' }] })
+    const multi = createNanoBanana({
+      providers: [
+        { provider: ONE, apiKey: 'sk-test' },
+        { provider: TWO, apiKey: 'sk-test', model: 'any-model' },
+      ],
+    })
     expectTypeOf(single).toEqualTypeOf<NanoBananaClient>()
     expectTypeOf(multi).toEqualTypeOf<NanoBananaFailoverClient>()
     expectTypeOf(multi.generate).returns.resolves.toEqualTypeOf<FailoverResult>()

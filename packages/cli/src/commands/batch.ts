@@ -1,12 +1,4 @@
-import {
-  enqueueBatch,
-  followBatch,
-  JOURNAL_FILE,
-  readJobsFile,
-  runBatch,
-  validateJobs,
-  type BatchFailure,
-} from '@nano-banana/queue'
+import { enqueueBatch, followBatch, JOURNAL_FILE, readJobsFile, runBatch, validateJobs, type BatchFailure } from '@nano-banana/queue'
 import { providers } from '@nano-banana/sdk'
 import { join } from 'node:path'
 import { connect, providerOf } from '../connect.js'
@@ -105,7 +97,10 @@ export async function batchCommand(file: string, flags: BatchFlags): Promise<voi
       ...(flags.timeout ? { timeoutMs: positiveInt('--timeout', flags.timeout, 600) * 1000 } : {}),
       onEvent: (e) => {
         if (e.type === 'plan') {
-          if (!flags.json) info(`${e.total} jobs: ${e.toSubmit} to submit, ${e.toResume} to resume, ${e.alreadyDone} already done${e.alreadyFailed ? `, ${e.alreadyFailed} failed before (not resubmitted)` : ''}`)
+          if (!flags.json)
+            info(
+              `${e.total} jobs: ${e.toSubmit} to submit, ${e.toResume} to resume, ${e.alreadyDone} already done${e.alreadyFailed ? `, ${e.alreadyFailed} failed before (not resubmitted)` : ''}`,
+            )
           view = createBatchView(e.total, e.alreadyDone + e.alreadyFailed, !flags.json)
         } else if (e.type === 'submitted' || e.type === 'resumed') view.event(`${e.type} ${e.id} task ${e.taskId}`)
         else if (e.type === 'done') view.event(`done ${e.id} ${e.files.join(' ')}`, true)

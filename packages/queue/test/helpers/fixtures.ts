@@ -19,8 +19,7 @@ export async function writeJobs(dir: string, count: number): Promise<{ path: str
 }
 
 /** The provider's key and base URL pointing at the sandbox process. */
-export const providerEnv = (sandbox: SandboxProcess) =>
-  cleanEnv({ [adapter.envKey]: sandbox.apiKey, [adapter.baseUrlEnvKey]: sandbox.baseUrl(provider) })
+export const providerEnv = (sandbox: SandboxProcess) => cleanEnv({ [adapter.envKey]: sandbox.apiKey, [adapter.baseUrlEnvKey]: sandbox.baseUrl(provider) })
 
 /**
  * The job ids that left an image in `dir` (`<id>.<ext>`); the extension is whatever format the provider

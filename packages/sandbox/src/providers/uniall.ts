@@ -8,8 +8,7 @@ import { unixSeconds, type ErrorKind, type Operation, type ProviderWire, type Re
 const FAILED_ERROR = { code: 'upstream_error', message: 'The upstream model rejected the request.' }
 
 /** The synchronous OpenAI-compatible endpoints (every operation besides the task create and query). */
-const isOpenAi = (op: Operation | undefined): boolean =>
-  op !== undefined && op !== meta.operations.create.operationId && op !== meta.operations.get.operationId
+const isOpenAi = (op: Operation | undefined): boolean => op !== undefined && op !== meta.operations.create.operationId && op !== meta.operations.get.operationId
 
 /** Task endpoints: `{code, message, data}` with a string code (spec's assumed envelope). */
 const envelope = (status: number, code: string, message: string): Reply => {

@@ -69,9 +69,10 @@ function driverOf(id: ProviderId, fixture: Fixture): Driver {
   }
 }
 
-export const DRIVERS = Object.fromEntries(
-  await Promise.all(PROVIDERS.map(async (id) => [id, driverOf(id, await loadFixture(id))] as const)),
-) as Record<ProviderId, Driver>
+export const DRIVERS = Object.fromEntries(await Promise.all(PROVIDERS.map(async (id) => [id, driverOf(id, await loadFixture(id))] as const))) as Record<
+  ProviderId,
+  Driver
+>
 
 /** Providers whose spec documents callbacks (the rest take a callback URL on the sandbox's own terms). */
 export const WITH_DOCUMENTED_CALLBACKS = PROVIDERS.filter((id) => (META[id] as Json).callback !== undefined)
@@ -84,7 +85,7 @@ export const WITH_CREDITS = PROVIDERS.filter((id) => DRIVERS[id].creditsPath !==
 
 /** Width and height for an aspect ratio with the given long side (the tests' own arithmetic). */
 export function sizeFor(aspect: string, longSide = 256): { width: number; height: number } {
-  const [w, h] = aspect === 'auto' ? [1, 1] : aspect.split(':').map(Number) as [number, number]
+  const [w, h] = aspect === 'auto' ? [1, 1] : (aspect.split(':').map(Number) as [number, number])
   return w >= h ? { width: longSide, height: Math.round((longSide * h) / w) } : { width: Math.round((longSide * w) / h), height: longSide }
 }
 
@@ -158,7 +159,11 @@ export async function pollToEnd(sandbox: Sandbox, provider: ProviderId, id: stri
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** The next event of this name that matches, e.g. `nextEvent(sandbox, 'callback-settled', (o) => o.taskId === id)`. */
-export function nextEvent<E extends keyof SandboxEvents>(sandbox: Sandbox, name: E, match: (value: SandboxEvents[E][0]) => boolean = () => true): Promise<SandboxEvents[E][0]> {
+export function nextEvent<E extends keyof SandboxEvents>(
+  sandbox: Sandbox,
+  name: E,
+  match: (value: SandboxEvents[E][0]) => boolean = () => true,
+): Promise<SandboxEvents[E][0]> {
   return once<SandboxEvents[E][0]>(sandbox.events, name, { filter: match, what: `sandbox event ${name}` })
 }
 

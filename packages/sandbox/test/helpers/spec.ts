@@ -1,7 +1,18 @@
 // The tests' own reading of specs/ (through @nano-banana/testkit): deliberately independent of src/ (and of the
 // generated meta for the wire facts below: paths, key transport, status words, retry schedule), so a bug there
 // cannot hide drift.
-import { createSpecValidator, findOperation as findSpecOperation, listOperations, loadSpec, requestExamples as specRequestExamples, resolveRef, responseExamples as specResponseExamples, toPointer, type LoadedSpec, type Operation } from '@nano-banana/testkit'
+import {
+  createSpecValidator,
+  findOperation as findSpecOperation,
+  listOperations,
+  loadSpec,
+  requestExamples as specRequestExamples,
+  resolveRef,
+  responseExamples as specResponseExamples,
+  toPointer,
+  type LoadedSpec,
+  type Operation,
+} from '@nano-banana/testkit'
 import { PROVIDER_IDS, type ProviderId } from '../../src/index.js'
 
 type Json = Record<string, any>

@@ -60,7 +60,9 @@ export const fixture: Fixture = {
     })
 
     it('an edit is an image-to-image task', async () => {
-      const answer = await call(sandbox(), 'uniall', 'createImageEdit', '/v1/images/edits', { body: { model: 'NanoBanana', prompt: 'edit', image: 'https://example.com/a.png' } })
+      const answer = await call(sandbox(), 'uniall', 'createImageEdit', '/v1/images/edits', {
+        body: { model: 'NanoBanana', prompt: 'edit', image: 'https://example.com/a.png' },
+      })
       expect(answer.status).toBe(200)
       const [task] = sandbox().tasks.list('uniall')
       expect(task).toMatchObject({ prompt: 'edit', phase: 'succeeded' })

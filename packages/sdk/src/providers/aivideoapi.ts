@@ -9,7 +9,7 @@ import {
   AuthenticationError,
   InsufficientCreditsError,
   InvalidRequestError,
-  NanoBananaError,
+  type NanoBananaError,
   NotFoundError,
   PermissionError,
   RateLimitError,
@@ -43,7 +43,11 @@ const ERRORS: ErrorTables = {
 }
 
 /** A 2xx body that reports an error: `{error: {...}}` without a task, or `{code: <not 200>, msg}`. */
-function errorIn(body: Record<string, unknown>, response: Response | undefined, error: (status: number, body: unknown, headers: Headers | undefined) => NanoBananaError) {
+function errorIn(
+  body: Record<string, unknown>,
+  response: Response | undefined,
+  error: (status: number, body: unknown, headers: Headers | undefined) => NanoBananaError,
+) {
   const code = codeOf(body.code)
   if ((isRecord(body.error) && body.status === undefined) || (code !== undefined && code !== 200)) {
     return error(code !== undefined && code !== 200 ? code : (response?.status ?? 200), body, response?.headers)

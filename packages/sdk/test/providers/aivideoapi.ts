@@ -40,24 +40,35 @@ export const fixture: Fixture = {
     })
 
     it('aivideoapi: a failed task with upstream_error naming sensitive input is a ContentPolicyError', () => {
-      const task = kit.adapter.parseTask({ id: 't', status: 'failed', error: { code: 'upstream_error', message: 'input may contain sensitive information' } }) as Task
+      const task = kit.adapter.parseTask({
+        id: 't',
+        status: 'failed',
+        error: { code: 'upstream_error', message: 'input may contain sensitive information' },
+      }) as Task
       const error = taskFailure(task)
       expect(error).toBeInstanceOf(ContentPolicyError)
       expect(error.taskId).toBe('t')
     })
 
     it('aivideoapi: upstream_error naming sensitive content is a ContentPolicyError, a plain one an UpstreamError (seed 004)', () => {
-      const sensitive = kit.adapter.parseError(503, { error: { code: 'upstream_error', message: 'The input contains sensitive or prohibited content', type: 'upstream_error' } }, new Headers())
+      const sensitive = kit.adapter.parseError(
+        503,
+        { error: { code: 'upstream_error', message: 'The input contains sensitive or prohibited content', type: 'upstream_error' } },
+        new Headers(),
+      )
       expect(sensitive).toBeInstanceOf(ContentPolicyError)
       const plain = kit.adapter.parseError(503, { error: { code: 'upstream_error', message: 'provider down', type: 'upstream_error' } }, new Headers())
       expect(plain).toBeInstanceOf(UpstreamError)
     })
 
     it('aivideoapi: a spend limit (429) is not retried as a rate limit', async () => {
-      const nb = kit.client(() => Response.json({ error: { code: 'spend_limit_exceeded', message: 'Key spend limit reached', type: 'billing_error' } }, { status: 429 }), {
-        maxRetries: 3,
-        baseDelayMs: 1,
-      })
+      const nb = kit.client(
+        () => Response.json({ error: { code: 'spend_limit_exceeded', message: 'Key spend limit reached', type: 'billing_error' } }, { status: 429 }),
+        {
+          maxRetries: 3,
+          baseDelayMs: 1,
+        },
+      )
       await expect(nb.submit({ prompt: 'p' })).rejects.toBeInstanceOf(InsufficientCreditsError)
       expect(nb.calls()).toBe(1)
     })

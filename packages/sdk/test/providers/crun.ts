@@ -22,7 +22,11 @@ export const fixture: Fixture = {
   tests(kit) {
     it('crun google/nano-banana: {model, input: {prompt, aspect_ratio, output_format, image_urls}, callback_url}', async () => {
       const { body } = await kit.sent({ prompt: 'p', aspectRatio: '16:9', outputFormat: 'png', images: kit.refs(1), callbackUrl: kit.https })
-      expect(body).toEqual({ model: 'google/nano-banana', input: { prompt: 'p', aspect_ratio: '16:9', output_format: 'png', image_urls: kit.refs(1) }, callback_url: kit.https })
+      expect(body).toEqual({
+        model: 'google/nano-banana',
+        input: { prompt: 'p', aspect_ratio: '16:9', output_format: 'png', image_urls: kit.refs(1) },
+        callback_url: kit.https,
+      })
     })
 
     it('crun google/nano-banana-2: img_urls, resolution, jpeg -> jpg, providerOptions into input', async () => {

@@ -8,7 +8,7 @@ import {
   AuthenticationError,
   ConfigurationError,
   createNanoBanana,
-  NanoBananaError,
+  type NanoBananaError,
   providers as allProviders,
   TaskFailedError,
   TimeoutError,
@@ -25,7 +25,10 @@ const FIRST = PROVIDERS.find((p) => !FIXTURES[p].faultOutcomes && !FIXTURES[p].s
 const defaultOf = (p: ProviderId) => allProviders[p].models[allProviders[p].defaultModel]!
 // SECOND's default model takes an aspect ratio FIRST's does not, and FIRST does not know SECOND's default model id;
 const SECOND = PROVIDERS.find(
-  (p) => p !== FIRST && defaultOf(p).aspectRatios.some((r) => !defaultOf(FIRST).aspectRatios.includes(r)) && !Object.hasOwn(allProviders[FIRST].models, allProviders[p].defaultModel),
+  (p) =>
+    p !== FIRST &&
+    defaultOf(p).aspectRatios.some((r) => !defaultOf(FIRST).aspectRatios.includes(r)) &&
+    !Object.hasOwn(allProviders[FIRST].models, allProviders[p].defaultModel),
 )!
 const RATIO = defaultOf(SECOND).aspectRatios.find((r) => !defaultOf(FIRST).aspectRatios.includes(r))!
 // THIRD is any other one; FAILING reports a failed task as a plain TaskFailedError.
@@ -134,7 +137,11 @@ describe('falls over before acceptance', () => {
   it('a model id only one provider knows is a capability mismatch; per-entry `model` maps it', async () => {
     const s = await sandbox()
     const byRequest = await failover(s, [{ provider: FIRST }, { provider: SECOND }]).generate({ prompt: 'p', model: allProviders[SECOND].defaultModel })
-    expect(byRequest).toMatchObject({ provider: SECOND, model: allProviders[SECOND].defaultModel, failover: [{ provider: FIRST, reason: 'unsupported', error: 'UnsupportedOptionError' }] })
+    expect(byRequest).toMatchObject({
+      provider: SECOND,
+      model: allProviders[SECOND].defaultModel,
+      failover: [{ provider: FIRST, reason: 'unsupported', error: 'UnsupportedOptionError' }],
+    })
 
     const perEntry = failover(s, [
       { provider: FIRST, apiKey: WRONG_KEY, model: otherModel(FIRST) },
@@ -147,7 +154,10 @@ describe('falls over before acceptance', () => {
 
   it('every provider refused: the last error, with the skip list on it', async () => {
     const s = await sandbox()
-    const nb = failover(s, [{ provider: THIRD, apiKey: WRONG_KEY }, { provider: FIRST, apiKey: WRONG_KEY }])
+    const nb = failover(s, [
+      { provider: THIRD, apiKey: WRONG_KEY },
+      { provider: FIRST, apiKey: WRONG_KEY },
+    ])
     const error = (await nb.generate({ prompt: 'p' }).catch((e: unknown) => e)) as NanoBananaError
     expect(error).toBeInstanceOf(AuthenticationError)
     expect(error.provider).toBe(FIRST)
@@ -183,9 +193,7 @@ describe('never falls over after acceptance', () => {
     const s = await sandbox([{ provider: FIRST, phase: 'submit', fault: 'task-stuck' }])
     const nb = failover(s, [{ provider: THIRD, apiKey: WRONG_KEY }, { provider: FIRST }, { provider: SECOND }])
     let submitted: FailoverSubmission | undefined
-    const error = (await nb
-      .generate({ prompt: 'never ends', timeoutMs: 300, onSubmitted: (sub) => (submitted = sub) })
-      .catch((e: unknown) => e)) as NanoBananaError
+    const error = (await nb.generate({ prompt: 'never ends', timeoutMs: 300, onSubmitted: (sub) => (submitted = sub) }).catch((e: unknown) => e)) as NanoBananaError
     expect(error).toBeInstanceOf(TimeoutError)
     expect(error).toMatchObject({ provider: FIRST, taskId: submitted!.taskId })
     expect(error.failover).toMatchObject([{ provider: THIRD, reason: 'authentication' }])
@@ -213,13 +221,25 @@ describe('never falls over after acceptance', () => {
 describe('configuration', () => {
   it('refuses an empty list, a duplicate provider, and provider + providers together', () => {
     expect(() => createNanoBanana({ providers: [] })).toThrow(ConfigurationError)
-    expect(() => createNanoBanana({ providers: [{ provider: FIRST, apiKey: 'sk-a1b2c3' }, { provider: FIRST, apiKey: 'sk-d4e5f6' }] })).toThrow(/listed twice/)
+    expect(() =>
+      createNanoBanana({
+        providers: [
+          { provider: FIRST, apiKey: 'sk-a1b2c3' },
+          { provider: FIRST, apiKey: 'sk-d4e5f6' },
+        ],
+      }),
+    ).toThrow(/listed twice/)
     // @ts-expect-error provider and providers are exclusive
     expect(() => createNanoBanana({ provider: FIRST, providers: [{ provider: THIRD, apiKey: 'k' }], apiKey: 'k' })).toThrow(ConfigurationError)
     const needsBaseUrl = allProviders[BASE_URL_REQUIRED]
-    expect(() => createNanoBanana({ providers: [{ provider: SECOND, apiKey: 'sk-a1b2c3' }, { provider: BASE_URL_REQUIRED, apiKey: 'sk-a1b2c3' }] })).toThrow(
-      new RegExp(`baseUrl|${needsBaseUrl.baseUrlEnvKey}`),
-    )
+    expect(() =>
+      createNanoBanana({
+        providers: [
+          { provider: SECOND, apiKey: 'sk-a1b2c3' },
+          { provider: BASE_URL_REQUIRED, apiKey: 'sk-a1b2c3' },
+        ],
+      }),
+    ).toThrow(new RegExp(`baseUrl|${needsBaseUrl.baseUrlEnvKey}`))
   })
 
   it('a one-entry failover client resolves bare task ids', async () => {

@@ -8,7 +8,19 @@ import type { FaultRule, Sandbox } from '@nano-banana/sandbox'
 import { createCallbackHandler } from '../../src/callbacks.js'
 import { AmbiguousSubmitError, NanoBananaError, taskFailure, type ProviderId, type Task } from '../../src/index.js'
 import { FIXTURES } from '../support.js'
-import { CALLBACK_PROVIDERS, decodeImage, fastSandbox, leaks, NO_CALLBACK_PROVIDERS, PROVIDERS, sandboxClient, SECRET_KEY, serveHandler, sleep, type LocalHttp } from './support.js'
+import {
+  CALLBACK_PROVIDERS,
+  decodeImage,
+  fastSandbox,
+  leaks,
+  NO_CALLBACK_PROVIDERS,
+  PROVIDERS,
+  sandboxClient,
+  SECRET_KEY,
+  serveHandler,
+  sleep,
+  type LocalHttp,
+} from './support.js'
 
 type Phase = 'submit' | 'poll' | 'callback' | 'download'
 type Rule = Omit<FaultRule, 'provider'>
@@ -60,7 +72,13 @@ const ROWS: Row[] = [
   { phase: 'submit', label: '503 / 455', rules: [{ phase: 'submit', fault: 'unavailable' }], expect: unless('submit 503 / 455', 'recovered') },
   { phase: 'submit', label: 'reset before accept', rules: [{ phase: 'submit', fault: 'reset-before-accept' }], expect: always('AmbiguousSubmitError'), tasks: 0 },
   { phase: 'submit', label: 'reset after accept', rules: [{ phase: 'submit', fault: 'reset-after-accept' }], expect: always('AmbiguousSubmitError'), tasks: 1 },
-  { phase: 'submit', label: 'timeout (slow answer)', rules: [{ phase: 'submit', fault: 'slow', delayMs: SLOW_MS }], expect: always('AmbiguousSubmitError'), tasks: 1 },
+  {
+    phase: 'submit',
+    label: 'timeout (slow answer)',
+    rules: [{ phase: 'submit', fault: 'slow', delayMs: SLOW_MS }],
+    expect: always('AmbiguousSubmitError'),
+    tasks: 1,
+  },
   { phase: 'submit', label: 'malformed JSON (2xx)', rules: [{ phase: 'submit', fault: 'malformed-json' }], expect: always('AmbiguousSubmitError'), tasks: 1 },
   { phase: 'submit', label: 'HTML 502 page', rules: [{ phase: 'submit', fault: 'html-error' }], expect: always('UpstreamError'), tasks: 0 },
   // Poll: a read, retried until the deadline; the task id is on every error.
@@ -251,11 +269,8 @@ async function runCell({ row, provider }: Cell): Promise<Outcome> {
   const ambiguous = cellErrors.some((e) => e instanceof AmbiguousSubmitError)
   const known = new Set([resultTaskId, ...cellErrors.map((e) => (e as NanoBananaError).taskId)].filter(Boolean))
   const lost = tasks.filter((t) => !known.has(t.id) && !ambiguous).length
-  const unknownIds = cellErrors
-    .map((e) => (e as NanoBananaError).taskId)
-    .filter((id): id is string => typeof id === 'string' && !sandbox.tasks.get(provider, id))
-  const untagged =
-    tasks.length > 0 ? cellErrors.filter((e) => !(e instanceof AmbiguousSubmitError) && !(e as NanoBananaError).taskId).map((e) => String(e)) : []
+  const unknownIds = cellErrors.map((e) => (e as NanoBananaError).taskId).filter((id): id is string => typeof id === 'string' && !sandbox.tasks.get(provider, id))
+  const untagged = tasks.length > 0 ? cellErrors.filter((e) => !(e instanceof AmbiguousSubmitError) && !(e as NanoBananaError).taskId).map((e) => String(e)) : []
   const submitAttempts = sandbox.requests.filter((r) => r.phase === 'submit').length
   await sandbox.close()
   errors.push(...cellErrors)

@@ -60,7 +60,15 @@ describe('reference images: count and URL scheme', () => {
   })
 
   it.each(PROVIDERS)('%s: schemes other than http(s)', async (provider) => {
-    for (const url of ['ftp://cdn.example.com/a.png', 'file:///etc/passwd', 'data:image/png;base64,iVBORw0KGgo=', 'javascript:alert(1)', '/relative.png', 'not a url', 42]) {
+    for (const url of [
+      'ftp://cdn.example.com/a.png',
+      'file:///etc/passwd',
+      'data:image/png;base64,iVBORw0KGgo=',
+      'javascript:alert(1)',
+      '/relative.png',
+      'not a url',
+      42,
+    ]) {
       const error = await rejected(provider, { images: ['https://cdn.example.com/ok.png', url as string] })
       expect(error, String(url)).toBeInstanceOf(InvalidRequestError)
       expect(error.param, String(url)).toBe('images[1]')

@@ -42,7 +42,12 @@ describe('a provider that echoes the key back', () => {
         return new Response(`<html>accepted for ${key}</html>`, { status: 200, headers: { 'content-type': 'text/html' } })
       }
       return Response.json(
-        { code: 401, message: `Invalid API key ${key}`, msg: `Invalid API key ${key}`, error: { code: 'invalid_api_key', message: `Key ${key} is invalid`, type: 'authentication_error' } },
+        {
+          code: 401,
+          message: `Invalid API key ${key}`,
+          msg: `Invalid API key ${key}`,
+          error: { code: 'invalid_api_key', message: `Key ${key} is invalid`, type: 'authentication_error' },
+        },
         { status: 401, headers: { 'x-echo': key } },
       )
     })
