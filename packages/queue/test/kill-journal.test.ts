@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { JOURNAL_FILE, jobStates, replayJournal } from '../src/index.js'
 import { images, provider, providerEnv, tempDir, writeJobs } from './helpers/fixtures.js'
-import { runCli, startSandboxProcess, type SandboxProcess } from './helpers/processes.js'
+import { freezeWhenRecorded, runCli, startSandboxProcess, type SandboxProcess } from './helpers/processes.js'
 
 const JOBS = 20
 const CONCURRENCY = 5
@@ -33,7 +33,7 @@ describe('nano-banana batch with the embedded journal', () => {
     // Kill when some jobs are done and every lane holds a journaled task id: accepted, unfinished tasks,
     // and no submit in flight whose answer the journal has not recorded yet.
     const inFlight = () => first.count('submitted ') - first.count('done ') - first.count('failed ')
-    await first.waitFor(() => first.count('done ') >= 3 && inFlight() === CONCURRENCY, 'some jobs were done and 5 accepted')
+    await freezeWhenRecorded(first, sandbox, provider, () => first.count('done ') >= 3 && inFlight() === CONCURRENCY)
     first.child.kill('SIGKILL')
     const killed = await first.exited
     expect(killed.signal).toBe('SIGKILL')

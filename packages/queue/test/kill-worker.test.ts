@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { Queue } from 'bullmq'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { images, provider, providerEnv, tempDir, writeJobs } from './helpers/fixtures.js'
-import { runCli, startSandboxProcess, type Proc, type SandboxProcess } from './helpers/processes.js'
+import { freezeWhenRecorded, runCli, startSandboxProcess, type Proc, type SandboxProcess } from './helpers/processes.js'
 
 const JOBS = 20
 const CONCURRENCY = 5
@@ -57,7 +57,7 @@ describe('nano-banana worker on BullMQ', () => {
     // Kill when some jobs are done and every lane holds a task id stored in its job: accepted,
     // unfinished tasks, and no submit in flight whose id Redis does not have yet.
     const inFlight = () => first.count('submitted ') - first.count('done ') - first.count('failed ')
-    await first.waitFor(() => first.count('done ') >= 3 && inFlight() === CONCURRENCY, 'some jobs were done and 5 accepted')
+    await freezeWhenRecorded(first, sandbox, provider, () => first.count('done ') >= 3 && inFlight() === CONCURRENCY)
     first.child.kill('SIGKILL')
     expect((await first.exited).signal).toBe('SIGKILL')
     const killedAt = Date.now()

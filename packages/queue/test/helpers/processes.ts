@@ -135,3 +135,25 @@ export async function startSandboxProcess(options: { durationMs: number; apiKey?
     stop: () => proc.stop('SIGTERM'),
   }
 }
+
+/**
+ * Freezes `proc` (SIGSTOP) at a moment when `ready()` holds and every task the sandbox accepted from it
+ * has been reported by it (so recorded in its journal or job): no submit whose answer it has not
+ * recorded is on the wire. A frozen process sends nothing new, so the two counts can be compared at
+ * leisure; when they do not agree (a submit was in flight), it is resumed and the next chance awaited.
+ */
+export async function freezeWhenRecorded(proc: Proc, sandbox: SandboxProcess, provider: string, ready: () => boolean): Promise<void> {
+  for (let chance = 0; chance < 100; chance++) {
+    await proc.waitFor(ready, 'the kill condition')
+    proc.child.kill('SIGSTOP')
+    // The counts settle within milliseconds (output already written, requests already served); the
+    // bound only decides when to give this chance up.
+    const until = Date.now() + 1000
+    while (Date.now() < until) {
+      if ((await sandbox.submissions(provider)) === proc.count('submitted ')) return
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    proc.child.kill('SIGCONT')
+  }
+  throw new Error('never found a moment with every accepted task recorded')
+}
