@@ -296,7 +296,8 @@ export const meta = {
       180,
       420
     ],
-    "payloadSchema": "CallbackPayload"
+    "payloadSchema": "CallbackPayload",
+    "operationId": "imageTaskFinished"
   }
 } as const satisfies ProviderMeta
 

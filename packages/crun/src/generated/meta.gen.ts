@@ -72,7 +72,6 @@ export const meta = {
     },
     "images": {
       "fields": [
-        "input.image_urls",
         "input.img_urls"
       ]
     },
@@ -105,7 +104,7 @@ export const meta = {
           "type": "string",
           "unverified": true
         },
-        "input.image_urls": {
+        "input.img_urls": {
           "type": "array",
           "items": {
             "type": "string",
@@ -123,7 +122,7 @@ export const meta = {
           "prompt": "input.prompt",
           "aspectRatio": "input.aspect_ratio",
           "outputFormat": "input.output_format",
-          "images": "input.image_urls",
+          "images": "input.img_urls",
           "callbackUrl": "callback_url"
         },
         "notSent": [
@@ -155,7 +154,7 @@ export const meta = {
           "type": "string",
           "unverified": true
         },
-        "input.image_urls": {
+        "input.img_urls": {
           "type": "array",
           "items": {
             "type": "string",
@@ -172,7 +171,7 @@ export const meta = {
         "fields": {
           "prompt": "input.prompt",
           "aspectRatio": "input.aspect_ratio",
-          "images": "input.image_urls",
+          "images": "input.img_urls",
           "callbackUrl": "callback_url"
         },
         "notSent": [
@@ -407,7 +406,8 @@ export const meta = {
   "callback": {
     "field": "callback_url",
     "retryDelaysSeconds": [],
-    "payloadSchema": "CallbackPayload"
+    "payloadSchema": "CallbackPayload",
+    "operationId": "imageTaskFinished"
   }
 } as const satisfies ProviderMeta
 
