@@ -45,8 +45,9 @@ describe('checker on mutated copies of the evolink spec', () => {
       [
         // The documented request example sends size 16:9 to gemini-3-pro-image-preview.
         `${REQUEST_EXAMPLE} examples.image_to_image`,
-        // The two models whose size is SizeGemini3Pro: their "every enum value" case for 16:9.
+        // The three models whose size is SizeGemini3Pro: their "every enum value" case for 16:9.
         'request createImageTask [model=gemini-3-pro-image-preview] size = "16:9" (enum value)',
+        'request createImageTask [model=gemini-3.1-flash-lite-image] size = "16:9" (enum value)',
         'request createImageTask [model=nano-banana-2-lite] size = "16:9" (enum value)',
       ].sort(),
     )

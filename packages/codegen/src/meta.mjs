@@ -157,12 +157,22 @@ function capabilitiesOf(fields, options, produces = {}) {
       }
     }
   }
+  // A produced value of an option the spec maps to no field at all (e.g. a tier carried by the model id).
+  for (const [option, value] of Object.entries(produces)) {
+    const key = option === 'resolution' ? 'resolutions' : option === 'outputFormat' ? 'outputFormats' : undefined
+    if (key && caps[key] === undefined && !options[option]) {
+      caps[key] = [value]
+      caps.notSent.push(option)
+    }
+  }
   if (!options.n || !caps.fields.n) {
     caps.maxN = 1
     caps.notSent.push('n')
   }
   return caps
 }
+
+const LISTED_CAPABILITIES = ['aspectRatios', 'resolutions', 'outputFormats', 'maxImages', 'maxN', 'maxPromptLength']
 
 function modelsOf(id, doc) {
   const request = doc.components?.schemas?.CreateImageTaskRequest
@@ -171,16 +181,25 @@ function modelsOf(id, doc) {
   // One schema for every model: one entry per value of its `model` enum, or `*` when ids are open.
   const modelEnum = deref(doc, deref(doc, request).properties?.model)?.enum
   const single = '#/components/schemas/CreateImageTaskRequest'
-  const entries = mapping ? Object.entries(mapping) : (modelEnum ?? ['*']).map((model) => [model, single])
+  // `x-models` (one schema, several models or families): per-model values the shared schema cannot state.
+  const listed = request['x-models']
+  const entries = mapping
+    ? Object.entries(mapping)
+    : listed
+      ? Object.keys(listed).map((model) => [model, single])
+      : (modelEnum ?? ['*']).map((model) => [model, single])
   const options = optionsOf(id, doc)
   const models = {}
   for (const [model, ref] of entries) {
     const branch = deref(doc, { $ref: ref })
     if (!branch) fail(id, `discriminator target ${ref} missing`)
     const fields = fieldsOf(doc, branch)
-    const entry = { fields, capabilities: capabilitiesOf(fields, options, branch['x-model-produces']) }
-    if (branch['x-model-family']) entry.family = branch['x-model-family']
-    if (branch['x-unverified']) entry.unverified = true
+    const own = listed?.[model] ?? branch
+    const capabilities = capabilitiesOf(fields, options, own['x-model-produces'])
+    for (const key of LISTED_CAPABILITIES) if (listed?.[model]?.[key] !== undefined) capabilities[key] = listed[model][key]
+    const entry = { fields, capabilities }
+    if (own['x-model-family']) entry.family = own['x-model-family']
+    if (own['x-unverified']) entry.unverified = true
     models[model] = entry
   }
   return models

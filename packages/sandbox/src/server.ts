@@ -315,6 +315,8 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
       const reply = wire.error(check.issue.keyword === 'model' ? 'modelNotFound' : 'invalid', operation, ctx, { issue: check.issue, model: String(record.model) })
       return { ...reply, headers: { ...reply.headers, 'x-sandbox-violation': check.issue.message.replace(/[^\x20-\x7e]/g, '?') } }
     }
+    const unknownModel = wire.checkModel?.(String(record.model), operation, ctx)
+    if (unknownModel) return unknownModel
     const durationMs = intHeader(req, DURATION_HEADER) ?? opts.taskDurationMs
     const now = Date.now()
     const task = tasks.create(wire.id, wire.newTaskId(now), readRequest(wire, record, operation), durationMs, taskFaults, now)

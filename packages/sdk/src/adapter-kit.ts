@@ -4,6 +4,7 @@ import type { ModelCapabilities } from './adapter.js'
 import {
   AmbiguousSubmitError,
   ContentPolicyError,
+  TaskContentPolicyError,
   createApiError,
   errorClassForStatus,
   InvalidRequestError,
@@ -72,11 +73,12 @@ export function buildError(
     lookup(tables.byCode, fields.code) ?? (byStatus !== NanoBananaError ? byStatus : undefined) ?? lookup(tables.byType, fields.type) ?? NanoBananaError
   const message = fields.message ?? describeBody(body)
   // Providers report a safety refusal as a bad request or an upstream error; say what it is.
+  // A failed task refused for its content stays a TaskFailedError (TaskContentPolicyError).
   if (
     (Class === InvalidRequestError || Class === UpstreamError || Class === TaskFailedError || Class === NanoBananaError) &&
     CONTENT_POLICY.test(`${fields.code ?? ''} ${message ?? ''}`)
   ) {
-    Class = ContentPolicyError
+    Class = Class === TaskFailedError ? TaskContentPolicyError : ContentPolicyError
   }
   const retryAfterMs = parseRetryAfter(headers, `${fields.suggestion ?? ''} ${message ?? ''}`)
   const error = createApiError(

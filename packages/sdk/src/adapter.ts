@@ -42,6 +42,11 @@ export interface CallResult {
  * or headers themselves.
  */
 export interface ProviderAdapter {
+  /**
+   * A model id that is not a key of `models` but that the provider documents as a variant of one (a
+   * concrete tier id such as `<family>-1K`): its capabilities, under that id. Undefined: unknown model.
+   */
+  resolveModel?(modelId: string): ModelCapabilities | undefined
   id: ProviderId
   name: string
   /** The provider's facts as its spec states them (generated). */

@@ -61,6 +61,8 @@ export interface ProviderDefinition<Body extends object = object> {
   operations: { create: (options: { client: Client; body: Body; signal?: AbortSignal }) => Promise<CallResult>; get: Operation }
   /** Models offered when the spec has one schema (`*`) for all of them; otherwise the spec's models are offered. */
   models?: Readonly<Record<string, OfferedModel>>
+  /** A model id outside the spec's models that names a variant of one (see ProviderAdapter.resolveModel). */
+  resolveModel?(modelId: string, models: Readonly<Record<string, ModelCapabilities>>): ModelCapabilities | undefined
   /** Per model id: values for what the spec leaves open. */
   fallbacks?: Readonly<Record<string, CapabilityFallback>>
   /** The request body; default `wire.place()`. `providerOptions` are merged afterwards, into the object holding the prompt. */
@@ -245,6 +247,7 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     ...(meta.resultTtlSeconds !== undefined ? { resultTtlSeconds: meta.resultTtlSeconds } : {}),
     supportsCallback: meta.callback !== undefined,
     ...(definition.callbackComponent !== undefined ? { callbackComponent: definition.callbackComponent } : {}),
+    ...(definition.resolveModel ? { resolveModel: (modelId: string) => definition.resolveModel?.(modelId, models) } : {}),
     createClient: (options) => createProviderClient({ id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined }, options),
 
     toRequestBody(request, model) {

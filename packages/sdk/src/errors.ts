@@ -108,6 +108,12 @@ export class NotFoundError extends NanoBananaError {
 /** The provider's safety filter refused the prompt or images. */
 export class ContentPolicyError extends NanoBananaError {
   override name = 'ContentPolicyError'
+  // A task that ran and was refused for its content is a TaskContentPolicyError, which is a
+  // TaskFailedError (one catch for every failed task); `instanceof ContentPolicyError` holds for it too,
+  // so one catch also covers every content refusal, at submit time or after.
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return Function.prototype[Symbol.hasInstance].call(this, value) || (this === ContentPolicyError && value instanceof TaskContentPolicyError)
+  }
 }
 /** The upstream model service (Google, or the reseller's channel) failed (502, or a provider's upstream code). */
 export class UpstreamError extends NanoBananaError {
@@ -120,6 +126,14 @@ export class ServerError extends NanoBananaError {
 /** The task ran and failed at the provider (paid work is normally refunded). */
 export class TaskFailedError extends NanoBananaError {
   override name = 'TaskFailedError'
+}
+/**
+ * The task ran and the provider's safety filter refused it (a task id exists; paid work is normally
+ * refunded). A TaskFailedError, and `instanceof ContentPolicyError` too; its `name` stays
+ * `ContentPolicyError`. A refusal at submit time (no task) is a plain ContentPolicyError.
+ */
+export class TaskContentPolicyError extends TaskFailedError {
+  override name = 'ContentPolicyError'
 }
 /** Waiting exceeded `timeoutMs`; the task may still finish: `wait(taskId)` resumes. */
 export class TimeoutError extends NanoBananaError {

@@ -165,6 +165,9 @@ export const WORDS: Record<string, TaskStatus> = {
   success: 'succeeded',
   succeeded: 'succeeded',
   failed: 'failed',
+  in_progress: 'running',
+  error: 'failed',
+  cancelled: 'canceled',
 }
 
 export function errorCodeOf(body: Json): unknown {

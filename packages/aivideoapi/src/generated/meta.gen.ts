@@ -298,7 +298,8 @@ export const meta = {
       420
     ],
     "retryScheduleDocumented": true,
-    "payloadSchema": "CallbackPayload"
+    "payloadSchema": "CallbackPayload",
+    "operationId": "imageTaskFinished"
   }
 } as const satisfies ProviderMeta
 

@@ -120,23 +120,19 @@ export type components = {
          *     - `spend_limit_exceeded` (429, billing_error): key spend limit reached (hourly/daily/total)
          *     - `internal_error` (500, api_error): unexpected server error
          *     - `upstream_error` (503, upstream_error): upstream AI provider returned an error
-         * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_api_key" | "insufficient_credits" | "ip_not_allowed" | "model_not_found" | "task_not_found" | "rate_limit_exceeded" | "spend_limit_exceeded" | "internal_error" | "upstream_error";
+        ErrorCode: ("invalid_request" | "invalid_api_key" | "insufficient_credits" | "ip_not_allowed" | "model_not_found" | "task_not_found" | "rate_limit_exceeded" | "spend_limit_exceeded" | "internal_error" | "upstream_error") | string;
         /** @description Error envelope `{error: {code, message, type}}`. */
         ErrorResponse: {
             error: {
                 code: components["schemas"]["ErrorCode"];
                 /** @description Human-readable message. */
                 message: string;
-                type: components["schemas"]["ErrorType"];
+                type?: components["schemas"]["ErrorType"];
             };
         };
-        /**
-         * @description Error category.
-         * @enum {string}
-         */
-        ErrorType: "invalid_request_error" | "authentication_error" | "billing_error" | "permission_error" | "rate_limit_error" | "api_error" | "upstream_error";
+        /** @description Error category. */
+        ErrorType: ("invalid_request_error" | "authentication_error" | "billing_error" | "permission_error" | "rate_limit_error" | "api_error" | "upstream_error") | string;
         /** @description Query task response (also the callback body). */
         ImageTask: {
             /** @description Completion time, Unix seconds (seen in the completed callback example). */

@@ -360,33 +360,49 @@ export const CreditsResponseSchema = {
 } as const;
 
 export const ErrorCodeSchema = {
-    type: 'string',
     description: '- `invalid_request` (400, invalid_request_error): missing or invalid parameters\n- `invalid_api_key` (401, authentication_error): API key is invalid, disabled, or deleted\n- `insufficient_credits` (402, billing_error): credit balance too low, please top up\n- `ip_not_allowed` (403, permission_error): request IP not in the key\'s allowlist\n- `model_not_found` (404, invalid_request_error): model does not exist or is inactive\n- `task_not_found` (404, invalid_request_error): task ID does not exist\n- `rate_limit_exceeded` (429, rate_limit_error): too many requests, please slow down\n- `spend_limit_exceeded` (429, billing_error): key spend limit reached (hourly/daily/total)\n- `internal_error` (500, api_error): unexpected server error\n- `upstream_error` (503, upstream_error): upstream AI provider returned an error\n',
-    enum: [
-        'invalid_request',
-        'invalid_api_key',
-        'insufficient_credits',
-        'ip_not_allowed',
-        'model_not_found',
-        'task_not_found',
-        'rate_limit_exceeded',
-        'spend_limit_exceeded',
-        'internal_error',
-        'upstream_error'
+    anyOf: [
+        {
+            type: 'string',
+            enum: [
+                'invalid_request',
+                'invalid_api_key',
+                'insufficient_credits',
+                'ip_not_allowed',
+                'model_not_found',
+                'task_not_found',
+                'rate_limit_exceeded',
+                'spend_limit_exceeded',
+                'internal_error',
+                'upstream_error'
+            ]
+        },
+        {
+            type: 'string',
+            description: 'A code not in the table (another page, or added later) still parses.'
+        }
     ]
 } as const;
 
 export const ErrorTypeSchema = {
-    type: 'string',
     description: 'Error category.',
-    enum: [
-        'invalid_request_error',
-        'authentication_error',
-        'billing_error',
-        'permission_error',
-        'rate_limit_error',
-        'api_error',
-        'upstream_error'
+    anyOf: [
+        {
+            type: 'string',
+            enum: [
+                'invalid_request_error',
+                'authentication_error',
+                'billing_error',
+                'permission_error',
+                'rate_limit_error',
+                'api_error',
+                'upstream_error'
+            ]
+        },
+        {
+            type: 'string',
+            description: 'A type not in the list still parses.'
+        }
     ]
 } as const;
 
@@ -401,8 +417,7 @@ export const ErrorResponseSchema = {
             type: 'object',
             required: [
                 'code',
-                'message',
-                'type'
+                'message'
             ],
             properties: {
                 code: {

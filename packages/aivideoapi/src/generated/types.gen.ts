@@ -196,12 +196,12 @@ export type CreditsResponse = {
  * - `upstream_error` (503, upstream_error): upstream AI provider returned an error
  *
  */
-export type ErrorCode = 'invalid_request' | 'invalid_api_key' | 'insufficient_credits' | 'ip_not_allowed' | 'model_not_found' | 'task_not_found' | 'rate_limit_exceeded' | 'spend_limit_exceeded' | 'internal_error' | 'upstream_error';
+export type ErrorCode = 'invalid_request' | 'invalid_api_key' | 'insufficient_credits' | 'ip_not_allowed' | 'model_not_found' | 'task_not_found' | 'rate_limit_exceeded' | 'spend_limit_exceeded' | 'internal_error' | 'upstream_error' | string;
 
 /**
  * Error category.
  */
-export type ErrorType = 'invalid_request_error' | 'authentication_error' | 'billing_error' | 'permission_error' | 'rate_limit_error' | 'api_error' | 'upstream_error';
+export type ErrorType = 'invalid_request_error' | 'authentication_error' | 'billing_error' | 'permission_error' | 'rate_limit_error' | 'api_error' | 'upstream_error' | string;
 
 /**
  * Error envelope `{error: {code, message, type}}`.
@@ -213,7 +213,7 @@ export type ErrorResponse = {
          * Human-readable message.
          */
         message: string;
-        type: ErrorType;
+        type?: ErrorType;
     };
 };
 

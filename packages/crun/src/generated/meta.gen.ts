@@ -73,7 +73,6 @@ export const meta = {
     },
     "images": {
       "fields": [
-        "input.image_urls",
         "input.img_urls"
       ]
     },
@@ -106,7 +105,7 @@ export const meta = {
           "type": "string",
           "unverified": true
         },
-        "input.image_urls": {
+        "input.img_urls": {
           "type": "array",
           "items": {
             "type": "string",
@@ -124,7 +123,7 @@ export const meta = {
           "prompt": "input.prompt",
           "aspectRatio": "input.aspect_ratio",
           "outputFormat": "input.output_format",
-          "images": "input.image_urls",
+          "images": "input.img_urls",
           "callbackUrl": "callback_url"
         },
         "notSent": [
@@ -156,7 +155,7 @@ export const meta = {
           "type": "string",
           "unverified": true
         },
-        "input.image_urls": {
+        "input.img_urls": {
           "type": "array",
           "items": {
             "type": "string",
@@ -173,7 +172,7 @@ export const meta = {
         "fields": {
           "prompt": "input.prompt",
           "aspectRatio": "input.aspect_ratio",
-          "images": "input.image_urls",
+          "images": "input.img_urls",
           "callbackUrl": "callback_url"
         },
         "notSent": [
@@ -409,7 +408,8 @@ export const meta = {
     "field": "callback_url",
     "retryDelaysSeconds": [],
     "retryScheduleDocumented": false,
-    "payloadSchema": "CallbackPayload"
+    "payloadSchema": "CallbackPayload",
+    "operationId": "imageTaskFinished"
   }
 } as const satisfies ProviderMeta
 

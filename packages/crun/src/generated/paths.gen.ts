@@ -233,11 +233,12 @@ export type components = {
              */
             aspect_ratio?: string;
             /**
-             * @description Reference images for image-to-image. The field name is NOT documented for google/nano-banana on Crun;
-             *     `image_urls` is assumed (kie.ai uses it for google/nano-banana). Third-party code sends `img_urls` to
-             *     other Crun models (google/nano-banana-2, openai/gpt-image-2). Publicly reachable http(s) URLs.
+             * @description Reference images for image-to-image and editing, publicly reachable http(s) URLs. `img_urls` is the name
+             *     Crun's CreateTask docs use and every Crun client found sends (spec audit item 1); the seed's model page
+             *     does not list the field for google/nano-banana, so its use with this model stays a documented-elsewhere
+             *     inference. (kie.ai's `image_urls` is a different provider's name.)
              */
-            image_urls?: string[];
+            img_urls?: string[];
             /**
              * @description Output image format. `png` is the documented value; the full enum is not documented.
              * @example png
@@ -267,10 +268,10 @@ export type components = {
              */
             aspect_ratio?: string;
             /**
-             * @description Reference images. Field name assumed, as for google/nano-banana (third-party code uses `img_urls` for
-             *     other Crun models).
+             * @description Reference images, publicly reachable http(s) URLs; `img_urls` as in Crun's CreateTask docs and Crun's
+             *     clients (see google/nano-banana).
              */
-            image_urls?: string[];
+            img_urls?: string[];
             /** @description Text description of the image to generate or of the edit to apply. */
             prompt: string;
         };

@@ -256,9 +256,9 @@ export const NanoBananaInputSchema = {
                 '1:1'
             ]
         },
-        image_urls: {
+        img_urls: {
             type: 'array',
-            description: 'Reference images for image-to-image. The field name is NOT documented for google/nano-banana on Crun;\n`image_urls` is assumed (kie.ai uses it for google/nano-banana). Third-party code sends `img_urls` to\nother Crun models (google/nano-banana-2, openai/gpt-image-2). Publicly reachable http(s) URLs.\n',
+            description: 'Reference images for image-to-image and editing, publicly reachable http(s) URLs. `img_urls` is the name\nCrun\'s CreateTask docs use and every Crun client found sends (spec audit item 1); the seed\'s model page\ndoes not list the field for google/nano-banana, so its use with this model stays a documented-elsewhere\ninference. (kie.ai\'s `image_urls` is a different provider\'s name.)\n',
             'x-unverified': true,
             items: {
                 type: 'string',
@@ -288,9 +288,9 @@ export const NanoBananaV2InputSchema = {
                 '16:9'
             ]
         },
-        image_urls: {
+        img_urls: {
             type: 'array',
-            description: 'Reference images. Field name assumed, as for google/nano-banana (third-party code uses `img_urls` for\nother Crun models).\n',
+            description: 'Reference images, publicly reachable http(s) URLs; `img_urls` as in Crun\'s CreateTask docs and Crun\'s\nclients (see google/nano-banana).\n',
             'x-unverified': true,
             items: {
                 type: 'string',

@@ -381,10 +381,6 @@ export const meta = {
           "enum": [
             "auto",
             "1:1",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1",
             "2:3",
             "3:2",
             "3:4",
@@ -437,10 +433,6 @@ export const meta = {
         "aspectRatios": [
           "auto",
           "1:1",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
           "2:3",
           "3:2",
           "3:4",
@@ -472,8 +464,9 @@ export const meta = {
         },
         "prompt": {
           "type": "string",
-          "maxLength": 1000,
-          "required": true
+          "maxLength": 2000,
+          "required": true,
+          "unverified": true
         },
         "size": {
           "type": "string",
@@ -515,7 +508,7 @@ export const meta = {
           "resolution",
           "n"
         ],
-        "maxPromptLength": 1000,
+        "maxPromptLength": 2000,
         "aspectRatios": [
           "auto",
           "1:1",
@@ -533,6 +526,179 @@ export const meta = {
         "maxN": 1
       },
       "family": "Nano Banana"
+    },
+    "nano-banana-2-beta": {
+      "fields": {
+        "model": {
+          "type": "string",
+          "enum": [
+            "nano-banana-2-beta"
+          ],
+          "required": true
+        },
+        "prompt": {
+          "type": "string",
+          "maxLength": 2000,
+          "required": true
+        },
+        "size": {
+          "type": "string",
+          "enum": [
+            "auto",
+            "1:1",
+            "1:4",
+            "4:1",
+            "1:8",
+            "8:1",
+            "2:3",
+            "3:2",
+            "3:4",
+            "4:3",
+            "4:5",
+            "5:4",
+            "9:16",
+            "16:9",
+            "21:9"
+          ],
+          "default": "auto"
+        },
+        "quality": {
+          "type": "string",
+          "enum": [
+            "0.5K",
+            "1K",
+            "2K",
+            "4K"
+          ]
+        },
+        "image_urls": {
+          "type": "array",
+          "maxItems": 14,
+          "items": {
+            "type": "string",
+            "format": "uri"
+          }
+        },
+        "callback_url": {
+          "type": "string",
+          "maxLength": 2048,
+          "pattern": "^https://",
+          "format": "uri"
+        }
+      },
+      "capabilities": {
+        "fields": {
+          "prompt": "prompt",
+          "aspectRatio": "size",
+          "resolution": "quality",
+          "images": "image_urls",
+          "callbackUrl": "callback_url"
+        },
+        "notSent": [
+          "n"
+        ],
+        "maxPromptLength": 2000,
+        "aspectRatios": [
+          "auto",
+          "1:1",
+          "1:4",
+          "4:1",
+          "1:8",
+          "8:1",
+          "2:3",
+          "3:2",
+          "3:4",
+          "4:3",
+          "4:5",
+          "5:4",
+          "9:16",
+          "16:9",
+          "21:9"
+        ],
+        "resolutions": [
+          "0.5K",
+          "1K",
+          "2K",
+          "4K"
+        ],
+        "maxImages": 14,
+        "maxN": 1
+      },
+      "family": "Nano Banana 2",
+      "unverified": true
+    },
+    "nano-banana-beta": {
+      "fields": {
+        "model": {
+          "type": "string",
+          "enum": [
+            "nano-banana-beta"
+          ],
+          "required": true
+        },
+        "prompt": {
+          "type": "string",
+          "maxLength": 2000,
+          "required": true
+        },
+        "size": {
+          "type": "string",
+          "enum": [
+            "auto",
+            "1:1",
+            "2:3",
+            "3:2",
+            "4:3",
+            "3:4",
+            "16:9",
+            "9:16"
+          ]
+        },
+        "image_urls": {
+          "type": "array",
+          "maxItems": 5,
+          "items": {
+            "type": "string",
+            "format": "uri"
+          }
+        },
+        "callback_url": {
+          "type": "string",
+          "maxLength": 2048,
+          "pattern": "^https://",
+          "format": "uri"
+        }
+      },
+      "capabilities": {
+        "fields": {
+          "prompt": "prompt",
+          "aspectRatio": "size",
+          "images": "image_urls",
+          "callbackUrl": "callback_url"
+        },
+        "notSent": [
+          "resolution",
+          "n"
+        ],
+        "maxPromptLength": 2000,
+        "aspectRatios": [
+          "auto",
+          "1:1",
+          "2:3",
+          "3:2",
+          "4:3",
+          "3:4",
+          "16:9",
+          "9:16"
+        ],
+        "resolutions": [
+          "1K"
+        ],
+        "maxImages": 5,
+        "maxN": 1
+      },
+      "family": "Nano Banana",
+      "unverified": true
     }
   },
   "resultTtlSeconds": 86400,

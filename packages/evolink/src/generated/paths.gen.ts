@@ -50,7 +50,7 @@ export type paths = {
         };
         /**
          * Query task status
-         * @description Query the status, progress, and result information of an asynchronous task by task ID. `results` holds the image URLs once `status` is `completed` (valid for 24 hours); `error` is present only when `status` is `failed`. A cancelled task is reported as `failed` with `error.code` `request_cancelled`. Two versions of this page document different error bodies: the older one uses the HTTP status as an integer `error.code`, the newer one a string code; both are modelled.
+         * @description Query the status, progress, and result information of an asynchronous task by task ID. `results` holds the image URLs once `status` is `completed` (valid for 24 hours); `error` is present only when `status` is `failed`. A cancelled task may be reported as `cancelled` (the callback docs' word) or as `failed` with `error.code` `request_cancelled` (not confirmed either way, x-unverified). Two versions of this page document different error bodies: the older one uses the HTTP status as an integer `error.code`, the newer one a string code; both are modelled.
          */
         get: operations["getImageTask"];
         put?: never;
@@ -74,7 +74,7 @@ export type components = {
          */
         CallbackUrl: string;
         /** @description Create-task body. One variant per model, selected by `model`; each variant lists exactly the fields its doc page lists. */
-        CreateImageTaskRequest: components["schemas"]["CreateImageTaskRequestNanoBanana2Lite"] | components["schemas"]["CreateImageTaskRequestGemini3ProImagePreview"] | components["schemas"]["CreateImageTaskRequestGemini31FlashImagePreview"] | components["schemas"]["CreateImageTaskRequestGemini31FlashLiteImage"] | components["schemas"]["CreateImageTaskRequestGemini25FlashImage"];
+        CreateImageTaskRequest: components["schemas"]["CreateImageTaskRequestNanoBanana2Lite"] | components["schemas"]["CreateImageTaskRequestGemini3ProImagePreview"] | components["schemas"]["CreateImageTaskRequestGemini31FlashImagePreview"] | components["schemas"]["CreateImageTaskRequestGemini31FlashLiteImage"] | components["schemas"]["CreateImageTaskRequestGemini25FlashImage"] | components["schemas"]["CreateImageTaskRequestNanoBanana2Beta"] | components["schemas"]["CreateImageTaskRequestNanoBananaBeta"];
         /** @description `gemini-3-pro-image-preview` (Google's "Nano Banana Pro"; EvoLink's pages call it "Nano Banana 2"): official channel, better stability and controllability, suitable for high-demand commercial scenarios. */
         CreateImageTaskRequestGemini3ProImagePreview: {
             callback_url?: components["schemas"]["CallbackUrl"];
@@ -112,7 +112,7 @@ export type components = {
              */
             model: "gemini-2.5-flash-image";
             /**
-             * @description Prompt describing the image to be generated, or describing how to edit the input image.
+             * @description Prompt describing the image to be generated, or describing how to edit the input image. The EN page says at most 1000, the FR page of the same doc "2000 tokens / maxLength 2000"; the larger limit is modelled so that a prompt the API accepts is not refused locally (x-unverified).
              * @example A cat playing in the grass
              */
             prompt: string;
@@ -149,7 +149,7 @@ export type components = {
             quality: "0.5K" | "1K" | "2K" | "4K";
             size?: components["schemas"]["SizeGemini31Flash"];
         };
-        /** @description Assumed from a third-party copy of EvoLink's "Nano Banana 2 Lite" page (not EvoLink's own pages): `gemini-3.1-flash-lite-image`, 1K only, up to 14 images of at most 20 MB; the real-person image limit is not stated. */
+        /** @description `gemini-3.1-flash-lite-image` ("Nano Banana 2 Lite"): EvoLink's own ja and ko pages (docs.evolink.ai/{ja,ko}/api-manual/image-series/nanobanana/nanobanana-2-lite-image-generate.md) document the model; their enums could not be read, so the fields stay x-unverified: 1K only, up to 14 images of at most 20 MB (from a copy of the page), and the ten standard ratios plus `auto` (other resellers document no extreme ratios for Flash-Lite, so `1:4`, `4:1`, `1:8`, `8:1` are not offered); the real-person image limit is not stated. */
         CreateImageTaskRequestGemini31FlashLiteImage: {
             callback_url?: components["schemas"]["CallbackUrl"];
             /** @description Reference image URL list for image-to-image and image editing. At most `14` images per request; each image under `20MB`; formats `.jpeg`, `.jpg`, `.png`, `.webp`. */
@@ -167,6 +167,24 @@ export type components = {
              * @enum {string}
              */
             quality: "1K";
+            size?: components["schemas"]["SizeGemini3Pro"];
+        };
+        /** @description `nano-banana-2-beta`: EvoLink's "Nanobanana-2 Image Generation Beta" page (docs.evolink.ai/en/api-manual/image-series/nanobanana/nanobanana-2-beta-image-generate.md) documents the id on the same `POST /v1/images/generations` (text-to-image, image-to-image, editing; links valid 24 h). Its parameter table was not read: the fields are assumed to be those of `gemini-3.1-flash-image-preview` (Nano Banana 2), and the request stays open to other fields. */
+        CreateImageTaskRequestNanoBanana2Beta: {
+            callback_url?: components["schemas"]["CallbackUrl"];
+            /** @description Reference image URL list (at most 14 assumed, as for gemini-3.1-flash-image-preview). */
+            image_urls?: string[];
+            /**
+             * @description Image generation model name ("Nano Banana 2 Beta"). (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            model: "nano-banana-2-beta";
+            prompt: components["schemas"]["Prompt2000"];
+            /**
+             * @description Quality of the generated image (assumed as for gemini-3.1-flash-image-preview).
+             * @enum {string}
+             */
+            quality?: "0.5K" | "1K" | "2K" | "4K";
             size?: components["schemas"]["SizeGemini31Flash"];
         };
         /** @description `nano-banana-2-lite` (seed 001): cost-effective, but slightly weaker stability. EvoLink's Korean page calls "Nano Banana 2 Lite" `gemini-3.1-flash-lite-image`; this id is the one the seed documents. */
@@ -188,6 +206,24 @@ export type components = {
             prompt: components["schemas"]["Prompt2000"];
             quality?: components["schemas"]["QualityGemini3Pro"];
             size?: components["schemas"]["SizeGemini3Pro"];
+        };
+        /** @description `nano-banana-beta`: EvoLink's CN page "Nanobanana 图像生成 Beta" (docs.evolink.ai/cn/api-manual/image-series/nanobanana/nanobanana-image-generate.md) documents the id (text-to-image, image-to-image, editing; links valid 24 h). Its parameter table was not read: the fields are assumed to be those of `gemini-2.5-flash-image` (Nano Banana: no `quality`, always 1K), and the request stays open to other fields. */
+        CreateImageTaskRequestNanoBananaBeta: {
+            callback_url?: components["schemas"]["CallbackUrl"];
+            /** @description Reference image URL list (at most 5 assumed, as for gemini-2.5-flash-image). */
+            image_urls?: string[];
+            /**
+             * @description Image generation model name ("Nano Banana Beta"). (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            model: "nano-banana-beta";
+            /** @description Prompt (limit assumed as for gemini-2.5-flash-image). */
+            prompt: string;
+            /**
+             * @description Aspect ratio (assumed as for gemini-2.5-flash-image), default `auto`.
+             * @enum {string}
+             */
+            size?: "auto" | "1:1" | "2:3" | "3:2" | "4:3" | "3:4" | "16:9" | "9:16";
         };
         /** @description The task just created (status `pending`). */
         CreateImageTaskResponse: {
@@ -359,10 +395,10 @@ export type components = {
             estimated_time?: number;
         };
         /**
-         * @description Task status.
+         * @description Task status. `pending`, `processing`, `completed` and `failed` are the query page's enum. The callback docs say a callback fires when the task is "completed, failed or cancelled", so `cancelled` is accepted as an outcome too (x-unverified: no page shows the literal word; a cancel may also arrive as `failed` with `error.code` `request_cancelled`, which the client reads as canceled).
          * @enum {string}
          */
-        TaskStatus: "pending" | "processing" | "completed" | "failed";
+        TaskStatus: "pending" | "processing" | "completed" | "failed" | "cancelled";
         /** @description Usage and billing information */
         Usage: {
             /**

@@ -17,6 +17,12 @@ export const CreateImageTaskRequestSchema = {
         },
         {
             $ref: '#/components/schemas/CreateImageTaskRequestGemini25FlashImage'
+        },
+        {
+            $ref: '#/components/schemas/CreateImageTaskRequestNanoBanana2Beta'
+        },
+        {
+            $ref: '#/components/schemas/CreateImageTaskRequestNanoBananaBeta'
         }
     ],
     discriminator: {
@@ -26,7 +32,111 @@ export const CreateImageTaskRequestSchema = {
             'gemini-3-pro-image-preview': '#/components/schemas/CreateImageTaskRequestGemini3ProImagePreview',
             'gemini-3.1-flash-image-preview': '#/components/schemas/CreateImageTaskRequestGemini31FlashImagePreview',
             'gemini-3.1-flash-lite-image': '#/components/schemas/CreateImageTaskRequestGemini31FlashLiteImage',
-            'gemini-2.5-flash-image': '#/components/schemas/CreateImageTaskRequestGemini25FlashImage'
+            'gemini-2.5-flash-image': '#/components/schemas/CreateImageTaskRequestGemini25FlashImage',
+            'nano-banana-2-beta': '#/components/schemas/CreateImageTaskRequestNanoBanana2Beta',
+            'nano-banana-beta': '#/components/schemas/CreateImageTaskRequestNanoBananaBeta'
+        }
+    }
+} as const;
+
+export const CreateImageTaskRequestNanoBanana2BetaSchema = {
+    'x-model-family': 'Nano Banana 2',
+    type: 'object',
+    'x-unverified': true,
+    description: '`nano-banana-2-beta`: EvoLink\'s "Nanobanana-2 Image Generation Beta" page (docs.evolink.ai/en/api-manual/image-series/nanobanana/nanobanana-2-beta-image-generate.md) documents the id on the same `POST /v1/images/generations` (text-to-image, image-to-image, editing; links valid 24 h). Its parameter table was not read: the fields are assumed to be those of `gemini-3.1-flash-image-preview` (Nano Banana 2), and the request stays open to other fields.',
+    required: [
+        'model',
+        'prompt'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            description: 'Image generation model name ("Nano Banana 2 Beta").',
+            enum: [
+                'nano-banana-2-beta'
+            ]
+        },
+        prompt: {
+            $ref: '#/components/schemas/Prompt2000'
+        },
+        size: {
+            $ref: '#/components/schemas/SizeGemini31Flash'
+        },
+        quality: {
+            type: 'string',
+            description: 'Quality of the generated image (assumed as for gemini-3.1-flash-image-preview).',
+            enum: [
+                '0.5K',
+                '1K',
+                '2K',
+                '4K'
+            ]
+        },
+        image_urls: {
+            type: 'array',
+            description: 'Reference image URL list (at most 14 assumed, as for gemini-3.1-flash-image-preview).',
+            maxItems: 14,
+            items: {
+                type: 'string',
+                format: 'uri'
+            }
+        },
+        callback_url: {
+            $ref: '#/components/schemas/CallbackUrl'
+        }
+    }
+} as const;
+
+export const CreateImageTaskRequestNanoBananaBetaSchema = {
+    'x-model-family': 'Nano Banana',
+    'x-model-produces': {
+        resolution: '1K'
+    },
+    type: 'object',
+    'x-unverified': true,
+    description: '`nano-banana-beta`: EvoLink\'s CN page "Nanobanana 图像生成 Beta" (docs.evolink.ai/cn/api-manual/image-series/nanobanana/nanobanana-image-generate.md) documents the id (text-to-image, image-to-image, editing; links valid 24 h). Its parameter table was not read: the fields are assumed to be those of `gemini-2.5-flash-image` (Nano Banana: no `quality`, always 1K), and the request stays open to other fields.',
+    required: [
+        'model',
+        'prompt'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            description: 'Image generation model name ("Nano Banana Beta").',
+            enum: [
+                'nano-banana-beta'
+            ]
+        },
+        prompt: {
+            type: 'string',
+            description: 'Prompt (limit assumed as for gemini-2.5-flash-image).',
+            maxLength: 2000
+        },
+        size: {
+            type: 'string',
+            description: 'Aspect ratio (assumed as for gemini-2.5-flash-image), default `auto`.',
+            enum: [
+                'auto',
+                '1:1',
+                '2:3',
+                '3:2',
+                '4:3',
+                '3:4',
+                '16:9',
+                '9:16'
+            ]
+        },
+        image_urls: {
+            type: 'array',
+            description: 'Reference image URL list (at most 5 assumed, as for gemini-2.5-flash-image).',
+            maxItems: 5,
+            items: {
+                type: 'string',
+                format: 'uri'
+            }
+        },
+        callback_url: {
+            $ref: '#/components/schemas/CallbackUrl'
         }
     }
 } as const;
@@ -189,7 +299,7 @@ export const CreateImageTaskRequestGemini31FlashLiteImageSchema = {
     'x-model-family': 'Nano Banana 2 Lite',
     type: 'object',
     'x-unverified': true,
-    description: 'Assumed from a third-party copy of EvoLink\'s "Nano Banana 2 Lite" page (not EvoLink\'s own pages): `gemini-3.1-flash-lite-image`, 1K only, up to 14 images of at most 20 MB; the real-person image limit is not stated.',
+    description: '`gemini-3.1-flash-lite-image` ("Nano Banana 2 Lite"): EvoLink\'s own ja and ko pages (docs.evolink.ai/{ja,ko}/api-manual/image-series/nanobanana/nanobanana-2-lite-image-generate.md) document the model; their enums could not be read, so the fields stay x-unverified: 1K only, up to 14 images of at most 20 MB (from a copy of the page), and the ten standard ratios plus `auto` (other resellers document no extreme ratios for Flash-Lite, so `1:4`, `4:1`, `1:8`, `8:1` are not offered); the real-person image limit is not stated.',
     additionalProperties: false,
     required: [
         'model',
@@ -207,7 +317,7 @@ export const CreateImageTaskRequestGemini31FlashLiteImageSchema = {
             $ref: '#/components/schemas/Prompt2000'
         },
         size: {
-            $ref: '#/components/schemas/SizeGemini31Flash'
+            $ref: '#/components/schemas/SizeGemini3Pro'
         },
         quality: {
             type: 'string',
@@ -258,8 +368,9 @@ export const CreateImageTaskRequestGemini25FlashImageSchema = {
         },
         prompt: {
             type: 'string',
-            description: 'Prompt describing the image to be generated, or describing how to edit the input image.',
-            maxLength: 1000,
+            description: 'Prompt describing the image to be generated, or describing how to edit the input image. The EN page says at most 1000, the FR page of the same doc "2000 tokens / maxLength 2000"; the larger limit is modelled so that a prompt the API accepts is not refused locally (x-unverified).',
+            'x-unverified': true,
+            maxLength: 2000,
             examples: [
                 'A cat playing in the grass'
             ]
@@ -389,12 +500,13 @@ export const TaskStatusSchema = {
         canceled: 'canceled'
     },
     type: 'string',
-    description: 'Task status.',
+    description: 'Task status. `pending`, `processing`, `completed` and `failed` are the query page\'s enum. The callback docs say a callback fires when the task is "completed, failed or cancelled", so `cancelled` is accepted as an outcome too (x-unverified: no page shows the literal word; a cancel may also arrive as `failed` with `error.code` `request_cancelled`, which the client reads as canceled).',
     enum: [
         'pending',
         'processing',
         'completed',
-        'failed'
+        'failed',
+        'cancelled'
     ]
 } as const;
 

@@ -37,7 +37,7 @@ export const createImageTask = <ThrowOnError extends boolean = false>(options: O
 /**
  * Query task status
  *
- * Query the status, progress, and result information of an asynchronous task by task ID. `results` holds the image URLs once `status` is `completed` (valid for 24 hours); `error` is present only when `status` is `failed`. A cancelled task is reported as `failed` with `error.code` `request_cancelled`. Two versions of this page document different error bodies: the older one uses the HTTP status as an integer `error.code`, the newer one a string code; both are modelled.
+ * Query the status, progress, and result information of an asynchronous task by task ID. `results` holds the image URLs once `status` is `completed` (valid for 24 hours); `error` is present only when `status` is `failed`. A cancelled task may be reported as `cancelled` (the callback docs' word) or as `failed` with `error.code` `request_cancelled` (not confirmed either way, x-unverified). Two versions of this page document different error bodies: the older one uses the HTTP status as an integer `error.code`, the newer one a string code; both are modelled.
  */
 export const getImageTask = <ThrowOnError extends boolean = false>(options: Options<GetImageTaskData, ThrowOnError>) => (options.client ?? client).get<GetImageTaskResponses, GetImageTaskErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -17,7 +17,55 @@ export type CreateImageTaskRequest = ({
     model: 'gemini-3.1-flash-lite-image';
 } & CreateImageTaskRequestGemini31FlashLiteImage) | ({
     model: 'gemini-2.5-flash-image';
-} & CreateImageTaskRequestGemini25FlashImage);
+} & CreateImageTaskRequestGemini25FlashImage) | ({
+    model: 'nano-banana-2-beta';
+} & CreateImageTaskRequestNanoBanana2Beta) | ({
+    model: 'nano-banana-beta';
+} & CreateImageTaskRequestNanoBananaBeta);
+
+/**
+ * `nano-banana-2-beta`: EvoLink's "Nanobanana-2 Image Generation Beta" page (docs.evolink.ai/en/api-manual/image-series/nanobanana/nanobanana-2-beta-image-generate.md) documents the id on the same `POST /v1/images/generations` (text-to-image, image-to-image, editing; links valid 24 h). Its parameter table was not read: the fields are assumed to be those of `gemini-3.1-flash-image-preview` (Nano Banana 2), and the request stays open to other fields.
+ */
+export type CreateImageTaskRequestNanoBanana2Beta = {
+    /**
+     * Image generation model name ("Nano Banana 2 Beta").
+     */
+    model: 'nano-banana-2-beta';
+    prompt: Prompt2000;
+    size?: SizeGemini31Flash;
+    /**
+     * Quality of the generated image (assumed as for gemini-3.1-flash-image-preview).
+     */
+    quality?: '0.5K' | '1K' | '2K' | '4K';
+    /**
+     * Reference image URL list (at most 14 assumed, as for gemini-3.1-flash-image-preview).
+     */
+    image_urls?: Array<string>;
+    callback_url?: CallbackUrl;
+};
+
+/**
+ * `nano-banana-beta`: EvoLink's CN page "Nanobanana 图像生成 Beta" (docs.evolink.ai/cn/api-manual/image-series/nanobanana/nanobanana-image-generate.md) documents the id (text-to-image, image-to-image, editing; links valid 24 h). Its parameter table was not read: the fields are assumed to be those of `gemini-2.5-flash-image` (Nano Banana: no `quality`, always 1K), and the request stays open to other fields.
+ */
+export type CreateImageTaskRequestNanoBananaBeta = {
+    /**
+     * Image generation model name ("Nano Banana Beta").
+     */
+    model: 'nano-banana-beta';
+    /**
+     * Prompt (limit assumed as for gemini-2.5-flash-image).
+     */
+    prompt: string;
+    /**
+     * Aspect ratio (assumed as for gemini-2.5-flash-image), default `auto`.
+     */
+    size?: 'auto' | '1:1' | '2:3' | '3:2' | '4:3' | '3:4' | '16:9' | '9:16';
+    /**
+     * Reference image URL list (at most 5 assumed, as for gemini-2.5-flash-image).
+     */
+    image_urls?: Array<string>;
+    callback_url?: CallbackUrl;
+};
 
 /**
  * `nano-banana-2-lite` (seed 001): cost-effective, but slightly weaker stability. EvoLink's Korean page calls "Nano Banana 2 Lite" `gemini-3.1-flash-lite-image`; this id is the one the seed documents.
@@ -78,7 +126,7 @@ export type CreateImageTaskRequestGemini31FlashImagePreview = {
 };
 
 /**
- * Assumed from a third-party copy of EvoLink's "Nano Banana 2 Lite" page (not EvoLink's own pages): `gemini-3.1-flash-lite-image`, 1K only, up to 14 images of at most 20 MB; the real-person image limit is not stated.
+ * `gemini-3.1-flash-lite-image` ("Nano Banana 2 Lite"): EvoLink's own ja and ko pages (docs.evolink.ai/{ja,ko}/api-manual/image-series/nanobanana/nanobanana-2-lite-image-generate.md) document the model; their enums could not be read, so the fields stay x-unverified: 1K only, up to 14 images of at most 20 MB (from a copy of the page), and the ten standard ratios plus `auto` (other resellers document no extreme ratios for Flash-Lite, so `1:4`, `4:1`, `1:8`, `8:1` are not offered); the real-person image limit is not stated.
  */
 export type CreateImageTaskRequestGemini31FlashLiteImage = {
     /**
@@ -86,7 +134,7 @@ export type CreateImageTaskRequestGemini31FlashLiteImage = {
      */
     model: 'gemini-3.1-flash-lite-image';
     prompt: Prompt2000;
-    size?: SizeGemini31Flash;
+    size?: SizeGemini3Pro;
     /**
      * Quality of the generated image; `1K` is the default and only value.
      */
@@ -108,7 +156,7 @@ export type CreateImageTaskRequestGemini25FlashImage = {
      */
     model: 'gemini-2.5-flash-image';
     /**
-     * Prompt describing the image to be generated, or describing how to edit the input image.
+     * Prompt describing the image to be generated, or describing how to edit the input image. The EN page says at most 1000, the FR page of the same doc "2000 tokens / maxLength 2000"; the larger limit is modelled so that a prompt the API accepts is not refused locally (x-unverified).
      */
     prompt: string;
     /**
@@ -155,9 +203,9 @@ export type ModelParams = {
 export type CallbackUrl = string;
 
 /**
- * Task status.
+ * Task status. `pending`, `processing`, `completed` and `failed` are the query page's enum. The callback docs say a callback fires when the task is "completed, failed or cancelled", so `cancelled` is accepted as an outcome too (x-unverified: no page shows the literal word; a cancel may also arrive as `failed` with `error.code` `request_cancelled`, which the client reads as canceled).
  */
-export type TaskStatus = 'pending' | 'processing' | 'completed' | 'failed';
+export type TaskStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
 
 /**
  * The task just created (status `pending`).

@@ -50,7 +50,7 @@ export type paths = {
         };
         /**
          * Query task status
-         * @description Assumed: odkkk serves EvoLink's `GET /v1/tasks/{task_id}` (the seed links to EvoLink's get-task-detail doc path) with EvoLink's response and older integer-code error bodies. `results` holds the image URLs once `status` is `completed` (valid for 24 hours); `error` is present only when `status` is `failed` (EvoLink reports a cancelled task as `failed` with `error.code` `request_cancelled`).
+         * @description Assumed: odkkk serves EvoLink's `GET /v1/tasks/{task_id}` (the seed links to EvoLink's get-task-detail doc path) with EvoLink's response and older integer-code error bodies. `results` holds the image URLs once `status` is `completed` (valid for 24 hours); `error` is present only when `status` is `failed`; a cancelled task may be `cancelled` or `failed` with `error.code` `request_cancelled` (EvoLink's docs do not settle which).
          */
         get: operations["getImageTask"];
         put?: never;
@@ -242,10 +242,10 @@ export type components = {
             estimated_time?: number;
         };
         /**
-         * @description Task status.
+         * @description Task status. `pending`, `processing`, `completed` and `failed` are the query page's enum. The callback docs say a callback fires when the task is "completed, failed or cancelled", so `cancelled` is accepted as an outcome too (x-unverified: no page shows the literal word; a cancel may also arrive as `failed` with `error.code` `request_cancelled`, which the client reads as canceled).
          * @enum {string}
          */
-        TaskStatus: "pending" | "processing" | "completed" | "failed";
+        TaskStatus: "pending" | "processing" | "completed" | "failed" | "cancelled";
         /** @description Usage and billing information */
         Usage: {
             /**

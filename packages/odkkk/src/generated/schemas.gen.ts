@@ -96,12 +96,13 @@ export const TaskStatusSchema = {
         canceled: 'canceled'
     },
     type: 'string',
-    description: 'Task status.',
+    description: 'Task status. `pending`, `processing`, `completed` and `failed` are the query page\'s enum. The callback docs say a callback fires when the task is "completed, failed or cancelled", so `cancelled` is accepted as an outcome too (x-unverified: no page shows the literal word; a cancel may also arrive as `failed` with `error.code` `request_cancelled`, which the client reads as canceled).',
     enum: [
         'pending',
         'processing',
         'completed',
-        'failed'
+        'failed',
+        'cancelled'
     ]
 } as const;
 

@@ -37,7 +37,7 @@ export const createImageTask = <ThrowOnError extends boolean = false>(options: O
 /**
  * Query task status
  *
- * Assumed: odkkk serves EvoLink's `GET /v1/tasks/{task_id}` (the seed links to EvoLink's get-task-detail doc path) with EvoLink's response and older integer-code error bodies. `results` holds the image URLs once `status` is `completed` (valid for 24 hours); `error` is present only when `status` is `failed` (EvoLink reports a cancelled task as `failed` with `error.code` `request_cancelled`).
+ * Assumed: odkkk serves EvoLink's `GET /v1/tasks/{task_id}` (the seed links to EvoLink's get-task-detail doc path) with EvoLink's response and older integer-code error bodies. `results` holds the image URLs once `status` is `completed` (valid for 24 hours); `error` is present only when `status` is `failed`; a cancelled task may be `cancelled` or `failed` with `error.code` `request_cancelled` (EvoLink's docs do not settle which).
  */
 export const getImageTask = <ThrowOnError extends boolean = false>(options: Options<GetImageTaskData, ThrowOnError>) => (options.client ?? client).get<GetImageTaskResponses, GetImageTaskErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -37,9 +37,9 @@ export type CreateImageTaskRequest = {
 export type CallbackUrl = string;
 
 /**
- * Task status.
+ * Task status. `pending`, `processing`, `completed` and `failed` are the query page's enum. The callback docs say a callback fires when the task is "completed, failed or cancelled", so `cancelled` is accepted as an outcome too (x-unverified: no page shows the literal word; a cancel may also arrive as `failed` with `error.code` `request_cancelled`, which the client reads as canceled).
  */
-export type TaskStatus = 'pending' | 'processing' | 'completed' | 'failed';
+export type TaskStatus = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled';
 
 /**
  * The task just created (status `pending`).

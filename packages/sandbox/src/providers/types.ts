@@ -54,6 +54,8 @@ export interface ProviderWire {
   acceptsKey?(key: string): boolean
   /** An early answer for a malformed task id (e.g. a documented id prefix, or a missing query parameter). */
   checkTaskId?(id: string, ctx: WireContext): Reply | undefined
+  /** Whether the account has the model, where the spec leaves model ids open (undefined: it has). */
+  checkModel?(model: string, operation: Operation, ctx: WireContext): Reply | undefined
   newTaskId(now: number): string
   /** Adjusts what the shared reader took from a valid body, for facts meta does not carry. */
   refineRequest?(request: TaskRequest, body: Record<string, unknown>, operation: Operation): TaskRequest

@@ -33,6 +33,12 @@ export const uniall: ProviderWire = {
   meta,
   schemas,
   undocumentedCallbackField: 'callback_url',
+  // Model ids vary by account (the spec leaves them open); the sandbox's account has every documented
+  // family, as the family id or one of its concrete ids (`<family>-<suffix>`).
+  checkModel(model, operation, ctx) {
+    const known = Object.keys(meta.models).some((family) => model === family || model.startsWith(`${family}-`))
+    return known ? undefined : uniall.error('modelNotFound', operation, ctx, { issue: { path: '/model', field: 'model', keyword: 'enum', message: 'model not enabled' }, model })
+  },
   newTaskId: () => `task_${randomBytes(12).toString('hex')}`,
   refineRequest(request, body, operation) {
     const taskType = body.task_type === 'text2image' || body.task_type === 'image2image' ? body.task_type : undefined

@@ -2,8 +2,6 @@ import { expect, it } from 'vitest'
 import type { Fixture } from '../helpers/fixture.js'
 
 export const fixture: Fixture = {
-  // The spec's `x-default-model` (NanoBanana2) does not match its own `model` pattern, so the tests name a tier.
-  model: 'NanoBanana2-1K',
   idOf: (created) => created.data.task_id,
   statusOf: (queried) => queried.data.status,
   urlsOf: (queried) => queried.data.result_urls ?? (queried.data.result_url ? [queried.data.result_url] : []),

@@ -4,7 +4,8 @@
 // picks the id. The host is undocumented: pass `baseUrl` or set the spec's base-URL variable.
 import { createImageTask, getImageTask, meta, type CreateImageTaskRequest } from '@nano-banana/uniall'
 import { compact, EXTREME_RATIOS, GOOGLE_RATIOS, taskErrorOf, type ErrorTables } from '../adapter-kit.js'
-import { defineProvider, type OfferedModel } from '../define-provider.js'
+import type { ModelCapabilities } from '../adapter.js'
+import { defineProvider, type CapabilityFallback } from '../define-provider.js'
 import {
   AuthenticationError,
   InsufficientCreditsError,
@@ -19,47 +20,43 @@ import {
 import { isRecord, progressOf, str, urls } from '../parse.js'
 import type { Resolution } from '../types.js'
 
-// Only 1:1, 16:9, 9:16, 4:3 and 3:4 are named ("such as"); the ratio lists are what the upstream Google
-// models take. `n` has no documented maximum ("depends on upstream limits"); 4 is a conservative cap.
-// Prompt and image limits are not documented either.
-const models: Record<string, OfferedModel> = {
+// The families, their tiers and formats are the spec's (`x-models`). What it leaves open: only 1:1, 16:9,
+// 9:16, 4:3 and 3:4 are named ("such as"), so the ratio lists are what the upstream Google models take;
+// `n` has no documented maximum ("depends on upstream limits"), 4 is a conservative cap; prompt and
+// image limits are not documented either.
+const fallbacks: Record<string, CapabilityFallback> = {
   NanoBanana2: {
-    family: 'Nano Banana 2',
     aspectRatios: [...GOOGLE_RATIOS, ...EXTREME_RATIOS],
-    resolutions: ['0.5K', '1K', '2K', '4K'], // model ids NanoBanana2-0.5K ... NanoBanana2-4K
     maxImages: 14,
-    maxN: 4,
-    maxPromptLength: 20_000,
-    why: 'ratios from Google upstream; tiers from the model ids; image, n and prompt limits inferred',
-  },
-  NanoBananaPro: {
-    family: 'Nano Banana Pro',
-    aspectRatios: GOOGLE_RATIOS,
-    resolutions: ['1K', '2K', '4K'], // model ids NanoBananaPro-1K ... (suffixes not documented)
-    maxImages: 14,
-    maxN: 4,
-    maxPromptLength: 20_000,
-    why: 'tiers, ratios and limits inferred',
-  },
-  NanoBanana: {
-    family: 'Nano Banana',
-    aspectRatios: GOOGLE_RATIOS,
-    resolutions: ['1K'], // one model id, no tiers: always 1K
-    notSent: ['resolution'],
-    maxImages: 5,
     maxN: 4,
     maxPromptLength: 20_000,
     why: 'ratios from Google upstream; image, n and prompt limits inferred',
   },
+  NanoBananaPro: { aspectRatios: GOOGLE_RATIOS, maxImages: 14, maxN: 4, maxPromptLength: 20_000, why: 'ratios and limits inferred' },
+  NanoBanana: { aspectRatios: GOOGLE_RATIOS, maxImages: 5, maxN: 4, maxPromptLength: 20_000, why: 'ratios from Google upstream; image, n and prompt limits inferred' },
 }
 
 /** Resolution tiers: family -> tier used when no resolution is asked for. Families without tiers are absent. */
 const DEFAULT_TIER: Readonly<Record<string, Resolution>> = { NanoBanana2: '1K', NanoBananaPro: '1K' }
 
-/** UniAll's model id for a family and resolution (`NanoBanana2` + `0.5K` -> `NanoBanana2-0.5K`). */
+/** UniAll's model id for a family and resolution (`NanoBanana2` + `0.5K` -> `NanoBanana2-0.5K`); a concrete id stays as it is. */
 export function uniallModelId(family: string, resolution?: Resolution): string {
   const tier = resolution ?? DEFAULT_TIER[family]
   return Object.hasOwn(DEFAULT_TIER, family) && tier ? `${family}-${tier}` : family
+}
+
+/**
+ * A concrete id of a tiered family (`NanoBanana2-1K`, `NanoBananaPro-<suffix>`): the family's
+ * capabilities under that id. The id fixes the tier, so only its own resolution may be asked for (none
+ * when the suffix is no known tier: the ids vary by account, so an unknown suffix is sent as is).
+ */
+function concreteModel(modelId: string, families: Readonly<Record<string, ModelCapabilities>>): ModelCapabilities | undefined {
+  const dash = modelId.indexOf('-')
+  const family = dash > 0 ? modelId.slice(0, dash) : undefined
+  if (!family || !Object.hasOwn(DEFAULT_TIER, family) || !families[family]) return undefined
+  const capabilities = families[family]
+  const suffix = modelId.slice(dash + 1) as Resolution
+  return { ...capabilities, id: modelId, resolutions: capabilities.resolutions.includes(suffix) ? [suffix] : [] }
 }
 
 /** The error codes are not documented; these are the spec's assumed ones and the OpenAI-style ones. */
@@ -109,7 +106,8 @@ function unwrap(body: unknown, response: Response | undefined, error: (status: n
 export const uniall = defineProvider<CreateImageTaskRequest>({
   meta,
   operations: { create: createImageTask, get: getImageTask },
-  models,
+  fallbacks,
+  resolveModel: concreteModel,
   errors: ERRORS,
   // No callback is documented; the query envelope is the shape a delivery would have.
   callbackComponent: 'ImageTaskResponse',

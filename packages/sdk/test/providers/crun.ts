@@ -20,11 +20,11 @@ export const fixture: Fixture = {
   // Nano Banana 2 produces JPEG on request.
   downloadRequest: { model: 'google/nano-banana-2', outputFormat: 'jpeg' },
   tests(kit) {
-    it('crun google/nano-banana: {model, input: {prompt, aspect_ratio, output_format, image_urls}, callback_url}', async () => {
+    it('crun google/nano-banana: {model, input: {prompt, aspect_ratio, output_format, img_urls}, callback_url}', async () => {
       const { body } = await kit.sent({ prompt: 'p', aspectRatio: '16:9', outputFormat: 'png', images: kit.refs(1), callbackUrl: kit.https })
       expect(body).toEqual({
         model: 'google/nano-banana',
-        input: { prompt: 'p', aspect_ratio: '16:9', output_format: 'png', image_urls: kit.refs(1) },
+        input: { prompt: 'p', aspect_ratio: '16:9', output_format: 'png', img_urls: kit.refs(1) },
         callback_url: kit.https,
       })
     })

@@ -80,11 +80,10 @@ export const meta = {
     }
   },
   "models": {
-    "*": {
+    "NanoBanana2": {
       "fields": {
         "model": {
           "type": "string",
-          "pattern": "^NanoBanana(Pro-[A-Za-z0-9._-]+|2-[A-Za-z0-9._-]+)?$",
           "required": true
         },
         "prompt": {
@@ -143,10 +142,162 @@ export const meta = {
         "notSent": [],
         "outputFormats": [
           "png",
+          "jpeg"
+        ],
+        "resolutions": [
+          "0.5K",
+          "1K",
+          "2K",
+          "4K"
+        ]
+      },
+      "family": "Nano Banana 2"
+    },
+    "NanoBananaPro": {
+      "fields": {
+        "model": {
+          "type": "string",
+          "required": true
+        },
+        "prompt": {
+          "type": "string",
+          "required": true
+        },
+        "task_type": {
+          "type": "string",
+          "enum": [
+            "text2image",
+            "image2image"
+          ]
+        },
+        "image": {},
+        "images": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "format": "uri"
+          }
+        },
+        "aspect_ratio": {
+          "type": "string"
+        },
+        "output_format": {
+          "type": "string",
+          "enum": [
+            "png",
+            "jpeg",
+            "webp"
+          ]
+        },
+        "n": {
+          "type": "integer",
+          "default": 1,
+          "minimum": 1
+        },
+        "response_format": {
+          "type": "string",
+          "enum": [
+            "url",
+            "b64_json"
+          ],
+          "default": "url",
+          "unverified": true
+        }
+      },
+      "capabilities": {
+        "fields": {
+          "prompt": "prompt",
+          "aspectRatio": "aspect_ratio",
+          "outputFormat": "output_format",
+          "n": "n",
+          "images": "image"
+        },
+        "notSent": [],
+        "outputFormats": [
+          "png",
+          "jpeg"
+        ],
+        "resolutions": [
+          "1K",
+          "2K",
+          "4K"
+        ]
+      },
+      "family": "Nano Banana Pro",
+      "unverified": true
+    },
+    "NanoBanana": {
+      "fields": {
+        "model": {
+          "type": "string",
+          "required": true
+        },
+        "prompt": {
+          "type": "string",
+          "required": true
+        },
+        "task_type": {
+          "type": "string",
+          "enum": [
+            "text2image",
+            "image2image"
+          ]
+        },
+        "image": {},
+        "images": {
+          "type": "array",
+          "items": {
+            "type": "string",
+            "format": "uri"
+          }
+        },
+        "aspect_ratio": {
+          "type": "string"
+        },
+        "output_format": {
+          "type": "string",
+          "enum": [
+            "png",
+            "jpeg",
+            "webp"
+          ]
+        },
+        "n": {
+          "type": "integer",
+          "default": 1,
+          "minimum": 1
+        },
+        "response_format": {
+          "type": "string",
+          "enum": [
+            "url",
+            "b64_json"
+          ],
+          "default": "url",
+          "unverified": true
+        }
+      },
+      "capabilities": {
+        "fields": {
+          "prompt": "prompt",
+          "aspectRatio": "aspect_ratio",
+          "outputFormat": "output_format",
+          "n": "n",
+          "images": "image"
+        },
+        "notSent": [
+          "resolution"
+        ],
+        "outputFormats": [
+          "png",
           "jpeg",
           "webp"
+        ],
+        "resolutions": [
+          "1K"
         ]
-      }
+      },
+      "family": "Nano Banana"
     }
   },
   "otherOperations": [

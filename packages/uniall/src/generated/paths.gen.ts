@@ -245,7 +245,7 @@ export type components = {
                 /** @enum {string} */
                 task_type?: "text2image" | "image2image";
             };
-            /** @description Progress as a percentage string, e.g. `100%`. */
+            /** @description Progress as a percentage string, e.g. `100%` (documented) or `45.5%` (decimals assumed possible). */
             progress?: string;
             /**
              * Format: uri
@@ -263,19 +263,19 @@ export type components = {
              * @example success
              */
             code: string;
-            data: components["schemas"]["ImageTask"];
+            /** @description The task; null when `code` reports an error (the error envelope's own assumption). */
+            data: components["schemas"]["ImageTask"] | null;
             message?: string;
         };
         /**
          * @description Concrete Nano model id. Families: `NanoBanana` (base), `NanoBananaPro-*` (Pro tier variants; suffixes not
          *     documented), `NanoBanana2-<resolution>` (resolution-tiered NanoBanana 2, e.g. `NanoBanana2-0.5K`,
-         *     `NanoBanana2-1K`). Availability depends on the account's channel and model-price configuration.
+         *     `NanoBanana2-1K`). Availability depends on the account's channel and model-price configuration, so ids are
+         *     open: no pattern or enum is imposed (the earlier pattern was an invention). The examples are the ids the
+         *     seed names literally.
          * @example NanoBanana
-         * @example NanoBananaPro-1K
          * @example NanoBanana2-0.5K
          * @example NanoBanana2-1K
-         * @example NanoBanana2-2K
-         * @example NanoBanana2-4K
          */
         NanoModelId: string;
         /** @description OpenAI-style error envelope assumed for the OpenAI-compatible endpoints. */
@@ -299,10 +299,14 @@ export type components = {
             message?: string;
         };
         /**
-         * @description Task status. Only `succeeded` is documented; `queued`, `running` and `failed` are assumed.
+         * @description Task status. Only `succeeded` is documented. `queued`, `running` and `failed` are assumed, and the words
+         *     same-family gateways send (`pending`, `in_progress`, `processing`, `completed`, `success`, `error`) are
+         *     accepted too, so a real in-progress poll is not rejected; `x-normalized-status` says what each means and
+         *     also lists tolerated spellings outside the enum. A word outside both is reported as an error by the client,
+         *     never polled forever.
          * @enum {string}
          */
-        TaskStatus: "queued" | "running" | "succeeded" | "failed";
+        TaskStatus: "queued" | "running" | "succeeded" | "failed" | "pending" | "in_progress" | "processing" | "completed" | "success" | "error";
     };
     responses: {
         /** @description Invalid request, e.g. a model not enabled for the account or an unsupported output format (status and body assumed). */

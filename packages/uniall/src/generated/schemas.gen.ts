@@ -2,15 +2,11 @@
 
 export const NanoModelIdSchema = {
     type: 'string',
-    description: 'Concrete Nano model id. Families: `NanoBanana` (base), `NanoBananaPro-*` (Pro tier variants; suffixes not\ndocumented), `NanoBanana2-<resolution>` (resolution-tiered NanoBanana 2, e.g. `NanoBanana2-0.5K`,\n`NanoBanana2-1K`). Availability depends on the account\'s channel and model-price configuration.\n',
-    pattern: '^NanoBanana(Pro-[A-Za-z0-9._-]+|2-[A-Za-z0-9._-]+)?$',
+    description: 'Concrete Nano model id. Families: `NanoBanana` (base), `NanoBananaPro-*` (Pro tier variants; suffixes not\ndocumented), `NanoBanana2-<resolution>` (resolution-tiered NanoBanana 2, e.g. `NanoBanana2-0.5K`,\n`NanoBanana2-1K`). Availability depends on the account\'s channel and model-price configuration, so ids are\nopen: no pattern or enum is imposed (the earlier pattern was an invention). The examples are the ids the\nseed names literally.\n',
     examples: [
         'NanoBanana',
-        'NanoBananaPro-1K',
         'NanoBanana2-0.5K',
-        'NanoBanana2-1K',
-        'NanoBanana2-2K',
-        'NanoBanana2-4K'
+        'NanoBanana2-1K'
     ]
 } as const;
 
@@ -25,6 +21,48 @@ export const OutputFormatSchema = {
 } as const;
 
 export const CreateImageTaskRequestSchema = {
+    'x-models': {
+        NanoBanana2: {
+            'x-model-family': 'Nano Banana 2',
+            description: 'Resolution-tiered ids `NanoBanana2-<resolution>`; `NanoBanana2-0.5K` and `NanoBanana2-1K` are documented, 2K and 4K are assumed from the upstream model\'s tiers.',
+            resolutions: [
+                '0.5K',
+                '1K',
+                '2K',
+                '4K'
+            ],
+            outputFormats: [
+                'png',
+                'jpeg'
+            ]
+        },
+        NanoBananaPro: {
+            'x-model-family': 'Nano Banana Pro',
+            'x-unverified': true,
+            description: '`NanoBananaPro-*` Pro tier variants; the suffixes are not documented (1K, 2K and 4K assumed from the upstream model). png and jpeg only (documented).',
+            resolutions: [
+                '1K',
+                '2K',
+                '4K'
+            ],
+            outputFormats: [
+                'png',
+                'jpeg'
+            ]
+        },
+        NanoBanana: {
+            'x-model-family': 'Nano Banana',
+            description: 'The base model, one id without tiers (always 1K); png, jpeg and webp (documented).',
+            'x-model-produces': {
+                resolution: '1K'
+            },
+            outputFormats: [
+                'png',
+                'jpeg',
+                'webp'
+            ]
+        }
+    },
     type: 'object',
     description: 'Async image task request. The docs\' parameter table is modelled in full, but other fields are not rejected:\nthe docs also mention `size` and "compatibility image fields" (do not mix `image` and `images` with them).\n',
     required: [
@@ -119,13 +157,19 @@ export const TaskStatusSchema = {
         canceled: 'canceled'
     },
     type: 'string',
-    description: 'Task status. Only `succeeded` is documented; `queued`, `running` and `failed` are assumed.\n',
+    description: 'Task status. Only `succeeded` is documented. `queued`, `running` and `failed` are assumed, and the words\nsame-family gateways send (`pending`, `in_progress`, `processing`, `completed`, `success`, `error`) are\naccepted too, so a real in-progress poll is not rejected; `x-normalized-status` says what each means and\nalso lists tolerated spellings outside the enum. A word outside both is reported as an error by the client,\nnever polled forever.\n',
     'x-unverified': true,
     enum: [
         'queued',
         'running',
         'succeeded',
-        'failed'
+        'failed',
+        'pending',
+        'in_progress',
+        'processing',
+        'completed',
+        'success',
+        'error'
     ]
 } as const;
 
@@ -170,8 +214,8 @@ export const ImageTaskSchema = {
         },
         progress: {
             type: 'string',
-            description: 'Progress as a percentage string, e.g. `100%`.',
-            pattern: '^[0-9]{1,3}%$'
+            description: 'Progress as a percentage string, e.g. `100%` (documented) or `45.5%` (decimals assumed possible).',
+            pattern: '^[0-9]{1,3}(\\.[0-9]+)?%$'
         },
         result_url: {
             type: [
@@ -223,7 +267,15 @@ export const ImageTaskResponseSchema = {
             type: 'string'
         },
         data: {
-            $ref: '#/components/schemas/ImageTask'
+            description: 'The task; null when `code` reports an error (the error envelope\'s own assumption).',
+            oneOf: [
+                {
+                    $ref: '#/components/schemas/ImageTask'
+                },
+                {
+                    type: 'null'
+                }
+            ]
         }
     }
 } as const;
@@ -261,7 +313,7 @@ export const CreateImageTaskResponseSchema = {
                 },
                 progress: {
                     type: 'string',
-                    pattern: '^[0-9]{1,3}%$'
+                    pattern: '^[0-9]{1,3}(\\.[0-9]+)?%$'
                 }
             }
         }

@@ -7,7 +7,9 @@ export type ClientOptions = {
 /**
  * Concrete Nano model id. Families: `NanoBanana` (base), `NanoBananaPro-*` (Pro tier variants; suffixes not
  * documented), `NanoBanana2-<resolution>` (resolution-tiered NanoBanana 2, e.g. `NanoBanana2-0.5K`,
- * `NanoBanana2-1K`). Availability depends on the account's channel and model-price configuration.
+ * `NanoBanana2-1K`). Availability depends on the account's channel and model-price configuration, so ids are
+ * open: no pattern or enum is imposed (the earlier pattern was an invention). The examples are the ids the
+ * seed names literally.
  *
  */
 export type NanoModelId = string;
@@ -62,10 +64,14 @@ export type CreateImageTaskRequest = {
 };
 
 /**
- * Task status. Only `succeeded` is documented; `queued`, `running` and `failed` are assumed.
+ * Task status. Only `succeeded` is documented. `queued`, `running` and `failed` are assumed, and the words
+ * same-family gateways send (`pending`, `in_progress`, `processing`, `completed`, `success`, `error`) are
+ * accepted too, so a real in-progress poll is not rejected; `x-normalized-status` says what each means and
+ * also lists tolerated spellings outside the enum. A word outside both is reported as an error by the client,
+ * never polled forever.
  *
  */
-export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type TaskStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'pending' | 'in_progress' | 'processing' | 'completed' | 'success' | 'error';
 
 /**
  * Filled when the task failed. Only `null` is documented; the object shape (or a plain string) is assumed.
@@ -86,7 +92,7 @@ export type ImageTask = {
     task_id: string;
     status: TaskStatus;
     /**
-     * Progress as a percentage string, e.g. `100%`.
+     * Progress as a percentage string, e.g. `100%` (documented) or `45.5%` (decimals assumed possible).
      */
     progress?: string;
     /**
@@ -113,7 +119,10 @@ export type ImageTaskResponse = {
      */
     code: string;
     message?: string;
-    data: ImageTask;
+    /**
+     * The task; null when `code` reports an error (the error envelope's own assumption).
+     */
+    data: ImageTask | null;
 };
 
 /**

@@ -1,0 +1,31 @@
+// One class for failed tasks: whatever a provider says when its task fails (content policy included),
+// `instanceof TaskFailedError` catches it and it carries the task id; a content-policy failure of a task
+// is also a ContentPolicyError.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startSandbox, type Sandbox } from '@nano-banana/sandbox'
+import { ContentPolicyError, createNanoBanana, providerIds, TaskContentPolicyError, TaskFailedError } from '../../src/index.js'
+import { FAST } from './support.js'
+
+let sandbox: Sandbox
+beforeAll(async () => {
+  sandbox = await startSandbox({ taskDurationMs: 30 })
+})
+afterAll(() => sandbox.close())
+
+describe.each(providerIds)('%s', (provider) => {
+  it('a failed task is a TaskFailedError with its task id', async () => {
+    sandbox.faults.add({ provider, phase: 'poll', fault: 'task-fail' })
+    const nb = createNanoBanana({ provider, apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl(provider), ...FAST })
+    const error = await nb.generate({ prompt: 'fail me' }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TaskFailedError)
+    expect((error as TaskFailedError).taskId).toMatch(/.+/)
+  })
+})
+
+it('a content-policy failure of a task is both a TaskFailedError and a ContentPolicyError; a refusal at submit is not a TaskFailedError', () => {
+  const task = new TaskContentPolicyError('blocked', { taskId: 't-1' })
+  expect(task).toBeInstanceOf(TaskFailedError)
+  expect(task).toBeInstanceOf(ContentPolicyError)
+  const submit = new ContentPolicyError('blocked')
+  expect(submit).not.toBeInstanceOf(TaskFailedError)
+})
