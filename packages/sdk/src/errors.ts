@@ -111,6 +111,7 @@ export class ContentPolicyError extends NanoBananaError {
   // A task that ran and was refused for its content is a TaskContentPolicyError, which is a
   // TaskFailedError (one catch for every failed task); `instanceof ContentPolicyError` holds for it too,
   // so one catch also covers every content refusal, at submit time or after.
+  // biome-ignore lint/complexity/noThisInStatic: subclasses inherit this method; `this` is the class being tested against.
   static override [Symbol.hasInstance](value: unknown): boolean {
     return Function.prototype[Symbol.hasInstance].call(this, value) || (this === ContentPolicyError && value instanceof TaskContentPolicyError)
   }

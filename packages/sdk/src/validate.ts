@@ -89,8 +89,7 @@ function checkCallbackUrl(provider: ProviderAdapter, value: unknown, options: Va
 export function validateRequest(provider: ProviderAdapter, request: GenerateRequest, options: ValidateOptions = {}): { model: ModelCapabilities } {
   if (!request || typeof request !== 'object') fail(provider, 'request', 'request must be an object')
   const modelId = request.model ?? provider.defaultModel
-  const model =
-    typeof modelId === 'string' ? (Object.hasOwn(provider.models, modelId) ? provider.models[modelId] : provider.resolveModel?.(modelId)) : undefined
+  const model = typeof modelId === 'string' ? (Object.hasOwn(provider.models, modelId) ? provider.models[modelId] : provider.resolveModel?.(modelId)) : undefined
   if (!model) unsupported(provider, { id: modelId } as ModelCapabilities, 'model', modelId, Object.keys(provider.models))
 
   if (typeof request.prompt !== 'string' || request.prompt.trim() === '') fail(provider, 'prompt', 'prompt must be a non-empty string')

@@ -37,7 +37,9 @@ export const uniall: ProviderWire = {
   // family, as the family id or one of its concrete ids (`<family>-<suffix>`).
   checkModel(model, operation, ctx) {
     const known = Object.keys(meta.models).some((family) => model === family || model.startsWith(`${family}-`))
-    return known ? undefined : uniall.error('modelNotFound', operation, ctx, { issue: { path: '/model', field: 'model', keyword: 'enum', message: 'model not enabled' }, model })
+    return known
+      ? undefined
+      : uniall.error('modelNotFound', operation, ctx, { issue: { path: '/model', field: 'model', keyword: 'enum', message: 'model not enabled' }, model })
   },
   newTaskId: () => `task_${randomBytes(12).toString('hex')}`,
   refineRequest(request, body, operation) {

@@ -33,7 +33,13 @@ const fallbacks: Record<string, CapabilityFallback> = {
     why: 'ratios from Google upstream; image, n and prompt limits inferred',
   },
   NanoBananaPro: { aspectRatios: GOOGLE_RATIOS, maxImages: 14, maxN: 4, maxPromptLength: 20_000, why: 'ratios and limits inferred' },
-  NanoBanana: { aspectRatios: GOOGLE_RATIOS, maxImages: 5, maxN: 4, maxPromptLength: 20_000, why: 'ratios from Google upstream; image, n and prompt limits inferred' },
+  NanoBanana: {
+    aspectRatios: GOOGLE_RATIOS,
+    maxImages: 5,
+    maxN: 4,
+    maxPromptLength: 20_000,
+    why: 'ratios from Google upstream; image, n and prompt limits inferred',
+  },
 }
 
 /** Resolution tiers: family -> tier used when no resolution is asked for. Families without tiers are absent. */

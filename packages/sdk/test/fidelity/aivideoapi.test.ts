@@ -9,7 +9,12 @@ describe('aivideoapi spec fidelity', () => {
   it('an unlisted error code keeps its message, code and type', async () => {
     const { fetch } = recordingFetch(() => ({ status: 400, body: { error: { code: 'prompt_too_creative', message: 'Try again', type: 'brand_new_type' } } }))
     const nb = createNanoBanana({ provider: 'aivideoapi', apiKey: KEY, baseUrl: BASE, fetch })
-    await expect(nb.submit({ prompt: 'a' })).rejects.toMatchObject({ name: 'InvalidRequestError', code: 'prompt_too_creative', type: 'brand_new_type', message: expect.stringContaining('Try again') })
+    await expect(nb.submit({ prompt: 'a' })).rejects.toMatchObject({
+      name: 'InvalidRequestError',
+      code: 'prompt_too_creative',
+      type: 'brand_new_type',
+      message: expect.stringContaining('Try again'),
+    })
   })
 
   it('callback retries: immediately, then 3 and 10 minutes after the first attempt', () => {
