@@ -69,8 +69,10 @@ export function dependentsOfAll(packageJsons, providers) {
 }
 
 /**
- * Adds `"<name>": "workspace:*"` to `section` of a package.json text in alphabetical order, keeping the
- * file's own layout (one entry per line, or the compact one-line objects some packages use).
+ * Adds `"<name>": "workspace:<range>"` to `section` of a package.json text in alphabetical order, keeping
+ * the file's own layout (one entry per line, or the compact one-line objects some packages use) and the
+ * workspace range its other entries use (`workspace:^` in published packages, so a packed manifest keeps
+ * a range).
  */
 export function addDependency(text, section, name) {
   const start = text.indexOf(`"${section}"`)
@@ -78,7 +80,8 @@ export function addDependency(text, section, name) {
   const open = text.indexOf('{', start)
   const close = text.indexOf('}', open)
   const body = text.slice(open + 1, close)
-  const entry = `"${name}": "workspace:*"`
+  const range = /"workspace:(\^|~|\*)"/.exec(body)?.[1] ?? '*'
+  const entry = `"${name}": "workspace:${range}"`
   const multiline = body.includes('\n')
   const items = body
     .split(multiline ? /,?\n/ : /,/)

@@ -30,7 +30,17 @@ export const DEFAULT_MAX_IMAGE_BYTES = 20 * 1024 * 1024
 export const DEFAULT_WAIT_SECONDS = 50
 
 /** The MCP server, not yet connected to a transport; `close()` also stops the sandbox and file host. */
-export function createNanoBananaMcpServer(options: ServerOptions): { server: McpServer; close(): Promise<void> } {
+/**
+ * What an embedder needs of the server: connect it to a transport (`StdioServerTransport`, ...). Typed
+ * here rather than as the SDK's McpServer so that the published types compile without the DOM lib
+ * (the MCP SDK's own declarations need it).
+ */
+export interface NanoBananaMcpServer {
+  connect(transport: unknown): Promise<void>
+  close(): Promise<void>
+}
+
+export function createNanoBananaMcpServer(options: ServerOptions): { server: NanoBananaMcpServer; close(): Promise<void> } {
   const registry = createRegistry({
     sandbox: options.sandbox ?? false,
     ...(options.provider ? { provider: options.provider } : {}),

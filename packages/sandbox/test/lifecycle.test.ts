@@ -10,9 +10,10 @@ const distinct = (words: string[]): string[] => words.filter((word, i) => word !
 describe.concurrent('lifecycle', () => {
   it.each(PROVIDERS)('%s: create -> polls through the real status words and progress -> completed with URLs of real images', async (provider) => {
     const driver = DRIVERS[provider]
-    // 2500 ms: the queued word lasts its first fifth (500 ms), long enough for the first poll on a busy machine.
+    // 6000 ms: the queued word lasts its first fifth (1.2 s), long enough for the first poll even while five
+    // sandboxes render images side by side on a busy 2-core machine (2.5 s, a 500 ms window, was missed in CI).
     // Each provider gets its own sandbox so they run side by side.
-    const durationMs = 2500
+    const durationMs = 6000
     const prompt = 'A nano banana on a sunny desk'
     const own = await startSandbox({ taskDurationMs: durationMs })
     try {
@@ -20,7 +21,7 @@ describe.concurrent('lifecycle', () => {
       expect(created.status).toBe(200)
       const id = driver.idOf(created.body)
       expect(id).toMatch(driver.taskIdPattern)
-      const answers = await pollToEnd(own, provider, id, 25)
+      const answers = await pollToEnd(own, provider, id, 25, durationMs * 4)
       const words = distinct(answers.map((answer) => driver.statusOf(answer.body)))
       expect(words).toEqual([driver.words.queued, driver.words.running, driver.words.done])
       driver.checkLifecycle(

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { META } from '@nano-banana/manifest'
 import { createNanoBanana } from '../../src/index.js'
+import { validator } from '../support.js'
 import { BASE, KEY, recordingFetch } from './support.js'
 
 describe('aivideoapi spec fidelity', () => {
@@ -15,6 +16,12 @@ describe('aivideoapi spec fidelity', () => {
       type: 'brand_new_type',
       message: expect.stringContaining('Try again'),
     })
+  })
+
+  it('the spec accepts an error body with an unlisted code and type, and without a type', () => {
+    const validate = validator('aivideoapi', 'ErrorResponse')
+    expect(validate({ error: { code: 'prompt_too_creative', message: 'Try again', type: 'brand_new_type' } })).toBe(true)
+    expect(validate({ error: { code: 'prompt_too_creative', message: 'Try again' } })).toBe(true)
   })
 
   it('callback retries: immediately, then 3 and 10 minutes after the first attempt', () => {

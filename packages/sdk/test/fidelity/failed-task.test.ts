@@ -8,7 +8,8 @@ import { FAST } from './support.js'
 
 let sandbox: Sandbox
 beforeAll(async () => {
-  sandbox = await startSandbox({ taskDurationMs: 30 })
+  // Long tasks: the task-fail fault changes a task that has not ended yet, at its first poll.
+  sandbox = await startSandbox({ taskDurationMs: 400 })
 })
 afterAll(() => sandbox.close())
 

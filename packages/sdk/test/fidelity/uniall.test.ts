@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox, type Sandbox } from '@nano-banana/sandbox'
 import { createNanoBanana, UnsupportedOptionError } from '../../src/index.js'
+import { validator } from '../support.js'
 import { BASE, FAST, KEY, recordingFetch } from './support.js'
 
 const task = (status: string, progress = '0%') => ({ code: 'success', message: 'ok', data: { task_id: 't-1', status, progress, result_url: null } })
@@ -41,6 +42,17 @@ describe('uniall model ids', () => {
 })
 
 describe('uniall answers', () => {
+  it('the spec accepts gateway status words, decimal progress and a null data with an error code', () => {
+    const validate = validator('uniall', 'ImageTaskResponse')
+    for (const word of ['in_progress', 'processing', 'queued', 'completed', 'success', 'error']) expect(validate(task(word, '45.5%')), word).toBe(true)
+    expect(validate({ code: 'task_not_found', message: 'no such task', data: null })).toBe(true)
+    expect(validate(task('running', '45.5.5%'))).toBe(false)
+  })
+
+  it('the spec leaves model ids open', () => {
+    expect(validator('uniall', 'CreateImageTaskRequest')({ model: 'NanoBananaPro-Ultra', prompt: 'a' })).toBe(true)
+  })
+
   it.each([
     ['in_progress', 'running'],
     ['processing', 'running'],
