@@ -6,6 +6,8 @@ export TURBO_TELEMETRY_DISABLED=1
 bash scripts/setup.sh
 pnpm lint
 pnpm test
+# Batch with real parts (redis-server, the sandbox's own process, SIGKILLed workers): installs redis-server when missing.
+pnpm test:integration
 # Real runtimes (Chromium, workerd, Bun, Deno): a few minutes, kept out of `pnpm test`.
 pnpm test:runtimes
 # The scaffold's end-to-end check (a copy of the repository, an install and a full build): slow, so not in `pnpm test`.
