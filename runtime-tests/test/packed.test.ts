@@ -47,7 +47,7 @@ afterAll(() => {
 })
 
 describe('packed tarballs installed with npm outside the workspace', () => {
-  it('every tarball carries the MIT LICENSE, and a manifest without workspace: ranges', async () => {
+  it('every tarball carries the MIT LICENSE, and a manifest without workspace: ranges, dev-only scripts or dev dependencies', async () => {
     const license = readFileSync(join(repo, 'LICENSE'), 'utf8')
     expect(license).toMatch(/^MIT License/)
     for (const pkg of packages) {
@@ -55,6 +55,9 @@ describe('packed tarballs installed with npm outside the workspace', () => {
       expect(listed.stdout, pkg.name).toBe(license)
       const manifest = JSON.parse(readFileSync(join(app, 'node_modules', pkg.name, 'package.json'), 'utf8'))
       expect(manifest.license, pkg.name).toBe('MIT')
+      // Build and test scripts, and devDependencies naming private workspace packages, stay in the repo (.pnpmfile.mjs).
+      expect(manifest.scripts, pkg.name).toBeUndefined()
+      expect(manifest.devDependencies, pkg.name).toBeUndefined()
       for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
         for (const [dep, range] of Object.entries<string>(manifest[field] ?? {})) {
           expect(range, `${pkg.name} ${field} ${dep}`).not.toMatch(/^workspace:/)

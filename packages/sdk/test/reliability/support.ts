@@ -4,7 +4,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import { inspect } from 'node:util'
-import { crc32, inflateSync } from 'node:zlib'
 import { startSandbox, type Sandbox, type SandboxOptions } from '@nano-banana/sandbox'
 import { createNanoBanana, providerIds, providers, type NanoBananaClient, type NanoBananaOptions, type ProviderId } from '../../src/index.js'
 
@@ -113,71 +112,8 @@ export async function serveHandler(handler: (request: Request) => Promise<Respon
   }
 }
 
-export interface DecodedImage {
-  format: 'png' | 'jpeg'
-  width: number
-  height: number
-}
-
-/**
- * Decodes a PNG far enough to prove it is whole: signature, every chunk's CRC, IHDR, and the inflated
- * IDAT stream having exactly one filtered scanline per row.
- */
-export function decodePng(bytes: Uint8Array): DecodedImage {
-  const buffer = Buffer.from(bytes)
-  if (!buffer.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) throw new Error('not a PNG signature')
-  let offset = 8
-  let width = 0
-  let height = 0
-  let bitsPerPixel = 0
-  const idat: Buffer[] = []
-  let ended = false
-  while (offset < buffer.length) {
-    const length = buffer.readUInt32BE(offset)
-    const type = buffer.toString('latin1', offset + 4, offset + 8)
-    const data = buffer.subarray(offset + 8, offset + 8 + length)
-    if (data.length !== length) throw new Error(`PNG chunk ${type} truncated`)
-    if (crc32(buffer.subarray(offset + 4, offset + 8 + length)) !== buffer.readUInt32BE(offset + 8 + length)) throw new Error(`PNG chunk ${type}: bad CRC`)
-    if (type === 'IHDR') {
-      width = data.readUInt32BE(0)
-      height = data.readUInt32BE(4)
-      const channels = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[data[9]!] ?? 0
-      bitsPerPixel = channels * data[8]!
-    } else if (type === 'IDAT') idat.push(data)
-    else if (type === 'IEND') {
-      ended = true
-      break
-    }
-    offset += 12 + length
-  }
-  if (!ended) throw new Error('PNG has no IEND')
-  const raw = inflateSync(Buffer.concat(idat))
-  const expected = height * (1 + Math.ceil((width * bitsPerPixel) / 8))
-  if (raw.length !== expected) throw new Error(`PNG pixel data is ${raw.length} bytes, expected ${expected}`)
-  return { format: 'png', width, height }
-}
-
-/** Walks a baseline/progressive JPEG's markers to its frame header and checks it ends with EOI. */
-export function decodeJpeg(bytes: Uint8Array): DecodedImage {
-  const buffer = Buffer.from(bytes)
-  if (buffer[0] !== 0xff || buffer[1] !== 0xd8) throw new Error('not a JPEG (no SOI)')
-  if (buffer[buffer.length - 2] !== 0xff || buffer[buffer.length - 1] !== 0xd9) throw new Error('JPEG does not end with EOI')
-  let offset = 2
-  while (offset + 4 <= buffer.length) {
-    if (buffer[offset] !== 0xff) throw new Error(`JPEG marker expected at ${offset}`)
-    const marker = buffer[offset + 1]!
-    const length = buffer.readUInt16BE(offset + 2)
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      return { format: 'jpeg', height: buffer.readUInt16BE(offset + 5), width: buffer.readUInt16BE(offset + 7) }
-    }
-    offset += 2 + length
-  }
-  throw new Error('JPEG has no frame header')
-}
-
-export function decodeImage(bytes: Uint8Array): DecodedImage {
-  return bytes[0] === 0x89 ? decodePng(bytes) : decodeJpeg(bytes)
-}
+/** Proves a downloaded PNG or JPEG is whole (PNG CRCs and pixel data, JPEG EOI): the test kit's check. */
+export { checkImage as decodeImage, type ImageInfo as DecodedImage } from '@nano-banana/testkit'
 
 /**
  * Every rendering of a value a log line or a crash report could show: for an error its message,
