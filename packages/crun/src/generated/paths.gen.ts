@@ -323,7 +323,7 @@ export type components = {
         TaskStatus: "pending" | "running" | "success" | "failed";
     };
     responses: {
-        /** @description Feature Disabled - The requested feature is currently disabled (JSON code 505). */
+        /** @description Feature Disabled - The requested feature is currently disabled (JSON code 505). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed. */
         FeatureDisabled: {
             headers: {
                 [name: string]: unknown;
@@ -332,7 +332,7 @@ export type components = {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Generation Failed - Content generation task failed (JSON code 501). */
+        /** @description Generation Failed - Content generation task failed (JSON code 501). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed. */
         GenerationFailed: {
             headers: {
                 [name: string]: unknown;
@@ -341,7 +341,7 @@ export type components = {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Insufficient Credits - Account does not have enough credits to perform the operation (JSON code 402). */
+        /** @description Insufficient Credits - Account does not have enough credits to perform the operation (JSON code 402). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed. */
         InsufficientCredits: {
             headers: {
                 [name: string]: unknown;
@@ -350,7 +350,7 @@ export type components = {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Service Unavailable - System is currently undergoing maintenance (JSON code 455). */
+        /** @description Service Unavailable - System is currently undergoing maintenance (JSON code 455). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed. */
         Maintenance: {
             headers: {
                 [name: string]: unknown;
@@ -359,7 +359,7 @@ export type components = {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Not Found - The requested resource or endpoint does not exist (JSON code 404). */
+        /** @description Not Found - The requested resource or endpoint does not exist (JSON code 404). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed. */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -368,7 +368,7 @@ export type components = {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Rate Limited - Request limit has been exceeded for this resource (JSON code 429). */
+        /** @description Rate Limited - Request limit has been exceeded for this resource (JSON code 429). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed. */
         RateLimited: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -378,7 +378,7 @@ export type components = {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Server Error - An unexpected error occurred while processing the request (JSON code 500). */
+        /** @description Server Error - An unexpected error occurred while processing the request (JSON code 500). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed. */
         ServerError: {
             headers: {
                 [name: string]: unknown;
@@ -387,7 +387,7 @@ export type components = {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Unauthorized - Authentication credentials are missing or invalid (JSON code 401). */
+        /** @description Unauthorized - Authentication credentials are missing or invalid (JSON code 401). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed. */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -396,7 +396,7 @@ export type components = {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Validation Error - The request parameters failed validation checks (JSON code 422). */
+        /** @description Validation Error - The request parameters failed validation checks (JSON code 422). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed. */
         ValidationError: {
             headers: {
                 [name: string]: unknown;
@@ -439,10 +439,13 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            402: components["responses"]["InsufficientCredits"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
             455: components["responses"]["Maintenance"];
             500: components["responses"]["ServerError"];
+            501: components["responses"]["GenerationFailed"];
             505: components["responses"]["FeatureDisabled"];
         };
     };

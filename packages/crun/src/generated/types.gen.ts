@@ -361,39 +361,39 @@ export type CreateImageTaskData = {
 
 export type CreateImageTaskErrors = {
     /**
-     * Unauthorized - Authentication credentials are missing or invalid (JSON code 401).
+     * Unauthorized - Authentication credentials are missing or invalid (JSON code 401). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     401: ErrorResponse;
     /**
-     * Insufficient Credits - Account does not have enough credits to perform the operation (JSON code 402).
+     * Insufficient Credits - Account does not have enough credits to perform the operation (JSON code 402). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     402: ErrorResponse;
     /**
-     * Not Found - The requested resource or endpoint does not exist (JSON code 404).
+     * Not Found - The requested resource or endpoint does not exist (JSON code 404). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     404: ErrorResponse;
     /**
-     * Validation Error - The request parameters failed validation checks (JSON code 422).
+     * Validation Error - The request parameters failed validation checks (JSON code 422). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     422: ErrorResponse;
     /**
-     * Rate Limited - Request limit has been exceeded for this resource (JSON code 429).
+     * Rate Limited - Request limit has been exceeded for this resource (JSON code 429). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     429: ErrorResponse;
     /**
-     * Service Unavailable - System is currently undergoing maintenance (JSON code 455).
+     * Service Unavailable - System is currently undergoing maintenance (JSON code 455). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     455: ErrorResponse;
     /**
-     * Server Error - An unexpected error occurred while processing the request (JSON code 500).
+     * Server Error - An unexpected error occurred while processing the request (JSON code 500). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     500: ErrorResponse;
     /**
-     * Generation Failed - Content generation task failed (JSON code 501).
+     * Generation Failed - Content generation task failed (JSON code 501). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     501: ErrorResponse;
     /**
-     * Feature Disabled - The requested feature is currently disabled (JSON code 505).
+     * Feature Disabled - The requested feature is currently disabled (JSON code 505). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     505: ErrorResponse;
 };
@@ -425,39 +425,39 @@ export type GetImageTaskData = {
 
 export type GetImageTaskErrors = {
     /**
-     * Unauthorized - Authentication credentials are missing or invalid (JSON code 401).
+     * Unauthorized - Authentication credentials are missing or invalid (JSON code 401). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     401: ErrorResponse;
     /**
-     * Insufficient Credits - Account does not have enough credits to perform the operation (JSON code 402).
+     * Insufficient Credits - Account does not have enough credits to perform the operation (JSON code 402). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     402: ErrorResponse;
     /**
-     * Not Found - The requested resource or endpoint does not exist (JSON code 404).
+     * Not Found - The requested resource or endpoint does not exist (JSON code 404). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     404: ErrorResponse;
     /**
-     * Validation Error - The request parameters failed validation checks (JSON code 422).
+     * Validation Error - The request parameters failed validation checks (JSON code 422). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     422: ErrorResponse;
     /**
-     * Rate Limited - Request limit has been exceeded for this resource (JSON code 429).
+     * Rate Limited - Request limit has been exceeded for this resource (JSON code 429). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     429: ErrorResponse;
     /**
-     * Service Unavailable - System is currently undergoing maintenance (JSON code 455).
+     * Service Unavailable - System is currently undergoing maintenance (JSON code 455). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     455: ErrorResponse;
     /**
-     * Server Error - An unexpected error occurred while processing the request (JSON code 500).
+     * Server Error - An unexpected error occurred while processing the request (JSON code 500). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     500: ErrorResponse;
     /**
-     * Generation Failed - Content generation task failed (JSON code 501).
+     * Generation Failed - Content generation task failed (JSON code 501). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     501: ErrorResponse;
     /**
-     * Feature Disabled - The requested feature is currently disabled (JSON code 505).
+     * Feature Disabled - The requested feature is currently disabled (JSON code 505). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     505: ErrorResponse;
 };
@@ -484,27 +484,39 @@ export type GetCreditsData = {
 
 export type GetCreditsErrors = {
     /**
-     * Unauthorized - Authentication credentials are missing or invalid (JSON code 401).
+     * Unauthorized - Authentication credentials are missing or invalid (JSON code 401). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     401: ErrorResponse;
     /**
-     * Not Found - The requested resource or endpoint does not exist (JSON code 404).
+     * Insufficient Credits - Account does not have enough credits to perform the operation (JSON code 402). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
+     */
+    402: ErrorResponse;
+    /**
+     * Not Found - The requested resource or endpoint does not exist (JSON code 404). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     404: ErrorResponse;
     /**
-     * Rate Limited - Request limit has been exceeded for this resource (JSON code 429).
+     * Validation Error - The request parameters failed validation checks (JSON code 422). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
+     */
+    422: ErrorResponse;
+    /**
+     * Rate Limited - Request limit has been exceeded for this resource (JSON code 429). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     429: ErrorResponse;
     /**
-     * Service Unavailable - System is currently undergoing maintenance (JSON code 455).
+     * Service Unavailable - System is currently undergoing maintenance (JSON code 455). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     455: ErrorResponse;
     /**
-     * Server Error - An unexpected error occurred while processing the request (JSON code 500).
+     * Server Error - An unexpected error occurred while processing the request (JSON code 500). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     500: ErrorResponse;
     /**
-     * Feature Disabled - The requested feature is currently disabled (JSON code 505).
+     * Generation Failed - Content generation task failed (JSON code 501). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
+     */
+    501: ErrorResponse;
+    /**
+     * Feature Disabled - The requested feature is currently disabled (JSON code 505). Crun documents the code in the JSON envelope (HTTP 200); an HTTP answer with the same status is assumed.
      */
     505: ErrorResponse;
 };

@@ -26,8 +26,8 @@ type Phase = 'submit' | 'poll' | 'callback' | 'download'
 type Rule = Omit<FaultRule, 'provider'>
 
 /** Longer than one request may take in the matrix: the `slow` fault waits longer. */
-const REQUEST_TIMEOUT_MS = 600
-const SLOW_MS = 1500
+const REQUEST_TIMEOUT_MS = 1200
+const SLOW_MS = 3000
 /** How long a stuck task, or a poll failing on every try, is waited for. */
 const SHORT_WAIT_MS = 500
 
@@ -219,7 +219,8 @@ async function runCell({ row, provider }: Cell): Promise<Outcome> {
   let detail: string | undefined
   try {
     for (const rule of row.rules) sandbox.faults.add({ provider, ...rule })
-    const nb = sandboxClient(sandbox, provider, { requestTimeoutMs: REQUEST_TIMEOUT_MS, timeoutMs: 5000 })
+    // The wait outlasts the task itself (a long task's failure arrives at its end), whatever the row's duration.
+    const nb = sandboxClient(sandbox, provider, { requestTimeoutMs: REQUEST_TIMEOUT_MS, timeoutMs: (row.taskDurationMs ?? 0) + 5000 })
     try {
       if (row.phase === 'callback') {
         const submission = await nb.submit({
