@@ -6,7 +6,7 @@ export TURBO_TELEMETRY_DISABLED=1
 bash scripts/setup.sh
 pnpm lint
 pnpm test
-# Batch with real parts (redis-server, the sandbox's own process, SIGKILLed workers): installs redis-server when missing.
+# Suites of spawned processes (batch with redis-server and SIGKILLed workers, the MCP server over stdio, spec-update flows in temp git repos); installs redis-server when missing.
 pnpm test:integration
 # Real runtimes (Chromium, workerd, Bun, Deno): a few minutes, kept out of `pnpm test`.
 pnpm test:runtimes
