@@ -7,7 +7,7 @@ export type { Client, ProviderClientOptions } from '@nano-banana/runtime'
 export { ClientConfigurationError } from '@nano-banana/runtime'
 
 /** Provider id, documented base URL (from the spec's `servers`, none when `x-base-url-required`) and display name. */
-export const falProvider = { id: meta.id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined } as const
+export const falProvider = { id: meta.id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined, authPrefix: meta.auth.prefix } as const
 
 export type FalClientOptions = ProviderClientOptions
 

@@ -29,6 +29,23 @@ export interface ModelCapabilities {
   source?: string
 }
 
+/** A callback request as it arrived: what a signature check needs (the raw body bytes, not re-serialized JSON). */
+export interface CallbackRequest {
+  readonly url: string
+  readonly headers: Headers
+  readonly body: Uint8Array
+}
+
+/** What a signature check may use: the provider secret the receiver configured, the fetch to load keys with, the clock. */
+export interface CallbackVerifyContext {
+  readonly secret?: string
+  readonly fetch: typeof globalThis.fetch
+  readonly nowSeconds: number
+  readonly toleranceSeconds: number
+}
+
+export type CallbackVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string }
+
 /** The answer of one generated SDK call, as the runtime returns it. */
 export interface CallResult {
   data?: unknown
@@ -77,4 +94,8 @@ export interface ProviderAdapter {
   parseTask(data: unknown, response?: Response): Task | NanoBananaError
   /** Maps an HTTP error answer (any status, any body) to a normalized error. Never throws. */
   parseError(status: number, body: unknown, headers: Headers): NanoBananaError
+  /** Asks the provider to cancel a task (`meta.operations.cancel`, operationId `cancelImageTask`); absent when the API has none. */
+  cancel?(client: Client, taskId: string, signal?: AbortSignal): Promise<CallResult>
+  /** Checks a callback's signature before its body is trusted; absent when the provider signs nothing. */
+  verifyCallback?(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict>
 }

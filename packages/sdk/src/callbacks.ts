@@ -79,14 +79,20 @@ export interface CallbackHandlerOptions {
   onTask: (task: Task, request: Request) => void | Promise<void>
   /** Larger bodies are refused with 400 (`body_too_large`), like malformed ones. Default 1 MiB. */
   maxBytes?: number
+  /** The provider's webhook secret, for providers that sign with a shared secret. */
+  webhookSecret?: string
+  /** The fetch used to load a provider's signing keys (e.g. a JWKS). Default: the global fetch. */
+  fetch?: typeof globalThis.fetch
+  /** How far a signed timestamp may be from now, in seconds. Default 300. */
+  toleranceSeconds?: number
 }
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
-async function readLimited(request: Request, maxBytes: number): Promise<string | undefined> {
+async function readLimited(request: Request, maxBytes: number): Promise<{ bytes: Uint8Array; text: string } | undefined> {
   const bytes = await readCapped(request, maxBytes)
   if (!bytes) return undefined
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  return { bytes, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) }
 }
 
 /**
@@ -98,16 +104,30 @@ export function createCallbackHandler(options: CallbackHandlerOptions): (request
   return async (request) => {
     try {
       if (request.method !== 'POST') return json(405, { error: 'method_not_allowed' })
-      let text: string | undefined
+      let read: { bytes: Uint8Array; text: string } | undefined
       try {
-        text = await readLimited(request, maxBytes)
+        read = await readLimited(request, maxBytes)
       } catch {
         return json(400, { error: 'unreadable_body' })
       }
-      if (text === undefined) return json(400, { error: 'body_too_large', maxBytes })
+      if (read === undefined) return json(400, { error: 'body_too_large', maxBytes })
+      // A signed provider's callback is trusted only once its signature over the raw bytes checks out.
+      const adapter = Object.hasOwn(providers, options.provider) ? providers[options.provider] : undefined
+      if (adapter?.verifyCallback) {
+        const verdict = await adapter.verifyCallback(
+          { url: request.url, headers: request.headers, body: read.bytes },
+          {
+            ...(options.webhookSecret !== undefined ? { secret: options.webhookSecret } : {}),
+            fetch: options.fetch ?? globalThis.fetch,
+            nowSeconds: Math.floor(Date.now() / 1000),
+            toleranceSeconds: options.toleranceSeconds ?? 300,
+          },
+        )
+        if (!verdict.ok) return json(401, { error: 'invalid_signature', message: verdict.reason })
+      }
       let body: unknown
       try {
-        body = JSON.parse(text)
+        body = JSON.parse(read.text)
       } catch {
         return json(400, { error: 'invalid_json' })
       }

@@ -2,7 +2,16 @@
 // client composes too, the shared generate() orchestration, and the one redaction choke point.
 import { ClientConfigurationError, ResponseParseError, type Client } from '@nano-banana/runtime'
 import type { CallResult, ProviderAdapter } from './adapter.js'
-import { AbortError, AmbiguousSubmitError, ConfigurationError, ConnectionError, NanoBananaError, ResponseFormatError, redactSecrets } from './errors.js'
+import {
+  AbortError,
+  AmbiguousSubmitError,
+  ConfigurationError,
+  ConnectionError,
+  NanoBananaError,
+  ResponseFormatError,
+  UnsupportedOperationError,
+  redactSecrets,
+} from './errors.js'
 import { createLimiter } from './limit.js'
 import { DEFAULT_DOWNLOAD_RETRY, DEFAULT_POLL_RETRY, DEFAULT_SUBMIT_RETRY, classifyNetworkError, corsHint, withRequestTimeout, type RetryPolicy } from './retry.js'
 import { retrying } from './retrying.js'
@@ -56,6 +65,12 @@ export interface NanoBananaClient {
   generate(options: GenerateOptions): Promise<GenerateResult>
   /** Normalizes a callback body the provider POSTed to your `callbackUrl`. */
   parseCallback(body: unknown): Task
+  /**
+   * Asks the provider to cancel a task, best effort: `canceled: true` when it accepted the request (a running
+   * task may still finish and be charged), false when it answered that the task had already ended.
+   * UnsupportedOperationError when the provider's API has no cancel.
+   */
+  cancel(taskId: string, options?: { signal?: AbortSignal }): Promise<{ canceled: boolean }>
 }
 
 /** What `wait()` also takes after a `generate()` submission (internal plumbing, also accepted from callers). */
@@ -89,6 +104,7 @@ export interface ClientCore {
   /** `warnings` (the submission's) go into the result as it is built. */
   wait(taskId: string, options?: WaitInternals, warnings?: readonly Warning[]): Promise<GenerateResult>
   parseCallback(body: unknown): Task
+  cancel(taskId: string, options?: { signal?: AbortSignal }): Promise<{ canceled: boolean }>
 }
 
 /** Resolves key and base URL (options, then the provider's environment variables) and builds the runtime client. */
@@ -192,6 +208,8 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     try {
       result = await withRequestTimeout((s) => adapter.query(client, taskId, s), signal, requestTimeoutMs)
     } catch (error) {
+      // Refused before sending (a task id of the wrong form): not a network failure.
+      if (error instanceof NanoBananaError) throw error
       if (error instanceof ResponseParseError) {
         throw new ResponseFormatError(`${adapter.id}: task ${taskId}: unreadable answer (HTTP ${error.response.status})`, {
           provider: adapter.id,
@@ -295,7 +313,36 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     return task
   }
 
-  return { adapter, secrets, submit, getTask: (taskId, o) => getTask(taskId, o), wait, parseCallback }
+  async function cancel(taskId: string, cancelOptions: { signal?: AbortSignal } = {}): Promise<{ canceled: boolean }> {
+    if (!adapter.cancel) {
+      throw new UnsupportedOperationError(`${adapter.name} has no cancel operation`, { provider: adapter.id, taskId })
+    }
+    if (typeof taskId !== 'string' || taskId === '') {
+      throw new ConfigurationError(`${adapter.id}: cancel() needs the task id returned by submit()`, { provider: adapter.id, param: 'taskId' })
+    }
+    const signal = cancelOptions.signal
+    let result: CallResult
+    try {
+      result = await withRequestTimeout((s) => adapter.cancel!(client, taskId, s), signal, requestTimeoutMs)
+    } catch (error) {
+      if (error instanceof NanoBananaError) throw error
+      if (error instanceof ResponseParseError) return { canceled: error.response.ok }
+      const kind = classifyNetworkError(error, signal)
+      if (kind === 'aborted') throw abortError(signal, taskId)
+      throw new ConnectionError(`${adapter.id}: cancel ${taskId}: ${kind === 'timeout' ? 'request timed out' : 'connection failed'}`, {
+        provider: adapter.id,
+        taskId,
+        cause: error,
+      })
+    }
+    if (result.response.ok && result.error === undefined) return { canceled: true }
+    const error = adapter.parseError(result.response.status, result.error ?? result.data, result.response.headers)
+    // "Already ended" is a documented answer of a best-effort cancel, not a failure; an unknown task is.
+    if (result.response.status === 400 || result.response.status === 409) return { canceled: false }
+    throw withTaskId(error, adapter.id, taskId)
+  }
+
+  return { adapter, secrets, submit, getTask: (taskId, o) => getTask(taskId, o), wait, parseCallback, cancel }
 }
 
 /** An accepted submission and how to wait for it; what `runGenerate` needs of a client. */
@@ -370,6 +417,7 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
         }),
       ),
     parseCallback: (body) => core.parseCallback(body),
+    cancel: (taskId, o) => core.cancel(taskId, o),
   }
   return withRedaction(client, core.secrets)
 }

@@ -16,6 +16,15 @@ export interface Fixture {
   failed: string
   /** What the failed example must become (a safety refusal or a plain failure). */
   failedClass: ErrorClass
+  /**
+   * Where the query answer carries only the status (`meta.operations.result`): the result operation's error
+   * example (HTTP status, example name) that makes the `failed` task a failure.
+   */
+  failedResult?: { status: number; example: string }
+  /** A well-formed task id of this provider, where ids have a structure (default `task-unified-42`). */
+  sampleTaskId?: string
+  /** The code of an error body, where the provider's envelope has no `error.code` or `code`. */
+  errorCodeOf?(body: Json): unknown
   /** Sets the task id in a query example, so the server answers about the task it created. */
   withId(body: Json, taskId: string): Json
   taskIdOf(created: Json): string

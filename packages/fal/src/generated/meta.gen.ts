@@ -4,227 +4,277 @@ import type { ProviderMeta } from '@nano-banana/runtime'
 
 export const meta = {
   "id": "fal",
-  "name": "Fal",
-  "envKey": "FAL_API_KEY",
+  "name": "fal.ai",
+  "envKey": "FAL_KEY",
   "envKeys": [
+    "FAL_KEY",
     "FAL_API_KEY"
   ],
   "baseUrlEnvKey": "FAL_BASE_URL",
-  "defaultBaseUrl": "https://api.Fal",
+  "defaultBaseUrl": "https://queue.fal.run",
   "baseUrlRequired": false,
   "auth": {
-    "scheme": "bearerAuth",
+    "scheme": "falKey",
     "in": "header",
     "name": "authorization",
-    "prefix": "Bearer "
+    "prefix": "Key "
   },
   "operations": {
     "create": {
       "operationId": "createImageTask",
       "method": "POST",
-      "path": "/v1/images/generations",
-      "requestSchema": "CreateImageTaskRequest"
+      "path": "/{owner}/{app}",
+      "requestSchema": "TextToImageBody",
+      "modelPath": [
+        "owner",
+        "app"
+      ],
+      "imagesOperation": "createImageEditTask"
     },
     "get": {
       "operationId": "getImageTask",
       "method": "GET",
-      "path": "/v1/tasks/{taskId}",
+      "path": "/{owner}/{app}/requests/{request_id}/status",
       "taskId": {
         "in": "path",
-        "name": "taskId"
+        "name": "request_id",
+        "parts": [
+          "owner",
+          "app",
+          "request_id"
+        ]
       }
     },
-    "credits": {
-      "operationId": "getCredits",
+    "cancel": {
+      "operationId": "cancelImageTask",
+      "method": "PUT",
+      "path": "/{owner}/{app}/requests/{request_id}/cancel",
+      "taskId": {
+        "in": "path",
+        "name": "request_id",
+        "parts": [
+          "owner",
+          "app",
+          "request_id"
+        ]
+      }
+    },
+    "result": {
+      "operationId": "getImageTaskResult",
       "method": "GET",
-      "path": "/v1/credits"
+      "path": "/{owner}/{app}/requests/{request_id}",
+      "taskId": {
+        "in": "path",
+        "name": "request_id",
+        "parts": [
+          "owner",
+          "app",
+          "request_id"
+        ]
+      }
     }
   },
   "statusWords": {
-    "pending": "queued",
-    "processing": "running",
-    "completed": "succeeded",
-    "failed": "failed"
+    "IN_QUEUE": "queued",
+    "IN_PROGRESS": "running",
+    "COMPLETED": "succeeded",
+    "FAILED": "failed",
+    "CANCELED": "canceled"
   },
-  "defaultModel": "nano-banana-2",
+  "defaultModel": "fal-ai/nano-banana",
   "options": {
     "prompt": {
       "fields": [
-        "input.prompt"
+        "prompt"
       ]
     },
     "aspectRatio": {
       "fields": [
-        "input.aspect_ratio"
+        "aspect_ratio"
       ]
     },
     "resolution": {
       "fields": [
-        "input.resolution"
+        "resolution"
       ]
     },
     "outputFormat": {
       "fields": [
-        "input.output_format"
-      ],
-      "values": {
-        "jpeg": "jpg"
-      }
+        "output_format"
+      ]
     },
     "images": {
       "fields": [
-        "input.image_urls"
+        "image_urls"
       ]
     },
-    "callbackUrl": {
+    "n": {
       "fields": [
-        "callback_url"
+        "num_images"
       ]
     }
   },
   "models": {
-    "nano-banana-2-lite": {
+    "fal-ai/nano-banana": {
       "fields": {
         "model": {
           "type": "string",
           "enum": [
-            "nano-banana-2-lite"
+            "fal-ai/nano-banana"
           ],
           "required": true
         },
-        "input.prompt": {
+        "prompt": {
           "type": "string",
-          "minLength": 1,
-          "maxLength": 20000,
-          "required": true
+          "minLength": 3,
+          "maxLength": 50000,
+          "required": true,
+          "unverified": true
         },
-        "input.aspect_ratio": {
+        "num_images": {
+          "type": "integer",
+          "default": 1,
+          "minimum": 1,
+          "maximum": 4
+        },
+        "seed": {
+          "type": "integer"
+        },
+        "aspect_ratio": {
           "type": "string",
           "enum": [
-            "1:1",
-            "1:4",
-            "1:8",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:1",
-            "4:3",
-            "4:5",
-            "5:4",
-            "8:1",
-            "9:16",
-            "16:9",
+            "auto",
             "21:9",
-            "auto"
-          ],
-          "default": "auto"
+            "16:9",
+            "3:2",
+            "4:3",
+            "5:4",
+            "1:1",
+            "4:5",
+            "3:4",
+            "2:3",
+            "9:16"
+          ]
         },
-        "input.image_urls": {
-          "type": "array",
-          "maxItems": 10,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "input.resolution": {
+        "output_format": {
           "type": "string",
           "enum": [
-            "1K"
+            "jpeg",
+            "png",
+            "webp"
           ],
-          "default": "1K"
+          "default": "png"
         },
-        "callback_url": {
+        "safety_tolerance": {
           "type": "string",
-          "format": "uri"
+          "enum": [
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "6"
+          ],
+          "default": "4"
+        },
+        "sync_mode": {
+          "type": "boolean",
+          "default": false
+        },
+        "limit_generations": {
+          "type": "boolean",
+          "default": true
+        },
+        "image_urls": {
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 14,
+          "items": {
+            "type": "string"
+          },
+          "unverified": true
         }
       },
       "capabilities": {
         "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "images": "input.image_urls",
-          "callbackUrl": "callback_url"
+          "prompt": "prompt",
+          "aspectRatio": "aspect_ratio",
+          "outputFormat": "output_format",
+          "images": "image_urls",
+          "n": "num_images"
         },
         "notSent": [
-          "outputFormat",
-          "n"
+          "resolution"
         ],
-        "maxPromptLength": 20000,
+        "maxPromptLength": 50000,
         "aspectRatios": [
-          "1:1",
-          "1:4",
-          "1:8",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:1",
-          "4:3",
-          "4:5",
-          "5:4",
-          "8:1",
-          "9:16",
-          "16:9",
+          "auto",
           "21:9",
-          "auto"
+          "16:9",
+          "3:2",
+          "4:3",
+          "5:4",
+          "1:1",
+          "4:5",
+          "3:4",
+          "2:3",
+          "9:16"
         ],
         "resolutions": [
           "1K"
         ],
         "outputFormats": [
-          "jpeg"
+          "jpeg",
+          "png",
+          "webp"
         ],
-        "maxImages": 10,
-        "maxN": 1
+        "maxImages": 14,
+        "maxN": 4
       },
-      "family": "Nano Banana 2 Lite"
+      "family": "Nano Banana"
     },
-    "nano-banana-2": {
+    "fal-ai/nano-banana-pro": {
       "fields": {
         "model": {
           "type": "string",
           "enum": [
-            "nano-banana-2"
+            "fal-ai/nano-banana-pro"
           ],
           "required": true
         },
-        "input.prompt": {
+        "prompt": {
           "type": "string",
-          "minLength": 1,
-          "maxLength": 20000,
-          "required": true
+          "minLength": 3,
+          "maxLength": 50000,
+          "required": true,
+          "unverified": true
         },
-        "input.aspect_ratio": {
+        "num_images": {
+          "type": "integer",
+          "default": 1,
+          "minimum": 1,
+          "maximum": 4
+        },
+        "seed": {
+          "type": "integer"
+        },
+        "aspect_ratio": {
           "type": "string",
           "enum": [
-            "1:1",
-            "1:4",
-            "1:8",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:1",
-            "4:3",
-            "4:5",
-            "5:4",
-            "8:1",
-            "9:16",
-            "16:9",
+            "auto",
             "21:9",
-            "auto"
-          ],
-          "default": "auto"
+            "16:9",
+            "3:2",
+            "4:3",
+            "5:4",
+            "1:1",
+            "4:5",
+            "3:4",
+            "2:3",
+            "9:16"
+          ]
         },
-        "input.image_urls": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "input.resolution": {
+        "resolution": {
           "type": "string",
           "enum": [
             "1K",
@@ -233,48 +283,75 @@ export const meta = {
           ],
           "default": "1K"
         },
-        "input.output_format": {
+        "output_format": {
           "type": "string",
           "enum": [
-            "jpg",
-            "png"
+            "jpeg",
+            "png",
+            "webp"
           ],
-          "default": "jpg"
+          "default": "png"
         },
-        "callback_url": {
+        "safety_tolerance": {
           "type": "string",
-          "format": "uri"
+          "enum": [
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "6"
+          ],
+          "default": "4"
+        },
+        "sync_mode": {
+          "type": "boolean",
+          "default": false
+        },
+        "limit_generations": {
+          "type": "boolean",
+          "default": true
+        },
+        "enable_web_search": {
+          "type": "boolean",
+          "default": false
+        },
+        "system_prompt": {
+          "type": "string"
+        },
+        "image_urls": {
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 14,
+          "items": {
+            "type": "string"
+          },
+          "unverified": true
         }
       },
       "capabilities": {
         "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "outputFormat": "input.output_format",
-          "images": "input.image_urls",
-          "callbackUrl": "callback_url"
+          "prompt": "prompt",
+          "aspectRatio": "aspect_ratio",
+          "resolution": "resolution",
+          "outputFormat": "output_format",
+          "images": "image_urls",
+          "n": "num_images"
         },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 20000,
+        "notSent": [],
+        "maxPromptLength": 50000,
         "aspectRatios": [
-          "1:1",
-          "1:4",
-          "1:8",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:1",
-          "4:3",
-          "4:5",
-          "5:4",
-          "8:1",
-          "9:16",
-          "16:9",
+          "auto",
           "21:9",
-          "auto"
+          "16:9",
+          "3:2",
+          "4:3",
+          "5:4",
+          "1:1",
+          "4:5",
+          "3:4",
+          "2:3",
+          "9:16"
         ],
         "resolutions": [
           "1K",
@@ -283,23 +360,450 @@ export const meta = {
         ],
         "outputFormats": [
           "jpeg",
-          "png"
+          "png",
+          "webp"
         ],
         "maxImages": 14,
-        "maxN": 1
+        "maxN": 4
+      },
+      "family": "Nano Banana Pro"
+    },
+    "fal-ai/nano-banana-2": {
+      "fields": {
+        "model": {
+          "type": "string",
+          "enum": [
+            "fal-ai/nano-banana-2"
+          ],
+          "required": true
+        },
+        "prompt": {
+          "type": "string",
+          "minLength": 3,
+          "maxLength": 50000,
+          "required": true,
+          "unverified": true
+        },
+        "num_images": {
+          "type": "integer",
+          "default": 1,
+          "minimum": 1,
+          "maximum": 4
+        },
+        "seed": {
+          "type": "integer"
+        },
+        "aspect_ratio": {
+          "type": "string",
+          "enum": [
+            "auto",
+            "21:9",
+            "16:9",
+            "3:2",
+            "4:3",
+            "5:4",
+            "1:1",
+            "4:5",
+            "3:4",
+            "2:3",
+            "9:16",
+            "4:1",
+            "1:4",
+            "8:1",
+            "1:8"
+          ]
+        },
+        "resolution": {
+          "type": "string",
+          "enum": [
+            "0.5K",
+            "1K",
+            "2K",
+            "4K"
+          ],
+          "default": "1K"
+        },
+        "output_format": {
+          "type": "string",
+          "enum": [
+            "jpeg",
+            "png",
+            "webp"
+          ],
+          "default": "png"
+        },
+        "safety_tolerance": {
+          "type": "string",
+          "enum": [
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "6"
+          ],
+          "default": "4"
+        },
+        "sync_mode": {
+          "type": "boolean",
+          "default": false
+        },
+        "limit_generations": {
+          "type": "boolean",
+          "default": true
+        },
+        "thinking_level": {
+          "type": "string",
+          "enum": [
+            "minimal",
+            "high"
+          ]
+        },
+        "enable_web_search": {
+          "type": "boolean",
+          "default": false
+        },
+        "system_prompt": {
+          "type": "string"
+        },
+        "image_urls": {
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 14,
+          "items": {
+            "type": "string"
+          },
+          "unverified": true
+        }
+      },
+      "capabilities": {
+        "fields": {
+          "prompt": "prompt",
+          "aspectRatio": "aspect_ratio",
+          "resolution": "resolution",
+          "outputFormat": "output_format",
+          "images": "image_urls",
+          "n": "num_images"
+        },
+        "notSent": [],
+        "maxPromptLength": 50000,
+        "aspectRatios": [
+          "auto",
+          "21:9",
+          "16:9",
+          "3:2",
+          "4:3",
+          "5:4",
+          "1:1",
+          "4:5",
+          "3:4",
+          "2:3",
+          "9:16",
+          "4:1",
+          "1:4",
+          "8:1",
+          "1:8"
+        ],
+        "resolutions": [
+          "0.5K",
+          "1K",
+          "2K",
+          "4K"
+        ],
+        "outputFormats": [
+          "jpeg",
+          "png",
+          "webp"
+        ],
+        "maxImages": 14,
+        "maxN": 4
       },
       "family": "Nano Banana 2"
+    },
+    "google/nano-banana-lite": {
+      "fields": {
+        "model": {
+          "type": "string",
+          "enum": [
+            "google/nano-banana-lite"
+          ],
+          "required": true
+        },
+        "prompt": {
+          "type": "string",
+          "minLength": 3,
+          "maxLength": 50000,
+          "required": true,
+          "unverified": true
+        },
+        "num_images": {
+          "type": "integer",
+          "default": 1,
+          "minimum": 1,
+          "maximum": 4
+        },
+        "seed": {
+          "type": "integer"
+        },
+        "aspect_ratio": {
+          "type": "string",
+          "enum": [
+            "auto",
+            "21:9",
+            "16:9",
+            "3:2",
+            "4:3",
+            "5:4",
+            "1:1",
+            "4:5",
+            "3:4",
+            "2:3",
+            "9:16",
+            "4:1",
+            "1:4",
+            "8:1",
+            "1:8"
+          ]
+        },
+        "output_format": {
+          "type": "string",
+          "enum": [
+            "jpeg",
+            "png",
+            "webp"
+          ],
+          "default": "png"
+        },
+        "safety_tolerance": {
+          "type": "string",
+          "enum": [
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "6"
+          ],
+          "default": "4"
+        },
+        "sync_mode": {
+          "type": "boolean",
+          "default": false
+        },
+        "limit_generations": {
+          "type": "boolean",
+          "default": true
+        },
+        "thinking_level": {
+          "type": "string",
+          "enum": [
+            "minimal",
+            "high"
+          ]
+        },
+        "system_prompt": {
+          "type": "string"
+        },
+        "image_urls": {
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 14,
+          "items": {
+            "type": "string"
+          },
+          "unverified": true
+        }
+      },
+      "capabilities": {
+        "fields": {
+          "prompt": "prompt",
+          "aspectRatio": "aspect_ratio",
+          "outputFormat": "output_format",
+          "images": "image_urls",
+          "n": "num_images"
+        },
+        "notSent": [
+          "resolution"
+        ],
+        "maxPromptLength": 50000,
+        "aspectRatios": [
+          "auto",
+          "21:9",
+          "16:9",
+          "3:2",
+          "4:3",
+          "5:4",
+          "1:1",
+          "4:5",
+          "3:4",
+          "2:3",
+          "9:16",
+          "4:1",
+          "1:4",
+          "8:1",
+          "1:8"
+        ],
+        "resolutions": [
+          "1K"
+        ],
+        "outputFormats": [
+          "jpeg",
+          "png",
+          "webp"
+        ],
+        "maxImages": 14,
+        "maxN": 4
+      },
+      "family": "Nano Banana Lite"
+    },
+    "google/nano-banana-2-lite": {
+      "fields": {
+        "model": {
+          "type": "string",
+          "enum": [
+            "google/nano-banana-2-lite"
+          ],
+          "required": true
+        },
+        "prompt": {
+          "type": "string",
+          "minLength": 3,
+          "maxLength": 50000,
+          "required": true,
+          "unverified": true
+        },
+        "num_images": {
+          "type": "integer",
+          "default": 1,
+          "minimum": 1,
+          "maximum": 4
+        },
+        "seed": {
+          "type": "integer"
+        },
+        "aspect_ratio": {
+          "type": "string",
+          "enum": [
+            "21:9",
+            "16:9",
+            "3:2",
+            "4:3",
+            "5:4",
+            "1:1",
+            "4:5",
+            "3:4",
+            "2:3",
+            "9:16",
+            "4:1",
+            "1:4",
+            "8:1",
+            "1:8"
+          ]
+        },
+        "output_format": {
+          "type": "string",
+          "enum": [
+            "jpeg",
+            "png",
+            "webp"
+          ],
+          "default": "png"
+        },
+        "safety_tolerance": {
+          "type": "string",
+          "enum": [
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "6"
+          ],
+          "default": "4"
+        },
+        "sync_mode": {
+          "type": "boolean",
+          "default": false
+        },
+        "limit_generations": {
+          "type": "boolean",
+          "default": true
+        },
+        "thinking_level": {
+          "type": "string",
+          "enum": [
+            "minimal",
+            "high"
+          ]
+        },
+        "system_prompt": {
+          "type": "string"
+        }
+      },
+      "capabilities": {
+        "fields": {
+          "prompt": "prompt",
+          "aspectRatio": "aspect_ratio",
+          "outputFormat": "output_format",
+          "n": "num_images"
+        },
+        "notSent": [
+          "resolution"
+        ],
+        "maxPromptLength": 50000,
+        "aspectRatios": [
+          "21:9",
+          "16:9",
+          "3:2",
+          "4:3",
+          "5:4",
+          "1:1",
+          "4:5",
+          "3:4",
+          "2:3",
+          "9:16",
+          "4:1",
+          "1:4",
+          "8:1",
+          "1:8"
+        ],
+        "resolutions": [
+          "1K"
+        ],
+        "outputFormats": [
+          "jpeg",
+          "png",
+          "webp"
+        ],
+        "maxN": 4
+      },
+      "family": "Nano Banana 2 Lite"
     }
   },
+  "otherOperations": [
+    {
+      "operationId": "createImageEditTask",
+      "method": "POST",
+      "path": "/{owner}/{app}/edit",
+      "requestSchema": "EditBody",
+      "modelPath": [
+        "owner",
+        "app"
+      ]
+    },
+    {
+      "operationId": "getWebhookKeys",
+      "method": "GET",
+      "path": "/.well-known/jwks.json"
+    }
+  ],
   "callback": {
-    "field": "callback_url",
-    "retryDelaysSeconds": [
-      180,
-      420
-    ],
-    "retryScheduleDocumented": true,
+    "field": "fal_webhook",
+    "retryDelaysSeconds": [],
+    "retryScheduleDocumented": false,
+    "in": "query",
     "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished"
+    "operationId": "falWebhook"
   }
 } as const satisfies ProviderMeta
 

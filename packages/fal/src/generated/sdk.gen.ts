@@ -3,7 +3,7 @@
 import type { Client, Options as Options2, TDataShape } from '@nano-banana/runtime';
 
 import { client } from './@nano-banana/runtime.gen.js';
-import type { CreateImageTaskData, CreateImageTaskErrors, CreateImageTaskResponses, GetCreditsData, GetCreditsErrors, GetCreditsResponses, GetImageTaskData, GetImageTaskErrors, GetImageTaskResponses } from './types.gen.js';
+import type { CancelImageTaskData, CancelImageTaskErrors, CancelImageTaskResponses, CreateImageEditTaskData, CreateImageEditTaskErrors, CreateImageEditTaskResponses, CreateImageTaskData, CreateImageTaskErrors, CreateImageTaskResponses, GetImageTaskData, GetImageTaskErrors, GetImageTaskResponses, GetImageTaskResultData, GetImageTaskResultErrors, GetImageTaskResultResponses, GetWebhookKeysData, GetWebhookKeysResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -20,15 +20,16 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 };
 
 /**
- * Create a Nano Banana image task
+ * Submit a text-to-image request to a model's queue
  *
- * Creates an async image generation or editing task and returns `data.taskId`. Query it with `getImageTask`
- * or pass `callback_url`.
+ * Queues a request for the model `{owner}/{app}` (e.g. `fal-ai/nano-banana`) and answers its request id and
+ * the URLs of its status, result and cancel endpoints. With `fal_webhook`, fal POSTs the result there when the
+ * request ends (and the answer adds `gateway_request_id`).
  *
  */
 export const createImageTask = <ThrowOnError extends boolean = false>(options: Options<CreateImageTaskData, ThrowOnError>) => (options.client ?? client).post<CreateImageTaskResponses, CreateImageTaskErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
-    url: '/v1/images/generations',
+    security: [{ name: 'Authorization', type: 'apiKey' }],
+    url: '/{owner}/{app}',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -37,25 +38,67 @@ export const createImageTask = <ThrowOnError extends boolean = false>(options: O
 });
 
 /**
- * Get task status and results
+ * Submit an edit (reference images) request to a model's queue
  *
- * Status transitions: `pending` -> `processing` -> `completed` or `failed`. On `completed`, image URLs are in
- * `output.urls`; on `failed`, `error` holds the reason (credits are refunded).
+ * The model's `/edit` endpoint: the same as `createImageTask` plus `image_urls`. The answer's URLs drop the
+ * `/edit` subpath (status at `/{owner}/{app}/requests/{request_id}/status`). `google/nano-banana-2-lite` has no
+ * edit endpoint.
+ *
+ */
+export const createImageEditTask = <ThrowOnError extends boolean = false>(options: Options<CreateImageEditTaskData, ThrowOnError>) => (options.client ?? client).post<CreateImageEditTaskResponses, CreateImageEditTaskErrors, ThrowOnError>({
+    security: [{ name: 'Authorization', type: 'apiKey' }],
+    url: '/{owner}/{app}/edit',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Status of a queued request
+ *
+ * `IN_QUEUE` (with `queue_position`), `IN_PROGRESS` (with `logs` when `logs=1`) or `COMPLETED` (with `metrics`).
+ * `COMPLETED` means the request ended, successfully or not: read the result (`getImageTaskResult`, at
+ * `response_url`) to learn which.
  *
  */
 export const getImageTask = <ThrowOnError extends boolean = false>(options: Options<GetImageTaskData, ThrowOnError>) => (options.client ?? client).get<GetImageTaskResponses, GetImageTaskErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
-    url: '/v1/tasks/{taskId}',
+    security: [{ name: 'Authorization', type: 'apiKey' }],
+    url: '/{owner}/{app}/requests/{request_id}/status',
     ...options
 });
 
 /**
- * Get credit balance
+ * Result of an ended request
  *
- * Current credit balance and lifetime totals (integers). 1 credit = $0.005.
+ * The model's output once the status is `COMPLETED`. A request that failed answers here with the model's error
+ * (HTTP 4xx/5xx, body `{detail: ...}`, header `X-Fal-Retryable`).
+ *
  */
-export const getCredits = <ThrowOnError extends boolean = false>(options?: Options<GetCreditsData, ThrowOnError>) => (options?.client ?? client).get<GetCreditsResponses, GetCreditsErrors, ThrowOnError>({
-    security: [{ scheme: 'bearer', type: 'http' }],
-    url: '/v1/credits',
+export const getImageTaskResult = <ThrowOnError extends boolean = false>(options: Options<GetImageTaskResultData, ThrowOnError>) => (options.client ?? client).get<GetImageTaskResultResponses, GetImageTaskResultErrors, ThrowOnError>({
+    security: [{ name: 'Authorization', type: 'apiKey' }],
+    url: '/{owner}/{app}/requests/{request_id}',
     ...options
 });
+
+/**
+ * Cancel a request
+ *
+ * A queued request is removed and never runs; a running one gets a cancel signal (best effort). Answers
+ * `CANCELLATION_REQUESTED` (HTTP 202 per a third party), `ALREADY_COMPLETED` (HTTP 400 per a third party) or
+ * `NOT_FOUND`.
+ *
+ */
+export const cancelImageTask = <ThrowOnError extends boolean = false>(options: Options<CancelImageTaskData, ThrowOnError>) => (options.client ?? client).put<CancelImageTaskResponses, CancelImageTaskErrors, ThrowOnError>({
+    security: [{ name: 'Authorization', type: 'apiKey' }],
+    url: '/{owner}/{app}/requests/{request_id}/cancel',
+    ...options
+});
+
+/**
+ * The public keys webhooks are signed with
+ *
+ * JWKS of OKP/Ed25519 keys (`x` base64url). Keys rotate; cache for at most 24 hours. No key needed.
+ */
+export const getWebhookKeys = <ThrowOnError extends boolean = false>(options?: Options<GetWebhookKeysData, ThrowOnError>) => (options?.client ?? client).get<GetWebhookKeysResponses, unknown, ThrowOnError>({ url: '/.well-known/jwks.json', ...options });

@@ -1,104 +1,257 @@
-// Fal ("AI Video API"). Capabilities, fields, value spellings and status words:
-// specs/fal.openapi.yaml, one `CreateImageTaskRequest` branch per model. Errors are
-// `{error: {code, message, type}}` with string codes: the code decides (429 is a rate limit or a spend
-// limit, 503 an upstream error).
-import { createImageTask, getImageTask, meta, type CreateImageTaskRequest } from '@nano-banana/fal'
-import { codeOf, compact, taskErrorOf, type ErrorTables } from '../adapter-kit.js'
+// fal.ai queue API: specs/fal.openapi.yaml (models, fields, status words, paths). What the spec cannot say:
+// - the status answer carries only the status; once it is COMPLETED the output (or the model's error) is read
+//   from `response_url`, which is followed only when it is on the client's base URL (else the documented path);
+// - the task id is `{owner}/{app}/{request_id}` (`x-task-id`): the model path without `/edit`, so status, result
+//   and cancel need nothing else. A webhook names only the request id, so a callback task's `taskId` is the
+//   request id (the last segment of the submit's task id);
+// - errors are `{detail: string | [{loc, msg, type}]}`, the `type` decides, and `X-Fal-Retryable` says whether
+//   repeating may succeed;
+// - webhooks are signed with ED25519 over `request_id \n user_id \n timestamp \n sha256_hex(body)`, keys from
+//   fal's JWKS (the spec's `getWebhookKeys`).
+import {
+  cancelImageTask,
+  createImageEditTask,
+  createImageTask,
+  getImageTask,
+  getImageTaskResult,
+  meta,
+  type Client,
+  type GetImageTaskData,
+  type TextToImageBody,
+} from '@nano-banana/fal'
+import type { CallbackRequest, CallbackVerdict, CallbackVerifyContext, CallResult } from '../adapter.js'
+import { compact, sameOriginPath, type ErrorTables } from '../adapter-kit.js'
 import { defineProvider } from '../define-provider.js'
 import {
   AuthenticationError,
-  InsufficientCreditsError,
+  ContentPolicyError,
   InvalidRequestError,
-  type NanoBananaError,
   NotFoundError,
   PermissionError,
   RateLimitError,
   ServerError,
   UpstreamError,
 } from '../errors.js'
-import { isRecord, progressOf, str, urls } from '../parse.js'
+import { isRecord, str } from '../parse.js'
+import type { Task } from '../types.js'
 
+/** The `type`s of fal's error reference (https://fal.ai/docs/documentation/model-apis/errors.md). */
 const ERRORS: ErrorTables = {
-  byCode: {
-    invalid_request: InvalidRequestError,
-    invalid_api_key: AuthenticationError,
-    insufficient_credits: InsufficientCreditsError,
-    ip_not_allowed: PermissionError,
-    model_not_found: NotFoundError,
-    task_not_found: NotFoundError,
-    rate_limit_exceeded: RateLimitError,
-    spend_limit_exceeded: InsufficientCreditsError,
-    internal_error: ServerError,
-    upstream_error: UpstreamError,
-  },
   byType: {
-    invalid_request_error: InvalidRequestError,
-    authentication_error: AuthenticationError,
-    billing_error: InsufficientCreditsError,
-    permission_error: PermissionError,
-    rate_limit_error: RateLimitError,
-    api_error: ServerError,
-    upstream_error: UpstreamError,
+    content_policy_violation: ContentPolicyError,
+    internal_server_error: ServerError,
+    generation_timeout: ServerError,
+    downstream_service_error: UpstreamError,
+    downstream_service_unavailable: ServerError,
+    feature_not_supported: InvalidRequestError,
+    image_too_small: InvalidRequestError,
+    image_too_large: InvalidRequestError,
+    image_load_error: InvalidRequestError,
+    file_download_error: InvalidRequestError,
+    unsupported_image_format: InvalidRequestError,
+    greater_than: InvalidRequestError,
+    greater_than_equal: InvalidRequestError,
+    less_than: InvalidRequestError,
+    less_than_equal: InvalidRequestError,
+    one_of: InvalidRequestError,
+    sequence_too_long: InvalidRequestError,
+    sequence_too_short: InvalidRequestError,
   },
+  byStatus: { 401: AuthenticationError, 403: PermissionError, 404: NotFoundError, 429: RateLimitError },
+  retryableHeader: 'x-fal-retryable',
 }
 
-/** A 2xx body that reports an error: `{error: {...}}` without a task, or `{code: <not 200>, msg}`. */
-function errorIn(
-  body: Record<string, unknown>,
-  response: Response | undefined,
-  error: (status: number, body: unknown, headers: Headers | undefined) => NanoBananaError,
-) {
-  const code = codeOf(body.code)
-  if ((isRecord(body.error) && body.status === undefined) || (code !== undefined && code !== 200)) {
-    return error(code !== undefined && code !== 200 ? code : (response?.status ?? 200), body, response?.headers)
+/** The statuses of a result read that say "not now" rather than "this request failed" (fal-js retries these). */
+const TRANSIENT_RESULT = new Set([429, 502, 503])
+
+/** fal's webhook keys (the spec's `getWebhookKeys`, server https://rest.fal.ai); "cache for at most 24 h". */
+export const FAL_JWKS_URL = 'https://rest.fal.ai/.well-known/jwks.json'
+const JWKS_TTL_SECONDS = 24 * 60 * 60
+/** A signature no cached key verifies may be a rotation: the keys are fetched again, at most this often. */
+const JWKS_REFRESH_SECONDS = 60
+
+/** The first typed error of a `detail` list, or the message of a string `detail`. */
+function detailOf(body: unknown): { type?: string; message?: string; param?: string } {
+  const detail = isRecord(body) ? body.detail : undefined
+  if (typeof detail === 'string') return { message: detail }
+  const first = Array.isArray(detail) ? detail.find(isRecord) : undefined
+  if (!first) return {}
+  const loc = Array.isArray(first.loc) ? first.loc.filter((part) => part !== 'body').join('.') : undefined
+  return compact({ type: str(first.type), message: str(first.msg), param: loc || undefined })
+}
+
+/** The combined answer of a poll: the status body, plus the result or the failure once COMPLETED. */
+interface Polled {
+  taskId: string
+  query: Record<string, unknown>
+  result?: unknown
+  failure?: { status: number; body: unknown }
+}
+
+const POLLED = Symbol('fal.polled')
+const isPolled = (value: unknown): value is { [POLLED]: Polled } => isRecord(value) && POLLED in value
+
+type TaskPath = GetImageTaskData['path']
+
+/** Status, then (once COMPLETED) the output at `response_url`: one poll, as the unified client sees it. */
+async function getWithResult(options: { client: Client; path: TaskPath; signal?: AbortSignal }): Promise<CallResult> {
+  const status = await getImageTask(options)
+  if (!status.response.ok || !isRecord(status.data)) return status
+  // The answer names only the request id: the reader gets the unified id it was asked about.
+  const taskId = `${options.path.owner}/${options.path.app}/${options.path.request_id}`
+  if (String(status.data.status).toUpperCase() !== 'COMPLETED') return { data: { ...status.data, [POLLED]: { taskId, query: status.data } }, response: status.response }
+  // The answer's URL is used only on the base URL's origin and path: the key goes nowhere else.
+  const url = sameOriginPath(options.client.getConfig().baseUrl, status.data.response_url)
+  const result = await getImageTaskResult({ ...options, ...(url ? { url } : {}) })
+  if (!result.response.ok && TRANSIENT_RESULT.has(result.response.status)) return result
+  const polled: Polled = result.response.ok
+    ? { taskId, query: status.data, result: result.data }
+    : { taskId, query: status.data, failure: { status: result.response.status, body: result.error } }
+  // The raw body stays what fal sent (status and result); the marker only tells the reader it is combined.
+  const data = { ...status.data, ...(polled.result !== undefined ? { result: polled.result } : { failure: polled.failure }), [POLLED]: polled }
+  return { data, response: status.response }
+}
+
+const imagesOf = (output: unknown): string[] =>
+  isRecord(output) && Array.isArray(output.images)
+    ? output.images.flatMap((image) => (isRecord(image) && typeof image.url === 'string' && image.url ? [image.url] : []))
+    : []
+
+const hex = (bytes: ArrayBuffer | Uint8Array): string => Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, '0')).join('')
+
+function fromHex(text: string): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(text.length / 2)
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(text.slice(i * 2, i * 2 + 2), 16)
+  return out
+}
+
+interface KeyCache {
+  keys: CryptoKey[]
+  fetchedAt: number
+}
+
+/** Cached per fetch function: a receiver (or a test) with its own fetch sees its own key set. */
+const keyCaches = new WeakMap<typeof globalThis.fetch, KeyCache>()
+
+async function fetchKeys(fetchImpl: typeof globalThis.fetch, nowSeconds: number): Promise<KeyCache> {
+  const response = await fetchImpl(FAL_JWKS_URL, { headers: { accept: 'application/json' }, redirect: 'error' })
+  if (!response.ok) throw new Error(`JWKS answered HTTP ${response.status}`)
+  const body = (await response.json()) as unknown
+  const listed = isRecord(body) && Array.isArray(body.keys) ? body.keys : []
+  const keys: CryptoKey[] = []
+  for (const jwk of listed) {
+    if (!isRecord(jwk) || jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') continue
+    try {
+      keys.push(await crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, { name: 'Ed25519' }, false, ['verify']))
+    } catch {
+      // A malformed key in the set is skipped; the others may still verify.
+    }
   }
-  return undefined
+  const cache = { keys, fetchedAt: nowSeconds }
+  keyCaches.set(fetchImpl, cache)
+  return cache
+}
+
+async function verifyWith(keys: readonly CryptoKey[], signature: Uint8Array<ArrayBuffer>, message: Uint8Array<ArrayBuffer>): Promise<boolean> {
+  for (const key of keys) if (await crypto.subtle.verify({ name: 'Ed25519' }, key, signature, message)) return true
+  return false
+}
+
+/** fal's webhook signature (https://docs.fal.ai/model-endpoints/webhooks). */
+export async function verifyFalWebhook(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict> {
+  const header = (name: string) => request.headers.get(name)?.trim()
+  const requestId = header('x-fal-webhook-request-id')
+  const userId = header('x-fal-webhook-user-id')
+  const timestamp = header('x-fal-webhook-timestamp')
+  const signature = header('x-fal-webhook-signature')
+  if (!requestId || !userId || !timestamp || !signature) return { ok: false, reason: 'missing fal webhook signature headers' }
+  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'malformed webhook timestamp' }
+  if (Math.abs(context.nowSeconds - Number(timestamp)) > context.toleranceSeconds) return { ok: false, reason: 'webhook timestamp outside the tolerance' }
+  if (!/^[0-9a-f]{128}$/i.test(signature)) return { ok: false, reason: 'malformed webhook signature' }
+  const digest = hex(await crypto.subtle.digest('SHA-256', new Uint8Array(request.body)))
+  const message = new TextEncoder().encode(`${requestId}\n${userId}\n${timestamp}\n${digest}`)
+  const signed = fromHex(signature)
+  let cache = keyCaches.get(context.fetch)
+  const fresh = cache !== undefined && context.nowSeconds - cache.fetchedAt < JWKS_TTL_SECONDS
+  try {
+    if (!cache || !fresh) cache = await fetchKeys(context.fetch, context.nowSeconds)
+    if (await verifyWith(cache.keys, signed, message)) return { ok: true }
+    if (context.nowSeconds - cache.fetchedAt >= JWKS_REFRESH_SECONDS) {
+      cache = await fetchKeys(context.fetch, context.nowSeconds)
+      if (await verifyWith(cache.keys, signed, message)) return { ok: true }
+    }
+  } catch (error) {
+    return { ok: false, reason: `fal webhook keys unavailable: ${error instanceof Error ? error.message : String(error)}` }
+  }
+  return { ok: false, reason: 'webhook signature matches no fal key' }
 }
 
 /**
- * fal adapter: `{model, input: {prompt, aspect_ratio, resolution, output_format, image_urls},
- * callback_url}` as each model's branch says (the lite model has no format field and returns jpg, so
- * `jpeg` there is a warning); providerOptions merged into `input`. The create answer says `data.taskId`,
- * the task says `id`.
+ * fal adapter: the model id is the path (`x-model-in-path`), reference images go to the model's `/edit`
+ * (`x-images-operation`), the callback URL is the `fal_webhook` query parameter; the body is the model's
+ * fields, snake_case, with providerOptions (`seed`, `safety_tolerance`, `thinking_level`...) merged in.
  */
-export const fal = defineProvider<CreateImageTaskRequest>({
+export const fal = defineProvider<TextToImageBody & { model?: string }>({
   meta,
-  operations: { create: createImageTask, get: getImageTask },
+  operations: {
+    create: createImageTask as never,
+    createWithImages: createImageEditTask,
+    get: getWithResult,
+    cancel: cancelImageTask,
+  },
   errors: ERRORS,
+  verifyCallback: verifyFalWebhook,
+  // No `/edit` endpoint, so no image field in its branch: it takes no reference image.
+  fallbacks: { 'google/nano-banana-2-lite': { maxImages: 0, why: 'the model has no /edit endpoint' } },
 
   readError(_status, body) {
-    const envelope = isRecord(body) && isRecord(body.error) ? body.error : isRecord(body) ? body : {}
-    return { code: str(envelope.code), type: str(envelope.type), message: str(envelope.message) ?? str(envelope.msg), param: str(envelope.param) }
+    const detail = detailOf(body)
+    return { code: detail.type, type: detail.type, message: detail.message, param: detail.param }
   },
 
-  readSubmit(data, response, kit) {
-    if (!isRecord(data)) return kit.missingTaskId(data, response)
-    const error = errorIn(data, response, kit.error)
-    if (error) return error
-    const inner = isRecord(data.data) ? data.data : data
-    const taskId = str(inner.taskId) ?? str(inner.task_id) ?? str(inner.id)
-    return taskId ? { taskId } : kit.missingTaskId(data, response)
+  readSubmit(data, response, kit, context) {
+    const requestId = isRecord(data) ? str(data.request_id) : undefined
+    // The id is the model path and the request id; the path never has `/edit` (the status URLs drop it).
+    if (!requestId || requestId.includes('/')) return kit.missingTaskId(data, response)
+    return { taskId: `${context.model}/${requestId}` }
   },
 
-  readTask(data, response, kit) {
+  readTask(data, response, kit): Task | ReturnType<typeof kit.error> {
+    if (isPolled(data)) {
+      const polled = data[POLLED]
+      const { [POLLED]: _, ...raw } = data as Record<string | symbol, unknown>
+      if (polled.failure) {
+        const error = kit.error(polled.failure.status, polled.failure.body, undefined)
+        return {
+          taskId: polled.taskId,
+          provider: kit.id,
+          status: 'failed',
+          urls: [],
+          error: compact({ code: error.code ?? String(polled.failure.status), message: error.message }),
+          raw,
+        }
+      }
+      return { taskId: polled.taskId, provider: kit.id, status: kit.status(polled.query.status, data), urls: imagesOf(polled.result), raw }
+    }
     if (!isRecord(data)) return kit.notATask(data, 'body')
-    const error = errorIn(data, response, kit.error)
-    if (error) return error
-    // The query answer is the bare task; tolerate a `{code, msg, data}` wrapper like the create answer's.
-    const task = data.status === undefined && isRecord(data.data) ? data.data : data
-    const taskId = str(task.id) ?? str(task.taskId)
-    if (!taskId) return kit.notATask(data, 'id')
-    const status = kit.status(task.status, data)
-    const output = isRecord(task.output) ? task.output : {}
-    return compact({
-      taskId,
-      provider: kit.id,
-      model: str(task.model),
-      status,
-      progress: progressOf(task.progress, true),
-      urls: urls(output.urls),
-      error: status === 'failed' ? taskErrorOf(task.error) : undefined,
-      raw: data,
-    })
+    const requestId = str(data.request_id)
+    if (!requestId) return kit.notATask(data, 'request_id')
+    // A webhook: `status` OK or ERROR, the output (or the error body) in `payload`.
+    if (data.status === 'OK' || data.status === 'ERROR') {
+      if (data.status === 'OK') return { taskId: requestId, provider: kit.id, status: 'succeeded', urls: imagesOf(data.payload), raw: data }
+      const detail = detailOf(data.payload)
+      const message = detail.message ?? str(data.error) ?? str(data.payload_error)
+      return {
+        taskId: requestId,
+        provider: kit.id,
+        status: 'failed',
+        urls: [],
+        error: compact({ code: detail.type, message }),
+        raw: data,
+      }
+    }
+    // A bare status answer (read without its result): the id is the request id.
+    void response
+    return { taskId: requestId, provider: kit.id, status: kit.status(data.status, data), urls: [], raw: data }
   },
 })

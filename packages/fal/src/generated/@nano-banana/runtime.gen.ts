@@ -14,4 +14,4 @@ import type { ClientOptions as ClientOptions2 } from '../types.gen.js';
  */
 export type CreateClientConfig<T extends ClientOptions = ClientOptions2> = (override?: Config<ClientOptions & T>) => Config<Required<ClientOptions> & T>;
 
-export const client = createClient(createConfig<ClientOptions2>({ baseUrl: 'https://api.Fal' }));
+export const client = createClient(createConfig<ClientOptions2>({ baseUrl: 'https://queue.fal.run' }));
