@@ -25,9 +25,12 @@ export interface Fixture {
   sampleTaskId?: string
   /** The code of an error body, where the provider's envelope has no `error.code` or `code`. */
   errorCodeOf?(body: Json): unknown
+  /** The fields of an error body as `{type, message, param}`, where the envelope is not `{error: {...}}` or flat. */
+  errorEnvelopeOf?(body: Json): Json
   /** Sets the task id in a query example, so the server answers about the task it created. */
   withId(body: Json, taskId: string): Json
-  taskIdOf(created: Json): string
+  /** The task id a create answer yields (for `model`, where the id carries it). */
+  taskIdOf(created: Json, model?: string): string
   urlsOf(completed: Json): string[]
   statusOf(body: Json): { holder: Json; key: 'status' }
   /** Documented error codes whose class says more than their HTTP status. */

@@ -166,6 +166,7 @@ export const WORDS: Record<string, TaskStatus> = {
   succeeded: 'succeeded',
   failed: 'failed',
   in_progress: 'running',
+  in_queue: 'queued',
   error: 'failed',
   cancelled: 'canceled',
 }
@@ -175,6 +176,12 @@ export function errorCodeOf(body: Json, id?: ProviderId): unknown {
   if (own !== undefined) return own
   return body && typeof body === 'object' ? (body.error && typeof body.error === 'object' ? body.error.code : body.code) : undefined
 }
+
+/**
+ * A sent body as `CreateImageTaskRequest` states it: where the model id travels in the path
+ * (`meta.operations.create.modelPath`), the body has no `model` and the per-model table needs it back.
+ */
+export const asRequest = (id: ProviderId, body: Json, model: string): Json => (providers[id].meta?.operations.create.modelPath ? { model, ...body } : body)
 
 /** A well-formed task id of the provider (its fixture's, for ids with a structure). */
 export const sampleTaskId = (id: ProviderId): string => FIXTURES[id].sampleTaskId ?? 'task-unified-42'

@@ -126,7 +126,6 @@ export const meta = {
         },
         "prompt": {
           "type": "string",
-          "minLength": 3,
           "maxLength": 50000,
           "required": true,
           "unverified": true
@@ -244,7 +243,6 @@ export const meta = {
         },
         "prompt": {
           "type": "string",
-          "minLength": 3,
           "maxLength": 50000,
           "required": true,
           "unverified": true
@@ -379,7 +377,6 @@ export const meta = {
         },
         "prompt": {
           "type": "string",
-          "minLength": 3,
           "maxLength": 50000,
           "required": true,
           "unverified": true
@@ -531,7 +528,6 @@ export const meta = {
         },
         "prompt": {
           "type": "string",
-          "minLength": 3,
           "maxLength": 50000,
           "required": true,
           "unverified": true
@@ -667,7 +663,6 @@ export const meta = {
         },
         "prompt": {
           "type": "string",
-          "minLength": 3,
           "maxLength": 50000,
           "required": true,
           "unverified": true

@@ -135,11 +135,6 @@ export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
         /**
-         * @description The ten ratios of Gemini image models.
-         * @enum {string}
-         */
-        AspectRatio10: "21:9" | "16:9" | "3:2" | "4:3" | "5:4" | "1:1" | "4:5" | "3:4" | "2:3" | "9:16";
-        /**
          * @description The ten ratios, or `auto` (the input image's ratio).
          * @enum {string}
          */
@@ -370,7 +365,7 @@ export type components = {
          * @enum {string}
          */
         OutputFormat: "jpeg" | "png" | "webp";
-        /** @description The prompt. The bounds are those of fal's model schemas as reported by third parties. */
+        /** @description The prompt. The length limit is that of fal's model schemas as reported by third parties. */
         Prompt: string;
         /**
          * @description 1 is the strictest, 6 the most permissive.
@@ -541,7 +536,7 @@ export type components = {
         RequestIdPath: string;
         /** @description Seconds (more than 1) after which fal gives up on the request. */
         RequestTimeout: string;
-        /** @description URL fal POSTs the result to when the request ends (see the `requestFinished` callback). */
+        /** @description URL fal POSTs the result to when the request ends (see the `taskFinished` callback). */
         Webhook: string;
     };
     requestBodies: never;
@@ -581,7 +576,7 @@ export interface operations {
     createImageTask: {
         parameters: {
             query?: {
-                /** @description URL fal POSTs the result to when the request ends (see the `requestFinished` callback). */
+                /** @description URL fal POSTs the result to when the request ends (see the `taskFinished` callback). */
                 fal_webhook?: components["parameters"]["Webhook"];
             };
             header?: {
@@ -628,7 +623,7 @@ export interface operations {
     createImageEditTask: {
         parameters: {
             query?: {
-                /** @description URL fal POSTs the result to when the request ends (see the `requestFinished` callback). */
+                /** @description URL fal POSTs the result to when the request ends (see the `taskFinished` callback). */
                 fal_webhook?: components["parameters"]["Webhook"];
             };
             header?: {

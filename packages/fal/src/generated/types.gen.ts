@@ -5,11 +5,6 @@ export type ClientOptions = {
 };
 
 /**
- * The ten ratios of Gemini image models.
- */
-export type AspectRatio10 = '21:9' | '16:9' | '3:2' | '4:3' | '5:4' | '1:1' | '4:5' | '3:4' | '2:3' | '9:16';
-
-/**
  * The ten ratios, or `auto` (the input image's ratio).
  */
 export type AspectRatio10Auto = 'auto' | '21:9' | '16:9' | '3:2' | '4:3' | '5:4' | '1:1' | '4:5' | '3:4' | '2:3' | '9:16';
@@ -25,7 +20,7 @@ export type AspectRatio14 = '21:9' | '16:9' | '3:2' | '4:3' | '5:4' | '1:1' | '4
 export type AspectRatio14Auto = 'auto' | '21:9' | '16:9' | '3:2' | '4:3' | '5:4' | '1:1' | '4:5' | '3:4' | '2:3' | '9:16' | '4:1' | '1:4' | '8:1' | '1:8';
 
 /**
- * The prompt. The bounds are those of fal's model schemas as reported by third parties.
+ * The prompt. The length limit is that of fal's model schemas as reported by third parties.
  */
 export type Prompt = string;
 
@@ -357,7 +352,7 @@ export type App = 'nano-banana' | 'nano-banana-pro' | 'nano-banana-2' | 'nano-ba
 export type RequestIdPath = string;
 
 /**
- * URL fal POSTs the result to when the request ends (see the `requestFinished` callback).
+ * URL fal POSTs the result to when the request ends (see the `taskFinished` callback).
  */
 export type Webhook = string;
 
@@ -389,7 +384,7 @@ export type CreateImageTaskData = {
     };
     query?: {
         /**
-         * URL fal POSTs the result to when the request ends (see the `requestFinished` callback).
+         * URL fal POSTs the result to when the request ends (see the `taskFinished` callback).
          */
         fal_webhook?: string;
     };
@@ -477,7 +472,7 @@ export type CreateImageEditTaskData = {
     };
     query?: {
         /**
-         * URL fal POSTs the result to when the request ends (see the `requestFinished` callback).
+         * URL fal POSTs the result to when the request ends (see the `taskFinished` callback).
          */
         fal_webhook?: string;
     };

@@ -74,6 +74,8 @@ const JWKS_REFRESH_SECONDS = 60
 function detailOf(body: unknown): { type?: string; message?: string; param?: string } {
   const detail = isRecord(body) ? body.detail : undefined
   if (typeof detail === 'string') return { message: detail }
+  // The cancel answers: `{status: ALREADY_COMPLETED | NOT_FOUND}`.
+  if (detail === undefined && isRecord(body) && typeof body.status === 'string') return { type: body.status, message: body.status }
   const first = Array.isArray(detail) ? detail.find(isRecord) : undefined
   if (!first) return {}
   const loc = Array.isArray(first.loc) ? first.loc.filter((part) => part !== 'body').join('.') : undefined

@@ -14,10 +14,18 @@ export const fixture: Fixture = {
   withId: (body, taskId) => ({ ...body, request_id: taskId.split('/').at(-1) }),
   statusOf: (body) => ({ holder: body, key: 'status' }),
   // The unified id: the model path (without /edit) and the request id.
-  taskIdOf: (b) => `fal-ai/nano-banana/${b.request_id}`,
+  taskIdOf: (b, model = 'fal-ai/nano-banana') => `${model}/${b.request_id}`,
   urlsOf: () => ['https://v3.fal.media/files/rabbit/result.png'],
   sampleTaskId: `fal-ai/nano-banana/${REQUEST_ID}`,
-  errorCodeOf: (body) => (Array.isArray(body?.detail) ? body.detail[0]?.type : undefined),
+  errorCodeOf: (body) => (Array.isArray(body?.detail) ? body.detail[0]?.type : body?.detail === undefined ? body?.status : undefined),
+  errorEnvelopeOf: (body) => {
+    if (typeof body?.detail === 'string') return { message: body.detail }
+    if (body?.detail === undefined && typeof body?.status === 'string') return { type: body.status, message: body.status }
+    const first = Array.isArray(body?.detail) ? body.detail[0] : undefined
+    if (!first) return {}
+    const param = (first.loc ?? []).filter((part: unknown) => part !== 'body').join('.')
+    return { type: first.type, message: first.msg, ...(param ? { param } : {}) }
+  },
   errorOverrides: { content_policy_violation: ContentPolicyError },
   ignoredOption: { request: { model: 'fal-ai/nano-banana', resolution: '1K' }, option: 'resolution' },
   tests(kit) {
