@@ -36,6 +36,9 @@ function operationMeta(doc, operationId, found, withTaskId) {
   const requestSchema = requestSchemaOf(doc, found.op)
   if (requestSchema) op.requestSchema = requestSchema
   if (found.op['x-unverified']) op.unverified = true
+  // An operation on another host than the document's server (e.g. a provider's public signing keys).
+  const server = found.op.servers?.[0]?.url
+  if (server) op.server = server
   const modelPath = found.op['x-model-in-path']
   if (modelPath !== undefined) op.modelPath = pathParameters(doc, found, modelPath, 'x-model-in-path')
   if (typeof found.op['x-images-operation'] === 'string') {

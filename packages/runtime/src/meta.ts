@@ -69,6 +69,8 @@ export interface OperationMeta {
   readonly taskId?: { readonly in: 'path' | 'query'; readonly name: string; readonly parts?: readonly string[] }
   /** `x-model-in-path`: the model id is these path parameters joined by `/`, and the body carries no `model`. */
   readonly modelPath?: readonly string[]
+  /** The operation's own server, when it is not the document's (an absolute URL: the path is below it). */
+  readonly server?: string
   /** `x-images-operation`: the operation a request with reference images is sent to instead. */
   readonly imagesOperation?: string
   /** The component schema of the JSON request body (`CreateImageTaskRequest`), when the spec refers to one. */

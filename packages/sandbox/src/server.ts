@@ -58,6 +58,11 @@ export interface Sandbox {
     list(provider?: ProviderId): TaskView[]
     get(provider: ProviderId, id: string): TaskView | undefined
   }
+  /**
+   * A fetch for receivers under test: requests for a provider's public URLs on its other servers (the spec's
+   * operation-level `servers`, e.g. webhook signing keys) go to the sandbox's stand-in; everything else is sent as is.
+   */
+  readonly fetch: typeof globalThis.fetch
   /** Stops the server, its timers, callbacks and open connections. Safe to call twice. */
   close(): Promise<void>
 }
@@ -235,7 +240,7 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     const { wire, routes } = derived(first)
     const ctx = ctxOf(first)
     entry.provider = wire.id
-    const open = wire.publicRoutes?.[`${method} /${rest.join('/')}`]
+    const open = method === 'GET' ? publicOperation(wire, `/${rest.join('/')}`) : undefined
     if (open) return finish(req, res, entry, toAnswer(open(ctx)))
     const route = routes.match(method, `/${rest.join('/')}`, target.searchParams)
     if (!route) return finish(req, res, entry, toAnswer(wire.error('routeNotFound', undefined, ctx)))
@@ -458,9 +463,21 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     }
   }
 
+  const standIns = PROVIDER_IDS.flatMap((id) =>
+    (PROVIDERS[id].meta.otherOperations ?? [])
+      .filter((op) => op.server !== undefined && PROVIDERS[id].publicRoutes?.[op.operationId])
+      .map((op) => ({ real: `${op.server!.replace(/\/$/, '')}${op.path}`, local: `${url}/${id}${op.path}` })),
+  )
+  const standInFetch: typeof globalThis.fetch = (input, init) => {
+    const target = input instanceof Request ? input.url : String(input)
+    const standIn = standIns.find((entry) => target === entry.real)
+    return globalThis.fetch(standIn ? standIn.local : input, init)
+  }
+
   const sandbox: Sandbox = {
     url,
     port,
+    fetch: standInFetch,
     apiKey: opts.apiKey,
     baseUrl: (provider) => `${url}/${provider}`,
     baseUrls: () => Object.fromEntries(PROVIDER_IDS.map((id) => [id, `${url}/${id}`])) as Record<ProviderId, string>,
@@ -511,6 +528,12 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     },
   }
   return sandbox
+}
+
+/** The public GET operation of a provider's other server at this path, when its renderer answers it. */
+function publicOperation(wire: ProviderWire, path: string): ((ctx: WireContext) => Reply) | undefined {
+  const op = (wire.meta.otherOperations ?? []).find((candidate) => candidate.server !== undefined && candidate.method === 'GET' && candidate.path === path)
+  return op ? wire.publicRoutes?.[op.operationId] : undefined
 }
 
 function toAnswer(reply: Reply, extra: Record<string, string> = {}): RawAnswer {

@@ -23,6 +23,8 @@ export interface Fixture {
   failedResult?: { status: number; example: string }
   /** A well-formed task id of this provider, where ids have a structure (default `task-unified-42`). */
   sampleTaskId?: string
+  /** The task id a callback body names, where it names less than the submit's id (default: the same id). */
+  callbackTaskIdOf?(taskId: string): string
   /** The code of an error body, where the provider's envelope has no `error.code` or `code`. */
   errorCodeOf?(body: Json): unknown
   /** The fields of an error body as `{type, message, param}`, where the envelope is not `{error: {...}}` or flat. */

@@ -183,6 +183,9 @@ export function errorCodeOf(body: Json, id?: ProviderId): unknown {
  */
 export const asRequest = (id: ProviderId, body: Json, model: string): Json => (providers[id].meta?.operations.create.modelPath ? { model, ...body } : body)
 
+/** The id a callback of this task names (its fixture's `callbackTaskIdOf`, else the task id). */
+export const callbackTaskId = (id: ProviderId, taskId: string): string => FIXTURES[id].callbackTaskIdOf?.(taskId) ?? taskId
+
 /** A well-formed task id of the provider (its fixture's, for ids with a structure). */
 export const sampleTaskId = (id: ProviderId): string => FIXTURES[id].sampleTaskId ?? 'task-unified-42'
 

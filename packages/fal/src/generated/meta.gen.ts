@@ -789,7 +789,8 @@ export const meta = {
     {
       "operationId": "getWebhookKeys",
       "method": "GET",
-      "path": "/.well-known/jwks.json"
+      "path": "/.well-known/jwks.json",
+      "server": "https://rest.fal.ai"
     }
   ],
   "callback": {

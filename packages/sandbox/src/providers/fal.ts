@@ -7,8 +7,8 @@ import { unixSeconds, type ErrorKind, type ProviderWire, type Reply, type WireCo
 
 /**
  * The sandbox's own webhook key: callbacks are signed with it the way fal signs them, and its public half is
- * served as the JWKS at `/fal/.well-known/jwks.json` (fal's is https://rest.fal.ai/.well-known/jwks.json), so a
- * receiver whose fetch points there verifies real signatures.
+ * served as the JWKS of the spec's `getWebhookKeys` (`sandbox.fetch` routes fal's JWKS URL here), so a receiver
+ * that loads keys through it verifies real signatures.
  */
 const { privateKey, publicKey } = generateKeyPairSync('ed25519')
 const JWK = publicKey.export({ format: 'jwk' }) as { kty: 'OKP'; crv: 'Ed25519'; x: string }
@@ -89,7 +89,7 @@ export const fal: ProviderWire = {
     return { status: 202, body }
   },
   publicRoutes: {
-    'GET /.well-known/jwks.json': () => ({ status: 200, body: { keys: [{ ...JWK, kid: 'sandbox' }] } }),
+    getWebhookKeys: () => ({ status: 200, body: { keys: [{ ...JWK, kid: 'sandbox' }] } }),
   },
   callback: {
     payload(task, snapshot, ctx): CallbackPayload {
@@ -129,9 +129,10 @@ export const fal: ProviderWire = {
       case 'rateLimited':
         return message(429, 'Too many requests', true)
       case 'serverError':
-        return detail(500, 'internal_server_error', 'Internal server error', ['body'], true)
+        // No X-Fal-Retryable: whether repeating helps is unknown, as for any unexplained 5xx.
+        return detail(500, 'internal_server_error', 'Internal server error')
       case 'badGateway':
-        return message(502, 'Bad gateway', true)
+        return message(502, 'Bad gateway')
       case 'unavailable':
         return detail(503, 'downstream_service_unavailable', 'The downstream service is unavailable', ['body'], true)
     }

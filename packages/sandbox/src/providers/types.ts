@@ -73,7 +73,11 @@ export interface ProviderWire {
   query(task: Task, snapshot: TaskSnapshot, ctx: WireContext, operation: Operation): Reply
   /** The answer to `cancelImageTask` (`meta.operations.cancel`), where the spec has one. */
   cancel?(task: Task, snapshot: TaskSnapshot, ctx: WireContext): Reply
-  /** Answers outside the task routes, without a key (`GET /path` -> reply), e.g. a provider's public signing keys. */
+  /**
+   * Answers of GET operations that need no key and live on another server of the provider (the spec's
+   * operation-level `servers`), by operationId, e.g. public signing keys. Served under `/<id>` with the spec's
+   * path; `sandbox.fetch` sends requests for the real URL there.
+   */
   publicRoutes?: Readonly<Record<string, (ctx: WireContext) => Reply>>
   /** Synchronous endpoints (operations other than the create one) answer with the finished images. */
   syncResult?(task: Task, ctx: WireContext, operation: Operation): Reply

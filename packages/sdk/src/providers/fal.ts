@@ -64,8 +64,9 @@ const ERRORS: ErrorTables = {
 /** The statuses of a result read that say "not now" rather than "this request failed" (fal-js retries these). */
 const TRANSIENT_RESULT = new Set([429, 502, 503])
 
-/** fal's webhook keys (the spec's `getWebhookKeys`, server https://rest.fal.ai); "cache for at most 24 h". */
-export const FAL_JWKS_URL = 'https://rest.fal.ai/.well-known/jwks.json'
+/** fal's webhook keys: the spec's `getWebhookKeys` on its own server; "cache for at most 24 h". */
+const keysOperation = meta.otherOperations.find((op) => op.operationId === 'getWebhookKeys')!
+export const FAL_JWKS_URL = `${keysOperation.server}${keysOperation.path}`
 const JWKS_TTL_SECONDS = 24 * 60 * 60
 /** A signature no cached key verifies may be a rotation: the keys are fetched again, at most this often. */
 const JWKS_REFRESH_SECONDS = 60
@@ -77,8 +78,13 @@ function detailOf(body: unknown): { type?: string; message?: string; param?: str
   // The cancel answers: `{status: ALREADY_COMPLETED | NOT_FOUND}`.
   if (detail === undefined && isRecord(body) && typeof body.status === 'string') return { type: body.status, message: body.status }
   const first = Array.isArray(detail) ? detail.find(isRecord) : undefined
-  if (!first) return {}
-  const loc = Array.isArray(first.loc) ? first.loc.filter((part) => part !== 'body').join('.') : undefined
+  if (!first) {
+    // Not fal's envelope (a proxy, a gateway): its message, if it has one.
+    const other = isRecord(body) ? (str(body.message) ?? str(body.msg) ?? (isRecord(body.error) ? str(body.error.message) : str(body.error))) : undefined
+    return other !== undefined ? { message: other } : {}
+  }
+  const parts = Array.isArray(first.loc) ? first.loc.filter((part): part is string | number => (typeof part === 'string' && part !== 'body') || typeof part === 'number') : []
+  const loc = parts.length ? parts.join('.') : undefined
   return compact({ type: str(first.type), message: str(first.msg), param: loc || undefined })
 }
 

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { ContentPolicyError, createNanoBanana, InvalidRequestError, RateLimitError, ServerError, TaskContentPolicyError, type Task } from '../../src/index.js'
+import { ContentPolicyError, createNanoBanana, InvalidRequestError, RateLimitError, ServerError, type Task } from '../../src/index.js'
 import type { Fixture } from '../fixture.js'
 
 const REQUEST_ID = '764cabcf-b745-4b3e-ae38-1200304cf45b'
@@ -10,12 +10,15 @@ export const fixture: Fixture = {
   // A failed request ends COMPLETED like any other; its result answers with the model's error.
   failed: 'completed',
   failedResult: { status: 422, example: 'contentPolicy' },
-  failedClass: TaskContentPolicyError,
+  // A TaskContentPolicyError, whose name is ContentPolicyError.
+  failedClass: ContentPolicyError,
   withId: (body, taskId) => ({ ...body, request_id: taskId.split('/').at(-1) }),
   statusOf: (body) => ({ holder: body, key: 'status' }),
   // The unified id: the model path (without /edit) and the request id.
   taskIdOf: (b, model = 'fal-ai/nano-banana') => `${model}/${b.request_id}`,
   urlsOf: () => ['https://v3.fal.media/files/rabbit/result.png'],
+  // A webhook names only the request id.
+  callbackTaskIdOf: (taskId) => taskId.split('/').at(-1)!,
   sampleTaskId: `fal-ai/nano-banana/${REQUEST_ID}`,
   errorCodeOf: (body) => (Array.isArray(body?.detail) ? body.detail[0]?.type : body?.detail === undefined ? body?.status : undefined),
   errorEnvelopeOf: (body) => {
