@@ -335,7 +335,8 @@ export function createCallbackHandler(options: CallbackHandlerOptions): (request
         try {
           task = await client.getTask(task.taskId)
         } catch (error) {
-          if (error instanceof NotFoundError) return json(404, { error: 'unknown_task' })
+          // The provider does not know the id (or refuses it as malformed): nothing to believe.
+          if (error instanceof NotFoundError || error instanceof InvalidRequestError) return json(404, { error: 'unknown_task' })
           // The provider could not confirm it now: a non-2xx makes it deliver again later.
           return json(502, { error: 'reread_failed', message: error instanceof Error ? error.message : String(error) })
         }
