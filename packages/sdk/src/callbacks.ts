@@ -5,7 +5,7 @@
 import { Validator, type OutputUnit } from '@cfworker/json-schema'
 import { schemas as SCHEMAS } from './generated/schemas.gen.js'
 import type { ProviderAdapter } from './adapter.js'
-import { createNanoBananaClient } from './client.js'
+import { createNanoBananaClient, env } from './client.js'
 import { ConfigurationError, InvalidRequestError, NanoBananaError, NotFoundError } from './errors.js'
 import { providers } from './providers/index.js'
 import type { ProviderId, Task, TaskStatus } from './types.js'
@@ -112,7 +112,7 @@ export interface CallbackSeenStore {
   add(key: string): void | Promise<void>
 }
 
-/** The default store: the newest `limit` keys, in memory (one process; use a shared store behind a load balancer). */
+/** The default store: the newest `limit` keys, in memory (one instance; use a shared store behind a load balancer). */
 export function memorySeenStore(limit = 10_000): CallbackSeenStore {
   const keys = new Set<string>()
   return {
@@ -161,8 +161,6 @@ export interface CallbackHandlerOptions {
 }
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
-
-const env = (key: string): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[key] || undefined
 
 const TERMINAL: ReadonlySet<TaskStatus> = new Set(['succeeded', 'failed', 'canceled'])
 

@@ -67,7 +67,8 @@ export interface NanoBananaClient {
 /** What `wait()` also takes after a `generate()` submission (internal plumbing, also accepted from callers). */
 export type WaitInternals = WaitOptions & { estimatedSeconds?: number; model?: string; startedAt?: number; n?: number }
 
-const env = (key: string): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[key] || undefined
+/** An environment variable where the runtime has them (Node, Bun, Deno); undefined elsewhere. */
+export const env = (key: string): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[key] || undefined
 
 /** The `wait()` options that follow a `generate()` submission: the caller's, plus what the submit learned. */
 export function waitOptionsAfterSubmit(
