@@ -46,7 +46,10 @@ describe('--json stays exact JSON', () => {
     written.length = 0
   })
   it.each(ATTACKS)('%s: JSON.parse gives the provider’s exact string; no raw control character is written', (_, attack) => {
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true))
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk))
+      return true
+    })
     const value = { taskId: `t-${attack}`, urls: [`https://cdn.example/${attack}`] }
     outJson(value)
     expect(written.join('')).not.toMatch(CONTROL)
@@ -85,8 +88,14 @@ describe('nano-banana status against a provider that answers with escape sequenc
     const { taskId } = await nb.submit({ prompt: 'escape me' })
     await nb.wait(taskId)
     const printed: string[] = []
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (printed.push(String(chunk)), true))
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (printed.push(String(chunk)), true))
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk))
+      return true
+    })
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk))
+      return true
+    })
     await statusCommand(taskId, { provider, apiKey: 'sk-sandbox', baseUrl: base })
     const output = printed.join('')
     expect(output).toContain(taskId)

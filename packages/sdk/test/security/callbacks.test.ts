@@ -130,7 +130,14 @@ describe('callback handler: one refusal per attack', () => {
     let release!: () => void
     const gate = new Promise<void>((resolve) => (release = resolve))
     const seen: Task[] = []
-    const handler = createCallbackHandler({ provider, callbackToken: TOKEN, onTask: async (task) => (seen.push(task), await gate) })
+    const handler = createCallbackHandler({
+      provider,
+      callbackToken: TOKEN,
+      onTask: async (task) => {
+        seen.push(task)
+        await gate
+      },
+    })
     const first = handler(post(deliveryFor(provider, realId), { url: tokenUrl }))
     await new Promise((resolve) => setImmediate(resolve))
     const second = await handler(post(deliveryFor(provider, realId), { url: tokenUrl }))
