@@ -29,14 +29,14 @@ export interface ModelCapabilities {
   source?: string
 }
 
-/** A callback request as it arrived: what a signature check needs (the raw body bytes, not re-serialized JSON). */
+/** A callback delivery as received, for a provider's signature check: the body exactly as sent. */
 export interface CallbackRequest {
   readonly url: string
   readonly headers: Headers
   readonly body: Uint8Array
 }
 
-/** What a signature check may use: the provider secret the receiver configured, the fetch to load keys with, the clock. */
+/** What a signature check may use: the handler's `webhookSecret`, a fetch (for a provider's public keys), the clock and its tolerance. */
 export interface CallbackVerifyContext {
   readonly secret?: string
   readonly fetch: typeof globalThis.fetch
@@ -94,8 +94,13 @@ export interface ProviderAdapter {
   parseTask(data: unknown, response?: Response): Task | NanoBananaError
   /** Maps an HTTP error answer (any status, any body) to a normalized error. Never throws. */
   parseError(status: number, body: unknown, headers: Headers): NanoBananaError
+  /** True when `verifyCallback` checks a signature over the whole body: the callbacks handler then re-reads nothing by default. */
+  signatureCoversBody?: boolean
   /** Asks the provider to cancel a task (`meta.operations.cancel`, operationId `cancelImageTask`); absent when the API has none. */
   cancel?(client: Client, taskId: string, signal?: AbortSignal): Promise<CallResult>
-  /** Checks a callback's signature before its body is trusted; absent when the provider signs nothing. */
+  /**
+   * Checks a callback's signature, for providers that sign their deliveries. The callbacks handler calls it
+   * on the raw body before it is parsed, and refuses the delivery (401, nothing reported) on `ok: false`.
+   */
   verifyCallback?(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict>
 }

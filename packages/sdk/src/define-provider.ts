@@ -89,8 +89,10 @@ export interface ProviderDefinition<Body extends object = object> {
   errors?: ErrorTables
   /** The schema callback bodies follow when the spec documents no callback (`meta.callback.payloadSchema` otherwise). */
   callbackComponent?: string
-  /** Checks a callback's signature (see ProviderAdapter.verifyCallback). */
+  /** The provider's callback signature check (see ProviderAdapter.verifyCallback), for providers that sign deliveries. */
   verifyCallback?(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict>
+  /** The signature `verifyCallback` checks covers the whole body (see ProviderAdapter.signatureCoversBody). */
+  signatureCoversBody?: boolean
 }
 
 const LISTS = { aspectRatios: 'aspectRatio', resolutions: 'resolution', outputFormats: 'outputFormat' } as const
@@ -294,6 +296,8 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     ...(meta.resultTtlSeconds !== undefined ? { resultTtlSeconds: meta.resultTtlSeconds } : {}),
     supportsCallback: meta.callback !== undefined,
     ...(definition.callbackComponent !== undefined ? { callbackComponent: definition.callbackComponent } : {}),
+    ...(definition.verifyCallback ? { verifyCallback: definition.verifyCallback.bind(definition) } : {}),
+    ...(definition.signatureCoversBody ? { signatureCoversBody: true } : {}),
     ...(definition.resolveModel ? { resolveModel: (modelId: string) => definition.resolveModel?.(modelId, models) } : {}),
     createClient: (options) =>
       createProviderClient({ id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined, authPrefix: meta.auth.prefix }, options),
@@ -354,7 +358,6 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
             callOperation(definition.operations.cancel!, client, meta.operations.cancel!.taskId!, taskId, signal),
         }
       : {}),
-    ...(definition.verifyCallback ? { verifyCallback: definition.verifyCallback } : {}),
 
     parseSubmit: (data, response) =>
       guard(id, data, () => definition.readSubmit(data, response, kit, { model: submittedModels.get(response) ?? meta.defaultModel })),

@@ -209,6 +209,8 @@ export const fal = defineProvider<TextToImageBody & { model?: string }>({
   },
   errors: ERRORS,
   verifyCallback: verifyFalWebhook,
+  // The signed message includes the body's SHA-256.
+  signatureCoversBody: true,
   // No `/edit` endpoint, so no image field in its branch: it takes no reference image.
   fallbacks: { 'google/nano-banana-2-lite': { maxImages: 0, why: 'the model has no /edit endpoint' } },
 
