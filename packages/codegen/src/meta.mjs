@@ -61,7 +61,11 @@ const parametersOf = (doc, found) => [...(found.item.parameters ?? []), ...(foun
 
 /** A list of the operation's required path parameters (`x-model-in-path`, `x-task-id`), checked. */
 function pathParameters(doc, found, names, extension) {
-  const required = new Set(parametersOf(doc, found).filter((p) => p.in === 'path' && p.required).map((p) => p.name))
+  const required = new Set(
+    parametersOf(doc, found)
+      .filter((p) => p.in === 'path' && p.required)
+      .map((p) => p.name),
+  )
   if (!Array.isArray(names) || !names.length || !names.every((name) => required.has(name))) {
     throw new Error(`${found.op.operationId}: ${extension} must list required path parameters of the operation`)
   }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startSandbox, type ProviderId, type Sandbox } from '../src/index.js'
-import { DRIVERS, PROVIDERS, WITH_DOCUMENTED_CALLBACKS, create, nextEvent, query, queryEnded, startReceiver, type Receiver } from './helpers/api.js'
+import { DRIVERS, PROVIDERS, WITH_DOCUMENTED_CALLBACKS, create, nextEvent, queryEnded, startReceiver, type Receiver } from './helpers/api.js'
 import { documentedRetrySchedule, validateCallbackAgainstSpec } from './helpers/spec.js'
 
 const SCALE = 0.001

@@ -89,7 +89,9 @@ describe('with one sandbox per test', () => {
       // Where the path carries the model (`x-model-in-path`), the unknown model is the path's.
       const inPath = (META[provider].operations.create as { modelPath?: readonly string[] }).modelPath
       const answer = inPath
-        ? await call(sandbox, provider, 'createImageTask', driver.createPathFor(inPath.map((_, i) => `nano-banana-x${i}`).join('/')), { body: driver.createBody('x') })
+        ? await call(sandbox, provider, 'createImageTask', driver.createPathFor(inPath.map((_, i) => `nano-banana-x${i}`).join('/')), {
+            body: driver.createBody('x'),
+          })
         : await create(sandbox, provider, { ...driver.createBody('x'), model: 'NanoBananaX' })
       expect(answer.status).toBe(driver.unknownModel.status)
       if (driver.unknownModel.body) expect(JSON.stringify(answer.body)).toMatch(driver.unknownModel.body)

@@ -50,7 +50,10 @@ describe('spec request examples', () => {
     delete body[DRIVERS[provider].fields.callbackUrl!]
     // `x-model-in-path`: the path takes the test model.
     const { META } = await import('@nano-banana/manifest')
-    const ops = [META[provider].operations.create, ...((META[provider] as { otherOperations?: unknown[] }).otherOperations ?? [])] as Array<{ operationId: string; modelPath?: readonly string[] }>
+    const ops = [META[provider].operations.create, ...((META[provider] as { otherOperations?: unknown[] }).otherOperations ?? [])] as Array<{
+      operationId: string
+      modelPath?: readonly string[]
+    }>
     const filled = fillModelPath(path, ops.find((op) => op.operationId === operationId)?.modelPath, DRIVERS[provider].model)
     const answer = await call(sandbox, provider, operationId, filled, { body, headers: { 'x-sandbox-duration-ms': '5' } })
     expect(answer.status).toBe(200)

@@ -117,7 +117,8 @@ export interface ClientCore {
 
 /** Resolves key and base URL (options, then the provider's environment variables) and builds the runtime client. */
 function connect(adapter: ProviderAdapter, options: NanoBananaClientOptions): { apiKey: string; client: Client } {
-  const apiKey = options.apiKey ?? env(adapter.envKey)
+  // Every name the spec accepts (`x-env-api-key`), first wins: e.g. a provider's own name and the `<ID>_API_KEY` form.
+  const apiKey = options.apiKey ?? (adapter.meta?.envKeys ?? [adapter.envKey]).map(env).find((value) => value !== undefined)
   if (!apiKey) {
     throw new ConfigurationError(`${adapter.name}: no API key. Pass \`apiKey\` or set ${adapter.envKey}.`, { provider: adapter.id, param: 'apiKey' })
   }

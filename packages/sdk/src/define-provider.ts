@@ -309,7 +309,8 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
       }
       const body = (definition.toBody ? definition.toBody(request, model, wire) : wire.place()) as Body & Record<string, unknown>
       // A callback URL that travels in the query (`{$request.query.<name>}`) rides along under that name; submit moves it.
-      if (meta.callback?.in === 'query' && meta.callback.field && request.callbackUrl !== undefined) (body as Record<string, unknown>)[meta.callback.field] = request.callbackUrl
+      if (meta.callback?.in === 'query' && meta.callback.field && request.callbackUrl !== undefined)
+        (body as Record<string, unknown>)[meta.callback.field] = request.callbackUrl
       if (request.providerOptions) {
         const promptField = model.fields?.prompt ?? 'prompt'
         Object.assign(holderOf(body, promptField), request.providerOptions)

@@ -68,7 +68,8 @@ describe.each(ids)('%s end to end', (id) => {
     }
     return { body: successExample(id, resultOp.op.operationId, Object.keys(successContent(resultOp))[0]!) }
   }
-  const successContent = (op: typeof create) => (spec(id).paths[op.path][op.method].responses['200'].content['application/json'].examples ?? {}) as Record<string, unknown>
+  const successContent = (op: typeof create) =>
+    (spec(id).paths[op.path][op.method].responses['200'].content['application/json'].examples ?? {}) as Record<string, unknown>
   /** Requests of one poll: the query, plus the result read when the provider has one. */
   const pollRequests = resultOp ? 4 : 3
 

@@ -74,7 +74,12 @@ export const fal: ProviderWire = {
     let body: ImageTask
     if (ended) body = { status: 'COMPLETED', ...common, logs: [], metrics: { inference_time: task.durationMs / 1000 } }
     else if (snapshot.phase === 'queued') body = { status: 'IN_QUEUE', ...common, queue_position: 0 }
-    else body = { status: 'IN_PROGRESS', ...common, logs: [{ message: `${snapshot.progress}%`, level: 'INFO', source: 'USER', timestamp: new Date(snapshot.now).toISOString() }] }
+    else
+      body = {
+        status: 'IN_PROGRESS',
+        ...common,
+        logs: [{ message: `${snapshot.progress}%`, level: 'INFO', source: 'USER', timestamp: new Date(snapshot.now).toISOString() }],
+      }
     return { status: 200, body }
   },
   cancel(task, snapshot) {

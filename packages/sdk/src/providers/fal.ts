@@ -83,7 +83,9 @@ function detailOf(body: unknown): { type?: string; message?: string; param?: str
     const other = isRecord(body) ? (str(body.message) ?? str(body.msg) ?? (isRecord(body.error) ? str(body.error.message) : str(body.error))) : undefined
     return other !== undefined ? { message: other } : {}
   }
-  const parts = Array.isArray(first.loc) ? first.loc.filter((part): part is string | number => (typeof part === 'string' && part !== 'body') || typeof part === 'number') : []
+  const parts = Array.isArray(first.loc)
+    ? first.loc.filter((part): part is string | number => (typeof part === 'string' && part !== 'body') || typeof part === 'number')
+    : []
   const loc = parts.length ? parts.join('.') : undefined
   return compact({ type: str(first.type), message: str(first.msg), param: loc || undefined })
 }
@@ -107,7 +109,8 @@ async function getWithResult(options: { client: Client; path: TaskPath; signal?:
   if (!status.response.ok || !isRecord(status.data)) return status
   // The answer names only the request id: the reader gets the unified id it was asked about.
   const taskId = `${options.path.owner}/${options.path.app}/${options.path.request_id}`
-  if (String(status.data.status).toUpperCase() !== 'COMPLETED') return { data: { ...status.data, [POLLED]: { taskId, query: status.data } }, response: status.response }
+  if (String(status.data.status).toUpperCase() !== 'COMPLETED')
+    return { data: { ...status.data, [POLLED]: { taskId, query: status.data } }, response: status.response }
   // The answer's URL is used only on the base URL's origin and path: the key goes nowhere else.
   const url = sameOriginPath(options.client.getConfig().baseUrl, status.data.response_url)
   const result = await getImageTaskResult({ ...options, ...(url ? { url } : {}) })

@@ -16,13 +16,19 @@ afterAll(() => sandbox.close())
 
 const client = (headers: Record<string, string> = {}) =>
   createNanoBanana({ provider: 'fal', apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl('fal'), ...FAST, headers, allowInsecureCallbackUrl: true })
-const requestsOf = (taskId: string) => sandbox.requests.filter((entry) => entry.taskId === taskId).map((entry) => `${entry.method} ${entry.path.replace(/\?.*$/, '')}`)
+const requestsOf = (taskId: string) =>
+  sandbox.requests.filter((entry) => entry.taskId === taskId).map((entry) => `${entry.method} ${entry.path.replace(/\?.*$/, '')}`)
 
 describe('fal generate() against the sandbox', () => {
   it('text to image: the model path, the status words, then the output from the result', async () => {
     const seen: string[] = []
     // Long enough for a poll to see the queued fifth of the task even on a busy machine.
-    const result = await client({ 'x-sandbox-duration-ms': '1500' }).generate({ prompt: 'a nano banana', aspectRatio: '16:9', n: 2, onProgress: (task) => seen.push(task.status) })
+    const result = await client({ 'x-sandbox-duration-ms': '1500' }).generate({
+      prompt: 'a nano banana',
+      aspectRatio: '16:9',
+      n: 2,
+      onProgress: (task) => seen.push(task.status),
+    })
     expect(result.taskId).toMatch(/^fal-ai\/nano-banana\/[0-9a-f-]{36}$/)
     expect(result.images).toHaveLength(2)
     expect(new Set(seen)).toEqual(new Set(['queued', 'running', 'succeeded']))

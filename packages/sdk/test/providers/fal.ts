@@ -64,7 +64,14 @@ export const fixture: Fixture = {
 
     it('fal: a task id that is not {owner}/{app}/{request_id} is refused before any request', async () => {
       let calls = 0
-      const nb = createNanoBanana({ provider: 'fal', apiKey: 'k', fetch: async () => (calls++, Response.json({})) })
+      const nb = createNanoBanana({
+        provider: 'fal',
+        apiKey: 'k',
+        fetch: async () => {
+          calls++
+          return Response.json({})
+        },
+      })
       await expect(nb.getTask('just-an-id')).rejects.toBeInstanceOf(InvalidRequestError)
       expect(calls).toBe(0)
     })
@@ -100,10 +107,13 @@ export const fixture: Fixture = {
       })
       await expect(final.submit({ prompt: 'p' })).rejects.toBeInstanceOf(RateLimitError)
       expect(final.calls()).toBe(1)
-      const retryable = kit.client(() => Response.json({ detail: [{ msg: 'boom', type: 'internal_server_error' }] }, { status: 500, headers: { 'x-fal-retryable': 'true' } }), {
-        maxRetries: 2,
-        baseDelayMs: 1,
-      })
+      const retryable = kit.client(
+        () => Response.json({ detail: [{ msg: 'boom', type: 'internal_server_error' }] }, { status: 500, headers: { 'x-fal-retryable': 'true' } }),
+        {
+          maxRetries: 2,
+          baseDelayMs: 1,
+        },
+      )
       await expect(retryable.submit({ prompt: 'p' })).rejects.toBeInstanceOf(ServerError)
       expect(retryable.calls()).toBe(3)
     })
