@@ -3,6 +3,8 @@
 import { ClientConfigurationError, ResponseParseError, type Client } from '@nano-banana/runtime'
 import type { CallResult, ProviderAdapter } from './adapter.js'
 import { AbortError, AmbiguousSubmitError, ConfigurationError, ConnectionError, NanoBananaError, ResponseFormatError, redactSecrets } from './errors.js'
+import { createDurationBook, durationKey, observedSeconds, type DurationStore } from './durations.js'
+import type { TaskEvents } from './events.js'
 import { createLimiter } from './limit.js'
 import { DEFAULT_DOWNLOAD_RETRY, DEFAULT_POLL_RETRY, DEFAULT_SUBMIT_RETRY, classifyNetworkError, corsHint, withRequestTimeout, type RetryPolicy } from './retry.js'
 import { retrying } from './retrying.js'
@@ -36,12 +38,22 @@ export interface NanoBananaClientOptions {
    * - `download`: `{ maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 60000 }`.
    */
   retry?: { submit?: Partial<RetryPolicy>; poll?: Partial<RetryPolicy>; download?: Partial<RetryPolicy> }
-  /** Poll pacing (see PollingOptions): defaults `{ initialDelayMs: 1000, minDelayMs: 500, maxDelayMs: 10000, elapsedFactor: 0.15 }`. */
+  /** Poll pacing (see PollingOptions): defaults `{ initialDelayMs: 4400, minDelayMs: 250, maxDelayMs: 30000, elapsedFactor: 0.1, callbackSafetyNetMs: 30000 }`; learned durations, estimates and progress aim polls within these bounds. */
   polling?: Partial<PollingOptions>
   /** At most this many `generate()` calls in flight; the rest queue. Default unlimited. */
   maxConcurrency?: number
   /** Accept http:// and loopback callback URLs (development against the sandbox only). */
   allowInsecureCallbackUrl?: boolean
+  /**
+   * Persists the task durations the client learns (per provider + model + resolution, to pace polling),
+   * so that a new process starts informed: any `{ get(key), set(key, seconds[]) }`, sync or async (a Map works).
+   */
+  durationStore?: DurationStore
+  /**
+   * News of tasks from your callback receiver (`createTaskEvents()`, fed by `createCallbackHandler({ onTask: events.publish })`):
+   * a wait for a task submitted with a `callbackUrl` then wakes on the callback and polls only as a slow safety net.
+   */
+  taskEvents?: TaskEvents
 }
 
 export interface NanoBananaClient {
@@ -59,17 +71,27 @@ export interface NanoBananaClient {
 }
 
 /** What `wait()` also takes after a `generate()` submission (internal plumbing, also accepted from callers). */
-export type WaitInternals = WaitOptions & { estimatedSeconds?: number; model?: string; startedAt?: number }
+export type WaitInternals = WaitOptions & {
+  estimatedSeconds?: number
+  model?: string
+  startedAt?: number
+  /** The request's resolution: durations are learned per provider + model + resolution. */
+  resolution?: string
+  /** The task was submitted with a callback URL: with `taskEvents`, wait for it and poll seldom. */
+  callback?: boolean
+}
 
 const env = (key: string): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[key] || undefined
 
 /** The `wait()` options that follow a `generate()` submission: the caller's, plus what the submit learned. */
 export function waitOptionsAfterSubmit(
   submission: Submission,
-  caller: Pick<GenerateOptions, 'signal' | 'timeoutMs' | 'onProgress'>,
+  caller: Pick<GenerateOptions, 'signal' | 'timeoutMs' | 'onProgress' | 'resolution' | 'callbackUrl'>,
   startedAt: number,
 ): WaitInternals & { model: string; startedAt: number } {
   return {
+    ...(caller.resolution !== undefined ? { resolution: caller.resolution } : {}),
+    ...(caller.callbackUrl ? { callback: true } : {}),
     ...(caller.signal ? { signal: caller.signal } : {}),
     ...(caller.timeoutMs !== undefined ? { timeoutMs: caller.timeoutMs } : {}),
     ...(caller.onProgress ? { onProgress: caller.onProgress } : {}),
@@ -121,6 +143,8 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
   const downloadPolicy: RetryPolicy = { ...DEFAULT_DOWNLOAD_RETRY, ...options.retry?.download }
   const polling = { ...DEFAULT_POLLING, ...options.polling }
   const secrets = [apiKey]
+  const durations = createDurationBook(options.durationStore)
+  const events = options.taskEvents
 
   const abortError = (signal: AbortSignal | undefined, taskId?: string) =>
     new AbortError(`${adapter.id}: aborted${taskId ? ` (task ${taskId} may still run: wait("${taskId}") resumes)` : ''}`, {
@@ -267,6 +291,12 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     }
     const timeoutMs = waitOptions.timeoutMs ?? options.timeoutMs ?? 600_000
     const deadline = Date.now() + timeoutMs
+    const model = waitOptions.model ?? adapter.defaultModel
+    const key = durationKey(adapter.id, model, waitOptions.resolution)
+    await durations.load(key)
+    const prior = (adapter.models[model] ?? adapter.resolveModel?.(model))?.typicalSeconds
+    const expected = durations.expect(key, prior)
+    const startedAt = waitOptions.startedAt
     try {
       const task = await waitForTask({
         provider: adapter.id,
@@ -278,7 +308,13 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
         onProgress: waitOptions.onProgress,
         polling,
         estimatedSeconds: waitOptions.estimatedSeconds,
-        startedAt: waitOptions.startedAt,
+        expected,
+        startedAt,
+        ...(events && waitOptions.callback ? { wake: (listener: () => void) => events.subscribe(adapter.id, taskId, listener) } : {}),
+        // Only a wait that saw the task from its submission measured its whole duration.
+        ...(startedAt !== undefined
+          ? { onSucceeded: (done: Task, pendingMs: number | undefined, doneMs: number) => durations.record(key, observedSeconds(pendingMs, doneMs, done.durationSeconds)) }
+          : {}),
       })
       if (task.urls.length === 0) {
         throw new ResponseFormatError(`${adapter.id}: task ${taskId} succeeded without result URLs`, { provider: adapter.id, body: task.raw })
@@ -318,7 +354,7 @@ export async function runGenerate<S extends Submission, R>(
   // From here on a task exists: every error carries its id, so that `wait(taskId)` can resume.
   try {
     onSubmitted?.(submission)
-    return await steps.finish(submission, waitOptionsAfterSubmit(submission, { signal, timeoutMs, onProgress }, startedAt))
+    return await steps.finish(submission, waitOptionsAfterSubmit(submission, { signal, timeoutMs, onProgress, resolution: request.resolution, callbackUrl: request.callbackUrl }, startedAt))
   } catch (error) {
     throw steps.accepted(error, submission)
   }
