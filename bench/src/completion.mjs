@@ -85,8 +85,13 @@ async function measure(sandbox, provider, client, durationMs, strategy, label) {
   return { addedMs: doneAt - task.finishedAt, polls }
 }
 
-const sdkWait = (withEstimate) => async (nb, submission, startedAt) => {
-  await nb.wait(submission.taskId, { startedAt, model: submission.model, ...(withEstimate ? { estimatedSeconds: submission.estimatedSeconds } : {}) })
+const sdkWait = (withEstimate, callback = false) => async (nb, submission, startedAt) => {
+  await nb.wait(submission.taskId, {
+    startedAt,
+    model: submission.model,
+    callback,
+    ...(withEstimate ? { estimatedSeconds: submission.estimatedSeconds } : {}),
+  })
   return Date.now()
 }
 const fixedWait = (intervalMs) => async (nb, submission) => {
@@ -102,7 +107,7 @@ export async function benchCompletion({ smoke = false } = {}) {
   const singles = (smoke ? [4_000, 8_000] : [4_000, 16_000, 60_000]).map((ms) => ms * scale)
   const batch = BATCH_S.map((s) => s * 1000 * scale)
   // A smoke run shrinks every duration, so it shrinks the SDK's pacing and the pollers' intervals alike.
-  const polling = smoke ? { polling: { initialDelayMs: 4400 * scale, minDelayMs: 25, maxDelayMs: 3_000, callbackSafetyNetMs: 3_000 } } : {}
+  const polling = smoke ? { polling: { initialDelayMs: 4200 * scale, minDelayMs: 25, maxDelayMs: 3_000, callbackSafetyNetMs: 3_000 } } : {}
   const every = (ms) => fixedWait(ms * scale)
   const withHints = await startSandbox({ estimatedTimeHints: true })
   const noHints = await startSandbox({ estimatedTimeHints: false })
@@ -137,7 +142,7 @@ export async function benchCompletion({ smoke = false } = {}) {
           noHints,
           estimating,
           `${estimating}: sdk, callback first (taskEvents)`,
-          { wait: sdkWait(false), callbackUrl: receiver.url },
+          { wait: sdkWait(false, true), callbackUrl: receiver.url },
           ms,
           { taskEvents: events },
         ),

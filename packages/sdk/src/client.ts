@@ -38,7 +38,7 @@ export interface NanoBananaClientOptions {
    * - `download`: `{ maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 60000 }`.
    */
   retry?: { submit?: Partial<RetryPolicy>; poll?: Partial<RetryPolicy>; download?: Partial<RetryPolicy> }
-  /** Poll pacing (see PollingOptions): defaults `{ initialDelayMs: 4400, minDelayMs: 250, maxDelayMs: 30000, elapsedFactor: 0.1, callbackSafetyNetMs: 30000 }`; learned durations, estimates and progress aim polls within these bounds. */
+  /** Poll pacing (see PollingOptions): defaults `{ initialDelayMs: 4200, minDelayMs: 250, maxDelayMs: 30000, elapsedFactor: 0.1, callbackSafetyNetMs: 30000 }`; learned durations, estimates and progress aim polls within these bounds. */
   polling?: Partial<PollingOptions>
   /** At most this many `generate()` calls in flight; the rest queue. Default unlimited. */
   maxConcurrency?: number
@@ -63,21 +63,21 @@ export interface NanoBananaClient {
   /** One query of a task, normalized; transient failures are retried for up to `requestTimeoutMs`. */
   getTask(taskId: string, options?: SubmitOptions): Promise<Task>
   /** Waits for a task until it ends: resume here with an id from `onSubmitted` or an error's `taskId`. */
-  wait(taskId: string, options?: WaitOptions & { estimatedSeconds?: number; model?: string; startedAt?: number }): Promise<GenerateResult>
+  wait(taskId: string, options?: WaitInternals): Promise<GenerateResult>
   /** Submit, wait, and return the images. */
   generate(options: GenerateOptions): Promise<GenerateResult>
   /** Normalizes a callback body the provider POSTed to your `callbackUrl`. */
   parseCallback(body: unknown): Task
 }
 
-/** What `wait()` also takes after a `generate()` submission (internal plumbing, also accepted from callers). */
+/** What `wait()` also takes after a `generate()` submission (generate() fills it in; pass it when you submit() and wait() yourself). */
 export type WaitInternals = WaitOptions & {
   estimatedSeconds?: number
   model?: string
   startedAt?: number
   /** The request's resolution: durations are learned per provider + model + resolution. */
   resolution?: string
-  /** The task was submitted with a callback URL: with `taskEvents`, wait for it and poll seldom. */
+  /** The task was submitted with a `callbackUrl`: with `taskEvents`, waiting wakes on the callback and polls seldom. */
   callback?: boolean
 }
 

@@ -7,7 +7,7 @@ import type { ProviderId, Task } from './types.js'
 export interface PollingOptions {
   /**
    * First poll after this long when nothing is known of the task (no estimate, no history, no prior).
-   * Default 4400: with `elapsedFactor` 0.1, tasks of 4 s to minutes cost about half the polls of a
+   * Default 4200: with `elapsedFactor` 0.1, tasks of 4 s to minutes cost about half the polls of a
    * 500 ms poller and at most ~10% added latency.
    */
   initialDelayMs: number
@@ -24,7 +24,7 @@ export interface PollingOptions {
   callbackSafetyNetMs: number
 }
 
-export const DEFAULT_POLLING: PollingOptions = { initialDelayMs: 4400, minDelayMs: 250, maxDelayMs: 30_000, elapsedFactor: 0.1, callbackSafetyNetMs: 30_000 }
+export const DEFAULT_POLLING: PollingOptions = { initialDelayMs: 4200, minDelayMs: 250, maxDelayMs: 30_000, elapsedFactor: 0.1, callbackSafetyNetMs: 30_000 }
 
 /** Progress at or above this (0..1) means the provider is finishing: poll soon, whatever else says. */
 const NEAR_END = 0.95
