@@ -85,15 +85,17 @@ async function measure(sandbox, provider, client, durationMs, strategy, label) {
   return { addedMs: doneAt - task.finishedAt, polls }
 }
 
-const sdkWait = (withEstimate, callback = false) => async (nb, submission, startedAt) => {
-  await nb.wait(submission.taskId, {
-    startedAt,
-    model: submission.model,
-    callback,
-    ...(withEstimate ? { estimatedSeconds: submission.estimatedSeconds } : {}),
-  })
-  return Date.now()
-}
+const sdkWait =
+  (withEstimate, callback = false) =>
+  async (nb, submission, startedAt) => {
+    await nb.wait(submission.taskId, {
+      startedAt,
+      model: submission.model,
+      callback,
+      ...(withEstimate ? { estimatedSeconds: submission.estimatedSeconds } : {}),
+    })
+    return Date.now()
+  }
 const fixedWait = (intervalMs) => async (nb, submission) => {
   await fixedPoller(nb, submission.taskId, intervalMs)
   return Date.now()
@@ -130,7 +132,11 @@ export async function benchCompletion({ smoke = false } = {}) {
     jobs.push(batchOf('sdk (learned durations)', sdkWait(false)), batchOf('fixed 500 ms poller', every(500)))
     // Single tasks, each through a new client (no history).
     const singleOf = (sandbox, provider, name, strategy, durationMs, extra) =>
-      (async () => ({ name, durationMs, ...(await measure(sandbox, provider, benchClient(sandbox, provider, { ...polling, ...extra }), durationMs, strategy, `${name} ${durationMs}`)) }))()
+      (async () => ({
+        name,
+        durationMs,
+        ...(await measure(sandbox, provider, benchClient(sandbox, provider, { ...polling, ...extra }), durationMs, strategy, `${name} ${durationMs}`)),
+      }))()
     const singleJobs = []
     for (const ms of singles) {
       singleJobs.push(singleOf(noHints, hintless, `${hintless}: sdk, no history, no hint`, { wait: sdkWait(false) }, ms))
@@ -138,17 +144,18 @@ export async function benchCompletion({ smoke = false } = {}) {
       singleJobs.push(singleOf(noHints, hintless, `${hintless}: fixed 5 s poller`, { wait: every(5_000) }, ms))
       singleJobs.push(singleOf(withHints, estimating, `${estimating}: sdk, exact estimate`, { wait: sdkWait(true) }, ms))
       singleJobs.push(
+        singleOf(noHints, estimating, `${estimating}: sdk, callback first (taskEvents)`, { wait: sdkWait(false, true), callbackUrl: receiver.url }, ms, {
+          taskEvents: events,
+        }),
+      )
+      singleJobs.push(
         singleOf(
           noHints,
           estimating,
-          `${estimating}: sdk, callback first (taskEvents)`,
-          { wait: sdkWait(false, true), callbackUrl: receiver.url },
+          `${estimating}: callback alone (no polling)`,
+          { wait: (_nb, s) => receiver.received(s.taskId), callbackUrl: receiver.url },
           ms,
-          { taskEvents: events },
         ),
-      )
-      singleJobs.push(
-        singleOf(noHints, estimating, `${estimating}: callback alone (no polling)`, { wait: (_nb, s) => receiver.received(s.taskId), callbackUrl: receiver.url }, ms),
       )
     }
     const [batches, singlesOut] = await Promise.all([Promise.all(jobs), Promise.all(singleJobs)])
@@ -165,7 +172,10 @@ export async function benchCompletion({ smoke = false } = {}) {
         polls,
         pollsPerTask: round(polls / later.length, 1),
         addedLatencyMs: Math.round(addedMs),
-        pollsOfTasks1to3: out.slice(0, 3).map((r) => r.polls).join(' '),
+        pollsOfTasks1to3: out
+          .slice(0, 3)
+          .map((r) => r.polls)
+          .join(' '),
       }
       if (name.startsWith('sdk')) {
         row.target = "polls <= 1/4 of the 500 ms poller's; median added <= 600 ms"
@@ -176,7 +186,13 @@ export async function benchCompletion({ smoke = false } = {}) {
     for (const ms of singles) {
       const fixed = singlesOut.find((r) => r.durationMs === ms && r.name.endsWith('fixed 500 ms poller'))
       for (const r of singlesOut.filter((s) => s.durationMs === ms)) {
-        const row = { scenario: `single ${ms / 1000} s task`, strategy: r.name, polls: r.polls, addedLatencyMs: Math.round(r.addedMs), addedPctOfTask: round((100 * r.addedMs) / ms, 1) }
+        const row = {
+          scenario: `single ${ms / 1000} s task`,
+          strategy: r.name,
+          polls: r.polls,
+          addedLatencyMs: Math.round(r.addedMs),
+          addedPctOfTask: round((100 * r.addedMs) / ms, 1),
+        }
         if (r.name.includes('no history')) {
           row.target = "polls <= 1/2 of the 500 ms poller's; added <= 10% of the task"
           row.pass = r.polls <= fixed.polls / 2 && r.addedMs <= 0.1 * ms

@@ -313,7 +313,10 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
         ...(events && waitOptions.callback ? { wake: (listener: () => void) => events.subscribe(adapter.id, taskId, listener) } : {}),
         // Only a wait that saw the task from its submission measured its whole duration.
         ...(startedAt !== undefined
-          ? { onSucceeded: (done: Task, pendingMs: number | undefined, doneMs: number) => durations.record(key, observedSeconds(pendingMs, doneMs, done.durationSeconds)) }
+          ? {
+              onSucceeded: (done: Task, pendingMs: number | undefined, doneMs: number) =>
+                durations.record(key, observedSeconds(pendingMs, doneMs, done.durationSeconds)),
+            }
           : {}),
       })
       if (task.urls.length === 0) {
@@ -354,7 +357,10 @@ export async function runGenerate<S extends Submission, R>(
   // From here on a task exists: every error carries its id, so that `wait(taskId)` can resume.
   try {
     onSubmitted?.(submission)
-    return await steps.finish(submission, waitOptionsAfterSubmit(submission, { signal, timeoutMs, onProgress, resolution: request.resolution, callbackUrl: request.callbackUrl }, startedAt))
+    return await steps.finish(
+      submission,
+      waitOptionsAfterSubmit(submission, { signal, timeoutMs, onProgress, resolution: request.resolution, callbackUrl: request.callbackUrl }, startedAt),
+    )
   } catch (error) {
     throw steps.accepted(error, submission)
   }

@@ -150,7 +150,14 @@ export async function waitForTask(params: WaitParams): Promise<Task> {
   }
 }
 
-async function pollLoop(params: WaitParams, options: PollingOptions, clock: WaitClock, startedAt: number, deadline: number, wakeup: Wakeup | undefined): Promise<Task> {
+async function pollLoop(
+  params: WaitParams,
+  options: PollingOptions,
+  clock: WaitClock,
+  startedAt: number,
+  deadline: number,
+  wakeup: Wakeup | undefined,
+): Promise<Task> {
   let last: Task | undefined
   let previous: Task | undefined
   let lastPendingMs: number | undefined

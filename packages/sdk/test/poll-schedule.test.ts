@@ -76,7 +76,7 @@ const median = (values: number[]) => {
 }
 
 describe('poll schedule', () => {
-  it('a batch of ~8 s tasks: from the fourth on, a quarter of the 500 ms poller\'s polls and ≤ 600 ms added', async () => {
+  it("a batch of ~8 s tasks: from the fourth on, a quarter of the 500 ms poller's polls and ≤ 600 ms added", async () => {
     // Eight durations spread over 8 s ± 20%, in an order that does not sort them.
     const durations = [8.3, 6.9, 9.4, 7.6, 8.8, 6.5, 9.1, 7.9].map((s) => s * 1000)
     const clock = fakeClock()
@@ -92,7 +92,7 @@ describe('poll schedule', () => {
     expect(results[0]?.polls).toBeLessThan(results[0]?.fixed500Polls as number)
   })
 
-  it.each([4_000, 5_000, 8_000, 16_000, 20_000, 60_000])('a %d ms task with no history: ≤ half the 500 ms poller\'s polls, ≤ 10%% added', async (durationMs) => {
+  it.each([4_000, 5_000, 8_000, 16_000, 20_000, 60_000])("a %d ms task with no history: ≤ half the 500 ms poller's polls, ≤ 10%% added", async (durationMs) => {
     const r = await run(fakeClock(), { durationMs })
     expect(r.polls).toBeLessThanOrEqual(r.fixed500Polls / 2)
     expect(r.addedMs).toBeLessThanOrEqual(durationMs * 0.1)
@@ -100,7 +100,11 @@ describe('poll schedule', () => {
 
   it.each([5_000, 16_000, 60_000])('an exact estimate with linear progress (%d ms): ≤ 3 polls, ≤ 300 ms added', async (durationMs) => {
     // Progress reads 100 a little before the end (the provider rounds), as EvoLink's did.
-    const r = await run(fakeClock(), { durationMs: durationMs + 120, progress: (f) => Math.min(1, Math.round(f * 100) / 100) }, { estimatedSeconds: durationMs / 1000 })
+    const r = await run(
+      fakeClock(),
+      { durationMs: durationMs + 120, progress: (f) => Math.min(1, Math.round(f * 100) / 100) },
+      { estimatedSeconds: durationMs / 1000 },
+    )
     expect(r.polls).toBeLessThanOrEqual(3)
     expect(r.addedMs).toBeLessThanOrEqual(300)
   })
@@ -122,7 +126,7 @@ describe('poll schedule', () => {
     expect(nextPollDelay({ elapsedMs: 40_000, task: { ...base, status: 'running' }, previous: queued })).toBeLessThanOrEqual(1000)
   })
 
-  it('a provider\'s own duration figure is what is learned, when it falls between the polls', async () => {
+  it("a provider's own duration figure is what is learned, when it falls between the polls", async () => {
     const clock = fakeClock()
     const book = createDurationBook()
     await run(clock, { durationMs: 7_300, reportSeconds: true }, { book })
@@ -230,7 +234,7 @@ describe('poll schedule', () => {
     expect(netPolls).toBe(Math.ceil(70_000 / DEFAULT_POLLING.callbackSafetyNetMs))
   })
 
-  it('news that arrived before waiting began still wakes the wait; other tasks\' news does not', async () => {
+  it("news that arrived before waiting began still wakes the wait; other tasks' news does not", async () => {
     const events = createTaskEvents()
     events.publish({ provider, taskId: 'early', status: 'succeeded' })
     events.publish({ provider, taskId: 'other', status: 'succeeded' })
