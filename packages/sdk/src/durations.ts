@@ -18,6 +18,9 @@ export interface ExpectedDuration {
   readonly samples: number
 }
 
+/** How long a wait holds its first poll for the store's answer: a store that hangs must not hold the task. */
+const LOAD_WAIT_MS = 200
+
 /** Samples kept per key: enough for quantiles, few enough that a drifting provider is followed. */
 const KEEP = 16
 
@@ -36,7 +39,7 @@ export const durationKey = (provider: string, model: string | undefined, resolut
   `${provider}/${model ?? ''}${resolution ? `/${resolution}` : ''}`
 
 export interface DurationBook {
-  /** Reads the store's figures for `key` once; a failing store is ignored (it is only a cache). */
+  /** Reads the store's figures for `key` once, waiting at most `LOAD_WAIT_MS`; a failing or slow store is ignored (it is only a cache). */
   load(key: string): Promise<void>
   /** What to expect for `key`, from what was seen, else from the prior (typical seconds). */
   expect(key: string, priorSeconds?: number): ExpectedDuration | undefined
@@ -61,7 +64,8 @@ export function createDurationBook(store?: DurationStore): DurationBook {
         })()
         loads.set(key, loading)
       }
-      return loading
+      let timer: ReturnType<typeof setTimeout> | undefined
+      return Promise.race([loading, new Promise<void>((resolve) => (timer = setTimeout(resolve, LOAD_WAIT_MS)))]).finally(() => clearTimeout(timer))
     },
     expect(key, priorSeconds) {
       const samples = seen.get(key)

@@ -193,6 +193,11 @@ describe('poll schedule', () => {
     await broken.load('k')
     broken.record('k', 3)
     expect(broken.expect('k')?.samples).toBe(1)
+    // A store that never answers: loading gives up, the book still works.
+    const hanging = createDurationBook({ get: () => new Promise(() => {}), set: () => {} })
+    await hanging.load('k')
+    hanging.record('k', 4)
+    expect(hanging.expect('k')?.samples).toBe(1)
   })
 
   it('with callback news, waiting polls once the callback arrives, and otherwise only as a slow safety net', async () => {
