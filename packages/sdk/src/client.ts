@@ -384,7 +384,11 @@ export async function runGenerate<S extends Submission, R>(
     onSubmitted?.(submission)
     return await steps.finish(
       submission,
-      waitOptionsAfterSubmit(submission, { signal, timeoutMs, onProgress, resolution: request.resolution, callbackUrl: request.callbackUrl, n: request.n }, startedAt),
+      waitOptionsAfterSubmit(
+        submission,
+        { signal, timeoutMs, onProgress, resolution: request.resolution, callbackUrl: request.callbackUrl, n: request.n },
+        startedAt,
+      ),
     )
   } catch (error) {
     throw steps.accepted(error, submission)
