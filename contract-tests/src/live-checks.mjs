@@ -48,11 +48,12 @@ function findTaskId(value) {
 
 /**
  * The generated SDK of a provider and two clients on `baseUrl`: one with the key, one with a wrong key.
- * @param {{ providerId: string, baseUrl: string, apiKey: string }} options
+ * @param {{ providerId: string, baseUrl: string, apiKey: string, sdk?: Record<string, any> }} options
  */
-export async function createLiveContext({ providerId, baseUrl, apiKey }) {
+export async function createLiveContext({ providerId, baseUrl, apiKey, sdk: given }) {
   const provider = getProvider(providerId)
-  const { sdk, factory } = await loadSdk(provider)
+  // A bundle (the published CLI) passes the generated client module it carries.
+  const { sdk, factory } = given ? { sdk: given, factory: given[provider.clientFactory] } : await loadSdk(provider)
   return { sdk, client: factory({ apiKey, baseUrl }), badClient: factory({ apiKey: INVALID_KEY, baseUrl }) }
 }
 
