@@ -150,7 +150,7 @@ describe('spec change classification (api-smart-diff on a real spec)', () => {
       const branches = (doc.components?.schemas?.CreateImageTaskRequest?.oneOf ?? []).map((b) => deref(doc, b))
       const refs = branches.flatMap((b) => Object.values(b.properties ?? {}).filter((prop) => prop.$ref && Array.isArray(deref(doc, prop)?.enum)))
       const shared = refs.find((r) => refs.filter((o) => o.$ref === r.$ref).length > 1)
-      if (shared) found = { doc, ref: shared.$ref, branch: branches.find((b) => Object.values(b.properties).some((prop) => prop.$ref === shared.$ref)) }
+      if (shared) found = { doc, ref: shared.$ref, branch: branches.findLast((b) => Object.values(b.properties).some((prop) => prop.$ref === shared.$ref)) }
       if (found) break
     }
     if (!found) throw new Error('no spec whose request branches share an enum schema')
