@@ -57,7 +57,11 @@ const node = (name, packageDir, source) => run(name, process.execPath, ['--input
 
 /** The spec's default model, its request branch, and the enum node of its aspect-ratio field. */
 function target(doc) {
-  const at = (ref) => ref.slice(2).split('/').reduce((n, k) => n[k], doc)
+  const at = (ref) =>
+    ref
+      .slice(2)
+      .split('/')
+      .reduce((n, k) => n[k], doc)
   const deref = (node) => (node?.$ref ? deref(at(node.$ref)) : node)
   const model = doc['x-default-model']
   const request = doc.components.schemas.CreateImageTaskRequest
@@ -169,7 +173,10 @@ try {
   assert(added.bump === 'minor', `changeset bump is ${added.bump}, expected minor`)
   assert(added.text.includes(values.add) && added.text.includes(values.field), `the changeset summary does not name ${values.add} and ${values.field}`)
 
-  typecheck('tsc: the unified client accepts the new ratio', `  void nb.generate({ prompt: 'p', model: ${JSON.stringify(model)}, aspectRatio: ${JSON.stringify(values.add)} })`)
+  typecheck(
+    'tsc: the unified client accepts the new ratio',
+    `  void nb.generate({ prompt: 'p', model: ${JSON.stringify(model)}, aspectRatio: ${JSON.stringify(values.add)} })`,
+  )
   const ok = lastJson(node('run time: generate with the new ratio on the sandbox', 'packages/cli', generateOnSandbox(model, values.add)))
   log(`generate ${values.add}: ${JSON.stringify(ok)}`)
   assert(ok.generated?.images > 0, `generate with ${values.add} failed: ${JSON.stringify(ok.error)}`)
@@ -202,7 +209,9 @@ try {
   assert(refused.submissions === 0, `${refused.submissions} requests reached the sandbox, expected none`)
   assert(refused.direct.status >= 400 && refused.direct.status < 500, `the sandbox accepted ${values.remove} sent directly: HTTP ${refused.direct.status}`)
 
-  log(`ok: ${values.add} added (minor) and ${values.remove} removed (major) flowed into the generated types, the unified client (types and run time) and the sandbox`)
+  log(
+    `ok: ${values.add} added (minor) and ${values.remove} removed (major) flowed into the generated types, the unified client (types and run time) and the sandbox`,
+  )
 } catch (error) {
   console.error(`\n[test:spec-flow] FAILED at step "${step}": ${error.message}`)
   process.exitCode = 1
