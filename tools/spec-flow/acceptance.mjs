@@ -177,7 +177,7 @@ try {
     'tsc: the unified client accepts the new ratio',
     `  void nb.generate({ prompt: 'p', model: ${JSON.stringify(model)}, aspectRatio: ${JSON.stringify(values.add)} })`,
   )
-  const ok = lastJson(node('run time: generate with the new ratio on the sandbox', 'packages/cli', generateOnSandbox(model, values.add)))
+  const ok = lastJson(node('run time: generate with the new ratio on the sandbox', 'packages/sdk', generateOnSandbox(model, values.add)))
   log(`generate ${values.add}: ${JSON.stringify(ok)}`)
   assert(ok.generated?.images > 0, `generate with ${values.add} failed: ${JSON.stringify(ok.error)}`)
   assert(ok.submissions === 1, `the sandbox saw ${ok.submissions} submissions, expected 1`)
@@ -203,7 +203,7 @@ try {
     'tsc: the unified client refuses the removed ratio',
     `  // @ts-expect-error removed from the spec\n  void nb.generate({ prompt: 'p', model: ${JSON.stringify(model)}, aspectRatio: ${JSON.stringify(values.remove)} })`,
   )
-  const refused = lastJson(node('run time: generate with the removed ratio', 'packages/cli', generateOnSandbox(model, values.remove)))
+  const refused = lastJson(node('run time: generate with the removed ratio', 'packages/sdk', generateOnSandbox(model, values.remove)))
   log(`generate ${values.remove}: ${JSON.stringify(refused)}`)
   assert(refused.error?.name === 'UnsupportedOptionError', `expected UnsupportedOptionError, got ${JSON.stringify(refused.error ?? refused.generated)}`)
   assert(refused.submissions === 0, `${refused.submissions} requests reached the sandbox, expected none`)
