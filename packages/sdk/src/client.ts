@@ -9,7 +9,22 @@ import { createLimiter } from './limit.js'
 import { DEFAULT_DOWNLOAD_RETRY, DEFAULT_POLL_RETRY, DEFAULT_SUBMIT_RETRY, classifyNetworkError, corsHint, withRequestTimeout, type RetryPolicy } from './retry.js'
 import { retrying } from './retrying.js'
 import { withTaskId } from './task-id.js'
-import type { GeneratedImage, GenerateOptions, GenerateRequest, GenerateResult, Submission, SubmitOptions, Task, WaitOptions, Warning } from './types.js'
+import type {
+  DefaultModelId,
+  GeneratedImage,
+  GenerateOptions,
+  GenerateOptionsFor,
+  GenerateRequest,
+  GenerateRequestFor,
+  GenerateResult,
+  ModelId,
+  ProviderId,
+  Submission,
+  SubmitOptions,
+  Task,
+  WaitOptions,
+  Warning,
+} from './types.js'
 import { validateRequest } from './validate.js'
 import { isLoopbackUrl, keptResultUrls, type ResultUrlPolicy } from './result-url.js'
 import { DEFAULT_POLLING, waitForTask, type PollingOptions } from './wait.js'
@@ -62,16 +77,21 @@ export interface NanoBananaClientOptions {
   allowResultHosts?: readonly string[]
 }
 
-export interface NanoBananaClient {
+/**
+ * A client of provider `P`: `model` takes `P`'s model ids and the options that model's spec lists
+ * (`GenerateRequestFor`). The default, every provider, is the untyped client (an adapter object, a
+ * `ProviderId` variable).
+ */
+export interface NanoBananaClient<P extends ProviderId = ProviderId> {
   readonly provider: ProviderAdapter
   /** Submits a task and returns as soon as the provider accepted it. */
-  submit(request: GenerateRequest, options?: SubmitOptions): Promise<Submission>
+  submit<M extends ModelId<P> = ModelId<P> & DefaultModelId<P>>(request: GenerateRequestFor<P, M>, options?: SubmitOptions): Promise<Submission>
   /** One query of a task, normalized; transient failures are retried for up to `requestTimeoutMs`. */
   getTask(taskId: string, options?: SubmitOptions): Promise<Task>
   /** Waits for a task until it ends: resume here with an id from `onSubmitted` or an error's `taskId`. */
   wait(taskId: string, options?: WaitInternals): Promise<GenerateResult>
   /** Submit, wait, and return the images. */
-  generate(options: GenerateOptions): Promise<GenerateResult>
+  generate<M extends ModelId<P> = ModelId<P> & DefaultModelId<P>>(options: GenerateOptionsFor<P, M>): Promise<GenerateResult>
   /** Normalizes a callback body the provider POSTed to your `callbackUrl`. */
   parseCallback(body: unknown): Task
 }
