@@ -92,7 +92,7 @@ describe('fal webhooks: ED25519 over request id, user id, timestamp and the body
     return createCallbackHandler({ provider: 'fal', fetch: options.fetch ?? sandbox.fetch, onTask: (task) => void delivered.push(task) })
   }
   const replay = (hook: { url: string; headers: Record<string, string> }, body: Uint8Array, headers: Record<string, string> = {}) =>
-    new Request(hook.url, { method: 'POST', headers: { ...hook.headers, ...headers }, body })
+    new Request(hook.url, { method: 'POST', headers: { ...hook.headers, ...headers }, body: body as BodyInit })
 
   it('a webhook signed by the sandbox verifies against its JWKS and is accepted', async () => {
     const hook = await oneWebhook()
@@ -129,7 +129,7 @@ describe('fal webhooks: ED25519 over request id, user id, timestamp and the body
     const res = await receive(replay(hook, hook.body, { 'x-fal-webhook-signature': foreign }))
     expect(res.status).toBe(401)
     expect(await res.json()).toMatchObject({ error: 'invalid_signature' })
-    const bare = new Request(hook.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: hook.body })
+    const bare = new Request(hook.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: hook.body as BodyInit })
     expect((await receive(bare)).status).toBe(401)
     expect(delivered).toEqual([])
   })
