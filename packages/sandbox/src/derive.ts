@@ -14,6 +14,11 @@ export function statusWordsOf(meta: ProviderMeta): Record<TaskPhase, string> {
   const words = {} as Record<TaskPhase, string>
   for (const phase of PHASES) {
     const word = Object.keys(meta.statusWords).find((candidate) => meta.statusWords[candidate] === phase)
+    // A synchronous answer is never queued or running (and may have no status words at all).
+    if (word === undefined && meta.synchronous) {
+      words[phase] = phase
+      continue
+    }
     if (word === undefined) throw new Error(`${meta.id}: the spec maps no status word to ${phase}`)
     words[phase] = word
   }
@@ -66,7 +71,7 @@ export function routesOf(meta: ProviderMeta): RouteTable {
     entries.push({ op, phase, pattern: new RegExp(`^${source}$`), params })
   }
   add(meta.operations.create, 'submit')
-  add(meta.operations.get, 'poll')
+  if (meta.operations.get) add(meta.operations.get, 'poll')
   add(meta.operations.credits, 'credits')
   // Any other operation with a JSON body is a (synchronous) submission; one without is not served.
   for (const op of meta.otherOperations ?? []) if (op.requestSchema) add(op, 'submit')
@@ -79,6 +84,11 @@ export function routesOf(meta: ProviderMeta): RouteTable {
         const found = pattern.exec(path)
         if (!found) continue
         const route: Route & { phase: FaultPhase | 'credits' } = { operation: op.operationId, phase }
+        for (const [i, name] of params.entries()) {
+          if (name === op.taskId?.name) continue
+          route.params ??= {}
+          route.params[name] = decodeURIComponent(found[i + 1] ?? '')
+        }
         if (op.taskId) {
           const raw = op.taskId.in === 'path' ? found[params.indexOf(op.taskId.name) + 1] : query.get(op.taskId.name)
           route.taskId = raw === undefined || raw === null ? '' : op.taskId.in === 'path' ? decodeURIComponent(raw) : raw

@@ -155,7 +155,7 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     let ctx = contexts.get(id)
     if (!ctx) {
       const words = derived(id).words
-      ctx = { options: opts, fileUrl, word: (phase) => words[phase] }
+      ctx = { options: opts, fileUrl, word: (phase) => words[phase], bytes: (image) => images.render(image) }
       contexts.set(id, ctx)
     }
     return ctx
@@ -278,14 +278,14 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     } else if (route.phase === 'poll') {
       reply = query(wire, route.taskId ?? '', taskFaults, entry)
     } else {
-      reply = await submit(req, wire, route.operation, taskFaults, entry)
+      reply = await submit(req, wire, route.operation, taskFaults, entry, route.params)
     }
     return finish(req, res, entry, toAnswer(reply), modifiers)
   }
 
   function query(wire: ProviderWire, taskId: string, taskFaults: FaultName[], entry: RequestLogEntry): Reply {
     const ctx = ctxOf(wire.id)
-    const operation = wire.meta.operations.get.operationId
+    const operation = wire.meta.operations.get?.operationId
     const early = wire.checkTaskId?.(taskId, ctx)
     if (early) return early
     const task = tasks.get(wire.id, taskId)
@@ -295,7 +295,14 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     return wire.query(task, tasks.snapshot(task), ctx)
   }
 
-  async function submit(req: IncomingMessage, wire: ProviderWire, operation: Operation, taskFaults: FaultName[], entry: RequestLogEntry): Promise<Reply> {
+  async function submit(
+    req: IncomingMessage,
+    wire: ProviderWire,
+    operation: Operation,
+    taskFaults: FaultName[],
+    entry: RequestLogEntry,
+    params: Record<string, string> = {},
+  ): Promise<Reply> {
     const ctx = ctxOf(wire.id)
     const { routes, callbackField } = derived(wire.id)
     let body: unknown
@@ -315,13 +322,15 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
       const reply = wire.error(check.issue.keyword === 'model' ? 'modelNotFound' : 'invalid', operation, ctx, { issue: check.issue, model: String(record.model) })
       return { ...reply, headers: { ...reply.headers, 'x-sandbox-violation': check.issue.message.replace(/[^\x20-\x7e]/g, '?') } }
     }
-    const unknownModel = wire.checkModel?.(String(record.model), operation, ctx)
+    // A path parameter (a model in the path) is part of the request as much as the body is.
+    const request = { ...params, ...record }
+    const unknownModel = wire.checkModel?.(String(request.model), operation, ctx)
     if (unknownModel) return unknownModel
     const durationMs = intHeader(req, DURATION_HEADER) ?? opts.taskDurationMs
     const now = Date.now()
-    const task = tasks.create(wire.id, wire.newTaskId(now), readRequest(wire, record, operation), durationMs, taskFaults, now)
+    const task = tasks.create(wire.id, wire.newTaskId(now), readRequest(wire, request, operation), durationMs, taskFaults, now)
     entry.taskId = task.id
-    if (operation === routes.createOperation || !wire.syncResult) return wire.created(task, ctx)
+    if ((operation === routes.createOperation && !wire.meta.synchronous) || !wire.syncResult) return wire.created(task, ctx)
     // Synchronous endpoints hold the request open until the images exist.
     for (;;) {
       if (closed || task.outcome) break

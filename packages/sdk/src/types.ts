@@ -56,8 +56,17 @@ export interface Task {
   error?: { code?: string; message?: string }
   /** Credits the provider reports as charged for the task, when it says. */
   usage?: { credits?: number }
+  /** Images a synchronous provider returned inline (bytes, no URL), once succeeded. */
+  inlineImages?: readonly InlineImage[]
   /** The provider's own body, untouched. */
   raw: unknown
+}
+
+/** An image that came back inside the answer (base64 in the provider's JSON), decoded. */
+export interface InlineImage {
+  data: Uint8Array
+  /** The type the bytes are (`image/png`...), checked against their signature. */
+  contentType: string
 }
 
 export interface Warning {
@@ -68,7 +77,12 @@ export interface Warning {
 }
 
 export interface GeneratedImage {
+  /** The result URL; for an inline image (`data` set) a `data:` URL of the bytes, built when first read. */
   url: string
+  /** The bytes, when the provider returned the image inline (synchronous APIs): `download()` then makes no request. */
+  data?: Uint8Array
+  /** The type of `data` (`image/png`...). */
+  contentType?: string
   /** When the provider deletes the file (results are kept for a limited time only). */
   expiresAt?: Date
   /** Streams the file, size-capped, retried; ExpiredResultError once the URL has expired. */
@@ -114,6 +128,11 @@ export interface Submission {
   warnings: Warning[]
   /** Seconds the provider expects, when it says at submission. */
   estimatedSeconds?: number
+  /**
+   * The finished task, when the provider is synchronous (`provider.synchronous`): its answer was the result,
+   * so there is nothing to poll and `wait()` turns this into the result.
+   */
+  task?: Task
   raw: unknown
 }
 

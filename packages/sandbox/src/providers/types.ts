@@ -11,6 +11,8 @@ export interface Route {
   operation: Operation
   /** For the task query: the id from the path or query ('' when the query parameter is missing). */
   taskId?: string
+  /** The path parameters other than the task id (e.g. a model in the path), decoded. */
+  params?: Record<string, string>
 }
 
 /** A JSON answer: HTTP status, body, extra headers. */
@@ -37,6 +39,8 @@ export interface WireContext {
   fileUrl: (image: StoredImage) => string
   /** The provider's status word for a phase: the first word its spec maps to that phase. */
   word: (phase: TaskPhase) => string
+  /** The encoded bytes of a result image, for a synchronous provider that answers with them inline. */
+  bytes: (image: StoredImage) => Uint8Array
 }
 
 /**
@@ -65,7 +69,7 @@ export interface ProviderWire {
   legacyOptions?: Readonly<Record<string, keyof ResolvedOptions>>
   created(task: Task, ctx: WireContext): Reply
   query(task: Task, snapshot: TaskSnapshot, ctx: WireContext): Reply
-  /** Synchronous endpoints (operations other than the create one) answer with the finished images. */
+  /** Synchronous endpoints (other operations, or the create one when `meta.synchronous`) answer with the finished images. */
   syncResult?(task: Task, ctx: WireContext, operation: Operation): Reply
   credits?(ctx: WireContext): Reply
   callback: {
