@@ -27,7 +27,7 @@ export interface GenerateRequest {
   model?: string
   aspectRatio?: AspectRatio
   resolution?: Resolution
-  /** Reference image URLs (image-to-image, editing). */
+  /** Reference image URLs (image-to-image, editing); a provider that takes bytes (`inlineReferenceImages`) also takes `data:image/...;base64,` URLs. */
   images?: string[]
   /** Number of images; only some providers can return more than one per task. */
   n?: number

@@ -68,9 +68,10 @@ function details(error: Record<string, unknown>, type: string): Record<string, u
 function readAnswer(data: unknown, kit: ReaderKit): Task | NanoBananaError {
   if (!isRecord(data)) return kit.notATask(data, 'JSON object')
   const taskId = str(data.responseId) ?? `gemini-${globalThis.crypto.randomUUID()}`
+  // A refusal is still an answer (it may be billed): it carries the answer's id, and is never resent elsewhere.
   const blocked = isRecord(data.promptFeedback) ? str(data.promptFeedback.blockReason) : undefined
   if (blocked) {
-    return new ContentPolicyError(`gemini: the prompt was blocked (${blocked})`, { provider: kit.id, code: blocked, body: data })
+    return new ContentPolicyError(`gemini: the prompt was blocked (${blocked})`, { provider: kit.id, code: blocked, taskId, body: data })
   }
   const candidates = Array.isArray(data.candidates) ? data.candidates.filter(isRecord) : []
   const images: InlineImage[] = []
@@ -90,13 +91,12 @@ function readAnswer(data: unknown, kit: ReaderKit): Task | NanoBananaError {
   }
   const said = [finish && str(candidates[0]?.finishMessage), texts.join(' ').trim()].filter(Boolean).join(': ').slice(0, 300)
   if (finish && POLICY_WORDS.has(finish)) {
-    return new ContentPolicyError(`gemini: no image, refused for its content (${finish})${said ? `: ${said}` : ''}`, { provider: kit.id, code: finish, body: data })
+    return new ContentPolicyError(`gemini: no image, refused for its content (${finish})${said ? `: ${said}` : ''}`, { provider: kit.id, code: finish, taskId, body: data })
   }
-  // A known word is checked against the spec's list; an unknown one still means "no image".
-  if (finish && Object.hasOwn(meta.statusWords, finish)) kit.status(finish, data)
   return new NoImageError(`gemini: the answer has no image${finish ? ` (finishReason ${finish})` : ''}${said ? `: ${said}` : ''}`, {
     provider: kit.id,
     code: finish ?? 'no_image',
+    taskId,
     body: data,
   })
 }

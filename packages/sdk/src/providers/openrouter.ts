@@ -45,7 +45,7 @@ function readAnswer(data: unknown, kit: ReaderKit): Task | NanoBananaError {
   // The documented answer has no id (`x-unverified` in the spec); one is made up so the result has a key.
   const taskId = str(data.id) ?? `openrouter-${globalThis.crypto.randomUUID()}`
   const images = data.data.filter(isRecord).map((item) => decodeInlineImage(kit.id, item.b64_json, item.media_type))
-  if (!images.length) return new NoImageError('openrouter: the answer has no image', { provider: kit.id, code: 'no_image', body: data })
+  if (!images.length) return new NoImageError('openrouter: the answer has no image', { provider: kit.id, code: 'no_image', taskId, body: data })
   return { taskId, provider: kit.id, status: 'succeeded', urls: [], inlineImages: images, raw: data }
 }
 

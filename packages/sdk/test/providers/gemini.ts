@@ -1,76 +1,59 @@
 import { expect, it } from 'vitest'
-import { ContentPolicyError, InsufficientCreditsError, taskFailure, UpstreamError, type Task } from '../../src/index.js'
-import type { Fixture } from '../fixture.js'
+import { AuthenticationError, ContentPolicyError, NoImageError, RateLimitError } from '../../src/index.js'
+import type { SyncFixture } from '../fixture.js'
 
-export const fixture: Fixture = {
-  created: 'success',
-  sequence: ['pending', 'processing', 'completed'],
-  failed: 'failed',
+const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4dUkDiBggFAA6BgfRowlrjwAAAABJRU5ErkJggg=='
+
+export const syncFixture: SyncFixture = {
+  success: 'image',
+  images: 1,
+  refusals: { blockedPrompt: ContentPolicyError, imageSafety: ContentPolicyError, noImage: NoImageError, textOnly: NoImageError },
   failedClass: ContentPolicyError,
-  withId: (body, taskId) => ({ ...body, id: taskId }),
-  statusOf: (body) => ({ holder: body, key: 'status' }),
-  taskIdOf: (b) => b.data.taskId,
-  urlsOf: (b) => b.output.urls,
-  // seed 004: 429 is also the spend limit, 503 is the upstream provider.
-  errorOverrides: { spend_limit_exceeded: InsufficientCreditsError, upstream_error: UpstreamError },
-  ignoredOption: { request: { model: 'nano-banana-2-lite', outputFormat: 'jpeg' }, option: 'outputFormat' },
-  // Its 503 is `upstream_error` (often the content itself), which is not resent.
-  faultOutcomes: { 'submit 503 / 455': 'UpstreamError' },
+  // An invalid key is a 400 INVALID_ARGUMENT whose ErrorInfo reason says API_KEY_INVALID.
+  errorOverrides: { API_KEY_INVALID: AuthenticationError },
   tests(kit) {
-    it('gemini: {model, input: {..., resolution, output_format jpg}, callback_url}; lite sends no format', async () => {
-      const full = await kit.sent({ prompt: 'p', aspectRatio: '4:5', resolution: '4K', outputFormat: 'jpeg', images: kit.refs(1), callbackUrl: kit.https })
-      expect(full.body).toEqual({
-        model: 'nano-banana-2',
-        input: { prompt: 'p', aspect_ratio: '4:5', resolution: '4K', output_format: 'jpg', image_urls: kit.refs(1) },
-        callback_url: kit.https,
+    it('gemini: the model goes in the path; prompt and inline references are parts; imageConfig per model, 512 spelled "512"', async () => {
+      const data = `data:image/png;base64,${PNG_1PX}`
+      const { body, url } = await kit.sent({ prompt: 'p', model: 'gemini-3.1-flash-image', aspectRatio: '8:1', resolution: '0.5K', images: [data] })
+      expect(new URL(url).pathname).toBe('/v1beta/models/gemini-3.1-flash-image:generateContent')
+      expect(body).toEqual({
+        contents: [{ role: 'user', parts: [{ text: 'p' }, { inlineData: { mimeType: 'image/png', data: PNG_1PX } }] }],
+        generationConfig: { responseModalities: ['TEXT', 'IMAGE'], imageConfig: { aspectRatio: '8:1', imageSize: '512' } },
       })
-      const lite = await kit.sent({ prompt: 'p', model: 'nano-banana-2-lite', resolution: '1K', outputFormat: 'jpeg' })
-      expect(lite.body).toEqual({ model: 'nano-banana-2-lite', input: { prompt: 'p', resolution: '1K' } })
-      expect(lite.submission.warnings).toEqual([expect.objectContaining({ option: 'outputFormat' })])
-      expect(kit.valid(kit.bodyOf('nano-banana-2-lite', { resolution: '2K' }))).toBe(false)
+      // Nano Banana (2.5) is 1K only: no imageSize is sent, and a 1K request says so in a warning.
+      const plain = await kit.sent({ prompt: 'p', resolution: '1K', aspectRatio: '3:2' })
+      expect(plain.body.generationConfig).toEqual({ responseModalities: ['TEXT', 'IMAGE'], imageConfig: { aspectRatio: '3:2' } })
+      expect(plain.submission.warnings).toEqual([expect.objectContaining({ option: 'resolution' })])
     })
 
-    it('gemini: no warnings for options that are sent', async () => {
-      const { submission } = await kit.sent({ prompt: 'p', model: 'nano-banana-2', outputFormat: 'jpeg', resolution: '2K', aspectRatio: '16:9' })
-      expect(submission.warnings).toEqual([])
+    it('gemini: -preview ids are aliases, other ids stay open (Google renames models); a bad path segment is refused locally', async () => {
+      expect(kit.adapter.models['gemini-3-pro-image-preview']).toMatchObject({ id: 'gemini-3-pro-image-preview', resolutions: ['1K', '2K', '4K'] })
+      const renamed = await kit.sent({ prompt: 'p', model: 'gemini-nano-banana-2.1', resolution: '2K' })
+      expect(new URL(renamed.url).pathname).toBe('/v1beta/models/gemini-nano-banana-2.1:generateContent')
+      await expect(kit.sent({ prompt: 'p', model: '../files' })).rejects.toMatchObject({ name: 'UnsupportedOptionError' })
     })
 
-    it('gemini: no progress when the provider gives none', () => {
-      expect((kit.adapter.parseTask({ id: 't', status: 'pending' }) as Task).progress).toBeUndefined()
+    it('gemini: thought signatures stay in the raw result, so a later turn can send them back', async () => {
+      const { submission } = await kit.sent({ prompt: 'p' })
+      const part = submission.task!.raw as { candidates: { content: { parts: { thoughtSignature?: string }[] } }[] }
+      expect(part.candidates[0]!.content.parts.some((p) => typeof p.thoughtSignature === 'string')).toBe(true)
     })
 
-    it('gemini: a failed task with upstream_error naming sensitive input is a ContentPolicyError', () => {
-      const task = kit.adapter.parseTask({
-        id: 't',
-        status: 'failed',
-        error: { code: 'upstream_error', message: 'input may contain sensitive information' },
-      }) as Task
-      const error = taskFailure(task)
-      expect(error).toBeInstanceOf(ContentPolicyError)
-      expect(error.taskId).toBe('t')
+    it('gemini: RESOURCE_EXHAUSTED is a RateLimitError whose retry delay is RetryInfo.retryDelay', () => {
+      const example = { error: { code: 429, message: 'quota', status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '36s' }] } }
+      const error = kit.adapter.parseError(429, example, new Headers())
+      expect(error).toBeInstanceOf(RateLimitError)
+      expect(error).toMatchObject({ retryAfterMs: 36_000, code: 'RESOURCE_EXHAUSTED', type: 'RESOURCE_EXHAUSTED' })
     })
 
-    it('gemini: upstream_error naming sensitive content is a ContentPolicyError, a plain one an UpstreamError (seed 004)', () => {
-      const sensitive = kit.adapter.parseError(
-        503,
-        { error: { code: 'upstream_error', message: 'The input contains sensitive or prohibited content', type: 'upstream_error' } },
-        new Headers(),
-      )
-      expect(sensitive).toBeInstanceOf(ContentPolicyError)
-      const plain = kit.adapter.parseError(503, { error: { code: 'upstream_error', message: 'provider down', type: 'upstream_error' } }, new Headers())
-      expect(plain).toBeInstanceOf(UpstreamError)
-    })
-
-    it('gemini: a spend limit (429) is not retried as a rate limit', async () => {
-      const nb = kit.client(
-        () => Response.json({ error: { code: 'spend_limit_exceeded', message: 'Key spend limit reached', type: 'billing_error' } }, { status: 429 }),
-        {
-          maxRetries: 3,
-          baseDelayMs: 1,
-        },
-      )
-      await expect(nb.submit({ prompt: 'p' })).rejects.toBeInstanceOf(InsufficientCreditsError)
-      expect(nb.calls()).toBe(1)
+    it('gemini: a candidate with an image is a result whatever its finishReason; an unknown word without one is "no image"', () => {
+      const body = (finishReason: string, parts: unknown[]) => ({ responseId: 'r', candidates: [{ content: { parts }, finishReason }] })
+      const withImage = kit.adapter.parseSubmit(body('MAX_TOKENS', [{ inlineData: { mimeType: 'image/png', data: PNG_1PX } }]), new Response())
+      expect(withImage).toMatchObject({ taskId: 'r', task: { status: 'succeeded' } })
+      expect(kit.adapter.parseSubmit(body('BRAND_NEW_REASON', []), new Response())).toBeInstanceOf(NoImageError)
+      // Base64 that is not an image is an unreadable answer, never passed on as an image.
+      const fake = kit.adapter.parseSubmit(body('STOP', [{ inlineData: { mimeType: 'image/png', data: btoa('<html>') } }]), new Response())
+      expect(fake).toMatchObject({ name: 'ResponseFormatError', code: 'not_an_image' })
     })
   },
 }

@@ -1,76 +1,43 @@
 import { expect, it } from 'vitest'
-import { ContentPolicyError, InsufficientCreditsError, taskFailure, UpstreamError, type Task } from '../../src/index.js'
-import type { Fixture } from '../fixture.js'
+import { ContentPolicyError, NoImageError, ServerError } from '../../src/index.js'
+import type { SyncFixture } from '../fixture.js'
 
-export const fixture: Fixture = {
-  created: 'success',
-  sequence: ['pending', 'processing', 'completed'],
-  failed: 'failed',
-  failedClass: ContentPolicyError,
-  withId: (body, taskId) => ({ ...body, id: taskId }),
-  statusOf: (body) => ({ holder: body, key: 'status' }),
-  taskIdOf: (b) => b.data.taskId,
-  urlsOf: (b) => b.output.urls,
-  // seed 004: 429 is also the spend limit, 503 is the upstream provider.
-  errorOverrides: { spend_limit_exceeded: InsufficientCreditsError, upstream_error: UpstreamError },
-  ignoredOption: { request: { model: 'nano-banana-2-lite', outputFormat: 'jpeg' }, option: 'outputFormat' },
-  // Its 503 is `upstream_error` (often the content itself), which is not resent.
-  faultOutcomes: { 'submit 503 / 455': 'UpstreamError' },
+export const syncFixture: SyncFixture = {
+  success: 'images',
+  images: 1,
+  refusals: { empty: NoImageError },
+  failedClass: NoImageError,
+  errorOverrides: { content_policy: ContentPolicyError, provider_overloaded: ServerError },
   tests(kit) {
-    it('openrouter: {model, input: {..., resolution, output_format jpg}, callback_url}; lite sends no format', async () => {
-      const full = await kit.sent({ prompt: 'p', aspectRatio: '4:5', resolution: '4K', outputFormat: 'jpeg', images: kit.refs(1), callbackUrl: kit.https })
-      expect(full.body).toEqual({
-        model: 'nano-banana-2',
-        input: { prompt: 'p', aspect_ratio: '4:5', resolution: '4K', output_format: 'jpg', image_urls: kit.refs(1) },
-        callback_url: kit.https,
+    it('openrouter: one request for n images; references as image_url objects (URLs, OpenRouter fetches them); 512 spelled "512"', async () => {
+      const { body, url } = await kit.sent({
+        prompt: 'p',
+        model: 'google/gemini-3.1-flash-image-preview',
+        n: 3,
+        aspectRatio: '1:4',
+        resolution: '0.5K',
+        images: ['https://example.com/a.png'],
       })
-      const lite = await kit.sent({ prompt: 'p', model: 'nano-banana-2-lite', resolution: '1K', outputFormat: 'jpeg' })
-      expect(lite.body).toEqual({ model: 'nano-banana-2-lite', input: { prompt: 'p', resolution: '1K' } })
-      expect(lite.submission.warnings).toEqual([expect.objectContaining({ option: 'outputFormat' })])
-      expect(kit.valid(kit.bodyOf('nano-banana-2-lite', { resolution: '2K' }))).toBe(false)
+      expect(new URL(url).pathname).toBe('/images')
+      expect(body).toEqual({
+        model: 'google/gemini-3.1-flash-image-preview',
+        prompt: 'p',
+        n: 3,
+        aspect_ratio: '1:4',
+        resolution: '512',
+        input_references: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }],
+      })
     })
 
-    it('openrouter: no warnings for options that are sent', async () => {
-      const { submission } = await kit.sent({ prompt: 'p', model: 'nano-banana-2', outputFormat: 'jpeg', resolution: '2K', aspectRatio: '16:9' })
-      expect(submission.warnings).toEqual([])
-    })
-
-    it('openrouter: no progress when the provider gives none', () => {
-      expect((kit.adapter.parseTask({ id: 't', status: 'pending' }) as Task).progress).toBeUndefined()
-    })
-
-    it('openrouter: a failed task with upstream_error naming sensitive input is a ContentPolicyError', () => {
-      const task = kit.adapter.parseTask({
-        id: 't',
-        status: 'failed',
-        error: { code: 'upstream_error', message: 'input may contain sensitive information' },
-      }) as Task
-      const error = taskFailure(task)
-      expect(error).toBeInstanceOf(ContentPolicyError)
-      expect(error.taskId).toBe('t')
-    })
-
-    it('openrouter: upstream_error naming sensitive content is a ContentPolicyError, a plain one an UpstreamError (seed 004)', () => {
-      const sensitive = kit.adapter.parseError(
-        503,
-        { error: { code: 'upstream_error', message: 'The input contains sensitive or prohibited content', type: 'upstream_error' } },
+    it('openrouter: error.metadata names the upstream provider and the flagged reasons', () => {
+      const error = kit.adapter.parseError(
+        400,
+        { error: { code: 400, message: 'Input was flagged', metadata: { error_type: 'content_policy', reasons: ['violence'], provider_name: 'Google AI Studio' } } },
         new Headers(),
       )
-      expect(sensitive).toBeInstanceOf(ContentPolicyError)
-      const plain = kit.adapter.parseError(503, { error: { code: 'upstream_error', message: 'provider down', type: 'upstream_error' } }, new Headers())
-      expect(plain).toBeInstanceOf(UpstreamError)
-    })
-
-    it('openrouter: a spend limit (429) is not retried as a rate limit', async () => {
-      const nb = kit.client(
-        () => Response.json({ error: { code: 'spend_limit_exceeded', message: 'Key spend limit reached', type: 'billing_error' } }, { status: 429 }),
-        {
-          maxRetries: 3,
-          baseDelayMs: 1,
-        },
-      )
-      await expect(nb.submit({ prompt: 'p' })).rejects.toBeInstanceOf(InsufficientCreditsError)
-      expect(nb.calls()).toBe(1)
+      expect(error).toBeInstanceOf(ContentPolicyError)
+      expect(error.message).toContain('violence')
+      expect(error.message).toContain('Google AI Studio')
     })
   },
 }
