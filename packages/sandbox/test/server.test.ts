@@ -1,6 +1,6 @@
 import { waitFor } from '@nano-banana/testkit'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { describeSandbox, parseSandboxArgs, runSandboxCli, startSandbox, type ProviderId, type Sandbox } from '../src/index.js'
+import { describeSandbox, parseSandboxArgs, PROVIDER_IDS, runSandboxCli, startSandbox, type ProviderId, type Sandbox } from '../src/index.js'
 import { DRIVERS, PROVIDERS, WITH_CREDITS, WITH_DOCUMENTED_CALLBACKS, call, create, nextEvent, startReceiver } from './helpers/api.js'
 import * as api from './helpers/api.js'
 import * as spec from './helpers/spec.js'
@@ -17,11 +17,11 @@ afterEach(async () => {
 describe('layout', () => {
   it('serves every provider under its own prefix of one server', async () => {
     expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-    expect(sandbox.baseUrls()).toEqual(Object.fromEntries(PROVIDERS.map((id) => [id, `${sandbox.url}/${id}`])))
+    expect(sandbox.baseUrls()).toEqual(Object.fromEntries(PROVIDER_IDS.map((id) => [id, `${sandbox.url}/${id}`])))
     expect(sandbox.apiKey).toBe('sk-sandbox')
     const index = await (await fetch(sandbox.url)).json()
     const lines = describeSandbox(sandbox).split('\n')
-    for (const id of PROVIDERS) {
+    for (const id of PROVIDER_IDS) {
       expect(index.providers[id]).toBe(sandbox.baseUrl(id))
       expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^ +${id} +${sandbox.url}/${id}$`)))
     }

@@ -4,7 +4,9 @@ import { PROVIDER_IDS, type ProviderId, type Sandbox, type SandboxEvents } from 
 import { loadFixture, type Fixture } from './fixture.js'
 import { authHeaderOf, findOperation, hasOperation, queryPathOf, statusWordsOf, validateAgainstSpec } from './spec.js'
 
-export const PROVIDERS: readonly ProviderId[] = PROVIDER_IDS
+/** Task providers (create, then query): the shared lifecycle suites. Synchronous ones (`meta.synchronous`): synchronous.test.ts. */
+export const PROVIDERS: readonly ProviderId[] = PROVIDER_IDS.filter((id) => !META[id].synchronous)
+export const SYNC_PROVIDERS: readonly ProviderId[] = PROVIDER_IDS.filter((id) => META[id].synchronous)
 
 type Json = Record<string, any>
 
