@@ -1,39 +1,30 @@
-// AIVideoAPI's own contract expectations: the facts of seed 004 and its result types.
-import type * as Openrouter from '@nano-banana/openrouter'
+// OpenRouter's own contract expectations: the facts of shared/providers-next.md section 7 (OpenRouterTeam/docs:
+// image-generation.mdx, openapi.yaml `/images`, errors-and-debugging.mdx), and its result types.
+import type * as OpenRouter from '@nano-banana/openrouter'
 import { expectTypeOf } from 'vitest'
 import type { SeedFacts } from '../support/fixtures.js'
 
 export const seed: SeedFacts = {
-  seed: '004',
-  create: ['/v1/images/generations', 'post'],
-  statuses: ['200', '400', '401', '402', '403', '404', '429', '500', '503'],
-  requestFields: ['model', 'input', 'callback_url', 'prompt', 'aspect_ratio', 'image_urls', 'resolution'],
-  responseFields: ['code', 'msg', 'data', 'taskId'],
+  seed: 'providers-next §7',
+  create: ['/images', 'post'],
+  statuses: ['200', '400', '401', '402', '403', '404', '413', '429', '500', '502', '524', '529'],
+  requestFields: ['model', 'prompt', 'n', 'resolution', 'aspect_ratio', 'size', 'quality', 'output_format', 'background', 'output_compression', 'seed', 'stream', 'input_references', 'provider'],
+  responseFields: ['created', 'data', 'b64_json', 'media_type', 'usage', 'cost'],
   enums: [
-    ['model', ['nano-banana-2-lite']],
-    ['aspect_ratio', ['1:1', '1:4', '1:8', '2:3', '3:2', '3:4', '4:1', '4:3', '4:5', '5:4', '8:1', '9:16', '16:9', '21:9', 'auto']],
-    ['resolution', ['1K']],
+    ['resolution', ['512', '1K', '2K', '4K']],
+    ['aspect_ratio', ['auto', '1:1', '16:9', '9:16', '21:9', '1:4', '4:1', '1:8', '8:1']],
+    ['output_format', ['png', 'jpeg', 'webp', 'svg']],
+    ['model', ['google/gemini-2.5-flash-image', 'google/gemini-3-pro-image-preview', 'google/gemini-3.1-flash-image-preview']],
   ],
   limits: [
-    ['prompt', 'maxLength', 20_000],
-    ['image_urls', 'maxItems', 10],
+    ['n', 'minimum', 1],
+    ['n', 'maximum', 10],
   ],
 }
 
-export const errorCodes = [
-  'invalid_request',
-  'invalid_api_key',
-  'insufficient_credits',
-  'ip_not_allowed',
-  'model_not_found',
-  'task_not_found',
-  'rate_limit_exceeded',
-  'spend_limit_exceeded',
-  'internal_error',
-  'upstream_error',
-]
+export const errorPhrases = ['rate_limit_exceeded', 'provider_overloaded', 'provider_unavailable', 'payment_required', 'permission_denied', 'payload_too_large', 'provider_code']
 
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>
 export function typeChecks(): void {
-  expectTypeOf<Result<typeof Openrouter.getImageTask<false>>['error']>().toEqualTypeOf<Openrouter.GetImageTaskError | undefined>()
+  expectTypeOf<Result<typeof OpenRouter.createImageTask<false>>['error']>().toEqualTypeOf<OpenRouter.CreateImageTaskError | undefined>()
 }
