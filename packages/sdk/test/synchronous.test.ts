@@ -4,6 +4,9 @@
 // refused with a typed error, n as n paid requests (`repeatForN`) with nothing lost on a partial failure,
 // a request lost after sending never resent, inline reference images read with the bounded downloader,
 // and failover from a task provider to a synchronous one and back.
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { FaultRule, Sandbox } from '@nano-banana/sandbox'
 import {
@@ -18,6 +21,7 @@ import {
   UnsupportedOperationError,
 } from '../src/index.js'
 import { isCompleteImage, sniffImageType } from '../src/download.js'
+import { saveImages } from '../src/node.js'
 import type { Json, SyncKit } from './fixture.js'
 import { FAST_POLLING, FAST_RETRY, fastSandbox, PROVIDERS, SECRET_KEY, sandboxClient } from './reliability/support.js'
 import { responseExamples, spec, SYNC_FIXTURES, syncIds, validator } from './support.js'
@@ -118,6 +122,23 @@ describe.each(syncIds)('%s (synchronous)', (id) => {
     expect(image!.url.startsWith(`data:${image!.contentType};base64,`)).toBe(true)
     expect(s.requests).toHaveLength(1)
     await expect(image!.download({ maxBytes: 10 })).rejects.toMatchObject({ code: 'too_large' })
+  })
+
+  it('saveImages writes the inline images as files, with no request', async () => {
+    const s = await sandbox()
+    const result = await sandboxClient(s, id).generate({ prompt: 'p', n: 2 })
+    const dir = await mkdtemp(join(tmpdir(), 'nb-inline-'))
+    try {
+      const files = await saveImages(result, dir)
+      expect(files).toHaveLength(2)
+      for (const [i, file] of files.entries()) {
+        expect(file.endsWith(`-${i + 1}.png`)).toBe(true)
+        expect(new Uint8Array(await readFile(file))).toEqual(result.images[i]!.data)
+      }
+      expect(s.requests.every((r) => r.phase === 'submit')).toBe(true)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('getTask and wait on an answer id refuse with UnsupportedOperationError, sending nothing', async () => {
