@@ -15,7 +15,7 @@ interface PackageMeta {
 }
 
 type CreateClient = (options: { apiKey: string; baseUrl: string; fetch?: typeof fetch }) => unknown
-type Operation = (options: { client: never; body: unknown }) => Promise<{ response: Response }>
+type Operation = (options: { client: never; body: unknown; path?: Record<string, string> }) => Promise<{ response: Response }>
 
 const capitalize = (id: string) => `${id[0]?.toUpperCase() ?? ''}${id.slice(1)}`
 
@@ -26,6 +26,28 @@ export function firstRequestExample(id: string, operationId: string): unknown {
   const [first] = json ? namedExamples(spec.doc, json.media, json.at) : []
   if (!first) throw new Error(`${id}: ${operationId} has no named JSON request example`)
   return first.value
+}
+
+/**
+ * A value for each path parameter of the create operation (a model in the path): the first of its schema's
+ * `examples` (or its `example`) in the spec.
+ */
+export function pathExamples(id: string, operationId: string): Record<string, string> {
+  const spec = loadSpec(id)
+  const doc = spec.doc as { paths: Record<string, Record<string, { operationId?: string; parameters?: { in: string; name: string; example?: unknown; schema?: { examples?: unknown[]; example?: unknown } }[] }>> }
+  const out: Record<string, string> = {}
+  for (const item of Object.values(doc.paths)) {
+    for (const op of Object.values(item)) {
+      if (op?.operationId !== operationId) continue
+      for (const p of op.parameters ?? []) {
+        if (p.in !== 'path') continue
+        const value = p.schema?.examples?.[0] ?? p.schema?.example ?? p.example
+        if (value === undefined) throw new Error(`${id}: path parameter ${p.name} of ${operationId} has no example`)
+        out[p.name] = String(value)
+      }
+    }
+  }
+  return out
 }
 
 /** Describes the create-call suite for one generated provider package (`import * as pkg from '../src/index.js'`). */
@@ -42,7 +64,10 @@ export async function describeProviderClient(pkg: Record<string, unknown>): Prom
     server = await startTestServer({ handle: () => ({ body: {} }) })
   })
   afterAll(() => server.close())
-  const call = (client: unknown) => create({ client: client as never, body })
+  const path = pathExamples(meta.id, meta.operations.create.operationId)
+  const call = (client: unknown) => create({ client: client as never, body, ...(Object.keys(path).length ? { path } : {}) })
+  // The create path with its parameters filled in, as the client sends it.
+  const createPath = meta.operations.create.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(path[name] ?? ''))
 
   describe(`@nano-banana/${meta.id} client`, () => {
     it('exports the factory, the provider and the create operation by the naming convention', () => {
@@ -71,7 +96,7 @@ export async function describeProviderClient(pkg: Record<string, unknown>): Prom
       expect(result.response.status).toBe(200)
       const sent = server.requests.at(-1)
       expect(sent?.method).toBe(meta.operations.create.method.toUpperCase())
-      expect(sent?.url).toBe(`/prefix${meta.operations.create.path}`)
+      expect(sent?.url).toBe(`/prefix${createPath}`)
       expect(sent?.headers[meta.auth.name]).toBe(`${meta.auth.prefix}${apiKey}`)
       expect(sent?.headers['content-type']).toBe('application/json')
       expect(sent?.body).toEqual(body)
@@ -84,7 +109,7 @@ export async function describeProviderClient(pkg: Record<string, unknown>): Prom
         return fetch(input, init)
       }
       await call(createClient({ apiKey, baseUrl: server.url, fetch: tracing }))
-      expect(seen).toEqual([`${server.url}${meta.operations.create.path}`])
+      expect(seen).toEqual([`${server.url}${createPath}`])
     })
   })
 }
