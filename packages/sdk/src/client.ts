@@ -19,6 +19,7 @@ import { retrying } from './retrying.js'
 import { withTaskId } from './task-id.js'
 import type { GeneratedImage, GenerateOptions, GenerateRequest, GenerateResult, Submission, SubmitOptions, Task, WaitOptions, Warning } from './types.js'
 import { validateRequest } from './validate.js'
+import { isLoopbackUrl, keptResultUrls, type ResultUrlPolicy } from './result-url.js'
 import { DEFAULT_POLLING, waitForTask, type PollingOptions } from './wait.js'
 
 export interface NanoBananaClientOptions {
@@ -52,6 +53,11 @@ export interface NanoBananaClientOptions {
   maxConcurrency?: number
   /** Accept http:// and loopback callback URLs (development against the sandbox only). */
   allowInsecureCallbackUrl?: boolean
+  /**
+   * Hosts `download()` may fetch result images from although they are private or internal (an in-house
+   * CDN); `['*']` allows every host. Default none: only public http(s) hosts, plus loopback when `baseUrl` is loopback.
+   */
+  allowResultHosts?: readonly string[]
 }
 
 export interface NanoBananaClient {
@@ -72,17 +78,18 @@ export interface NanoBananaClient {
  * What `wait()` also takes after a `generate()` submission (internal plumbing, also accepted from callers);
  * `task` is a synchronous provider's final task, which `wait()` returns without polling.
  */
-export type WaitInternals = WaitOptions & { estimatedSeconds?: number; model?: string; startedAt?: number; task?: Task }
+export type WaitInternals = WaitOptions & { estimatedSeconds?: number; model?: string; startedAt?: number; n?: number; task?: Task }
 
 /** `n` requests to a provider that returns one image per request (`repeatForN`) run at most this many at once. */
 const REPEAT_CONCURRENCY = 2
 
-const env = (key: string): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[key] || undefined
+/** An environment variable where the runtime has them (Node, Bun, Deno); undefined elsewhere. */
+export const env = (key: string): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[key] || undefined
 
 /** The `wait()` options that follow a `generate()` submission: the caller's, plus what the submit learned. */
 export function waitOptionsAfterSubmit(
   submission: Submission,
-  caller: Pick<GenerateOptions, 'signal' | 'timeoutMs' | 'onProgress'>,
+  caller: Pick<GenerateOptions, 'signal' | 'timeoutMs' | 'onProgress' | 'n'>,
   startedAt: number,
 ): WaitInternals & { model: string; startedAt: number } {
   return {
@@ -91,6 +98,7 @@ export function waitOptionsAfterSubmit(
     ...(caller.onProgress ? { onProgress: caller.onProgress } : {}),
     ...(submission.estimatedSeconds !== undefined ? { estimatedSeconds: submission.estimatedSeconds } : {}),
     ...(submission.task ? { task: submission.task } : {}),
+    ...(caller.n !== undefined ? { n: caller.n } : {}),
     model: submission.model,
     startedAt,
   }
@@ -243,7 +251,12 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     // A provider that takes bytes only: read the reference URLs before anything is sent.
     const images =
       adapter.inlineReferenceImages && request.images?.length
-        ? await readReferenceImages(request.images, { provider: adapter.id, fetch: options.fetch ?? globalThis.fetch, retry: downloadPolicy, timeoutMs: requestTimeoutMs }, signal ? { signal } : {})
+        ? await readReferenceImages(
+            request.images,
+            // The caller's URLs are read like result URLs: public hosts only (loopback when the client itself talks to one).
+            { provider: adapter.id, fetch: options.fetch ?? globalThis.fetch, retry: downloadPolicy, timeoutMs: requestTimeoutMs, urlPolicy },
+            signal ? { signal } : {},
+          )
         : undefined
     const repeat = adapter.repeatForN && request.n !== undefined && request.n > 1 ? request.n : 1
     const { n: _n, ...single } = request
@@ -317,11 +330,27 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
 
   const ttlMs = adapter.resultTtlSeconds !== undefined ? adapter.resultTtlSeconds * 1000 : undefined
 
-  function toResult(task: Task, model: string, warnings: readonly Warning[]): GenerateResult {
+  const urlPolicy: ResultUrlPolicy = {
+    allowLoopback: isLoopbackUrl(options.baseUrl ?? env(adapter.baseUrlEnvKey)),
+    ...(options.allowResultHosts ? { allowHosts: [...options.allowResultHosts] } : {}),
+  }
+
+  function toResult(task: Task, model: string, warnings: readonly Warning[], n?: number): GenerateResult {
     const finishedAt = Date.now()
-    const context = { provider: adapter.id, taskId: task.taskId, fetch: options.fetch ?? globalThis.fetch, retry: downloadPolicy, timeoutMs: requestTimeoutMs }
+    const context = {
+      provider: adapter.id,
+      taskId: task.taskId,
+      fetch: options.fetch ?? globalThis.fetch,
+      retry: downloadPolicy,
+      timeoutMs: requestTimeoutMs,
+      urlPolicy,
+    }
+    const kept = keptResultUrls(task, adapter, model, n)
     const inline = (task.inlineImages ?? []).map((image) => inlineGeneratedImage(image, { provider: adapter.id, taskId: task.taskId }))
-    const images = task.urls.map((url): GeneratedImage => {
+    if (kept.urls.length === 0 && inline.length === 0) {
+      throw new ResponseFormatError(`${adapter.id}: task ${task.taskId} succeeded without a usable result URL`, { provider: adapter.id, body: task.raw })
+    }
+    const images = kept.urls.map((url): GeneratedImage => {
       const expiresAt = ttlMs !== undefined ? new Date(finishedAt + ttlMs) : undefined
       return {
         url,
@@ -340,7 +369,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       model: task.model ?? model,
       images: [...images, ...inline],
       ...(task.usage ? { usage: task.usage } : {}),
-      warnings: [...warnings],
+      warnings: [...warnings, ...kept.warnings],
       raw: task.raw,
     }
   }
@@ -350,7 +379,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       throw new ConfigurationError(`${adapter.id}: wait() needs the task id returned by submit()`, { provider: adapter.id, param: 'taskId' })
     }
     // A synchronous provider's submission carried the final task: nothing to wait for.
-    if (waitOptions.task) return toResult(waitOptions.task, waitOptions.model ?? waitOptions.task.model ?? adapter.defaultModel, warnings)
+    if (waitOptions.task) return toResult(waitOptions.task, waitOptions.model ?? waitOptions.task.model ?? adapter.defaultModel, warnings, waitOptions.n)
     if (!adapter.query) throw noTaskToQuery(taskId)
     const timeoutMs = waitOptions.timeoutMs ?? options.timeoutMs ?? 600_000
     const deadline = Date.now() + timeoutMs
@@ -370,7 +399,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       if (task.urls.length === 0 && !task.inlineImages?.length) {
         throw new ResponseFormatError(`${adapter.id}: task ${taskId} succeeded without result URLs`, { provider: adapter.id, body: task.raw })
       }
-      return toResult(task, waitOptions.model ?? task.model ?? adapter.defaultModel, warnings)
+      return toResult(task, waitOptions.model ?? task.model ?? adapter.defaultModel, warnings, waitOptions.n)
     } catch (error) {
       throw withTaskId(error, adapter.id, taskId)
     }
@@ -405,7 +434,7 @@ export async function runGenerate<S extends Submission, R>(
   // From here on a task exists: every error carries its id, so that `wait(taskId)` can resume.
   try {
     onSubmitted?.(submission)
-    return await steps.finish(submission, waitOptionsAfterSubmit(submission, { signal, timeoutMs, onProgress }, startedAt))
+    return await steps.finish(submission, waitOptionsAfterSubmit(submission, { signal, timeoutMs, onProgress, n: request.n }, startedAt))
   } catch (error) {
     throw steps.accepted(error, submission)
   }

@@ -2,11 +2,10 @@
 // once, served by `download()` without a request) and reference images of providers that take bytes
 // only (each URL read with the bounded downloader, then sent as a `data:` URL the definition unpacks).
 import type { DownloadContext, DownloadedImage, DownloadOptions } from './download.js'
-import { sniffImageType } from './download.js'
+import { IMAGE_TYPES, sniffImageType } from './image-type.js'
 import { AbortError, InvalidRequestError, NanoBananaError, ResponseFormatError } from './errors.js'
 import type { GeneratedImage, InlineImage, ProviderId } from './types.js'
 
-const EXTENSIONS: Readonly<Record<string, string>> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif' }
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 
 /** Standard base64 (padded or not, whitespace ignored) to bytes; undefined when it is not base64. */
@@ -60,7 +59,7 @@ export function inlineGeneratedImage(image: InlineImage, context: { provider: Pr
           code: 'too_large',
         })
       }
-      return { bytes: image.data, contentType: image.contentType, extension: EXTENSIONS[image.contentType] ?? image.contentType.slice('image/'.length) }
+      return { bytes: image.data, contentType: image.contentType, extension: IMAGE_TYPES[image.contentType as keyof typeof IMAGE_TYPES] ?? image.contentType.slice('image/'.length) }
     },
   }
 }
