@@ -8,7 +8,22 @@ export const seed: SeedFacts = {
   seed: 'providers-next §7',
   create: ['/images', 'post'],
   statuses: ['200', '400', '401', '402', '403', '404', '413', '429', '500', '502', '524', '529'],
-  requestFields: ['model', 'prompt', 'n', 'resolution', 'aspect_ratio', 'size', 'quality', 'output_format', 'background', 'output_compression', 'seed', 'stream', 'input_references', 'provider'],
+  requestFields: [
+    'model',
+    'prompt',
+    'n',
+    'resolution',
+    'aspect_ratio',
+    'size',
+    'quality',
+    'output_format',
+    'background',
+    'output_compression',
+    'seed',
+    'stream',
+    'input_references',
+    'provider',
+  ],
   responseFields: ['created', 'data', 'b64_json', 'media_type', 'usage', 'cost'],
   enums: [
     ['resolution', ['512', '1K', '2K', '4K']],
@@ -22,7 +37,15 @@ export const seed: SeedFacts = {
   ],
 }
 
-export const errorPhrases = ['rate_limit_exceeded', 'provider_overloaded', 'provider_unavailable', 'payment_required', 'permission_denied', 'payload_too_large', 'provider_code']
+export const errorPhrases = [
+  'rate_limit_exceeded',
+  'provider_overloaded',
+  'provider_unavailable',
+  'payment_required',
+  'permission_denied',
+  'payload_too_large',
+  'provider_code',
+]
 
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>
 export function typeChecks(): void {

@@ -15,8 +15,16 @@ function doc({ create = {}, get = true, aliases, taskStatus = true } = {}) {
     servers: [{ url: 'https://zeta.invalid' }],
     security: [{ bearerAuth: [] }],
     paths: {
-      '/generate': { post: { operationId: 'createImageTask', requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateImageTaskRequest' } } } }, ...create } },
-      ...(get ? { '/tasks/{id}': { get: { operationId: 'getImageTask', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }] } } } : {}),
+      '/generate': {
+        post: {
+          operationId: 'createImageTask',
+          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateImageTaskRequest' } } } },
+          ...create,
+        },
+      },
+      ...(get
+        ? { '/tasks/{id}': { get: { operationId: 'getImageTask', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }] } } }
+        : {}),
     },
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },

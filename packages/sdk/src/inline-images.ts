@@ -59,7 +59,11 @@ export function inlineGeneratedImage(image: InlineImage, context: { provider: Pr
           code: 'too_large',
         })
       }
-      return { bytes: image.data, contentType: image.contentType, extension: IMAGE_TYPES[image.contentType as keyof typeof IMAGE_TYPES] ?? image.contentType.slice('image/'.length) }
+      return {
+        bytes: image.data,
+        contentType: image.contentType,
+        extension: IMAGE_TYPES[image.contentType as keyof typeof IMAGE_TYPES] ?? image.contentType.slice('image/'.length),
+      }
     },
   }
 }
@@ -78,11 +82,7 @@ export const DEFAULT_REFERENCE_MAX_BYTES = 20 * 1024 * 1024
  * and returns them as `data:` URLs, before anything is sent to the provider. A URL that cannot be read
  * is the caller's input error: InvalidRequestError naming `images[i]`, nothing sent.
  */
-export async function readReferenceImages(
-  images: readonly string[],
-  context: Omit<DownloadContext, 'taskId'>,
-  options: DownloadOptions = {},
-): Promise<string[]> {
+export async function readReferenceImages(images: readonly string[], context: Omit<DownloadContext, 'taskId'>, options: DownloadOptions = {}): Promise<string[]> {
   const { downloadImage } = await import('./download.js')
   return Promise.all(
     images.map(async (url, i) => {

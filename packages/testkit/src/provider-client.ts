@@ -34,7 +34,12 @@ export function firstRequestExample(id: string, operationId: string): unknown {
  */
 export function pathExamples(id: string, operationId: string): Record<string, string> {
   const spec = loadSpec(id)
-  const doc = spec.doc as { paths: Record<string, Record<string, { operationId?: string; parameters?: { in: string; name: string; example?: unknown; schema?: { examples?: unknown[]; example?: unknown } }[] }>> }
+  const doc = spec.doc as {
+    paths: Record<
+      string,
+      Record<string, { operationId?: string; parameters?: { in: string; name: string; example?: unknown; schema?: { examples?: unknown[]; example?: unknown } }[] }>
+    >
+  }
   const out: Record<string, string> = {}
   for (const item of Object.values(doc.paths)) {
     for (const op of Object.values(item)) {

@@ -34,7 +34,8 @@ export const gemini: ProviderWire = {
   meta,
   schemas,
   newTaskId: () => randomBytes(16).toString('base64url').slice(0, 22),
-  checkModel: (model) => (known(model) ? undefined : error(404, 'NOT_FOUND', `models/${model} is not found for API version v1beta, or is not supported for generateContent.`)),
+  checkModel: (model) =>
+    known(model) ? undefined : error(404, 'NOT_FOUND', `models/${model} is not found for API version v1beta, or is not supported for generateContent.`),
   refineRequest(request, body) {
     const all = parts(body)
     const prompt = all.map((part) => part.text).find((text) => typeof text === 'string')

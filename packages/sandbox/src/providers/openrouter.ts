@@ -29,7 +29,10 @@ export const openrouter: ProviderWire = {
     const body: CreateImageTaskResponse = {
       id: task.id,
       created: unixSeconds(task.createdAt),
-      data: images.map((image) => ({ b64_json: Buffer.from(ctx.bytes(image)).toString('base64'), media_type: image.format === 'jpeg' ? 'image/jpeg' : 'image/png' })),
+      data: images.map((image) => ({
+        b64_json: Buffer.from(ctx.bytes(image)).toString('base64'),
+        media_type: image.format === 'jpeg' ? 'image/jpeg' : 'image/png',
+      })),
       usage: { prompt_tokens: 12, completion_tokens: 1290 * images.length, total_tokens: 12 + 1290 * images.length, cost: 0.039 * images.length },
     }
     return { status: 200, body }

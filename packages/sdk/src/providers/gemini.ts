@@ -42,16 +42,7 @@ const ERRORS: ErrorTables = {
 }
 
 /** Words that end a candidate because of what was asked or drawn (safety, prohibited content, recitation): a content refusal. */
-const POLICY_WORDS = new Set([
-  'SAFETY',
-  'PROHIBITED_CONTENT',
-  'BLOCKLIST',
-  'SPII',
-  'RECITATION',
-  'IMAGE_SAFETY',
-  'IMAGE_PROHIBITED_CONTENT',
-  'IMAGE_RECITATION',
-])
+const POLICY_WORDS = new Set(['SAFETY', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII', 'RECITATION', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'IMAGE_RECITATION'])
 
 /** `"36s"` / `"1.5s"` (google.protobuf.Duration in JSON) in ms. */
 function durationMs(value: unknown): number | undefined {
@@ -87,11 +78,24 @@ function readAnswer(data: unknown, kit: ReaderKit): Task | NanoBananaError {
     }
   }
   if (images.length) {
-    return { taskId, provider: kit.id, ...(str(data.modelVersion) ? { model: str(data.modelVersion) } : {}), status: 'succeeded', urls: [], inlineImages: images, raw: data }
+    return {
+      taskId,
+      provider: kit.id,
+      ...(str(data.modelVersion) ? { model: str(data.modelVersion) } : {}),
+      status: 'succeeded',
+      urls: [],
+      inlineImages: images,
+      raw: data,
+    }
   }
   const said = [finish && str(candidates[0]?.finishMessage), texts.join(' ').trim()].filter(Boolean).join(': ').slice(0, 300)
   if (finish && POLICY_WORDS.has(finish)) {
-    return new ContentPolicyError(`gemini: no image, refused for its content (${finish})${said ? `: ${said}` : ''}`, { provider: kit.id, code: finish, taskId, body: data })
+    return new ContentPolicyError(`gemini: no image, refused for its content (${finish})${said ? `: ${said}` : ''}`, {
+      provider: kit.id,
+      code: finish,
+      taskId,
+      body: data,
+    })
   }
   return new NoImageError(`gemini: the answer has no image${finish ? ` (finishReason ${finish})` : ''}${said ? `: ${said}` : ''}`, {
     provider: kit.id,

@@ -40,7 +40,9 @@ export const syncFixture: SyncFixture = {
     })
 
     it('gemini: RESOURCE_EXHAUSTED is a RateLimitError whose retry delay is RetryInfo.retryDelay', () => {
-      const example = { error: { code: 429, message: 'quota', status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '36s' }] } }
+      const example = {
+        error: { code: 429, message: 'quota', status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '36s' }] },
+      }
       const error = kit.adapter.parseError(429, example, new Headers())
       expect(error).toBeInstanceOf(RateLimitError)
       expect(error).toMatchObject({ retryAfterMs: 36_000, code: 'RESOURCE_EXHAUSTED', type: 'RESOURCE_EXHAUSTED' })

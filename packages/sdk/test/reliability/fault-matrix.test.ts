@@ -148,14 +148,17 @@ interface Cell {
 }
 
 // A synchronous provider has only the submit phase: its images come inline (no poll, no callback, no download request).
-const applies = (row: Row, p: ProviderId) => (row.only ? row.only.includes(p) : SYNC_PROVIDERS.includes(p) ? row.phase === 'submit' : row.phase !== 'callback' || callbackCapable(p))
+const applies = (row: Row, p: ProviderId) =>
+  row.only ? row.only.includes(p) : SYNC_PROVIDERS.includes(p) ? row.phase === 'submit' : row.phase !== 'callback' || callbackCapable(p)
 
 const CELLS: Cell[] = ROWS.flatMap((row) =>
-  [...PROVIDERS, ...SYNC_PROVIDERS].filter((p) => applies(row, p)).map((provider) => ({
-    row,
-    provider,
-    name: `${row.phase} | ${row.label} | ${provider}`,
-  })),
+  [...PROVIDERS, ...SYNC_PROVIDERS]
+    .filter((p) => applies(row, p))
+    .map((provider) => ({
+      row,
+      provider,
+      name: `${row.phase} | ${row.label} | ${provider}`,
+    })),
 )
 
 interface Outcome {
