@@ -13,11 +13,28 @@ import {
   redactSecrets,
 } from './errors.js'
 import { inlineGeneratedImage, readReferenceImages } from './inline-images.js'
+import { createDurationBook, durationKey, observedSeconds, type DurationStore } from './durations.js'
+import type { TaskEvents } from './events.js'
 import { createLimiter } from './limit.js'
 import { DEFAULT_DOWNLOAD_RETRY, DEFAULT_POLL_RETRY, DEFAULT_SUBMIT_RETRY, classifyNetworkError, corsHint, withRequestTimeout, type RetryPolicy } from './retry.js'
 import { retrying } from './retrying.js'
 import { withTaskId } from './task-id.js'
-import type { GeneratedImage, GenerateOptions, GenerateRequest, GenerateResult, Submission, SubmitOptions, Task, WaitOptions, Warning } from './types.js'
+import type {
+  DefaultModelId,
+  GeneratedImage,
+  GenerateOptions,
+  GenerateOptionsFor,
+  GenerateRequest,
+  GenerateRequestFor,
+  GenerateResult,
+  ModelId,
+  ProviderId,
+  Submission,
+  SubmitOptions,
+  Task,
+  WaitOptions,
+  Warning,
+} from './types.js'
 import { validateRequest } from './validate.js'
 import { isLoopbackUrl, keptResultUrls, type ResultUrlPolicy } from './result-url.js'
 import { DEFAULT_POLLING, waitForTask, type PollingOptions } from './wait.js'
@@ -47,12 +64,22 @@ export interface NanoBananaClientOptions {
    * - `download`: `{ maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 60000 }`.
    */
   retry?: { submit?: Partial<RetryPolicy>; poll?: Partial<RetryPolicy>; download?: Partial<RetryPolicy> }
-  /** Poll pacing (see PollingOptions): defaults `{ initialDelayMs: 1000, minDelayMs: 500, maxDelayMs: 10000, elapsedFactor: 0.15 }`. */
+  /** Poll pacing (see PollingOptions): defaults `{ initialDelayMs: 4200, minDelayMs: 250, maxDelayMs: 30000, elapsedFactor: 0.1, callbackSafetyNetMs: 30000 }`; learned durations, estimates and progress aim polls within these bounds. */
   polling?: Partial<PollingOptions>
   /** At most this many `generate()` calls in flight; the rest queue. Default unlimited. */
   maxConcurrency?: number
   /** Accept http:// and loopback callback URLs (development against the sandbox only). */
   allowInsecureCallbackUrl?: boolean
+  /**
+   * Persists the task durations the client learns (per provider + model + resolution, to pace polling),
+   * so that a new process starts informed: any `{ get(key), set(key, seconds[]) }`, sync or async (a Map works).
+   */
+  durationStore?: DurationStore
+  /**
+   * News of tasks from your callback receiver (`createTaskEvents()`, fed by `createCallbackHandler({ onTask: events.publish })`):
+   * a wait for a task submitted with a `callbackUrl` then wakes on the callback and polls only as a slow safety net.
+   */
+  taskEvents?: TaskEvents
   /**
    * Hosts `download()` may fetch result images from although they are private or internal (an in-house
    * CDN); `['*']` allows every host. Default none: only public http(s) hosts, plus loopback when `baseUrl` is loopback.
@@ -60,25 +87,38 @@ export interface NanoBananaClientOptions {
   allowResultHosts?: readonly string[]
 }
 
-export interface NanoBananaClient {
+/**
+ * A client of provider `P`: `model` takes `P`'s model ids and the options that model's spec lists
+ * (`GenerateRequestFor`). The default, every provider, is the untyped client (an adapter object, a
+ * `ProviderId` variable).
+ */
+export interface NanoBananaClient<P extends ProviderId = ProviderId> {
   readonly provider: ProviderAdapter
   /** Submits a task and returns as soon as the provider accepted it. */
-  submit(request: GenerateRequest, options?: SubmitOptions): Promise<Submission>
+  submit<M extends ModelId<P> = ModelId<P> & DefaultModelId<P>>(request: GenerateRequestFor<P, M>, options?: SubmitOptions): Promise<Submission>
   /** One query of a task, normalized; transient failures are retried for up to `requestTimeoutMs`. */
   getTask(taskId: string, options?: SubmitOptions): Promise<Task>
   /** Waits for a task until it ends: resume here with an id from `onSubmitted` or an error's `taskId`. */
-  wait(taskId: string, options?: WaitOptions & { estimatedSeconds?: number; model?: string; startedAt?: number }): Promise<GenerateResult>
+  wait(taskId: string, options?: WaitInternals): Promise<GenerateResult>
   /** Submit, wait, and return the images. */
-  generate(options: GenerateOptions): Promise<GenerateResult>
+  generate<M extends ModelId<P> = ModelId<P> & DefaultModelId<P>>(options: GenerateOptionsFor<P, M>): Promise<GenerateResult>
   /** Normalizes a callback body the provider POSTed to your `callbackUrl`. */
   parseCallback(body: unknown): Task
 }
 
-/**
- * What `wait()` also takes after a `generate()` submission (internal plumbing, also accepted from callers);
- * `task` is a synchronous provider's final task, which `wait()` returns without polling.
- */
-export type WaitInternals = WaitOptions & { estimatedSeconds?: number; model?: string; startedAt?: number; n?: number; task?: Task }
+/** What `wait()` also takes after a `generate()` submission (generate() fills it in; pass it when you submit() and wait() yourself). */
+export type WaitInternals = WaitOptions & {
+  estimatedSeconds?: number
+  model?: string
+  startedAt?: number
+  /** The request's resolution: durations are learned per provider + model + resolution. */
+  resolution?: string
+  /** The task was submitted with a `callbackUrl`: with `taskEvents`, waiting wakes on the callback and polls seldom. */
+  callback?: boolean
+  n?: number
+  /** A synchronous provider's final task (from its submission): `wait()` returns it without polling. */
+  task?: Task
+}
 
 /** `n` requests to a provider that returns one image per request (`repeatForN`) run at most this many at once. */
 const REPEAT_CONCURRENCY = 2
@@ -89,10 +129,12 @@ export const env = (key: string): string | undefined => (globalThis as { process
 /** The `wait()` options that follow a `generate()` submission: the caller's, plus what the submit learned. */
 export function waitOptionsAfterSubmit(
   submission: Submission,
-  caller: Pick<GenerateOptions, 'signal' | 'timeoutMs' | 'onProgress' | 'n'>,
+  caller: Pick<GenerateOptions, 'signal' | 'timeoutMs' | 'onProgress' | 'resolution' | 'callbackUrl' | 'n'>,
   startedAt: number,
 ): WaitInternals & { model: string; startedAt: number } {
   return {
+    ...(caller.resolution !== undefined ? { resolution: caller.resolution } : {}),
+    ...(caller.callbackUrl ? { callback: true } : {}),
     ...(caller.signal ? { signal: caller.signal } : {}),
     ...(caller.timeoutMs !== undefined ? { timeoutMs: caller.timeoutMs } : {}),
     ...(caller.onProgress ? { onProgress: caller.onProgress } : {}),
@@ -146,6 +188,8 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
   const downloadPolicy: RetryPolicy = { ...DEFAULT_DOWNLOAD_RETRY, ...options.retry?.download }
   const polling = { ...DEFAULT_POLLING, ...options.polling }
   const secrets = [apiKey]
+  const durations = createDurationBook(options.durationStore)
+  const events = options.taskEvents
 
   const abortError = (signal: AbortSignal | undefined, taskId?: string) =>
     new AbortError(`${adapter.id}: aborted${taskId ? ` (task ${taskId} may still run: wait("${taskId}") resumes)` : ''}`, {
@@ -383,6 +427,12 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     if (!adapter.query) throw noTaskToQuery(taskId)
     const timeoutMs = waitOptions.timeoutMs ?? options.timeoutMs ?? 600_000
     const deadline = Date.now() + timeoutMs
+    const model = waitOptions.model ?? adapter.defaultModel
+    const key = durationKey(adapter.id, model, waitOptions.resolution)
+    await durations.load(key)
+    const prior = (adapter.models[model] ?? adapter.resolveModel?.(model))?.typicalSeconds
+    const expected = durations.expect(key, prior)
+    const startedAt = waitOptions.startedAt
     try {
       const task = await waitForTask({
         provider: adapter.id,
@@ -394,7 +444,16 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
         onProgress: waitOptions.onProgress,
         polling,
         estimatedSeconds: waitOptions.estimatedSeconds,
-        startedAt: waitOptions.startedAt,
+        expected,
+        startedAt,
+        ...(events && waitOptions.callback ? { wake: (listener: () => void) => events.subscribe(adapter.id, taskId, listener) } : {}),
+        // Only a wait that saw the task from its submission measured its whole duration.
+        ...(startedAt !== undefined
+          ? {
+              onSucceeded: (done: Task, pendingMs: number | undefined, doneMs: number) =>
+                durations.record(key, observedSeconds(pendingMs, doneMs, done.durationSeconds)),
+            }
+          : {}),
       })
       if (task.urls.length === 0 && !task.inlineImages?.length) {
         throw new ResponseFormatError(`${adapter.id}: task ${taskId} succeeded without result URLs`, { provider: adapter.id, body: task.raw })
@@ -434,7 +493,14 @@ export async function runGenerate<S extends Submission, R>(
   // From here on a task exists: every error carries its id, so that `wait(taskId)` can resume.
   try {
     onSubmitted?.(submission)
-    return await steps.finish(submission, waitOptionsAfterSubmit(submission, { signal, timeoutMs, onProgress, n: request.n }, startedAt))
+    return await steps.finish(
+      submission,
+      waitOptionsAfterSubmit(
+        submission,
+        { signal, timeoutMs, onProgress, resolution: request.resolution, callbackUrl: request.callbackUrl, n: request.n },
+        startedAt,
+      ),
+    )
   } catch (error) {
     throw steps.accepted(error, submission)
   }
