@@ -5,7 +5,9 @@ import { aivideoapi } from '../providers/aivideoapi.js'
 import { crun } from '../providers/crun.js'
 import { evolink } from '../providers/evolink.js'
 import { fal } from '../providers/fal.js'
+import { gemini } from '../providers/gemini.js'
 import { odkkk } from '../providers/odkkk.js'
+import { openrouter } from '../providers/openrouter.js'
 import { uniall } from '../providers/uniall.js'
 
-export const registry = { aivideoapi, crun, evolink, fal, odkkk, uniall } as const satisfies Record<string, ProviderAdapter>
+export const registry = { aivideoapi, crun, evolink, fal, gemini, odkkk, openrouter, uniall } as const satisfies Record<string, ProviderAdapter>
