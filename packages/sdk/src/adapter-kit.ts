@@ -95,7 +95,9 @@ export function buildError(
     },
     Class,
   )
-  return status !== undefined && tables.refusedStatuses?.includes(status) ? markRefused(error) : error
+  // A documented refusal counts only in the provider's own envelope: the same status on a proxy's page proves nothing.
+  const envelope = body !== null && typeof body === 'object' && !Array.isArray(body)
+  return status !== undefined && envelope && tables.refusedStatuses?.includes(status) ? markRefused(error) : error
 }
 
 /** Runs a parser; any throw (a ResponseFormatError, or a TypeError on a body of the wrong shape) becomes a returned error. */

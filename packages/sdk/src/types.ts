@@ -91,8 +91,8 @@ export type FailoverReason =
   | 'insufficient-credits' // 402 or a spend limit
   | 'permission' // 403: the key may not use this model/feature
   | 'rate-limited' // 429, after the provider's own submit retries
-  | 'unavailable' // 5xx refusal before acceptance (500, 502, 503, a documented maintenance code, HTML error page)
-  | 'unreachable' // the connection was never made: nothing was sent
+  | 'unavailable' // 503 or a documented refusal code (maintenance) in the provider's own answer: nothing was created
+  | 'unreachable' // the connection was never made, or the request was refused locally before sending: nothing was sent
   | 'unsupported' // capability mismatch found locally (model, aspect ratio, resolution...): nothing was sent
 
 /** One provider a failover client skipped before another one accepted the task (or all failed). */
