@@ -71,6 +71,15 @@ async function readImageBody(response: Response, maxBytes: number, context: Down
   })
 }
 
+function isHttpUrl(url: string): boolean {
+  try {
+    const { protocol } = new URL(url)
+    return protocol === 'https:' || protocol === 'http:'
+  } catch {
+    return false
+  }
+}
+
 /**
  * Streams one result image with a size cap, checks that it is an image (the declared content type
  * against the bytes' signature) and complete, and retries transient failures (network, timeout, 5xx,
@@ -88,6 +97,14 @@ export async function downloadImage(url: string, expiresAt: Date | undefined, co
       },
     )
   const aborted = (cause: unknown) => new AbortError(`${provider}: download of task ${taskId} aborted`, { provider, taskId, cause })
+  if (!isHttpUrl(url)) {
+    // file:, ftp:, data:, javascript:... from a provider's answer: never fetched, and retrying cannot change it.
+    throw new ResponseFormatError(`${provider}: the result URL of task ${taskId} is not an http(s) URL; it was not fetched`, {
+      provider,
+      taskId,
+      code: 'unsupported_url',
+    })
+  }
   if (expiresAt && expiresAt.getTime() <= Date.now()) throw expired()
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
   const timeoutMs = options.timeoutMs ?? context.timeoutMs ?? 60_000
