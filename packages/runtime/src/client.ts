@@ -19,7 +19,16 @@ function toRecord(headers: HeadersLike | undefined, into: Record<string, string>
 
 /** The RequestInit part of a config (signal, credentials...), or undefined when there is none. */
 function initOf(config: Config): RequestInit | undefined {
-  const { auth: _auth, baseUrl: _baseUrl, bodySerializer: _serializer, fetch: _fetch, headers: _headers, throwOnError: _throw, maxResponseBytes: _max, ...init } = config
+  const {
+    auth: _auth,
+    baseUrl: _baseUrl,
+    bodySerializer: _serializer,
+    fetch: _fetch,
+    headers: _headers,
+    throwOnError: _throw,
+    maxResponseBytes: _max,
+    ...init
+  } = config
   return Object.keys(init).length ? init : undefined
 }
 
@@ -54,7 +63,11 @@ function redirectTarget(response: Response, from: string, method: string, hops: 
     )
   }
   if (!(response.status === 307 || response.status === 308 || method === 'GET' || method === 'HEAD')) {
-    throw new RedirectRefusedError(response.status, next.origin, `the server answered ${response.status} to a ${method}; following it would send another request (a GET), so it is not followed`)
+    throw new RedirectRefusedError(
+      response.status,
+      next.origin,
+      `the server answered ${response.status} to a ${method}; following it would send another request (a GET), so it is not followed`,
+    )
   }
   if (hops >= MAX_REDIRECTS) throw new RedirectRefusedError(response.status, next.origin, `more than ${MAX_REDIRECTS} redirects; not followed`)
   return next.href

@@ -131,10 +131,18 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** Throws InvalidRequestError (nothing is sent) unless `taskId` is a non-empty, encodable string. */
 export function checkTaskId(provider: ProviderAdapter['id'], taskId: unknown): asserts taskId is string {
   if (typeof taskId !== 'string' || taskId === '') {
-    throw new InvalidRequestError(`${provider}: a task id must be a non-empty string (the id returned by submit())`, { provider, param: 'taskId', code: 'invalid_parameter' })
+    throw new InvalidRequestError(`${provider}: a task id must be a non-empty string (the id returned by submit())`, {
+      provider,
+      param: 'taskId',
+      code: 'invalid_parameter',
+    })
   }
   if (LONE_SURROGATE.test(taskId)) {
-    throw new InvalidRequestError(`${provider}: the task id contains a lone UTF-16 surrogate; it is no id the provider issued`, { provider, param: 'taskId', code: 'invalid_parameter' })
+    throw new InvalidRequestError(`${provider}: the task id contains a lone UTF-16 surrogate; it is no id the provider issued`, {
+      provider,
+      param: 'taskId',
+      code: 'invalid_parameter',
+    })
   }
 }
 
@@ -146,7 +154,11 @@ function connect(adapter: ProviderAdapter, options: NanoBananaClientOptions): { 
   }
   checkHeaderValue(adapter, 'apiKey', apiKey)
   for (const [name, value] of Object.entries(options.headers ?? {})) {
-    if (!HEADER_NAME.test(name)) throw new ConfigurationError(`${adapter.name}: header name ${JSON.stringify(name)} is not a valid HTTP header name`, { provider: adapter.id, param: 'headers' })
+    if (!HEADER_NAME.test(name))
+      throw new ConfigurationError(`${adapter.name}: header name ${JSON.stringify(name)} is not a valid HTTP header name`, {
+        provider: adapter.id,
+        param: 'headers',
+      })
     checkHeaderValue(adapter, `headers[${JSON.stringify(name)}]`, String(value))
   }
   try {
@@ -188,11 +200,14 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
   const notSent = (error: unknown): NotSentError =>
     error instanceof NotSentError
       ? error
-      : new NotSentError(`${adapter.id}: the request was refused before it was sent (${error instanceof Error ? error.message : String(error)}); nothing reached the provider`, {
-          provider: adapter.id,
-          code: 'not_sent',
-          cause: error,
-        })
+      : new NotSentError(
+          `${adapter.id}: the request was refused before it was sent (${error instanceof Error ? error.message : String(error)}); nothing reached the provider`,
+          {
+            provider: adapter.id,
+            code: 'not_sent',
+            cause: error,
+          },
+        )
 
   /** Reads an HTTP answer: an error for non-2xx, else the data. */
   const answerOf = (result: CallResult): unknown => {
@@ -268,16 +283,24 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     } catch (error) {
       if (error instanceof ResponseParseError) {
         const tooLarge = error instanceof ResponseTooLargeError
-        throw new ResponseFormatError(`${adapter.id}: task ${taskId}: ${tooLarge ? `answer larger than ${error.maxBytes} bytes (maxResponseBytes)` : 'unreadable answer'} (HTTP ${error.response.status})`, {
-          provider: adapter.id,
-          status: error.response.status,
-          ...(tooLarge ? { code: 'answer_too_large' } : {}),
-          body: error.bodyText,
-          cause: error,
-        })
+        throw new ResponseFormatError(
+          `${adapter.id}: task ${taskId}: ${tooLarge ? `answer larger than ${error.maxBytes} bytes (maxResponseBytes)` : 'unreadable answer'} (HTTP ${error.response.status})`,
+          {
+            provider: adapter.id,
+            status: error.response.status,
+            ...(tooLarge ? { code: 'answer_too_large' } : {}),
+            body: error.bodyText,
+            cause: error,
+          },
+        )
       }
       if (error instanceof RedirectRefusedError) {
-        throw new ResponseFormatError(`${adapter.id}: task ${taskId}: ${error.message}`, { provider: adapter.id, status: error.status, code: 'redirect_refused', cause: error })
+        throw new ResponseFormatError(`${adapter.id}: task ${taskId}: ${error.message}`, {
+          provider: adapter.id,
+          status: error.status,
+          code: 'redirect_refused',
+          cause: error,
+        })
       }
       const kind = classifyNetworkError(error, signal)
       if (kind === 'aborted') throw abortError(signal, taskId)

@@ -21,11 +21,14 @@ export interface NumberRule {
 export function checkNumber(name: string, value: unknown, rule: NumberRule, provider?: ProviderId): void {
   if (value === undefined) return
   const fail = (why: string): never => {
-    throw new InvalidRequestError(`${provider ? `${provider}: ` : ''}${name} must be ${why}, got ${typeof value === 'number' ? String(value) : JSON.stringify(value) ?? typeof value}`, {
-      provider,
-      param: name,
-      code: 'invalid_option',
-    })
+    throw new InvalidRequestError(
+      `${provider ? `${provider}: ` : ''}${name} must be ${why}, got ${typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? typeof value)}`,
+      {
+        provider,
+        param: name,
+        code: 'invalid_option',
+      },
+    )
   }
   const what = `${rule.integer ? 'an integer' : 'a number'} >= ${rule.min}${rule.timer ? ` and <= ${MAX_TIMER_MS}` : ''}${rule.infinite ? ' (or Infinity)' : ''}`
   if (typeof value !== 'number' || Number.isNaN(value)) fail(what)

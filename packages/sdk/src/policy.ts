@@ -82,7 +82,11 @@ const RULES: readonly Rule[] = [
   // An unknown status word would only be read again; a body cut short may arrive whole next time.
   {
     when: (e) => e instanceof ResponseFormatError,
-    decision: (e) => ({ submit: 'throw', poll: e.code === 'unknown_status' || e.code === 'redirect_refused' ? 'throw' : 'retry', download: e.code === 'truncated_image' ? 'retry' : 'throw' }),
+    decision: (e) => ({
+      submit: 'throw',
+      poll: e.code === 'unknown_status' || e.code === 'redirect_refused' ? 'throw' : 'retry',
+      download: e.code === 'truncated_image' ? 'retry' : 'throw',
+    }),
   },
   // Rejected locally (no HTTP status): the request does not fit this provider's capabilities; nothing was sent.
   { when: (e) => e instanceof InvalidRequestError, decision: (e) => (e.status === undefined ? { ...THROW, failover: 'unsupported' } : THROW) },

@@ -34,7 +34,12 @@ export interface GenerateRequest {
   outputFormat?: OutputFormat
   /** HTTPS URL the provider POSTs the finished task to. */
   callbackUrl?: string
-  /** Raw fields merged into the provider's request body, for options this vocabulary lacks. */
+  /**
+   * Raw fields merged into the provider's request body (into the object that holds the prompt), for options
+   * this vocabulary lacks. A key that would replace a field the unified request fills (prompt, model, images,
+   * callback URL, any mapped option, or the object one of them lives in) is refused with InvalidRequestError,
+   * and a key the body already has is never overwritten: the validated fields win.
+   */
   providerOptions?: Record<string, unknown>
 }
 

@@ -32,7 +32,7 @@ describe('a 5xx after sending', () => {
     ['502 HTML page', 502, '<html><title>502 Bad Gateway</title></html>'],
     ['500 empty', 500, ''],
   ] as const)('%s: AmbiguousSubmitError naming the first provider, the second never asked', async (_, status, body) => {
-    const first = await server(() => ({ status, body, headers: typeof body === 'string' ? { 'content-type': 'text/html' } : {} }))
+    const first = await server(() => ({ status, body, headers: typeof body === 'string' ? { 'content-type': 'text/html' } : ({} as Record<string, string>) }))
     const second = await server(() => ({ body: createdAnswer(SECOND).body }))
     const error = await thrown<NanoBananaError>(() => failover(first.url, second.url).submit({ prompt: 'a banana' }))
     expect(error).toBeInstanceOf(AmbiguousSubmitError)

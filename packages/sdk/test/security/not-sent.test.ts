@@ -48,7 +48,9 @@ describe('a request refused before any I/O', () => {
     ],
   ])('%s: NotSentError (not AmbiguousSubmitError), not resent, nothing reached the server', async (_, fetchImpl) => {
     const api = await server(() => ({ body: createdAnswer(PROVIDER).body }))
-    const error = await thrown<NanoBananaError>(() => client(PROVIDER, api.url, { fetch: fetchImpl, retry: { submit: { maxRetries: 2 } } }).submit({ prompt: 'a banana' }))
+    const error = await thrown<NanoBananaError>(() =>
+      client(PROVIDER, api.url, { fetch: fetchImpl, retry: { submit: { maxRetries: 2 } } }).submit({ prompt: 'a banana' }),
+    )
     expect(error).toBeInstanceOf(NotSentError)
     expect(error.name).not.toBe('AmbiguousSubmitError')
     expect(api.requests).toHaveLength(0)

@@ -17,9 +17,18 @@ const CLIENT_OPTIONS: [string, unknown[], (v: unknown) => Partial<NanoBananaOpti
   ['maxResponseBytes', [...BAD_COUNT, 0, Infinity], (v) => ({ maxResponseBytes: v as number })],
   ['maxConcurrency', [...BAD_COUNT, 0], (v) => ({ maxConcurrency: v as number })],
   ...(['submit', 'poll', 'download'] as const).flatMap((phase) => [
-    [`retry.${phase}.maxRetries`, BAD_COUNT, (v: unknown) => ({ retry: { [phase]: { maxRetries: v } } })] as [string, unknown[], (v: unknown) => Partial<NanoBananaOptions>],
+    [`retry.${phase}.maxRetries`, BAD_COUNT, (v: unknown) => ({ retry: { [phase]: { maxRetries: v } } })] as [
+      string,
+      unknown[],
+      (v: unknown) => Partial<NanoBananaOptions>,
+    ],
     ...(['baseDelayMs', 'maxDelayMs', 'maxRetryAfterMs'] as const).map(
-      (key) => [`retry.${phase}.${key}`, BAD_DELAY, (v: unknown) => ({ retry: { [phase]: { [key]: v } } })] as [string, unknown[], (v: unknown) => Partial<NanoBananaOptions>],
+      (key) =>
+        [`retry.${phase}.${key}`, BAD_DELAY, (v: unknown) => ({ retry: { [phase]: { [key]: v } } })] as [
+          string,
+          unknown[],
+          (v: unknown) => Partial<NanoBananaOptions>,
+        ],
     ),
   ]),
   ['polling.initialDelayMs', BAD_DELAY, (v) => ({ polling: { initialDelayMs: v as number } })],
@@ -42,7 +51,12 @@ describe('createNanoBanana options', () => {
 
   it('a failover entry and the shared options are checked the same way', async () => {
     const error = await thrown<NanoBananaError>(() =>
-      createNanoBanana({ providers: [{ provider: PROVIDER, apiKey: SECRET }, { provider: PROVIDERS[1]!, apiKey: SECRET, requestTimeoutMs: Number.NaN }] }),
+      createNanoBanana({
+        providers: [
+          { provider: PROVIDER, apiKey: SECRET },
+          { provider: PROVIDERS[1]!, apiKey: SECRET, requestTimeoutMs: Number.NaN },
+        ],
+      }),
     )
     expect(error).toMatchObject({ name: 'InvalidRequestError', param: 'requestTimeoutMs', provider: PROVIDERS[1] })
     const shared = await thrown<NanoBananaError>(() => createNanoBanana({ providers: [{ provider: PROVIDER, apiKey: SECRET }], maxConcurrency: Number.NaN }))
@@ -56,7 +70,11 @@ describe('createNanoBanana options', () => {
 
   it('the limits that may be unlimited accept Infinity', () => {
     expect(() =>
-      client(PROVIDER, 'http://127.0.0.1:9', { timeoutMs: Infinity, maxConcurrency: Infinity, retry: { poll: { maxRetries: Infinity }, submit: { maxRetries: 0 } } }),
+      client(PROVIDER, 'http://127.0.0.1:9', {
+        timeoutMs: Infinity,
+        maxConcurrency: Infinity,
+        retry: { poll: { maxRetries: Infinity }, submit: { maxRetries: 0 } },
+      }),
     ).not.toThrow()
   })
 })

@@ -25,7 +25,12 @@ function consoleText(value: unknown): string {
 }
 
 /** Every way an app prints an error or a result. */
-const renderings = (value: unknown) => [consoleText(value), inspect(value, { depth: Infinity }), inspect(value, { depth: Infinity, getters: true }), JSON.stringify(value) ?? '']
+const renderings = (value: unknown) => [
+  consoleText(value),
+  inspect(value, { depth: Infinity }),
+  inspect(value, { depth: Infinity, getters: true }),
+  JSON.stringify(value) ?? '',
+]
 
 function expectClean(value: unknown, ...secrets: string[]) {
   for (const text of renderings(value)) for (const secret of secrets) expect(text).not.toContain(secret)
