@@ -89,7 +89,8 @@ export function waitOptionsAfterSubmit(
     ...(caller.signal ? { signal: caller.signal } : {}),
     ...(caller.timeoutMs !== undefined ? { timeoutMs: caller.timeoutMs } : {}),
     ...(caller.onProgress ? { onProgress: caller.onProgress } : {}),
-    ...(submission.estimatedSeconds !== undefined ? { estimatedSeconds: submission.estimatedSeconds } : {}),
+    // The provider's estimate is untrusted: an odd value is dropped, never an error after the task was paid for.
+    ...(Number.isFinite(submission.estimatedSeconds) && submission.estimatedSeconds! >= 0 ? { estimatedSeconds: submission.estimatedSeconds } : {}),
     model: submission.model,
     startedAt,
   }

@@ -2,8 +2,8 @@
 // negative, non-finite where it means nothing, a fraction where a count is needed -> InvalidRequestError
 // naming the option, and the server sees no request.
 import { describe, expect, it } from 'vitest'
-import { createNanoBanana, InvalidRequestError, type NanoBananaError, type NanoBananaOptions } from '../../src/index.js'
-import { client, PROVIDERS, providerHandler, SECRET, server, thrown } from './core-support.js'
+import { createNanoBanana, InvalidRequestError, providers, type NanoBananaError, type NanoBananaOptions } from '../../src/index.js'
+import { client, PROVIDERS, providerHandler, QUICK, SECRET, server, thrown } from './core-support.js'
 
 const PROVIDER = PROVIDERS[0]!
 const BAD_DURATION = [Number.NaN, -1, 0, Infinity, -Infinity, '5', null, 2 ** 31]
@@ -80,6 +80,17 @@ describe('createNanoBanana options', () => {
 })
 
 describe('per-call options', () => {
+  it.each([-5, Number.NaN, Infinity])('a provider estimate of %s seconds is dropped, never an error after the task was paid for', async (estimate) => {
+    const api = await server(providerHandler(PROVIDER))
+    const adapter = providers[PROVIDER]
+    const odd = {
+      ...adapter,
+      parseSubmit: (data: unknown, response: Response) => ({ ...(adapter.parseSubmit(data, response) as object), estimatedSeconds: estimate }),
+    }
+    const result = await createNanoBanana({ provider: odd as typeof adapter, apiKey: SECRET, baseUrl: api.url, ...QUICK }).generate({ prompt: 'a banana' })
+    expect(result.images.length).toBeGreaterThan(0)
+  })
+
   it.each([Number.NaN, -1, 0, '10'])('generate({ timeoutMs: %s }): refused before the submit (no task paid for)', async (timeoutMs) => {
     const api = await server(providerHandler(PROVIDER))
     const error = await thrown<NanoBananaError>(() => client(PROVIDER, api.url).generate({ prompt: 'a banana', timeoutMs: timeoutMs as number }))
