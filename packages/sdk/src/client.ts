@@ -33,6 +33,11 @@ export interface NanoBananaClientOptions {
   /** Base URL override (proxy, sandbox); required where the provider publishes no host (or set `adapter.baseUrlEnvKey`). */
   baseUrl?: string
   fetch?: typeof fetch
+  /**
+   * Extra headers sent with every API request (never with downloads, never across origins). Values of
+   * headers named like credentials (`*auth*`, `*key*`, `*token*`, `*secret*`, `*cookie*`, `*session*`,
+   * `*signature*`, `*password*`, `*credential*`) are redacted from errors and results like the key.
+   */
   headers?: Record<string, string>
   /** How long `generate()`/`wait()` wait for a task, in ms; the task keeps running afterwards (`wait(taskId)` resumes). Default 600000 (10 min). */
   timeoutMs?: number
@@ -124,6 +129,9 @@ function checkHeaderValue(adapter: ProviderAdapter, param: string, value: string
 }
 
 /** Task ids go into URLs: a lone surrogate cannot be encoded, and is no id a provider issued. */
+/** Custom header names whose values are redacted like the key. */
+const SECRET_HEADER = /auth|key|token|secret|cookie|session|signature|password|credential/i
+
 /** Retries of a lone `getTask` (a status check answers promptly; a wait keeps polling until its deadline). */
 const LONE_GET_RETRIES = 3
 
@@ -187,8 +195,8 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
   const pollPolicy: RetryPolicy = { ...DEFAULT_POLL_RETRY, ...options.retry?.poll }
   const downloadPolicy: RetryPolicy = { ...DEFAULT_DOWNLOAD_RETRY, ...options.retry?.download }
   const polling = { ...DEFAULT_POLLING, ...options.polling }
-  // Custom header values are treated as secrets too (an organization token, a proxy key).
-  const secrets = [apiKey, ...Object.values(options.headers ?? {}).map(String)]
+  // Custom headers that carry credentials (an organization token, a proxy key, a cookie) are secrets too.
+  const secrets = [apiKey, ...Object.entries(options.headers ?? {}).flatMap(([name, value]) => (SECRET_HEADER.test(name) ? [String(value)] : []))]
 
   const abortError = (signal: AbortSignal | undefined, taskId?: string) =>
     new AbortError(`${adapter.id}: aborted${taskId ? ` (task ${taskId} may still run: wait("${taskId}") resumes)` : ''}`, {
