@@ -29,6 +29,23 @@ export interface ModelCapabilities {
   source?: string
 }
 
+/** A callback delivery as received, for a provider's signature check: the body exactly as sent. */
+export interface CallbackRequest {
+  readonly url: string
+  readonly headers: Headers
+  readonly body: Uint8Array
+}
+
+/** What a signature check may use: the handler's `webhookSecret`, a fetch (for a provider's public keys), the clock and its tolerance. */
+export interface CallbackVerifyContext {
+  readonly secret?: string
+  readonly fetch: typeof globalThis.fetch
+  readonly nowSeconds: number
+  readonly toleranceSeconds: number
+}
+
+export type CallbackVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string }
+
 /** The answer of one generated SDK call, as the runtime returns it. */
 export interface CallResult {
   data?: unknown
@@ -77,4 +94,9 @@ export interface ProviderAdapter {
   parseTask(data: unknown, response?: Response): Task | NanoBananaError
   /** Maps an HTTP error answer (any status, any body) to a normalized error. Never throws. */
   parseError(status: number, body: unknown, headers: Headers): NanoBananaError
+  /**
+   * Checks a callback's signature, for providers that sign their deliveries. The callbacks handler calls it
+   * on the raw body before it is parsed, and refuses the delivery (401, nothing reported) on `ok: false`.
+   */
+  verifyCallback?(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict>
 }

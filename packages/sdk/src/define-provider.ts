@@ -3,7 +3,7 @@
 // capability tables, where each option goes and how its values are spelled, where the task id goes,
 // the status words) comes from `meta`; the definition adds request quirks, answer readers and error tables.
 import { createProviderClient, type Client, type OptionName, type ProviderMeta } from '@nano-banana/runtime'
-import type { CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
+import type { CallbackRequest, CallbackVerdict, CallbackVerifyContext, CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
 import { buildError, guard, missingTaskId, notATask, notSentWarnings, sends, type ErrorFields, type ErrorTables } from './adapter-kit.js'
 import type { NanoBananaError } from './errors.js'
 import { isRecord, statusOf } from './parse.js'
@@ -76,6 +76,8 @@ export interface ProviderDefinition<Body extends object = object> {
   errors?: ErrorTables
   /** The schema callback bodies follow when the spec documents no callback (`meta.callback.payloadSchema` otherwise). */
   callbackComponent?: string
+  /** The provider's callback signature check (see ProviderAdapter.verifyCallback), for providers that sign deliveries. */
+  verifyCallback?(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict>
 }
 
 const LISTS = { aspectRatios: 'aspectRatio', resolutions: 'resolution', outputFormats: 'outputFormat' } as const
@@ -247,6 +249,7 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     ...(meta.resultTtlSeconds !== undefined ? { resultTtlSeconds: meta.resultTtlSeconds } : {}),
     supportsCallback: meta.callback !== undefined,
     ...(definition.callbackComponent !== undefined ? { callbackComponent: definition.callbackComponent } : {}),
+    ...(definition.verifyCallback ? { verifyCallback: definition.verifyCallback.bind(definition) } : {}),
     ...(definition.resolveModel ? { resolveModel: (modelId: string) => definition.resolveModel?.(modelId, models) } : {}),
     createClient: (options) => createProviderClient({ id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined }, options),
 
