@@ -200,6 +200,11 @@ function modelsOf(id, doc) {
     const entry = { fields, capabilities }
     if (own['x-model-family']) entry.family = own['x-model-family']
     if (own['x-unverified']) entry.unverified = true
+    const typical = own['x-typical-duration-seconds']
+    if (typical !== undefined) {
+      if (typeof typical !== 'number' || !(typical > 0)) fail(id, `${model}: x-typical-duration-seconds must be a positive number of seconds`)
+      entry.typicalSeconds = typical
+    }
     models[model] = entry
   }
   return models

@@ -55,6 +55,8 @@ export interface ModelMeta {
   /** `x-model-family` of the request branch (e.g. "Nano Banana 2"). */
   readonly family?: string
   readonly unverified?: boolean
+  /** `x-typical-duration-seconds`: what a task of this model typically takes, documented or measured (the first poll's prior). */
+  readonly typicalSeconds?: number
 }
 
 export interface OperationMeta {

@@ -51,6 +51,7 @@ const POLLING_FIELDS: Record<string, NumberRule> = {
   minDelayMs: DURATION,
   maxDelayMs: DURATION,
   elapsedFactor: { min: 0 },
+  callbackSafetyNetMs: DURATION,
 }
 
 function checkGroup(prefix: string, group: unknown, fields: Record<string, NumberRule>, provider?: ProviderId): void {

@@ -35,6 +35,7 @@ const CLIENT_OPTIONS: [string, unknown[], (v: unknown) => Partial<NanoBananaOpti
   ['polling.minDelayMs', [...BAD_DELAY, 0], (v) => ({ polling: { minDelayMs: v as number } })],
   ['polling.maxDelayMs', [...BAD_DELAY, 0], (v) => ({ polling: { maxDelayMs: v as number } })],
   ['polling.elapsedFactor', [Number.NaN, -0.1, Infinity], (v) => ({ polling: { elapsedFactor: v as number } })],
+  ['polling.callbackSafetyNetMs', [...BAD_DELAY, 0], (v) => ({ polling: { callbackSafetyNetMs: v as number } })],
 ]
 
 const rows = CLIENT_OPTIONS.flatMap(([name, values, set]) => values.map((value) => [name, value, set] as const))
