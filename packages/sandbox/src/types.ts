@@ -107,7 +107,7 @@ export interface RequestLogEntry {
   /** Path and query as received, e.g. `/<provider>/v1/tasks/<id>`. */
   path: string
   provider: ProviderId | undefined
-  phase: FaultPhase | 'credits' | 'other'
+  phase: FaultPhase | 'credits' | 'cancel' | 'other'
   /** The spec's operationId (`createImageTask`, `getImageTask`, `getCredits`, ...) or `download`. */
   operation: string | undefined
   /** HTTP status sent; 0 when the connection was destroyed without an answer. */

@@ -96,6 +96,10 @@ export interface ProviderAdapter {
   parseTask(data: unknown, response?: Response): Task | NanoBananaError
   /** Maps an HTTP error answer (any status, any body) to a normalized error. Never throws. */
   parseError(status: number, body: unknown, headers: Headers): NanoBananaError
+  /** True when `verifyCallback` checks a signature over the whole body: the callbacks handler then re-reads nothing by default. */
+  signatureCoversBody?: boolean
+  /** Asks the provider to cancel a task (`meta.operations.cancel`, operationId `cancelImageTask`); absent when the API has none. */
+  cancel?(client: Client, taskId: string, signal?: AbortSignal): Promise<CallResult>
   /**
    * Checks a callback's signature, for providers that sign their deliveries. The callbacks handler calls it
    * on the raw body before it is parsed, and refuses the delivery (401, nothing reported) on `ok: false`.

@@ -3,7 +3,7 @@
 import { describe, expect } from 'vitest'
 import { createNanoBanana, providers, type GenerateRequest, type ProviderId } from '../src/index.js'
 import type { TestKit } from './fixture.js'
-import { API_KEY, fakeFetch, FIXTURES, ids, requestSchemaOf, successExample, validator } from './support.js'
+import { API_KEY, asRequest, fakeFetch, FIXTURES, ids, requestSchemaOf, successExample, validator } from './support.js'
 
 function kitOf(id: ProviderId): TestKit {
   const adapter = providers[id]
@@ -23,7 +23,7 @@ function kitOf(id: ProviderId): TestKit {
       expect(spy.calls).toHaveLength(1)
       const body = spy.calls[0]!.body
       const validate = validator(id, 'CreateImageTaskRequest')
-      expect(validate(body), `${JSON.stringify(body)}\n${JSON.stringify(validate.errors, null, 1)}`).toBe(true)
+      expect(validate(asRequest(id, body, submission.model)), `${JSON.stringify(body)}\n${JSON.stringify(validate.errors, null, 1)}`).toBe(true)
       return { body, submission }
     },
     bodyOf: (modelId, request) => adapter.toRequestBody({ prompt: 'A nano banana', model: modelId, ...request }, adapter.models[modelId]!).body,

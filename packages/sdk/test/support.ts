@@ -166,13 +166,28 @@ export const WORDS: Record<string, TaskStatus> = {
   succeeded: 'succeeded',
   failed: 'failed',
   in_progress: 'running',
+  in_queue: 'queued',
   error: 'failed',
   cancelled: 'canceled',
 }
 
-export function errorCodeOf(body: Json): unknown {
+export function errorCodeOf(body: Json, id?: ProviderId): unknown {
+  const own = id !== undefined ? FIXTURES[id].errorCodeOf?.(body) : undefined
+  if (own !== undefined) return own
   return body && typeof body === 'object' ? (body.error && typeof body.error === 'object' ? body.error.code : body.code) : undefined
 }
+
+/**
+ * A sent body as `CreateImageTaskRequest` states it: where the model id travels in the path
+ * (`meta.operations.create.modelPath`), the body has no `model` and the per-model table needs it back.
+ */
+export const asRequest = (id: ProviderId, body: Json, model: string): Json => (providers[id].meta?.operations.create.modelPath ? { model, ...body } : body)
+
+/** The id a callback of this task names (its fixture's `callbackTaskIdOf`, else the task id). */
+export const callbackTaskId = (id: ProviderId, taskId: string): string => FIXTURES[id].callbackTaskIdOf?.(taskId) ?? taskId
+
+/** A well-formed task id of the provider (its fixture's, for ids with a structure). */
+export const sampleTaskId = (id: ProviderId): string => FIXTURES[id].sampleTaskId ?? 'task-unified-42'
 
 /** The status an error should carry: the provider's own JSON code when its fixture says it reports one, else the HTTP status. */
 export function effectiveStatus(id: ProviderId, httpStatus: number, body: Json): number {
@@ -185,7 +200,7 @@ export function effectiveStatus(id: ProviderId, httpStatus: number, body: Json):
  */
 export function expectedErrorClass(id: ProviderId, httpStatus: number, body: Json): ErrorClass {
   const fixture = FIXTURES[id]
-  const override = fixture.errorOverrides?.[String(errorCodeOf(body))]
+  const override = fixture.errorOverrides?.[String(errorCodeOf(body, id))]
   const status = effectiveStatus(id, httpStatus, body)
   return override ?? fixture.statusClasses?.[status] ?? errorClassForStatus(status)
 }
@@ -206,7 +221,7 @@ export const API_KEY = 'sk-test-key'
 export function authHeader(id: ProviderId): [string, string] {
   const schemes = spec(id).components.securitySchemes
   const scheme: Json = Object.values(schemes)[0]
-  return scheme.type === 'http' ? ['authorization', `Bearer ${API_KEY}`] : [String(scheme.name).toLowerCase(), API_KEY]
+  return scheme.type === 'http' ? ['authorization', `Bearer ${API_KEY}`] : [String(scheme.name).toLowerCase(), `${scheme['x-auth-prefix'] ?? ''}${API_KEY}`]
 }
 
 export interface Sent {

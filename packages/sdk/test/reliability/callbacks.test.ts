@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Sandbox } from '@nano-banana/sandbox'
 import { createCallbackHandler, parseCallback } from '../../src/callbacks.js'
 import { InvalidRequestError, providers as allProviders, type ProviderId, type Task } from '../../src/index.js'
-import { callbackExamples, FIXTURES, successExample } from '../support.js'
+import { callbackExamples, callbackTaskId, FIXTURES, successExample } from '../support.js'
 import { CALLBACK_PROVIDERS, fastSandbox, PROVIDERS, sandboxClient, serveHandler, until, type LocalHttp } from './support.js'
 
 /** Valid deliveries per provider: the spec's callback examples, else its completed query example (same body). */
@@ -196,6 +196,7 @@ describe('with the sandbox as the provider', () => {
       createCallbackHandler({
         allowUnverified: true,
         provider,
+        fetch: s.fetch,
         onTask: (task) => {
           if (calls++ === 0) throw new Error('not ready')
           delivered.push(task)
@@ -212,13 +213,13 @@ describe('with the sandbox as the provider', () => {
     ])
     // The callback carries the same task a poll reads.
     const polled = await nb.getTask(taskId)
-    expect(delivered[0]).toMatchObject({ taskId, status: polled.status, urls: polled.urls })
+    expect(delivered[0]).toMatchObject({ taskId: callbackTaskId(provider, taskId), status: polled.status, urls: polled.urls })
   })
 
   it.each(providers)('%s: a truncated delivery is refused with 400 and the retry is accepted', async (provider) => {
     const s = await sandbox({ faults: [{ provider, phase: 'callback', fault: 'malformed-json' }] })
     const delivered: Task[] = []
-    const http = await serve(createCallbackHandler({ allowUnverified: true, provider, onTask: (task) => void delivered.push(task) }))
+    const http = await serve(createCallbackHandler({ allowUnverified: true, provider, fetch: s.fetch, onTask: (task) => void delivered.push(task) }))
     const { taskId } = await sandboxClient(s, provider).submit({ prompt: 'truncated', callbackUrl: `${http.url}/hook` })
     await until(() => (s.callbacks.some((a) => a.taskId === taskId && a.delivered) ? true : undefined), 4000, 'the callback')
     expect(s.callbacks.filter((a) => a.taskId === taskId).map((a) => a.status)).toEqual([400, 200])
@@ -229,7 +230,7 @@ describe('with the sandbox as the provider', () => {
     const s = await sandbox({ callbackDelayScale: 0.05 })
     // Its schedule is scaled x0.05 here: the receiver comes up after the first attempt.
     const delivered: Task[] = []
-    const handler = createCallbackHandler({ allowUnverified: true, provider: soonest, onTask: (task) => void delivered.push(task) })
+    const handler = createCallbackHandler({ allowUnverified: true, provider: soonest, fetch: s.fetch, onTask: (task) => void delivered.push(task) })
     const http = await serve(handler)
     const [host, port] = new URL(http.url).host.split(':')
     await http.close()

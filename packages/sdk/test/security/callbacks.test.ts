@@ -41,7 +41,10 @@ const TOKEN = createCallbackToken()
 const provider = CALLBACK_PROVIDERS[0]!
 const ATTACKER_URLS = ['http://169.254.169.254/latest/meta-data/', 'https://evil.example/x.sh']
 
-describe.each(CALLBACK_PROVIDERS)('%s: re-read from the provider (the default with a key)', (id) => {
+// A provider whose signature covers the whole body is not re-read by default (its forged bodies fail the signature: 401).
+const REREAD_PROVIDERS = CALLBACK_PROVIDERS.filter((id) => !providers[id].signatureCoversBody)
+
+describe.each(REREAD_PROVIDERS)('%s: re-read from the provider (the default with a key)', (id) => {
   it('a forged success for a real task reports what the provider says, not the body', async () => {
     const s = await sandbox()
     const nb = sandboxClient(s, id)
