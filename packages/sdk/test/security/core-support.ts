@@ -20,7 +20,7 @@ export function createdAnswer(provider: ProviderId): { body: Json; taskId: strin
 /** The provider's documented answer for a finished task, about `taskId`. */
 export function succeededAnswer(provider: ProviderId, taskId: string): Json {
   const fixture = FIXTURES[provider]
-  return fixture.withId(successExample(provider, providers[provider].meta!.operations.get.operationId, fixture.sequence.at(-1)!), taskId)
+  return fixture.withId(successExample(provider, providers[provider].meta!.operations.get!.operationId, fixture.sequence.at(-1)!), taskId)
 }
 
 /** Answers like the provider: its create example for a POST, its finished task for anything else. */
