@@ -6,7 +6,7 @@ export TURBO_TELEMETRY_DISABLED=1
 bash scripts/setup.sh
 pnpm lint
 pnpm test
-# Suites of spawned processes (batch with redis-server and SIGKILLed workers, the MCP server over stdio, spec-update flows in temp git repos); installs redis-server when missing.
+# Slow suites kept out of `pnpm test`: spawned processes (batch with redis-server and SIGKILLed workers, the MCP server over stdio, spec-update flows in temp git repos, `pnpm demo` end to end) and the sdk fault matrix (every provider x every fault against the sandbox); installs redis-server when missing.
 pnpm test:integration
 # Real runtimes (Chromium, workerd, Bun, Deno): a few minutes, kept out of `pnpm test`.
 pnpm test:runtimes
