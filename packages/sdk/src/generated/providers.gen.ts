@@ -4,7 +4,8 @@ import type { ProviderAdapter } from '../adapter.js'
 import { aivideoapi } from '../providers/aivideoapi.js'
 import { crun } from '../providers/crun.js'
 import { evolink } from '../providers/evolink.js'
+import { kie } from '../providers/kie.js'
 import { odkkk } from '../providers/odkkk.js'
 import { uniall } from '../providers/uniall.js'
 
-export const registry = { aivideoapi, crun, evolink, odkkk, uniall } as const satisfies Record<string, ProviderAdapter>
+export const registry = { aivideoapi, crun, evolink, kie, odkkk, uniall } as const satisfies Record<string, ProviderAdapter>
