@@ -36,6 +36,15 @@ function operationMeta(doc, operationId, found, withTaskId) {
   const requestSchema = requestSchemaOf(doc, found.op)
   if (requestSchema) op.requestSchema = requestSchema
   if (found.op['x-unverified']) op.unverified = true
+  // `x-model-path-parameters`: the model id is these path parameters joined by `/`, not a body field.
+  const modelPath = found.op['x-model-path-parameters']
+  if (modelPath !== undefined) {
+    const pathParams = [...(found.item.parameters ?? []), ...(found.op.parameters ?? [])].map((p) => deref(doc, p)).filter((p) => p.in === 'path')
+    if (!Array.isArray(modelPath) || !modelPath.length || modelPath.some((name) => !pathParams.some((p) => p.name === name))) {
+      throw new Error(`${operationId}: x-model-path-parameters must list path parameters of the operation`)
+    }
+    op.modelPath = [...modelPath]
+  }
   return op
 }
 
@@ -177,7 +186,8 @@ const LISTED_CAPABILITIES = ['aspectRatios', 'resolutions', 'outputFormats', 'ma
 function modelsOf(id, doc) {
   const request = doc.components?.schemas?.CreateImageTaskRequest
   if (!request) fail(id, 'no CreateImageTaskRequest schema')
-  const mapping = request.discriminator?.mapping
+  // `x-model-schemas`: the discriminator's mapping for a model carried outside the body (`x-model-path-parameters`).
+  const mapping = request.discriminator?.mapping ?? request['x-model-schemas']
   // One schema for every model: one entry per value of its `model` enum, or `*` when ids are open.
   const modelEnum = deref(doc, deref(doc, request).properties?.model)?.enum
   const single = '#/components/schemas/CreateImageTaskRequest'
@@ -200,6 +210,8 @@ function modelsOf(id, doc) {
     const entry = { fields, capabilities }
     if (own['x-model-family']) entry.family = own['x-model-family']
     if (own['x-unverified']) entry.unverified = true
+    // The branch a server validates a body against when the model is not in the body.
+    if (!request.discriminator && request['x-model-schemas']) entry.requestSchema = ref.split('/').pop()
     models[model] = entry
   }
   return models

@@ -54,6 +54,8 @@ export interface ModelMeta {
   readonly capabilities: CapabilitiesMeta
   /** `x-model-family` of the request branch (e.g. "Nano Banana 2"). */
   readonly family?: string
+  /** The model's own request schema component, when the model is carried outside the body (`x-model-schemas`). */
+  readonly requestSchema?: string
   readonly unverified?: boolean
 }
 
@@ -66,6 +68,11 @@ export interface OperationMeta {
   readonly taskId?: { readonly in: 'path' | 'query'; readonly name: string }
   /** The component schema of the JSON request body (`CreateImageTaskRequest`), when the spec refers to one. */
   readonly requestSchema?: string
+  /**
+   * `x-model-path-parameters` (create only): the model id is these path parameters joined by `/`
+   * (`google/nano-banana` -> `{ owner: 'google', name: 'nano-banana' }`), and the body has no `model`.
+   */
+  readonly modelPath?: readonly string[]
   readonly unverified?: boolean
 }
 

@@ -8,7 +8,7 @@ export interface CallbackJob {
   url: string
   payload: unknown
   /** Headers of one attempt (a provider may stamp each attempt, e.g. with a timestamp). */
-  headers: (now: number) => Record<string, string>
+  headers: (now: number, body: string) => Record<string, string>
   /** Delay in seconds before each attempt, counted from the previous attempt; the first is the delay after the task ended. */
   delaysSeconds: readonly number[]
   /** Timeout of one attempt. */
@@ -116,7 +116,7 @@ export class CallbackDispatcher {
       const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(job.timeoutMs)])
       const response = await fetch(job.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'nano-banana-sandbox', ...job.headers(Date.now()) },
+        headers: { 'content-type': 'application/json', 'user-agent': 'nano-banana-sandbox', ...job.headers(Date.now(), body) },
         body,
         signal,
         redirect: 'manual',

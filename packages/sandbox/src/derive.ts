@@ -39,7 +39,7 @@ export function callbackFieldOf(wire: ProviderWire): string | undefined {
 }
 
 export interface RouteTable {
-  match(method: string, path: string, query: URLSearchParams): (Route & { phase: FaultPhase | 'credits' }) | undefined
+  match(method: string, path: string, query: URLSearchParams): (Route & { phase: FaultPhase | 'credits' | 'cancel' }) | undefined
   /** The operation's request schema component, for operations with a JSON body. */
   requestSchema(operation: Operation): string | undefined
   /** The create operation's id (other submit operations are synchronous). */
@@ -50,8 +50,8 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
 
 /** Routes from `meta.operations` (and `otherOperations`): method + path template below `/<id>`. */
 export function routesOf(meta: ProviderMeta): RouteTable {
-  const entries: Array<{ op: OperationMeta; phase: FaultPhase | 'credits'; pattern: RegExp; params: string[] }> = []
-  const add = (op: OperationMeta | undefined, phase: FaultPhase | 'credits'): void => {
+  const entries: Array<{ op: OperationMeta; phase: FaultPhase | 'credits' | 'cancel'; pattern: RegExp; params: string[] }> = []
+  const add = (op: OperationMeta | undefined, phase: FaultPhase | 'credits' | 'cancel'): void => {
     if (!op) return
     const params: string[] = []
     const source = op.path
@@ -68,6 +68,7 @@ export function routesOf(meta: ProviderMeta): RouteTable {
   add(meta.operations.create, 'submit')
   add(meta.operations.get, 'poll')
   add(meta.operations.credits, 'credits')
+  add(meta.operations.cancel, 'cancel')
   // Any other operation with a JSON body is a (synchronous) submission; one without is not served.
   for (const op of meta.otherOperations ?? []) if (op.requestSchema) add(op, 'submit')
   return {
@@ -78,7 +79,8 @@ export function routesOf(meta: ProviderMeta): RouteTable {
         if (op.method !== method) continue
         const found = pattern.exec(path)
         if (!found) continue
-        const route: Route & { phase: FaultPhase | 'credits' } = { operation: op.operationId, phase }
+        const route: Route & { phase: FaultPhase | 'credits' | 'cancel' } = { operation: op.operationId, phase }
+        if (op.modelPath) route.model = op.modelPath.map((name) => decodeURIComponent(found[params.indexOf(name) + 1] ?? '')).join('/')
         if (op.taskId) {
           const raw = op.taskId.in === 'path' ? found[params.indexOf(op.taskId.name) + 1] : query.get(op.taskId.name)
           route.taskId = raw === undefined || raw === null ? '' : op.taskId.in === 'path' ? decodeURIComponent(raw) : raw

@@ -118,7 +118,10 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
   const specs = loadSpecs(PROVIDER_IDS.map((id) => PROVIDERS[id]))
   for (const id of PROVIDER_IDS) {
     const { routes, wire } = derived(id)
-    const names = [wire.meta.operations.create, ...(wire.meta.otherOperations ?? [])].map((op) => routes.requestSchema(op.operationId))
+    const names = [
+      ...[wire.meta.operations.create, ...(wire.meta.otherOperations ?? [])].map((op) => routes.requestSchema(op.operationId)),
+      ...Object.values(wire.meta.models).map((model) => model.requestSchema),
+    ]
     specs.warm(
       id,
       names.filter((name): name is string => name !== undefined),
@@ -176,7 +179,7 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
         taskId: task.id,
         url: task.callbackUrl,
         payload: wire.callback.payload(task, snapshot, ctxOf(task.provider)),
-        headers: (now) => wire.callback.headers?.(task, now) ?? {},
+        headers: (now, body) => wire.callback.headers?.(task, now, { secret: opts.webhookSecret, body }) ?? {},
         delaysSeconds,
         timeoutMs: opts.callbackTimeoutMs ?? callbackTimeoutMs ?? 10_000,
       })
@@ -275,10 +278,19 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     let reply: Reply
     if (route.phase === 'credits') {
       reply = wire.credits?.(ctx) ?? wire.error('routeNotFound', route.operation, ctx)
+    } else if (route.phase === 'cancel') {
+      const task = tasks.get(wire.id, route.taskId ?? '')
+      if (task) {
+        entry.taskId = task.id
+        tasks.cancel(task)
+      }
+      reply = !task
+        ? wire.error('taskNotFound', route.operation, ctx, { taskId: route.taskId ?? '' })
+        : (wire.cancel?.(task, tasks.snapshot(task), ctx) ?? wire.error('routeNotFound', route.operation, ctx))
     } else if (route.phase === 'poll') {
       reply = query(wire, route.taskId ?? '', taskFaults, entry)
     } else {
-      reply = await submit(req, wire, route.operation, taskFaults, entry)
+      reply = await submit(req, wire, route.operation, taskFaults, entry, route.model)
     }
     return finish(req, res, entry, toAnswer(reply), modifiers)
   }
@@ -295,7 +307,14 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     return wire.query(task, tasks.snapshot(task), ctx)
   }
 
-  async function submit(req: IncomingMessage, wire: ProviderWire, operation: Operation, taskFaults: FaultName[], entry: RequestLogEntry): Promise<Reply> {
+  async function submit(
+    req: IncomingMessage,
+    wire: ProviderWire,
+    operation: Operation,
+    taskFaults: FaultName[],
+    entry: RequestLogEntry,
+    pathModel?: string,
+  ): Promise<Reply> {
     const ctx = ctxOf(wire.id)
     const { routes, callbackField } = derived(wire.id)
     let body: unknown
@@ -307,10 +326,13 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       return wire.error('invalid', operation, ctx, { issue: { path: '', field: undefined, keyword: 'type', message: 'body must be a JSON object' } })
     }
-    const record = body as Record<string, unknown>
-    const schema = routes.requestSchema(operation)
+    // A model carried in the path is checked against its own body schema, and read as if it were the body's.
+    const modelEntry = pathModel !== undefined && Object.hasOwn(wire.meta.models, pathModel) ? wire.meta.models[pathModel] : undefined
+    if (pathModel !== undefined && !modelEntry) return wire.error('modelNotFound', operation, ctx, { model: pathModel })
+    const schema = modelEntry?.requestSchema ?? routes.requestSchema(operation)
     if (!schema) return wire.error('routeNotFound', operation, ctx)
-    const check = specs.checkRequest(wire.id, schema, forValidation(record, callbackField))
+    const check = specs.checkRequest(wire.id, schema, forValidation(body as Record<string, unknown>, callbackField))
+    const record = pathModel !== undefined ? { ...(body as Record<string, unknown>), model: pathModel } : (body as Record<string, unknown>)
     if (!check.ok) {
       const reply = wire.error(check.issue.keyword === 'model' ? 'modelNotFound' : 'invalid', operation, ctx, { issue: check.issue, model: String(record.model) })
       return { ...reply, headers: { ...reply.headers, 'x-sandbox-violation': check.issue.message.replace(/[^\x20-\x7e]/g, '?') } }

@@ -36,6 +36,23 @@ export interface CallResult {
   response: Response
 }
 
+/** A callback delivery as received, before anything is trusted: the URL it was sent to, its headers, its raw body. */
+export interface CallbackRequest {
+  readonly url: string
+  readonly headers: Headers
+  readonly body: Uint8Array
+}
+
+/** What a callback verifier may use: the provider secret the handler was given, a fetch (for key sets), the clock. */
+export interface CallbackVerifyContext {
+  readonly secret?: string
+  readonly fetch: typeof globalThis.fetch
+  readonly nowSeconds: number
+  readonly toleranceSeconds: number
+}
+
+export type CallbackVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string }
+
 /**
  * Everything that differs between providers, in one object per provider (`providers/<id>.ts`, built by
  * `defineProvider` from the spec's meta). Adapters call the generated SDK functions; they never build URLs
@@ -77,4 +94,10 @@ export interface ProviderAdapter {
   parseTask(data: unknown, response?: Response): Task | NanoBananaError
   /** Maps an HTTP error answer (any status, any body) to a normalized error. Never throws. */
   parseError(status: number, body: unknown, headers: Headers): NanoBananaError
+  /** Asks the provider to cancel a task (`meta.operations.cancel`); absent when the provider has no cancel. */
+  cancel?(client: Client, taskId: string, signal?: AbortSignal): Promise<CallResult>
+  /** Reads a 2xx cancel answer: true when the task was or will be canceled, false when it had already ended. */
+  parseCancel?(data: unknown, response: Response): boolean | NanoBananaError
+  /** Checks a callback's signature before its body is read; the callbacks handler refuses the delivery on `ok: false`. */
+  verifyCallback?(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict>
 }

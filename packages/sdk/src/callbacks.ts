@@ -79,13 +79,24 @@ export interface CallbackHandlerOptions {
   onTask: (task: Task, request: Request) => void | Promise<void>
   /** Larger bodies are refused with 400 (`body_too_large`), like malformed ones. Default 1 MiB. */
   maxBytes?: number
+  /** The provider's webhook signing secret; providers that sign callbacks are refused (401) without a valid signature. */
+  webhookSecret?: string
+  /** How far a signed callback's timestamp may be from now. Default 300 s. */
+  webhookToleranceSeconds?: number
 }
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
-async function readLimited(request: Request, maxBytes: number): Promise<string | undefined> {
+async function readLimited(request: Request, maxBytes: number, options: CallbackHandlerOptions): Promise<string | undefined | Response> {
   const bytes = await readCapped(request, maxBytes)
   if (!bytes) return undefined
+  // A signing provider's signature is checked on the raw bytes, before anything in them is read.
+  const verify = Object.hasOwn(providers, options.provider) ? providers[options.provider].verifyCallback : undefined
+  if (verify) {
+    const context = { fetch: globalThis.fetch, nowSeconds: Math.floor(Date.now() / 1000), toleranceSeconds: options.webhookToleranceSeconds ?? 300 }
+    const verdict = await verify({ url: request.url, headers: request.headers, body: bytes }, { ...context, ...(options.webhookSecret ? { secret: options.webhookSecret } : {}) })
+    if (!verdict.ok) return json(401, { error: 'invalid_signature', message: verdict.reason })
+  }
   return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
 }
 
@@ -98,12 +109,13 @@ export function createCallbackHandler(options: CallbackHandlerOptions): (request
   return async (request) => {
     try {
       if (request.method !== 'POST') return json(405, { error: 'method_not_allowed' })
-      let text: string | undefined
+      let text: string | undefined | Response
       try {
-        text = await readLimited(request, maxBytes)
+        text = await readLimited(request, maxBytes, options)
       } catch {
         return json(400, { error: 'unreadable_body' })
       }
+      if (text instanceof Response) return text
       if (text === undefined) return json(400, { error: 'body_too_large', maxBytes })
       let body: unknown
       try {

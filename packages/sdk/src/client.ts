@@ -2,7 +2,16 @@
 // client composes too, the shared generate() orchestration, and the one redaction choke point.
 import { ClientConfigurationError, ResponseParseError, type Client } from '@nano-banana/runtime'
 import type { CallResult, ProviderAdapter } from './adapter.js'
-import { AbortError, AmbiguousSubmitError, ConfigurationError, ConnectionError, NanoBananaError, ResponseFormatError, redactSecrets } from './errors.js'
+import {
+  AbortError,
+  AmbiguousSubmitError,
+  ConfigurationError,
+  ConnectionError,
+  NanoBananaError,
+  ResponseFormatError,
+  UnsupportedOperationError,
+  redactSecrets,
+} from './errors.js'
 import { createLimiter } from './limit.js'
 import { DEFAULT_DOWNLOAD_RETRY, DEFAULT_POLL_RETRY, DEFAULT_SUBMIT_RETRY, classifyNetworkError, corsHint, withRequestTimeout, type RetryPolicy } from './retry.js'
 import { retrying } from './retrying.js'
@@ -56,6 +65,11 @@ export interface NanoBananaClient {
   generate(options: GenerateOptions): Promise<GenerateResult>
   /** Normalizes a callback body the provider POSTed to your `callbackUrl`. */
   parseCallback(body: unknown): Task
+  /**
+   * Asks the provider to cancel a task, best effort: `canceled: false` when it had already ended. A task
+   * that is running may still finish (and be billed). UnsupportedOperationError when the provider has no cancel.
+   */
+  cancel(taskId: string, options?: { signal?: AbortSignal }): Promise<{ canceled: boolean }>
 }
 
 /** What `wait()` also takes after a `generate()` submission (internal plumbing, also accepted from callers). */
@@ -89,6 +103,7 @@ export interface ClientCore {
   /** `warnings` (the submission's) go into the result as it is built. */
   wait(taskId: string, options?: WaitInternals, warnings?: readonly Warning[]): Promise<GenerateResult>
   parseCallback(body: unknown): Task
+  cancel(taskId: string, options?: { signal?: AbortSignal }): Promise<{ canceled: boolean }>
 }
 
 /** Resolves key and base URL (options, then the provider's environment variables) and builds the runtime client. */
@@ -295,7 +310,35 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     return task
   }
 
-  return { adapter, secrets, submit, getTask: (taskId, o) => getTask(taskId, o), wait, parseCallback }
+  /** One cancel request: not retried (a lost answer is resolved by getTask), errors typed like any answer. */
+  async function cancel(taskId: string, cancelOptions: { signal?: AbortSignal } = {}): Promise<{ canceled: boolean }> {
+    const cancelOperation = adapter.cancel
+    if (!cancelOperation) {
+      throw new UnsupportedOperationError(`${adapter.name} has no cancel operation; the task runs to its end`, { provider: adapter.id, taskId, code: 'unsupported_operation' })
+    }
+    if (typeof taskId !== 'string' || taskId === '') {
+      throw new ConfigurationError(`${adapter.id}: cancel() needs the task id returned by submit()`, { provider: adapter.id, param: 'taskId' })
+    }
+    const signal = cancelOptions.signal
+    let result: CallResult
+    try {
+      result = await withRequestTimeout((s) => cancelOperation(client, taskId, s), signal, requestTimeoutMs)
+    } catch (error) {
+      const kind = classifyNetworkError(error, signal)
+      if (kind === 'aborted') throw abortError(signal, taskId)
+      throw new ConnectionError(`${adapter.id}: cancel of task ${taskId}: ${kind === 'timeout' ? 'request timed out' : 'connection failed'}; getTask() tells whether it ended`, {
+        provider: adapter.id,
+        taskId,
+        cause: error,
+      })
+    }
+    const answer = answerOf(result)
+    const canceled = answer instanceof NanoBananaError ? answer : (adapter.parseCancel?.(answer, result.response) ?? true)
+    if (canceled instanceof NanoBananaError) throw withTaskId(canceled, adapter.id, taskId)
+    return { canceled }
+  }
+
+  return { adapter, secrets, submit, getTask: (taskId, o) => getTask(taskId, o), wait, parseCallback, cancel }
 }
 
 /** An accepted submission and how to wait for it; what `runGenerate` needs of a client. */
@@ -370,6 +413,7 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
         }),
       ),
     parseCallback: (body) => core.parseCallback(body),
+    cancel: (taskId, o) => core.cancel(taskId, o),
   }
   return withRedaction(client, core.secrets)
 }

@@ -2,7 +2,7 @@
 // bundle carries one provider only.
 export { createNanoBananaClient } from './client.js'
 export type { NanoBananaClient, NanoBananaClientOptions } from './client.js'
-export type { CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
+export type { CallbackRequest, CallbackVerdict, CallbackVerifyContext, CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
 export * from './errors.js'
 export type * from './types.js'
 export { validateRequest } from './validate.js'

@@ -3,7 +3,7 @@
 // capability tables, where each option goes and how its values are spelled, where the task id goes,
 // the status words) comes from `meta`; the definition adds request quirks, answer readers and error tables.
 import { createProviderClient, type Client, type OptionName, type ProviderMeta } from '@nano-banana/runtime'
-import type { CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
+import type { CallbackRequest, CallbackVerdict, CallbackVerifyContext, CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
 import { buildError, guard, missingTaskId, notATask, notSentWarnings, sends, type ErrorFields, type ErrorTables } from './adapter-kit.js'
 import type { NanoBananaError } from './errors.js'
 import { isRecord, statusOf } from './parse.js'
@@ -58,7 +58,16 @@ type Operation = (options: any) => Promise<CallResult>
 export interface ProviderDefinition<Body extends object = object> {
   meta: ProviderMeta & { readonly id: ProviderId }
   /** The generated operations of the provider package. */
-  operations: { create: (options: { client: Client; body: Body; signal?: AbortSignal }) => Promise<CallResult>; get: Operation }
+  operations: {
+    /**
+     * The generated `createImageTask`. `path` is never the definition's to give: with the spec's
+     * `x-model-path-parameters` it is filled from the body's `model`, otherwise there is none.
+     */
+    create: (options: { client: Client; body: Body; signal?: AbortSignal; path: never }) => Promise<CallResult>
+    get: Operation
+    /** The generated `cancelImageTask`, where the spec has one. */
+    cancel?: Operation
+  }
   /** Models offered when the spec has one schema (`*`) for all of them; otherwise the spec's models are offered. */
   models?: Readonly<Record<string, OfferedModel>>
   /** A model id outside the spec's models that names a variant of one (see ProviderAdapter.resolveModel). */
@@ -76,6 +85,10 @@ export interface ProviderDefinition<Body extends object = object> {
   errors?: ErrorTables
   /** The schema callback bodies follow when the spec documents no callback (`meta.callback.payloadSchema` otherwise). */
   callbackComponent?: string
+  /** Reads a 2xx cancel answer (default: accepted means canceled). */
+  readCancel?(data: unknown, response: Response, kit: ReaderKit): boolean | NanoBananaError
+  /** Verifies a callback's signature (see ProviderAdapter.verifyCallback). */
+  verifyCallback?(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict>
 }
 
 const LISTS = { aspectRatios: 'aspectRatio', resolutions: 'resolution', outputFormats: 'outputFormat' } as const
@@ -201,6 +214,20 @@ function callOperation(operation: Operation, client: Client, where: { in: 'path'
   return operation({ client, [where.in]: { [where.name]: taskId }, ...(signal ? { signal } : {}) })
 }
 
+/**
+ * `x-model-path-parameters`: the body's `model` moves to the path parameters (the first ones take one
+ * `/`-separated segment each, the last the rest), and the body goes without it.
+ */
+function splitModel(parameters: readonly string[], body: Record<string, unknown>): { body: Record<string, unknown>; path: Record<string, string> } {
+  const { model, ...rest } = body
+  const segments = String(model).split('/')
+  const path: Record<string, string> = {}
+  parameters.forEach((name, index) => {
+    path[name] = index < parameters.length - 1 ? (segments[index] ?? '') : segments.slice(index).join('/')
+  })
+  return { body: rest, path }
+}
+
 /** The adapter of one provider: meta-derived facts plus the definition's request quirks and readers. */
 export function defineProvider<Body extends object>(definition: ProviderDefinition<Body>): ProviderAdapter & { meta: ProviderMeta } {
   const { meta } = definition
@@ -263,12 +290,25 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
       return { body, warnings: notSentWarnings(request, model) }
     },
 
-    submit: (client, body, signal) => definition.operations.create({ client, body: body as Body, ...(signal ? { signal } : {}) }),
+    submit: (client, body, signal) => {
+      const modelPath = meta.operations.create.modelPath
+      // With model path parameters the generated create takes `path` (named by the same spec): the shape matches by construction.
+      const call = modelPath ? splitModel(modelPath, body) : { body }
+      return (definition.operations.create as Operation)({ client, ...call, ...(signal ? { signal } : {}) })
+    },
     query: (client, taskId, signal) => callOperation(definition.operations.get, client, taskIdAt, taskId, signal),
 
     parseSubmit: (data, response) => guard(id, data, () => definition.readSubmit(data, response, kit)),
     parseTask: (data, response) => guard(id, data, () => definition.readTask(data, response, kit)),
     parseError: (status, body, headers) => guard(id, body, () => parseError(status, body, headers)),
   }
+  const cancelAt = meta.operations.cancel?.taskId
+  const cancelOperation = definition.operations.cancel
+  if (cancelOperation) {
+    if (!cancelAt) throw new Error(`defineProvider(${id}): a cancel operation, but the spec's cancelImageTask names no task id parameter`)
+    adapter.cancel = (client, taskId, signal) => callOperation(cancelOperation, client, cancelAt, taskId, signal)
+    adapter.parseCancel = (data, response) => guard(id, data, () => definition.readCancel?.(data, response, kit) ?? true)
+  }
+  if (definition.verifyCallback) adapter.verifyCallback = definition.verifyCallback
   return adapter
 }

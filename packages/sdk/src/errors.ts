@@ -101,6 +101,10 @@ export class UnsupportedOptionError extends InvalidRequestError {
     super(message, details)
   }
 }
+/** The provider has no such operation (e.g. no cancel): nothing was sent. */
+export class UnsupportedOperationError extends InvalidRequestError {
+  override name = 'UnsupportedOperationError'
+}
 /** Unknown model, task id or path (404). */
 export class NotFoundError extends NanoBananaError {
   override name = 'NotFoundError'

@@ -20,7 +20,7 @@ export interface Fixture {
   withId(body: Json, taskId: string): Json
   taskIdOf(created: Json): string
   urlsOf(completed: Json): string[]
-  statusOf(body: Json): { holder: Json; key: 'status' }
+  statusOf(body: Json): { holder: Json; key: string }
   /** Documented error codes whose class says more than their HTTP status. */
   errorOverrides?: Record<string, ErrorClass>
   /** Statuses with a provider meaning of their own (JSON codes), over the shared HTTP table. */

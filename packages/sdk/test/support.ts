@@ -62,7 +62,9 @@ export interface Example {
 
 /** Named examples of a media type object (`content['application/json']`). */
 export function examplesOf(doc: Json, content: Json): Example[] {
-  const media = content?.['application/json']
+  // `application/json`, or a JSON subtype such as `application/problem+json`.
+  const type = Object.keys(content ?? {}).find((name) => name === 'application/json') ?? Object.keys(content ?? {}).find((name) => /\+json$/.test(name))
+  const media = type ? content[type] : undefined
   return Object.entries<Json>(media?.examples ?? {}).map(([name, example]) => ({ name, value: deref(doc, example).value }))
 }
 
@@ -80,8 +82,8 @@ export function responseExamples(id: ProviderId, operationId: string): ResponseE
 }
 
 export function successExample(id: ProviderId, operationId: string, name: string): Json {
-  const found = responseExamples(id, operationId).find((e) => e.status === 200 && e.name === name)
-  if (!found) throw new Error(`${id}: ${operationId} has no 200 example ${name}`)
+  const found = responseExamples(id, operationId).find((e) => e.status >= 200 && e.status < 300 && e.name === name)
+  if (!found) throw new Error(`${id}: ${operationId} has no 2xx example ${name}`)
   return structuredClone(found.value)
 }
 
@@ -119,8 +121,31 @@ export function validator(id: ProviderId, component: string): ValidateFunction {
 export function requestSchemaOf(id: ProviderId, model: string): Json {
   const doc = spec(id)
   const request = doc.components.schemas.CreateImageTaskRequest
-  const ref = request.discriminator?.mapping?.[model]
+  // `x-model-schemas`: the mapping of a model carried in the path rather than the body.
+  const ref = (request.discriminator?.mapping ?? request['x-model-schemas'])?.[model]
   return ref ? deref(doc, { $ref: ref }) : request
+}
+
+/**
+ * Validates an adapter body (which names its `model`) as the wire sends it: against `CreateImageTaskRequest`,
+ * or, where the spec carries the model in the path (`modelPath`), without `model` against that model's schema.
+ */
+export function requestValidator(id: ProviderId): ((body: Json) => boolean) & { errors?: unknown } {
+  const meta = providers[id].meta!
+  if (!meta.operations.create.modelPath) return validator(id, 'CreateImageTaskRequest') as never
+  const check = ((body: Json) => {
+    const { model, ...rest } = body ?? {}
+    const schema = (meta.models as Json)[model]?.requestSchema
+    if (!schema) {
+      check.errors = [{ message: `unknown model ${model}` }]
+      return false
+    }
+    const validate = validator(id, schema)
+    const ok = validate(rest) as boolean
+    check.errors = validate.errors
+    return ok
+  }) as ((body: Json) => boolean) & { errors?: unknown }
+  return check
 }
 
 /** Properties of the model's generation parameters: the body itself, or its `input` object. */
@@ -168,10 +193,20 @@ export const WORDS: Record<string, TaskStatus> = {
   in_progress: 'running',
   error: 'failed',
   cancelled: 'canceled',
+  canceled: 'canceled',
+  waiting: 'queued',
+  queuing: 'queued',
+  starting: 'queued',
+  generating: 'running',
+  fail: 'failed',
+  // Ended before it ran (a deadline passed): terminal, not a cancel the caller asked for.
+  aborted: 'failed',
 }
 
 export function errorCodeOf(body: Json): unknown {
-  return body && typeof body === 'object' ? (body.error && typeof body.error === 'object' ? body.error.code : body.code) : undefined
+  if (!body || typeof body !== 'object') return undefined
+  // problem+json (RFC 9457) has no code: its `title` names the problem.
+  return body.error && typeof body.error === 'object' ? body.error.code : (body.code ?? body.title)
 }
 
 /** The status an error should carry: the provider's own JSON code when its fixture says it reports one, else the HTTP status. */

@@ -157,6 +157,9 @@ export const meta = {
           "4:5",
           "21:9"
         ],
+        "resolutions": [
+          "1K"
+        ],
         "outputFormats": [
           "png",
           "jpeg"
@@ -186,13 +189,11 @@ export const meta = {
         },
         "input.image_urls": {
           "type": "array",
-          "minItems": 1,
           "maxItems": 10,
           "items": {
             "type": "string",
             "format": "uri"
-          },
-          "required": true
+          }
         },
         "input.output_format": {
           "type": "string",
@@ -246,6 +247,9 @@ export const meta = {
           "5:4",
           "4:5",
           "21:9"
+        ],
+        "resolutions": [
+          "1K"
         ],
         "outputFormats": [
           "png",

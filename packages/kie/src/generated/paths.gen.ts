@@ -189,8 +189,12 @@ export type components = {
             callBackUrl?: components["schemas"]["CallbackUrl"];
             input: {
                 image_size?: components["schemas"]["LegacyImageSize"];
-                /** @description Reference images, public URLs, max 10 MB each; "up to 5" in one third-party source, 10 in others. */
-                image_urls: string[];
+                /**
+                 * @description Reference images, public URLs, max 10 MB each; "up to 5" in one third-party source, 10 in others. The
+                 *     model edits them: third-party READMEs call the field required, which is not enforced here because the
+                 *     docs do not say what kie answers without it.
+                 */
+                image_urls?: string[];
                 output_format?: components["schemas"]["LegacyOutputFormat"];
                 /** @description Edit instruction, at most 5000 characters. */
                 prompt: string;

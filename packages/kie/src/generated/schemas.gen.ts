@@ -124,6 +124,9 @@ export const LegacyOutputFormatSchema = {
 export const NanoBananaRequestSchema = {
     type: 'object',
     'x-model-family': 'Nano Banana',
+    'x-model-produces': {
+        resolution: '1K'
+    },
     description: 'google/nano-banana (gemini-2.5-flash-image), text to image; reference images go to google/nano-banana-edit.',
     required: [
         'model',
@@ -167,6 +170,9 @@ export const NanoBananaRequestSchema = {
 export const NanoBananaEditRequestSchema = {
     type: 'object',
     'x-model-family': 'Nano Banana',
+    'x-model-produces': {
+        resolution: '1K'
+    },
     description: 'google/nano-banana-edit (gemini-2.5-flash-image), edits reference images. Bare `nano-banana-edit` is refused (422).',
     required: [
         'model',
@@ -186,8 +192,7 @@ export const NanoBananaEditRequestSchema = {
             type: 'object',
             additionalProperties: false,
             required: [
-                'prompt',
-                'image_urls'
+                'prompt'
             ],
             'x-unverified': true,
             properties: {
@@ -199,8 +204,7 @@ export const NanoBananaEditRequestSchema = {
                 },
                 image_urls: {
                     type: 'array',
-                    description: 'Reference images, public URLs, max 10 MB each; "up to 5" in one third-party source, 10 in others.',
-                    minItems: 1,
+                    description: 'Reference images, public URLs, max 10 MB each; "up to 5" in one third-party source, 10 in others. The\nmodel edits them: third-party READMEs call the field required, which is not enforced here because the\ndocs do not say what kie answers without it.\n',
                     maxItems: 10,
                     items: {
                         type: 'string',

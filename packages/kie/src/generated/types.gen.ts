@@ -100,9 +100,12 @@ export type NanoBananaEditRequest = {
          */
         prompt: string;
         /**
-         * Reference images, public URLs, max 10 MB each; "up to 5" in one third-party source, 10 in others.
+         * Reference images, public URLs, max 10 MB each; "up to 5" in one third-party source, 10 in others. The
+         * model edits them: third-party READMEs call the field required, which is not enforced here because the
+         * docs do not say what kie answers without it.
+         *
          */
-        image_urls: Array<string>;
+        image_urls?: Array<string>;
         output_format?: LegacyOutputFormat;
         image_size?: LegacyImageSize;
     };

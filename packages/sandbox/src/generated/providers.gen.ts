@@ -6,6 +6,7 @@ import { crun } from '../providers/crun.js'
 import { evolink } from '../providers/evolink.js'
 import { kie } from '../providers/kie.js'
 import { odkkk } from '../providers/odkkk.js'
+import { replicate } from '../providers/replicate.js'
 import { uniall } from '../providers/uniall.js'
 
-export const registry = { aivideoapi, crun, evolink, kie, odkkk, uniall } as const satisfies Record<string, ProviderWire>
+export const registry = { aivideoapi, crun, evolink, kie, odkkk, replicate, uniall } as const satisfies Record<string, ProviderWire>

@@ -11,6 +11,8 @@ export interface Route {
   operation: Operation
   /** For the task query: the id from the path or query ('' when the query parameter is missing). */
   taskId?: string
+  /** For a create whose spec carries the model in the path (`modelPath`): the model id. */
+  model?: string
 }
 
 /** A JSON answer: HTTP status, body, extra headers. */
@@ -68,9 +70,12 @@ export interface ProviderWire {
   /** Synchronous endpoints (operations other than the create one) answer with the finished images. */
   syncResult?(task: Task, ctx: WireContext, operation: Operation): Reply
   credits?(ctx: WireContext): Reply
+  /** The answer to a cancel request (`meta.operations.cancel`), after the sandbox canceled the task if it was running. */
+  cancel?(task: Task, snapshot: TaskSnapshot, ctx: WireContext): Reply
   callback: {
     payload(task: Task, snapshot: TaskSnapshot, ctx: WireContext): unknown
-    headers?(task: Task, now: number): Record<string, string>
+    /** Headers of one attempt; `signing` has the sandbox's webhook secret and the exact body sent, for providers that sign. */
+    headers?(task: Task, now: number, signing: { secret: string; body: string }): Record<string, string>
   }
   /** The provider's documented error body for a situation. */
   error(kind: ErrorKind, operation: Operation | undefined, ctx: WireContext, detail?: { issue?: SpecIssue; taskId?: string; model?: string }): Reply

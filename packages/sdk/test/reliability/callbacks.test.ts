@@ -2,7 +2,7 @@
 // createCallbackHandler is a web-standard (Request) => Promise<Response> that refuses bad input with a
 // 4xx, never throws, and answers 500 when the application fails so that the provider retries.
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Sandbox } from '@nano-banana/sandbox'
+import { DEFAULT_WEBHOOK_SECRET, type Sandbox } from '@nano-banana/sandbox'
 import { createCallbackHandler, parseCallback } from '../../src/callbacks.js'
 import { InvalidRequestError, providers as allProviders, type ProviderId, type Task } from '../../src/index.js'
 import { callbackExamples, FIXTURES, successExample } from '../support.js'
@@ -192,6 +192,7 @@ describe('with the sandbox as the provider', () => {
     const http = await serve(
       createCallbackHandler({
         provider,
+        webhookSecret: DEFAULT_WEBHOOK_SECRET,
         onTask: (task) => {
           if (calls++ === 0) throw new Error('not ready')
           delivered.push(task)
@@ -214,7 +215,7 @@ describe('with the sandbox as the provider', () => {
   it.each(providers)('%s: a truncated delivery is refused with 400 and the retry is accepted', async (provider) => {
     const s = await sandbox({ faults: [{ provider, phase: 'callback', fault: 'malformed-json' }] })
     const delivered: Task[] = []
-    const http = await serve(createCallbackHandler({ provider, onTask: (task) => void delivered.push(task) }))
+    const http = await serve(createCallbackHandler({ provider, webhookSecret: DEFAULT_WEBHOOK_SECRET, onTask: (task) => void delivered.push(task) }))
     const { taskId } = await sandboxClient(s, provider).submit({ prompt: 'truncated', callbackUrl: `${http.url}/hook` })
     await until(() => (s.callbacks.some((a) => a.taskId === taskId && a.delivered) ? true : undefined), 4000, 'the callback')
     expect(s.callbacks.filter((a) => a.taskId === taskId).map((a) => a.status)).toEqual([400, 200])
@@ -225,7 +226,7 @@ describe('with the sandbox as the provider', () => {
     const s = await sandbox({ callbackDelayScale: 0.05 })
     // Its schedule is scaled x0.05 here: the receiver comes up after the first attempt.
     const delivered: Task[] = []
-    const handler = createCallbackHandler({ provider: soonest, onTask: (task) => void delivered.push(task) })
+    const handler = createCallbackHandler({ provider: soonest, webhookSecret: DEFAULT_WEBHOOK_SECRET, onTask: (task) => void delivered.push(task) })
     const http = await serve(handler)
     const [host, port] = new URL(http.url).host.split(':')
     await http.close()

@@ -4,7 +4,7 @@
 // (run with a distinctive API key) no trace of the key in any error or console output.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { format } from 'node:util'
-import type { FaultRule, Sandbox } from '@nano-banana/sandbox'
+import { DEFAULT_WEBHOOK_SECRET, type FaultRule, type Sandbox } from '@nano-banana/sandbox'
 import { createCallbackHandler } from '../../src/callbacks.js'
 import { AmbiguousSubmitError, NanoBananaError, taskFailure, type ProviderId, type Task } from '../../src/index.js'
 import { FIXTURES } from '../support.js'
@@ -177,6 +177,8 @@ async function receiver(provider: ProviderId, behaviour: Row['receiver']) {
   const held = new Map<string, () => void>()
   const handler = createCallbackHandler({
     provider,
+    // The sandbox signs the callbacks of providers that sign theirs with this secret.
+    webhookSecret: DEFAULT_WEBHOOK_SECRET,
     async onTask(task) {
       if (behaviour && !first.has(task.taskId)) {
         first.add(task.taskId)
