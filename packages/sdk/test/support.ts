@@ -135,6 +135,13 @@ export function requestValidator(id: ProviderId): ((body: Json) => boolean) & { 
   if (!meta.operations.create.modelPath) return validator(id, 'CreateImageTaskRequest') as never
   const check = ((body: Json) => {
     const { model, ...rest } = body ?? {}
+    // A body as sent (without `model`) is checked against the union of the models' schemas.
+    if (model === undefined) {
+      const any = validator(id, 'CreateImageTaskRequest')
+      const ok = any(rest) as boolean
+      check.errors = any.errors
+      return ok
+    }
     const schema = (meta.models as Json)[model]?.requestSchema
     if (!schema) {
       check.errors = [{ message: `unknown model ${model}` }]

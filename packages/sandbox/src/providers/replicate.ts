@@ -77,7 +77,7 @@ function prediction(task: Task, snapshot: TaskSnapshot, ctx: WireContext): Predi
     input: task.body.input as Record<string, unknown>,
     logs: '',
     output: snapshot.phase === 'succeeded' ? (task.images.length === 1 ? ctx.fileUrl(task.images[0]!) : task.images.map(ctx.fileUrl)) : null,
-    error: snapshot.phase === 'failed' && !task.canceled ? 'Prediction failed: the model raised an error (sandbox task-fail fault)' : null,
+    error: snapshot.phase === 'failed' && !task.canceled ? 'The input or output was flagged as sensitive. Please try again with different inputs. (E005)' : null,
     status,
     source: 'api',
     data_removed: false,

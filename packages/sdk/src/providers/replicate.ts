@@ -68,7 +68,8 @@ export const replicate = defineProvider<CreateImageTaskRequest>({
 
   readError(_status, body) {
     const problem = record(body)
-    return { code: str(problem.title), message: str(problem.detail) ?? str(problem.title) }
+    // A gateway in front of Replicate may answer another JSON shape: its message is still the reason.
+    return { code: str(problem.title), message: str(problem.detail) ?? str(problem.title) ?? str(problem.message) }
   },
 
   readSubmit(data, response, kit) {

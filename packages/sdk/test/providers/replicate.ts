@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { ExpiredResultError, NotFoundError, RateLimitError, taskFailure, TaskContentPolicyError, TaskFailedError, type NanoBananaError, type Task } from '../../src/index.js'
+import { ContentPolicyError, ExpiredResultError, NotFoundError, RateLimitError, taskFailure, TaskFailedError, type NanoBananaError, type Task } from '../../src/index.js'
 import type { Fixture } from '../fixture.js'
 
 export const fixture: Fixture = {
@@ -7,7 +7,7 @@ export const fixture: Fixture = {
   sequence: ['starting', 'processing', 'succeeded'],
   failed: 'failed',
   // The documented failure is a safety refusal ("flagged as sensitive").
-  failedClass: TaskContentPolicyError,
+  failedClass: ContentPolicyError,
   withId: (body, taskId) => ({ ...body, id: taskId }),
   statusOf: (body) => ({ holder: body, key: 'status' }),
   taskIdOf: (b) => b.id,

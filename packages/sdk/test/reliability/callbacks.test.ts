@@ -218,7 +218,11 @@ describe('with the sandbox as the provider', () => {
     const http = await serve(createCallbackHandler({ provider, webhookSecret: DEFAULT_WEBHOOK_SECRET, onTask: (task) => void delivered.push(task) }))
     const { taskId } = await sandboxClient(s, provider).submit({ prompt: 'truncated', callbackUrl: `${http.url}/hook` })
     await until(() => (s.callbacks.some((a) => a.taskId === taskId && a.delivered) ? true : undefined), 4000, 'the callback')
-    expect(s.callbacks.filter((a) => a.taskId === taskId).map((a) => a.status)).toEqual([400, 200])
+    const statuses = s.callbacks.filter((a) => a.taskId === taskId).map((a) => a.status)
+    // 400, or 401 where the signature covers fields of the (truncated) body.
+    expect(statuses).toHaveLength(2)
+    expect([400, 401]).toContain(statuses[0])
+    expect(statuses[1]).toBe(200)
     expect(delivered).toHaveLength(1)
   })
 
