@@ -7,7 +7,9 @@ const integration = process.env.NB_QUEUE_INTEGRATION === '1'
 
 export default defineConfig({
   test: {
-    include: integration ? ['test/kill-*.test.ts', 'test/failures.test.ts', 'test/cli.test.ts'] : ['test/journal.test.ts', 'test/jobs.test.ts'],
+    include: integration
+      ? ['test/kill-*.test.ts', 'test/failures.test.ts', 'test/cli.test.ts']
+      : ['test/journal.test.ts', 'test/jobs.test.ts', 'test/save-images.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 60_000,
     globalSetup: integration ? ['test/setup/redis.ts'] : [],

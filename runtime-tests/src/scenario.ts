@@ -3,6 +3,9 @@
 // reports per provider rather than stopping at the first failure, so a test names every broken one.
 import { createNanoBanana, providerIds } from '@nano-banana/sdk'
 
+/** The secret the worker's callback handlers expect in their URL (`callbackUrlWithToken`); a test value, not a credential. */
+export const WORKER_CALLBACK_TOKEN = 'workerd-test-callback-token-0123456789'
+
 export interface ScenarioConfig {
   /** `sandbox.baseUrls()`: where each provider is served. */
   baseUrls: Record<string, string>

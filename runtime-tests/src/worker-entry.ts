@@ -2,12 +2,12 @@
 // sandbox; POST /callbacks/<provider> is the SDK's callback handler for that provider.
 import { createCallbackHandler } from '@nano-banana/sdk/callbacks'
 import { providerIds } from '@nano-banana/sdk'
-import { generateEveryProvider, type ScenarioConfig } from './scenario.js'
+import { generateEveryProvider, WORKER_CALLBACK_TOKEN, type ScenarioConfig } from './scenario.js'
 
 type ProviderId = (typeof providerIds)[number]
 
 const handlers = new Map<string, (request: Request) => Promise<Response>>()
-for (const provider of providerIds) handlers.set(provider, createCallbackHandler({ provider, onTask: () => undefined }))
+for (const provider of providerIds) handlers.set(provider, createCallbackHandler({ provider, callbackToken: WORKER_CALLBACK_TOKEN, onTask: () => undefined }))
 
 export default {
   async fetch(request: Request): Promise<Response> {

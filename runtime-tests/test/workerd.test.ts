@@ -3,12 +3,13 @@
 // the SDK's callback handler accepts each spec's documented callbacks and refuses garbage. workerd
 // forbids run-time code generation (`new Function`), which is what this proves the handler avoids.
 import { providerIds } from '@nano-banana/sdk'
+import { CALLBACK_TOKEN_PARAM } from '@nano-banana/sdk/callbacks'
 import { startSandbox, type Sandbox } from '@nano-banana/sandbox'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bundle } from '../src/bundle.js'
 import { decodeImage } from '../src/images.js'
-import type { ProviderOutcome, ScenarioConfig } from '../src/scenario.js'
+import { WORKER_CALLBACK_TOKEN, type ProviderOutcome, type ScenarioConfig } from '../src/scenario.js'
 import { callbackExamples } from '../src/specs.js'
 
 let sandbox: Sandbox
@@ -26,6 +27,8 @@ afterAll(async () => {
   await sandbox?.close()
 })
 
+/** A callback path with the token the worker's handlers check (constant-time, through crypto.subtle on workerd). */
+const signed = (path: string) => `${path}?${CALLBACK_TOKEN_PARAM}=${WORKER_CALLBACK_TOKEN}`
 const post = (path: string, body: string) => mf.dispatchFetch(`http://worker.test${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
 
 describe('workerd (miniflare)', () => {
@@ -52,7 +55,7 @@ describe('workerd (miniflare)', () => {
   })
 
   it.each(documented)('%s: the documented callback %s is accepted (2xx) by the handler on workerd', async (provider, _name, value) => {
-    const res = await post(`/callbacks/${provider}`, JSON.stringify(value))
+    const res = await post(signed(`/callbacks/${provider}`), JSON.stringify(value))
     const body = (await res.json()) as { ok?: boolean; taskId?: string; message?: string }
     expect(res.status, body.message).toBeGreaterThanOrEqual(200)
     expect(res.status, body.message).toBeLessThan(300)
@@ -60,9 +63,13 @@ describe('workerd (miniflare)', () => {
     expect(body.taskId).toMatch(/\S/)
   })
 
+  it.each(documented.slice(0, 1))('%s: the documented callback %s without the URL token is refused (401) on workerd', async (provider, _name, value) => {
+    expect((await post(`/callbacks/${provider}`, JSON.stringify(value))).status).toBe(401)
+  })
+
   it.each(providerIds)('%s: garbage is refused with 4xx on workerd', async (provider) => {
     for (const garbage of ['{"hello": "world"}', '[1, 2, 3]', 'not json', '{"status": 7}']) {
-      const res = await post(`/callbacks/${provider}`, garbage)
+      const res = await post(signed(`/callbacks/${provider}`), garbage)
       expect(res.status, garbage).toBeGreaterThanOrEqual(400)
       expect(res.status, garbage).toBeLessThan(500)
     }

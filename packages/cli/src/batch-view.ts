@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress'
-import { info } from './output.js'
+import { field, info } from './output.js'
 
 export interface BatchView {
   /** One job event; `settled` when the job ended (done or failed). */
@@ -20,7 +20,8 @@ export function createBatchView(total: number, alreadySettled: number, enabled: 
   return {
     event: (line, isSettled) => {
       if (isSettled) settled++
-      bar.update(settled, { last: line.length > 60 ? `${line.slice(0, 57)}...` : line })
+      const shown = field(line)
+      bar.update(settled, { last: shown.length > 60 ? `${shown.slice(0, 57)}...` : shown })
     },
     stop: () => bar.stop(),
   }

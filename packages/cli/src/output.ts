@@ -1,4 +1,8 @@
-// Every line the CLI prints goes through here, so secrets are removed at one choke point.
+// Every line the CLI prints goes through here, so secrets are removed at one choke point, and so are
+// terminal controls: task ids, messages and URLs come from the provider, and an escape sequence in one
+// could retitle the window, clear the screen or forge lines.
+import stripAnsi from 'strip-ansi'
+
 const secrets = new Set<string>()
 
 /** Registers a value (an API key) that must never be printed. */
@@ -12,12 +16,38 @@ export function redact(text: string): string {
   return out
 }
 
+/**
+ * C0 controls but tab and newline, DEL, C1 controls (U+0080-U+009F, e.g. the one-byte CSI U+009B), line and
+ * paragraph separators, and the bidirectional overrides that reorder what a terminal shows.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
+/** Text safe for a terminal: ANSI/OSC sequences removed first (so their payload goes too), then every other control. */
+export function sanitize(text: string): string {
+  return stripAnsi(text).replace(CONTROLS, '')
+}
+
+/** A provider-controlled value inside one line of human output: also without line breaks, which could fake lines. */
+export function field(value: unknown): string {
+  return sanitize(String(value)).replace(/[\t\n]+/g, ' ')
+}
+
 export const out = (line: string): void => {
-  process.stdout.write(`${redact(line)}\n`)
+  process.stdout.write(`${sanitize(redact(line))}\n`)
 }
 
 export const info = (line: string): void => {
-  process.stderr.write(`${redact(line)}\n`)
+  process.stderr.write(`${sanitize(redact(line))}\n`)
+}
+
+/** Characters JSON.stringify leaves raw that a terminal still acts on: written as \\u escapes, the JSON stays the same value. */
+const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
+/** `--json` output: exact JSON of `value` (no character removed), with terminal-active characters escaped. */
+export const outJson = (value: unknown): void => {
+  const text = JSON.stringify(value, null, 2).replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  process.stdout.write(`${redact(text)}\n`)
 }
 
 /** The provider the running command talks to: resume hints name it when an error does not. */
@@ -36,8 +66,9 @@ export const resumeCommand = (taskId: string, provider: string | undefined) => `
 export function printError(error: unknown): void {
   const e = error as { name?: string; message?: string; taskId?: string; provider?: string }
   const provider = e?.provider ?? commandProvider
-  const raw = e?.message ?? String(error)
+  const raw = field(e?.message ?? String(error))
   const message = raw.replace(/(?:resume with )?wait\("([^"]+)"\)(?: resumes)?/g, (_, id: string) => `resume with: ${resumeCommand(id, provider)}`)
   info(`error: ${message}`)
-  if (e?.taskId && !message.includes(resumeCommand(e.taskId, provider))) info(`task id: ${e.taskId} (resume with: ${resumeCommand(e.taskId, provider)})`)
+  const taskId = e?.taskId === undefined ? undefined : field(e.taskId)
+  if (taskId && !message.includes(resumeCommand(taskId, provider))) info(`task id: ${taskId} (resume with: ${resumeCommand(taskId, provider)})`)
 }

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress'
 import type { Task } from '@nano-banana/sdk'
-import { info } from './output.js'
+import { field, info } from './output.js'
 
 export interface ProgressView {
   update(task: Task): void
@@ -17,7 +17,7 @@ export function createProgressView(taskId: string, enabled: boolean): ProgressVi
     }
   }
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: `{bar} {percentage}% | {status} | task ${taskId}`, hideCursor: true, clearOnComplete: false },
+    { stream: process.stderr, format: `{bar} {percentage}% | {status} | task ${field(taskId)}`, hideCursor: true, clearOnComplete: false },
     cliProgress.Presets.shades_classic,
   )
   bar.start(100, 0, { status: 'queued' })

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { rename, rm, mkdir, open } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
@@ -73,7 +74,9 @@ export async function executeJob(options: ExecuteOptions): Promise<ExecuteResult
 
 /**
  * Writes a job's images as `<id>.<ext>` (`<id>-<n>.<ext>` for several), each under a temporary name,
- * fsync'd, then renamed: a crash never leaves half an image under the final name.
+ * fsync'd, then renamed: a crash never leaves half an image under the final name. The temporary name is
+ * random and created exclusively (`wx`), so a symlink planted there is never written through; a rerun of
+ * the job replaces its own file (rename replaces a planted link itself, not what it points to).
  */
 export async function saveJobImages(result: Pick<GenerateResult, 'images'>, id: string, dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true })
@@ -81,9 +84,9 @@ export async function saveJobImages(result: Pick<GenerateResult, 'images'>, id: 
   for (const [i, image] of result.images.entries()) {
     const { bytes, extension } = await image.download()
     const path = join(dir, result.images.length === 1 ? `${id}.${extension}` : `${id}-${i + 1}.${extension}`)
-    const partial = `${path}.part`
+    const partial = `${path}.${randomBytes(6).toString('hex')}.part`
     try {
-      const handle = await open(partial, 'w')
+      const handle = await open(partial, 'wx')
       try {
         await handle.write(bytes)
         await handle.sync()

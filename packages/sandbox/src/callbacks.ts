@@ -1,4 +1,5 @@
 import type { FaultQueue } from './faults.js'
+import { timerDelay } from './timers.js'
 import type { BoundedLog } from './log.js'
 import type { CallbackAttempt, CallbackOutcome, ProviderId } from './types.js'
 
@@ -27,15 +28,20 @@ export interface CallbackDeps {
   onSettled: (outcome: CallbackOutcome) => void
 }
 
-/** Loopback only: 127.0.0.0/8, `localhost` (and its subdomains), `::1`. */
+/**
+ * Loopback only: 127.0.0.0/8, `::1` and `localhost` over http(s). Subdomains of `localhost` are not
+ * trusted: they go to the system resolver, which may answer with any address.
+ */
 export function isLoopbackUrl(url: string): boolean {
-  let host: string
+  let parsed: URL
   try {
-    host = new URL(url).hostname.toLowerCase()
+    parsed = new URL(url)
   } catch {
     return false
   }
-  if (host === '[::1]' || host === 'localhost' || host.endsWith('.localhost')) return true
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false
+  const host = parsed.hostname.toLowerCase()
+  if (host === '[::1]' || host === 'localhost') return true
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
 }
 
@@ -86,7 +92,7 @@ export class CallbackDispatcher {
       this.settle(job, 'exhausted')
       return
     }
-    const delay = Math.max(0, job.delaysSeconds[attemptIndex]! * 1000 * this.deps.scale)
+    const delay = timerDelay(job.delaysSeconds[attemptIndex]! * 1000 * this.deps.scale)
     const timer = setTimeout(() => {
       this.timers.delete(timer)
       const run = this.attempt(job, attemptIndex).finally(() => this.inFlight.delete(run))
@@ -143,7 +149,7 @@ export class CallbackDispatcher {
         signal.removeEventListener('abort', done)
         resolve()
       }
-      const timer = setTimeout(done, ms)
+      const timer = setTimeout(done, timerDelay(ms))
       timer.unref()
       this.timers.add(timer)
       signal.addEventListener('abort', done, { once: true })

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events'
+import { timerDelay } from './timers.js'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CallbackDispatcher } from './callbacks.js'
@@ -194,7 +195,8 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
         sleepers.delete(done)
         resolve()
       }
-      const timer = setTimeout(done, ms)
+      // A delay past the timer limit would fire at once: it is clamped (the callers re-check their condition).
+      const timer = setTimeout(done, timerDelay(ms))
       sleepers.add(done)
     })
 

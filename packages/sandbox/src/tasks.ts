@@ -1,4 +1,5 @@
 import { dimensionsFor, type ImageStore, type StoredImage } from './images.js'
+import { MAX_TIMER_MS, timerDelay } from './timers.js'
 import type { FaultName, ImageFormat, ProviderId, TaskPhase } from './types.js'
 
 /** What a provider module extracts from a valid create body. */
@@ -86,14 +87,25 @@ export class TaskStore {
     for (const fault of faults) this.applyFault(task, fault)
     this.tasks.set(key(provider, id), task)
     this.counts.set(provider, (this.counts.get(provider) ?? 0) + 1)
-    const timer = setTimeout(() => {
-      this.timers.delete(timer)
-      // Timers may fire a millisecond before Date.now() reaches the deadline; the deadline has come regardless.
-      this.settle(task, Math.max(Date.now(), task.createdAt + task.durationMs))
-    }, durationMs)
+    this.arm(task, now)
+    return task
+  }
+
+  /** Ends the task on time; a duration past the timer limit is waited for in steps, never ended at once. */
+  private arm(task: Task, now = Date.now()): void {
+    const due = task.createdAt + task.durationMs
+    const clamped = due - now > MAX_TIMER_MS
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer)
+        if (clamped) return this.arm(task)
+        // Timers may fire a millisecond before Date.now() reaches the deadline; the deadline has come regardless.
+        this.settle(task, Math.max(Date.now(), due))
+      },
+      timerDelay(due - now),
+    )
     timer.unref()
     this.timers.add(timer)
-    return task
   }
 
   get(provider: ProviderId, id: string): Task | undefined {

@@ -29,21 +29,14 @@ export interface ModelCapabilities {
   source?: string
 }
 
-/** The answer of one generated SDK call, as the runtime returns it. */
-export interface CallResult {
-  data?: unknown
-  error?: unknown
-  response: Response
-}
-
-/** A callback delivery as received, before anything is trusted: the URL it was sent to, its headers, its raw body. */
+/** A callback delivery as received, for a provider's signature check: the body exactly as sent. */
 export interface CallbackRequest {
   readonly url: string
   readonly headers: Headers
   readonly body: Uint8Array
 }
 
-/** What a callback verifier may use: the provider secret the handler was given, a fetch (for key sets), the clock. */
+/** What a signature check may use: the handler's `webhookSecret`, a fetch (for a provider's public keys), the clock and its tolerance. */
 export interface CallbackVerifyContext {
   readonly secret?: string
   readonly fetch: typeof globalThis.fetch
@@ -52,6 +45,13 @@ export interface CallbackVerifyContext {
 }
 
 export type CallbackVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string }
+
+/** The answer of one generated SDK call, as the runtime returns it. */
+export interface CallResult {
+  data?: unknown
+  error?: unknown
+  response: Response
+}
 
 /**
  * Everything that differs between providers, in one object per provider (`providers/<id>.ts`, built by
@@ -98,6 +98,9 @@ export interface ProviderAdapter {
   cancel?(client: Client, taskId: string, signal?: AbortSignal): Promise<CallResult>
   /** Reads a 2xx cancel answer: true when the task was or will be canceled, false when it had already ended. */
   parseCancel?(data: unknown, response: Response): boolean | NanoBananaError
-  /** Checks a callback's signature before its body is read; the callbacks handler refuses the delivery on `ok: false`. */
+  /**
+   * Checks a callback's signature, for providers that sign their deliveries. The callbacks handler calls it
+   * on the raw body before it is parsed, and refuses the delivery (401, nothing reported) on `ok: false`.
+   */
   verifyCallback?(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict>
 }

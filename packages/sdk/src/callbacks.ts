@@ -3,11 +3,12 @@
 // never needs (the schemas come from the generated schemas.gen.ts). The validator is @cfworker/json-schema: it interprets schemas and generates no code at
 // run time (ajv compiles with `new Function`, which Cloudflare Workers/workerd forbid).
 import { Validator, type OutputUnit } from '@cfworker/json-schema'
-import { readCapped } from './read-capped.js'
 import { schemas as SCHEMAS } from './generated/schemas.gen.js'
-import { InvalidRequestError, NanoBananaError } from './errors.js'
+import type { ProviderAdapter } from './adapter.js'
+import { createNanoBananaClient, env } from './client.js'
+import { ConfigurationError, InvalidRequestError, NanoBananaError, NotFoundError } from './errors.js'
 import { providers } from './providers/index.js'
-import type { ProviderId, Task } from './types.js'
+import type { ProviderId, Task, TaskStatus } from './types.js'
 
 /** The component a provider's callback bodies follow: the spec's, or the one its definition assumes. */
 const componentOf = (provider: ProviderId): string | undefined => providers[provider].meta?.callback?.payloadSchema ?? providers[provider].callbackComponent
@@ -73,67 +74,286 @@ export function parseCallback(provider: ProviderId, body: unknown): Task {
   return task
 }
 
+/** The query parameter `callbackUrlWithToken` adds and the handler checks. */
+export const CALLBACK_TOKEN_PARAM = 'nb_token'
+
+/** A new random callback token (32 bytes, base64url): keep it server-side, like an API key. */
+export function createCallbackToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32))
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
+}
+
+/**
+ * The callback URL to submit (`callbackUrl`), carrying `secret` as the `nb_token` query parameter; pass the
+ * same secret as `callbackToken` to `createCallbackHandler`, which refuses deliveries without it.
+ */
+export function callbackUrlWithToken(base: string, secret: string): string {
+  if (typeof secret !== 'string' || secret.length < 16) {
+    throw new ConfigurationError('callbackUrlWithToken: the secret must be a string of at least 16 characters (see createCallbackToken())', {
+      param: 'secret',
+    })
+  }
+  let url: URL
+  try {
+    url = new URL(base)
+  } catch (error) {
+    throw new ConfigurationError(`callbackUrlWithToken: ${JSON.stringify(base)} is not an absolute URL`, { param: 'base', cause: error })
+  }
+  url.searchParams.set(CALLBACK_TOKEN_PARAM, secret)
+  return url.href
+}
+
+/** Remembers which task ends were reported, so that a replayed delivery is not reported twice. */
+export interface CallbackSeenStore {
+  has(key: string): boolean | Promise<boolean>
+  add(key: string): void | Promise<void>
+}
+
+/** The default store: the newest `limit` keys, in memory (one instance; use a shared store behind a load balancer). */
+export function memorySeenStore(limit = 10_000): CallbackSeenStore {
+  const keys = new Set<string>()
+  return {
+    has: (key) => keys.has(key),
+    add(key) {
+      keys.add(key)
+      if (keys.size > limit) keys.delete(keys.values().next().value as string)
+    },
+  }
+}
+
 export interface CallbackHandlerOptions {
-  provider: ProviderId
-  /** Receives every valid callback, normalized. Its errors answer 500 so the provider retries. */
+  /** A provider id, or its adapter (the schema is the one of `adapter.id`). */
+  provider: ProviderId | ProviderAdapter
+  /** Receives every verified callback, normalized. Its errors answer 500 so the provider retries. */
   onTask: (task: Task, request: Request) => void | Promise<void>
   /** Larger bodies are refused with 400 (`body_too_large`), like malformed ones. Default 1 MiB. */
   maxBytes?: number
-  /** The provider's webhook signing secret; providers that sign callbacks are refused (401) without a valid signature. */
+  /** A body not read within this many ms is refused with 408 (`body_timeout`). Default 10000. */
+  readTimeoutMs?: number
+  /** The secret of `callbackUrlWithToken`: deliveries whose URL lacks it get 401 before their body is read. */
+  callbackToken?: string
+  /**
+   * Re-read the task from the provider and report that answer, not the body (default: on whenever an API key
+   * is available, `apiKey` or the provider's environment variable). A forged body then reports nothing the
+   * provider does not say, and a task id the provider does not know is refused (404).
+   */
+  reread?: boolean
+  /** The key of the re-read; default the provider's environment variable. */
+  apiKey?: string
+  /** The API base URL of the re-read (sandbox, proxy). */
+  baseUrl?: string
+  fetch?: typeof globalThis.fetch
+  /** How long one re-read may take, in ms (answers 502 after it, so the provider retries). Default 10000. */
+  rereadTimeoutMs?: number
+  /** The signing secret of providers that sign callbacks (their `verifyCallback`). */
   webhookSecret?: string
-  /** How far a signed callback's timestamp may be from now. Default 300 s. */
-  webhookToleranceSeconds?: number
+  /** How old a signed delivery's timestamp may be, in seconds. Default 300. */
+  toleranceSeconds?: number
+  /** Refuse (404) task ids your app did not submit, before any re-read. */
+  isKnownTask?: (taskId: string) => boolean | Promise<boolean>
+  /** Where reported task ends are remembered (default in memory, 10000 tasks); `false` reports every delivery, replays included. */
+  seen?: CallbackSeenStore | false
+  /** Accept deliveries without any check (no token, no re-read, no signature): local experiments only. */
+  allowUnverified?: boolean
 }
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
-async function readLimited(request: Request, maxBytes: number, options: CallbackHandlerOptions): Promise<string | undefined | Response> {
-  const bytes = await readCapped(request, maxBytes)
-  if (!bytes) return undefined
-  // A signing provider's signature is checked on the raw bytes, before anything in them is read.
-  const verify = Object.hasOwn(providers, options.provider) ? providers[options.provider].verifyCallback : undefined
-  if (verify) {
-    const context = { fetch: globalThis.fetch, nowSeconds: Math.floor(Date.now() / 1000), toleranceSeconds: options.webhookToleranceSeconds ?? 300 }
-    const verdict = await verify({ url: request.url, headers: request.headers, body: bytes }, { ...context, ...(options.webhookSecret ? { secret: options.webhookSecret } : {}) })
-    if (!verdict.ok) return json(401, { error: 'invalid_signature', message: verdict.reason })
+const TERMINAL: ReadonlySet<TaskStatus> = new Set(['succeeded', 'failed', 'canceled'])
+
+/** `application/json` or any `+json` type (`application/cloudevents+json`), parameters aside. */
+function isJsonType(header: string | null): boolean {
+  const type = (header ?? '').split(';')[0]!.trim().toLowerCase()
+  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type)
+}
+
+/** Equal without an early exit: the digests have one length, so the time says nothing about the token. */
+async function sameSecret(given: string, expected: string): Promise<boolean> {
+  const digest = async (text: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
+  const [a, b] = await Promise.all([digest(given), digest(expected)])
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!
+  return diff === 0
+}
+
+type BodyRead = { bytes: Uint8Array } | { error: 'body_too_large' | 'body_timeout' | 'unreadable_body' }
+
+/** Reads the body up to `maxBytes`, giving up after `timeoutMs` (a client trickling bytes holds no handler forever). */
+async function readBody(request: Request, maxBytes: number, timeoutMs: number): Promise<BodyRead> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN)
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await request.body?.cancel().catch(() => undefined)
+    return { error: 'body_too_large' }
   }
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  if (!request.body) return { bytes: new Uint8Array(0) }
+  const reader = request.body.getReader()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs)
+  })
+  const chunks: Uint8Array[] = []
+  let total = 0
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), timedOut])
+      if (next === 'timeout') {
+        await reader.cancel().catch(() => undefined)
+        return { error: 'body_timeout' }
+      }
+      if (next.done) break
+      total += next.value.byteLength
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => undefined)
+        return { error: 'body_too_large' }
+      }
+      chunks.push(next.value)
+    }
+  } catch {
+    return { error: 'unreadable_body' }
+  } finally {
+    clearTimeout(timer)
+  }
+  const bytes = new Uint8Array(total)
+  let offset = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return { bytes }
 }
 
 /**
  * A web-standard `(Request) => Promise<Response>` for a provider's callbacks: Node (with a Request
  * adapter), Next.js route handlers, Hono, Bun, Deno. It never throws: bad input is a 4xx answer.
+ *
+ * A delivery is believed only once verified, in this order: the URL's token (`callbackToken`, 401), a JSON
+ * content type (415), the body within `maxBytes` and `readTimeoutMs`, the provider's signature
+ * (`verifyCallback` with `webhookSecret`, 401), the spec's schema (400), `isKnownTask` (404), then the
+ * re-read from the provider (404 for a task it does not know). A task end already reported is answered
+ * 200 `duplicate` and not reported again. Creating a handler with none of token, re-read key or provider
+ * signature throws ConfigurationError, unless `allowUnverified`.
  */
 export function createCallbackHandler(options: CallbackHandlerOptions): (request: Request) => Promise<Response> {
+  const adapter = typeof options.provider === 'string' ? providers[options.provider] : options.provider
+  if (!adapter || typeof adapter !== 'object' || !Object.hasOwn(providers, adapter.id ?? '')) {
+    throw new ConfigurationError(`createCallbackHandler: unknown provider ${JSON.stringify(options.provider?.toString())}`, { param: 'provider' })
+  }
+  const provider = adapter.id
   const maxBytes = options.maxBytes ?? 1024 * 1024
+  const readTimeoutMs = options.readTimeoutMs ?? 10_000
+  for (const [name, value] of [
+    ['maxBytes', maxBytes],
+    ['readTimeoutMs', readTimeoutMs],
+  ] as const) {
+    if (!Number.isFinite(value) || value <= 0) throw new ConfigurationError(`createCallbackHandler: ${name} must be a positive number`, { provider, param: name })
+  }
+  const token = options.callbackToken
+  if (token !== undefined && (typeof token !== 'string' || token.length < 16)) {
+    throw new ConfigurationError('createCallbackHandler: callbackToken must be at least 16 characters (see createCallbackToken())', {
+      provider,
+      param: 'callbackToken',
+    })
+  }
+  const apiKey = options.apiKey ?? env(adapter.envKey)
+  const reread = options.reread ?? apiKey !== undefined
+  if (reread && !apiKey) {
+    throw new ConfigurationError(`createCallbackHandler: reread needs an API key: pass apiKey or set ${adapter.envKey}`, { provider, param: 'apiKey' })
+  }
+  const verify = adapter.verifyCallback?.bind(adapter)
+  if (!reread && token === undefined && !verify && !options.allowUnverified) {
+    throw new ConfigurationError(
+      `createCallbackHandler(${provider}): callbacks would be believed unverified. Configure an API key (${adapter.envKey} or apiKey: the task is re-read from the provider) or a callbackToken (callbackUrlWithToken), or pass allowUnverified for local experiments.`,
+      { provider, param: 'callbackToken' },
+    )
+  }
+  const fetchImpl = options.fetch ?? globalThis.fetch
+  const client = reread
+    ? createNanoBananaClient({
+        provider: adapter,
+        apiKey,
+        ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        requestTimeoutMs: options.rereadTimeoutMs ?? 10_000,
+      })
+    : undefined
+  const seen = options.seen === false ? undefined : (options.seen ?? memorySeenStore())
+  /** Task ends being reported right now: a concurrent replay waits for the provider's next retry (409). */
+  const reporting = new Set<string>()
+
   return async (request) => {
     try {
       if (request.method !== 'POST') return json(405, { error: 'method_not_allowed' })
-      let text: string | undefined | Response
-      try {
-        text = await readLimited(request, maxBytes, options)
-      } catch {
-        return json(400, { error: 'unreadable_body' })
+      if (token !== undefined) {
+        let given: string | null = null
+        try {
+          given = new URL(request.url).searchParams.get(CALLBACK_TOKEN_PARAM)
+        } catch {
+          given = null
+        }
+        if (given === null || !(await sameSecret(given, token))) {
+          await request.body?.cancel().catch(() => undefined)
+          return json(401, { error: 'invalid_token' })
+        }
       }
-      if (text instanceof Response) return text
-      if (text === undefined) return json(400, { error: 'body_too_large', maxBytes })
+      if (!isJsonType(request.headers.get('content-type'))) {
+        await request.body?.cancel().catch(() => undefined)
+        return json(415, { error: 'unsupported_media_type', expected: 'application/json' })
+      }
+      const read = await readBody(request, maxBytes, readTimeoutMs)
+      if ('error' in read) return json(read.error === 'body_timeout' ? 408 : 400, { error: read.error, ...(read.error === 'body_too_large' ? { maxBytes } : {}) })
+      if (verify) {
+        const verdict = await verify(
+          { url: request.url, headers: request.headers, body: read.bytes },
+          {
+            ...(options.webhookSecret !== undefined ? { secret: options.webhookSecret } : {}),
+            fetch: fetchImpl,
+            nowSeconds: Math.floor(Date.now() / 1000),
+            toleranceSeconds: options.toleranceSeconds ?? 300,
+          },
+        ).catch((error: unknown): { ok: false; reason: string } => ({ ok: false, reason: error instanceof Error ? error.message : 'verification failed' }))
+        if (!verdict.ok) return json(401, { error: 'invalid_signature', message: verdict.reason })
+      }
       let body: unknown
       try {
-        body = JSON.parse(text)
+        body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(read.bytes))
       } catch {
         return json(400, { error: 'invalid_json' })
       }
       let task: Task
       try {
-        task = parseCallback(options.provider, body)
+        task = parseCallback(provider, body)
       } catch (error) {
         return json(400, { error: 'invalid_callback', message: error instanceof Error ? error.message : String(error) })
       }
+      if (options.isKnownTask && !(await options.isKnownTask(task.taskId))) return json(404, { error: 'unknown_task' })
+      if (client) {
+        try {
+          task = await client.getTask(task.taskId)
+        } catch (error) {
+          // The provider does not know the id (or refuses it as malformed): nothing to believe.
+          if (error instanceof NotFoundError || error instanceof InvalidRequestError) return json(404, { error: 'unknown_task' })
+          // The provider could not confirm it now: a non-2xx makes it deliver again later.
+          return json(502, { error: 'reread_failed', message: error instanceof Error ? error.message : String(error) })
+        }
+      }
+      // A task ends once: after one end was reported, any later end of it (a replay, or a forged other end) is not.
+      const key = seen && TERMINAL.has(task.status) ? `${provider}:${task.taskId}` : undefined
+      if (key !== undefined) {
+        if (reporting.has(key)) return json(409, { error: 'in_progress', taskId: task.taskId })
+        if (await seen!.has(key)) return json(200, { ok: true, taskId: task.taskId, duplicate: true })
+        reporting.add(key)
+      }
       try {
         await options.onTask(task, request)
+        if (key !== undefined) await seen?.add(key)
       } catch {
         // A failing handler answers 500 so that the provider's retry schedule delivers it again.
         return json(500, { error: 'handler_failed' })
+      } finally {
+        if (key !== undefined) reporting.delete(key)
       }
       return json(200, { ok: true, taskId: task.taskId })
     } catch {

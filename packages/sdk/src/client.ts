@@ -18,6 +18,7 @@ import { retrying } from './retrying.js'
 import { withTaskId } from './task-id.js'
 import type { GeneratedImage, GenerateOptions, GenerateRequest, GenerateResult, Submission, SubmitOptions, Task, WaitOptions, Warning } from './types.js'
 import { validateRequest } from './validate.js'
+import { isLoopbackUrl, keptResultUrls, type ResultUrlPolicy } from './result-url.js'
 import { DEFAULT_POLLING, waitForTask, type PollingOptions } from './wait.js'
 
 export interface NanoBananaClientOptions {
@@ -51,6 +52,11 @@ export interface NanoBananaClientOptions {
   maxConcurrency?: number
   /** Accept http:// and loopback callback URLs (development against the sandbox only). */
   allowInsecureCallbackUrl?: boolean
+  /**
+   * Hosts `download()` may fetch result images from although they are private or internal (an in-house
+   * CDN); `['*']` allows every host. Default none: only public http(s) hosts, plus loopback when `baseUrl` is loopback.
+   */
+  allowResultHosts?: readonly string[]
 }
 
 export interface NanoBananaClient {
@@ -73,14 +79,15 @@ export interface NanoBananaClient {
 }
 
 /** What `wait()` also takes after a `generate()` submission (internal plumbing, also accepted from callers). */
-export type WaitInternals = WaitOptions & { estimatedSeconds?: number; model?: string; startedAt?: number }
+export type WaitInternals = WaitOptions & { estimatedSeconds?: number; model?: string; startedAt?: number; n?: number }
 
-const env = (key: string): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[key] || undefined
+/** An environment variable where the runtime has them (Node, Bun, Deno); undefined elsewhere. */
+export const env = (key: string): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[key] || undefined
 
 /** The `wait()` options that follow a `generate()` submission: the caller's, plus what the submit learned. */
 export function waitOptionsAfterSubmit(
   submission: Submission,
-  caller: Pick<GenerateOptions, 'signal' | 'timeoutMs' | 'onProgress'>,
+  caller: Pick<GenerateOptions, 'signal' | 'timeoutMs' | 'onProgress' | 'n'>,
   startedAt: number,
 ): WaitInternals & { model: string; startedAt: number } {
   return {
@@ -88,6 +95,7 @@ export function waitOptionsAfterSubmit(
     ...(caller.timeoutMs !== undefined ? { timeoutMs: caller.timeoutMs } : {}),
     ...(caller.onProgress ? { onProgress: caller.onProgress } : {}),
     ...(submission.estimatedSeconds !== undefined ? { estimatedSeconds: submission.estimatedSeconds } : {}),
+    ...(caller.n !== undefined ? { n: caller.n } : {}),
     model: submission.model,
     startedAt,
   }
@@ -249,10 +257,26 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
 
   const ttlMs = adapter.resultTtlSeconds !== undefined ? adapter.resultTtlSeconds * 1000 : undefined
 
-  function toResult(task: Task, model: string, warnings: readonly Warning[]): GenerateResult {
+  const urlPolicy: ResultUrlPolicy = {
+    allowLoopback: isLoopbackUrl(options.baseUrl ?? env(adapter.baseUrlEnvKey)),
+    ...(options.allowResultHosts ? { allowHosts: [...options.allowResultHosts] } : {}),
+  }
+
+  function toResult(task: Task, model: string, warnings: readonly Warning[], n?: number): GenerateResult {
     const finishedAt = Date.now()
-    const context = { provider: adapter.id, taskId: task.taskId, fetch: options.fetch ?? globalThis.fetch, retry: downloadPolicy, timeoutMs: requestTimeoutMs }
-    const images = task.urls.map((url): GeneratedImage => {
+    const context = {
+      provider: adapter.id,
+      taskId: task.taskId,
+      fetch: options.fetch ?? globalThis.fetch,
+      retry: downloadPolicy,
+      timeoutMs: requestTimeoutMs,
+      urlPolicy,
+    }
+    const kept = keptResultUrls(task, adapter, model, n)
+    if (kept.urls.length === 0) {
+      throw new ResponseFormatError(`${adapter.id}: task ${task.taskId} succeeded without a usable result URL`, { provider: adapter.id, body: task.raw })
+    }
+    const images = kept.urls.map((url): GeneratedImage => {
       const expiresAt = ttlMs !== undefined ? new Date(finishedAt + ttlMs) : undefined
       return {
         url,
@@ -271,7 +295,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       model: task.model ?? model,
       images,
       ...(task.usage ? { usage: task.usage } : {}),
-      warnings: [...warnings],
+      warnings: [...warnings, ...kept.warnings],
       raw: task.raw,
     }
   }
@@ -298,7 +322,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       if (task.urls.length === 0) {
         throw new ResponseFormatError(`${adapter.id}: task ${taskId} succeeded without result URLs`, { provider: adapter.id, body: task.raw })
       }
-      return toResult(task, waitOptions.model ?? task.model ?? adapter.defaultModel, warnings)
+      return toResult(task, waitOptions.model ?? task.model ?? adapter.defaultModel, warnings, waitOptions.n)
     } catch (error) {
       throw withTaskId(error, adapter.id, taskId)
     }
@@ -361,7 +385,7 @@ export async function runGenerate<S extends Submission, R>(
   // From here on a task exists: every error carries its id, so that `wait(taskId)` can resume.
   try {
     onSubmitted?.(submission)
-    return await steps.finish(submission, waitOptionsAfterSubmit(submission, { signal, timeoutMs, onProgress }, startedAt))
+    return await steps.finish(submission, waitOptionsAfterSubmit(submission, { signal, timeoutMs, onProgress, n: request.n }, startedAt))
   } catch (error) {
     throw steps.accepted(error, submission)
   }

@@ -87,7 +87,7 @@ export interface ProviderDefinition<Body extends object = object> {
   callbackComponent?: string
   /** Reads a 2xx cancel answer (default: accepted means canceled). */
   readCancel?(data: unknown, response: Response, kit: ReaderKit): boolean | NanoBananaError
-  /** Verifies a callback's signature (see ProviderAdapter.verifyCallback). */
+  /** The provider's callback signature check (see ProviderAdapter.verifyCallback), for providers that sign deliveries. */
   verifyCallback?(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict>
 }
 
@@ -274,6 +274,7 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     ...(meta.resultTtlSeconds !== undefined ? { resultTtlSeconds: meta.resultTtlSeconds } : {}),
     supportsCallback: meta.callback !== undefined,
     ...(definition.callbackComponent !== undefined ? { callbackComponent: definition.callbackComponent } : {}),
+    ...(definition.verifyCallback ? { verifyCallback: definition.verifyCallback.bind(definition) } : {}),
     ...(definition.resolveModel ? { resolveModel: (modelId: string) => definition.resolveModel?.(modelId, models) } : {}),
     createClient: (options) => createProviderClient({ id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined }, options),
 
@@ -309,6 +310,5 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     adapter.cancel = (client, taskId, signal) => callOperation(cancelOperation, client, cancelAt, taskId, signal)
     adapter.parseCancel = (data, response) => guard(id, data, () => definition.readCancel?.(data, response, kit) ?? true)
   }
-  if (definition.verifyCallback) adapter.verifyCallback = definition.verifyCallback
   return adapter
 }

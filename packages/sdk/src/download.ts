@@ -3,6 +3,8 @@ import { readCapped } from './read-capped.js'
 import { classifyNetworkError, requestSignal, type RetryPolicy } from './retry.js'
 import { retrying } from './retrying.js'
 import type { ProviderId } from './types.js'
+import { imageTypeOf, isCompleteImage } from './image-type.js'
+import { unsafeResultUrl, type ResultUrlPolicy } from './result-url.js'
 
 export interface DownloadOptions {
   /** Refuse files larger than this, in bytes (checked against Content-Length and while streaming). Default 50 MiB. */
@@ -14,9 +16,9 @@ export interface DownloadOptions {
 
 export interface DownloadedImage {
   bytes: Uint8Array
-  /** `image/png`, `image/jpeg`, `image/webp`...: what the bytes are (the server's type, checked against them). */
+  /** `image/png`, `image/jpeg`, `image/webp` or `image/gif`: what the bytes are (their signature decides, not the server's content type). */
   contentType: string
-  /** File extension matching the content type, without the dot. */
+  /** File extension of that type, without the dot (`png`, `jpg`, `webp`, `gif`). */
   extension: string
 }
 
@@ -27,39 +29,17 @@ export interface DownloadContext {
   retry: RetryPolicy
   /** Default timeout of one attempt, in ms. Default 60000. */
   timeoutMs?: number
+  /** Which hosts result URLs may name (see ResultUrlPolicy); default: public http(s) hosts only. */
+  urlPolicy?: ResultUrlPolicy
 }
 
-const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/jpg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif' }
 const DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 /** Types a CDN may put on an image it does not know: the bytes decide. */
 const UNTYPED = new Set(['', 'application/octet-stream', 'binary/octet-stream'])
+/** Redirect hops a result URL may take; each hop's target is checked like the URL itself. */
+const MAX_REDIRECTS = 5
 
-const startsWith = (bytes: Uint8Array, signature: readonly number[], at = 0) => signature.every((b, i) => bytes[at + i] === b)
-const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0))
-const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
-const IEND = ascii('IEND')
-
-/** The image type the bytes are, from their signature; undefined for anything else. */
-export function sniffImageType(bytes: Uint8Array): string | undefined {
-  if (startsWith(bytes, PNG)) return 'image/png'
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image/jpeg'
-  if (startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('WEBP'), 8)) return 'image/webp'
-  if (startsWith(bytes, ascii('GIF87a')) || startsWith(bytes, ascii('GIF89a'))) return 'image/gif'
-  return undefined
-}
-
-function hasTail(bytes: Uint8Array, marker: readonly number[]): boolean {
-  // Within the last KiB: encoders may pad after the end marker.
-  for (let i = bytes.length - marker.length; i >= Math.max(0, bytes.length - 1024); i--) if (startsWith(bytes, marker, i)) return true
-  return false
-}
-
-/** False when a PNG or JPEG file ends before its end marker (a body cut short). Other types are not checked. */
-export function isCompleteImage(bytes: Uint8Array, type: string): boolean {
-  if (type === 'image/png') return hasTail(bytes, IEND)
-  if (type === 'image/jpeg') return hasTail(bytes, [0xff, 0xd9])
-  return true
-}
+export { isCompleteImage, sniffImageType } from './image-type.js'
 
 async function readImageBody(response: Response, maxBytes: number, context: DownloadContext, url: string): Promise<Uint8Array> {
   const bytes = await readCapped(response, maxBytes)
@@ -88,9 +68,37 @@ export async function downloadImage(url: string, expiresAt: Date | undefined, co
       },
     )
   const aborted = (cause: unknown) => new AbortError(`${provider}: download of task ${taskId} aborted`, { provider, taskId, cause })
+  const refuse = (target: string, reason: string) =>
+    new ResponseFormatError(`${provider}: result URL of task ${taskId} refused: ${reason} (${target.slice(0, 200)})`, { provider, taskId, code: 'unsafe_url' })
+  const unsafe = unsafeResultUrl(url, context.urlPolicy)
+  if (unsafe) throw refuse(url, unsafe)
   if (expiresAt && expiresAt.getTime() <= Date.now()) throw expired()
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES
   const timeoutMs = options.timeoutMs ?? context.timeoutMs ?? 60_000
+
+  /**
+   * Follows redirects itself so that every hop is checked like the URL (a public URL redirecting to a
+   * metadata service is refused). A browser hides manual redirects (`opaqueredirect`): there the request
+   * is repeated with `follow`, since a page cannot reach what its origin's CORS rules do not allow anyway.
+   */
+  async function fetchChecked(first: string, signal: AbortSignal): Promise<Response> {
+    // Called as a plain function: the global fetch called as a method of `context` throws
+    // "Illegal invocation" in browsers and workerd.
+    const fetchImpl = context.fetch
+    let target = first
+    for (let hop = 0; ; hop++) {
+      const response = await fetchImpl(target, { signal, redirect: 'manual' })
+      if (response.type === 'opaqueredirect') return fetchImpl(target, { signal })
+      const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null
+      if (location === null) return response
+      await response.body?.cancel().catch(() => undefined)
+      if (hop >= MAX_REDIRECTS) throw refuse(target, `more than ${MAX_REDIRECTS} redirects`)
+      const next = new URL(location, target).href
+      const reason = unsafeResultUrl(next, { ...context.urlPolicy, allowData: false })
+      if (reason) throw refuse(next, `redirected to a refused URL: ${reason}`)
+      target = next
+    }
+  }
 
   /** One GET of the result; every failure becomes the error the policy reads (a GET of a result is safe to repeat). */
   async function attempt(): Promise<DownloadedImage> {
@@ -98,9 +106,9 @@ export async function downloadImage(url: string, expiresAt: Date | undefined, co
     try {
       // Called as a plain function: the global fetch called as a method of `context` throws
       // "Illegal invocation" in browsers and workerd.
-      const fetchImpl = context.fetch
-      response = await fetchImpl(url, { signal: requestSignal(options.signal, timeoutMs) })
+      response = await fetchChecked(url, requestSignal(options.signal, timeoutMs))
     } catch (error) {
+      if (error instanceof NanoBananaError) throw error
       const kind = classifyNetworkError(error, options.signal)
       if (kind === 'aborted') throw aborted(error)
       throw new ConnectionError(`${provider}: downloading ${url} failed (${kind === 'timeout' ? `no answer within ${timeoutMs} ms` : 'network error'})`, {
@@ -141,27 +149,24 @@ export async function downloadImage(url: string, expiresAt: Date | undefined, co
         cause: error,
       })
     }
-    const sniffed = sniffImageType(bytes)
-    const type = declared === 'image/jpg' ? 'image/jpeg' : declared
-    // The bytes decide: an untyped body must be an image, and a PNG/JPEG/WebP/GIF label must sit on
-    // such bytes (a mislabelled but valid image is kept under its real type). Types we cannot
-    // recognise (image/avif...) are taken as declared.
-    if (!sniffed && (UNTYPED.has(type) || EXTENSIONS[type] !== undefined)) {
-      throw new ResponseFormatError(`${provider}: ${url} is not a valid ${UNTYPED.has(type) ? 'image' : type} (its bytes are no known image format)`, {
+    // The bytes decide the type and the file extension: whatever the server declared, only PNG/JPEG/WebP/GIF
+    // bytes are an image (an `image/svg+xml` page, a script or an executable labelled as an image is refused).
+    const type = imageTypeOf(bytes)
+    if (!type) {
+      throw new ResponseFormatError(`${provider}: ${url} is not an image (content-type "${declared}"; its bytes are no PNG, JPEG, WebP or GIF)`, {
         provider,
         taskId,
         code: 'not_an_image',
       })
     }
-    const contentType = sniffed ?? type
-    if (!isCompleteImage(bytes, contentType)) {
-      throw new ResponseFormatError(`${provider}: ${url} ended early (${bytes.byteLength} bytes of a truncated ${contentType})`, {
+    if (!isCompleteImage(bytes, type.contentType)) {
+      throw new ResponseFormatError(`${provider}: ${url} ended early (${bytes.byteLength} bytes of a truncated ${type.contentType})`, {
         provider,
         taskId,
         code: 'truncated_image',
       })
     }
-    return { bytes, contentType, extension: EXTENSIONS[contentType] ?? contentType.slice('image/'.length).replace(/[^a-z0-9]/g, '') }
+    return { bytes, ...type }
   }
 
   return retrying(attempt, { phase: 'download', policy: context.retry, signal: options.signal, onAbort: aborted })

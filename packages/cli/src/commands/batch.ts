@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { connect, providerOf } from '../connect.js'
 import { asInputError, CliExit, InputError, positiveInt } from '../exit.js'
 import { createBatchView } from '../batch-view.js'
-import { info, out } from '../output.js'
+import { field, info, out, outJson } from '../output.js'
 
 export interface BatchFlags {
   provider?: string
@@ -30,7 +30,7 @@ interface Totals {
 
 /** The summary, the failed jobs with their errors, and exit code 1 unless every job succeeded. */
 function report(summary: Totals, json: boolean | undefined, extra: Record<string, unknown>): void {
-  if (json) out(JSON.stringify({ ...summary, ...extra }, null, 2))
+  if (json) outJson({ ...summary, ...extra })
   else {
     const parts = [`done ${summary.done}/${summary.total}`, `failed ${summary.failed}`]
     if (summary.ambiguous !== undefined) parts.push(`ambiguous ${summary.ambiguous}`)
@@ -40,7 +40,7 @@ function report(summary: Totals, json: boolean | undefined, extra: Record<string
     for (const f of summary.failures) {
       const task = f.taskId ? ` (task ${f.taskId})` : ''
       const hint = f.kind === 'ambiguous' ? ' [ambiguous: the task may exist at the provider; check its dashboard, it was not resubmitted]' : ''
-      out(`  ${f.id}${task}: ${f.error.name}: ${f.error.message}${hint}`)
+      out(`  ${f.id}${field(task)}: ${f.error.name}: ${field(f.error.message)}${hint}`)
     }
   }
   if (summary.done !== summary.total) throw new CliExit(1)

@@ -2,7 +2,7 @@ import type { AspectRatio, GenerateResult, OutputFormat, Resolution } from '@nan
 import { saveImages } from '@nano-banana/sdk/node'
 import { connect, providerOf } from '../connect.js'
 import { isUrl, serveLocalFiles } from '../files.js'
-import { info, out } from '../output.js'
+import { field, info, out, outJson } from '../output.js'
 import { interruptedError, interruptible, isInterrupt } from '../interrupt.js'
 import { createProgressView } from '../progress.js'
 
@@ -26,26 +26,20 @@ export interface GenerateFlags {
 export async function finish(result: GenerateResult, flags: { out: string; json?: boolean }, started: number): Promise<void> {
   const files = await saveImages(result, flags.out)
   if (flags.json) {
-    out(
-      JSON.stringify(
-        {
-          taskId: result.taskId,
-          provider: result.provider,
-          model: result.model,
-          files,
-          images: result.images.map((i) => ({ url: i.url, expiresAt: i.expiresAt?.toISOString() })),
-          warnings: result.warnings,
-          seconds: Math.round((Date.now() - started) / 100) / 10,
-        },
-        null,
-        2,
-      ),
-    )
+    outJson({
+      taskId: result.taskId,
+      provider: result.provider,
+      model: result.model,
+      files,
+      images: result.images.map((i) => ({ url: i.url, expiresAt: i.expiresAt?.toISOString() })),
+      warnings: result.warnings,
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+    })
     return
   }
-  for (const warning of result.warnings) info(`warning: ${warning.message}`)
+  for (const warning of result.warnings) info(`warning: ${field(warning.message)}`)
   for (const file of files) out(file)
-  info(`${files.length} image${files.length === 1 ? '' : 's'} saved to ${flags.out} (task ${result.taskId}, ${((Date.now() - started) / 1000).toFixed(1)} s)`)
+  info(`${files.length} image${files.length === 1 ? '' : 's'} saved to ${flags.out} (task ${field(result.taskId)}, ${((Date.now() - started) / 1000).toFixed(1)} s)`)
 }
 
 export async function generateCommand(prompt: string, flags: GenerateFlags): Promise<void> {
@@ -82,7 +76,7 @@ export async function generateCommand(prompt: string, flags: GenerateFlags): Pro
           ...(flags.timeout ? { timeoutMs: Number(flags.timeout) * 1000 } : {}),
           onSubmitted: (s) => {
             submitted = s.taskId
-            info(`task ${s.taskId} submitted to ${s.provider} (${s.model}); waiting...`)
+            info(`task ${field(s.taskId)} submitted to ${s.provider} (${s.model}); waiting...`)
             view = createProgressView(s.taskId, !flags.json)
           },
           onProgress: (task) => view.update(task),

@@ -1,5 +1,5 @@
 import { capabilityMatrixMarkdown, providers } from '@nano-banana/sdk'
-import { out } from '../output.js'
+import { out, outJson } from '../output.js'
 
 /**
  * `nano-banana providers`: the capability matrix, from the same tables that validate requests.
@@ -20,5 +20,5 @@ export function providersCommand(flags: { json?: boolean }): void {
       ...model,
     })),
   )
-  out(JSON.stringify(rows, null, 2))
+  outJson(rows)
 }

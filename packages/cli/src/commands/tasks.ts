@@ -1,6 +1,6 @@
 import { connect, providerOf } from '../connect.js'
 import { interruptible } from '../interrupt.js'
-import { out } from '../output.js'
+import { field, out, outJson } from '../output.js'
 import { createProgressView } from '../progress.js'
 import { finish } from './generate.js'
 
@@ -21,13 +21,13 @@ export async function statusCommand(taskId: string, flags: KeyFlags & { json?: b
   const { client } = await connect(providerOf(flags.provider), credentials(flags))
   const task = await client.getTask(taskId)
   if (flags.json) {
-    out(JSON.stringify({ taskId: task.taskId, provider: task.provider, status: task.status, progress: task.progress, urls: task.urls, error: task.error }, null, 2))
+    outJson({ taskId: task.taskId, provider: task.provider, status: task.status, progress: task.progress, urls: task.urls, error: task.error })
     return
   }
   const progress = task.progress !== undefined ? ` ${Math.round(task.progress * 100)}%` : ''
-  out(`${task.taskId}: ${task.status}${progress}`)
-  for (const url of task.urls) out(url)
-  if (task.error) out(`reason: ${task.error.message ?? task.error.code}`)
+  out(`${field(task.taskId)}: ${task.status}${progress}`)
+  for (const url of task.urls) out(field(url))
+  if (task.error) out(`reason: ${field(task.error.message ?? task.error.code)}`)
 }
 
 /** `nano-banana wait <taskId>`: resume waiting for a task submitted earlier, then save its images. */

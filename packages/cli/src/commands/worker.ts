@@ -1,7 +1,7 @@
 import { createBatchWorker } from '@nano-banana/queue'
 import { connect, providerOf } from '../connect.js'
 import { InputError, positiveInt } from '../exit.js'
-import { info } from '../output.js'
+import { field, info } from '../output.js'
 
 export interface WorkerFlags {
   redis: string
@@ -37,9 +37,9 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
     ...(flags.stalledInterval ? { stalledInterval: positiveInt('--stalled-interval', flags.stalledInterval, 30_000) } : {}),
     ...(flags.timeout ? { timeoutMs: positiveInt('--timeout', flags.timeout, 600) * 1000 } : {}),
     onEvent: (e) => {
-      if (e.type === 'submitted' || e.type === 'resumed') info(`${e.type} ${e.id} task ${e.taskId}`)
+      if (e.type === 'submitted' || e.type === 'resumed') info(`${e.type} ${e.id} task ${field(e.taskId)}`)
       else if (e.type === 'done') info(`done ${e.id} ${e.files.join(' ')}`)
-      else if (e.type === 'failed') info(`failed ${e.id}${e.retriable ? ' (will retry)' : ''}: ${e.error.name}: ${e.error.message}`)
+      else if (e.type === 'failed') info(`failed ${e.id}${e.retriable ? ' (will retry)' : ''}: ${e.error.name}: ${field(e.error.message)}`)
     },
   })
   worker.on('error', (error) => info(`worker error: ${error.message}`))

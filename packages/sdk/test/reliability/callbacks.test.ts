@@ -88,6 +88,7 @@ describe('createCallbackHandler', () => {
   function handlerWith(onTask: (task: Task, request: Request) => void | Promise<void> = () => undefined, maxBytes?: number) {
     const seen: Task[] = []
     const handler = createCallbackHandler({
+      allowUnverified: true,
       provider,
       ...(maxBytes ? { maxBytes } : {}),
       onTask: async (task, request) => {
@@ -150,7 +151,9 @@ describe('createCallbackHandler', () => {
         controller.error(new Error('socket hang up'))
       },
     })
-    const res = await handler(new Request('https://hooks.example.com/nb', { method: 'POST', body: broken, duplex: 'half' } as RequestInit))
+    const res = await handler(
+      new Request('https://hooks.example.com/nb', { method: 'POST', headers: { 'content-type': 'application/json' }, body: broken, duplex: 'half' } as RequestInit),
+    )
     expect(res.status).toBe(400)
   })
 
@@ -191,6 +194,7 @@ describe('with the sandbox as the provider', () => {
     const delivered: Task[] = []
     const http = await serve(
       createCallbackHandler({
+        allowUnverified: true,
         provider,
         webhookSecret: DEFAULT_WEBHOOK_SECRET,
         onTask: (task) => {
@@ -215,7 +219,7 @@ describe('with the sandbox as the provider', () => {
   it.each(providers)('%s: a truncated delivery is refused with 400 and the retry is accepted', async (provider) => {
     const s = await sandbox({ faults: [{ provider, phase: 'callback', fault: 'malformed-json' }] })
     const delivered: Task[] = []
-    const http = await serve(createCallbackHandler({ provider, webhookSecret: DEFAULT_WEBHOOK_SECRET, onTask: (task) => void delivered.push(task) }))
+    const http = await serve(createCallbackHandler({ allowUnverified: true, webhookSecret: DEFAULT_WEBHOOK_SECRET, provider, onTask: (task) => void delivered.push(task) }))
     const { taskId } = await sandboxClient(s, provider).submit({ prompt: 'truncated', callbackUrl: `${http.url}/hook` })
     await until(() => (s.callbacks.some((a) => a.taskId === taskId && a.delivered) ? true : undefined), 4000, 'the callback')
     const statuses = s.callbacks.filter((a) => a.taskId === taskId).map((a) => a.status)
@@ -230,7 +234,7 @@ describe('with the sandbox as the provider', () => {
     const s = await sandbox({ callbackDelayScale: 0.05 })
     // Its schedule is scaled x0.05 here: the receiver comes up after the first attempt.
     const delivered: Task[] = []
-    const handler = createCallbackHandler({ provider: soonest, webhookSecret: DEFAULT_WEBHOOK_SECRET, onTask: (task) => void delivered.push(task) })
+    const handler = createCallbackHandler({ allowUnverified: true, webhookSecret: DEFAULT_WEBHOOK_SECRET, provider: soonest, onTask: (task) => void delivered.push(task) })
     const http = await serve(handler)
     const [host, port] = new URL(http.url).host.split(':')
     await http.close()

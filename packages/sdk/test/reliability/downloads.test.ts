@@ -64,6 +64,8 @@ const context = () => ({
   taskId: 'task-unified-1-test',
   fetch: globalThis.fetch,
   retry: { ...DEFAULT_DOWNLOAD_RETRY, baseDelayMs: 1, maxDelayMs: 2 },
+  // The file servers listen on 127.0.0.1, as the sandbox does: loopback result hosts are allowed.
+  urlPolicy: { allowLoopback: true },
 })
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]

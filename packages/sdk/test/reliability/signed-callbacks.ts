@@ -46,7 +46,7 @@ export async function replay(
   const handler = createCallbackHandler({
     provider,
     ...('secret' in options ? (options.secret === undefined ? {} : { webhookSecret: options.secret }) : { webhookSecret: DEFAULT_WEBHOOK_SECRET }),
-    ...(options.toleranceSeconds !== undefined ? { webhookToleranceSeconds: options.toleranceSeconds } : {}),
+    ...(options.toleranceSeconds !== undefined ? { toleranceSeconds: options.toleranceSeconds } : {}),
     onTask: (task) => void tasks.push(task),
   })
   const response = await handler(new Request('https://hooks.example.com/nb', { method: 'POST', headers: delivery.headers, body: delivery.body }))
