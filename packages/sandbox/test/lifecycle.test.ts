@@ -23,7 +23,10 @@ describe.concurrent('lifecycle', () => {
       expect(id).toMatch(driver.taskIdPattern)
       const answers = await pollToEnd(own, provider, id, 25, durationMs * 4)
       const words = distinct(answers.map((answer) => driver.statusOf(answer.body)))
-      expect(words).toEqual([driver.words.queued, driver.words.running, driver.words.done])
+      // Several spec words may mean one phase (queued twice over, say): the phases go in order, first word to last.
+      const statusWords = META[provider].statusWords as Record<string, string>
+      expect(distinct(words.map((word) => statusWords[word]))).toEqual(['queued', 'running', 'succeeded'])
+      expect([words[0], words.at(-1)]).toEqual([driver.words.queued, driver.words.done])
       driver.checkLifecycle(
         created.body,
         answers.map((answer) => answer.body),

@@ -43,7 +43,8 @@ export const kie = {
     return { status: 200, body }
   },
   query(task, snapshot, ctx) {
-    const body: ImageTaskResponse = { code: 200, message: 'success', data: taskData(task, snapshot, ctx) }
+    // `msg` as on every other kie answer (the recordInfo page also shows `message`; the spec allows both).
+    const body: ImageTaskResponse = { code: 200, msg: 'success', data: taskData(task, snapshot, ctx) }
     return { status: 200, body }
   },
   credits() {
@@ -55,7 +56,8 @@ export const kie = {
       const failed = snapshot.phase === 'failed'
       const body: CallbackPayload = {
         code: failed ? 501 : 200,
-        msg: failed ? 'Playground task failed.' : 'Playground task completed successfully.',
+        // A success is the query answer itself; a failure comes with code 501 (third-party summary of kie's docs).
+        msg: failed ? 'Playground task failed.' : 'success',
         data: taskData(task, snapshot, ctx),
       }
       return body
