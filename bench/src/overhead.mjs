@@ -123,7 +123,7 @@ export async function benchOverhead({ smoke = false } = {}) {
     fetchMedianMs: round(median(medians.fetch), 3),
     sdkMedianMs: round(median(medians.sdk), 3),
     ratio: round(median(ratios), 3),
-    target: 'ratio <= 1.10',
-    pass: median(ratios) <= 1.1,
+    target: 'ratio <= 1.05',
+    pass: median(ratios) <= 1.05,
   }
 }

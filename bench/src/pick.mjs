@@ -23,3 +23,31 @@ export function pickBenchProvider() {
   })()
   return picked
 }
+
+let hintless
+
+/**
+ * The first provider of the manifest whose sandboxed tasks say nothing of when they end: no estimate at
+ * submission, no progress while running (what learned durations are for); else the first provider.
+ */
+export function pickHintlessProvider() {
+  hintless ??= (async () => {
+    const sandbox = await startSandbox({ estimatedTimeHints: false, taskDurationMs: 1500 })
+    try {
+      const found = await Promise.all(
+        PROVIDER_IDS.map(async (id) => {
+          const nb = createNanoBanana({ provider: id, apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl(id) })
+          const submission = await nb.submit({ prompt: 'which provider says nothing' }).catch(() => undefined)
+          if (!submission || submission.estimatedSeconds !== undefined) return false
+          await new Promise((r) => setTimeout(r, 900))
+          const task = await nb.getTask(submission.taskId).catch(() => undefined)
+          return task?.status === 'running' && task.progress === undefined && task.estimatedSeconds === undefined
+        }),
+      )
+      return PROVIDER_IDS[found.indexOf(true)] ?? PROVIDER_IDS[0]
+    } finally {
+      await sandbox.close()
+    }
+  })()
+  return hintless
+}

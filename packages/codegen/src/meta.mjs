@@ -212,6 +212,11 @@ function modelsOf(id, doc) {
     if (own['x-unverified']) entry.unverified = true
     // The branch a server validates a body against when the model is not in the body.
     if (!request.discriminator && request['x-model-schemas']) entry.requestSchema = ref.split('/').pop()
+    const typical = own['x-typical-duration-seconds']
+    if (typical !== undefined) {
+      if (typeof typical !== 'number' || !(typical > 0)) fail(id, `${model}: x-typical-duration-seconds must be a positive number of seconds`)
+      entry.typicalSeconds = typical
+    }
     models[model] = entry
   }
   return models

@@ -57,6 +57,8 @@ export interface ModelMeta {
   /** The model's own request schema component, when the model is carried outside the body (`x-model-schemas`). */
   readonly requestSchema?: string
   readonly unverified?: boolean
+  /** `x-typical-duration-seconds`: what a task of this model typically takes, documented or measured (the first poll's prior). */
+  readonly typicalSeconds?: number
 }
 
 export interface OperationMeta {

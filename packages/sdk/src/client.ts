@@ -2,16 +2,9 @@
 // client composes too, the shared generate() orchestration, and the one redaction choke point.
 import { ClientConfigurationError, ResponseParseError, type Client } from '@nano-banana/runtime'
 import type { CallResult, ProviderAdapter } from './adapter.js'
-import {
-  AbortError,
-  AmbiguousSubmitError,
-  ConfigurationError,
-  ConnectionError,
-  NanoBananaError,
-  ResponseFormatError,
-  UnsupportedOperationError,
-  redactSecrets,
-} from './errors.js'
+import { AbortError, AmbiguousSubmitError, ConfigurationError, ConnectionError, NanoBananaError, ResponseFormatError, UnsupportedOperationError, redactSecrets } from './errors.js'
+import { createDurationBook, durationKey, observedSeconds, type DurationStore } from './durations.js'
+import type { TaskEvents } from './events.js'
 import { createLimiter } from './limit.js'
 import { DEFAULT_DOWNLOAD_RETRY, DEFAULT_POLL_RETRY, DEFAULT_SUBMIT_RETRY, classifyNetworkError, corsHint, withRequestTimeout, type RetryPolicy } from './retry.js'
 import { retrying } from './retrying.js'
@@ -46,12 +39,22 @@ export interface NanoBananaClientOptions {
    * - `download`: `{ maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 60000 }`.
    */
   retry?: { submit?: Partial<RetryPolicy>; poll?: Partial<RetryPolicy>; download?: Partial<RetryPolicy> }
-  /** Poll pacing (see PollingOptions): defaults `{ initialDelayMs: 1000, minDelayMs: 500, maxDelayMs: 10000, elapsedFactor: 0.15 }`. */
+  /** Poll pacing (see PollingOptions): defaults `{ initialDelayMs: 4200, minDelayMs: 250, maxDelayMs: 30000, elapsedFactor: 0.1, callbackSafetyNetMs: 30000 }`; learned durations, estimates and progress aim polls within these bounds. */
   polling?: Partial<PollingOptions>
   /** At most this many `generate()` calls in flight; the rest queue. Default unlimited. */
   maxConcurrency?: number
   /** Accept http:// and loopback callback URLs (development against the sandbox only). */
   allowInsecureCallbackUrl?: boolean
+  /**
+   * Persists the task durations the client learns (per provider + model + resolution, to pace polling),
+   * so that a new process starts informed: any `{ get(key), set(key, seconds[]) }`, sync or async (a Map works).
+   */
+  durationStore?: DurationStore
+  /**
+   * News of tasks from your callback receiver (`createTaskEvents()`, fed by `createCallbackHandler({ onTask: events.publish })`):
+   * a wait for a task submitted with a `callbackUrl` then wakes on the callback and polls only as a slow safety net.
+   */
+  taskEvents?: TaskEvents
   /**
    * Hosts `download()` may fetch result images from although they are private or internal (an in-house
    * CDN); `['*']` allows every host. Default none: only public http(s) hosts, plus loopback when `baseUrl` is loopback.
@@ -66,7 +69,7 @@ export interface NanoBananaClient {
   /** One query of a task, normalized; transient failures are retried for up to `requestTimeoutMs`. */
   getTask(taskId: string, options?: SubmitOptions): Promise<Task>
   /** Waits for a task until it ends: resume here with an id from `onSubmitted` or an error's `taskId`. */
-  wait(taskId: string, options?: WaitOptions & { estimatedSeconds?: number; model?: string; startedAt?: number }): Promise<GenerateResult>
+  wait(taskId: string, options?: WaitInternals): Promise<GenerateResult>
   /** Submit, wait, and return the images. */
   generate(options: GenerateOptions): Promise<GenerateResult>
   /** Normalizes a callback body the provider POSTed to your `callbackUrl`. */
@@ -78,8 +81,17 @@ export interface NanoBananaClient {
   cancel(taskId: string, options?: { signal?: AbortSignal }): Promise<{ canceled: boolean }>
 }
 
-/** What `wait()` also takes after a `generate()` submission (internal plumbing, also accepted from callers). */
-export type WaitInternals = WaitOptions & { estimatedSeconds?: number; model?: string; startedAt?: number; n?: number }
+/** What `wait()` also takes after a `generate()` submission (generate() fills it in; pass it when you submit() and wait() yourself). */
+export type WaitInternals = WaitOptions & {
+  estimatedSeconds?: number
+  model?: string
+  startedAt?: number
+  /** The request's resolution: durations are learned per provider + model + resolution. */
+  resolution?: string
+  /** The task was submitted with a `callbackUrl`: with `taskEvents`, waiting wakes on the callback and polls seldom. */
+  callback?: boolean
+  n?: number
+}
 
 /** An environment variable where the runtime has them (Node, Bun, Deno); undefined elsewhere. */
 export const env = (key: string): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[key] || undefined
@@ -87,10 +99,12 @@ export const env = (key: string): string | undefined => (globalThis as { process
 /** The `wait()` options that follow a `generate()` submission: the caller's, plus what the submit learned. */
 export function waitOptionsAfterSubmit(
   submission: Submission,
-  caller: Pick<GenerateOptions, 'signal' | 'timeoutMs' | 'onProgress' | 'n'>,
+  caller: Pick<GenerateOptions, 'signal' | 'timeoutMs' | 'onProgress' | 'resolution' | 'callbackUrl' | 'n'>,
   startedAt: number,
 ): WaitInternals & { model: string; startedAt: number } {
   return {
+    ...(caller.resolution !== undefined ? { resolution: caller.resolution } : {}),
+    ...(caller.callbackUrl ? { callback: true } : {}),
     ...(caller.signal ? { signal: caller.signal } : {}),
     ...(caller.timeoutMs !== undefined ? { timeoutMs: caller.timeoutMs } : {}),
     ...(caller.onProgress ? { onProgress: caller.onProgress } : {}),
@@ -144,6 +158,8 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
   const downloadPolicy: RetryPolicy = { ...DEFAULT_DOWNLOAD_RETRY, ...options.retry?.download }
   const polling = { ...DEFAULT_POLLING, ...options.polling }
   const secrets = [apiKey]
+  const durations = createDurationBook(options.durationStore)
+  const events = options.taskEvents
 
   const abortError = (signal: AbortSignal | undefined, taskId?: string) =>
     new AbortError(`${adapter.id}: aborted${taskId ? ` (task ${taskId} may still run: wait("${taskId}") resumes)` : ''}`, {
@@ -306,6 +322,12 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     }
     const timeoutMs = waitOptions.timeoutMs ?? options.timeoutMs ?? 600_000
     const deadline = Date.now() + timeoutMs
+    const model = waitOptions.model ?? adapter.defaultModel
+    const key = durationKey(adapter.id, model, waitOptions.resolution)
+    await durations.load(key)
+    const prior = (adapter.models[model] ?? adapter.resolveModel?.(model))?.typicalSeconds
+    const expected = durations.expect(key, prior)
+    const startedAt = waitOptions.startedAt
     try {
       const task = await waitForTask({
         provider: adapter.id,
@@ -317,7 +339,16 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
         onProgress: waitOptions.onProgress,
         polling,
         estimatedSeconds: waitOptions.estimatedSeconds,
-        startedAt: waitOptions.startedAt,
+        expected,
+        startedAt,
+        ...(events && waitOptions.callback ? { wake: (listener: () => void) => events.subscribe(adapter.id, taskId, listener) } : {}),
+        // Only a wait that saw the task from its submission measured its whole duration.
+        ...(startedAt !== undefined
+          ? {
+              onSucceeded: (done: Task, pendingMs: number | undefined, doneMs: number) =>
+                durations.record(key, observedSeconds(pendingMs, doneMs, done.durationSeconds)),
+            }
+          : {}),
       })
       if (task.urls.length === 0) {
         throw new ResponseFormatError(`${adapter.id}: task ${taskId} succeeded without result URLs`, { provider: adapter.id, body: task.raw })
@@ -385,7 +416,14 @@ export async function runGenerate<S extends Submission, R>(
   // From here on a task exists: every error carries its id, so that `wait(taskId)` can resume.
   try {
     onSubmitted?.(submission)
-    return await steps.finish(submission, waitOptionsAfterSubmit(submission, { signal, timeoutMs, onProgress, n: request.n }, startedAt))
+    return await steps.finish(
+      submission,
+      waitOptionsAfterSubmit(
+        submission,
+        { signal, timeoutMs, onProgress, resolution: request.resolution, callbackUrl: request.callbackUrl, n: request.n },
+        startedAt,
+      ),
+    )
   } catch (error) {
     throw steps.accepted(error, submission)
   }

@@ -160,6 +160,7 @@ export function capabilitiesOf(meta: ProviderMeta, specKey: string, id: string, 
   const fixed = { resolution: capabilities.resolutions.length, outputFormat: capabilities.outputFormats.length, n: capabilities.maxN }
   const notSent = [...new Set([...stated.notSent, ...(fallback.notSent ?? [])])].filter((option) => fixed[option] > 0)
   if (notSent.length) capabilities.notSent = notSent
+  if (spec.typicalSeconds !== undefined) capabilities.typicalSeconds = spec.typicalSeconds
   return capabilities
 }
 

@@ -50,6 +50,8 @@ export interface Task {
   progress?: number
   /** Seconds the provider expects the task to take in total, when it says. */
   estimatedSeconds?: number
+  /** Seconds the provider says the task took, once ended, when it says (it paces later polls). */
+  durationSeconds?: number
   /** Result URLs once succeeded (they expire: see GeneratedImage.expiresAt). */
   urls: string[]
   /** The provider's reason when failed. */

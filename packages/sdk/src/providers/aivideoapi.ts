@@ -16,7 +16,7 @@ import {
   ServerError,
   UpstreamError,
 } from '../errors.js'
-import { isRecord, progressOf, str, urls } from '../parse.js'
+import { isRecord, num, progressOf, str, urls } from '../parse.js'
 
 const ERRORS: ErrorTables = {
   byCode: {
@@ -61,6 +61,11 @@ function errorIn(
  * `jpeg` there is a warning); providerOptions merged into `input`. The create answer says `data.taskId`,
  * the task says `id`.
  */
+const costSeconds = (metadata: unknown): number | undefined => {
+  const ms = isRecord(metadata) ? num(metadata.costTime) : undefined
+  return ms !== undefined && ms > 0 ? ms / 1000 : undefined
+}
+
 export const aivideoapi = defineProvider<CreateImageTaskRequest>({
   meta,
   operations: { create: createImageTask, get: getImageTask },
@@ -98,6 +103,8 @@ export const aivideoapi = defineProvider<CreateImageTaskRequest>({
       progress: progressOf(task.progress, true),
       urls: urls(output.urls),
       error: status === 'failed' ? taskErrorOf(task.error) : undefined,
+      // `output.metadata.costTime`: generation time in ms.
+      durationSeconds: costSeconds(output.metadata),
       raw: data,
     })
   },

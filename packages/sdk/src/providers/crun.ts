@@ -86,6 +86,8 @@ export const crun = defineProvider<CreateImageTaskRequest>({
       urls: urls(result.media_urls),
       error: status === 'failed' ? compact({ code: str(result.code), message: str(result.message) ?? str(result.msg) ?? str(task.error) }) : undefined,
       usage: credits !== undefined ? { credits } : undefined,
+      // `duration_s`: processing seconds, null until the task ends.
+      durationSeconds: num(task.duration_s),
       raw: data,
     })
   },

@@ -1,5 +1,14 @@
 import { expect, it } from 'vitest'
-import { InsufficientCreditsError, InvalidRequestError, PermissionError, ServerError, taskFailure, TaskFailedError, type NanoBananaError, type Task } from '../../src/index.js'
+import {
+  InsufficientCreditsError,
+  InvalidRequestError,
+  PermissionError,
+  ServerError,
+  taskFailure,
+  TaskFailedError,
+  type NanoBananaError,
+  type Task,
+} from '../../src/index.js'
 import type { Fixture } from '../fixture.js'
 
 export const fixture: Fixture = {

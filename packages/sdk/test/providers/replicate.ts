@@ -1,5 +1,14 @@
 import { expect, it } from 'vitest'
-import { ContentPolicyError, ExpiredResultError, NotFoundError, RateLimitError, taskFailure, TaskFailedError, type NanoBananaError, type Task } from '../../src/index.js'
+import {
+  ContentPolicyError,
+  ExpiredResultError,
+  NotFoundError,
+  RateLimitError,
+  taskFailure,
+  TaskFailedError,
+  type NanoBananaError,
+  type Task,
+} from '../../src/index.js'
 import type { Fixture } from '../fixture.js'
 
 export const fixture: Fixture = {
@@ -46,7 +55,11 @@ export const fixture: Fixture = {
     })
 
     it('replicate: problem+json errors keep title and detail', () => {
-      const throttled = kit.adapter.parseError(429, { detail: 'Request was throttled. Your rate limit resets in ~30s.', status: 429 }, new Headers({ 'retry-after': '30' }))
+      const throttled = kit.adapter.parseError(
+        429,
+        { detail: 'Request was throttled. Your rate limit resets in ~30s.', status: 429 },
+        new Headers({ 'retry-after': '30' }),
+      )
       expect(throttled).toBeInstanceOf(RateLimitError)
       expect(throttled.retryAfterMs).toBe(30_000)
       const missing = kit.adapter.parseError(404, { title: 'Not found', detail: 'The requested resource could not be found.', status: 404 }, new Headers())

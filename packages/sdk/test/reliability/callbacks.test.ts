@@ -219,7 +219,9 @@ describe('with the sandbox as the provider', () => {
   it.each(providers)('%s: a truncated delivery is refused with 400 and the retry is accepted', async (provider) => {
     const s = await sandbox({ faults: [{ provider, phase: 'callback', fault: 'malformed-json' }] })
     const delivered: Task[] = []
-    const http = await serve(createCallbackHandler({ allowUnverified: true, webhookSecret: DEFAULT_WEBHOOK_SECRET, provider, onTask: (task) => void delivered.push(task) }))
+    const http = await serve(
+      createCallbackHandler({ allowUnverified: true, webhookSecret: DEFAULT_WEBHOOK_SECRET, provider, onTask: (task) => void delivered.push(task) }),
+    )
     const { taskId } = await sandboxClient(s, provider).submit({ prompt: 'truncated', callbackUrl: `${http.url}/hook` })
     await until(() => (s.callbacks.some((a) => a.taskId === taskId && a.delivered) ? true : undefined), 4000, 'the callback')
     const statuses = s.callbacks.filter((a) => a.taskId === taskId).map((a) => a.status)
@@ -234,7 +236,12 @@ describe('with the sandbox as the provider', () => {
     const s = await sandbox({ callbackDelayScale: 0.05 })
     // Its schedule is scaled x0.05 here: the receiver comes up after the first attempt.
     const delivered: Task[] = []
-    const handler = createCallbackHandler({ allowUnverified: true, webhookSecret: DEFAULT_WEBHOOK_SECRET, provider: soonest, onTask: (task) => void delivered.push(task) })
+    const handler = createCallbackHandler({
+      allowUnverified: true,
+      webhookSecret: DEFAULT_WEBHOOK_SECRET,
+      provider: soonest,
+      onTask: (task) => void delivered.push(task),
+    })
     const http = await serve(handler)
     const [host, port] = new URL(http.url).host.split(':')
     await http.close()

@@ -15,6 +15,7 @@ import {
   createNanoBanana,
   DEFAULT_DOWNLOAD_RETRY,
   DEFAULT_POLL_RETRY,
+  DEFAULT_POLLING,
   DEFAULT_SUBMIT_RETRY,
   RateLimitError,
   retryDelay,
@@ -76,6 +77,7 @@ describe('backoff', () => {
     expect(DEFAULT_SUBMIT_RETRY).toEqual({ maxRetries: 2, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 60_000 })
     expect(DEFAULT_POLL_RETRY).toEqual({ maxRetries: Infinity, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 60_000 })
     expect(DEFAULT_DOWNLOAD_RETRY).toEqual({ maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 60_000 })
+    expect(DEFAULT_POLLING).toEqual({ initialDelayMs: 4200, minDelayMs: 250, maxDelayMs: 30_000, elapsedFactor: 0.1, callbackSafetyNetMs: 30_000 })
     // ...and the option docs say so, knob by knob.
     const source = readFileSync(new URL('../../src/client.ts', import.meta.url), 'utf8')
     const docs = source.slice(source.indexOf('export interface NanoBananaClientOptions'), source.indexOf('export interface NanoBananaClient {'))
@@ -85,7 +87,7 @@ describe('backoff', () => {
       '`submit`: `{ maxRetries: 2, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 60000 }`',
       '`poll`: `{ maxRetries: Infinity, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 60000 }`',
       '`download`: `{ maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8000, maxRetryAfterMs: 60000 }`',
-      'initialDelayMs: 1000, minDelayMs: 500, maxDelayMs: 10000, elapsedFactor: 0.15',
+      'initialDelayMs: 4200, minDelayMs: 250, maxDelayMs: 30000, elapsedFactor: 0.1, callbackSafetyNetMs: 30000',
     ]) {
       expect(docs.replace(/\s*\n\s*\*\s*/g, ' ')).toContain(text)
     }
