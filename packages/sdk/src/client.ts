@@ -2,7 +2,16 @@
 // client composes too, the shared generate() orchestration, and the one redaction choke point.
 import { ClientConfigurationError, ResponseParseError, type Client } from '@nano-banana/runtime'
 import type { CallResult, ProviderAdapter } from './adapter.js'
-import { AbortError, AmbiguousSubmitError, ConfigurationError, ConnectionError, NanoBananaError, ResponseFormatError, UnsupportedOperationError, redactSecrets } from './errors.js'
+import {
+  AbortError,
+  AmbiguousSubmitError,
+  ConfigurationError,
+  ConnectionError,
+  NanoBananaError,
+  ResponseFormatError,
+  UnsupportedOperationError,
+  redactSecrets,
+} from './errors.js'
 import { createDurationBook, durationKey, observedSeconds, type DurationStore } from './durations.js'
 import type { TaskEvents } from './events.js'
 import { createLimiter } from './limit.js'
@@ -369,7 +378,11 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
   async function cancel(taskId: string, cancelOptions: { signal?: AbortSignal } = {}): Promise<{ canceled: boolean }> {
     const cancelOperation = adapter.cancel
     if (!cancelOperation) {
-      throw new UnsupportedOperationError(`${adapter.name} has no cancel operation; the task runs to its end`, { provider: adapter.id, taskId, code: 'unsupported_operation' })
+      throw new UnsupportedOperationError(`${adapter.name} has no cancel operation; the task runs to its end`, {
+        provider: adapter.id,
+        taskId,
+        code: 'unsupported_operation',
+      })
     }
     if (typeof taskId !== 'string' || taskId === '') {
       throw new ConfigurationError(`${adapter.id}: cancel() needs the task id returned by submit()`, { provider: adapter.id, param: 'taskId' })
@@ -381,11 +394,14 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     } catch (error) {
       const kind = classifyNetworkError(error, signal)
       if (kind === 'aborted') throw abortError(signal, taskId)
-      throw new ConnectionError(`${adapter.id}: cancel of task ${taskId}: ${kind === 'timeout' ? 'request timed out' : 'connection failed'}; getTask() tells whether it ended`, {
-        provider: adapter.id,
-        taskId,
-        cause: error,
-      })
+      throw new ConnectionError(
+        `${adapter.id}: cancel of task ${taskId}: ${kind === 'timeout' ? 'request timed out' : 'connection failed'}; getTask() tells whether it ended`,
+        {
+          provider: adapter.id,
+          taskId,
+          cause: error,
+        },
+      )
     }
     const answer = answerOf(result)
     const canceled = answer instanceof NanoBananaError ? answer : (adapter.parseCancel?.(answer, result.response) ?? true)
