@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// CI gate: every change to a published package under packages/ comes with a changeset.
+// CI gate: every change to a published package (under packages/, and contract-tests/) comes with a changeset.
 //
 //   node scripts/check-changesets.mjs            (root: `pnpm changeset:check`, part of `pnpm test`)
 //
@@ -146,7 +146,9 @@ export async function checkChangesets({ cwd = process.cwd(), env = process.env, 
 
   // 2. per package: every changed published package under packages/ is named by a new changeset.
   const files = changedFiles(cwd, base)
-  const changedDirs = new Set(files.filter((f) => /^packages\/[^/]+\//.test(f)).map((f) => f.split('/').slice(0, 2).join('/')))
+  // The published contract tests live at the root (contract-tests/), every other package under packages/.
+  const dirOf = (f) => (f.startsWith('contract-tests/') ? 'contract-tests' : f.split('/').slice(0, 2).join('/'))
+  const changedDirs = new Set(files.filter((f) => /^(packages\/[^/]+|contract-tests)\//.test(f)).map(dirOf))
   const newChangesets = files.filter((f) => /^\.changeset\/[^/]+\.md$/.test(f) && f !== '.changeset/README.md' && existsSync(join(cwd, f)))
   const covered = new Set()
   const declared = new Map() // package name -> [{ bump, file }]

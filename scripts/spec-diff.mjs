@@ -23,8 +23,9 @@
 //   without rules, so every change in one is unclassified).
 // - The library reports a component schema change twice: where operations use it (with the request
 //   or response context) and once more under /components, classified as if it were a request. A
-//   component that the document references is therefore counted through its uses only; an
-//   unreferenced one is counted on its own.
+//   component that the document references is therefore counted through its uses only (unless the
+//   library lost the change at its uses: then once, from /components); an unreferenced one is counted
+//   on its own.
 // - Bumps: breaking -> major; non-breaking, deprecated and unclassified (e.g. an `x-` extension,
 //   which in these specs feeds the generated metadata) -> minor; annotations (descriptions,
 //   summaries, examples) -> patch.
@@ -152,10 +153,18 @@ function textOf(diff, rest) {
 export function classifySpecChange(before, after) {
   const { diffs } = apiCompare(before, after, { rules: rules() })
   const referenced = referencedComponents(after, referencedComponents(before))
+  // The library sometimes loses a change at the use site that it does report under /components (seen:
+  // a property added to one oneOf branch while a schema shared by the branches also changed). A
+  // referenced component's change is skipped only when a change with the same action, place and
+  // values is reported where an operation uses it; otherwise it is kept, once.
+  const tail = (d) => `${d.action} ${d.path.slice(-2).join('.')} ${JSON.stringify(d.before)} ${JSON.stringify(d.after)}`
+  const atUses = new Set(diffs.filter((d) => d.path[0] !== 'components').map(tail))
   const seen = new Set()
   const changes = []
   for (const d of diffs) {
-    if (d.path[0] === 'components' && d.path.length > 2 && referenced.has(`#/components/${d.path[1]}/${d.path[2]}`)) continue
+    const inComponent = d.path[0] === 'components' && d.path.length > 2 && referenced.has(`#/components/${d.path[1]}/${d.path[2]}`)
+    if (inComponent && atUses.has(tail(d))) continue
+    if (inComponent) atUses.add(tail(d))
     const { where, rest } = locate(d.path)
     const change = { bump: BUMP_OF_TYPE[d.type] ?? 'minor', type: d.type, action: d.action, where, text: textOf(d, rest), path: d.path }
     const key = `${change.type} ${change.where} ${change.text}`

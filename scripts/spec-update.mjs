@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { listProviders } from '@nano-banana/codegen'
+import YAML from 'yaml'
 import { classifySpecText, formatChanges } from './spec-diff.mjs'
 
 /** `2026-11-28T08-49-20Z`-style timestamp usable in a file name. */
@@ -47,11 +48,17 @@ export async function classifyProvider({ root, provider, base = 'HEAD' }) {
   return { file, base, ...classifySpecText(specTextAt(root, base, file), readFileSync(join(root, file), 'utf8')) }
 }
 
+/** The package.json of every workspace package (pnpm-workspace.yaml's `dir/*` and `dir` entries; `packages/*` without one). */
 function workspacePackages(root) {
-  const dir = join(root, 'packages')
-  if (!existsSync(dir)) return []
-  return readdirSync(dir)
-    .map((d) => join(dir, d, 'package.json'))
+  const file = join(root, 'pnpm-workspace.yaml')
+  const globs = existsSync(file) ? (YAML.parse(readFileSync(file, 'utf8'))?.packages ?? []) : ['packages/*']
+  const dirs = globs.flatMap((glob) => {
+    if (!glob.endsWith('/*')) return [join(root, glob)]
+    const parent = join(root, glob.slice(0, -2))
+    return existsSync(parent) ? readdirSync(parent).map((d) => join(parent, d)) : []
+  })
+  return dirs
+    .map((d) => join(d, 'package.json'))
     .filter((f) => existsSync(f))
     .map((f) => JSON.parse(readFileSync(f, 'utf8')))
 }
@@ -59,7 +66,8 @@ function workspacePackages(root) {
 /**
  * The provider's package name, and the published packages built from its generated meta and types:
  * those that depend on it, and those whose `generate` writes a registry from every spec
- * (`nano-banana-codegen --registry`, e.g. the sandbox, which reaches the meta through the manifest).
+ * (`nano-banana-codegen --registry`, e.g. the sandbox, which reaches the meta through the manifest),
+ * and those that ship the specs themselves (`specs` in `files`: the contract tests).
  */
 export function packagesOf(root, provider) {
   const pkgs = workspacePackages(root)
@@ -67,7 +75,12 @@ export function packagesOf(root, provider) {
   const name = own?.name ?? `@nano-banana/${provider}`
   const dependents = pkgs
     .filter((p) => !p.private && p.name !== name)
-    .filter((p) => name in { ...p.dependencies, ...p.peerDependencies } || /nano-banana-codegen\s+--registry/.test(p.scripts?.generate ?? ''))
+    .filter(
+      (p) =>
+        name in { ...p.dependencies, ...p.peerDependencies } ||
+        /nano-banana-codegen\s+--registry/.test(p.scripts?.generate ?? '') ||
+        (p.files ?? []).includes('specs'),
+    )
     .map((p) => p.name)
     .sort()
   return { name, dependents }

@@ -12,3 +12,5 @@ pnpm test:integration
 pnpm test:runtimes
 # The scaffold's end-to-end check (a copy of the repository, an install and a full build): slow, so not in `pnpm test`.
 pnpm test:scaffold
+# The spec-update flow end to end (issue 14): a copy of the repository, a spec edited twice (a value and a field added, then a value removed), spec:update, two full builds.
+pnpm test:spec-flow

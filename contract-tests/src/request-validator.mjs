@@ -88,12 +88,15 @@ export function createRequestValidator(specOrDoc) {
     },
     /** The operation a method + URL path belongs to (path templates matched against the path's end). */
     match(method, pathname) {
+      // The pattern is anchored at the end only (a base URL may add a path prefix), so a short template such
+      // as `/{owner}/{app}` also matches the tail of `/{owner}/{app}/edit`: the template with the most segments wins.
+      let best
       for (const op of operations) {
         if (op.method !== method.toLowerCase()) continue
         const pattern = new RegExp(op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+') + '/?$')
-        if (pattern.test(pathname)) return op.operationId
+        if (pattern.test(pathname) && (!best || op.path.split('/').length > best.path.split('/').length)) best = op
       }
-      return undefined
+      return best?.operationId
     },
   }
 }

@@ -6,11 +6,12 @@
 //   `git status` shows changes only in zeta's own files, generated files, package.json files and the lockfile.
 // Slow (a copy, an install and a full build), so it is not part of `pnpm test`; scripts/test.sh runs it.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
+import { copyRepository } from '../repo-copy.mjs'
 
 const { values } = parseArgs({ options: { from: { type: 'string' }, id: { type: 'string', default: 'zeta' }, keep: { type: 'boolean', default: false } } })
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -43,15 +44,7 @@ function check(name, packageDir, source) {
 try {
   // The copy: a clone of HEAD, the uncommitted changes applied, committed there as the baseline.
   step = 'copy'
-  git(['clone', '--quiet', '--no-hardlinks', root, copy], work)
-  const diff = execFileSync('git', ['diff', 'HEAD', '--binary'], { cwd: root })
-  if (diff.length) execFileSync('git', ['apply', '--whitespace=nowarn'], { cwd: copy, input: diff })
-  for (const file of git(['ls-files', '--others', '--exclude-standard']).split('\n').filter(Boolean)) {
-    mkdirSync(dirname(join(copy, file)), { recursive: true })
-    cpSync(join(root, file), join(copy, file))
-  }
-  git(['add', '-A'], copy)
-  git(['-c', 'user.name=test', '-c', 'user.email=test@invalid', 'commit', '--quiet', '--allow-empty', '-m', 'baseline: HEAD plus the uncommitted changes'], copy)
+  copyRepository(root, copy, work)
 
   run('install', 'pnpm', ['install', '--offline', '--frozen-lockfile=false'])
   run('new-provider', 'pnpm', ['new-provider', id, '--from', from])

@@ -141,4 +141,28 @@ describe('spec change classification (api-smart-diff on a real spec)', () => {
     expect(classifySpecText(null, text).bump).toBe('minor')
     expect(classifySpecText(text, null).bump).toBe('major')
   })
+
+  it('a field added to one oneOf branch while a schema the branches share changes: both are listed', async () => {
+    // A spec whose request branches share a $ref'd enum schema (the library loses the branch's own change at the use site).
+    let found
+    for (const p of await listProviders(join(root, 'specs'))) {
+      const doc = YAML.parse(readFileSync(join(root, 'specs', `${p}.openapi.yaml`), 'utf8'))
+      const branches = (doc.components?.schemas?.CreateImageTaskRequest?.oneOf ?? []).map((b) => deref(doc, b))
+      const refs = branches.flatMap((b) => Object.values(b.properties ?? {}).filter((prop) => prop.$ref && Array.isArray(deref(doc, prop)?.enum)))
+      const shared = refs.find((r) => refs.filter((o) => o.$ref === r.$ref).length > 1)
+      if (shared) found = { doc, ref: shared.$ref, branch: branches.findLast((b) => Object.values(b.properties).some((prop) => prop.$ref === shared.$ref)) }
+      if (found) break
+    }
+    if (!found) throw new Error('no spec whose request branches share an enum schema')
+    const after = structuredClone(found.doc)
+    const name = found.ref.split('/').pop()
+    after.components.schemas[name].enum.push('x-added-value')
+    const branchName = Object.entries(found.doc.components.schemas).find(([, s]) => s === found.branch)[0]
+    after.components.schemas[branchName].properties.x_added_field = { type: 'integer' }
+    const { bump, changes } = classifySpecChange(found.doc, after)
+    expect(bump).toBe('minor')
+    const texts = changes.map((c) => c.text).join('\n')
+    expect(texts).toContain('x-added-value')
+    expect(texts).toContain('x_added_field')
+  })
 })

@@ -4,7 +4,7 @@
 // here, so a spec edit reaches all of them through `pnpm generate`.
 import { parse } from 'yaml'
 
-const OPERATIONS = { create: 'createImageTask', get: 'getImageTask', credits: 'getCredits', cancel: 'cancelImageTask' }
+const OPERATIONS = { create: 'createImageTask', get: 'getImageTask', credits: 'getCredits', cancel: 'cancelImageTask', result: 'getImageTaskResult' }
 const NORMALIZED_STATUSES = new Set(['queued', 'running', 'succeeded', 'failed', 'canceled'])
 const CONSTRAINTS = ['type', 'enum', 'const', 'default', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minimum', 'maximum', 'pattern', 'format']
 
@@ -36,14 +36,14 @@ function operationMeta(doc, operationId, found, withTaskId) {
   const requestSchema = requestSchemaOf(doc, found.op)
   if (requestSchema) op.requestSchema = requestSchema
   if (found.op['x-unverified']) op.unverified = true
-  // `x-model-path-parameters`: the model id is these path parameters joined by `/`, not a body field.
-  const modelPath = found.op['x-model-path-parameters']
-  if (modelPath !== undefined) {
-    const pathParams = [...(found.item.parameters ?? []), ...(found.op.parameters ?? [])].map((p) => deref(doc, p)).filter((p) => p.in === 'path')
-    if (!Array.isArray(modelPath) || !modelPath.length || modelPath.some((name) => !pathParams.some((p) => p.name === name))) {
-      throw new Error(`${operationId}: x-model-path-parameters must list path parameters of the operation`)
-    }
-    op.modelPath = [...modelPath]
+  // An operation on another host than the document's server (e.g. a provider's public signing keys).
+  const server = found.op.servers?.[0]?.url
+  if (server) op.server = server
+  const modelPath = found.op['x-model-in-path']
+  if (modelPath !== undefined) op.modelPath = pathParameters(doc, found, modelPath, 'x-model-in-path')
+  if (typeof found.op['x-images-operation'] === 'string') {
+    if (!findOperation(doc, found.op['x-images-operation'])) throw new Error(`${operationId}: x-images-operation names no operation`)
+    op.imagesOperation = found.op['x-images-operation']
   }
   return op
 }
@@ -57,9 +57,31 @@ function findOperation(doc, operationId) {
   return undefined
 }
 
-/** Where the task id goes in a query: the one required path or query parameter of the operation. */
+const parametersOf = (doc, found) => [...(found.item.parameters ?? []), ...(found.op.parameters ?? [])].map((p) => deref(doc, p))
+
+/** A list of the operation's required path parameters (`x-model-in-path`, `x-task-id`), checked. */
+function pathParameters(doc, found, names, extension) {
+  const required = new Set(
+    parametersOf(doc, found)
+      .filter((p) => p.in === 'path' && p.required)
+      .map((p) => p.name),
+  )
+  if (!Array.isArray(names) || !names.length || !names.every((name) => required.has(name))) {
+    throw new Error(`${found.op.operationId}: ${extension} must list required path parameters of the operation`)
+  }
+  return [...names]
+}
+
+/**
+ * Where the task id goes in a query: the one required path or query parameter of the operation, or, with
+ * `x-task-id: [a, b, c]`, several path parameters whose values joined by `/` are the task id.
+ */
 function taskIdParameter(doc, found) {
-  const params = [...(found.item.parameters ?? []), ...(found.op.parameters ?? [])].map((p) => deref(doc, p))
+  if (found.op['x-task-id'] !== undefined) {
+    const parts = pathParameters(doc, found, found.op['x-task-id'], 'x-task-id')
+    return { in: 'path', name: parts.at(-1), parts }
+  }
+  const params = parametersOf(doc, found)
   const candidates = params.filter((p) => (p.in === 'path' || p.in === 'query') && p.required)
   return candidates.length === 1 ? { in: candidates[0].in, name: candidates[0].name } : undefined
 }
@@ -186,8 +208,7 @@ const LISTED_CAPABILITIES = ['aspectRatios', 'resolutions', 'outputFormats', 'ma
 function modelsOf(id, doc) {
   const request = doc.components?.schemas?.CreateImageTaskRequest
   if (!request) fail(id, 'no CreateImageTaskRequest schema')
-  // `x-model-schemas`: the discriminator's mapping for a model carried outside the body (`x-model-path-parameters`).
-  const mapping = request.discriminator?.mapping ?? request['x-model-schemas']
+  const mapping = request.discriminator?.mapping
   // One schema for every model: one entry per value of its `model` enum, or `*` when ids are open.
   const modelEnum = deref(doc, deref(doc, request).properties?.model)?.enum
   const single = '#/components/schemas/CreateImageTaskRequest'
@@ -210,8 +231,6 @@ function modelsOf(id, doc) {
     const entry = { fields, capabilities }
     if (own['x-model-family']) entry.family = own['x-model-family']
     if (own['x-unverified']) entry.unverified = true
-    // The branch a server validates a body against when the model is not in the body.
-    if (!request.discriminator && request['x-model-schemas']) entry.requestSchema = ref.split('/').pop()
     const typical = own['x-typical-duration-seconds']
     if (typical !== undefined) {
       if (typeof typical !== 'number' || !(typical > 0)) fail(id, `${model}: x-typical-duration-seconds must be a positive number of seconds`)
@@ -241,9 +260,11 @@ function callbackOf(id, doc, create) {
   if (!post) fail(id, 'callback without a post operation')
   const schema = post.requestBody?.content?.['application/json']?.schema
   const component = typeof schema?.$ref === 'string' ? schema.$ref.split('/').pop() : undefined
-  const field = /#\/(.+)\}$/.exec(expression)?.[1]?.replace(/\//g, '.')
+  const query = /^\{\$request\.query\.([^}]+)\}$/.exec(expression)?.[1]
+  const field = query ?? /#\/(.+)\}$/.exec(expression)?.[1]?.replace(/\//g, '.')
   const documented = Array.isArray(post['x-retry-schedule-seconds'])
   const out = { field, retryDelaysSeconds: documented ? post['x-retry-schedule-seconds'] : [], retryScheduleDocumented: documented }
+  if (query) out.in = 'query'
   if (component) out.payloadSchema = component
   if (post.operationId) out.operationId = post.operationId
   if (post['x-timeout-seconds'] !== undefined) out.timeoutSeconds = post['x-timeout-seconds']

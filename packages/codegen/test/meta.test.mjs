@@ -10,7 +10,7 @@ import { buildMeta } from '../src/meta.mjs'
 function withTypical(id, value) {
   const doc = parse(readFileSync(join(repoRoot, 'specs', `${id}.openapi.yaml`), 'utf8'))
   const request = doc.components.schemas.CreateImageTaskRequest
-  const mapping = request.discriminator?.mapping ?? request['x-model-schemas']
+  const mapping = request.discriminator?.mapping
   const [model, target] = mapping
     ? (() => {
         const [m, ref] = Object.entries(mapping)[0]

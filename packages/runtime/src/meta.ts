@@ -54,8 +54,6 @@ export interface ModelMeta {
   readonly capabilities: CapabilitiesMeta
   /** `x-model-family` of the request branch (e.g. "Nano Banana 2"). */
   readonly family?: string
-  /** The model's own request schema component, when the model is carried outside the body (`x-model-schemas`). */
-  readonly requestSchema?: string
   readonly unverified?: boolean
   /** `x-typical-duration-seconds`: what a task of this model typically takes, documented or measured (the first poll's prior). */
   readonly typicalSeconds?: number
@@ -66,15 +64,19 @@ export interface OperationMeta {
   readonly method: string
   /** The spec's path template, relative to the base URL (`/v1/tasks/{task_id}`). */
   readonly path: string
-  /** Where the task id goes, for operations on one task. */
-  readonly taskId?: { readonly in: 'path' | 'query'; readonly name: string }
+  /**
+   * Where the task id goes, for operations on one task. With `parts` (`x-task-id`), the task id is the values
+   * of these path parameters joined by `/` (e.g. `{owner}/{app}/{request_id}`), and `name` is the last one.
+   */
+  readonly taskId?: { readonly in: 'path' | 'query'; readonly name: string; readonly parts?: readonly string[] }
+  /** `x-model-in-path`: the model id is these path parameters joined by `/`, and the body carries no `model`. */
+  readonly modelPath?: readonly string[]
+  /** The operation's own server, when it is not the document's (an absolute URL: the path is below it). */
+  readonly server?: string
+  /** `x-images-operation`: the operation a request with reference images is sent to instead. */
+  readonly imagesOperation?: string
   /** The component schema of the JSON request body (`CreateImageTaskRequest`), when the spec refers to one. */
   readonly requestSchema?: string
-  /**
-   * `x-model-path-parameters` (create only): the model id is these path parameters joined by `/`
-   * (`google/nano-banana` -> `{ owner: 'google', name: 'nano-banana' }`), and the body has no `model`.
-   */
-  readonly modelPath?: readonly string[]
   readonly unverified?: boolean
 }
 
@@ -95,6 +97,8 @@ export interface ProviderMeta {
     readonly get: OperationMeta
     readonly credits?: OperationMeta
     readonly cancel?: OperationMeta
+    /** `getImageTaskResult`: where the output of an ended task is read when the query answer carries only its status. */
+    readonly result?: OperationMeta
   }
   /** The spec's operations outside `operations` (e.g. synchronous endpoints), in document order. */
   readonly otherOperations?: readonly OperationMeta[]
@@ -108,8 +112,10 @@ export interface ProviderMeta {
   readonly resultTtlSeconds?: number
   /** Present when the provider documents callbacks. */
   readonly callback?: {
-    /** Dotted path of the request field that carries the callback URL. */
+    /** Dotted path of the request field that carries the callback URL (a query parameter's name when `in` is `query`). */
     readonly field?: string | undefined
+    /** `query` when the callback URL travels as a query parameter of the create request (`{$request.query.<name>}`). */
+    readonly in?: 'query'
     /** Delay before each retry after a failed delivery (specs/CONVENTIONS.md); the first delivery is immediate. */
     readonly retryDelaysSeconds: readonly number[]
     /** True when the spec states the schedule; otherwise `retryDelaysSeconds` is empty, which then means "not documented", not "never retried". */

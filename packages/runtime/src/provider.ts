@@ -32,6 +32,8 @@ export interface ProviderDescription {
   name: string
   /** The documented base URL, or undefined when the provider publishes none (UniAll). */
   defaultBaseUrl: string | undefined
+  /** Text before the key for API-key schemes (`Key ` for `Authorization: Key <key>`, the spec's `x-auth-prefix`). */
+  authPrefix?: string | undefined
 }
 
 /**
@@ -51,7 +53,9 @@ export function createProviderClient(provider: ProviderDescription, options: Pro
     throw new ClientConfigurationError(`\`baseUrl\` must be an http(s) URL, got "${baseUrl}".`, provider.id, 'baseUrl')
   }
   const apiKey = options.apiKey
-  const config: Config = { baseUrl, auth: () => apiKey }
+  const prefix = provider.authPrefix ?? ''
+  // Bearer and basic schemes get their word from the runtime; an API-key header carries the key as the spec spells it.
+  const config: Config = { baseUrl, auth: (auth) => (apiKey && prefix && auth.scheme !== 'bearer' && auth.scheme !== 'basic' ? `${prefix}${apiKey}` : apiKey) }
   if (options.fetch) config.fetch = options.fetch
   if (options.headers) config.headers = options.headers
   return createClient(config)

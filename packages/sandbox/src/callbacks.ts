@@ -9,6 +9,7 @@ export interface CallbackJob {
   url: string
   payload: unknown
   /** Headers of one attempt (a provider may stamp each attempt, e.g. with a timestamp). */
+  /** `body` is the exact text sent (a signature may cover it). */
   headers: (now: number, body: string) => Record<string, string>
   /** Delay in seconds before each attempt, counted from the previous attempt; the first is the delay after the task ended. */
   delaysSeconds: readonly number[]

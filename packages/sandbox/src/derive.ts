@@ -38,8 +38,10 @@ export function callbackFieldOf(wire: ProviderWire): string | undefined {
   return wire.meta.callback?.field ?? wire.meta.options.callbackUrl?.fields[0] ?? wire.undocumentedCallbackField
 }
 
+export type RoutePhase = FaultPhase | 'credits' | 'cancel'
+
 export interface RouteTable {
-  match(method: string, path: string, query: URLSearchParams): (Route & { phase: FaultPhase | 'credits' | 'cancel' }) | undefined
+  match(method: string, path: string, query: URLSearchParams): (Route & { phase: RoutePhase }) | undefined
   /** The operation's request schema component, for operations with a JSON body. */
   requestSchema(operation: Operation): string | undefined
   /** The create operation's id (other submit operations are synchronous). */
@@ -50,8 +52,8 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
 
 /** Routes from `meta.operations` (and `otherOperations`): method + path template below `/<id>`. */
 export function routesOf(meta: ProviderMeta): RouteTable {
-  const entries: Array<{ op: OperationMeta; phase: FaultPhase | 'credits' | 'cancel'; pattern: RegExp; params: string[] }> = []
-  const add = (op: OperationMeta | undefined, phase: FaultPhase | 'credits' | 'cancel'): void => {
+  const entries: Array<{ op: OperationMeta; phase: RoutePhase; pattern: RegExp; params: string[] }> = []
+  const add = (op: OperationMeta | undefined, phase: RoutePhase): void => {
     if (!op) return
     const params: string[] = []
     const source = op.path
@@ -67,6 +69,7 @@ export function routesOf(meta: ProviderMeta): RouteTable {
   }
   add(meta.operations.create, 'submit')
   add(meta.operations.get, 'poll')
+  add(meta.operations.result, 'poll')
   add(meta.operations.credits, 'credits')
   add(meta.operations.cancel, 'cancel')
   // Any other operation with a JSON body is a (synchronous) submission; one without is not served.
@@ -79,12 +82,16 @@ export function routesOf(meta: ProviderMeta): RouteTable {
         if (op.method !== method) continue
         const found = pattern.exec(path)
         if (!found) continue
-        const route: Route & { phase: FaultPhase | 'credits' | 'cancel' } = { operation: op.operationId, phase }
-        if (op.modelPath) route.model = op.modelPath.map((name) => decodeURIComponent(found[params.indexOf(name) + 1] ?? '')).join('/')
-        if (op.taskId) {
+        const route: Route & { phase: RoutePhase } = { operation: op.operationId, phase }
+        const pathValue = (name: string) => decodeURIComponent(found[params.indexOf(name) + 1] ?? '')
+        if (op.taskId?.parts) {
+          // `x-task-id`: the id is the listed path parameters joined by `/`.
+          route.taskId = op.taskId.parts.map(pathValue).join('/')
+        } else if (op.taskId) {
           const raw = op.taskId.in === 'path' ? found[params.indexOf(op.taskId.name) + 1] : query.get(op.taskId.name)
           route.taskId = raw === undefined || raw === null ? '' : op.taskId.in === 'path' ? decodeURIComponent(raw) : raw
         }
+        if (op.modelPath) route.model = op.modelPath.map(pathValue).join('/')
         return route
       }
       return undefined

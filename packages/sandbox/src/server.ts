@@ -10,7 +10,7 @@ import { ImageStore, extension, mimeType, type StoredImage } from './images.js'
 import { BoundedLog } from './log.js'
 import { PROVIDERS, type ErrorKind, type Operation, type ProviderWire, type Reply, type WireContext } from './providers/index.js'
 import { loadSpecs } from './spec.js'
-import { TaskStore, type Task } from './tasks.js'
+import { TaskStore, type Task, type TaskSnapshot } from './tasks.js'
 import {
   PROVIDER_IDS,
   isProviderId,
@@ -59,6 +59,11 @@ export interface Sandbox {
     list(provider?: ProviderId): TaskView[]
     get(provider: ProviderId, id: string): TaskView | undefined
   }
+  /**
+   * A fetch for receivers under test: requests for a provider's public URLs on its other servers (the spec's
+   * operation-level `servers`, e.g. webhook signing keys) go to the sandbox's stand-in; everything else is sent as is.
+   */
+  readonly fetch: typeof globalThis.fetch
   /** Stops the server, its timers, callbacks and open connections. Safe to call twice. */
   close(): Promise<void>
 }
@@ -119,10 +124,7 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
   const specs = loadSpecs(PROVIDER_IDS.map((id) => PROVIDERS[id]))
   for (const id of PROVIDER_IDS) {
     const { routes, wire } = derived(id)
-    const names = [
-      ...[wire.meta.operations.create, ...(wire.meta.otherOperations ?? [])].map((op) => routes.requestSchema(op.operationId)),
-      ...Object.values(wire.meta.models).map((model) => model.requestSchema),
-    ]
+    const names = [wire.meta.operations.create, ...(wire.meta.otherOperations ?? [])].map((op) => routes.requestSchema(op.operationId))
     specs.warm(
       id,
       names.filter((name): name is string => name !== undefined),
@@ -159,7 +161,7 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     let ctx = contexts.get(id)
     if (!ctx) {
       const words = derived(id).words
-      ctx = { options: opts, fileUrl, word: (phase) => words[phase] }
+      ctx = { options: opts, fileUrl, word: (phase) => words[phase], baseUrl: `${url}/${id}` }
       contexts.set(id, ctx)
     }
     return ctx
@@ -180,7 +182,7 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
         taskId: task.id,
         url: task.callbackUrl,
         payload: wire.callback.payload(task, snapshot, ctxOf(task.provider)),
-        headers: (now, body) => wire.callback.headers?.(task, now, { secret: opts.webhookSecret, body }) ?? {},
+        headers: (now, body) => wire.callback.headers?.(task, now, body, opts.webhookSecret) ?? {},
         delaysSeconds,
         timeoutMs: opts.callbackTimeoutMs ?? callbackTimeoutMs ?? 10_000,
       })
@@ -240,6 +242,8 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     const { wire, routes } = derived(first)
     const ctx = ctxOf(first)
     entry.provider = wire.id
+    const open = method === 'GET' ? publicOperation(wire, `/${rest.join('/')}`) : undefined
+    if (open) return finish(req, res, entry, toAnswer(open(ctx)))
     const route = routes.match(method, `/${rest.join('/')}`, target.searchParams)
     if (!route) return finish(req, res, entry, toAnswer(wire.error('routeNotFound', undefined, ctx)))
     entry.operation = route.operation
@@ -280,33 +284,37 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     let reply: Reply
     if (route.phase === 'credits') {
       reply = wire.credits?.(ctx) ?? wire.error('routeNotFound', route.operation, ctx)
-    } else if (route.phase === 'cancel') {
-      const task = tasks.get(wire.id, route.taskId ?? '')
-      if (task) {
-        entry.taskId = task.id
-        tasks.cancel(task)
-      }
-      reply = !task
-        ? wire.error('taskNotFound', route.operation, ctx, { taskId: route.taskId ?? '' })
-        : (wire.cancel?.(task, tasks.snapshot(task), ctx) ?? wire.error('routeNotFound', route.operation, ctx))
-    } else if (route.phase === 'poll') {
-      reply = query(wire, route.taskId ?? '', taskFaults, entry)
+    } else if (route.phase === 'poll' || route.phase === 'cancel') {
+      reply = query(wire, route.taskId ?? '', taskFaults, entry, route.operation, route.phase)
     } else {
-      reply = await submit(req, wire, route.operation, taskFaults, entry, route.model)
+      reply = await submit(req, wire, route.operation, taskFaults, entry, { model: route.model, query: target.searchParams })
     }
     return finish(req, res, entry, toAnswer(reply), modifiers)
   }
 
-  function query(wire: ProviderWire, taskId: string, taskFaults: FaultName[], entry: RequestLogEntry): Reply {
+  function query(
+    wire: ProviderWire,
+    taskId: string,
+    taskFaults: FaultName[],
+    entry: RequestLogEntry,
+    operation = wire.meta.operations.get.operationId,
+    phase: 'poll' | 'cancel' = 'poll',
+  ): Reply {
     const ctx = ctxOf(wire.id)
-    const operation = wire.meta.operations.get.operationId
     const early = wire.checkTaskId?.(taskId, ctx)
     if (early) return early
     const task = tasks.get(wire.id, taskId)
     if (!task) return wire.error('taskNotFound', operation, ctx, { taskId })
     entry.taskId = task.id
     for (const fault of taskFaults) tasks.applyFault(task, fault)
-    return wire.query(task, tasks.snapshot(task), ctx)
+    if (phase === 'cancel') {
+      const end = (): TaskSnapshot => {
+        tasks.cancel(task)
+        return tasks.snapshot(task)
+      }
+      return wire.cancel?.(task, tasks.snapshot(task), ctx, end) ?? wire.error('routeNotFound', operation, ctx)
+    }
+    return wire.query(task, tasks.snapshot(task), ctx, operation)
   }
 
   async function submit(
@@ -315,7 +323,7 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     operation: Operation,
     taskFaults: FaultName[],
     entry: RequestLogEntry,
-    pathModel?: string,
+    from: { model?: string | undefined; query: URLSearchParams } = { query: new URLSearchParams() },
   ): Promise<Reply> {
     const ctx = ctxOf(wire.id)
     const { routes, callbackField } = derived(wire.id)
@@ -328,13 +336,14 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       return wire.error('invalid', operation, ctx, { issue: { path: '', field: undefined, keyword: 'type', message: 'body must be a JSON object' } })
     }
-    // A model carried in the path is checked against its own body schema, and read as if it were the body's.
-    const modelEntry = pathModel !== undefined && Object.hasOwn(wire.meta.models, pathModel) ? wire.meta.models[pathModel] : undefined
-    if (pathModel !== undefined && !modelEntry) return wire.error('modelNotFound', operation, ctx, { model: pathModel })
-    const schema = modelEntry?.requestSchema ?? routes.requestSchema(operation)
+    // `x-model-in-path`: the model is the path's, and the body has none of its own.
+    const record = (from.model !== undefined ? { ...body, model: from.model } : body) as Record<string, unknown>
+    if (from.model !== undefined && !Object.hasOwn(wire.meta.models, from.model)) {
+      return wire.error('modelNotFound', operation, ctx, { model: from.model })
+    }
+    const schema = routes.requestSchema(operation)
     if (!schema) return wire.error('routeNotFound', operation, ctx)
-    const check = specs.checkRequest(wire.id, schema, forValidation(body as Record<string, unknown>, callbackField))
-    const record = pathModel !== undefined ? { ...(body as Record<string, unknown>), model: pathModel } : (body as Record<string, unknown>)
+    const check = specs.checkRequest(wire.id, schema, forValidation(from.model !== undefined ? (body as Record<string, unknown>) : record, callbackField))
     if (!check.ok) {
       const reply = wire.error(check.issue.keyword === 'model' ? 'modelNotFound' : 'invalid', operation, ctx, { issue: check.issue, model: String(record.model) })
       return { ...reply, headers: { ...reply.headers, 'x-sandbox-violation': check.issue.message.replace(/[^\x20-\x7e]/g, '?') } }
@@ -343,7 +352,11 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     if (unknownModel) return unknownModel
     const durationMs = intHeader(req, DURATION_HEADER) ?? opts.taskDurationMs
     const now = Date.now()
-    const task = tasks.create(wire.id, wire.newTaskId(now), readRequest(wire, record, operation), durationMs, taskFaults, now)
+    const request = readRequest(wire, record, operation)
+    // A callback URL that travels in the query (`{$request.query.<name>}`).
+    if (wire.meta.callback?.in === 'query' && wire.meta.callback.field) request.callbackUrl = from.query.get(wire.meta.callback.field) ?? undefined
+    const id = wire.newTaskId(now, request)
+    const task = tasks.create(wire.id, id, request, durationMs, taskFaults, now)
     entry.taskId = task.id
     if (operation === routes.createOperation || !wire.syncResult) return wire.created(task, ctx)
     // Synchronous endpoints hold the request open until the images exist.
@@ -458,9 +471,21 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     }
   }
 
+  const standIns = PROVIDER_IDS.flatMap((id) =>
+    (PROVIDERS[id].meta.otherOperations ?? [])
+      .filter((op) => op.server !== undefined && PROVIDERS[id].publicRoutes?.[op.operationId])
+      .map((op) => ({ real: `${op.server!.replace(/\/$/, '')}${op.path}`, local: `${url}/${id}${op.path}` })),
+  )
+  const standInFetch: typeof globalThis.fetch = (input, init) => {
+    const target = input instanceof Request ? input.url : String(input)
+    const standIn = standIns.find((entry) => target === entry.real)
+    return globalThis.fetch(standIn ? standIn.local : input, init)
+  }
+
   const sandbox: Sandbox = {
     url,
     port,
+    fetch: standInFetch,
     apiKey: opts.apiKey,
     baseUrl: (provider) => `${url}/${provider}`,
     baseUrls: () => Object.fromEntries(PROVIDER_IDS.map((id) => [id, `${url}/${id}`])) as Record<ProviderId, string>,
@@ -511,6 +536,12 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     },
   }
   return sandbox
+}
+
+/** The public GET operation of a provider's other server at this path, when its renderer answers it. */
+function publicOperation(wire: ProviderWire, path: string): ((ctx: WireContext) => Reply) | undefined {
+  const op = (wire.meta.otherOperations ?? []).find((candidate) => candidate.server !== undefined && candidate.method === 'GET' && candidate.path === path)
+  return op ? wire.publicRoutes?.[op.operationId] : undefined
 }
 
 function toAnswer(reply: Reply, extra: Record<string, string> = {}): RawAnswer {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startSandbox, type ProviderId, type Sandbox } from '../src/index.js'
-import { DRIVERS, PROVIDERS, WITH_DOCUMENTED_CALLBACKS, create, nextEvent, query, startReceiver, type Receiver } from './helpers/api.js'
+import { DRIVERS, PROVIDERS, WITH_DOCUMENTED_CALLBACKS, create, nextEvent, queryEnded, startReceiver, type Receiver } from './helpers/api.js'
 import { documentedRetrySchedule, validateCallbackAgainstSpec } from './helpers/spec.js'
 
 const SCALE = 0.001
@@ -43,7 +43,7 @@ describe.each(PROVIDERS)('%s callbacks', (provider: ProviderId) => {
     }
     const payload = second!.body as Record<string, any>
     // The callback body is what a query answers now (or the documented part of it).
-    const queried = (await query(sandbox, provider, id)).body
+    const queried = (await queryEnded(sandbox, provider, id)).body
     expect(payload).toEqual(driver.callbackPart(queried))
     expect(driver.statusOf(driver.asQueried(payload))).toBe(driver.words.done)
     expect(driver.urlsOf(driver.asQueried(payload))).toHaveLength(1)

@@ -70,7 +70,7 @@ describe('with one sandbox per test', () => {
         expect(answer.status).toBe(errorStatus(401))
         const documented = responseExamples(provider, 'createImageTask', 401)
         expect(documented).toContainEqual(answer.body)
-        const polled = await call(sandbox, provider, 'getImageTask', driver.queryPath('task-unified-1-x'), { key })
+        const polled = await call(sandbox, provider, 'getImageTask', driver.queryPath(driver.unknownTaskId), { key })
         expect(polled.status).toBe(errorStatus(401))
         expect(responseExamples(provider, 'getImageTask', 401)).toContainEqual(polled.body)
       }
@@ -82,14 +82,20 @@ describe('with one sandbox per test', () => {
       const path = driver.fields.prompt!.split('.')
       delete path.slice(0, -1).reduce((node, key) => node[key], body)[path.at(-1)!]
       const answer = await create(sandbox, provider, body)
-      expect(answer.status).toBe(errorStatus(400))
+      expect(answer.status).toBe(driver.validationStatus ?? errorStatus(400))
       expect(answer.headers.get('x-sandbox-violation')).toMatch(/prompt is required/)
       expect(answer.body).toEqual(driver.missingPrompt)
       expect(sandbox.submissions(provider)).toBe(0)
     })
 
     it('an unknown model gets the documented model error', async () => {
-      const answer = await create(sandbox, provider, { ...driver.createBody('x'), model: 'NanoBananaX' })
+      // Where the path carries the model (`x-model-in-path`), the unknown model is the path's.
+      const inPath = (META[provider].operations.create as { modelPath?: readonly string[] }).modelPath
+      const answer = inPath
+        ? await call(sandbox, provider, 'createImageTask', driver.createPathFor(inPath.map((_, i) => `nano-banana-x${i}`).join('/')), {
+            body: driver.createBody('x'),
+          })
+        : await create(sandbox, provider, { ...driver.createBody('x'), model: 'NanoBananaX' })
       expect(answer.status).toBe(driver.unknownModel.status)
       if (driver.unknownModel.body) expect(JSON.stringify(answer.body)).toMatch(driver.unknownModel.body)
       expect(sandbox.submissions(provider)).toBe(0)

@@ -19,7 +19,7 @@ import {
 import { isRecord, num, str } from './parse.js'
 import type { AspectRatio, GenerateRequest, ProviderId, Task, Warning } from './types.js'
 import { CONTENT_POLICY } from './failures.js'
-import { markRefused } from './policy.js'
+import { markFinal, markRefused } from './policy.js'
 
 export type { ErrorClass } from './errors.js'
 
@@ -33,6 +33,11 @@ export interface ErrorTables {
   byType?: Readonly<Record<string, ErrorClass>>
   /** Statuses the provider documents as "refused, nothing was created" (maintenance...): a submit may be resent. */
   refusedStatuses?: readonly number[]
+  /**
+   * A response header in which the provider says whether repeating the request may succeed: `true` marks the
+   * answer refused (a submit may be resent), `false` final (nothing is repeated, whatever the status).
+   */
+  retryableHeader?: string
 }
 
 /** What a provider's error envelope said, read defensively. */
@@ -95,7 +100,33 @@ export function buildError(
     },
     Class,
   )
+  const retryable = tables.retryableHeader ? headers?.get(tables.retryableHeader)?.trim().toLowerCase() : undefined
+  if (retryable === 'false') return markFinal(error)
+  if (retryable === 'true') return markRefused(error)
   return status !== undefined && tables.refusedStatuses?.includes(status) ? markRefused(error) : error
+}
+
+/**
+ * The path (and query) of a URL an answer hands back, relative to the client's base URL, when it is on the
+ * same origin and below the base path; undefined otherwise, so that the key is never sent to another host.
+ */
+export function sameOriginPath(baseUrl: string | undefined, candidate: unknown): string | undefined {
+  if (typeof candidate !== 'string' || !baseUrl) return undefined
+  let base: URL
+  let target: URL
+  try {
+    base = new URL(baseUrl)
+    target = new URL(candidate)
+  } catch {
+    return undefined
+  }
+  if (target.origin !== base.origin || target.username || target.password) return undefined
+  const prefix = base.pathname.replace(/\/+$/, '')
+  if (prefix && target.pathname !== prefix && !target.pathname.startsWith(`${prefix}/`)) return undefined
+  const rest = target.pathname.slice(prefix.length)
+  // A dot segment could climb out of the base path once resolved again.
+  if (!rest.startsWith('/') || /(^|\/)\.\.?(\/|$)/.test(rest)) return undefined
+  return `${rest}${target.search}`
 }
 
 /** Runs a parser; any throw (a ResponseFormatError, or a TypeError on a body of the wrong shape) becomes a returned error. */

@@ -96,9 +96,11 @@ export interface ProviderAdapter {
   parseTask(data: unknown, response?: Response): Task | NanoBananaError
   /** Maps an HTTP error answer (any status, any body) to a normalized error. Never throws. */
   parseError(status: number, body: unknown, headers: Headers): NanoBananaError
-  /** Asks the provider to cancel a task (`meta.operations.cancel`); absent when the provider has no cancel. */
+  /** True when `verifyCallback` checks a signature over the whole body: the callbacks handler then re-reads nothing by default. */
+  signatureCoversBody?: boolean
+  /** Asks the provider to cancel a task (`meta.operations.cancel`, operationId `cancelImageTask`); absent when the API has none. */
   cancel?(client: Client, taskId: string, signal?: AbortSignal): Promise<CallResult>
-  /** Reads a 2xx cancel answer: true when the task was or will be canceled, false when it had already ended. */
+  /** Reads a 2xx cancel answer that says more than "accepted": false when the task had already ended. */
   parseCancel?(data: unknown, response: Response): boolean | NanoBananaError
   /**
    * Checks a callback's signature, for providers that sign their deliveries. The callbacks handler calls it

@@ -258,7 +258,9 @@ export function createCallbackHandler(options: CallbackHandlerOptions): (request
     })
   }
   const apiKey = options.apiKey ?? env(adapter.envKey)
-  const reread = options.reread ?? apiKey !== undefined
+  // A signature over the whole body already proves what the provider said: re-reading adds nothing (and a
+  // provider whose callback names less than the task id could not be re-read).
+  const reread = options.reread ?? (apiKey !== undefined && !adapter.signatureCoversBody)
   if (reread && !apiKey) {
     throw new ConfigurationError(`createCallbackHandler: reread needs an API key: pass apiKey or set ${adapter.envKey}`, { provider, param: 'apiKey' })
   }

@@ -18,7 +18,22 @@ import { createLimiter } from './limit.js'
 import { DEFAULT_DOWNLOAD_RETRY, DEFAULT_POLL_RETRY, DEFAULT_SUBMIT_RETRY, classifyNetworkError, corsHint, withRequestTimeout, type RetryPolicy } from './retry.js'
 import { retrying } from './retrying.js'
 import { withTaskId } from './task-id.js'
-import type { GeneratedImage, GenerateOptions, GenerateRequest, GenerateResult, Submission, SubmitOptions, Task, WaitOptions, Warning } from './types.js'
+import type {
+  DefaultModelId,
+  GeneratedImage,
+  GenerateOptions,
+  GenerateOptionsFor,
+  GenerateRequest,
+  GenerateRequestFor,
+  GenerateResult,
+  ModelId,
+  ProviderId,
+  Submission,
+  SubmitOptions,
+  Task,
+  WaitOptions,
+  Warning,
+} from './types.js'
 import { validateRequest } from './validate.js'
 import { isLoopbackUrl, keptResultUrls, type ResultUrlPolicy } from './result-url.js'
 import { DEFAULT_POLLING, waitForTask, type PollingOptions } from './wait.js'
@@ -71,21 +86,27 @@ export interface NanoBananaClientOptions {
   allowResultHosts?: readonly string[]
 }
 
-export interface NanoBananaClient {
+/**
+ * A client of provider `P`: `model` takes `P`'s model ids and the options that model's spec lists
+ * (`GenerateRequestFor`). The default, every provider, is the untyped client (an adapter object, a
+ * `ProviderId` variable).
+ */
+export interface NanoBananaClient<P extends ProviderId = ProviderId> {
   readonly provider: ProviderAdapter
   /** Submits a task and returns as soon as the provider accepted it. */
-  submit(request: GenerateRequest, options?: SubmitOptions): Promise<Submission>
+  submit<M extends ModelId<P> = ModelId<P> & DefaultModelId<P>>(request: GenerateRequestFor<P, M>, options?: SubmitOptions): Promise<Submission>
   /** One query of a task, normalized; transient failures are retried for up to `requestTimeoutMs`. */
   getTask(taskId: string, options?: SubmitOptions): Promise<Task>
   /** Waits for a task until it ends: resume here with an id from `onSubmitted` or an error's `taskId`. */
   wait(taskId: string, options?: WaitInternals): Promise<GenerateResult>
   /** Submit, wait, and return the images. */
-  generate(options: GenerateOptions): Promise<GenerateResult>
+  generate<M extends ModelId<P> = ModelId<P> & DefaultModelId<P>>(options: GenerateOptionsFor<P, M>): Promise<GenerateResult>
   /** Normalizes a callback body the provider POSTed to your `callbackUrl`. */
   parseCallback(body: unknown): Task
   /**
-   * Asks the provider to cancel a task, best effort: `canceled: false` when it had already ended. A task
-   * that is running may still finish (and be billed). UnsupportedOperationError when the provider has no cancel.
+   * Asks the provider to cancel a task, best effort: `canceled: true` when it accepted the request (a running
+   * task may still finish and be charged), false when it answered that the task had already ended.
+   * UnsupportedOperationError when the provider's API has no cancel.
    */
   cancel(taskId: string, options?: { signal?: AbortSignal }): Promise<{ canceled: boolean }>
 }
@@ -139,7 +160,8 @@ export interface ClientCore {
 
 /** Resolves key and base URL (options, then the provider's environment variables) and builds the runtime client. */
 function connect(adapter: ProviderAdapter, options: NanoBananaClientOptions): { apiKey: string; client: Client } {
-  const apiKey = options.apiKey ?? env(adapter.envKey)
+  // Every name the spec accepts (`x-env-api-key`), first wins: e.g. a provider's own name and the `<ID>_API_KEY` form.
+  const apiKey = options.apiKey ?? (adapter.meta?.envKeys ?? [adapter.envKey]).map(env).find((value) => value !== undefined)
   if (!apiKey) {
     throw new ConfigurationError(`${adapter.name}: no API key. Pass \`apiKey\` or set ${adapter.envKey}.`, { provider: adapter.id, param: 'apiKey' })
   }
@@ -240,6 +262,8 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     try {
       result = await withRequestTimeout((s) => adapter.query(client, taskId, s), signal, requestTimeoutMs)
     } catch (error) {
+      // Refused before sending (a task id of the wrong form): not a network failure.
+      if (error instanceof NanoBananaError) throw error
       if (error instanceof ResponseParseError) {
         throw new ResponseFormatError(`${adapter.id}: task ${taskId}: unreadable answer (HTTP ${error.response.status})`, {
           provider: adapter.id,
@@ -374,15 +398,9 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     return task
   }
 
-  /** One cancel request: not retried (a lost answer is resolved by getTask), errors typed like any answer. */
   async function cancel(taskId: string, cancelOptions: { signal?: AbortSignal } = {}): Promise<{ canceled: boolean }> {
-    const cancelOperation = adapter.cancel
-    if (!cancelOperation) {
-      throw new UnsupportedOperationError(`${adapter.name} has no cancel operation; the task runs to its end`, {
-        provider: adapter.id,
-        taskId,
-        code: 'unsupported_operation',
-      })
+    if (!adapter.cancel) {
+      throw new UnsupportedOperationError(`${adapter.name} has no cancel operation`, { provider: adapter.id, taskId })
     }
     if (typeof taskId !== 'string' || taskId === '') {
       throw new ConfigurationError(`${adapter.id}: cancel() needs the task id returned by submit()`, { provider: adapter.id, param: 'taskId' })
@@ -390,23 +408,28 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     const signal = cancelOptions.signal
     let result: CallResult
     try {
-      result = await withRequestTimeout((s) => cancelOperation(client, taskId, s), signal, requestTimeoutMs)
+      result = await withRequestTimeout((s) => adapter.cancel!(client, taskId, s), signal, requestTimeoutMs)
     } catch (error) {
+      if (error instanceof NanoBananaError) throw error
+      if (error instanceof ResponseParseError) return { canceled: error.response.ok }
       const kind = classifyNetworkError(error, signal)
       if (kind === 'aborted') throw abortError(signal, taskId)
-      throw new ConnectionError(
-        `${adapter.id}: cancel of task ${taskId}: ${kind === 'timeout' ? 'request timed out' : 'connection failed'}; getTask() tells whether it ended`,
-        {
-          provider: adapter.id,
-          taskId,
-          cause: error,
-        },
-      )
+      throw new ConnectionError(`${adapter.id}: cancel ${taskId}: ${kind === 'timeout' ? 'request timed out' : 'connection failed'}`, {
+        provider: adapter.id,
+        taskId,
+        cause: error,
+      })
     }
-    const answer = answerOf(result)
-    const canceled = answer instanceof NanoBananaError ? answer : (adapter.parseCancel?.(answer, result.response) ?? true)
-    if (canceled instanceof NanoBananaError) throw withTaskId(canceled, adapter.id, taskId)
-    return { canceled }
+    if (result.response.ok && result.error === undefined) {
+      // An answer that carries the task (Replicate's prediction) says whether it had already ended.
+      const canceled = adapter.parseCancel ? adapter.parseCancel(result.data, result.response) : true
+      if (canceled instanceof NanoBananaError) throw withTaskId(canceled, adapter.id, taskId)
+      return { canceled }
+    }
+    const error = adapter.parseError(result.response.status, result.error ?? result.data, result.response.headers)
+    // "Already ended" is a documented answer of a best-effort cancel, not a failure; an unknown task is.
+    if (result.response.status === 400 || result.response.status === 409) return { canceled: false }
+    throw withTaskId(error, adapter.id, taskId)
   }
 
   return { adapter, secrets, submit, getTask: (taskId, o) => getTask(taskId, o), wait, parseCallback, cancel }

@@ -5,7 +5,7 @@
 import { createProviderClient, type Client, type OptionName, type ProviderMeta } from '@nano-banana/runtime'
 import type { CallbackRequest, CallbackVerdict, CallbackVerifyContext, CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
 import { buildError, guard, missingTaskId, notATask, notSentWarnings, sends, type ErrorFields, type ErrorTables } from './adapter-kit.js'
-import type { NanoBananaError } from './errors.js'
+import { InvalidRequestError, type NanoBananaError } from './errors.js'
 import { isRecord, statusOf } from './parse.js'
 import type { AspectRatio, GenerateRequest, OutputFormat, ProviderId, Resolution, Task, TaskStatus } from './types.js'
 
@@ -55,17 +55,21 @@ export interface Wire<Body> {
 // biome-ignore lint/suspicious/noExplicitAny: generated operations differ in their option types; see callOperation.
 type Operation = (options: any) => Promise<CallResult>
 
+/** What a submit knew that its answer may not repeat (the model, where the path carries it). */
+export interface SubmitContext {
+  model: string
+}
+
 export interface ProviderDefinition<Body extends object = object> {
   meta: ProviderMeta & { readonly id: ProviderId }
-  /** The generated operations of the provider package. */
+  /**
+   * The generated operations of the provider package. `createWithImages` is the spec's `x-images-operation`
+   * (used when the request has reference images); `cancel` is `cancelImageTask`.
+   */
   operations: {
-    /**
-     * The generated `createImageTask`. `path` is never the definition's to give: with the spec's
-     * `x-model-path-parameters` it is filled from the body's `model`, otherwise there is none.
-     */
-    create: (options: { client: Client; body: Body; signal?: AbortSignal; path: never }) => Promise<CallResult>
+    create: (options: { client: Client; body: Body; signal?: AbortSignal }) => Promise<CallResult>
     get: Operation
-    /** The generated `cancelImageTask`, where the spec has one. */
+    createWithImages?: Operation
     cancel?: Operation
   }
   /** Models offered when the spec has one schema (`*`) for all of them; otherwise the spec's models are offered. */
@@ -77,7 +81,7 @@ export interface ProviderDefinition<Body extends object = object> {
   /** The request body; default `wire.place()`. `providerOptions` are merged afterwards, into the object holding the prompt. */
   toBody?(request: GenerateRequest, model: ModelCapabilities, wire: Wire<Body>): Body
   /** Reads the task id of a create answer (a 2xx body). */
-  readSubmit(data: unknown, response: Response, kit: ReaderKit): { taskId: string; estimatedSeconds?: number } | NanoBananaError
+  readSubmit(data: unknown, response: Response, kit: ReaderKit, context: SubmitContext): { taskId: string; estimatedSeconds?: number } | NanoBananaError
   /** Reads a query answer or a callback body. */
   readTask(data: unknown, response: Response | undefined, kit: ReaderKit): Task | NanoBananaError
   /** What an error answer says; `status` replaces the HTTP status when the body carries a code with a documented meaning. */
@@ -85,10 +89,12 @@ export interface ProviderDefinition<Body extends object = object> {
   errors?: ErrorTables
   /** The schema callback bodies follow when the spec documents no callback (`meta.callback.payloadSchema` otherwise). */
   callbackComponent?: string
-  /** Reads a 2xx cancel answer (default: accepted means canceled). */
+  /** Reads a 2xx cancel answer that carries the task: false when it had already ended (default: accepted means canceled). */
   readCancel?(data: unknown, response: Response, kit: ReaderKit): boolean | NanoBananaError
   /** The provider's callback signature check (see ProviderAdapter.verifyCallback), for providers that sign deliveries. */
   verifyCallback?(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict>
+  /** The signature `verifyCallback` checks covers the whole body (see ProviderAdapter.signatureCoversBody). */
+  signatureCoversBody?: boolean
 }
 
 const LISTS = { aspectRatios: 'aspectRatio', resolutions: 'resolution', outputFormats: 'outputFormat' } as const
@@ -211,23 +217,41 @@ function placeOptions(meta: ProviderMeta, request: GenerateRequest, model: Model
  * The generated option types differ per provider (`path: { task_id }`, `query: { task_id }`); the place
  * and name come from the same spec, so the shape matches by construction.
  */
-function callOperation(operation: Operation, client: Client, where: { in: 'path' | 'query'; name: string }, taskId: string, signal?: AbortSignal) {
-  return operation({ client, [where.in]: { [where.name]: taskId }, ...(signal ? { signal } : {}) })
+function callOperation(
+  operation: Operation,
+  client: Client,
+  where: { in: 'path' | 'query'; name: string; parts?: readonly string[] },
+  taskId: string,
+  signal?: AbortSignal,
+) {
+  return operation({ client, [where.in]: taskIdValues(where, taskId), ...(signal ? { signal } : {}) })
 }
 
 /**
- * `x-model-path-parameters`: the body's `model` moves to the path parameters (the first ones take one
- * `/`-separated segment each, the last the rest), and the body goes without it.
+ * The parameter values of a task id. With `parts` (`x-task-id`) the id is those path parameters joined by
+ * `/`: the last part takes the rest, and an id with too few parts is refused before any request.
  */
-function splitModel(parameters: readonly string[], body: Record<string, unknown>): { body: Record<string, unknown>; path: Record<string, string> } {
-  const { model, ...rest } = body
-  const segments = String(model).split('/')
-  const path: Record<string, string> = {}
-  parameters.forEach((name, index) => {
-    path[name] = index < parameters.length - 1 ? (segments[index] ?? '') : segments.slice(index).join('/')
-  })
-  return { body: rest, path }
+function taskIdValues(where: { name: string; parts?: readonly string[] }, taskId: string): Record<string, string> {
+  if (!where.parts) return { [where.name]: taskId }
+  const pieces = taskId.split('/')
+  const head = where.parts.slice(0, -1)
+  const last = pieces.slice(head.length).join('/')
+  if (pieces.length < where.parts.length || pieces.some((piece) => piece === '') || !last) {
+    throw new InvalidRequestError(`not a task id of this provider: expected ${where.parts.map((part) => `{${part}}`).join('/')}`, { param: 'taskId' })
+  }
+  return Object.fromEntries([...head.map((name, i) => [name, pieces[i]!]), [where.parts.at(-1)!, last]])
 }
+
+/** True when the body has reference images at the model's `images` field. */
+function hasImages(body: Record<string, unknown>, model: ModelCapabilities | undefined): boolean {
+  const path = model?.fields?.images
+  if (!path) return false
+  const value = path.split('.').reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), body)
+  return Array.isArray(value) ? value.length > 0 : value !== undefined
+}
+
+/** The model each submit answer was for (a provider whose answer does not repeat it). */
+const submittedModels = new WeakMap<Response, string>()
 
 /** The adapter of one provider: meta-derived facts plus the definition's request quirks and readers. */
 export function defineProvider<Body extends object>(definition: ProviderDefinition<Body>): ProviderAdapter & { meta: ProviderMeta } {
@@ -276,8 +300,10 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     supportsCallback: meta.callback !== undefined,
     ...(definition.callbackComponent !== undefined ? { callbackComponent: definition.callbackComponent } : {}),
     ...(definition.verifyCallback ? { verifyCallback: definition.verifyCallback.bind(definition) } : {}),
+    ...(definition.signatureCoversBody ? { signatureCoversBody: true } : {}),
     ...(definition.resolveModel ? { resolveModel: (modelId: string) => definition.resolveModel?.(modelId, models) } : {}),
-    createClient: (options) => createProviderClient({ id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined }, options),
+    createClient: (options) =>
+      createProviderClient({ id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined, authPrefix: meta.auth.prefix }, options),
 
     toRequestBody(request, model) {
       const wire: Wire<Body> = {
@@ -285,6 +311,9 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
         place: (options) => placeOptions(meta, request, model, options?.skip) as Body,
       }
       const body = (definition.toBody ? definition.toBody(request, model, wire) : wire.place()) as Body & Record<string, unknown>
+      // A callback URL that travels in the query (`{$request.query.<name>}`) rides along under that name; submit moves it.
+      if (meta.callback?.in === 'query' && meta.callback.field && request.callbackUrl !== undefined)
+        (body as Record<string, unknown>)[meta.callback.field] = request.callbackUrl
       if (request.providerOptions) {
         const promptField = model.fields?.prompt ?? 'prompt'
         Object.assign(holderOf(body, promptField), request.providerOptions)
@@ -292,24 +321,54 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
       return { body, warnings: notSentWarnings(request, model) }
     },
 
-    submit: (client, body, signal) => {
+    submit: async (client, body, signal) => {
       const modelPath = meta.operations.create.modelPath
-      // With model path parameters the generated create takes `path` (named by the same spec): the shape matches by construction.
-      const call = modelPath ? splitModel(modelPath, body) : { body }
-      return (definition.operations.create as Operation)({ client, ...call, ...(signal ? { signal } : {}) })
+      const queryField = meta.callback?.in === 'query' ? meta.callback.field : undefined
+      if (!modelPath && !queryField) return definition.operations.create({ client, body: body as Body, ...(signal ? { signal } : {}) })
+      // `x-model-in-path`: the model id becomes the path parameters; a query callback (`{$request.query.x}`) leaves the body.
+      const { model, ...rest } = body as Record<string, unknown> & { model?: unknown }
+      const wire: Record<string, unknown> = modelPath ? rest : { model, ...rest }
+      const query: Record<string, unknown> = {}
+      if (queryField !== undefined && wire[queryField] !== undefined) {
+        query[queryField] = wire[queryField]
+        delete wire[queryField]
+      }
+      const path: Record<string, string> = {}
+      if (modelPath) {
+        const pieces = String(model).split('/')
+        if (pieces.length !== modelPath.length || pieces.some((piece) => piece === '')) {
+          throw new InvalidRequestError(`${id}: model ${String(model)} is not of the form ${modelPath.map((part) => `{${part}}`).join('/')}`, { param: 'model' })
+        }
+        modelPath.forEach((name, i) => {
+          path[name] = pieces[i]!
+        })
+      }
+      const withImages = definition.operations.createWithImages && hasImages(wire, models[String(model)])
+      const options = {
+        client,
+        body: wire,
+        ...(modelPath ? { path } : {}),
+        ...(Object.keys(query).length ? { query } : {}),
+        ...(signal ? { signal } : {}),
+      }
+      const result = await (withImages ? definition.operations.createWithImages!(options) : definition.operations.create(options as never))
+      submittedModels.set(result.response, String(model))
+      return result
     },
     query: (client, taskId, signal) => callOperation(definition.operations.get, client, taskIdAt, taskId, signal),
+    ...(definition.operations.cancel && meta.operations.cancel?.taskId
+      ? {
+          cancel: (client: Client, taskId: string, signal?: AbortSignal) =>
+            callOperation(definition.operations.cancel!, client, meta.operations.cancel!.taskId!, taskId, signal),
+        }
+      : {}),
 
-    parseSubmit: (data, response) => guard(id, data, () => definition.readSubmit(data, response, kit)),
+    parseSubmit: (data, response) =>
+      guard(id, data, () => definition.readSubmit(data, response, kit, { model: submittedModels.get(response) ?? meta.defaultModel })),
     parseTask: (data, response) => guard(id, data, () => definition.readTask(data, response, kit)),
     parseError: (status, body, headers) => guard(id, body, () => parseError(status, body, headers)),
   }
-  const cancelAt = meta.operations.cancel?.taskId
-  const cancelOperation = definition.operations.cancel
-  if (cancelOperation) {
-    if (!cancelAt) throw new Error(`defineProvider(${id}): a cancel operation, but the spec's cancelImageTask names no task id parameter`)
-    adapter.cancel = (client, taskId, signal) => callOperation(cancelOperation, client, cancelAt, taskId, signal)
-    adapter.parseCancel = (data, response) => guard(id, data, () => definition.readCancel?.(data, response, kit) ?? true)
-  }
+  const readCancel = definition.readCancel
+  if (adapter.cancel && readCancel) adapter.parseCancel = (data, response) => guard(id, data, () => readCancel(data, response, kit))
   return adapter
 }

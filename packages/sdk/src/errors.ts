@@ -101,8 +101,8 @@ export class UnsupportedOptionError extends InvalidRequestError {
     super(message, details)
   }
 }
-/** The provider has no such operation (e.g. no cancel): nothing was sent. */
-export class UnsupportedOperationError extends InvalidRequestError {
+/** The provider's API has no such operation (e.g. no cancel); nothing was sent. */
+export class UnsupportedOperationError extends NanoBananaError {
   override name = 'UnsupportedOperationError'
 }
 /** Unknown model, task id or path (404). */

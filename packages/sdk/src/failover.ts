@@ -11,8 +11,11 @@ import type {
   FailoverReason,
   FailoverSkip,
   GenerateOptions,
+  GenerateOptionsFor,
   GenerateRequest,
+  GenerateRequestFor,
   GenerateResult,
+  ModelId,
   ProviderId,
   Submission,
   SubmitOptions,
@@ -21,21 +24,25 @@ import type {
 } from './types.js'
 
 /** One provider of a failover client: its own key, base URL, model, and any client option to override. */
-export interface FailoverProvider extends Partial<Omit<NanoBananaClientOptions, 'provider'>> {
-  provider: ProviderId | ProviderAdapter
+export interface FailoverProvider<P extends ProviderId = ProviderId> extends Partial<Omit<NanoBananaClientOptions, 'provider'>> {
+  /** A provider id, or an adapter object (which makes the client's requests untyped: its `id` is any provider). */
+  provider: P | (ProviderAdapter & { readonly id: P })
   /**
    * The model to run on this provider (model ids differ between providers: see each adapter's `models`).
    * Replaces the request's `model` for this provider; when unset, the request's `model` (or the
    * provider's default model) is used.
    */
-  model?: string
+  model?: ProviderId extends P ? string : ModelId<P>
 }
 
-export interface NanoBananaFailoverOptions extends Omit<NanoBananaClientOptions, 'provider' | 'apiKey' | 'baseUrl'> {
+export interface NanoBananaFailoverOptions<P extends ProviderId = ProviderId> extends Omit<NanoBananaClientOptions, 'provider' | 'apiKey' | 'baseUrl'> {
   /** Tried in order; each id at most once. Shared options apply to all, an entry's own options win. */
-  providers: readonly FailoverProvider[]
+  providers: readonly FailoverProvider<P>[]
   provider?: never
 }
+
+/** A failover request: any model id of its providers, and the options any of their models lists (union over the providers). */
+export type FailoverRequest<P extends ProviderId = ProviderId> = GenerateRequestFor<P, ModelId<P>>
 
 /** `provider:taskId`: what `wait()`/`getTask()` of a failover client accept without `{ provider }`. */
 export type TaskHandle = `${ProviderId}:${string}`
@@ -52,7 +59,7 @@ export interface FailoverResult extends GenerateResult {
   failover: FailoverSkip[]
 }
 
-export interface FailoverGenerateOptions extends Omit<GenerateOptions, 'onSubmitted'> {
+export type FailoverGenerateOptions<P extends ProviderId = ProviderId> = Omit<GenerateOptionsFor<P, ModelId<P>>, 'onSubmitted'> & {
   onSubmitted?: (submission: FailoverSubmission) => void
 }
 
@@ -61,11 +68,12 @@ export interface ProviderOption {
   provider?: ProviderId
 }
 
-export interface NanoBananaFailoverClient {
+/** A failover client over providers `P` (typed requests: see `FailoverRequest`); the default is untyped. */
+export interface NanoBananaFailoverClient<P extends ProviderId = ProviderId> {
   /** The providers, in the order they are tried. */
   readonly providers: readonly ProviderAdapter[]
   /** Submits to the first provider that accepts the task; see `failover` for the ones skipped. */
-  submit(request: GenerateRequest, options?: SubmitOptions): Promise<FailoverSubmission>
+  submit(request: FailoverRequest<P>, options?: SubmitOptions): Promise<FailoverSubmission>
   /** One query of a task: `getTask('<provider>:task-123')` or `getTask('task-123', { provider })`. */
   getTask(taskId: string, options?: SubmitOptions & ProviderOption): Promise<Task>
   /** Best-effort cancel of a task (see NanoBananaClient.cancel): `cancel('<provider>:task-123')` or `cancel('task-123', { provider })`. */
@@ -73,7 +81,7 @@ export interface NanoBananaFailoverClient {
   /** Waits for a task of the provider that accepted it (a handle, or `{ provider }`); never fails over. */
   wait(taskId: string, options?: WaitInternals & ProviderOption): Promise<FailoverResult>
   /** Submit with failover, then wait on the provider that accepted the task. */
-  generate(options: FailoverGenerateOptions): Promise<FailoverResult>
+  generate(options: FailoverGenerateOptions<P>): Promise<FailoverResult>
   /** Normalizes a callback body; `{ provider }` is required when more than one provider is configured. */
   parseCallback(body: unknown, options?: ProviderOption): Task
 }

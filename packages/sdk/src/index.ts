@@ -11,6 +11,7 @@ export { failoverReason } from './policy.js'
 export type {
   FailoverGenerateOptions,
   FailoverProvider,
+  FailoverRequest,
   FailoverResult,
   FailoverSubmission,
   NanoBananaFailoverClient,
@@ -19,9 +20,12 @@ export type {
   TaskHandle,
 } from './failover.js'
 
-export interface NanoBananaOptions extends Omit<NanoBananaClientOptions, 'provider'> {
-  /** A provider id (one of `providerIds`) or an adapter object. */
-  provider: ProviderId | ProviderAdapter
+export interface NanoBananaOptions<P extends ProviderId = ProviderId> extends Omit<NanoBananaClientOptions, 'provider'> {
+  /**
+   * A provider id (one of `providerIds`): the client's `model` and options are typed by that provider's
+   * spec. Or an adapter object: the client is untyped (its `id` may be any provider).
+   */
+  provider: P | (ProviderAdapter & { readonly id: P })
   providers?: never
 }
 
@@ -44,8 +48,8 @@ function resolveProvider(provider: ProviderId | ProviderAdapter): ProviderAdapte
  * result names the provider that served it and lists the skipped ones in `failover`; `wait()`/`getTask()`
  * take the `provider:taskId` handle from `submit()` (or `{ provider }`).
  */
-export function createNanoBanana(options: NanoBananaOptions): NanoBananaClient
-export function createNanoBanana(options: NanoBananaFailoverOptions): NanoBananaFailoverClient
+export function createNanoBanana<P extends ProviderId>(options: NanoBananaOptions<P>): NanoBananaClient<P>
+export function createNanoBanana<P extends ProviderId>(options: NanoBananaFailoverOptions<P>): NanoBananaFailoverClient<P>
 export function createNanoBanana(options: NanoBananaOptions | NanoBananaFailoverOptions): NanoBananaClient | NanoBananaFailoverClient {
   if (options && 'providers' in options && options.providers !== undefined) {
     if ('provider' in options && options.provider !== undefined) {

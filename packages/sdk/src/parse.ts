@@ -39,7 +39,8 @@ export const urls = (value: unknown): string[] =>
 /** Maps a provider's status word; an unknown word is an error, not a task that never ends. */
 export function statusOf(provider: ProviderId, word: unknown, table: Readonly<Record<string, TaskStatus>>, body: unknown): TaskStatus {
   const key = typeof word === 'string' ? word.toLowerCase() : undefined
-  const status = key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined
+  // Words match case-insensitively, whichever case the spec writes them in (`pending`, `IN_QUEUE`).
+  const status = key === undefined ? undefined : Object.hasOwn(table, key) ? table[key] : Object.entries(table).find(([known]) => known.toLowerCase() === key)?.[1]
   if (!status) {
     throw new ResponseFormatError(
       `${provider}: unknown task status ${JSON.stringify(word)?.slice(0, 60) ?? String(word)} (known: ${Object.keys(table).join(', ')})`,

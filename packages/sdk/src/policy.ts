@@ -40,6 +40,14 @@ export function markRefused<E extends NanoBananaError>(error: E): E {
   return error
 }
 
+const finals = new WeakSet<NanoBananaError>()
+
+/** Marks an answer its provider documents as "repeating it fails the same way" (a retryable header saying false): nothing is repeated. */
+export function markFinal<E extends NanoBananaError>(error: E): E {
+  finals.add(error)
+  return error
+}
+
 const THROW: Decision = { submit: 'throw', poll: 'throw', download: 'throw' }
 
 /** A download answered with an HTTP status: only a server failure, a rate limit or a request timeout may clear. */
@@ -83,7 +91,8 @@ const RULES: readonly Rule[] = [
 /** What `error` allows next. Errors that are not the SDK's (a caller's callback threw) allow nothing. */
 export function decide(error: unknown): Decision {
   if (!(error instanceof NanoBananaError)) return THROW
-  const decision = RULES.find((rule) => rule.when(error))?.decision(error) ?? THROW
+  const found = RULES.find((rule) => rule.when(error))?.decision(error) ?? THROW
+  const decision = finals.has(error) ? { ...found, ...THROW } : found
   // Once a task id is known the task exists: never another provider.
   if (error.taskId !== undefined && decision.failover) {
     const { failover: _, ...rest } = decision

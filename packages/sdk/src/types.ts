@@ -20,6 +20,70 @@ export type Resolution = StatedValues<'resolutions'>
 /** Every output format any provider's spec lists, in the unified spelling (`jpeg`, never the wire's `jpg`). */
 export type OutputFormat = StatedValues<'outputFormats'>
 
+/** One provider's model table, as its spec states it (generated meta). */
+type ModelsOf<P extends ProviderId> = Meta[P]['models']
+/** True when the spec leaves a provider's model ids open (a `model` field without an enum, or one `*` entry for every id). */
+type OpenIds<P extends ProviderId> = '*' extends keyof ModelsOf<P>
+  ? true
+  : true extends {
+        [M in keyof ModelsOf<P>]: ModelsOf<P>[M] extends { readonly fields: { readonly model: { readonly enum: readonly unknown[] } } } ? never : true
+      }[keyof ModelsOf<P>]
+    ? true
+    : false
+
+/**
+ * The model ids a provider's spec lists; any string as well where the spec leaves ids open (the
+ * provider then checks the id at run time). A union of providers gives the union of their ids.
+ */
+export type ModelId<P extends ProviderId = ProviderId> = P extends ProviderId
+  ? Exclude<keyof ModelsOf<P> & string, '*'> | (OpenIds<P> extends true ? string & {} : never)
+  : never
+
+/** The model a provider uses when the request names none (`x-default-model`). */
+export type DefaultModelId<P extends ProviderId = ProviderId> = P extends ProviderId ? Meta[P]['defaultModel'] : never
+
+/** The meta entry (or entries) a model id stands for; every model of the provider for an id the spec does not list. */
+type ModelEntry<P extends ProviderId, M> = P extends ProviderId
+  ? M extends keyof ModelsOf<P>
+    ? ModelsOf<P>[M]
+    : OpenIds<P> extends true
+      ? ModelsOf<P>[keyof ModelsOf<P>]
+      : never
+  : never
+
+type Wide = { aspectRatios: AspectRatio; resolutions: Resolution; outputFormats: OutputFormat }
+/** One model's values of a capability as its spec states them; every value where the spec leaves it open. */
+type ValuesOf<E, K extends keyof Wide> = E extends { readonly capabilities: infer C } ? (C extends { readonly [Q in K]: readonly (infer V)[] } ? V : Wide[K]) : never
+
+/** The aspect ratios model `M` of provider `P` accepts (the whole `AspectRatio` union where its spec leaves them open). */
+export type AspectRatioOf<P extends ProviderId, M = ModelId<P>> = ValuesOf<ModelEntry<P, M>, 'aspectRatios'>
+/** The resolutions model `M` of provider `P` accepts. */
+export type ResolutionOf<P extends ProviderId, M = ModelId<P>> = ValuesOf<ModelEntry<P, M>, 'resolutions'>
+/** The output formats model `M` of provider `P` accepts (unified spelling); `never` where the model cannot choose one. */
+export type OutputFormatOf<P extends ProviderId, M = ModelId<P>> = ValuesOf<ModelEntry<P, M>, 'outputFormats'>
+
+type TypedOptions = 'model' | 'aspectRatio' | 'resolution' | 'outputFormat'
+
+/**
+ * A request typed by provider and model: `model` is one of the provider's ids, and aspect ratio,
+ * resolution and format are that model's values, all from the generated meta. `P` being every
+ * provider (a `ProviderId` variable, an adapter object) gives the untyped `GenerateRequest`.
+ */
+export type GenerateRequestFor<P extends ProviderId, M = DefaultModelId<P>> = ProviderId extends P
+  ? GenerateRequest
+  : Omit<GenerateRequest, TypedOptions> & {
+      /** The provider's model id; defaults to the provider's default model. */
+      model?: M
+      aspectRatio?: AspectRatioOf<P, M>
+      resolution?: ResolutionOf<P, M>
+      outputFormat?: OutputFormatOf<P, M>
+    }
+
+/** `GenerateOptions` typed by provider and model (see `GenerateRequestFor`). */
+export type GenerateOptionsFor<P extends ProviderId, M = DefaultModelId<P>> = ProviderId extends P
+  ? GenerateOptions
+  : GenerateRequestFor<P, M> & Omit<GenerateOptions, keyof GenerateRequest>
+
 /** What to generate, in one vocabulary for every provider. */
 export interface GenerateRequest {
   prompt: string

@@ -81,7 +81,7 @@ describe.each(ids)('%s capability check', (id) => {
   it.each(cases(id).map((c) => [c.option, c] as const))('%s: accepted value is sent', async (_, c) => {
     const { nb, spy } = setup(id)
     const submission = await nb.submit({ prompt: 'A nano banana', ...(c.model ? { model: c.model } : {}), ...c.accepted })
-    expect(submission.taskId).toBe(FIXTURES[id].taskIdOf(successExample(id, 'createImageTask', FIXTURES[id].created)))
+    expect(submission.taskId).toBe(FIXTURES[id].taskIdOf(successExample(id, 'createImageTask', FIXTURES[id].created), submission.model))
     expect(spy.calls).toHaveLength(1)
   })
 

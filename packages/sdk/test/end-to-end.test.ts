@@ -3,6 +3,7 @@
 // every documented error status and code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  providers,
   AmbiguousSubmitError,
   AuthenticationError,
   createNanoBanana,
@@ -27,14 +28,16 @@ import {
   NO_RETRY,
   operation,
   pathPattern,
+  sampleTaskId,
+  spec,
   startServer,
   successExample,
   type LocalServer,
   type ServerRequest,
 } from './support.js'
 
-/** An error's code as the client reports it: the body's, as text, or none. */
-const codeString = (code: unknown): string | undefined => (code === undefined ? undefined : String(code))
+/** The code an error carries: the body's, as a string, or none when the body has none (a plain `detail` message). */
+const codeString = (code: unknown) => (code === undefined ? undefined : String(code))
 
 describe.each(ids)('%s end to end', (id) => {
   const fixture = FIXTURES[id]
@@ -54,13 +57,29 @@ describe.each(ids)('%s end to end', (id) => {
   const client = (retry: NanoBananaOptions['retry'] = NO_RETRY) => createNanoBanana({ provider: id, apiKey: API_KEY, baseUrl: server.url, polling: FAST, retry })
   const isCreate = (r: ServerRequest) => r.method === create.method.toUpperCase() && createPath.test(r.url)
   const isQuery = (r: ServerRequest) => r.method === query.method.toUpperCase() && queryPath.test(r.url.split('?')[0]!)
+  // Where the status answer carries no output (`meta.operations.result`), the output is read from the result operation.
+  const resultOp = providers[id].meta?.operations.result ? operation(id, providers[id].meta!.operations.result!.operationId) : undefined
+  const isResult = (r: ServerRequest) => resultOp !== undefined && r.method === resultOp.method.toUpperCase() && pathPattern(resultOp.path).test(r.url)
+  const resultAnswer = (failing: boolean) => {
+    if (!resultOp) return { status: 404, body: {} }
+    if (failing && fixture.failedResult) {
+      const failure = errorExamples(id, resultOp.op.operationId).find((e) => e.status === fixture.failedResult!.status && e.name === fixture.failedResult!.example)!
+      return { status: failure.status, body: failure.value }
+    }
+    return { body: successExample(id, resultOp.op.operationId, Object.keys(successContent(resultOp))[0]!) }
+  }
+  const successContent = (op: typeof create) =>
+    (spec(id).paths[op.path][op.method].responses['200'].content['application/json'].examples ?? {}) as Record<string, unknown>
+  /** Requests of one poll: the query, plus the result read when the provider has one. */
+  const pollRequests = resultOp ? 4 : 3
 
   /** Serves the create example, then the named query examples in order (the last one repeats). */
-  function serve(sequence: string[]) {
+  function serve(sequence: string[], failing = false) {
     server.requests.length = 0
     let poll = 0
     server.handle = (request) => {
       if (isCreate(request)) return { body: created }
+      if (isResult(request)) return resultAnswer(failing)
       if (isQuery(request)) {
         const name = sequence[Math.min(poll++, sequence.length - 1)]!
         return { body: fixture.withId(successExample(id, 'getImageTask', name), taskId) }
@@ -92,8 +111,8 @@ describe.each(ids)('%s end to end', (id) => {
     expect(creates[0]!.headers[header]).toBe(value)
     expect(queries).toHaveLength(3)
     // The poll asks about the task the create call returned (path or query parameter).
-    for (const q of queries) expect(decodeURIComponent(q.url)).toContain(taskId)
-    expect(server.requests).toHaveLength(4)
+    for (const q of queries) for (const part of taskId.split('/')) expect(decodeURIComponent(q.url)).toContain(part)
+    expect(server.requests).toHaveLength(1 + pollRequests)
   })
 
   it('resumes a task by id with wait() and reads one poll with getTask()', async () => {
@@ -106,7 +125,7 @@ describe.each(ids)('%s end to end', (id) => {
   })
 
   it(`a failed task rejects with ${fixture.failedClass.name} carrying the task id`, async () => {
-    serve([fixture.sequence[0]!, fixture.failed])
+    serve([fixture.sequence[0]!, fixture.failed], true)
     const error = await client()
       .generate({ prompt: 'A nano banana' })
       .catch((e: unknown) => e)
@@ -124,7 +143,7 @@ describe.each(ids)('%s end to end', (id) => {
         .catch((e: unknown) => e)
       const Expected = expectedErrorClass(id, example.status, example.value)
       expect(error).toBeInstanceOf(Expected)
-      expect(error).toMatchObject({ provider: id, status: effectiveStatus(id, example.status, example.value), code: codeString(errorCodeOf(example.value)) })
+      expect(error).toMatchObject({ provider: id, status: effectiveStatus(id, example.status, example.value), code: codeString(errorCodeOf(example.value, id)) })
       expect((error as NanoBananaError).body).toEqual(example.value)
       expect(server.requests).toHaveLength(1)
     })
@@ -134,10 +153,10 @@ describe.each(ids)('%s end to end', (id) => {
     it.each(errorExamples(id, 'getImageTask').map((e) => [`${e.status} ${e.name}`, e] as const))('%s', async (_, example) => {
       server.handle = () => ({ status: example.status, body: example.value })
       const error = await client()
-        .getTask('task-unified-42')
+        .getTask(sampleTaskId(id))
         .catch((e: unknown) => e)
       expect(error).toBeInstanceOf(expectedErrorClass(id, example.status, example.value))
-      expect(error).toMatchObject({ provider: id, taskId: 'task-unified-42', code: codeString(errorCodeOf(example.value)) })
+      expect(error).toMatchObject({ provider: id, taskId: sampleTaskId(id), code: codeString(errorCodeOf(example.value, id)) })
     })
   })
 

@@ -16,9 +16,23 @@ export interface Fixture {
   failed: string
   /** What the failed example must become (a safety refusal or a plain failure). */
   failedClass: ErrorClass
+  /**
+   * Where the query answer carries only the status (`meta.operations.result`): the result operation's error
+   * example (HTTP status, example name) that makes the `failed` task a failure.
+   */
+  failedResult?: { status: number; example: string }
+  /** A well-formed task id of this provider, where ids have a structure (default `task-unified-42`). */
+  sampleTaskId?: string
+  /** The task id a callback body names, where it names less than the submit's id (default: the same id). */
+  callbackTaskIdOf?(taskId: string): string
+  /** The code of an error body, where the provider's envelope has no `error.code` or `code`. */
+  errorCodeOf?(body: Json): unknown
+  /** The fields of an error body as `{type, message, param}`, where the envelope is not `{error: {...}}` or flat. */
+  errorEnvelopeOf?(body: Json): Json
   /** Sets the task id in a query example, so the server answers about the task it created. */
   withId(body: Json, taskId: string): Json
-  taskIdOf(created: Json): string
+  /** The task id a create answer yields (for `model`, where the id carries it). */
+  taskIdOf(created: Json, model?: string): string
   urlsOf(completed: Json): string[]
   statusOf(body: Json): { holder: Json; key: string }
   /** Documented error codes whose class says more than their HTTP status. */

@@ -3,12 +3,12 @@
 import { describe, expect } from 'vitest'
 import { createNanoBanana, providers, type GenerateRequest, type ProviderId } from '../src/index.js'
 import type { TestKit } from './fixture.js'
-import { API_KEY, fakeFetch, FIXTURES, ids, requestSchemaOf, requestValidator, successExample, validator } from './support.js'
+import { API_KEY, asRequest, fakeFetch, FIXTURES, ids, requestSchemaOf, successExample, validator } from './support.js'
 
 function kitOf(id: ProviderId): TestKit {
   const adapter = providers[id]
   const refs = (n: number) => Array.from({ length: n }, (_, i) => `https://example.com/ref-${i}.png`)
-  const valid = (body: unknown) => requestValidator(id)(body) as boolean
+  const valid = (body: unknown) => validator(id, 'CreateImageTaskRequest')(body) as boolean
   return {
     id,
     adapter,
@@ -22,8 +22,8 @@ function kitOf(id: ProviderId): TestKit {
       const submission = await nb.submit(request)
       expect(spy.calls).toHaveLength(1)
       const body = spy.calls[0]!.body
-      const validate = requestValidator(id)
-      expect(validate(body), `${JSON.stringify(body)}\n${JSON.stringify(validate.errors, null, 1)}`).toBe(true)
+      const validate = validator(id, 'CreateImageTaskRequest')
+      expect(validate(asRequest(id, body, submission.model)), `${JSON.stringify(body)}\n${JSON.stringify(validate.errors, null, 1)}`).toBe(true)
       return { body, submission }
     },
     bodyOf: (modelId, request) => adapter.toRequestBody({ prompt: 'A nano banana', model: modelId, ...request }, adapter.models[modelId]!).body,

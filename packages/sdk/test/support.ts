@@ -121,38 +121,8 @@ export function validator(id: ProviderId, component: string): ValidateFunction {
 export function requestSchemaOf(id: ProviderId, model: string): Json {
   const doc = spec(id)
   const request = doc.components.schemas.CreateImageTaskRequest
-  // `x-model-schemas`: the mapping of a model carried in the path rather than the body.
-  const ref = (request.discriminator?.mapping ?? request['x-model-schemas'])?.[model]
+  const ref = request.discriminator?.mapping?.[model]
   return ref ? deref(doc, { $ref: ref }) : request
-}
-
-/**
- * Validates an adapter body (which names its `model`) as the wire sends it: against `CreateImageTaskRequest`,
- * or, where the spec carries the model in the path (`modelPath`), without `model` against that model's schema.
- */
-export function requestValidator(id: ProviderId): ((body: Json) => boolean) & { errors?: unknown } {
-  const meta = providers[id].meta!
-  if (!meta.operations.create.modelPath) return validator(id, 'CreateImageTaskRequest') as never
-  const check = ((body: Json) => {
-    const { model, ...rest } = body ?? {}
-    // A body as sent (without `model`) is checked against the union of the models' schemas.
-    if (model === undefined) {
-      const any = validator(id, 'CreateImageTaskRequest')
-      const ok = any(rest) as boolean
-      check.errors = any.errors
-      return ok
-    }
-    const schema = (meta.models as Json)[model]?.requestSchema
-    if (!schema) {
-      check.errors = [{ message: `unknown model ${model}` }]
-      return false
-    }
-    const validate = validator(id, schema)
-    const ok = validate(rest) as boolean
-    check.errors = validate.errors
-    return ok
-  }) as ((body: Json) => boolean) & { errors?: unknown }
-  return check
 }
 
 /** Properties of the model's generation parameters: the body itself, or its `input` object. */
@@ -198,6 +168,7 @@ export const WORDS: Record<string, TaskStatus> = {
   succeeded: 'succeeded',
   failed: 'failed',
   in_progress: 'running',
+  in_queue: 'queued',
   error: 'failed',
   cancelled: 'canceled',
   canceled: 'canceled',
@@ -210,11 +181,23 @@ export const WORDS: Record<string, TaskStatus> = {
   aborted: 'failed',
 }
 
-export function errorCodeOf(body: Json): unknown {
-  if (!body || typeof body !== 'object') return undefined
-  // problem+json (RFC 9457) has no code: its `title` names the problem.
-  return body.error && typeof body.error === 'object' ? body.error.code : (body.code ?? body.title)
+export function errorCodeOf(body: Json, id?: ProviderId): unknown {
+  const own = id !== undefined ? FIXTURES[id].errorCodeOf?.(body) : undefined
+  if (own !== undefined) return own
+  return body && typeof body === 'object' ? (body.error && typeof body.error === 'object' ? body.error.code : body.code) : undefined
 }
+
+/**
+ * A sent body as `CreateImageTaskRequest` states it: where the model id travels in the path
+ * (`meta.operations.create.modelPath`), the body has no `model` and the per-model table needs it back.
+ */
+export const asRequest = (id: ProviderId, body: Json, model: string): Json => (providers[id].meta?.operations.create.modelPath ? { model, ...body } : body)
+
+/** The id a callback of this task names (its fixture's `callbackTaskIdOf`, else the task id). */
+export const callbackTaskId = (id: ProviderId, taskId: string): string => FIXTURES[id].callbackTaskIdOf?.(taskId) ?? taskId
+
+/** A well-formed task id of the provider (its fixture's, for ids with a structure). */
+export const sampleTaskId = (id: ProviderId): string => FIXTURES[id].sampleTaskId ?? 'task-unified-42'
 
 /** The status an error should carry: the provider's own JSON code when its fixture says it reports one, else the HTTP status. */
 export function effectiveStatus(id: ProviderId, httpStatus: number, body: Json): number {
@@ -227,7 +210,7 @@ export function effectiveStatus(id: ProviderId, httpStatus: number, body: Json):
  */
 export function expectedErrorClass(id: ProviderId, httpStatus: number, body: Json): ErrorClass {
   const fixture = FIXTURES[id]
-  const override = fixture.errorOverrides?.[String(errorCodeOf(body))]
+  const override = fixture.errorOverrides?.[String(errorCodeOf(body, id))]
   const status = effectiveStatus(id, httpStatus, body)
   return override ?? fixture.statusClasses?.[status] ?? errorClassForStatus(status)
 }
@@ -248,7 +231,7 @@ export const API_KEY = 'sk-test-key'
 export function authHeader(id: ProviderId): [string, string] {
   const schemes = spec(id).components.securitySchemes
   const scheme: Json = Object.values(schemes)[0]
-  return scheme.type === 'http' ? ['authorization', `Bearer ${API_KEY}`] : [String(scheme.name).toLowerCase(), API_KEY]
+  return scheme.type === 'http' ? ['authorization', `Bearer ${API_KEY}`] : [String(scheme.name).toLowerCase(), `${scheme['x-auth-prefix'] ?? ''}${API_KEY}`]
 }
 
 export interface Sent {

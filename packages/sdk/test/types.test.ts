@@ -5,7 +5,14 @@ import {
   createNanoBanana,
   providerIds,
   type AspectRatio,
+  type AspectRatioOf,
+  type DefaultModelId,
   type GenerateOptions,
+  type GenerateRequest,
+  type GenerateRequestFor,
+  type ModelId,
+  type OutputFormatOf,
+  type ResolutionOf,
   type GenerateResult,
   type FailoverResult,
   type NanoBananaClient,
@@ -76,6 +83,41 @@ describe('types', () => {
       createNanoBanana({ providers: [{ provider: 'openai', apiKey: 'k' }] })
       // @ts-expect-error the provider of a task is a ProviderId
       void multi.wait('t', { provider: 'openai' })
+    }
+    expect(typeof neverCalled).toBe('function')
+  })
+
+  it('a provider literal types model and options from its generated meta', () => {
+    // Two providers as literal types, taken from the generated list (no hand-typed id).
+    type First = (typeof PROVIDER_IDS)[0]
+    type Second = (typeof PROVIDER_IDS)[1]
+    type Models<P extends ProviderId> = (typeof META)[P]['models']
+    // Every listed model id is a ModelId; the default model is one of them.
+    expectTypeOf<Exclude<keyof Models<First>, '*'>>().toExtend<ModelId<First>>()
+    expectTypeOf<DefaultModelId<First>>().toExtend<ModelId<First>>()
+    expectTypeOf<DefaultModelId<First>>().toEqualTypeOf<(typeof META)[First]['defaultModel']>()
+    // A model's options are a subset of the unified unions, never a value outside them.
+    expectTypeOf<AspectRatioOf<First, DefaultModelId<First>>>().toExtend<AspectRatio>()
+    expectTypeOf<ResolutionOf<First, DefaultModelId<First>>>().toExtend<Resolution>()
+    expectTypeOf<OutputFormatOf<First, DefaultModelId<First>>>().toExtend<OutputFormat>()
+    // Every provider (a ProviderId variable, an adapter object) keeps the untyped request.
+    expectTypeOf<GenerateRequestFor<ProviderId>>().toEqualTypeOf<GenerateRequest>()
+    const single = createNanoBanana({ provider: providerIds[0] as First, apiKey: 'sk-test' })
+    expectTypeOf(single).toEqualTypeOf<NanoBananaClient<First>>()
+    // A failover client over two literal providers: the union of their model ids.
+    const multi = createNanoBanana({
+      providers: [
+        { provider: providerIds[0] as First, apiKey: 'k' },
+        { provider: providerIds[1] as Second, apiKey: 'k' },
+      ],
+    })
+    expectTypeOf(multi).toEqualTypeOf<NanoBananaFailoverClient<First | Second>>()
+    expectTypeOf<Parameters<typeof multi.submit>[0]['model']>().toEqualTypeOf<ModelId<First> | ModelId<Second> | undefined>()
+    const neverCalled = () => {
+      // @ts-expect-error '7:3' is no aspect ratio of any model
+      void single.generate({ prompt: 'p', aspectRatio: '7:3' })
+      // @ts-expect-error '7:3' is no aspect ratio of any model of either provider
+      void multi.generate({ prompt: 'p', aspectRatio: '7:3' })
     }
     expect(typeof neverCalled).toBe('function')
   })

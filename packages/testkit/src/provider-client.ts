@@ -11,11 +11,12 @@ interface PackageMeta {
   baseUrlRequired: boolean
   defaultBaseUrl: string | null
   auth: { name: string; prefix: string }
-  operations: { create: { operationId: string; method: string; path: string } }
+  defaultModel: string
+  operations: { create: { operationId: string; method: string; path: string; modelPath?: readonly string[] } }
 }
 
 type CreateClient = (options: { apiKey: string; baseUrl: string; fetch?: typeof fetch }) => unknown
-type Operation = (options: { client: never; body: unknown }) => Promise<{ response: Response }>
+type Operation = (options: { client: never; body: unknown; path?: Record<string, string> }) => Promise<{ response: Response }>
 
 const capitalize = (id: string) => `${id[0]?.toUpperCase() ?? ''}${id.slice(1)}`
 
@@ -42,7 +43,12 @@ export async function describeProviderClient(pkg: Record<string, unknown>): Prom
     server = await startTestServer({ handle: () => ({ body: {} }) })
   })
   afterAll(() => server.close())
-  const call = (client: unknown) => create({ client: client as never, body })
+  // `x-model-in-path`: the default model's segments are the path parameters.
+  const modelPath = meta.operations.create.modelPath
+  const pieces = meta.defaultModel.split('/')
+  const path = modelPath ? Object.fromEntries(modelPath.map((name, i) => [name, pieces[i] ?? ''])) : undefined
+  const createPath = Object.entries(path ?? {}).reduce((out, [name, value]) => out.replace(`{${name}}`, encodeURIComponent(value)), meta.operations.create.path)
+  const call = (client: unknown) => create({ client: client as never, body, ...(path ? { path } : {}) })
 
   describe(`@nano-banana/${meta.id} client`, () => {
     it('exports the factory, the provider and the create operation by the naming convention', () => {
@@ -71,7 +77,7 @@ export async function describeProviderClient(pkg: Record<string, unknown>): Prom
       expect(result.response.status).toBe(200)
       const sent = server.requests.at(-1)
       expect(sent?.method).toBe(meta.operations.create.method.toUpperCase())
-      expect(sent?.url).toBe(`/prefix${meta.operations.create.path}`)
+      expect(sent?.url).toBe(`/prefix${createPath}`)
       expect(sent?.headers[meta.auth.name]).toBe(`${meta.auth.prefix}${apiKey}`)
       expect(sent?.headers['content-type']).toBe('application/json')
       expect(sent?.body).toEqual(body)
@@ -84,7 +90,7 @@ export async function describeProviderClient(pkg: Record<string, unknown>): Prom
         return fetch(input, init)
       }
       await call(createClient({ apiKey, baseUrl: server.url, fetch: tracing }))
-      expect(seen).toEqual([`${server.url}${meta.operations.create.path}`])
+      expect(seen).toEqual([`${server.url}${createPath}`])
     })
   })
 }

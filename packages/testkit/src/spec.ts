@@ -65,16 +65,22 @@ export interface Operation {
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const
 
-/** The repository root: the nearest folder above this module holding `pnpm-workspace.yaml`. */
-export const REPO_ROOT: string = findUp(dirname(fileURLToPath(import.meta.url)), 'pnpm-workspace.yaml')
+const HERE = dirname(fileURLToPath(import.meta.url))
+
+/**
+ * The repository root: the nearest folder above this module holding `pnpm-workspace.yaml`. A bundled
+ * copy outside any checkout (the published contract tests: `<package>/dist/<bundle>.mjs`) has none:
+ * then the folder above the module's, whose `specs/` is the copy shipped with it.
+ */
+export const REPO_ROOT: string = findUp(HERE, 'pnpm-workspace.yaml') ?? dirname(HERE)
 
 /** The repository's `specs/` folder. */
 export const SPECS_DIR: string = join(REPO_ROOT, 'specs')
 
-function findUp(from: string, marker: string): string {
+function findUp(from: string, marker: string): string | undefined {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, marker))) return dir
-    if (dirname(dir) === dir) throw new Error(`no ${marker} above ${from}`)
+    if (dirname(dir) === dir) return undefined
   }
 }
 

@@ -23,7 +23,7 @@ export const meta = {
       "operationId": "createImageTask",
       "method": "POST",
       "path": "/models/{model_owner}/{model_name}/predictions",
-      "requestSchema": "CreateImageTaskRequest",
+      "requestSchema": "PredictionRequest",
       "modelPath": [
         "model_owner",
         "model_name"
@@ -95,6 +95,13 @@ export const meta = {
   "models": {
     "google/nano-banana": {
       "fields": {
+        "model": {
+          "type": "string",
+          "enum": [
+            "google/nano-banana"
+          ],
+          "required": true
+        },
         "input.prompt": {
           "type": "string",
           "minLength": 1,
@@ -182,11 +189,17 @@ export const meta = {
         ],
         "maxN": 1
       },
-      "family": "Nano Banana",
-      "requestSchema": "NanoBananaRequest"
+      "family": "Nano Banana"
     },
     "google/nano-banana-pro": {
       "fields": {
+        "model": {
+          "type": "string",
+          "enum": [
+            "google/nano-banana-pro"
+          ],
+          "required": true
+        },
         "input.prompt": {
           "type": "string",
           "minLength": 1,
@@ -296,11 +309,17 @@ export const meta = {
         "maxImages": 14,
         "maxN": 1
       },
-      "family": "Nano Banana Pro",
-      "requestSchema": "NanoBananaProRequest"
+      "family": "Nano Banana Pro"
     },
     "google/nano-banana-2": {
       "fields": {
+        "model": {
+          "type": "string",
+          "enum": [
+            "google/nano-banana-2"
+          ],
+          "required": true
+        },
         "input.prompt": {
           "type": "string",
           "minLength": 1,
@@ -418,8 +437,7 @@ export const meta = {
         "maxImages": 14,
         "maxN": 1
       },
-      "family": "Nano Banana 2",
-      "requestSchema": "NanoBanana2Request"
+      "family": "Nano Banana 2"
     }
   },
   "otherOperations": [

@@ -99,8 +99,8 @@ export type components = {
         /** @description Webhook body; the prediction. */
         CallbackPayload: components["schemas"]["Prediction"];
         /**
-         * @description The create body of one of the models; which one is the path's model (`x-model-schemas`: model id -> its
-         *     body schema). The bodies overlap, hence `anyOf`.
+         * @description What each model accepts, keyed by model id. The id travels in the path (`x-model-in-path`), so a wire body
+         *     (`PredictionRequest`) is one of these without `model`.
          */
         CreateImageTaskRequest: components["schemas"]["NanoBananaRequest"] | components["schemas"]["NanoBananaProRequest"] | components["schemas"]["NanoBanana2Request"];
         /** @description Errors come as `application/problem+json` `{title, detail, status}`; a 429 may carry `detail` only. */
@@ -144,6 +144,11 @@ export type components = {
                  */
                 resolution: "1K" | "2K" | "4K";
             };
+            /**
+             * @description The path of the create operation, not a body field. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            model: "google/nano-banana-2";
             webhook?: components["schemas"]["Webhook"];
             webhook_events_filter?: components["schemas"]["WebhookEventsFilter"];
         };
@@ -167,6 +172,11 @@ export type components = {
                  */
                 safety_filter_level: "block_low_and_above" | "block_medium_and_above" | "block_only_high";
             };
+            /**
+             * @description The path of the create operation, not a body field. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            model: "google/nano-banana-pro";
             webhook?: components["schemas"]["Webhook"];
             webhook_events_filter?: components["schemas"]["WebhookEventsFilter"];
         };
@@ -179,6 +189,11 @@ export type components = {
                 output_format?: components["schemas"]["OutputFormat"];
                 prompt: string;
             };
+            /**
+             * @description The path of the create operation, not a body field. (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            model: "google/nano-banana";
             webhook?: components["schemas"]["Webhook"];
             webhook_events_filter?: components["schemas"]["WebhookEventsFilter"];
         };
@@ -226,6 +241,24 @@ export type components = {
             version?: string;
             webhook?: string | null;
             webhook_events_filter?: string[];
+        };
+        /** @description The body of a create (every model's input fields; the path's model takes its own, see `CreateImageTaskRequest`). */
+        PredictionRequest: {
+            input: {
+                /** @enum {string} */
+                aspect_ratio?: "match_input_image" | "1:1" | "2:3" | "3:2" | "3:4" | "4:3" | "4:5" | "5:4" | "9:16" | "16:9" | "21:9" | "1:4" | "4:1" | "1:8" | "8:1";
+                google_search?: boolean;
+                image_input?: string[];
+                image_search?: boolean;
+                output_format?: components["schemas"]["OutputFormat"];
+                prompt: string;
+                /** @enum {string} */
+                resolution?: "1K" | "2K" | "4K";
+                /** @enum {string} */
+                safety_filter_level?: "block_low_and_above" | "block_medium_and_above" | "block_only_high";
+            };
+            webhook?: components["schemas"]["Webhook"];
+            webhook_events_filter?: components["schemas"]["WebhookEventsFilter"];
         };
         /**
          * @description `starting` and `processing` while running; `succeeded`, `failed`, `canceled` and `aborted` are terminal.
@@ -356,7 +389,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateImageTaskRequest"];
+                "application/json": components["schemas"]["PredictionRequest"];
             };
         };
         responses: {

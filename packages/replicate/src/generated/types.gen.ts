@@ -5,11 +5,35 @@ export type ClientOptions = {
 };
 
 /**
- * The create body of one of the models; which one is the path's model (`x-model-schemas`: model id -> its
- * body schema). The bodies overlap, hence `anyOf`.
+ * What each model accepts, keyed by model id. The id travels in the path (`x-model-in-path`), so a wire body
+ * (`PredictionRequest`) is one of these without `model`.
  *
  */
-export type CreateImageTaskRequest = NanoBananaRequest | NanoBananaProRequest | NanoBanana2Request;
+export type CreateImageTaskRequest = ({
+    model: 'google/nano-banana';
+} & NanoBananaRequest) | ({
+    model: 'google/nano-banana-pro';
+} & NanoBananaProRequest) | ({
+    model: 'google/nano-banana-2';
+} & NanoBanana2Request);
+
+/**
+ * The body of a create (every model's input fields; the path's model takes its own, see `CreateImageTaskRequest`).
+ */
+export type PredictionRequest = {
+    input: {
+        prompt: string;
+        image_input?: Array<string>;
+        aspect_ratio?: 'match_input_image' | '1:1' | '2:3' | '3:2' | '3:4' | '4:3' | '4:5' | '5:4' | '9:16' | '16:9' | '21:9' | '1:4' | '4:1' | '1:8' | '8:1';
+        resolution?: '1K' | '2K' | '4K';
+        output_format?: OutputFormat;
+        safety_filter_level?: 'block_low_and_above' | 'block_medium_and_above' | 'block_only_high';
+        google_search?: boolean;
+        image_search?: boolean;
+    };
+    webhook?: Webhook;
+    webhook_events_filter?: WebhookEventsFilter;
+};
 
 /**
  * HTTPS URL Replicate POSTs the prediction to (see the `predictionEvent` callback).
@@ -37,6 +61,10 @@ export type BaseRatios = 'match_input_image' | '1:1' | '2:3' | '3:2' | '3:4' | '
  * google/nano-banana (gemini-2.5-flash-image), https://replicate.com/google/nano-banana/api.
  */
 export type NanoBananaRequest = {
+    /**
+     * The path of the create operation, not a body field.
+     */
+    model: 'google/nano-banana';
     input: {
         prompt: string;
         image_input?: ImageInput;
@@ -54,6 +82,10 @@ export type NanoBananaRequest = {
  * google/nano-banana-pro (gemini-3-pro-image), https://replicate.com/google/nano-banana-pro/api.
  */
 export type NanoBananaProRequest = {
+    /**
+     * The path of the create operation, not a body field.
+     */
+    model: 'google/nano-banana-pro';
     input: {
         prompt: string;
         /**
@@ -73,6 +105,10 @@ export type NanoBananaProRequest = {
  * google/nano-banana-2 (gemini-3.1-flash-image), https://replicate.com/google/nano-banana-2/api.
  */
 export type NanoBanana2Request = {
+    /**
+     * The path of the create operation, not a body field.
+     */
+    model: 'google/nano-banana-2';
     input: {
         prompt: string;
         /**
@@ -171,7 +207,7 @@ export type ErrorResponse = {
 export type PredictionId = string;
 
 export type CreateImageTaskData = {
-    body: CreateImageTaskRequest;
+    body: PredictionRequest;
     headers?: {
         /**
          * `wait` or `wait=N` (N from 1 to 60 seconds): hold the request until the prediction ends (sync mode).

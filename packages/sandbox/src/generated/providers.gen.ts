@@ -4,9 +4,10 @@ import type { ProviderWire } from '../providers/types.js'
 import { aivideoapi } from '../providers/aivideoapi.js'
 import { crun } from '../providers/crun.js'
 import { evolink } from '../providers/evolink.js'
+import { fal } from '../providers/fal.js'
 import { kie } from '../providers/kie.js'
 import { odkkk } from '../providers/odkkk.js'
 import { replicate } from '../providers/replicate.js'
 import { uniall } from '../providers/uniall.js'
 
-export const registry = { aivideoapi, crun, evolink, kie, odkkk, replicate, uniall } as const satisfies Record<string, ProviderWire>
+export const registry = { aivideoapi, crun, evolink, fal, kie, odkkk, replicate, uniall } as const satisfies Record<string, ProviderWire>

@@ -62,7 +62,7 @@ export const kie = {
       }
       return body
     },
-    headers(task, now, { secret }) {
+    headers(task, now, _body, secret) {
       const timestamp = String(Math.floor(now / 1000))
       const signature = createHmac('sha256', secret).update(`${task.id}.${timestamp}`).digest('base64')
       return { 'x-webhook-timestamp': timestamp, 'x-webhook-signature': signature }

@@ -31,12 +31,12 @@ export const replicate = {
   query(task, snapshot, ctx) {
     return { status: 200, body: prediction(task, snapshot, ctx) }
   },
-  cancel(task, snapshot, ctx) {
-    return { status: 200, body: prediction(task, snapshot, ctx) }
+  cancel(task, _snapshot, ctx, end) {
+    return { status: 200, body: prediction(task, end(), ctx) }
   },
   callback: {
     payload: prediction,
-    headers(task, now, { secret, body }) {
+    headers(task, now, body, secret) {
       const id = `msg_${task.id}`
       const timestamp = String(Math.floor(now / 1000))
       const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64')

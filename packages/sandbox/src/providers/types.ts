@@ -11,7 +11,7 @@ export interface Route {
   operation: Operation
   /** For the task query: the id from the path or query ('' when the query parameter is missing). */
   taskId?: string
-  /** For a create whose spec carries the model in the path (`modelPath`): the model id. */
+  /** For a create operation whose path carries the model (`x-model-in-path`): the model id from the path. */
   model?: string
 }
 
@@ -39,6 +39,8 @@ export interface WireContext {
   fileUrl: (image: StoredImage) => string
   /** The provider's status word for a phase: the first word its spec maps to that phase. */
   word: (phase: TaskPhase) => string
+  /** This provider's base URL on the sandbox (`http://127.0.0.1:<port>/<id>`), for answers that hand back URLs. */
+  baseUrl: string
 }
 
 /**
@@ -58,7 +60,8 @@ export interface ProviderWire {
   checkTaskId?(id: string, ctx: WireContext): Reply | undefined
   /** Whether the account has the model, where the spec leaves model ids open (undefined: it has). */
   checkModel?(model: string, operation: Operation, ctx: WireContext): Reply | undefined
-  newTaskId(now: number): string
+  /** `request` is what the create body asked for (a provider whose id carries the model). */
+  newTaskId(now: number, request: TaskRequest): string
   /** Adjusts what the shared reader took from a valid body, for facts meta does not carry. */
   refineRequest?(request: TaskRequest, body: Record<string, unknown>, operation: Operation): TaskRequest
   /** The request field of a callback URL for a provider whose spec documents no callback but whose requests take one. */
@@ -66,16 +69,29 @@ export interface ProviderWire {
   /** Options of this provider under an older name: old option name -> its generic name. */
   legacyOptions?: Readonly<Record<string, keyof ResolvedOptions>>
   created(task: Task, ctx: WireContext): Reply
-  query(task: Task, snapshot: TaskSnapshot, ctx: WireContext): Reply
+  /** The answer of a task operation: the query, or the result operation (`meta.operations.result`) where the spec has one. */
+  query(task: Task, snapshot: TaskSnapshot, ctx: WireContext, operation: Operation): Reply
+  /**
+   * The answer to `cancelImageTask` (`meta.operations.cancel`), where the spec has one. `end()` ends a task that
+   * has not ended now, canceled and without images (its callback fires), and returns the new snapshot.
+   */
+  cancel?(task: Task, snapshot: TaskSnapshot, ctx: WireContext, end: () => TaskSnapshot): Reply
+  /**
+   * Answers of GET operations that need no key and live on another server of the provider (the spec's
+   * operation-level `servers`), by operationId, e.g. public signing keys. Served under `/<id>` with the spec's
+   * path; `sandbox.fetch` sends requests for the real URL there.
+   */
+  publicRoutes?: Readonly<Record<string, (ctx: WireContext) => Reply>>
   /** Synchronous endpoints (operations other than the create one) answer with the finished images. */
   syncResult?(task: Task, ctx: WireContext, operation: Operation): Reply
   credits?(ctx: WireContext): Reply
-  /** The answer to a cancel request (`meta.operations.cancel`), after the sandbox canceled the task if it was running. */
-  cancel?(task: Task, snapshot: TaskSnapshot, ctx: WireContext): Reply
   callback: {
     payload(task: Task, snapshot: TaskSnapshot, ctx: WireContext): unknown
-    /** Headers of one attempt; `signing` has the sandbox's webhook secret and the exact body sent, for providers that sign. */
-    headers?(task: Task, now: number, signing: { secret: string; body: string }): Record<string, string>
+    /**
+     * Headers of one attempt. `body` is the exact text sent (for providers that sign it); `secret` is the sandbox's
+     * webhook secret (`webhookSecret`), for providers whose signature is keyed by the account's secret.
+     */
+    headers?(task: Task, now: number, body: string, secret: string): Record<string, string>
   }
   /** The provider's documented error body for a situation. */
   error(kind: ErrorKind, operation: Operation | undefined, ctx: WireContext, detail?: { issue?: SpecIssue; taskId?: string; model?: string }): Reply

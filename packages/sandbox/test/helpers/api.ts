@@ -12,6 +12,8 @@ type Json = Record<string, any>
 export interface Driver extends Fixture {
   model: string
   createPath: string
+  /** The create path for another model (the same as `createPath` unless the path carries the model). */
+  createPathFor: (model: string) => string
   queryPath: (id: string) => string
   creditsPath: string | undefined
   /** A valid create body; `extra` adds the aspect ratio / format / n / callback fields in the provider's own names. */
@@ -39,6 +41,20 @@ function callbackFieldOf(id: ProviderId): string {
   return meta.callback?.field ?? (meta.options as Json).callbackUrl?.fields[0] ?? 'callback_url'
 }
 
+export function fillModelPath(path: string, names: readonly string[] | undefined, model: string): string {
+  if (!names) return path
+  const pieces = model.split('/')
+  return names.reduce((out, name, i) => out.replace(`{${name}}`, encodeURIComponent(pieces[i] ?? '')), path)
+}
+
+/** A callback URL that travels in the query (`{$request.query.<name>}`) leaves the body for the path's query string. */
+function withQueryCallback(provider: ProviderId, path: string, body: unknown): { path: string; body: unknown } {
+  const callback = (META[provider] as Json).callback
+  if (callback?.in !== 'query' || !body || typeof body !== 'object' || !(callback.field in body)) return { path, body }
+  const { [callback.field]: url, ...rest } = body as Json
+  return { path: `${path}${path.includes('?') ? '&' : '?'}${callback.field}=${encodeURIComponent(String(url))}`, body: rest }
+}
+
 function driverOf(id: ProviderId, fixture: Fixture): Driver {
   const meta = META[id]
   const model = fixture.model ?? meta.defaultModel
@@ -50,11 +66,13 @@ function driverOf(id: ProviderId, fixture: Fixture): Driver {
     ...fixture,
     model,
     fields,
-    createPath: findOperation(id, 'createImageTask').path,
+    // `x-model-in-path`: the model's segments fill the path parameters.
+    createPath: fillModelPath(findOperation(id, 'createImageTask').path, (meta.operations.create as Json).modelPath, model),
+    createPathFor: (other) => fillModelPath(findOperation(id, 'createImageTask').path, (meta.operations.create as Json).modelPath, other),
     queryPath: (taskId) => queryPathOf(id, taskId),
     creditsPath: hasOperation(id, 'getCredits') ? findOperation(id, 'getCredits').path : undefined,
     createBody: (prompt, extra = {}) => {
-      const body: Json = { model }
+      const body: Json = (meta.operations.create as Json).modelPath ? {} : { model }
       setAt(body, fields.prompt, prompt)
       if (extra.aspect && fields.aspectRatio) setAt(body, fields.aspectRatio, extra.aspect)
       if (fields.outputFormat) setAt(body, fields.outputFormat, spell(extra.jpeg ? 'jpeg' : 'png'))
@@ -64,8 +82,8 @@ function driverOf(id: ProviderId, fixture: Fixture): Driver {
     },
     words: statusWordsOf(id),
     authHeader: (key) => authHeaderOf(id, key),
-    asQueried: (payload) => (fixture.callbackPayloadKey ? { [fixture.callbackPayloadKey]: payload } : payload),
-    callbackPart: (queried) => (fixture.callbackPayloadKey ? queried[fixture.callbackPayloadKey] : queried),
+    asQueried: fixture.asQueried ?? ((payload) => (fixture.callbackPayloadKey ? { [fixture.callbackPayloadKey]: payload } : payload)),
+    callbackPart: fixture.callbackPart ?? ((queried) => (fixture.callbackPayloadKey ? queried[fixture.callbackPayloadKey] : queried)),
   }
 }
 
@@ -99,7 +117,7 @@ export interface CallResult {
 }
 
 export interface CallOptions {
-  method?: 'GET' | 'POST'
+  method?: 'GET' | 'POST' | 'PUT'
   body?: unknown
   /** The key to send; null sends none. Default: the sandbox's key. */
   key?: string | null
@@ -134,11 +152,28 @@ export async function call(sandbox: Sandbox, provider: ProviderId, operationId: 
 }
 
 export function create(sandbox: Sandbox, provider: ProviderId, body: unknown, headers: Record<string, string> = {}): Promise<CallResult> {
-  return call(sandbox, provider, 'createImageTask', DRIVERS[provider].createPath, { body, headers })
+  const sent = withQueryCallback(provider, DRIVERS[provider].createPath, body)
+  return call(sandbox, provider, 'createImageTask', sent.path, { body: sent.body, headers })
+}
+
+/**
+ * Where the query answer carries only the status (`meta.operations.result`), an ended task's output is read
+ * from the result operation; the answer then carries it as `result` (the output or the error body).
+ */
+export async function withResult(sandbox: Sandbox, provider: ProviderId, id: string, answer: CallResult): Promise<CallResult> {
+  const result = (META[provider].operations as Json).result
+  if (!result) return answer
+  const read = await call(sandbox, provider, result.operationId, queryPathOf(provider, id, result.operationId))
+  return { ...answer, body: { ...answer.body, result: read.body, resultStatus: read.status } }
 }
 
 export function query(sandbox: Sandbox, provider: ProviderId, id: string, headers: Record<string, string> = {}): Promise<CallResult> {
   return call(sandbox, provider, 'getImageTask', DRIVERS[provider].queryPath(id), { headers })
+}
+
+/** One query of an ended task, with its result where the spec has a result operation. */
+export async function queryEnded(sandbox: Sandbox, provider: ProviderId, id: string): Promise<CallResult> {
+  return withResult(sandbox, provider, id, await query(sandbox, provider, id))
 }
 
 /** Polls until the task leaves the in-progress words; returns every answer seen. */
@@ -148,9 +183,12 @@ export async function pollToEnd(sandbox: Sandbox, provider: ProviderId, id: stri
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const answer = await query(sandbox, provider, id)
-    seen.push(answer)
     const status = driver.statusOf(answer.body)
-    if (status === driver.words.done || status === driver.words.failed) return seen
+    if (status === driver.words.done || status === driver.words.failed) {
+      seen.push(await withResult(sandbox, provider, id, answer))
+      return seen
+    }
+    seen.push(answer)
     if (Date.now() > deadline) throw new Error(`${provider} task ${id} still ${status} after ${timeoutMs} ms`)
     await sleep(everyMs)
   }

@@ -21,6 +21,12 @@ export interface Fixture {
   urlsOf: (queried: Json) => string[]
   /** The callback payload is this member of the query answer (default: the whole answer). */
   callbackPayloadKey?: string
+  /** A callback body seen as an ended query answer, where it is not a member of one (overrides `callbackPayloadKey`). */
+  asQueried?: (payload: Json) => Json
+  /** The callback body an ended query answer (with its `result`, where the spec has a result operation) stands for. */
+  callbackPart?: (queried: Json) => Json
+  /** HTTP status of a body that breaks the request schema, when not 400 (or `errorHttpStatus`). */
+  validationStatus?: number
   /** The JSON code of an error answer. */
   codeOf: (body: Json) => unknown
   /** HTTP status and JSON code of each refusing fault's answer. */

@@ -1,3 +1,4 @@
+import { META } from '@nano-banana/manifest'
 // The tests' own reading of specs/ (through @nano-banana/testkit): deliberately independent of src/ (and of the
 // generated meta for the wire facts below: paths, key transport, status words, retry schedule), so a bug there
 // cannot hide drift.
@@ -36,8 +37,16 @@ export function submitOperations(provider: ProviderId): Array<{ operationId: str
 }
 
 /** The path of the task query for an id: in the path template or in the query, as the spec's parameter says. */
-export function queryPathOf(provider: ProviderId, id: string): string {
-  const { path, parameters } = findOperation(provider, 'getImageTask')
+export function queryPathOf(provider: ProviderId, id: string, operationId = 'getImageTask'): string {
+  const { path, parameters } = findOperation(provider, operationId)
+  // `x-task-id`: the id is several path parameters joined by `/`.
+  const operations = META[provider].operations as Record<string, { operationId: string; taskId?: { parts?: readonly string[] } }>
+  const parts = Object.values(operations).find((op) => op.operationId === operationId)?.taskId?.parts
+  if (parts) {
+    const pieces = id.split('/')
+    const values = [...pieces.slice(0, parts.length - 1), pieces.slice(parts.length - 1).join('/')]
+    return parts.reduce((out, name, i) => out.replace(`{${name}}`, encodeURIComponent(values[i] ?? '')), path)
+  }
   const param = parameters.find((p) => p.required && (p.in === 'path' || p.in === 'query'))
   if (!param) throw new Error(`${provider}: getImageTask has no task id parameter`)
   if (param.in === 'path') return path.replace(`{${param.name}}`, encodeURIComponent(id))

@@ -1,5 +1,5 @@
 // Replicate (predictions of Google's official models). Capabilities, fields, status words, the model in
-// the create path (`x-model-path-parameters`) and the one-hour result lifetime: specs/replicate.openapi.yaml.
+// the create path (`x-model-in-path`) and the one-hour result lifetime: specs/replicate.openapi.yaml.
 // What the spec cannot say lives here: a failed prediction's reason is a plain string, a prediction older
 // than an hour has `data_removed` instead of its output, errors are problem+json `{title, detail, status}`,
 // a cancel answer is the prediction, and webhooks are signed with Standard Webhooks.
@@ -7,7 +7,7 @@
 // `Prefer: wait` is not sent: it holds the create request until the image exists, and until that answer
 // arrives the caller has no prediction id, so a connection lost meanwhile would leave a paid prediction
 // nobody can find. Polling from the id on costs at most one poll interval.
-import { cancelImageTask, createImageTask, getImageTask, meta, type CreateImageTaskRequest } from '@nano-banana/replicate'
+import { cancelImageTask, createImageTask, getImageTask, meta, type PredictionRequest } from '@nano-banana/replicate'
 import { compact } from '../adapter-kit.js'
 import type { CallbackRequest, CallbackVerdict, CallbackVerifyContext } from '../adapter.js'
 import { defineProvider, type CapabilityFallback } from '../define-provider.js'
@@ -55,11 +55,14 @@ async function verifyCallback(request: CallbackRequest, context: CallbackVerifyC
  * it (`jpeg` spelled `jpg`); a webhook asks for the `completed` event only. providerOptions are merged into
  * `input` (e.g. `{ google_search: true }`).
  */
-export const replicate = defineProvider<CreateImageTaskRequest>({
+export const replicate = defineProvider<PredictionRequest>({
   meta,
-  operations: { create: createImageTask, get: getImageTask, cancel: cancelImageTask },
+  // The generated create also takes the model's path parameters (`x-model-in-path`), which defineProvider fills.
+  operations: { create: createImageTask as never, get: getImageTask, cancel: cancelImageTask },
   fallbacks,
   verifyCallback,
+  // The signature covers `id.timestamp.body`: a verified body is what Replicate sent, no re-read needed.
+  signatureCoversBody: true,
 
   toBody(request, _model, wire) {
     const body = wire.place()

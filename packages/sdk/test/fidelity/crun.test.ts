@@ -5,7 +5,7 @@ import { createNanoBanana } from '../../src/index.js'
 import { BASE, KEY, recordingFetch } from './support.js'
 
 describe('crun reference images', () => {
-  it.each(['google/nano-banana', 'google/nano-banana-v2', 'google/nano-banana-2'])('%s sends input.img_urls', async (model) => {
+  it.each(['google/nano-banana', 'google/nano-banana-v2', 'google/nano-banana-2'] as const)('%s sends input.img_urls', async (model) => {
     const { fetch, calls } = recordingFetch(() => ({ body: { code: 200, message: 'success', data: { task_id: 't-1' } } }))
     const nb = createNanoBanana({ provider: 'crun', apiKey: KEY, baseUrl: BASE, fetch })
     await nb.submit({ prompt: 'edit this', model, images: ['https://example.com/a.png'] })

@@ -1,8 +1,8 @@
 // UniAll: documented concrete model ids as well as family + resolution, open ids, gateway status words,
 // decimal progress, a null `data` with an error code, and output formats per family.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import { startSandbox, type Sandbox } from '@nano-banana/sandbox'
-import { createNanoBanana, UnsupportedOptionError } from '../../src/index.js'
+import { createNanoBanana, UnsupportedOptionError, type ModelId, type OutputFormatOf } from '../../src/index.js'
 import { validator } from '../support.js'
 import { BASE, FAST, KEY, recordingFetch } from './support.js'
 
@@ -34,6 +34,7 @@ describe('uniall model ids', () => {
   it('webp is refused for a Pro model before any request, accepted for the base model', async () => {
     const { fetch, calls } = recordingFetch(() => ({ body: { code: 'success', data: { task_id: 't-1' } } }))
     const nb = createNanoBanana({ provider: 'uniall', apiKey: KEY, baseUrl: BASE, fetch })
+    // @ts-expect-error the Pro family's spec lists png and jpeg only: refused at compile time too
     await expect(nb.submit({ prompt: 'a', model: 'NanoBananaPro', outputFormat: 'webp' })).rejects.toBeInstanceOf(UnsupportedOptionError)
     expect(calls).toHaveLength(0)
     await nb.submit({ prompt: 'a', model: 'NanoBanana', outputFormat: 'webp' })
@@ -82,5 +83,20 @@ describe('uniall answers', () => {
     const { fetch } = recordingFetch(() => ({ body: { code: 'task_not_found', message: 'no such task', data: null } }))
     const nb = createNanoBanana({ provider: 'uniall', apiKey: KEY, baseUrl: BASE, fetch })
     await expect(nb.getTask('t-1')).rejects.toMatchObject({ name: 'NotFoundError', message: expect.stringContaining('no such task') })
+  })
+
+  it('types: the spec leaves model ids open, so any id type-checks; a listed family keeps its own formats', async () => {
+    const { fetch, calls } = recordingFetch(() => ({ body: { code: 'success', data: { task_id: 't-1' } } }))
+    const nb = createNanoBanana({ provider: 'uniall', apiKey: KEY, baseUrl: BASE, fetch })
+    expectTypeOf<string>().toExtend<ModelId<'uniall'>>()
+    expectTypeOf<OutputFormatOf<'uniall', 'NanoBananaPro'>>().toEqualTypeOf<'png' | 'jpeg'>()
+    // An id the spec does not list: any format of any family (checked at run time).
+    expectTypeOf<OutputFormatOf<'uniall', 'NanoBanana2-1K'>>().toEqualTypeOf<'png' | 'jpeg' | 'webp'>()
+    const id: string = 'NanoBanana2-1K'
+    await nb.submit({ prompt: 'a', model: id })
+    await nb.submit({ prompt: 'a', model: 'NanoBanana', outputFormat: 'webp' })
+    // @ts-expect-error the NanoBanana2 family lists png and jpeg only
+    await expect(nb.submit({ prompt: 'a', model: 'NanoBanana2', outputFormat: 'webp' })).rejects.toBeInstanceOf(UnsupportedOptionError)
+    expect(calls.map((c) => c.body.model)).toEqual(['NanoBanana2-1K', 'NanoBanana'])
   })
 })

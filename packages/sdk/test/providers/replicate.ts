@@ -21,6 +21,8 @@ export const fixture: Fixture = {
   statusOf: (body) => ({ holder: body, key: 'status' }),
   taskIdOf: (b) => b.id,
   urlsOf: (b) => [b.output].flat(),
+  // problem+json (RFC 9457) has no code: its `title` names the problem.
+  errorCodeOf: (body) => body?.title,
   ignoredOption: { request: { model: 'google/nano-banana', resolution: '1K' }, option: 'resolution' },
   downloadRequest: { model: 'google/nano-banana-2', outputFormat: 'jpeg' },
   tests(kit) {

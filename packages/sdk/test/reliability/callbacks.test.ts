@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { DEFAULT_WEBHOOK_SECRET, type Sandbox } from '@nano-banana/sandbox'
 import { createCallbackHandler, parseCallback } from '../../src/callbacks.js'
 import { InvalidRequestError, providers as allProviders, type ProviderId, type Task } from '../../src/index.js'
-import { callbackExamples, FIXTURES, successExample } from '../support.js'
+import { callbackExamples, callbackTaskId, FIXTURES, successExample } from '../support.js'
 import { CALLBACK_PROVIDERS, fastSandbox, PROVIDERS, sandboxClient, serveHandler, until, type LocalHttp } from './support.js'
 
 /** Valid deliveries per provider: the spec's callback examples, else its completed query example (same body). */
@@ -197,6 +197,7 @@ describe('with the sandbox as the provider', () => {
         allowUnverified: true,
         provider,
         webhookSecret: DEFAULT_WEBHOOK_SECRET,
+        fetch: s.fetch,
         onTask: (task) => {
           if (calls++ === 0) throw new Error('not ready')
           delivered.push(task)
@@ -213,14 +214,14 @@ describe('with the sandbox as the provider', () => {
     ])
     // The callback carries the same task a poll reads.
     const polled = await nb.getTask(taskId)
-    expect(delivered[0]).toMatchObject({ taskId, status: polled.status, urls: polled.urls })
+    expect(delivered[0]).toMatchObject({ taskId: callbackTaskId(provider, taskId), status: polled.status, urls: polled.urls })
   })
 
   it.each(providers)('%s: a truncated delivery is refused with 400 and the retry is accepted', async (provider) => {
     const s = await sandbox({ faults: [{ provider, phase: 'callback', fault: 'malformed-json' }] })
     const delivered: Task[] = []
     const http = await serve(
-      createCallbackHandler({ allowUnverified: true, webhookSecret: DEFAULT_WEBHOOK_SECRET, provider, onTask: (task) => void delivered.push(task) }),
+      createCallbackHandler({ allowUnverified: true, webhookSecret: DEFAULT_WEBHOOK_SECRET, provider, fetch: s.fetch, onTask: (task) => void delivered.push(task) }),
     )
     const { taskId } = await sandboxClient(s, provider).submit({ prompt: 'truncated', callbackUrl: `${http.url}/hook` })
     await until(() => (s.callbacks.some((a) => a.taskId === taskId && a.delivered) ? true : undefined), 4000, 'the callback')
@@ -240,6 +241,7 @@ describe('with the sandbox as the provider', () => {
       allowUnverified: true,
       webhookSecret: DEFAULT_WEBHOOK_SECRET,
       provider: soonest,
+      fetch: s.fetch,
       onTask: (task) => void delivered.push(task),
     })
     const http = await serve(handler)

@@ -7,7 +7,7 @@ import { format } from 'node:util'
 import { DEFAULT_WEBHOOK_SECRET, type FaultRule, type Sandbox } from '@nano-banana/sandbox'
 import { createCallbackHandler } from '../../src/callbacks.js'
 import { AmbiguousSubmitError, NanoBananaError, taskFailure, type ProviderId, type Task } from '../../src/index.js'
-import { FIXTURES } from '../support.js'
+import { callbackTaskId, FIXTURES } from '../support.js'
 import {
   CALLBACK_PROVIDERS,
   decodeImage,
@@ -170,7 +170,7 @@ const outcomes = new Map<string, Outcome>()
 const consoleLines: string[] = []
 
 /** A callback receiver: createCallbackHandler behind node:http, resolving per task id. */
-async function receiver(provider: ProviderId, behaviour: Row['receiver']) {
+async function receiver(provider: ProviderId, behaviour: Row['receiver'], keysFetch: typeof globalThis.fetch) {
   const delivered = new Map<string, Task[]>()
   const first = new Set<string>()
   /** A first delivery held open, released by the retry: the sandbox gave up on it (its callbackTimeoutMs) before. */
@@ -181,6 +181,8 @@ async function receiver(provider: ProviderId, behaviour: Row['receiver']) {
     provider,
     // The sandbox signs the callbacks of providers that sign theirs with this secret.
     webhookSecret: DEFAULT_WEBHOOK_SECRET,
+    // Signing keys (where the provider signs) come from the sandbox's stand-in.
+    fetch: keysFetch,
     async onTask(task) {
       if (behaviour && !first.has(task.taskId)) {
         first.add(task.taskId)
@@ -216,7 +218,7 @@ const nameOf = (error: unknown) => (error instanceof Error ? error.name : typeof
 async function runCell({ row, provider }: Cell): Promise<Outcome> {
   const started = Date.now()
   const sandbox: Sandbox = await fastSandbox({ slowMs: SLOW_MS, callbackTimeoutMs: 250, ...(row.taskDurationMs ? { taskDurationMs: row.taskDurationMs } : {}) })
-  const hook = row.phase === 'callback' && callbackCapable(provider) ? await receiver(provider, row.receiver) : undefined
+  const hook = row.phase === 'callback' && callbackCapable(provider) ? await receiver(provider, row.receiver, sandbox.fetch) : undefined
   const cellErrors: unknown[] = []
   let outcome = ''
   let resultTaskId: string | undefined
@@ -232,8 +234,9 @@ async function runCell({ row, provider }: Cell): Promise<Outcome> {
           callbackUrl: hook ? hook.url : 'https://hooks.example.com/nano-banana',
         })
         resultTaskId = submission.taskId
-        const task = await hook!.next(submission.taskId)
-        if (task.status !== 'succeeded') throw taskFailure(task)
+        const task = await hook!.next(callbackTaskId(provider, submission.taskId))
+        // The receiver matched the callback to this submission (a callback may name less than the submit's id).
+        if (task.status !== 'succeeded') throw taskFailure({ ...task, taskId: submission.taskId })
         if (task.urls.length === 0) throw new Error('callback task without URLs')
         outcome = 'recovered'
       } else {

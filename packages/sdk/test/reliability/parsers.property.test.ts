@@ -286,8 +286,8 @@ describe.each(PROVIDERS)('%s adapter', (provider) => {
         const h = new Headers({ 'content-type': 'application/json' })
         if (length !== undefined) h.set('content-length', length)
         const res = await handler(new Request('http://hooks.test/nb', { method, headers: h, ...(method === 'GET' ? {} : { body: text }) }))
-        // 401: a signing provider's handler refuses an unsigned delivery.
-        expect([200, 400, 401, 405, 413]).toContain(res.status)
+        // 401: a provider that signs its callbacks refuses an unsigned one.
+        expect([200, 400, 405, 413, ...(providers[provider].verifyCallback ? [401] : [])]).toContain(res.status)
         if (method !== 'POST') expect(res.status).toBe(405)
         const text2 = await res.text()
         expect(() => JSON.parse(text2) as unknown).not.toThrow()

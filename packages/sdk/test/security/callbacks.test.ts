@@ -41,9 +41,10 @@ const TOKEN = createCallbackToken()
 const provider = CALLBACK_PROVIDERS[0]!
 const ATTACKER_URLS = ['http://169.254.169.254/latest/meta-data/', 'https://evil.example/x.sh']
 
-// Providers that sign their callbacks refuse an unsigned delivery before any re-read (their own tests cover signed ones).
+// Providers that sign their callbacks refuse an unsigned delivery before any re-read (their own tests cover signed
+// ones, and the re-read of a signature that does not cover the body).
 const SIGNING = CALLBACK_PROVIDERS.filter((id) => providers[id].verifyCallback !== undefined)
-const UNSIGNED = CALLBACK_PROVIDERS.filter((id) => providers[id].verifyCallback === undefined)
+const REREAD_PROVIDERS = CALLBACK_PROVIDERS.filter((id) => providers[id].verifyCallback === undefined)
 
 describe.each(SIGNING)('%s: an unsigned delivery is refused even with a re-read key', (id) => {
   it('401, nothing reported, no re-read', async () => {
@@ -51,7 +52,7 @@ describe.each(SIGNING)('%s: an unsigned delivery is refused even with a re-read 
     const real = await sandboxClient(s, id).generate({ prompt: 'real task' })
     const before = s.requests.length
     const { seen, onTask } = recorder()
-    const handler = createCallbackHandler({ provider: id, apiKey: SECRET_KEY, baseUrl: s.baseUrl(id), webhookSecret: 'whsec_c2VjcmV0LWtleS1vZi10ZXN0', onTask })
+    const handler = createCallbackHandler({ provider: id, apiKey: SECRET_KEY, baseUrl: s.baseUrl(id), webhookSecret: 'whsec_c2VjcmV0LWtleS1vZi10ZXN0', fetch: s.fetch, onTask })
     const res = await handler(post(deliveryFor(id, real.taskId, ATTACKER_URLS)))
     expect(res.status).toBe(401)
     expect(seen).toHaveLength(0)
@@ -59,7 +60,7 @@ describe.each(SIGNING)('%s: an unsigned delivery is refused even with a re-read 
   })
 })
 
-describe.each(UNSIGNED)('%s: re-read from the provider (the default with a key)', (id) => {
+describe.each(REREAD_PROVIDERS)('%s: re-read from the provider (the default with a key)', (id) => {
   it('a forged success for a real task reports what the provider says, not the body', async () => {
     const s = await sandbox()
     const nb = sandboxClient(s, id)
