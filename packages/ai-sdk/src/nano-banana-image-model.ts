@@ -153,7 +153,8 @@ export class NanoBananaImageModel implements ImageModelV3 {
           taskId: result.taskId,
           provider: result.provider,
           model: result.model,
-          url: image.url,
+          // An inline image (synchronous provider) is its bytes, already in `images`: no multi-megabyte data: URL here.
+          ...(image.data ? { inline: true } : { url: image.url }),
           contentType: download.contentType,
           ...(image.expiresAt ? { expiresAt: image.expiresAt.toISOString() } : {}),
           ...(result.usage?.credits !== undefined ? { credits: result.usage.credits } : {}),

@@ -1,7 +1,7 @@
 // The ImageModelV3 contract called directly (as `ai` does), and the size-to-aspect-ratio mapping.
 import { UnsupportedFunctionalityError, type ImageModelV3CallOptions } from '@ai-sdk/provider'
 import { AbortError, providerIds, providers } from '@nano-banana/sdk'
-import { imageInfo, waitFor } from '@nano-banana/testkit'
+import { checkImage, imageInfo, waitFor } from '@nano-banana/testkit'
 import { describe, expect, it } from 'vitest'
 import { createNanoBananaProvider, nearestAspectRatio } from '../src/index.js'
 import { pick, useSandbox } from './support.js'
@@ -46,7 +46,11 @@ describe('doGenerate', () => {
   })
 
   it('sends n to a provider that returns several images per task', async () => {
-    const { id, caps, modelId } = pick('returns 3 or more images per task and does 1:1', (c) => c.maxN >= 3 && c.aspectRatios.includes('1:1'))
+    // One task with n images: not a provider whose n images are n requests (`repeatForN`).
+    const { id, caps, modelId } = pick(
+      'returns 3 or more images per task and does 1:1',
+      (c, p) => c.maxN >= 3 && c.aspectRatios.includes('1:1') && !providers[p].repeatForN && !providers[p].synchronous,
+    )
     const model = context.nanoBanana.image(modelId)
     expect(model.maxImagesPerCall).toBe(caps.maxN)
     const result = await model.doGenerate(call({ n: 3, aspectRatio: '1:1' }))
@@ -54,6 +58,19 @@ describe('doGenerate', () => {
     const meta = result.providerMetadata!['nano-banana'] as unknown as { taskIds: string[] }
     expect(meta.taskIds).toHaveLength(1)
     expect(context.sandbox.tasks.get(id, meta.taskIds[0]!)?.n).toBe(3)
+  })
+
+  it('a synchronous provider: its inline images are the result bytes, with no download request and no data: URL in the metadata', async () => {
+    const { id, modelId } = pick('answers synchronously with inline images', (_c, p) => providers[p].synchronous === true)
+    const before = context.sandbox.requests.length
+    const result = await context.nanoBanana.image(modelId).doGenerate(call({ n: 2 }))
+    expect(result.images).toHaveLength(2)
+    for (const image of result.images) expect(checkImage(Buffer.from(image as Uint8Array)).format).toBe('png')
+    const phases = context.sandbox.requests.slice(before).map((r) => r.phase)
+    expect(phases.every((phase) => phase === 'submit')).toBe(true)
+    const meta = result.providerMetadata!['nano-banana'] as unknown as { images: { inline?: boolean; url?: string; provider: string }[] }
+    expect(meta.images).toEqual([expect.objectContaining({ inline: true, provider: id }), expect.objectContaining({ inline: true, provider: id })])
+    expect(meta.images.every((image) => image.url === undefined)).toBe(true)
   })
 
   it('refuses a mask before any request', async () => {

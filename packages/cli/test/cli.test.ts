@@ -71,6 +71,22 @@ describe('nano-banana generate', () => {
     expect(image.height / image.width).toBeCloseTo(16 / 9, 1)
   })
 
+  it('a synchronous provider on the embedded sandbox: its inline images are saved as files, and --json lists them without data: URLs', async () => {
+    const sync = providerIds.find((id) => providers[id].synchronous && providers[id].models[providers[id].defaultModel]!.maxN >= 2)!
+    const dir = join(out, 'inline')
+    const r = await run(['generate', 'a nano banana', '--provider', sync, '--sandbox', '--n', '2', '--json', '--out', dir])
+    expect(r.code, r.stderr).toBe(0)
+    const summary = JSON.parse(r.stdout) as { provider: string; files: string[]; images: { inline?: boolean; url?: string; bytes?: number }[] }
+    expect(summary.provider).toBe(sync)
+    expect(summary.files).toHaveLength(2)
+    for (const [i, file] of summary.files.entries()) {
+      const bytes = await readFile(file)
+      expect(dimensions(bytes).format).toBe('png')
+      expect(summary.images[i]).toEqual({ inline: true, contentType: 'image/png', bytes: bytes.byteLength })
+    }
+    expect(r.stdout).not.toContain('data:image')
+  })
+
   it('with a key, uses the configured API and never prints the key', async () => {
     const before = sandbox.submissions(MAIN)
     const r = await run(['generate', 'a lighthouse', '--provider', MAIN, '--out', join(out, 'keyed')], env())

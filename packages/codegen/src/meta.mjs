@@ -45,6 +45,9 @@ function operationMeta(doc, operationId, found, withTaskId) {
     if (!findOperation(doc, found.op['x-images-operation'])) throw new Error(`${operationId}: x-images-operation names no operation`)
     op.imagesOperation = found.op['x-images-operation']
   }
+  // A synchronous API answers with the result itself: no task to poll (specs/CONVENTIONS.md).
+  if (found.op['x-synchronous'] === true) op.synchronous = true
+  if (found.op['x-repeat-for-n'] === true) op.repeatForN = true
   return op
 }
 
@@ -156,7 +159,7 @@ const invert = (values = {}) => Object.fromEntries(Object.entries(values).map(([
  * left out (the definition may supply a marked guess); an option the branch has no field for is
  * `notSent`, with the value it always produces from `x-model-produces` when documented.
  */
-function capabilitiesOf(fields, options, produces = {}) {
+function capabilitiesOf(fields, options, produces = {}, repeatForN = false) {
   const caps = { fields: {}, notSent: [] }
   for (const [option, { fields: candidates, values }] of Object.entries(options)) {
     const path = candidates.find((candidate) => Object.hasOwn(fields, candidate))
@@ -196,7 +199,8 @@ function capabilitiesOf(fields, options, produces = {}) {
       caps.notSent.push(option)
     }
   }
-  if (!options.n || !caps.fields.n) {
+  // `x-repeat-for-n`: n images are n requests, so n needs no field (its limit comes from `x-models`).
+  if ((!options.n || !caps.fields.n) && !repeatForN) {
     caps.maxN = 1
     caps.notSent.push('n')
   }
@@ -205,7 +209,7 @@ function capabilitiesOf(fields, options, produces = {}) {
 
 const LISTED_CAPABILITIES = ['aspectRatios', 'resolutions', 'outputFormats', 'maxImages', 'maxN', 'maxPromptLength']
 
-function modelsOf(id, doc) {
+function modelsOf(id, doc, repeatForN = false) {
   const request = doc.components?.schemas?.CreateImageTaskRequest
   if (!request) fail(id, 'no CreateImageTaskRequest schema')
   const mapping = request.discriminator?.mapping
@@ -224,9 +228,13 @@ function modelsOf(id, doc) {
   for (const [model, ref] of entries) {
     const branch = deref(doc, { $ref: ref })
     if (!branch) fail(id, `discriminator target ${ref} missing`)
-    const fields = fieldsOf(doc, branch)
     const own = listed?.[model] ?? branch
-    const capabilities = capabilitiesOf(fields, options, own['x-model-produces'])
+    const fields = fieldsOf(doc, branch)
+    // A model of a shared schema that always produces one value of an option has no use for its field.
+    if (listed?.[model]) {
+      for (const option of Object.keys(own['x-model-produces'] ?? {})) for (const path of options[option]?.fields ?? []) delete fields[path]
+    }
+    const capabilities = capabilitiesOf(fields, options, own['x-model-produces'], repeatForN)
     for (const key of LISTED_CAPABILITIES) if (listed?.[model]?.[key] !== undefined) capabilities[key] = listed[model][key]
     const entry = { fields, capabilities }
     if (own['x-model-family']) entry.family = own['x-model-family']
@@ -241,8 +249,10 @@ function modelsOf(id, doc) {
   return models
 }
 
-function statusWordsOf(id, doc) {
+function statusWordsOf(id, doc, synchronous = false) {
   const schema = doc.components?.schemas?.TaskStatus
+  // A synchronous answer may have no status word at all: a 2xx with images is the finished result.
+  if (synchronous && !schema) return {}
   const map = schema?.['x-normalized-status']
   if (!map || typeof map !== 'object') fail(id, 'TaskStatus needs `x-normalized-status` (word -> queued|running|succeeded|failed|canceled)')
   for (const word of schema.enum ?? []) if (!Object.hasOwn(map, word)) fail(id, `TaskStatus word "${word}" has no x-normalized-status entry`)
@@ -292,9 +302,11 @@ export function buildMeta(doc) {
     }
   }
   if (!operations.create) fail(id, 'no createImageTask operation')
-  if (!operations.get?.taskId) fail(id, 'getImageTask needs exactly one required path or query parameter (the task id)')
+  const synchronous = operations.create.synchronous === true
+  if (synchronous && operations.get) fail(id, 'a synchronous createImageTask (x-synchronous) has no getImageTask to poll')
+  if (!synchronous && !operations.get?.taskId) fail(id, 'getImageTask needs exactly one required path or query parameter (the task id)')
   const envKeys = doc['x-env-api-key'] ? [doc['x-env-api-key']].flat() : [`${upper}_API_KEY`]
-  const models = modelsOf(id, doc)
+  const models = modelsOf(id, doc, operations.create.repeatForN === true)
   const defaultModel = doc['x-default-model']
   if (!defaultModel) fail(id, 'no x-default-model at the document root')
   if (!models['*'] && !Object.hasOwn(models, defaultModel)) fail(id, `x-default-model ${defaultModel} is not a model of CreateImageTaskRequest`)
@@ -308,12 +320,22 @@ export function buildMeta(doc) {
     baseUrlRequired: doc['x-base-url-required'] === true,
     auth: authOf(id, doc),
     operations,
-    statusWords: statusWordsOf(id, doc),
+    statusWords: statusWordsOf(id, doc, synchronous),
     defaultModel,
     options: optionsOf(id, doc),
     models,
   }
   if (otherOperations.length) meta.otherOperations = otherOperations
+  if (synchronous) meta.synchronous = true
+  const aliases = doc['x-model-aliases']
+  if (aliases !== undefined) {
+    if (!aliases || typeof aliases !== 'object') fail(id, 'x-model-aliases must map an alias id to a model id')
+    for (const [alias, target] of Object.entries(aliases)) {
+      if (!Object.hasOwn(models, target)) fail(id, `x-model-aliases: ${alias} -> ${target}, which is no model of CreateImageTaskRequest`)
+      if (Object.hasOwn(models, alias)) fail(id, `x-model-aliases: ${alias} is a model of its own`)
+    }
+    meta.modelAliases = { ...aliases }
+  }
   if (doc['x-result-url-ttl-seconds'] !== undefined) meta.resultTtlSeconds = doc['x-result-url-ttl-seconds']
   const callback = callbackOf(id, doc, findOperation(doc, OPERATIONS.create))
   if (callback) meta.callback = callback

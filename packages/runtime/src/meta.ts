@@ -78,6 +78,10 @@ export interface OperationMeta {
   /** The component schema of the JSON request body (`CreateImageTaskRequest`), when the spec refers to one. */
   readonly requestSchema?: string
   readonly unverified?: boolean
+  /** `x-synchronous`: the answer is the result itself (no task to poll). */
+  readonly synchronous?: boolean
+  /** `x-repeat-for-n`: the API returns one image per request, so `n` images are `n` requests. */
+  readonly repeatForN?: boolean
 }
 
 export interface ProviderMeta {
@@ -94,7 +98,8 @@ export interface ProviderMeta {
   readonly auth: { readonly scheme: string; readonly in: string; readonly name: string; readonly prefix: string }
   readonly operations: {
     readonly create: OperationMeta
-    readonly get: OperationMeta
+    /** Absent on a synchronous provider (`synchronous: true`): there is nothing to poll. */
+    readonly get?: OperationMeta
     readonly credits?: OperationMeta
     readonly cancel?: OperationMeta
     /** `getImageTaskResult`: where the output of an ended task is read when the query answer carries only its status. */
@@ -102,6 +107,10 @@ export interface ProviderMeta {
   }
   /** The spec's operations outside `operations` (e.g. synchronous endpoints), in document order. */
   readonly otherOperations?: readonly OperationMeta[]
+  /** True when the create operation is synchronous (`x-synchronous`): its answer carries the images, no task id to poll. */
+  readonly synchronous?: boolean
+  /** `x-model-aliases`: model ids the provider also accepts for a model (renamed or preview ids) -> that model. */
+  readonly modelAliases?: Readonly<Record<string, string>>
   /** Every status word the provider sends (`x-normalized-status`) and what it means. */
   readonly statusWords: Readonly<Record<string, NormalizedStatus>>
   readonly defaultModel: string

@@ -14,6 +14,11 @@ export function statusWordsOf(meta: ProviderMeta): Record<TaskPhase, string> {
   const words = {} as Record<TaskPhase, string>
   for (const phase of PHASES) {
     const word = Object.keys(meta.statusWords).find((candidate) => meta.statusWords[candidate] === phase)
+    // A synchronous answer is never queued or running (and may have no status words at all).
+    if (word === undefined && meta.synchronous) {
+      words[phase] = phase
+      continue
+    }
     if (word === undefined) throw new Error(`${meta.id}: the spec maps no status word to ${phase}`)
     words[phase] = word
   }
@@ -84,6 +89,13 @@ export function routesOf(meta: ProviderMeta): RouteTable {
         if (!found) continue
         const route: Route & { phase: RoutePhase } = { operation: op.operationId, phase }
         const pathValue = (name: string) => decodeURIComponent(found[params.indexOf(name) + 1] ?? '')
+        // Path parameters other than the task id and a model path (`x-model-in-path`) are request facts (a model in the path).
+        const claimed = new Set([op.taskId?.name, ...(op.taskId?.parts ?? []), ...(op.modelPath ?? [])])
+        for (const name of params) {
+          if (claimed.has(name)) continue
+          route.params ??= {}
+          route.params[name] = pathValue(name)
+        }
         if (op.taskId?.parts) {
           // `x-task-id`: the id is the listed path parameters joined by `/`.
           route.taskId = op.taskId.parts.map(pathValue).join('/')

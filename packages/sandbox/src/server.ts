@@ -161,7 +161,7 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     let ctx = contexts.get(id)
     if (!ctx) {
       const words = derived(id).words
-      ctx = { options: opts, fileUrl, word: (phase) => words[phase], baseUrl: `${url}/${id}` }
+      ctx = { options: opts, fileUrl, word: (phase) => words[phase], baseUrl: `${url}/${id}`, bytes: (image) => images.render(image) }
       contexts.set(id, ctx)
     }
     return ctx
@@ -287,7 +287,7 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     } else if (route.phase === 'poll' || route.phase === 'cancel') {
       reply = query(wire, route.taskId ?? '', taskFaults, entry, route.operation, route.phase)
     } else {
-      reply = await submit(req, wire, route.operation, taskFaults, entry, { model: route.model, query: target.searchParams })
+      reply = await submit(req, wire, route.operation, taskFaults, entry, { model: route.model, query: target.searchParams, params: route.params ?? {} })
     }
     return finish(req, res, entry, toAnswer(reply), modifiers)
   }
@@ -297,7 +297,7 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     taskId: string,
     taskFaults: FaultName[],
     entry: RequestLogEntry,
-    operation = wire.meta.operations.get.operationId,
+    operation = wire.meta.operations.get?.operationId ?? '',
     phase: 'poll' | 'cancel' = 'poll',
   ): Reply {
     const ctx = ctxOf(wire.id)
@@ -323,7 +323,7 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     operation: Operation,
     taskFaults: FaultName[],
     entry: RequestLogEntry,
-    from: { model?: string | undefined; query: URLSearchParams } = { query: new URLSearchParams() },
+    from: { model?: string | undefined; query: URLSearchParams; params?: Record<string, string> } = { query: new URLSearchParams() },
   ): Promise<Reply> {
     const ctx = ctxOf(wire.id)
     const { routes, callbackField } = derived(wire.id)
@@ -348,17 +348,19 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
       const reply = wire.error(check.issue.keyword === 'model' ? 'modelNotFound' : 'invalid', operation, ctx, { issue: check.issue, model: String(record.model) })
       return { ...reply, headers: { ...reply.headers, 'x-sandbox-violation': check.issue.message.replace(/[^\x20-\x7e]/g, '?') } }
     }
-    const unknownModel = wire.checkModel?.(String(record.model), operation, ctx)
+    // A path parameter (a model in the path) is part of the request as much as the body is.
+    const withParams = { ...from.params, ...record }
+    const unknownModel = wire.checkModel?.(String(withParams.model), operation, ctx)
     if (unknownModel) return unknownModel
     const durationMs = intHeader(req, DURATION_HEADER) ?? opts.taskDurationMs
     const now = Date.now()
-    const request = readRequest(wire, record, operation)
+    const request = readRequest(wire, withParams, operation)
     // A callback URL that travels in the query (`{$request.query.<name>}`).
     if (wire.meta.callback?.in === 'query' && wire.meta.callback.field) request.callbackUrl = from.query.get(wire.meta.callback.field) ?? undefined
     const id = wire.newTaskId(now, request)
     const task = tasks.create(wire.id, id, request, durationMs, taskFaults, now)
     entry.taskId = task.id
-    if (operation === routes.createOperation || !wire.syncResult) return wire.created(task, ctx)
+    if ((operation === routes.createOperation && !wire.meta.synchronous) || !wire.syncResult) return wire.created(task, ctx)
     // Synchronous endpoints hold the request open until the images exist.
     for (;;) {
       if (closed || task.outcome) break

@@ -1,6 +1,7 @@
 import { waitFor } from '@nano-banana/testkit'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { describeSandbox, parseSandboxArgs, runSandboxCli, startSandbox, type ProviderId, type Sandbox } from '../src/index.js'
+import type { ProviderMeta } from '@nano-banana/runtime'
+import { describeSandbox, parseSandboxArgs, PROVIDER_IDS, runSandboxCli, startSandbox, type ProviderId, type Sandbox } from '../src/index.js'
 import { DRIVERS, PROVIDERS, WITH_CREDITS, WITH_DOCUMENTED_CALLBACKS, call, create, fillModelPath, nextEvent, startReceiver } from './helpers/api.js'
 import * as api from './helpers/api.js'
 import * as spec from './helpers/spec.js'
@@ -17,11 +18,11 @@ afterEach(async () => {
 describe('layout', () => {
   it('serves every provider under its own prefix of one server', async () => {
     expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-    expect(sandbox.baseUrls()).toEqual(Object.fromEntries(PROVIDERS.map((id) => [id, `${sandbox.url}/${id}`])))
+    expect(sandbox.baseUrls()).toEqual(Object.fromEntries(PROVIDER_IDS.map((id) => [id, `${sandbox.url}/${id}`])))
     expect(sandbox.apiKey).toBe('sk-sandbox')
     const index = await (await fetch(sandbox.url)).json()
     const lines = describeSandbox(sandbox).split('\n')
-    for (const id of PROVIDERS) {
+    for (const id of PROVIDER_IDS) {
       expect(index.providers[id]).toBe(sandbox.baseUrl(id))
       expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^ +${id} +${sandbox.url}/${id}$`)))
     }
@@ -201,11 +202,11 @@ describe('what the sandbox derives from meta agrees with the tests’ own readin
   it.each(PROVIDERS)('%s: routes, status words, key transport, callback schedule', async (provider) => {
     const { attemptDelaysOf, keyOf, routesOf, statusWordsOf: wordsFromMeta } = await import('../src/derive.js')
     const { META } = await import('@nano-banana/manifest')
-    const meta = META[provider]
+    const meta: ProviderMeta = META[provider]
     const driver = DRIVERS[provider]
     const routes = routesOf(meta)
     // An id of several path parameters (`x-task-id`) starts with the model path.
-    const sample = meta.operations.get.taskId && 'parts' in meta.operations.get.taskId ? `${driver.model}/task/with id` : 'task/with id'
+    const sample = meta.operations.get?.taskId?.parts ? `${driver.model}/task/with id` : 'task/with id'
     const url = new URL(`http://x${driver.queryPath(sample)}`)
     expect(routes.match('GET', url.pathname, url.searchParams)).toMatchObject({ operation: 'getImageTask', phase: 'poll', taskId: sample })
     expect(routes.match('POST', driver.createPath, new URLSearchParams())).toMatchObject({ operation: 'createImageTask', phase: 'submit' })

@@ -47,6 +47,8 @@ export interface ErrorFields {
   message?: string | undefined
   param?: string | undefined
   suggestion?: string | undefined
+  /** How long the provider asks to wait (e.g. Google's `RetryInfo.retryDelay`); `Retry-After` is read from the headers otherwise. */
+  retryAfterMs?: number | undefined
 }
 
 const lookup = (table: Readonly<Record<string, ErrorClass>> | undefined, key: string | undefined): ErrorClass | undefined =>
@@ -85,7 +87,7 @@ export function buildError(
   ) {
     Class = Class === TaskFailedError ? TaskContentPolicyError : ContentPolicyError
   }
-  const retryAfterMs = parseRetryAfter(headers, `${fields.suggestion ?? ''} ${message ?? ''}`)
+  const retryAfterMs = fields.retryAfterMs ?? parseRetryAfter(headers, `${fields.suggestion ?? ''} ${message ?? ''}`)
   const error = createApiError(
     {
       provider,

@@ -80,18 +80,29 @@ export interface ProviderAdapter {
   resultTtlSeconds?: number
   /** False when the provider documents no callback: a `callbackUrl` is then refused before sending. */
   supportsCallback?: boolean
+  /**
+   * True when the provider answers the create request with the result itself (`meta.synchronous`): there
+   * is no task to query, `parseSubmit` returns the final task and `query` is absent.
+   */
+  synchronous?: boolean
+  /** `n` images are `n` create requests (the API returns one image per request; `x-repeat-for-n`). */
+  repeatForN?: boolean
+  /** Reference images travel as bytes: the client reads each URL (bounded download) into a `data:` URL before `toRequestBody`. */
+  inlineReferenceImages?: boolean
   /** The schema component callback bodies are validated against when the spec documents no callback (`/callbacks`). */
   callbackComponent?: string
   createClient(options: ProviderClientOptions): Client
   /** Maps the normalized request to the provider's body. Capabilities were checked before. */
   toRequestBody(request: GenerateRequest, model: ModelCapabilities): { body: Record<string, unknown>; warnings: Warning[] }
   submit(client: Client, body: Record<string, unknown>, signal?: AbortSignal): Promise<CallResult>
-  query(client: Client, taskId: string, signal?: AbortSignal): Promise<CallResult>
+  /** Absent on a synchronous provider: there is nothing to query. */
+  query?(client: Client, taskId: string, signal?: AbortSignal): Promise<CallResult>
   /**
    * Reads the task id from a create answer. Returns an error for a failure carried inside a 2xx body
-   * (a JSON `code` envelope), or AmbiguousSubmitError when the id is missing.
+   * (a JSON `code` envelope), or AmbiguousSubmitError when the id is missing. A synchronous provider
+   * returns the final `task` too (its answer id stands in for the task id).
    */
-  parseSubmit(data: unknown, response: Response): { taskId: string; estimatedSeconds?: number } | NanoBananaError
+  parseSubmit(data: unknown, response: Response): { taskId: string; estimatedSeconds?: number; task?: Task } | NanoBananaError
   /** Reads a query answer or callback body; returns an error for a failure carried inside a 2xx body. */
   parseTask(data: unknown, response?: Response): Task | NanoBananaError
   /** Maps an HTTP error answer (any status, any body) to a normalized error. Never throws. */

@@ -12,6 +12,7 @@ import {
   UnsupportedOperationError,
   redactSecrets,
 } from './errors.js'
+import { inlineGeneratedImage, readReferenceImages } from './inline-images.js'
 import { createDurationBook, durationKey, observedSeconds, type DurationStore } from './durations.js'
 import type { TaskEvents } from './events.js'
 import { createLimiter } from './limit.js'
@@ -121,7 +122,12 @@ export type WaitInternals = WaitOptions & {
   /** The task was submitted with a `callbackUrl`: with `taskEvents`, waiting wakes on the callback and polls seldom. */
   callback?: boolean
   n?: number
+  /** A synchronous provider's final task (from its submission): `wait()` returns it without polling. */
+  task?: Task
 }
+
+/** `n` requests to a provider that returns one image per request (`repeatForN`) run at most this many at once. */
+const REPEAT_CONCURRENCY = 2
 
 /** An environment variable where the runtime has them (Node, Bun, Deno); undefined elsewhere. */
 export const env = (key: string): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[key] || undefined
@@ -139,6 +145,7 @@ export function waitOptionsAfterSubmit(
     ...(caller.timeoutMs !== undefined ? { timeoutMs: caller.timeoutMs } : {}),
     ...(caller.onProgress ? { onProgress: caller.onProgress } : {}),
     ...(submission.estimatedSeconds !== undefined ? { estimatedSeconds: submission.estimatedSeconds } : {}),
+    ...(submission.task ? { task: submission.task } : {}),
     ...(caller.n !== undefined ? { n: caller.n } : {}),
     model: submission.model,
     startedAt,
@@ -242,25 +249,95 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     return { ...parsed, raw: answer }
   }
 
+  const submitWithRetries = (body: Record<string, unknown>, signal: AbortSignal | undefined) =>
+    retrying(() => submitOnce(body, signal), { phase: 'submit', policy: submitPolicy, signal, onAbort: () => abortError(signal) })
+
+  /**
+   * `n` images from a provider that returns one per request: `n` requests (each one paid), at most
+   * REPEAT_CONCURRENCY at once. After the first failure no further request starts; the error then
+   * carries the images already paid for (`error.partial`) and their ids (`error.taskId`).
+   */
+  async function submitRepeated(body: Record<string, unknown>, n: number, model: string, signal: AbortSignal | undefined) {
+    const limit = createLimiter(REPEAT_CONCURRENCY)
+    const done: Awaited<ReturnType<typeof submitOnce>>[] = []
+    const failures: unknown[] = []
+    await Promise.all(
+      Array.from({ length: n }, () =>
+        limit(async () => {
+          if (failures.length) return
+          try {
+            done.push(await submitWithRetries(body, signal))
+          } catch (error) {
+            failures.push(error)
+          }
+        }),
+      ),
+    )
+    const tasks = done.map((parsed) => parsed.task).filter((task): task is Task => task !== undefined)
+    const merged: Task | undefined = tasks.length
+      ? {
+          taskId: tasks.map((task) => task.taskId).join(','),
+          provider: adapter.id,
+          model,
+          status: 'succeeded',
+          urls: tasks.flatMap((task) => task.urls),
+          inlineImages: tasks.flatMap((task) => task.inlineImages ?? []),
+          raw: tasks.map((task) => task.raw),
+        }
+      : undefined
+    if (failures.length) {
+      // A lost request may have been billed: that outweighs a refusal of another one.
+      const error = failures.find((e) => e instanceof AmbiguousSubmitError) ?? failures[0]
+      if (merged && error instanceof NanoBananaError) {
+        error.taskId = merged.taskId
+        error.partial = toResult(merged, model, [])
+      }
+      throw error
+    }
+    return { taskId: merged!.taskId, task: merged!, raw: merged!.raw }
+  }
+
   async function submit(request: GenerateRequest, submitOptions: SubmitOptions = {}): Promise<Submission> {
     const { model } = validateRequest(adapter, request, options)
-    const { body, warnings } = adapter.toRequestBody(request, model)
     const signal = submitOptions.signal
-    const parsed = await retrying(() => submitOnce(body, signal), { phase: 'submit', policy: submitPolicy, signal, onAbort: () => abortError(signal) })
+    // A provider that takes bytes only: read the reference URLs before anything is sent.
+    const images =
+      adapter.inlineReferenceImages && request.images?.length
+        ? await readReferenceImages(
+            request.images,
+            // The caller's URLs are read like result URLs: public hosts only (loopback when the client itself talks to one).
+            { provider: adapter.id, fetch: options.fetch ?? globalThis.fetch, retry: downloadPolicy, timeoutMs: requestTimeoutMs, urlPolicy },
+            signal ? { signal } : {},
+          )
+        : undefined
+    const repeat = adapter.repeatForN && request.n !== undefined && request.n > 1 ? request.n : 1
+    const { n: _n, ...single } = request
+    const { body, warnings } = adapter.toRequestBody({ ...(repeat > 1 ? single : request), ...(images ? { images } : {}) }, model)
+    const parsed = repeat > 1 ? await submitRepeated(body, repeat, model.id, signal) : await submitWithRetries(body, signal)
     return {
       taskId: parsed.taskId,
       provider: adapter.id,
       model: model.id,
       warnings,
-      ...(parsed.estimatedSeconds !== undefined ? { estimatedSeconds: parsed.estimatedSeconds } : {}),
+      ...('estimatedSeconds' in parsed && parsed.estimatedSeconds !== undefined ? { estimatedSeconds: parsed.estimatedSeconds } : {}),
+      ...(parsed.task ? { task: parsed.task } : {}),
       raw: parsed.raw,
     }
   }
 
+  /** A synchronous provider's answer was the result: there is no task to ask about (nothing is kept in memory). */
+  const noTaskToQuery = (taskId: string) =>
+    new UnsupportedOperationError(
+      `${adapter.id}: ${adapter.name} answers synchronously; ${taskId} is the id of an answer, not of a task that can be queried. The result is what generate() or submit() returned.`,
+      { provider: adapter.id, taskId, code: 'synchronous_provider' },
+    )
+
   async function getTaskOnce(taskId: string, signal?: AbortSignal): Promise<Task> {
+    const query = adapter.query
+    if (!query) throw noTaskToQuery(taskId)
     let result: CallResult
     try {
-      result = await withRequestTimeout((s) => adapter.query(client, taskId, s), signal, requestTimeoutMs)
+      result = await withRequestTimeout((s) => query(client, taskId, s), signal, requestTimeoutMs)
     } catch (error) {
       // Refused before sending (a task id of the wrong form): not a network failure.
       if (error instanceof NanoBananaError) throw error
@@ -290,6 +367,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
    * or `requestTimeoutMs` from now for a lone `getTask`), within `retry.poll.maxRetries`.
    */
   async function getTask(taskId: string, getOptions: SubmitOptions & { deadline?: number } = {}): Promise<Task> {
+    if (!adapter.query) throw noTaskToQuery(taskId)
     const signal = getOptions.signal
     try {
       return await retrying(() => getTaskOnce(taskId, signal), {
@@ -322,7 +400,8 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       urlPolicy,
     }
     const kept = keptResultUrls(task, adapter, model, n)
-    if (kept.urls.length === 0) {
+    const inline = (task.inlineImages ?? []).map((image) => inlineGeneratedImage(image, { provider: adapter.id, taskId: task.taskId }))
+    if (kept.urls.length === 0 && inline.length === 0) {
       throw new ResponseFormatError(`${adapter.id}: task ${task.taskId} succeeded without a usable result URL`, { provider: adapter.id, body: task.raw })
     }
     const images = kept.urls.map((url): GeneratedImage => {
@@ -342,7 +421,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       taskId: task.taskId,
       provider: adapter.id,
       model: task.model ?? model,
-      images,
+      images: [...images, ...inline],
       ...(task.usage ? { usage: task.usage } : {}),
       warnings: [...warnings, ...kept.warnings],
       raw: task.raw,
@@ -353,6 +432,9 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     if (typeof taskId !== 'string' || taskId === '') {
       throw new ConfigurationError(`${adapter.id}: wait() needs the task id returned by submit()`, { provider: adapter.id, param: 'taskId' })
     }
+    // A synchronous provider's submission carried the final task: nothing to wait for.
+    if (waitOptions.task) return toResult(waitOptions.task, waitOptions.model ?? waitOptions.task.model ?? adapter.defaultModel, warnings, waitOptions.n)
+    if (!adapter.query) throw noTaskToQuery(taskId)
     const timeoutMs = waitOptions.timeoutMs ?? options.timeoutMs ?? 600_000
     const deadline = Date.now() + timeoutMs
     const model = waitOptions.model ?? adapter.defaultModel
@@ -383,7 +465,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
             }
           : {}),
       })
-      if (task.urls.length === 0) {
+      if (task.urls.length === 0 && !task.inlineImages?.length) {
         throw new ResponseFormatError(`${adapter.id}: task ${taskId} succeeded without result URLs`, { provider: adapter.id, body: task.raw })
       }
       return toResult(task, waitOptions.model ?? task.model ?? adapter.defaultModel, warnings, waitOptions.n)

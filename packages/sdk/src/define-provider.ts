@@ -68,7 +68,7 @@ export interface ProviderDefinition<Body extends object = object> {
    */
   operations: {
     create: (options: { client: Client; body: Body; signal?: AbortSignal }) => Promise<CallResult>
-    get: Operation
+    get?: Operation
     createWithImages?: Operation
     cancel?: Operation
   }
@@ -80,8 +80,8 @@ export interface ProviderDefinition<Body extends object = object> {
   fallbacks?: Readonly<Record<string, CapabilityFallback>>
   /** The request body; default `wire.place()`. `providerOptions` are merged afterwards, into the object holding the prompt. */
   toBody?(request: GenerateRequest, model: ModelCapabilities, wire: Wire<Body>): Body
-  /** Reads the task id of a create answer (a 2xx body). */
-  readSubmit(data: unknown, response: Response, kit: ReaderKit, context: SubmitContext): { taskId: string; estimatedSeconds?: number } | NanoBananaError
+  /** Reads the task id of a create answer (a 2xx body); a synchronous provider's answer is the final task too. */
+  readSubmit(data: unknown, response: Response, kit: ReaderKit, context: SubmitContext): { taskId: string; estimatedSeconds?: number; task?: Task } | NanoBananaError
   /** Reads a query answer or a callback body. */
   readTask(data: unknown, response: Response | undefined, kit: ReaderKit): Task | NanoBananaError
   /** What an error answer says; `status` replaces the HTTP status when the body carries a code with a documented meaning. */
@@ -91,6 +91,8 @@ export interface ProviderDefinition<Body extends object = object> {
   callbackComponent?: string
   /** Reads a 2xx cancel answer that carries the task: false when it had already ended (default: accepted means canceled). */
   readCancel?(data: unknown, response: Response, kit: ReaderKit): boolean | NanoBananaError
+  /** Reference images must be sent as bytes (the client turns each URL into a `data:` URL first, see inline-images.ts). */
+  inlineReferenceImages?: boolean
   /** The provider's callback signature check (see ProviderAdapter.verifyCallback), for providers that sign deliveries. */
   verifyCallback?(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict>
   /** The signature `verifyCallback` checks covers the whole body (see ProviderAdapter.signatureCoversBody). */
@@ -258,8 +260,11 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
   const { meta } = definition
   const id = meta.id
   const tables = definition.errors ?? {}
-  const taskIdAt = meta.operations.get.taskId
-  if (!taskIdAt) throw new Error(`defineProvider(${id}): the spec's getImageTask names no task id parameter`)
+  const synchronous = meta.synchronous === true
+  const get = definition.operations.get
+  const taskIdAt = meta.operations.get?.taskId
+  if (!synchronous && (!taskIdAt || !get)) throw new Error(`defineProvider(${id}): the spec's getImageTask names no task id parameter`)
+  if (synchronous && get) throw new Error(`defineProvider(${id}): a synchronous provider has no query operation`)
 
   const offered: [string, string, CapabilityFallback][] = definition.models
     ? Object.entries(definition.models).map(([modelId, model]) => [modelId, '*', model])
@@ -270,6 +275,12 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
   const models: Record<string, ModelCapabilities> = Object.fromEntries(
     offered.map(([modelId, specKey, fallback]) => [modelId, capabilitiesOf(meta, specKey, modelId, fallback)]),
   )
+  // Renamed or preview ids the spec lists as aliases: the same capabilities under the alias.
+  for (const [alias, target] of Object.entries(meta.modelAliases ?? {})) {
+    const capabilities = models[target]
+    if (!capabilities) throw new Error(`defineProvider(${id}): the alias ${alias} names ${target}, which is not offered`)
+    models[alias] = { ...capabilities, id: alias, source: `${capabilities.source ?? 'spec'}; alias of ${target} (x-model-aliases)` }
+  }
   if (!Object.hasOwn(models, meta.defaultModel)) throw new Error(`defineProvider(${id}): the default model ${meta.defaultModel} is not offered`)
 
   function parseError(status: number, body: unknown, headers: Headers | undefined): NanoBananaError {
@@ -298,6 +309,9 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     models,
     ...(meta.resultTtlSeconds !== undefined ? { resultTtlSeconds: meta.resultTtlSeconds } : {}),
     supportsCallback: meta.callback !== undefined,
+    ...(synchronous ? { synchronous: true } : {}),
+    ...(meta.operations.create.repeatForN ? { repeatForN: true } : {}),
+    ...(definition.inlineReferenceImages ? { inlineReferenceImages: true } : {}),
     ...(definition.callbackComponent !== undefined ? { callbackComponent: definition.callbackComponent } : {}),
     ...(definition.verifyCallback ? { verifyCallback: definition.verifyCallback.bind(definition) } : {}),
     ...(definition.signatureCoversBody ? { signatureCoversBody: true } : {}),
@@ -355,7 +369,7 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
       submittedModels.set(result.response, String(model))
       return result
     },
-    query: (client, taskId, signal) => callOperation(definition.operations.get, client, taskIdAt, taskId, signal),
+    ...(get && taskIdAt ? { query: (client: Client, taskId: string, signal?: AbortSignal) => callOperation(get, client, taskIdAt, taskId, signal) } : {}),
     ...(definition.operations.cancel && meta.operations.cancel?.taskId
       ? {
           cancel: (client: Client, taskId: string, signal?: AbortSignal) =>

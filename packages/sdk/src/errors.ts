@@ -1,4 +1,4 @@
-import type { FailoverSkip, ProviderId } from './types.js'
+import type { FailoverSkip, GenerateResult, ProviderId } from './types.js'
 
 export interface ErrorDetails {
   provider?: ProviderId | undefined
@@ -38,6 +38,11 @@ export class NanoBananaError extends Error {
   readonly body: unknown
   /** Failover clients only: the providers skipped before this error (they did not accept the task). */
   declare failover?: FailoverSkip[]
+  /**
+   * `n` requests to a synchronous provider (`repeatForN`) only: the requests that succeeded (paid) before this
+   * error ended the call; their images are here, and `taskId` lists their ids (comma-separated).
+   */
+  declare partial?: GenerateResult
 
   constructor(message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause })
@@ -101,10 +106,6 @@ export class UnsupportedOptionError extends InvalidRequestError {
     super(message, details)
   }
 }
-/** The provider's API has no such operation (e.g. no cancel); nothing was sent. */
-export class UnsupportedOperationError extends NanoBananaError {
-  override name = 'UnsupportedOperationError'
-}
 /** Unknown model, task id or path (404). */
 export class NotFoundError extends NanoBananaError {
   override name = 'NotFoundError'
@@ -167,6 +168,17 @@ export class AmbiguousSubmitError extends NanoBananaError {
 /** A result URL expired (results are kept for a limited time). */
 export class ExpiredResultError extends NanoBananaError {
   override name = 'ExpiredResultError'
+}
+/**
+ * A synchronous provider answered without an image and without a content-policy reason (Google's
+ * `NO_IMAGE`, a text-only answer, an empty `data`). Not resent: the request was answered, and may be billed.
+ */
+export class NoImageError extends NanoBananaError {
+  override name = 'NoImageError'
+}
+/** The provider's API has no such operation (no cancel; `getTask` on a synchronous provider, whose answers have no task to query). Nothing was sent. */
+export class UnsupportedOperationError extends NanoBananaError {
+  override name = 'UnsupportedOperationError'
 }
 /** The client cannot be built: missing API key or base URL. Nothing was sent. */
 export class ConfigurationError extends NanoBananaError {

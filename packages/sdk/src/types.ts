@@ -91,7 +91,7 @@ export interface GenerateRequest {
   model?: string
   aspectRatio?: AspectRatio
   resolution?: Resolution
-  /** Reference image URLs (image-to-image, editing). */
+  /** Reference image URLs (image-to-image, editing); a provider that takes bytes (`inlineReferenceImages`) also takes `data:image/...;base64,` URLs. */
   images?: string[]
   /** Number of images; only some providers can return more than one per task. */
   n?: number
@@ -122,8 +122,17 @@ export interface Task {
   error?: { code?: string; message?: string }
   /** Credits the provider reports as charged for the task, when it says. */
   usage?: { credits?: number }
+  /** Images a synchronous provider returned inline (bytes, no URL), once succeeded. */
+  inlineImages?: readonly InlineImage[]
   /** The provider's own body, untouched. */
   raw: unknown
+}
+
+/** An image that came back inside the answer (base64 in the provider's JSON), decoded. */
+export interface InlineImage {
+  data: Uint8Array
+  /** The type the bytes are (`image/png`...), checked against their signature. */
+  contentType: string
 }
 
 export interface Warning {
@@ -134,7 +143,12 @@ export interface Warning {
 }
 
 export interface GeneratedImage {
+  /** The result URL; for an inline image (`data` set) a `data:` URL of the bytes, built when first read. */
   url: string
+  /** The bytes, when the provider returned the image inline (synchronous APIs): `download()` then makes no request. */
+  data?: Uint8Array
+  /** The type of `data` (`image/png`...). */
+  contentType?: string
   /** When the provider deletes the file (results are kept for a limited time only). */
   expiresAt?: Date
   /** Streams the file, size-capped, retried; ExpiredResultError once the URL has expired. */
@@ -180,6 +194,11 @@ export interface Submission {
   warnings: Warning[]
   /** Seconds the provider expects, when it says at submission. */
   estimatedSeconds?: number
+  /**
+   * The finished task, when the provider is synchronous (`provider.synchronous`): its answer was the result,
+   * so there is nothing to poll and `wait()` turns this into the result.
+   */
+  task?: Task
   raw: unknown
 }
 

@@ -126,7 +126,8 @@ export function validateRequest(provider: ProviderAdapter, request: GenerateRequ
       try {
         if (typeof image !== 'string') throw new TypeError('not a string')
         const { protocol } = new URL(image)
-        ok = protocol === 'https:' || protocol === 'http:'
+        // A provider that takes bytes also takes them directly, as a base64 `data:image/...` URL.
+        ok = protocol === 'https:' || protocol === 'http:' || (provider.inlineReferenceImages === true && /^data:image\/[a-z0-9.+-]+;base64,/i.test(image))
       } catch {
         ok = false
       }

@@ -71,3 +71,32 @@ export interface TestKit {
   /** A client whose fetch answers every request with `answer`; `calls()` counts the requests. */
   client(answer: () => Response, retry?: { maxRetries?: number; baseDelayMs?: number }): { submit(request: GenerateRequest): Promise<Submission>; calls(): number }
 }
+
+/**
+ * A synchronous provider's fixture (`test/providers/<id>.ts`, export `syncFixture`): which named 200 examples
+ * of the create operation carry images, what each image-less one becomes, and its own tests.
+ */
+export interface SyncFixture {
+  /** The 200 example with images, and how many it holds. */
+  success: string
+  images: number
+  /** Image-less 200 examples -> the error class each becomes (a content refusal or "no image"). */
+  refusals: Record<string, ErrorClass>
+  /** What the sandbox's failed task (its image-less answer) becomes. */
+  failedClass: ErrorClass
+  /** Documented error codes whose class says more than their HTTP status. */
+  errorOverrides?: Record<string, ErrorClass>
+  /** Fault-matrix outcomes that differ from the shared expectation (`<phase> <label>` -> outcome). */
+  faultOutcomes?: Record<string, string>
+  /** Tests true of this provider only. */
+  tests?(kit: SyncKit): void
+}
+
+/** What the shared synchronous suite lends a fixture's own tests. */
+export interface SyncKit {
+  id: ProviderId
+  adapter: ProviderAdapter
+  /** Submits through a fake fetch answering the spec's success example; returns the one body sent (validated) and the request URL. */
+  sent(request: GenerateRequest): Promise<{ body: Json; url: string; submission: Submission }>
+  successExample(name: string): Json
+}

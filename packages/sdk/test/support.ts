@@ -7,11 +7,21 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import { parse } from 'yaml'
 import { errorClassForStatus, providerIds, providers, type ProviderId, type TaskStatus } from '../src/index.js'
-import type { ErrorClass, Fixture, Json } from './fixture.js'
+import type { ErrorClass, Fixture, Json, SyncFixture } from './fixture.js'
 
-export type { ErrorClass, Fixture, Json } from './fixture.js'
+export type { ErrorClass, Fixture, Json, SyncFixture } from './fixture.js'
 
-export const ids: readonly ProviderId[] = providerIds
+/**
+ * The task providers (submit, then poll): what the shared lifecycle suites run over. Synchronous providers
+ * (`provider.synchronous`: the answer is the result) have their own suite, synchronous.test.ts.
+ */
+export const ids: readonly ProviderId[] = providerIds.filter((id) => !providers[id].synchronous)
+export const syncIds: readonly ProviderId[] = providerIds.filter((id) => providers[id].synchronous)
+
+/** Each synchronous provider's fixture (`test/providers/<id>.ts`, export `syncFixture`). */
+export const SYNC_FIXTURES: Readonly<Record<ProviderId, SyncFixture>> = Object.fromEntries(
+  await Promise.all(syncIds.map(async (id) => [id, ((await import(`./providers/${id}.ts`)) as { syncFixture: SyncFixture }).syncFixture] as const)),
+) as Record<ProviderId, SyncFixture>
 
 /** Each provider's fixture (`test/providers/<id>.ts`): which spec examples form a task's life, and its own tests. */
 export const FIXTURES: Readonly<Record<ProviderId, Fixture>> = Object.fromEntries(

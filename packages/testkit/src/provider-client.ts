@@ -29,6 +29,33 @@ export function firstRequestExample(id: string, operationId: string): unknown {
   return first.value
 }
 
+/**
+ * A value for each path parameter of the create operation (a model in the path): the first of its schema's
+ * `examples` (or its `example`) in the spec.
+ */
+export function pathExamples(id: string, operationId: string): Record<string, string> {
+  const spec = loadSpec(id)
+  const doc = spec.doc as {
+    paths: Record<
+      string,
+      Record<string, { operationId?: string; parameters?: { in: string; name: string; example?: unknown; schema?: { examples?: unknown[]; example?: unknown } }[] }>
+    >
+  }
+  const out: Record<string, string> = {}
+  for (const item of Object.values(doc.paths)) {
+    for (const op of Object.values(item)) {
+      if (op?.operationId !== operationId) continue
+      for (const p of op.parameters ?? []) {
+        if (p.in !== 'path') continue
+        const value = p.schema?.examples?.[0] ?? p.schema?.example ?? p.example
+        if (value === undefined) throw new Error(`${id}: path parameter ${p.name} of ${operationId} has no example`)
+        out[p.name] = String(value)
+      }
+    }
+  }
+  return out
+}
+
 /** Describes the create-call suite for one generated provider package (`import * as pkg from '../src/index.js'`). */
 export async function describeProviderClient(pkg: Record<string, unknown>): Promise<void> {
   const { afterAll, beforeAll, describe, expect, it } = await import('vitest')
@@ -43,12 +70,15 @@ export async function describeProviderClient(pkg: Record<string, unknown>): Prom
     server = await startTestServer({ handle: () => ({ body: {} }) })
   })
   afterAll(() => server.close())
-  // `x-model-in-path`: the default model's segments are the path parameters.
+  // `x-model-in-path`: the default model's segments are the path parameters; other path parameters take the spec's examples.
   const modelPath = meta.operations.create.modelPath
   const pieces = meta.defaultModel.split('/')
-  const path = modelPath ? Object.fromEntries(modelPath.map((name, i) => [name, pieces[i] ?? ''])) : undefined
-  const createPath = Object.entries(path ?? {}).reduce((out, [name, value]) => out.replace(`{${name}}`, encodeURIComponent(value)), meta.operations.create.path)
-  const call = (client: unknown) => create({ client: client as never, body, ...(path ? { path } : {}) })
+  const path: Record<string, string> = modelPath
+    ? Object.fromEntries(modelPath.map((name, i) => [name, pieces[i] ?? '']))
+    : pathExamples(meta.id, meta.operations.create.operationId)
+  const call = (client: unknown) => create({ client: client as never, body, ...(Object.keys(path).length ? { path } : {}) })
+  // The create path with its parameters filled in, as the client sends it.
+  const createPath = meta.operations.create.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(path[name] ?? ''))
 
   describe(`@nano-banana/${meta.id} client`, () => {
     it('exports the factory, the provider and the create operation by the naming convention', () => {

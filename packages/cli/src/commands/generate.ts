@@ -31,7 +31,10 @@ export async function finish(result: GenerateResult, flags: { out: string; json?
       provider: result.provider,
       model: result.model,
       files,
-      images: result.images.map((i) => ({ url: i.url, expiresAt: i.expiresAt?.toISOString() })),
+      // An inline image (synchronous provider) is only its file: its data: URL would be the whole image again.
+      images: result.images.map((i) =>
+        i.data ? { inline: true, contentType: i.contentType, bytes: i.data.byteLength } : { url: i.url, expiresAt: i.expiresAt?.toISOString() },
+      ),
       warnings: result.warnings,
       seconds: Math.round((Date.now() - started) / 100) / 10,
     })

@@ -84,7 +84,7 @@ export function generationTaskFamily(config: GenerationTaskFamilyConfig): Provid
   const errors: Record<ErrorKind, (op: Operation | undefined, param?: string) => Reply> = {
     unauthorized: () => error(401, { message: 'Invalid or expired token', type: 'authentication_error' }),
     invalid: (op, param) =>
-      op === config.meta.operations.get.operationId
+      op === config.meta.operations.get?.operationId
         ? error(400, { message: 'Invalid task ID format', type: 'invalid_request_error', param: 'task_id' })
         : error(400, { message: 'Invalid request parameters', type: 'invalid_request_error', ...(param ? { param } : {}) }),
     modelNotFound: () =>
@@ -115,7 +115,7 @@ export function generationTaskFamily(config: GenerationTaskFamilyConfig): Provid
     meta: config.meta,
     schemas: config.schemas,
     checkTaskId(id) {
-      return config.taskIdPrefix && !id.startsWith(config.taskIdPrefix) ? errors.invalid(config.meta.operations.get.operationId) : undefined
+      return config.taskIdPrefix && !id.startsWith(config.taskIdPrefix) ? errors.invalid(config.meta.operations.get?.operationId) : undefined
     },
     newTaskId(now) {
       const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'

@@ -13,6 +13,8 @@ export interface Route {
   taskId?: string
   /** For a create operation whose path carries the model (`x-model-in-path`): the model id from the path. */
   model?: string
+  /** The path parameters other than the task id (e.g. a model in the path), decoded. */
+  params?: Record<string, string>
 }
 
 /** A JSON answer: HTTP status, body, extra headers. */
@@ -41,6 +43,8 @@ export interface WireContext {
   word: (phase: TaskPhase) => string
   /** This provider's base URL on the sandbox (`http://127.0.0.1:<port>/<id>`), for answers that hand back URLs. */
   baseUrl: string
+  /** The encoded bytes of a result image, for a synchronous provider that answers with them inline. */
+  bytes: (image: StoredImage) => Uint8Array
 }
 
 /**

@@ -1,10 +1,13 @@
 import { META } from '@nano-banana/manifest'
+import type { ProviderMeta } from '@nano-banana/runtime'
 import { checkImage, once, startTestServer, type RecordedRequest } from '@nano-banana/testkit'
 import { PROVIDER_IDS, type ProviderId, type Sandbox, type SandboxEvents } from '../../src/index.js'
 import { loadFixture, type Fixture } from './fixture.js'
 import { authHeaderOf, findOperation, hasOperation, queryPathOf, statusWordsOf, validateAgainstSpec } from './spec.js'
 
-export const PROVIDERS: readonly ProviderId[] = PROVIDER_IDS
+/** Task providers (create, then query): the shared lifecycle suites. Synchronous ones (`meta.synchronous`): synchronous.test.ts. */
+export const PROVIDERS: readonly ProviderId[] = PROVIDER_IDS.filter((id) => !(META[id] as ProviderMeta).synchronous)
+export const SYNC_PROVIDERS: readonly ProviderId[] = PROVIDER_IDS.filter((id) => (META[id] as ProviderMeta).synchronous)
 
 type Json = Record<string, any>
 

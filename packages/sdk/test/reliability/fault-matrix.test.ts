@@ -7,7 +7,7 @@ import { format } from 'node:util'
 import { DEFAULT_WEBHOOK_SECRET, type FaultRule, type Sandbox } from '@nano-banana/sandbox'
 import { createCallbackHandler } from '../../src/callbacks.js'
 import { AmbiguousSubmitError, NanoBananaError, taskFailure, type ProviderId, type Task } from '../../src/index.js'
-import { callbackTaskId, FIXTURES } from '../support.js'
+import { callbackTaskId, FIXTURES, SYNC_FIXTURES } from '../support.js'
 import {
   CALLBACK_PROVIDERS,
   decodeImage,
@@ -17,6 +17,7 @@ import {
   PROVIDERS,
   sandboxClient,
   SECRET_KEY,
+  SYNC_PROVIDERS,
   serveHandler,
   sleep,
   type LocalHttp,
@@ -60,7 +61,7 @@ const always = (name: string) => () => name
 /** How each provider reports a failed task (a safety refusal or a plain failure): its fixture's failed example says. */
 const failedTask = (p: ProviderId) => FIXTURES[p].failedClass.name
 /** The shared expectation, unless the provider's fixture documents another outcome for this cell (`<phase> <label>`). */
-const unless = (cell: string, otherwise: string) => (p: ProviderId) => FIXTURES[p].faultOutcomes?.[cell] ?? otherwise
+const unless = (cell: string, otherwise: string) => (p: ProviderId) => (FIXTURES[p] ?? SYNC_FIXTURES[p])?.faultOutcomes?.[cell] ?? otherwise
 
 const ROWS: Row[] = [
   // Submit: resent only after a certain refusal; anything that may have reached the provider is ambiguous.
@@ -81,6 +82,15 @@ const ROWS: Row[] = [
   },
   { phase: 'submit', label: 'malformed JSON (2xx)', rules: [{ phase: 'submit', fault: 'malformed-json' }], expect: always('AmbiguousSubmitError'), tasks: 1 },
   { phase: 'submit', label: 'HTML 502 page', rules: [{ phase: 'submit', fault: 'html-error' }], expect: always('UpstreamError'), tasks: 0 },
+  // A synchronous answer without an image (the sandbox's failed task): a typed refusal carrying the answer's id, not resent.
+  {
+    phase: 'submit',
+    label: 'answered without an image',
+    rules: [{ phase: 'submit', fault: 'task-fail' }],
+    expect: (p) => SYNC_FIXTURES[p]!.failedClass.name,
+    only: [...SYNC_PROVIDERS],
+    tasks: 1,
+  },
   // Poll: a read, retried until the deadline; the task id is on every error.
   { phase: 'poll', label: '429 + Retry-After', rules: [{ phase: 'poll', fault: 'rate-limit' }], expect: recovered },
   { phase: 'poll', label: '500', rules: [{ phase: 'poll', fault: 'server-error' }], expect: recovered },
@@ -137,12 +147,18 @@ interface Cell {
   name: string
 }
 
+// A synchronous provider has only the submit phase: its images come inline (no poll, no callback, no download request).
+const applies = (row: Row, p: ProviderId) =>
+  row.only ? row.only.includes(p) : SYNC_PROVIDERS.includes(p) ? row.phase === 'submit' : row.phase !== 'callback' || callbackCapable(p)
+
 const CELLS: Cell[] = ROWS.flatMap((row) =>
-  PROVIDERS.filter((p) => (row.only ? row.only.includes(p) : row.phase !== 'callback' || callbackCapable(p))).map((provider) => ({
-    row,
-    provider,
-    name: `${row.phase} | ${row.label} | ${provider}`,
-  })),
+  [...PROVIDERS, ...SYNC_PROVIDERS]
+    .filter((p) => applies(row, p))
+    .map((provider) => ({
+      row,
+      provider,
+      name: `${row.phase} | ${row.label} | ${provider}`,
+    })),
 )
 
 interface Outcome {
@@ -342,10 +358,11 @@ afterAll(() => {
   const pad = (text: string, n: number) => (text.length > n ? `${text.slice(0, n - 1)}…` : text.padEnd(n))
   const lines: string[] = []
   lines.push(`Fault matrix: ${CELLS.length} cells, ${(elapsedMs / 1000).toFixed(1)} s, API key ${SECRET_KEY.slice(0, 3)}… (searched in every error and output)`)
-  lines.push(`${pad('phase', 9)}${pad('fault', 31)}${PROVIDERS.map((p) => pad(p, width)).join('')}`)
+  const columns = [...PROVIDERS, ...SYNC_PROVIDERS]
+  lines.push(`${pad('phase', 9)}${pad('fault', 31)}${columns.map((p) => pad(p, width)).join('')}`)
   for (const phase of phases) {
     for (const row of ROWS.filter((r) => r.phase === phase)) {
-      const cells = PROVIDERS.map((provider) => {
+      const cells = columns.map((provider) => {
         const o = outcomes.get(`${row.phase} | ${row.label} | ${provider}`)
         if (!o) return pad('·', width)
         const mark = o.outcome === row.expect(provider) ? '✓' : '✗'
@@ -387,7 +404,7 @@ describe('fault matrix', () => {
   })
 
   it('a refusal was resent and an ambiguous submit never was', () => {
-    for (const provider of PROVIDERS) {
+    for (const provider of [...PROVIDERS, ...SYNC_PROVIDERS]) {
       expect(outcomes.get(`submit | 429 + Retry-After | ${provider}`)!.submitAttempts).toBe(2)
       for (const label of ['reset before accept', 'reset after accept', 'timeout (slow answer)', 'malformed JSON (2xx)', '500', '502', 'HTML 502 page']) {
         expect(outcomes.get(`submit | ${label} | ${provider}`)!.submitAttempts, `${label} ${provider}`).toBe(1)

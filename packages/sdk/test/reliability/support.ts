@@ -10,7 +10,10 @@ import { createNanoBanana, providerIds, providers, type NanoBananaClient, type N
 /** A key no code path could produce by accident: any hit in an error or an output is a leak. */
 export const SECRET_KEY = 'sk-nbleak-7Qm2Zr9XwK4vT8pL'
 
-export const PROVIDERS: readonly ProviderId[] = providerIds
+/** Task providers (the fault matrix and the lifecycle suites); synchronous ones are covered by synchronous.test.ts. */
+export const PROVIDERS: readonly ProviderId[] = providerIds.filter((id) => !providers[id].synchronous)
+/** Synchronous providers (the answer is the result): the fault matrix's submit rows, synchronous.test.ts. */
+export const SYNC_PROVIDERS: readonly ProviderId[] = providerIds.filter((id) => providers[id].synchronous)
 
 /** Providers whose spec documents callbacks, and the ones whose spec does not (their `callbackUrl` is refused locally). */
 export const CALLBACK_PROVIDERS: readonly ProviderId[] = PROVIDERS.filter((p) => providers[p].supportsCallback)
