@@ -1,20 +1,13 @@
-// Kie's own contract expectations: the facts of seed 002 and its result types.
+// kie.ai's own contract expectations: phrases of its documented error bodies and the result types of the
+// generated client. kie.ai has no seed page; the phrases are those of https://docs.kie.ai (common API errors).
 import type * as Kie from '@nano-banana/kie'
 import { expectTypeOf } from 'vitest'
-import type { SeedFacts } from '../support/fixtures.js'
 
-export const seed: SeedFacts = {
-  seed: '002',
-  create: ['/client/job/CreateTask', 'post'],
-  // Seed 002 lists these as the response `code`; they may also come as HTTP statuses.
-  statuses: ['200', '401', '402', '404', '422', '429', '455', '500', '501', '505'],
-  requestFields: ['model', 'input', 'callback_url'],
-  responseFields: ['code', 'message'],
-  enums: [['model', ['google/nano-banana', 'google/nano-banana-v2']]],
-  limits: [],
-}
+export const errorPhrases = ['Insufficient Credits', 'model name not supported', 'Service Unavailable - system maintenance', 'Generation Failed']
 
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>
 export function typeChecks(): void {
+  expectTypeOf<Result<typeof Kie.createImageTask<false>>['error']>().toEqualTypeOf<Kie.CreateImageTaskError | undefined>()
+  expectTypeOf<Result<typeof Kie.getImageTask<false>>['data']>().toEqualTypeOf<Kie.GetImageTaskResponse | undefined>()
   expectTypeOf<Result<typeof Kie.getCredits<false>>['error']>().toEqualTypeOf<Kie.GetCreditsError | undefined>()
 }

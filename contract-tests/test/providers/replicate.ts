@@ -1,20 +1,14 @@
-// Replicate's own contract expectations: the facts of seed 002 and its result types.
+// Replicate's own contract expectations: phrases of its documented problem+json error bodies and the result
+// types of the generated client (query and cancel both answer the prediction). Replicate has no seed page; the
+// phrases are those of https://replicate.com/docs/topics/predictions and its HTTP API reference.
 import type * as Replicate from '@nano-banana/replicate'
 import { expectTypeOf } from 'vitest'
-import type { SeedFacts } from '../support/fixtures.js'
 
-export const seed: SeedFacts = {
-  seed: '002',
-  create: ['/client/job/CreateTask', 'post'],
-  // Seed 002 lists these as the response `code`; they may also come as HTTP statuses.
-  statuses: ['200', '401', '402', '404', '422', '429', '455', '500', '501', '505'],
-  requestFields: ['model', 'input', 'callback_url'],
-  responseFields: ['code', 'message'],
-  enums: [['model', ['google/nano-banana', 'google/nano-banana-v2']]],
-  limits: [],
-}
+export const errorPhrases = ['You did not pass a valid authentication token', 'Request was throttled', 'insufficient credit', 'Input validation failed']
 
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>
 export function typeChecks(): void {
-  expectTypeOf<Result<typeof Replicate.getCredits<false>>['error']>().toEqualTypeOf<Replicate.GetCreditsError | undefined>()
+  expectTypeOf<Result<typeof Replicate.createImageTask<false>>['error']>().toEqualTypeOf<Replicate.CreateImageTaskError | undefined>()
+  expectTypeOf<Result<typeof Replicate.getImageTask<false>>['data']>().toEqualTypeOf<Replicate.GetImageTaskResponse | undefined>()
+  expectTypeOf<Result<typeof Replicate.cancelImageTask<false>>['error']>().toEqualTypeOf<Replicate.CancelImageTaskError | undefined>()
 }

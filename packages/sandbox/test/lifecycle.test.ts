@@ -18,7 +18,7 @@ describe.concurrent('lifecycle', () => {
     const own = await startSandbox({ taskDurationMs: durationMs })
     try {
       const created = await create(own, provider, driver.createBody(prompt, { aspect: '16:9', n: 2 }))
-      expect(created.status).toBe(200)
+      expect(created.status).toBe(driver.createdStatus)
       const id = driver.idOf(created.body)
       expect(id).toMatch(driver.taskIdPattern)
       const answers = await pollToEnd(own, provider, id, 25, durationMs * 4)
@@ -125,7 +125,13 @@ describe('with one sandbox per test', () => {
 
   describe('images', () => {
     async function imageOf(provider: ProviderId, body: Record<string, unknown>, on = sandbox): Promise<Buffer> {
-      const created = await create(on, provider, body, { 'x-sandbox-duration-ms': '0' })
+      const headers = { 'x-sandbox-duration-ms': '0' }
+      // `x-model-in-path`: a body's `model` goes to the path of that model.
+      const { model, ...rest } = body
+      const created =
+        (META[provider].operations.create as { modelPath?: readonly string[] }).modelPath && model !== undefined
+          ? await call(on, provider, 'createImageTask', DRIVERS[provider].createPathFor(String(model)), { body: rest, headers })
+          : await create(on, provider, body, headers)
       const [done] = (await pollToEnd(on, provider, DRIVERS[provider].idOf(created.body))).slice(-1)
       const response = await fetch(DRIVERS[provider].urlsOf(done!.body)[0]!)
       return Buffer.from(await response.arrayBuffer())

@@ -1,73 +1,87 @@
+import { createHmac } from 'node:crypto'
 import { expect, it } from 'vitest'
-import { parseSandboxArgs, startSandbox, type LegacySandboxOptions, type SandboxOptions } from '../../src/index.js'
+import { DEFAULT_WEBHOOK_SECRET } from '../../src/index.js'
 import type { Fixture } from '../helpers/fixture.js'
 
-const fault = (name: string): Record<string, string> => ({ 'x-sandbox-fault': name })
-
 export const fixture: Fixture = {
-  idOf: (created) => created.data.task_id,
-  statusOf: (queried) => queried.data.status,
-  urlsOf: (queried) => queried.data.result?.media_urls ?? [],
-  // "The payload has the same structure as the `data` object returned by TaskInfo."
-  callbackPayloadKey: 'data',
-  codeOf: (body) => body?.code,
-  // Replicate reports errors in the JSON code with HTTP 200 (its docs' style); a gateway 502 is a real 502.
-  refusals: { 'rate-limit': [200, 429], 'server-error': [200, 500], 'bad-gateway': [502, 500], unavailable: [200, 455] },
-  errorHttpStatus: 200,
-  missingPrompt: { code: 422, message: 'Validation Error - input.prompt is required', data: null },
-  unknownModel: { status: 200 },
-  unknownTaskId: 'unknown-task',
-  checkFailed: (last) => expect(last.data).toMatchObject({ status: 'failed', result: { code: 501 }, credits: 0 }),
-  checkLifecycle(_created, answers, task) {
-    const done = answers.at(-1)!.data
-    expect(done.result.code).toBe(200)
-    expect(done.credits).toBeGreaterThan(0)
-    expect(done.complete_at).toBeGreaterThanOrEqual(done.create_at)
-    expect(answers[0]!.data).toMatchObject({ result: null, duration_s: null, complete_at: null })
-    expect(done.param.input.prompt).toBe(task.prompt)
+  idOf: (created) => created.id,
+  statusOf: (queried) => queried.status,
+  // `output` is one URI string for these models (an array for others).
+  urlsOf: (queried) => [queried.output ?? []].flat(),
+  validationStatus: 422,
+  // problem+json (RFC 9457) has no code: its `title` names the problem (a throttled request has none).
+  codeOf: (body) => body?.title,
+  refusals: {
+    'rate-limit': [429, undefined],
+    'server-error': [500, 'Internal server error'],
+    'bad-gateway': [502, 'Bad gateway'],
+    unavailable: [503, 'Service unavailable'],
   },
-  taskIdPattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-  undocumentedFaultStatuses: ['createImageTask 502', 'getImageTask 502'],
-  ownTests({ sandbox, DRIVERS, call, create, query, validateAgainstSpec }) {
+  missingPrompt: { title: 'Input validation failed', detail: '- input.prompt is required', status: 422 },
+  unknownModel: { status: 404, body: /Not found/ },
+  unknownTaskId: 'zzzzzzzzzzzzzzzzzzzzzzzzzz',
+  checkFailed: (last) => expect(last).toMatchObject({ status: 'failed', output: null, error: expect.stringMatching(/flagged as sensitive/) }),
+  checkLifecycle(created, answers, task) {
+    expect(created).toMatchObject({ status: 'starting', output: null, completed_at: null })
+    const done = answers.at(-1)!
+    expect(done.input.prompt).toBe(task.prompt)
+    expect(Date.parse(done.completed_at)).toBeGreaterThanOrEqual(Date.parse(done.created_at))
+    expect(done.metrics.predict_time).toBeGreaterThan(0)
+    expect(done.data_removed).toBe(false)
+  },
+  checkCallbackHeaders(headers, taskId) {
+    // Standard Webhooks: `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256>`.
+    expect(headers['webhook-id']).toBe(`msg_${taskId}`)
+    expect(Number(headers['webhook-timestamp'])).toBeGreaterThan(1_700_000_000)
+    expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/)
+  },
+  taskIdPattern: /^[0-9a-f]{26}$/,
+  // Replicate documents no gateway answers.
+  undocumentedFaultStatuses: ['createImageTask 502', 'createImageTask 503', 'getImageTask 502', 'getImageTask 503'],
+  ownTests({ sandbox, DRIVERS, call, create, query, pollToEnd, startReceiver, nextEvent }) {
     const driver = DRIVERS.replicate
+    const cancelPath = (id: string) => `/predictions/${id}/cancel`
 
-    it('accepts its key only in x-api-key', async () => {
-      const bearer = await fetch(sandbox().baseUrl('replicate') + driver.creditsPath!, { headers: { authorization: 'Bearer sk-sandbox' } })
-      const body = await bearer.json()
-      validateAgainstSpec('replicate', 'getCredits', bearer.status, body)
-      expect(body.code).toBe(401)
+    it('cancel: a running prediction ends canceled at once; a second cancel answers it unchanged', async () => {
+      const created = await create(sandbox(), 'replicate', driver.createBody('cancel me'), { 'x-sandbox-duration-ms': '60000' })
+      const first = await call(sandbox(), 'replicate', 'cancelImageTask', cancelPath(created.body.id), { method: 'POST' })
+      expect([first.status, first.body.status, first.body.output]).toEqual([200, 'canceled', null])
+      const polled = await query(sandbox(), 'replicate', created.body.id)
+      expect(polled.body.status).toBe('canceled')
+      const second = await call(sandbox(), 'replicate', 'cancelImageTask', cancelPath(created.body.id), { method: 'POST' })
+      expect(second.body.status).toBe('canceled')
     })
 
-    it('a missing task_id query parameter gets the documented 422 envelope', async () => {
-      const answer = await call(sandbox(), 'replicate', 'getImageTask', driver.queryPath('').replace(/\?.*$/, ''))
-      expect([answer.status, answer.body.code]).toEqual([200, 422])
+    it('cancel of a prediction that succeeded leaves it succeeded', async () => {
+      const created = await create(sandbox(), 'replicate', driver.createBody('done'), { 'x-sandbox-duration-ms': '5' })
+      const answers = await pollToEnd(sandbox(), 'replicate', created.body.id)
+      expect(answers.at(-1)!.body.status).toBe('succeeded')
+      const late = await call(sandbox(), 'replicate', 'cancelImageTask', cancelPath(created.body.id), { method: 'POST' })
+      expect([late.status, late.body.status]).toEqual([200, 'succeeded'])
     })
 
-    const strictOptions: Array<[string, SandboxOptions & LegacySandboxOptions]> = [
-      ['httpStatusErrors', { httpStatusErrors: true }],
-      // The option's former name, still accepted.
-      ['replicateHttpErrors', { replicateHttpErrors: true }],
-    ]
-    it.each(strictOptions)('%s sends the same envelopes with the HTTP status equal to the JSON code', async (_name, options) => {
-      const strict = await startSandbox(options)
+    it('the model is the path: a body naming another model is refused, an unknown path model is not found', async () => {
+      const withModel = await call(sandbox(), 'replicate', 'createImageTask', driver.createPath, { body: { model: 'google/nano-banana', input: { prompt: 'x' } } })
+      expect(withModel.status).toBe(422)
+      const unknown = await call(sandbox(), 'replicate', 'createImageTask', '/models/google/no-such-model/predictions', { body: { input: { prompt: 'x' } } })
+      expect(unknown.status).toBe(404)
+    })
+
+    it('the webhook signature verifies over id.timestamp.body with the whsec_ secret', async () => {
+      const receiver = await startReceiver()
       try {
-        const unauthorized = await call(strict, 'replicate', 'createImageTask', driver.createPath, { body: driver.createBody('x'), key: 'nope' })
-        expect([unauthorized.status, unauthorized.body.code]).toEqual([401, 401])
-        const limited = await create(strict, 'replicate', driver.createBody('x'), fault('rate-limit'))
-        expect([limited.status, limited.body.code, limited.headers.get('retry-after')]).toEqual([429, 429, '1'])
-        const maintenance = await create(strict, 'replicate', driver.createBody('x'), fault('unavailable'))
-        expect([maintenance.status, maintenance.body.code]).toEqual([455, 455])
-        const invalid = await create(strict, 'replicate', { model: driver.model, input: {} })
-        expect([invalid.status, invalid.body.code]).toEqual([422, 422])
-        const missing = await query(strict, 'replicate', 'no-such-task')
-        expect([missing.status, missing.body.code]).toEqual([404, 404])
+        const created = await create(sandbox(), 'replicate', driver.createBody('signed', { callbackUrl: receiver.url }), { 'x-sandbox-duration-ms': '5' })
+        await nextEvent(sandbox(), 'callback-settled', (outcome) => outcome.taskId === created.body.id)
+        const [hit] = receiver.hits
+        const key = Buffer.from(DEFAULT_WEBHOOK_SECRET.replace(/^whsec_/, ''), 'base64')
+        const signed = `${hit!.headers['webhook-id']}.${hit!.headers['webhook-timestamp']}.${hit!.bytes.toString('utf8')}`
+        expect(hit!.headers['webhook-signature']).toBe(`v1,${createHmac('sha256', key).update(signed).digest('base64')}`)
+        // A changed body no longer matches: the signature covers it.
+        const tampered = createHmac('sha256', key).update(`${signed} `).digest('base64')
+        expect(hit!.headers['webhook-signature']).not.toBe(`v1,${tampered}`)
       } finally {
-        await strict.close()
+        await receiver.close()
       }
-    })
-
-    it('the CLI flag keeps its former spelling', () => {
-      expect(parseSandboxArgs(['--replicate-http-errors'])).toEqual({ httpStatusErrors: true })
     })
   },
 }
