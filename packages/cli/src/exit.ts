@@ -19,9 +19,21 @@ export function asInputError(error: unknown): never {
   throw error instanceof BatchInputError ? new InputError(error.message) : error
 }
 
+// Digits only: `Number()` would also take "", " 5 ", "0x10", "1e3" and "Infinity", and a NaN would reach the SDK.
+const WHOLE = /^[0-9]+$/
+const DECIMAL = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/
+
 export function positiveInt(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw new InputError(`${flag} needs a whole number >= 1, got "${value}"`)
+  const n = WHOLE.test(value) ? Number(value) : Number.NaN
+  if (!Number.isSafeInteger(n) || n < 1) throw new InputError(`${flag} needs a whole number >= 1, got "${value}"`)
   return n
+}
+
+/** A duration flag in seconds (decimals allowed, > 0), as milliseconds; undefined when the flag is absent. */
+export function positiveSeconds(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const ms = DECIMAL.test(value) ? Math.round(Number(value) * 1000) : Number.NaN
+  if (!Number.isSafeInteger(ms) || ms < 1) throw new InputError(`${flag} needs a number of seconds > 0 (e.g. 90 or 1.5), got "${value}"`)
+  return ms
 }

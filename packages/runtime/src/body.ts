@@ -1,4 +1,4 @@
-import { ResponseParseError } from './errors.js'
+import { ResponseParseError, ResponseTooLargeError } from './errors.js'
 
 /** FormData for multipart operations: arrays become repeated fields, objects JSON. */
 export const formDataBodySerializer = {
@@ -18,19 +18,63 @@ export const jsonBodySerializer = {
   bodySerializer: (body: unknown): string => JSON.stringify(body),
 }
 
-/** Reads a body as JSON when it claims to be JSON or looks like it; empty bodies are undefined. */
-export async function readBody(response: Response): Promise<unknown> {
+/** Default cap of one API answer: task answers are a few KiB; anything near this is not a task. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+
+/**
+ * The body as text, or undefined when it exceeds `maxBytes` (then the stream is cancelled, so no more of
+ * it is downloaded). A declared Content-Length is what HTTP/1.1 reads at most, so within the cap the
+ * runtime's own readers are used; a chunked body is counted as it arrives.
+ */
+async function readText(response: Response, maxBytes: number): Promise<string | undefined> {
+  const reader = response.body?.getReader()
+  if (!reader) return ''
+  const chunks: Uint8Array[] = []
+  let total = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined)
+      return undefined
+    }
+    chunks.push(value)
+  }
+  const decoder = new TextDecoder()
+  let text = ''
+  for (const chunk of chunks) text += decoder.decode(chunk, { stream: true })
+  return text + decoder.decode()
+}
+
+/**
+ * Reads a body as JSON when it claims to be JSON or looks like it; empty bodies are undefined. A 2xx
+ * body over `maxBytes` is ResponseTooLargeError; an error answer over it is read as having no body
+ * (its status still says what happened).
+ */
+export async function readBody(response: Response, maxBytes: number = DEFAULT_MAX_RESPONSE_BYTES): Promise<unknown> {
   if (response.status === 204 || response.status === 205 || response.headers.get('content-length') === '0') return undefined
   const type = response.headers.get('content-type') ?? ''
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN)
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined)
+    if (response.ok) throw new ResponseTooLargeError(response, maxBytes)
+    return undefined
+  }
+  const bounded = Number.isFinite(declared)
   // The common case, a 2xx declared as JSON: `json()` is measurably cheaper than `text()` + parse.
-  if (response.ok && type.includes('json')) {
+  if (bounded && response.ok && type.includes('json')) {
     try {
       return (await response.json()) as unknown
     } catch (cause) {
       throw new ResponseParseError(response, '', { cause })
     }
   }
-  const text = await response.text()
+  const text = bounded ? await response.text() : await readText(response, maxBytes)
+  if (text === undefined) {
+    if (response.ok) throw new ResponseTooLargeError(response, maxBytes)
+    return undefined
+  }
   if (text.length === 0) return undefined
   const looksJson = type.includes('json') || /^\s*[[{"]/.test(text)
   if (!looksJson) {

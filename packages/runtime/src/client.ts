@@ -1,5 +1,6 @@
 import { applyAuth } from './auth.js'
-import { readBody } from './body.js'
+import { DEFAULT_MAX_RESPONSE_BYTES, readBody } from './body.js'
+import { RedirectRefusedError, RequestNotSentError } from './errors.js'
 import type { Client, ClientOptions, Config, HeadersLike, HttpMethod, RequestBody, RequestOptions } from './types.js'
 import { buildUrl } from './url.js'
 
@@ -18,12 +19,59 @@ function toRecord(headers: HeadersLike | undefined, into: Record<string, string>
 
 /** The RequestInit part of a config (signal, credentials...), or undefined when there is none. */
 function initOf(config: Config): RequestInit | undefined {
-  const { auth: _auth, baseUrl: _baseUrl, bodySerializer: _serializer, fetch: _fetch, headers: _headers, throwOnError: _throw, ...init } = config
+  const {
+    auth: _auth,
+    baseUrl: _baseUrl,
+    bodySerializer: _serializer,
+    fetch: _fetch,
+    headers: _headers,
+    throwOnError: _throw,
+    maxResponseBytes: _max,
+    ...init
+  } = config
   return Object.keys(init).length ? init : undefined
 }
 
 /** RequestInit fields a single call may set. */
 const PASSED_INIT = ['signal', 'credentials', 'cache', 'redirect', 'keepalive', 'mode', 'referrer', 'referrerPolicy', 'integrity', 'priority', 'window'] as const
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+const MAX_REDIRECTS = 5
+
+/**
+ * Where a redirect answer may be followed to, or RedirectRefusedError. API calls carry the key and the
+ * caller's headers, so only same-origin redirects are followed, and only when the request stays the same
+ * request (307/308 keep method and body; 301/302/303 are followed for GET/HEAD only).
+ */
+function redirectTarget(response: Response, from: string, method: string, hops: number): string {
+  if (response.type === 'opaqueredirect') {
+    throw new RedirectRefusedError(0, undefined, 'the server answered with a redirect (hidden by the runtime); API calls do not follow redirects')
+  }
+  const location = response.headers.get('location') as string
+  let next: URL
+  try {
+    next = new URL(location, from)
+  } catch {
+    throw new RedirectRefusedError(response.status, undefined, `the server answered ${response.status} with an invalid Location; not followed`)
+  }
+  const origin = new URL(from).origin
+  if (next.origin !== origin) {
+    throw new RedirectRefusedError(
+      response.status,
+      next.origin,
+      `the server answered ${response.status} redirecting to another origin (${next.origin}); API calls never follow a redirect off ${origin}, so the key and headers stay there`,
+    )
+  }
+  if (!(response.status === 307 || response.status === 308 || method === 'GET' || method === 'HEAD')) {
+    throw new RedirectRefusedError(
+      response.status,
+      next.origin,
+      `the server answered ${response.status} to a ${method}; following it would send another request (a GET), so it is not followed`,
+    )
+  }
+  if (hops >= MAX_REDIRECTS) throw new RedirectRefusedError(response.status, next.origin, `more than ${MAX_REDIRECTS} redirects; not followed`)
+  return next.href
+}
 
 const METHODS: HttpMethod[] = ['delete', 'get', 'head', 'options', 'patch', 'post', 'put']
 
@@ -40,8 +88,32 @@ export function createClient(initial: Config = {}): Client {
   // Read field by field rather than with object rest/spread: on the hot path those copies cost as
   // much as the rest of this function together (measured with a fetch stub).
   const send = async (options: RequestOptions, method: string) => {
-    const auth = options.auth ?? config.auth
     const fetchImpl = options.fetch ?? config.fetch ?? globalThis.fetch
+    let target: string
+    let init: RequestInit
+    try {
+      ;({ target, init } = await prepare(options, method))
+    } catch (cause) {
+      throw new RequestNotSentError(`the request could not be built (${cause instanceof Error ? cause.message : String(cause)}); nothing was sent`, { cause })
+    }
+    // Redirects are handled here (same origin only) unless the caller chose a policy of their own.
+    const ownRedirects = init.redirect === undefined
+    if (ownRedirects) init.redirect = 'manual'
+    let response = await fetchImpl(target, init)
+    for (let hops = 0; ownRedirects && (response.type === 'opaqueredirect' || (REDIRECTS.has(response.status) && response.headers.has('location'))); hops++) {
+      await response.body?.cancel().catch(() => undefined)
+      target = redirectTarget(response, target, method, hops)
+      response = await fetchImpl(target, init)
+    }
+    const parsed = await readBody(response, options.maxResponseBytes ?? config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES)
+    if (response.ok) return { data: parsed, error: undefined, response }
+    if (options.throwOnError ?? config.throwOnError) throw parsed ?? new Error(`HTTP ${response.status}`)
+    return { data: undefined, error: parsed ?? {}, response }
+  }
+
+  /** URL and RequestInit of one call; anything that throws here throws before a byte is sent. */
+  const prepare = async (options: RequestOptions, method: string): Promise<{ target: string; init: RequestInit }> => {
+    const auth = options.auth ?? config.auth
     const headers: Record<string, string> = {}
     toRecord(config.headers, headers)
     toRecord(options.headers, headers)
@@ -77,11 +149,7 @@ export function createClient(initial: Config = {}): Client {
       const value = options[key]
       if (value !== undefined) (init as Record<string, unknown>)[key] = value
     }
-    const response = await fetchImpl(target, init)
-    const parsed = await readBody(response)
-    if (response.ok) return { data: parsed, error: undefined, response }
-    if (options.throwOnError ?? config.throwOnError) throw parsed ?? new Error(`HTTP ${response.status}`)
-    return { data: undefined, error: parsed ?? {}, response }
+    return { target, init }
   }
   const request = (options: RequestOptions & { method: string }) => send(options, options.method)
 

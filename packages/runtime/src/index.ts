@@ -1,7 +1,7 @@
 export { createClient, createConfig } from './client.js'
 export { buildUrl } from './url.js'
-export { formDataBodySerializer, jsonBodySerializer, readBody } from './body.js'
-export { ResponseParseError } from './errors.js'
+export { DEFAULT_MAX_RESPONSE_BYTES, formDataBodySerializer, jsonBodySerializer, readBody } from './body.js'
+export { RedirectRefusedError, RequestNotSentError, ResponseParseError, ResponseTooLargeError } from './errors.js'
 export type {
   Auth,
   AuthProvider,

@@ -11,6 +11,8 @@ export interface ProviderClientOptions {
   fetch?: typeof fetch
   /** Extra headers sent with every request. */
   headers?: Record<string, string>
+  /** Largest API answer read, in bytes (default 8 MiB). */
+  maxResponseBytes?: number
 }
 
 /** Thrown when a client cannot be built from the options given (nothing has been sent). */
@@ -58,5 +60,6 @@ export function createProviderClient(provider: ProviderDescription, options: Pro
   const config: Config = { baseUrl, auth: (auth) => (apiKey && prefix && auth.scheme !== 'bearer' && auth.scheme !== 'basic' ? `${prefix}${apiKey}` : apiKey) }
   if (options.fetch) config.fetch = options.fetch
   if (options.headers) config.headers = options.headers
+  if (options.maxResponseBytes !== undefined) config.maxResponseBytes = options.maxResponseBytes
   return createClient(config)
 }

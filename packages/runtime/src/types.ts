@@ -35,6 +35,8 @@ export interface Config<T extends ClientOptions = ClientOptions> extends Omit<Re
   headers?: HeadersLike
   throwOnError?: T['throwOnError']
   bodySerializer?: ((body: unknown) => RequestBody | null | undefined) | null
+  /** Largest answer body read, in bytes (default 8 MiB); a larger 2xx body is ResponseTooLargeError. */
+  maxResponseBytes?: number
 }
 
 export interface RequestOptions<ThrowOnError extends boolean = boolean, Url extends string = string> extends Config<{ throwOnError: ThrowOnError }> {

@@ -105,7 +105,9 @@ export function buildError(
   const retryable = tables.retryableHeader ? headers?.get(tables.retryableHeader)?.trim().toLowerCase() : undefined
   if (retryable === 'false') return markFinal(error)
   if (retryable === 'true') return markRefused(error)
-  return status !== undefined && tables.refusedStatuses?.includes(status) ? markRefused(error) : error
+  // A documented refusal counts only in the provider's own envelope: the same status on a proxy's page proves nothing.
+  const envelope = body !== null && typeof body === 'object' && !Array.isArray(body)
+  return status !== undefined && envelope && tables.refusedStatuses?.includes(status) ? markRefused(error) : error
 }
 
 /**

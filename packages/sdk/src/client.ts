@@ -1,14 +1,18 @@
 // The single-provider client: configuration, then one core (submit, poll, wait) that the failover
 // client composes too, the shared generate() orchestration, and the one redaction choke point.
-import { ClientConfigurationError, ResponseParseError, type Client } from '@nano-banana/runtime'
+import { ClientConfigurationError, RedirectRefusedError, ResponseParseError, ResponseTooLargeError, type Client } from '@nano-banana/runtime'
 import type { CallResult, ProviderAdapter } from './adapter.js'
 import {
   AbortError,
   AmbiguousSubmitError,
   ConfigurationError,
   ConnectionError,
+  InvalidRequestError,
   NanoBananaError,
+  NotSentError,
   ResponseFormatError,
+  TimeoutError,
+  redactResult,
   UnsupportedOperationError,
   redactSecrets,
 } from './errors.js'
@@ -16,6 +20,8 @@ import { inlineGeneratedImage, readReferenceImages } from './inline-images.js'
 import { createDurationBook, durationKey, observedSeconds, type DurationStore } from './durations.js'
 import type { TaskEvents } from './events.js'
 import { createLimiter } from './limit.js'
+import { checkClientOptions, checkDownloadOptions, checkWaitOptions } from './options.js'
+import { mayRetry } from './policy.js'
 import { DEFAULT_DOWNLOAD_RETRY, DEFAULT_POLL_RETRY, DEFAULT_SUBMIT_RETRY, classifyNetworkError, corsHint, withRequestTimeout, type RetryPolicy } from './retry.js'
 import { retrying } from './retrying.js'
 import { withTaskId } from './task-id.js'
@@ -47,6 +53,11 @@ export interface NanoBananaClientOptions {
   /** Base URL override (proxy, sandbox); required where the provider publishes no host (or set `adapter.baseUrlEnvKey`). */
   baseUrl?: string
   fetch?: typeof fetch
+  /**
+   * Extra headers sent with every API request (never with downloads, never across origins). Values of
+   * headers named like credentials (`*auth*`, `*key*`, `*token*`, `*secret*`, `*cookie*`, `*session*`,
+   * `*signature*`, `*password*`, `*credential*`) are redacted from errors and results like the key.
+   */
   headers?: Record<string, string>
   /** How long `generate()`/`wait()` wait for a task, in ms; the task keeps running afterwards (`wait(taskId)` resumes). Default 600000 (10 min). */
   timeoutMs?: number
@@ -70,6 +81,8 @@ export interface NanoBananaClientOptions {
   maxConcurrency?: number
   /** Accept http:// and loopback callback URLs (development against the sandbox only). */
   allowInsecureCallbackUrl?: boolean
+  /** Largest API answer read, in bytes; a larger 2xx answer is an error and its body is not downloaded. Default 8388608 (8 MiB). */
+  maxResponseBytes?: number
   /**
    * Persists the task durations the client learns (per provider + model + resolution, to pace polling),
    * so that a new process starts informed: any `{ get(key), set(key, seconds[]) }`, sync or async (a Map works).
@@ -144,7 +157,8 @@ export function waitOptionsAfterSubmit(
     ...(caller.signal ? { signal: caller.signal } : {}),
     ...(caller.timeoutMs !== undefined ? { timeoutMs: caller.timeoutMs } : {}),
     ...(caller.onProgress ? { onProgress: caller.onProgress } : {}),
-    ...(submission.estimatedSeconds !== undefined ? { estimatedSeconds: submission.estimatedSeconds } : {}),
+    // The provider's estimate is untrusted: an odd value is dropped, never an error after the task was paid for.
+    ...(Number.isFinite(submission.estimatedSeconds) && submission.estimatedSeconds! >= 0 ? { estimatedSeconds: submission.estimatedSeconds } : {}),
     ...(submission.task ? { task: submission.task } : {}),
     ...(caller.n !== undefined ? { n: caller.n } : {}),
     model: submission.model,
@@ -165,6 +179,48 @@ export interface ClientCore {
   cancel(taskId: string, options?: { signal?: AbortSignal }): Promise<{ canceled: boolean }>
 }
 
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** What fetch sends as a header value: Latin-1 without control characters other than tab. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+
+/** A key or header value fetch would refuse (a pasted line break, a non-Latin-1 character): refused here, before anything is sent. */
+function checkHeaderValue(adapter: ProviderAdapter, param: string, value: string): void {
+  if (HEADER_VALUE.test(value)) return
+  const at = [...value].findIndex((c) => !HEADER_VALUE.test(c))
+  // The message never quotes the value: it is a secret.
+  throw new ConfigurationError(
+    `${adapter.name}: ${param} contains a character that cannot be sent in an HTTP header (a line break, a control or non-Latin-1 character, at position ${at}); nothing was sent`,
+    { provider: adapter.id, param },
+  )
+}
+
+/** Task ids go into URLs: a lone surrogate cannot be encoded, and is no id a provider issued. */
+/** Custom header names whose values are redacted like the key. */
+const SECRET_HEADER = /auth|key|token|secret|cookie|session|signature|password|credential/i
+
+/** Retries of a lone `getTask` (a status check answers promptly; a wait keeps polling until its deadline). */
+const LONE_GET_RETRIES = 3
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** Throws InvalidRequestError (nothing is sent) unless `taskId` is a non-empty, encodable string. */
+export function checkTaskId(provider: ProviderAdapter['id'], taskId: unknown): asserts taskId is string {
+  if (typeof taskId !== 'string' || taskId === '') {
+    throw new InvalidRequestError(`${provider}: a task id must be a non-empty string (the id returned by submit())`, {
+      provider,
+      param: 'taskId',
+      code: 'invalid_parameter',
+    })
+  }
+  if (LONE_SURROGATE.test(taskId)) {
+    throw new InvalidRequestError(`${provider}: the task id contains a lone UTF-16 surrogate; it is no id the provider issued`, {
+      provider,
+      param: 'taskId',
+      code: 'invalid_parameter',
+    })
+  }
+}
+
 /** Resolves key and base URL (options, then the provider's environment variables) and builds the runtime client. */
 function connect(adapter: ProviderAdapter, options: NanoBananaClientOptions): { apiKey: string; client: Client } {
   // Every name the spec accepts (`x-env-api-key`), first wins: e.g. a provider's own name and the `<ID>_API_KEY` form.
@@ -172,12 +228,22 @@ function connect(adapter: ProviderAdapter, options: NanoBananaClientOptions): { 
   if (!apiKey) {
     throw new ConfigurationError(`${adapter.name}: no API key. Pass \`apiKey\` or set ${adapter.envKey}.`, { provider: adapter.id, param: 'apiKey' })
   }
+  checkHeaderValue(adapter, 'apiKey', apiKey)
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (!HEADER_NAME.test(name))
+      throw new ConfigurationError(`${adapter.name}: header name ${JSON.stringify(name)} is not a valid HTTP header name`, {
+        provider: adapter.id,
+        param: 'headers',
+      })
+    checkHeaderValue(adapter, `headers[${JSON.stringify(name)}]`, String(value))
+  }
   try {
     const client = adapter.createClient({
       apiKey,
       baseUrl: options.baseUrl ?? env(adapter.baseUrlEnvKey),
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.headers ? { headers: options.headers } : {}),
+      ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
     })
     return { apiKey, client }
   } catch (error) {
@@ -189,13 +255,15 @@ function connect(adapter: ProviderAdapter, options: NanoBananaClientOptions): { 
 
 export function createClientCore(options: NanoBananaClientOptions): ClientCore {
   const adapter = options.provider
+  checkClientOptions(options, adapter.id)
   const { apiKey, client } = connect(adapter, options)
   const requestTimeoutMs = options.requestTimeoutMs ?? 60_000
   const submitPolicy: RetryPolicy = { ...DEFAULT_SUBMIT_RETRY, ...options.retry?.submit }
   const pollPolicy: RetryPolicy = { ...DEFAULT_POLL_RETRY, ...options.retry?.poll }
   const downloadPolicy: RetryPolicy = { ...DEFAULT_DOWNLOAD_RETRY, ...options.retry?.download }
   const polling = { ...DEFAULT_POLLING, ...options.polling }
-  const secrets = [apiKey]
+  // Custom headers that carry credentials (an organization token, a proxy key, a cookie) are secrets too.
+  const secrets = [apiKey, ...Object.entries(options.headers ?? {}).flatMap(([name, value]) => (SECRET_HEADER.test(name) ? [String(value)] : []))]
   const durations = createDurationBook(options.durationStore)
   const events = options.taskEvents
 
@@ -205,6 +273,19 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       taskId,
       cause: signal?.reason,
     })
+
+  /** A request refused on this machine before sending; a NotSentError from a custom fetch passes as it is. */
+  const notSent = (error: unknown): NotSentError =>
+    error instanceof NotSentError
+      ? error
+      : new NotSentError(
+          `${adapter.id}: the request was refused before it was sent (${error instanceof Error ? error.message : String(error)}); nothing reached the provider`,
+          {
+            provider: adapter.id,
+            code: 'not_sent',
+            cause: error,
+          },
+        )
 
   /** Reads an HTTP answer: an error for non-2xx, else the data. */
   const answerOf = (result: CallResult): unknown => {
@@ -219,15 +300,24 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       result = await withRequestTimeout((s) => adapter.submit(client, body, s), signal, requestTimeoutMs)
     } catch (error) {
       if (error instanceof ResponseParseError) {
-        // The provider answered 2xx with an unreadable body: a task may exist; never resend.
+        // The provider answered 2xx with an unreadable (or oversized) body: a task may exist; never resend.
+        const tooLarge = error instanceof ResponseTooLargeError
         throw new AmbiguousSubmitError(
-          `${adapter.id}: the provider accepted the request but its answer (HTTP ${error.response.status}) could not be read; a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard before submitting again.`,
-          { provider: adapter.id, status: error.response.status, code: 'unreadable_answer', body: error.bodyText, cause: error },
+          `${adapter.id}: the provider accepted the request but its answer (HTTP ${error.response.status}) ${tooLarge ? `is larger than ${error.maxBytes} bytes (maxResponseBytes) and was not read` : 'could not be read'}; a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard before submitting again.`,
+          { provider: adapter.id, status: error.response.status, code: tooLarge ? 'answer_too_large' : 'unreadable_answer', body: error.bodyText, cause: error },
+        )
+      }
+      if (error instanceof RedirectRefusedError) {
+        // The provider answered (a 303 may even point at the task it created): a task may exist.
+        throw new AmbiguousSubmitError(
+          `${adapter.id}: ${error.message}; a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard before submitting again.`,
+          { provider: adapter.id, status: error.status, code: 'redirect_refused', cause: error },
         )
       }
       const kind = classifyNetworkError(error, signal)
       // The caller gave up; the request may still have reached the provider.
       if (kind === 'aborted') throw abortError(signal)
+      if (kind === 'refused-locally') throw notSent(error)
       if (kind === 'not-sent') {
         // The connection was never made, so the provider cannot have a task (the policy resends it).
         throw new ConnectionError(
@@ -332,25 +422,39 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       { provider: adapter.id, taskId, code: 'synchronous_provider' },
     )
 
-  async function getTaskOnce(taskId: string, signal?: AbortSignal): Promise<Task> {
+  async function getTaskOnce(taskId: string, signal: AbortSignal | undefined, timeoutMs: number): Promise<Task> {
     const query = adapter.query
     if (!query) throw noTaskToQuery(taskId)
     let result: CallResult
     try {
-      result = await withRequestTimeout((s) => query(client, taskId, s), signal, requestTimeoutMs)
+      result = await withRequestTimeout((s) => query(client, taskId, s), signal, timeoutMs)
     } catch (error) {
       // Refused before sending (a task id of the wrong form): not a network failure.
       if (error instanceof NanoBananaError) throw error
       if (error instanceof ResponseParseError) {
-        throw new ResponseFormatError(`${adapter.id}: task ${taskId}: unreadable answer (HTTP ${error.response.status})`, {
+        const tooLarge = error instanceof ResponseTooLargeError
+        throw new ResponseFormatError(
+          `${adapter.id}: task ${taskId}: ${tooLarge ? `answer larger than ${error.maxBytes} bytes (maxResponseBytes)` : 'unreadable answer'} (HTTP ${error.response.status})`,
+          {
+            provider: adapter.id,
+            status: error.response.status,
+            ...(tooLarge ? { code: 'answer_too_large' } : {}),
+            body: error.bodyText,
+            cause: error,
+          },
+        )
+      }
+      if (error instanceof RedirectRefusedError) {
+        throw new ResponseFormatError(`${adapter.id}: task ${taskId}: ${error.message}`, {
           provider: adapter.id,
-          status: error.response.status,
-          body: error.bodyText,
+          status: error.status,
+          code: 'redirect_refused',
           cause: error,
         })
       }
       const kind = classifyNetworkError(error, signal)
       if (kind === 'aborted') throw abortError(signal, taskId)
+      if (kind === 'refused-locally') throw notSent(error)
       throw new ConnectionError(`${adapter.id}: task ${taskId}: ${kind === 'timeout' ? 'request timed out' : 'connection failed'}`, {
         provider: adapter.id,
         cause: error,
@@ -363,21 +467,34 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
   }
 
   /**
-   * A poll is read-only, so any transient failure is retried with backoff until the deadline (the wait's,
-   * or `requestTimeoutMs` from now for a lone `getTask`), within `retry.poll.maxRetries`.
+   * A poll is read-only, so any transient failure is retried with backoff, within `retry.poll.maxRetries`:
+   * inside a wait until its deadline (then TimeoutError, the last failure as its cause; no attempt runs
+   * past the deadline), for a lone `getTask` at most LONE_GET_RETRIES times within `requestTimeoutMs`.
    */
-  async function getTask(taskId: string, getOptions: SubmitOptions & { deadline?: number } = {}): Promise<Task> {
+  async function getTask(taskId: string, getOptions: SubmitOptions & { deadline?: number; timeoutMs?: number } = {}): Promise<Task> {
     if (!adapter.query) throw noTaskToQuery(taskId)
+    checkTaskId(adapter.id, taskId)
     const signal = getOptions.signal
+    const waiting = getOptions.deadline !== undefined
+    const deadline = getOptions.deadline ?? Date.now() + requestTimeoutMs
+    const policy = waiting ? pollPolicy : { ...pollPolicy, maxRetries: Math.min(pollPolicy.maxRetries, LONE_GET_RETRIES) }
+    let attempts = 0
     try {
-      return await retrying(() => getTaskOnce(taskId, signal), {
-        phase: 'poll',
-        policy: pollPolicy,
-        signal,
-        deadline: getOptions.deadline ?? Date.now() + requestTimeoutMs,
-        onAbort: () => abortError(signal, taskId),
-      })
+      return await retrying(
+        (n) => {
+          attempts = n + 1
+          return getTaskOnce(taskId, signal, waiting ? Math.max(1, Math.min(requestTimeoutMs, deadline - Date.now())) : requestTimeoutMs)
+        },
+        { phase: 'poll', policy, signal, deadline, onAbort: () => abortError(signal, taskId) },
+      )
     } catch (error) {
+      // Retries left and the failure transient: the deadline ended it. A wait says so, with the task id.
+      if (waiting && mayRetry(error, 'poll') && attempts <= policy.maxRetries) {
+        throw new TimeoutError(
+          `${adapter.id}: task ${taskId} did not finish within ${getOptions.timeoutMs ?? deadline - Date.now()} ms (its last polls failed: ${(error as Error).message}); resume with wait("${taskId}")`,
+          { provider: adapter.id, taskId, cause: error },
+        )
+      }
       throw withTaskId(error, adapter.id, taskId)
     }
   }
@@ -412,7 +529,10 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
         // Loaded on first use: an app that only shows the URLs never ships the download code.
         download: (downloadOptions) =>
           redacting(
-            import('./download.js').then((m) => m.downloadImage(url, expiresAt, context, downloadOptions)),
+            Promise.resolve()
+              .then(() => checkDownloadOptions(downloadOptions, adapter.id))
+              .then(() => import('./download.js'))
+              .then((m) => m.downloadImage(url, expiresAt, context, downloadOptions)),
             secrets,
           ),
       }
@@ -435,6 +555,8 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     // A synchronous provider's submission carried the final task: nothing to wait for.
     if (waitOptions.task) return toResult(waitOptions.task, waitOptions.model ?? waitOptions.task.model ?? adapter.defaultModel, warnings, waitOptions.n)
     if (!adapter.query) throw noTaskToQuery(taskId)
+    checkTaskId(adapter.id, taskId)
+    checkWaitOptions(waitOptions, adapter.id)
     const timeoutMs = waitOptions.timeoutMs ?? options.timeoutMs ?? 600_000
     const deadline = Date.now() + timeoutMs
     const model = waitOptions.model ?? adapter.defaultModel
@@ -447,7 +569,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       const task = await waitForTask({
         provider: adapter.id,
         taskId,
-        poll: (signal) => getTask(taskId, { ...(signal ? { signal } : {}), deadline }),
+        poll: (signal) => getTask(taskId, { ...(signal ? { signal } : {}), deadline, timeoutMs }),
         signal: waitOptions.signal,
         timeoutMs,
         deadline,
@@ -514,7 +636,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     throw withTaskId(error, adapter.id, taskId)
   }
 
-  return { adapter, secrets, submit, getTask: (taskId, o) => getTask(taskId, o), wait, parseCallback, cancel }
+  return { adapter, secrets, submit, getTask: (taskId, o) => getTask(taskId, o ? (o.signal ? { signal: o.signal } : {}) : {}), wait, parseCallback, cancel }
 }
 
 /** An accepted submission and how to wait for it; what `runGenerate` needs of a client. */
@@ -532,6 +654,8 @@ export async function runGenerate<S extends Submission, R>(
   steps: GenerateSteps<S, R>,
 ): Promise<R> {
   const { signal, timeoutMs, onProgress, onSubmitted, ...request } = generateOptions
+  // Checked before the submit: a task must not be paid for and then dropped by a wait that cannot run.
+  checkWaitOptions({ timeoutMs })
   const startedAt = Date.now()
   const submission = await steps.submit(request, signal ? { signal } : {})
   // From here on a task exists: every error carries its id, so that `wait(taskId)` can resume.
@@ -551,9 +675,12 @@ export async function runGenerate<S extends Submission, R>(
 }
 
 function redacting<T>(promise: Promise<T>, secrets: readonly (string | undefined)[]): Promise<T> {
-  return promise.catch((error: unknown) => {
-    throw redactSecrets(error, secrets)
-  })
+  return promise.then(
+    (value) => redactResult(value, secrets),
+    (error: unknown) => {
+      throw redactSecrets(error, secrets)
+    },
+  )
 }
 
 /**
@@ -572,7 +699,7 @@ export function withRedaction<T extends object>(api: T, secrets: readonly (strin
             } catch (error) {
               throw redactSecrets(error, secrets)
             }
-            return result instanceof Promise ? redacting(result, secrets) : result
+            return result instanceof Promise ? redacting(result, secrets) : redactResult(result, secrets)
           }
         : value
   }

@@ -330,7 +330,9 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
         (body as Record<string, unknown>)[meta.callback.field] = request.callbackUrl
       if (request.providerOptions) {
         const promptField = model.fields?.prompt ?? 'prompt'
-        Object.assign(holderOf(body, promptField), request.providerOptions)
+        // Validated fields win: a key the body already has is kept (validateRequest refuses the mapped ones).
+        const holder = holderOf(body, promptField)
+        for (const [key, value] of Object.entries(request.providerOptions)) if (!Object.hasOwn(holder, key) && key !== '__proto__') holder[key] = value
       }
       return { body, warnings: notSentWarnings(request, model) }
     },

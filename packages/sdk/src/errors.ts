@@ -180,6 +180,15 @@ export class NoImageError extends NanoBananaError {
 export class UnsupportedOperationError extends NanoBananaError {
   override name = 'UnsupportedOperationError'
 }
+/**
+ * The request was refused on this machine before a byte left: a header the runtime will not send, an
+ * auth or header function that threw, a custom `fetch` that threw a NotSentError. No task can exist, so
+ * a failover client may try the next provider; it is not resent (it would be refused the same way).
+ * A custom `fetch` may throw one to say "I did not send this".
+ */
+export class NotSentError extends NanoBananaError {
+  override name = 'NotSentError'
+}
 /** The client cannot be built: missing API key or base URL. Nothing was sent. */
 export class ConfigurationError extends NanoBananaError {
   override name = 'ConfigurationError'
@@ -233,6 +242,9 @@ export function createApiError(details: ErrorDetails & { message?: string | unde
 }
 
 const MIN_SECRET_LENGTH = 6
+/** Deeper than this a value is replaced, not searched: a hostile body must not overflow the stack. */
+const MAX_DEPTH = 200
+const TOO_DEEP = '[redacted: nested too deeply]'
 
 function scrubText(text: string, secrets: readonly string[]): string {
   let out = text
@@ -240,58 +252,107 @@ function scrubText(text: string, secrets: readonly string[]): string {
   return out
 }
 
-function scrubValue(value: unknown, secrets: readonly string[], seen: WeakSet<object>, depth: number): unknown {
-  if (typeof value === 'string') return scrubText(value, secrets)
-  if (!value || typeof value !== 'object' || depth > 20 || seen.has(value)) return value
-  seen.add(value)
-  if (Array.isArray(value)) {
-    const items = value.map((item) => scrubValue(item, secrets, seen, depth + 1))
-    return items.some((item, i) => item !== value[i]) ? items : value
+const hasSecret = (text: string, secrets: readonly string[]) => secrets.some((s) => text.includes(s))
+
+function scrubHeaders(headers: Headers, secrets: readonly string[]): Headers {
+  let dirty = false
+  headers.forEach((value, name) => {
+    if (hasSecret(value, secrets) || hasSecret(name, secrets)) dirty = true
+  })
+  if (!dirty) return headers
+  const clean = new Headers()
+  headers.forEach((value, name) => {
+    if (!hasSecret(name, secrets)) clean.append(name, scrubText(value, secrets))
+  })
+  return clean
+}
+
+interface Scrub {
+  secrets: readonly string[]
+  seen: WeakSet<object>
+}
+
+/** Rewrites an error's own properties and its `cause` in place (errors are not copied: their identity matters). */
+function scrubError(error: Error, ctx: Scrub, depth: number): void {
+  const target = error as Error & Record<string, unknown>
+  for (const key of [...Object.getOwnPropertyNames(target), ...(Object.hasOwn(target, 'cause') ? [] : ['cause'])]) {
+    const descriptor = Object.getOwnPropertyDescriptor(target, key)
+    if (!descriptor && key !== 'cause') continue
+    try {
+      const value = descriptor && 'value' in descriptor ? (descriptor.value as unknown) : key === 'stack' ? target.stack : key === 'cause' ? target.cause : undefined
+      const clean = scrubAny(value, ctx, depth + 1)
+      if (clean !== value) target[key] = clean
+    } catch {
+      // A read-only or exotic property: nothing we can rewrite.
+    }
   }
-  const proto = Object.getPrototypeOf(value) as unknown
-  // Plain JSON bodies only: anything else (a Response, a Headers object) is left alone.
-  if (proto !== Object.prototype && proto !== null) return value
-  const entries = Object.entries(value)
-  const clean = entries.map(([key, item]) => [key, scrubValue(item, secrets, seen, depth + 1)] as const)
-  return clean.some(([, item], i) => item !== entries[i]![1]) ? Object.fromEntries(clean) : value
 }
 
 /**
- * Removes secrets (the API key) from an error before it leaves the client: the message, the stack,
- * every string field, the provider's body (a provider may echo the key it refused), and each error of
- * the `cause` chain. The one choke point every public client method throws through.
+ * A copy of `value` without the secrets (the same value when it holds none): strings, arrays, plain
+ * objects, errors (rewritten in place), and the web objects a cause may hold: Headers (copied without
+ * the secret), Response and Request (replaced by a plain summary when their URL or headers hold one),
+ * URL. Other objects are left as they are.
+ */
+function scrubAny(value: unknown, ctx: Scrub, depth: number): unknown {
+  if (typeof value === 'string') return scrubText(value, ctx.secrets)
+  if (!value || typeof value !== 'object') return value
+  if (depth > MAX_DEPTH) return TOO_DEEP
+  if (ctx.seen.has(value)) return value
+  ctx.seen.add(value)
+  if (value instanceof Error) {
+    scrubError(value, ctx, depth)
+    return value
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((item) => scrubAny(item, ctx, depth + 1))
+    return items.some((item, i) => item !== value[i]) ? items : value
+  }
+  if (typeof Headers !== 'undefined' && value instanceof Headers) return scrubHeaders(value, ctx.secrets)
+  if (typeof URL !== 'undefined' && value instanceof URL) return hasSecret(value.href, ctx.secrets) ? scrubText(value.href, ctx.secrets) : value
+  const web = (typeof Response !== 'undefined' && value instanceof Response) || (typeof Request !== 'undefined' && value instanceof Request)
+  if (web) {
+    const message = value as Response | Request
+    const headers = scrubHeaders(message.headers, ctx.secrets)
+    if (headers === message.headers && !hasSecret(message.url, ctx.secrets)) return value
+    return {
+      ...(value instanceof Response ? { status: value.status, statusText: value.statusText } : { method: (value as Request).method }),
+      url: scrubText(message.url, ctx.secrets),
+      headers,
+    }
+  }
+  const proto = Object.getPrototypeOf(value) as unknown
+  if (proto !== Object.prototype && proto !== null) return value
+  const entries = Object.entries(value)
+  const clean = entries.map(([key, item]) => [scrubText(key, ctx.secrets), scrubAny(item, ctx, depth + 1)] as const)
+  return clean.some(([key, item], i) => key !== entries[i]![0] || item !== entries[i]![1]) ? Object.fromEntries(clean) : value
+}
+
+const secretList = (secrets: readonly (string | undefined)[]) => secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH)
+
+/**
+ * Removes secrets (the API key, custom header values) from an error before it leaves the client: the
+ * message, the stack, every property, the provider's body (a provider may echo the key it refused), and
+ * the whole `cause` chain at any depth, Headers and Responses included. The one choke point every
+ * public client method throws through.
  */
 export function redactSecrets<T>(error: T, secrets: readonly (string | undefined)[]): T {
-  const list = secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH)
+  const list = secretList(secrets)
   if (list.length === 0) return error
-  const seen = new WeakSet<object>()
-  let current: unknown = error
-  for (let depth = 0; current instanceof Error && depth < 10 && !seen.has(current); depth++) {
-    seen.add(current)
-    const target = current as Error & Record<string, unknown>
-    for (const key of Object.getOwnPropertyNames(target)) {
-      if (key === 'cause') continue
-      const descriptor = Object.getOwnPropertyDescriptor(target, key)
-      if (!descriptor) continue
-      try {
-        const value = 'value' in descriptor ? (descriptor.value as unknown) : key === 'stack' ? target.stack : undefined
-        if (typeof value !== 'string' && !(value && typeof value === 'object' && !(value instanceof Error))) continue
-        const clean = scrubValue(value, list, new WeakSet(), 0)
-        if (clean !== value) target[key] = clean
-      } catch {
-        // A read-only or exotic property: nothing we can rewrite.
-      }
-    }
-    const cause = target.cause
-    if (cause !== undefined && !(cause instanceof Error)) {
-      try {
-        const clean = scrubValue(cause, list, new WeakSet(), 0)
-        if (clean !== cause) target.cause = clean
-      } catch {
-        // Not writable: left as is.
-      }
-    }
-    current = cause
+  const ctx: Scrub = { secrets: list, seen: new WeakSet() }
+  if (error instanceof Error) {
+    scrubError(error, ctx, 0)
+    return error
   }
-  return error
+  return scrubAny(error, ctx, 0) as T
+}
+
+/**
+ * A result (submission, task, generate result) without the secrets in its data: `raw`, result URLs and
+ * any other string. Functions (`download`) and class instances (`Date`) are kept as they are.
+ */
+export function redactResult<T>(value: T, secrets: readonly (string | undefined)[]): T {
+  const list = secretList(secrets)
+  if (list.length === 0 || !value || typeof value !== 'object') return value
+  return scrubAny(value, { secrets: list, seen: new WeakSet() }, 0) as T
 }

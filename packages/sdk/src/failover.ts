@@ -3,7 +3,7 @@
 // or it may have one: AmbiguousSubmitError), that provider is the only one ever asked about it.
 import type { ProviderAdapter } from './adapter.js'
 import { createClientCore, runGenerate, withRedaction, type ClientCore, type NanoBananaClientOptions, type WaitInternals } from './client.js'
-import { ConfigurationError, NanoBananaError } from './errors.js'
+import { AmbiguousSubmitError, ConfigurationError, NanoBananaError, ServerError, UpstreamError } from './errors.js'
 import { createLimiter } from './limit.js'
 import { failoverReason } from './policy.js'
 import { withTaskId } from './task-id.js'
@@ -131,6 +131,18 @@ export function createFailoverClient(
     message: error.message,
   })
 
+  /**
+   * A 5xx that is no documented refusal came after the provider read the request: a task may exist there,
+   * so no other provider is asked, and the error says so (the provider's own error is its `cause`).
+   */
+  const ambiguous = (entry: Entry, error: unknown): unknown => {
+    if (!(error instanceof ServerError || error instanceof UpstreamError) || error.taskId !== undefined) return error
+    return new AmbiguousSubmitError(
+      `${entry.id}: the provider answered ${error.status !== undefined ? `HTTP ${error.status}` : 'with a server error'} after receiving the submit (${error.message}); a task may have been created there, so no other provider was tried, to avoid paying twice. Check your ${entry.adapter.name} dashboard before submitting again.`,
+      { provider: entry.id, status: error.status, code: 'server_error_after_send', body: error.body, cause: error },
+    )
+  }
+
   /** Attaches the skip list to whatever ends the call. */
   const withSkips = (error: unknown, skips: FailoverSkip[]): unknown => {
     if (error instanceof NanoBananaError && skips.length > 0) error.failover = skips
@@ -148,7 +160,7 @@ export function createFailoverClient(
       } catch (error) {
         const reason = failoverReason(error)
         // Not a proven refusal, or nobody left to try: this error is the answer.
-        if (reason === undefined || i === entries.length - 1) throw withSkips(error, skips)
+        if (reason === undefined || i === entries.length - 1) throw withSkips(reason === undefined ? ambiguous(entry, error) : error, skips)
         skips.push(skipOf(entry, error as NanoBananaError, reason))
       }
     }

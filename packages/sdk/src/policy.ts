@@ -11,6 +11,7 @@ import {
   InsufficientCreditsError,
   InvalidRequestError,
   NanoBananaError,
+  NotSentError,
   PermissionError,
   RateLimitError,
   ResponseFormatError,
@@ -67,13 +68,20 @@ const RULES: readonly Rule[] = [
   { when: (e) => e instanceof InsufficientCreditsError, decision: () => ({ ...THROW, failover: 'insufficient-credits' }) },
   { when: (e) => e instanceof PermissionError, decision: () => ({ ...THROW, failover: 'permission' }) },
   { when: (e) => e instanceof RateLimitError, decision: () => ({ submit: 'resend', poll: 'retry', download: 'retry', failover: 'rate-limited' }) },
-  // 503 is HTTP's "not now, nothing done"; any other 5xx on submit is a refusal for failover but is not resent.
+  // Refused on this machine before sending: the same request would be refused again, another provider's may not be.
+  { when: (e) => e instanceof NotSentError, decision: () => ({ ...THROW, failover: 'unreachable' }) },
+  // 503 (HTTP's "not now, nothing done") and a documented refusal code prove that no task exists: resent, and
+  // another provider may serve it. Any other 5xx reached the provider after it read the request (500, 502,
+  // 504, 520, 524...): a task may exist, so it is neither resent nor failed over. A poll or download may read again.
   {
     when: (e) => e instanceof ServerError,
-    decision: (e) => ({ submit: e.status === 503 || refusals.has(e) ? 'resend' : 'throw', poll: 'retry', download: 'retry', failover: 'unavailable' }),
+    decision: (e) => {
+      const refused = e.status === 503 || refusals.has(e)
+      return { submit: refused ? 'resend' : 'throw', poll: 'retry', download: 'retry', ...(refused ? { failover: 'unavailable' as const } : {}) }
+    },
   },
-  // An upstream refusal is often the content itself: not resent, but a poll may read it again.
-  { when: (e) => e instanceof UpstreamError, decision: () => ({ submit: 'throw', poll: 'retry', download: 'retry', failover: 'unavailable' }) },
+  // An upstream failure happened after the provider took the request (and is often the content itself).
+  { when: (e) => e instanceof UpstreamError, decision: () => ({ submit: 'throw', poll: 'retry', download: 'retry' }) },
   // A submit throws ConnectionError only when the connection was never made (otherwise AmbiguousSubmitError).
   {
     when: (e) => e instanceof ConnectionError,
@@ -82,7 +90,11 @@ const RULES: readonly Rule[] = [
   // An unknown status word would only be read again; a body cut short may arrive whole next time.
   {
     when: (e) => e instanceof ResponseFormatError,
-    decision: (e) => ({ submit: 'throw', poll: e.code === 'unknown_status' ? 'throw' : 'retry', download: e.code === 'truncated_image' ? 'retry' : 'throw' }),
+    decision: (e) => ({
+      submit: 'throw',
+      poll: e.code === 'unknown_status' || e.code === 'redirect_refused' ? 'throw' : 'retry',
+      download: e.code === 'truncated_image' ? 'retry' : 'throw',
+    }),
   },
   // Rejected locally (no HTTP status): the request does not fit this provider's capabilities; nothing was sent.
   { when: (e) => e instanceof InvalidRequestError, decision: (e) => (e.status === undefined ? { ...THROW, failover: 'unsupported' } : THROW) },

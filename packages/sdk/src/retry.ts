@@ -56,6 +56,8 @@ export type NetworkFailure =
   | 'maybe-sent'
   | 'aborted'
   | 'timeout'
+  /** Refused on this machine before sending (an invalid header, the request could not be built): resending changes nothing. */
+  | 'refused-locally'
 
 /**
  * Error codes (Node's undici and Bun put them on the error or its cause) that mean the connection was
@@ -99,6 +101,25 @@ function messageProvesNotSent(error: unknown): boolean {
   return false
 }
 
+/**
+ * Errors a runtime's fetch throws while checking its arguments, before any I/O: a header value with a
+ * line break or a character outside Latin-1 (undici, Bun, Deno, browsers), and the runtime client's own
+ * RequestNotSentError / the SDK's NotSentError (a custom fetch may throw one).
+ */
+const REFUSED_LOCALLY_MESSAGE = /invalid header (?:name|value)|is not a valid header|ByteString|Header (?:name|value) is not valid|not a legal HTTP header/i
+const REFUSED_LOCALLY_NAMES = new Set(['RequestNotSentError', 'NotSentError'])
+
+function refusedLocally(error: unknown): boolean {
+  const name = (error as { name?: unknown })?.name
+  if (typeof name === 'string' && REFUSED_LOCALLY_NAMES.has(name)) return true
+  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
+    const message = (e as { message?: unknown }).message
+    if (typeof message === 'string' && REFUSED_LOCALLY_MESSAGE.test(message)) return true
+    e = (e as { cause?: unknown }).cause
+  }
+  return false
+}
+
 /** A browser's one message for every network failure (Chromium, Firefox, Safari). */
 const BROWSER_NETWORK_ERROR = /^(Failed to fetch|NetworkError when attempting to fetch resource\.?|Load failed)$/
 
@@ -116,6 +137,7 @@ export function classifyNetworkError(error: unknown, signal?: AbortSignal): Netw
   if (signal?.aborted) return 'aborted'
   if (name === 'TimeoutError') return 'timeout'
   if (name === 'AbortError') return 'aborted'
+  if (refusedLocally(error)) return 'refused-locally'
   const code = codeOf(error)
   if (code !== undefined && NOT_SENT.has(code)) return 'not-sent'
   return messageProvesNotSent(error) ? 'not-sent' : 'maybe-sent'
@@ -141,35 +163,34 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * Runs one HTTP request with a timeout. A signal is handed to `fetch` only when the caller gave one:
- * undici's per-request abort bookkeeping costs about a tenth of a loopback round trip, which is the
- * whole overhead budget. Without a caller signal the timeout is a timer race; the request left behind
- * finishes (or fails) on its own and its result is dropped.
+ * Runs one HTTP request with a timeout. The request always gets a signal, and the timeout aborts it:
+ * a request left running would keep its socket and keep reading a body nobody waits for.
  */
 export function withRequestTimeout<T>(run: (signal: AbortSignal | undefined) => Promise<T>, signal: AbortSignal | undefined, timeoutMs: number): Promise<T> {
-  let controller: AbortController | undefined
+  const controller = new AbortController()
   let onAbort: (() => void) | undefined
   if (signal) {
-    controller = new AbortController()
-    onAbort = () => controller!.abort(signal.reason)
+    onAbort = () => controller.abort(signal.reason)
     if (signal.aborted) onAbort()
     else signal.addEventListener('abort', onAbort, { once: true })
   }
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       const error = new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')
-      controller?.abort(error)
+      controller.abort(error)
       reject(error)
     }, timeoutMs)
-    run(controller?.signal).then(
+    const settle = () => {
+      clearTimeout(timer)
+      if (onAbort) signal!.removeEventListener('abort', onAbort)
+    }
+    run(controller.signal).then(
       (value) => {
-        clearTimeout(timer)
-        if (onAbort) signal!.removeEventListener('abort', onAbort)
+        settle()
         resolve(value)
       },
       (error: unknown) => {
-        clearTimeout(timer)
-        if (onAbort) signal!.removeEventListener('abort', onAbort)
+        settle()
         reject(error)
       },
     )

@@ -98,7 +98,12 @@ export interface GenerateRequest {
   outputFormat?: OutputFormat
   /** HTTPS URL the provider POSTs the finished task to. */
   callbackUrl?: string
-  /** Raw fields merged into the provider's request body, for options this vocabulary lacks. */
+  /**
+   * Raw fields merged into the provider's request body (into the object that holds the prompt), for options
+   * this vocabulary lacks. A key that would replace a field the unified request fills (prompt, model, images,
+   * callback URL, any mapped option, or the object one of them lives in) is refused with InvalidRequestError,
+   * and a key the body already has is never overwritten: the validated fields win.
+   */
   providerOptions?: Record<string, unknown>
 }
 
@@ -171,8 +176,8 @@ export type FailoverReason =
   | 'insufficient-credits' // 402 or a spend limit
   | 'permission' // 403: the key may not use this model/feature
   | 'rate-limited' // 429, after the provider's own submit retries
-  | 'unavailable' // 5xx refusal before acceptance (500, 502, 503, a documented maintenance code, HTML error page)
-  | 'unreachable' // the connection was never made: nothing was sent
+  | 'unavailable' // 503 or a documented refusal code (maintenance) in the provider's own answer: nothing was created
+  | 'unreachable' // the connection was never made, or the request was refused locally before sending: nothing was sent
   | 'unsupported' // capability mismatch found locally (model, aspect ratio, resolution...): nothing was sent
 
 /** One provider a failover client skipped before another one accepted the task (or all failed). */

@@ -1,4 +1,5 @@
 import type { ModelCapabilities, ProviderAdapter } from './adapter.js'
+import ipaddr from 'ipaddr.js'
 import { InvalidRequestError, UnsupportedOptionError } from './errors.js'
 import type { GenerateRequest } from './types.js'
 
@@ -7,46 +8,31 @@ export interface ValidateOptions {
   allowInsecureCallbackUrl?: boolean
 }
 
-/** True for an IPv4 address in a loopback, private, link-local, CGNAT or "this network" range. */
-function isPrivateIPv4(host: string): boolean {
-  const parts = host.split('.')
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return false
-  const [a, b] = parts.map(Number) as [number, number]
-  return (
-    a === 127 || // loopback
-    a === 10 || // RFC 1918
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 169 && b === 254) || // link-local (cloud metadata lives here)
-    (a === 100 && b >= 64 && b <= 127) || // carrier-grade NAT
-    a === 0
-  )
-}
+// Not a public unicast address (ipaddr.js's ranges: private, loopback, link-local, multicast, broadcast,
+// CGNAT, benchmarking 198.18/15, reserved, and the IPv6 forms that embed an IPv4 address: mapped,
+// 6to4, Teredo, NAT64), plus what ipaddr.js still calls unicast but no provider may be sent to.
+const ALSO_REFUSED = [
+  '::/96', // IPv4-compatible (deprecated): ::a.b.c.d
+  'fec0::/10', // site-local (deprecated)
+  '64:ff9b:1::/48', // local-use NAT64 (RFC 8215)
+].map((cidr) => ipaddr.parseCIDR(cidr))
 
-/** True for an IPv6 literal that is loopback, unspecified, unique-local, link-local, or an IPv4-mapped private address. */
-function isPrivateIPv6(literal: string): boolean {
-  const host = literal.replace(/^\[|\]$/g, '').toLowerCase()
-  if (!host.includes(':')) return false
-  if (host === '::1' || host === '::') return true
-  if (/^f[cd][0-9a-f]{0,2}:/.test(host) || /^fe[89ab][0-9a-f]?:/.test(host)) return true
-  // ::ffff:a.b.c.d, which the URL parser writes as ::ffff:XXXX:XXXX.
-  const mapped = /^::ffff:(?:([0-9a-f]{1,4}):([0-9a-f]{1,4})|(\d+\.\d+\.\d+\.\d+))$/.exec(host)
-  if (mapped) {
-    if (mapped[3]) return isPrivateIPv4(mapped[3])
-    const high = parseInt(mapped[1]!, 16)
-    const low = parseInt(mapped[2]!, 16)
-    return isPrivateIPv4(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`)
-  }
-  return false
+function isNonPublicAddress(host: string): boolean {
+  const literal = host.replace(/^\[|\]$/g, '')
+  if (!ipaddr.isValid(literal)) return false
+  const address = ipaddr.parse(literal)
+  if (address.range() !== 'unicast') return true
+  return address.kind() === 'ipv6' && ALSO_REFUSED.some(([range, bits]) => (address as ipaddr.IPv6).match(range as ipaddr.IPv6, bits))
 }
 
 /**
- * A host a provider cannot (and must not) call back: loopback, private, link-local, `localhost` and its
- * subdomains. The URL parser has already normalized numeric forms (`2130706433`, `0x7f.1` -> `127.0.0.1`).
+ * A host a provider cannot (and must not) call back: any IP literal that is not public unicast,
+ * `localhost` and its subdomains. The URL parser has already normalized numeric forms (`2130706433`,
+ * `0x7f.1` -> `127.0.0.1`); a name is not resolved here (DNS answers change; the provider resolves it).
  */
 export function isPrivateHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, '')
-  return host === 'localhost' || host.endsWith('.localhost') || isPrivateIPv4(host) || isPrivateIPv6(host)
+  return host === 'localhost' || host.endsWith('.localhost') || isNonPublicAddress(host)
 }
 
 function fail(provider: ProviderAdapter, param: string, message: string): never {
@@ -78,6 +64,36 @@ function checkCallbackUrl(provider: ProviderAdapter, value: unknown, options: Va
   if (url.protocol !== 'https:') fail(provider, 'callbackUrl', 'callbackUrl must use https (providers refuse other schemes)')
   if (isPrivateHost(url.hostname)) {
     fail(provider, 'callbackUrl', `callbackUrl must not point to a loopback or private address (${url.hostname})`)
+  }
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
+/**
+ * `providerOptions` are merged into the object that holds the prompt. A key that would replace a field
+ * the unified request fills (the prompt, the model, the images, the callback URL, any mapped option, or
+ * the object one of them lives in) would bypass the checks above, so it is refused; use the unified
+ * option instead.
+ */
+function checkProviderOptions(provider: ProviderAdapter, model: ModelCapabilities, value: unknown): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(provider, 'providerOptions', 'providerOptions must be a plain object')
+  const fields = model.fields ?? {}
+  const promptPath = (fields.prompt ?? 'prompt').split('.')
+  const holder = promptPath.slice(0, -1)
+  const reserved = new Map<string, string>()
+  if (holder.length === 0) reserved.set('model', 'model')
+  for (const [option, path] of Object.entries(fields)) {
+    const parts = path.split('.')
+    // The field lives in (or under) the object providerOptions are merged into: its key there is taken.
+    if (parts.length > holder.length && holder.every((key, i) => parts[i] === key)) reserved.set(parts[holder.length]!, option)
+  }
+  for (const key of Reflect.ownKeys(value)) {
+    const name = String(key)
+    if (FORBIDDEN_KEYS.has(name)) fail(provider, `providerOptions.${name}`, `providerOptions.${name} is not allowed`)
+    const option = reserved.get(name)
+    if (option !== undefined) {
+      fail(provider, `providerOptions.${name}`, `providerOptions.${name} would replace what the request's \`${option}\` sets (validated); set \`${option}\` instead`)
+    }
   }
 }
 
@@ -138,5 +154,6 @@ export function validateRequest(provider: ProviderAdapter, request: GenerateRequ
     if (provider.supportsCallback === false) unsupported(provider, model, 'callbackUrl', request.callbackUrl, [])
     checkCallbackUrl(provider, request.callbackUrl, options)
   }
+  if (request.providerOptions !== undefined) checkProviderOptions(provider, model, request.providerOptions)
   return { model }
 }

@@ -2,7 +2,7 @@ import { enqueueBatch, followBatch, JOURNAL_FILE, readJobsFile, runBatch, valida
 import { providers } from '@nano-banana/sdk'
 import { join } from 'node:path'
 import { connect, providerOf } from '../connect.js'
-import { asInputError, CliExit, InputError, positiveInt } from '../exit.js'
+import { asInputError, CliExit, InputError, positiveInt, positiveSeconds } from '../exit.js'
 import { createBatchView } from '../batch-view.js'
 import { field, info, out, outJson } from '../output.js'
 
@@ -94,7 +94,7 @@ export async function batchCommand(file: string, flags: BatchFlags): Promise<voi
       out: flags.out,
       concurrency,
       source: file,
-      ...(flags.timeout ? { timeoutMs: positiveInt('--timeout', flags.timeout, 600) * 1000 } : {}),
+      ...(flags.timeout !== undefined ? { timeoutMs: positiveSeconds('--timeout', flags.timeout) as number } : {}),
       onEvent: (e) => {
         if (e.type === 'plan') {
           if (!flags.json)

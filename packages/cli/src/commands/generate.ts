@@ -1,6 +1,7 @@
 import type { AspectRatio, GenerateResult, OutputFormat, Resolution } from '@nano-banana/sdk'
 import { saveImages } from '@nano-banana/sdk/node'
 import { connect, providerOf } from '../connect.js'
+import { positiveInt, positiveSeconds } from '../exit.js'
 import { isUrl, serveLocalFiles } from '../files.js'
 import { field, info, out, outJson } from '../output.js'
 import { interruptedError, interruptible, isInterrupt } from '../interrupt.js'
@@ -46,6 +47,9 @@ export async function finish(result: GenerateResult, flags: { out: string; json?
 }
 
 export async function generateCommand(prompt: string, flags: GenerateFlags): Promise<void> {
+  // Numbers first: a bad flag must stop the command before a sandbox starts or a task is paid for.
+  const n = flags.n !== undefined ? positiveInt('--n', flags.n, 1) : undefined
+  const timeoutMs = positiveSeconds('--timeout', flags.timeout)
   const provider = providerOf(flags.provider)
   const started = Date.now()
   const connection = await connect(provider, {
@@ -74,9 +78,9 @@ export async function generateCommand(prompt: string, flags: GenerateFlags): Pro
           ...(flags.aspect ? { aspectRatio: flags.aspect as AspectRatio } : {}),
           ...(flags.resolution ? { resolution: flags.resolution as Resolution } : {}),
           ...(images.length ? { images } : {}),
-          ...(flags.n ? { n: Number(flags.n) } : {}),
+          ...(n !== undefined ? { n } : {}),
           ...(flags.format ? { outputFormat: (flags.format === 'jpg' ? 'jpeg' : flags.format) as OutputFormat } : {}),
-          ...(flags.timeout ? { timeoutMs: Number(flags.timeout) * 1000 } : {}),
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
           onSubmitted: (s) => {
             submitted = s.taskId
             info(`task ${field(s.taskId)} submitted to ${s.provider} (${s.model}); waiting...`)

@@ -1,3 +1,4 @@
+import { positiveSeconds } from '../exit.js'
 import { info, out } from '../output.js'
 
 /**
@@ -6,7 +7,9 @@ import { info, out } from '../output.js'
  */
 export async function sandboxCommand(flags: string[] = []): Promise<void> {
   const { runSandboxCli } = await import('@nano-banana/sandbox')
-  const argv = flags.flatMap((flag, i) => (flag === '--duration' ? ['--duration-ms'] : flags[i - 1] === '--duration' ? [String(Number(flag) * 1000)] : [flag]))
+  const argv = flags.flatMap((flag, i) =>
+    flag === '--duration' ? ['--duration-ms'] : flags[i - 1] === '--duration' ? [String(positiveSeconds('--duration', flag))] : [flag],
+  )
   const sandbox = await runSandboxCli(argv, { out, err: info })
   if (!sandbox) return
   // The runner closes the sandbox on SIGINT/SIGTERM; the command ends when it has closed.

@@ -1,4 +1,5 @@
 import { connect, providerOf } from '../connect.js'
+import { positiveSeconds } from '../exit.js'
 import { interruptible } from '../interrupt.js'
 import { field, out, outJson } from '../output.js'
 import { createProgressView } from '../progress.js'
@@ -32,12 +33,13 @@ export async function statusCommand(taskId: string, flags: KeyFlags & { json?: b
 
 /** `nano-banana wait <taskId>`: resume waiting for a task submitted earlier, then save its images. */
 export async function waitCommand(taskId: string, flags: KeyFlags & { out: string; json?: boolean; timeout?: string }): Promise<void> {
+  const timeoutMs = positiveSeconds('--timeout', flags.timeout)
   const started = Date.now()
   const { client } = await connect(providerOf(flags.provider), credentials(flags))
   const view = createProgressView(taskId, !flags.json)
   try {
     const result = await interruptible(
-      (signal) => client.wait(taskId, { signal, onProgress: (t) => view.update(t), ...(flags.timeout ? { timeoutMs: Number(flags.timeout) * 1000 } : {}) }),
+      (signal) => client.wait(taskId, { signal, onProgress: (t) => view.update(t), ...(timeoutMs !== undefined ? { timeoutMs } : {}) }),
       () => view.stop(),
     )
     view.stop()

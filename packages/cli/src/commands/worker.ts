@@ -1,6 +1,6 @@
 import { createBatchWorker } from '@nano-banana/queue'
 import { connect, providerOf } from '../connect.js'
-import { InputError, positiveInt } from '../exit.js'
+import { InputError, positiveInt, positiveSeconds } from '../exit.js'
 import { field, info } from '../output.js'
 
 export interface WorkerFlags {
@@ -35,7 +35,7 @@ export async function workerCommand(flags: WorkerFlags): Promise<void> {
     ...(flags.rate ? { limiter: parseRate(flags.rate) } : {}),
     ...(flags.lockDuration ? { lockDuration: positiveInt('--lock-duration', flags.lockDuration, 30_000) } : {}),
     ...(flags.stalledInterval ? { stalledInterval: positiveInt('--stalled-interval', flags.stalledInterval, 30_000) } : {}),
-    ...(flags.timeout ? { timeoutMs: positiveInt('--timeout', flags.timeout, 600) * 1000 } : {}),
+    ...(flags.timeout !== undefined ? { timeoutMs: positiveSeconds('--timeout', flags.timeout) as number } : {}),
     onEvent: (e) => {
       if (e.type === 'submitted' || e.type === 'resumed') info(`${e.type} ${e.id} task ${field(e.taskId)}`)
       else if (e.type === 'done') info(`done ${e.id} ${e.files.join(' ')}`)

@@ -104,8 +104,6 @@ describe('falls over before acceptance', () => {
   it.each([
     ['429', 'rate-limit', 'rate-limited', 'RateLimitError', 429],
     ['503', 'unavailable', 'unavailable', 'ServerError', 503],
-    ['500', 'server-error', 'unavailable', 'ServerError', 500],
-    ['HTML 502 page', 'html-error', 'unavailable', 'UpstreamError', 502],
   ] as const)('%s before acceptance', async (_label, fault, reason, error, status) => {
     const s = await sandbox([{ provider: FIRST, phase: 'submit', fault, count: Infinity }])
     const nb = failover(s, [{ provider: FIRST }, { provider: SECOND }])
@@ -113,6 +111,19 @@ describe('falls over before acceptance', () => {
     expect(result.provider).toBe(SECOND)
     expect(result.failover).toMatchObject([{ provider: FIRST, skipped: true, reason, error, status }])
     expect(counts(s, FIRST, SECOND)).toEqual([0, 1])
+  })
+
+  // A 5xx other than 503 came after the provider read the request: a task may exist there.
+  it.each([
+    ['500', 'server-error', 500],
+    ['HTML 502 page', 'html-error', 502],
+  ] as const)('%s after sending: AmbiguousSubmitError naming the first provider, no failover', async (_label, fault, status) => {
+    const s = await sandbox([{ provider: FIRST, phase: 'submit', fault, count: Infinity }])
+    const nb = failover(s, [{ provider: FIRST }, { provider: SECOND }])
+    const error = (await nb.generate({ prompt: `${fault} at the first` }).catch((e: unknown) => e)) as NanoBananaError
+    expect(error).toBeInstanceOf(AmbiguousSubmitError)
+    expect(error).toMatchObject({ provider: FIRST, status, code: 'server_error_after_send' })
+    expect(s.requests.filter((r) => r.provider === SECOND)).toHaveLength(0)
   })
 
   it('a provider’s own submit retries run first (503 once, then accepted: no failover)', async () => {

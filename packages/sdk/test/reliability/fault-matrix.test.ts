@@ -114,7 +114,7 @@ const ROWS: Row[] = [
     phase: 'poll',
     label: '500 on every poll, then wait()',
     rules: [{ phase: 'poll', fault: 'server-error', count: Infinity }],
-    expect: always('ServerError → resumed'),
+    expect: always('TimeoutError → resumed'),
     timeoutMs: SHORT_WAIT_MS,
     resume: true,
   },

@@ -109,7 +109,7 @@ const PUBLIC = [
   'https://172.32.0.1/hook',
   'https://192.169.0.1/hook',
   'https://11.0.0.1/hook',
-  'https://[2001:db8::1]/hook',
+  'https://[2606:4700:4700::1111]/hook',
   'https://localhost.example.com/hook',
 ]
 

@@ -20,6 +20,7 @@ import {
   RateLimitError,
   retryDelay,
   ServerError,
+  TimeoutError,
   type NanoBananaError,
 } from '../../src/index.js'
 import { FIXTURES } from '../support.js'
@@ -246,7 +247,9 @@ describe('poll: retried with backoff until the deadline', () => {
     const started = Date.now()
     const error = (await nb.generate({ prompt: 'outage', timeoutMs: 400 }).catch((e: unknown) => e)) as NanoBananaError
     const gaveUpAt = Date.now()
-    expect(error).toBeInstanceOf(ServerError)
+    // The wait ended at its deadline: a TimeoutError with the task id, the last poll's failure as its cause.
+    expect(error).toBeInstanceOf(TimeoutError)
+    expect(error.cause).toBeInstanceOf(ServerError)
     expect(s.tasks.get(ONE, error.taskId!)).toBeDefined()
     const polls = requestsOf(s, 'poll')
     expect(polls.length).toBeGreaterThan(5)

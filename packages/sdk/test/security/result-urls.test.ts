@@ -55,7 +55,7 @@ describe('unsafeResultUrl: which URLs are refused', () => {
     expect(unsafeResultUrl(url)).toEqual(expect.any(String))
   })
 
-  it.each(['https://cdn.example.com/a.png', 'http://203.0.113.9/x.png', 'https://[2001:db8::1]/x.png'])('public: %s', (url) => {
+  it.each(['https://cdn.example.com/a.png', 'http://8.8.8.8/x.png', 'https://[2606:4700:4700::1111]/x.png'])('public: %s', (url) => {
     expect(unsafeResultUrl(url)).toBeUndefined()
   })
 

@@ -1,0 +1,91 @@
+// The runtime's own guards: redirects (same origin only, the key never leaves it), the answer size cap,
+// and requests that fail while being built (nothing sent).
+import { startTestServer, type Handler, type TestServer } from '@nano-banana/testkit'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createClient, RedirectRefusedError, RequestNotSentError, ResponseTooLargeError } from '../src/index.js'
+
+const servers: TestServer[] = []
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()))
+})
+async function serve(handle: Handler) {
+  const s = await startTestServer({ handle })
+  servers.push(s)
+  return s
+}
+const bearer = [{ type: 'http', scheme: 'bearer' }] as const
+
+describe('redirects', () => {
+  it('another origin: RedirectRefusedError naming only its origin; the key never goes there', async () => {
+    const other = await serve(() => ({ body: { stolen: true } }))
+    const api = await serve(() => ({ status: 302, headers: { location: `${other.url}/x?token=abc` }, body: '' }))
+    const client = createClient({ baseUrl: api.url, auth: 'k-secret-1' })
+    const error = await client.get({ url: '/task', security: bearer }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(RedirectRefusedError)
+    expect(error).toMatchObject({ status: 302, location: other.url })
+    expect((error as Error).message).not.toContain('token=abc')
+    expect(other.requests).toHaveLength(0)
+  })
+
+  it('the same origin: a GET follows 301/302/303/307/308, a POST only 307/308', async () => {
+    const api = await serve((r) =>
+      r.path.startsWith('/to') ? { body: { at: r.path } } : { status: Number(r.path.slice(1)), headers: { location: `/to${r.path}` }, body: '' },
+    )
+    const client = createClient({ baseUrl: api.url, auth: 'k-secret-1' })
+    for (const status of [301, 302, 303, 307, 308]) expect((await client.get({ url: `/${status}`, security: bearer })).data).toEqual({ at: `/to/${status}` })
+    for (const status of [307, 308]) expect((await client.post({ url: `/${status}`, body: { a: 1 } })).data).toEqual({ at: `/to/${status}` })
+    for (const status of [301, 302, 303])
+      expect(await client.post({ url: `/${status}`, body: { a: 1 } }).catch((e: unknown) => e)).toBeInstanceOf(RedirectRefusedError)
+    expect(api.requests.filter((r) => r.path.startsWith('/to')).every((r) => r.headers.authorization === 'Bearer k-secret-1' || r.method === 'POST')).toBe(true)
+  })
+
+  it("a caller's own redirect policy is left alone", async () => {
+    const other = await serve(() => ({ body: { moved: true } }))
+    const api = await serve(() => ({ status: 307, headers: { location: `${other.url}/x` }, body: '' }))
+    const client = createClient({ baseUrl: api.url, redirect: 'follow' })
+    expect((await client.get({ url: '/x' })).data).toEqual({ moved: true })
+  })
+})
+
+describe('answer size', () => {
+  it.each([
+    ['a declared length', true],
+    ['a chunked body', false],
+  ])('%s over maxResponseBytes: ResponseTooLargeError for a 2xx, no body for an error answer', async (_, declared) => {
+    const big = JSON.stringify({ pad: 'x'.repeat(5000) })
+    const api = await serve((r) =>
+      declared
+        ? { status: r.path === '/err' ? 500 : 200, body: big, headers: { 'content-length': String(big.length) } }
+        : new Response(
+            new ReadableStream({
+              start(c) {
+                c.enqueue(new TextEncoder().encode(big))
+                c.close()
+              },
+            }),
+            { status: r.path === '/err' ? 500 : 200, headers: { 'content-type': 'application/json' } },
+          ),
+    )
+    const client = createClient({ baseUrl: api.url, maxResponseBytes: 1000 })
+    expect(await client.get({ url: '/ok' }).catch((e: unknown) => e)).toBeInstanceOf(ResponseTooLargeError)
+    const error = await client.get({ url: '/err' })
+    expect(error.response.status).toBe(500)
+    expect(error.error).toEqual({})
+    // Within the cap, the same answer reads.
+    expect((await createClient({ baseUrl: api.url }).get({ url: '/ok' })).data).toEqual(JSON.parse(big))
+  })
+})
+
+describe('a request that cannot be built', () => {
+  it.each([
+    ['an auth function that throws', { auth: () => Promise.reject(new Error('vault down')) }, {}],
+    ['a missing path parameter', {}, { url: '/tasks/{task_id}', path: {} }],
+    ['a lone surrogate in a path parameter', {}, { url: '/tasks/{task_id}', path: { task_id: 'a\uD800' } }],
+  ])('%s: RequestNotSentError, fetch never called', async (_, config, options) => {
+    let calls = 0
+    const client = createClient({ baseUrl: 'http://127.0.0.1:9', fetch: (async () => (calls++, new Response('{}'))) as typeof fetch, ...config })
+    const error = await client.get({ url: '/x', security: bearer, ...options }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(RequestNotSentError)
+    expect(calls).toBe(0)
+  })
+})

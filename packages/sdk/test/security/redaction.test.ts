@@ -1,0 +1,100 @@
+// Item 9: the key (and custom header values) never print: not through `console.error(err)`,
+// `util.inspect(err, { depth: Infinity })` or `JSON.stringify(err)`, whatever the depth of the cause
+// chain, Headers and Response objects in it included; nor through a result's `raw` or image URLs.
+import { Console } from 'node:console'
+import { Writable } from 'node:stream'
+import { inspect } from 'node:util'
+import { describe, expect, it } from 'vitest'
+import { AmbiguousSubmitError, NanoBananaError, redactSecrets } from '../../src/index.js'
+import { FIXTURES } from '../support.js'
+import { client, createdAnswer, PROVIDERS, SECRET, server, succeededAnswer, thrown } from './core-support.js'
+
+const ORG_TOKEN = 'org-token-Hk29Wq7xPz'
+
+/** What `console.error(value)` prints. */
+function consoleText(value: unknown): string {
+  let text = ''
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk)
+      done()
+    },
+  })
+  new Console({ stdout: sink, stderr: sink }).error(value)
+  return text
+}
+
+/** Every way an app prints an error or a result. */
+const renderings = (value: unknown) => [
+  consoleText(value),
+  inspect(value, { depth: Infinity }),
+  inspect(value, { depth: Infinity, getters: true }),
+  JSON.stringify(value) ?? '',
+]
+
+function expectClean(value: unknown, ...secrets: string[]) {
+  for (const text of renderings(value)) for (const secret of secrets) expect(text).not.toContain(secret)
+}
+
+/** The key the request carried, whatever header the provider's spec puts it in. */
+const keyOf = (headers: Record<string, string | string[] | undefined>) =>
+  Object.values(headers)
+    .flat()
+    .find((v) => v?.includes(SECRET)) ?? ''
+
+describe('a provider that echoes the key', () => {
+  it.each(PROVIDERS)('%s: an unreadable 2xx whose headers echo the key and the custom header', async (provider) => {
+    const api = await server((request) => ({
+      status: 200,
+      headers: { 'content-type': 'text/html', 'x-echo-key': keyOf(request.headers), 'x-echo-org': ORG_TOKEN },
+      body: `<html>accepted for ${keyOf(request.headers)} / ${ORG_TOKEN}</html>`,
+    }))
+    const error = await thrown<NanoBananaError>(() => client(provider, api.url, { headers: { 'x-org-token': ORG_TOKEN } }).submit({ prompt: 'a banana' }))
+    expect(error).toBeInstanceOf(AmbiguousSubmitError)
+    expect(api.requests).toHaveLength(1)
+    expectClean(error, SECRET, ORG_TOKEN)
+  })
+
+  it.each(PROVIDERS)('%s: a result whose raw body and image URLs carry the key', async (provider) => {
+    const created = createdAnswer(provider)
+    const done = succeededAnswer(provider, created.taskId)
+    const urls: string[] = FIXTURES[provider].urlsOf(done)
+    let text = JSON.stringify(done)
+    for (const url of urls) text = text.split(JSON.stringify(url)).join(JSON.stringify(`${url}?key=${SECRET}`))
+    const api = await server((request) => (request.method === 'POST' ? { body: created.body } : { body: text }))
+    const result = await client(provider, api.url).generate({ prompt: 'a banana' })
+    expect(result.images.length).toBeGreaterThan(0)
+    expectClean({ raw: result.raw, urls: result.images.map((i) => i.url) }, SECRET)
+    expectClean(result, SECRET)
+  })
+})
+
+describe('redactSecrets', () => {
+  const nested = (depth: number, leaf: unknown) => {
+    let error: unknown = leaf
+    for (let i = 0; i < depth; i++) error = new Error(`level ${i}`, { cause: error })
+    return new NanoBananaError('top', { cause: error })
+  }
+  it.each([
+    ['a cause chain 50 errors deep', () => nested(50, new Error(`deep ${SECRET}`))],
+    ['Headers in a cause', () => nested(3, { response: { headers: new Headers({ 'x-api-key': SECRET }) } })],
+    ['a Response in a cause', () => nested(2, Object.assign(new Error('parse'), { response: new Response('x', { headers: { 'x-echo': SECRET } }) }))],
+    ['a Request in a cause', () => nested(1, { request: new Request(`https://api.example/v1?key=${SECRET}`, { headers: { authorization: `Bearer ${SECRET}` } }) })],
+    ['an AggregateError of causes', () => nested(1, new AggregateError([new Error(`one ${SECRET}`), { body: [SECRET] }], 'many'))],
+    ['a URL object', () => nested(1, { url: new URL(`https://cdn.example/x.png?k=${SECRET}`) })],
+    ['a key as an object key', () => new NanoBananaError('x', { body: { [SECRET]: true } })],
+    ['a body nested 500 levels deep', () => new NanoBananaError('x', { body: JSON.parse(`${'['.repeat(500)}"${SECRET}"${']'.repeat(500)}`) })],
+    [
+      'a cyclic cause',
+      () => {
+        const a = new Error(`a ${SECRET}`) as Error & { cause?: unknown }
+        const b = new Error('b', { cause: a })
+        a.cause = b
+        return new NanoBananaError('x', { cause: b })
+      },
+    ],
+  ])('%s', (_, make) => {
+    const error = redactSecrets(make(), [SECRET])
+    expectClean(error, SECRET)
+  })
+})
