@@ -109,12 +109,22 @@ export const entries = {
   [`sdk + one provider (${ONE}, @nano-banana/sdk/core)`]: oneProviderSource(ONE),
   'sdk, every provider (createNanoBanana)': EVERY,
   ...Object.fromEntries(
-    PROVIDER_IDS.map((id) => [
-      `@nano-banana/${id} alone (create + get)`,
-      `import { create${capitalize(id)}Client, createImageTask, getImageTask } from '@nano-banana/${id}'
+    // A synchronous API has no task query: its client alone is create only.
+    PROVIDER_IDS.map((id) =>
+      META[id].operations.get
+        ? [
+            `@nano-banana/${id} alone (create + get)`,
+            `import { create${capitalize(id)}Client, createImageTask, getImageTask } from '@nano-banana/${id}'
        const client = create${capitalize(id)}Client({ apiKey: 'k', baseUrl: 'https://example.test' })
        export const run = async (body, q) => [await createImageTask({ client, body }), await getImageTask({ client, ...q })]`,
-    ]),
+          ]
+        : [
+            `@nano-banana/${id} alone (create)`,
+            `import { create${capitalize(id)}Client, createImageTask } from '@nano-banana/${id}'
+       const client = create${capitalize(id)}Client({ apiKey: 'k', baseUrl: 'https://example.test' })
+       export const run = async (body) => [await createImageTask({ client, body })]`,
+          ],
+    ),
   ),
 }
 
