@@ -368,7 +368,9 @@ export interface operations {
                  */
                 "Cancel-After"?: string;
                 /**
-                 * @description `wait` or `wait=N` (N from 1 to 60 seconds): hold the request until the prediction ends (sync mode).
+                 * @description `wait` or `wait=N` (N from 1 to 60 seconds): hold the request until the prediction ends (sync mode). Not
+                 *     constrained by a pattern here: `Prefer` is also the header mock servers (Prism) are steered with
+                 *     (`Prefer: code=201`), and the SDK never sends it.
                  * @example wait=10
                  */
                 Prefer?: string;

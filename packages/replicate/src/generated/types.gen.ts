@@ -210,7 +210,10 @@ export type CreateImageTaskData = {
     body: PredictionRequest;
     headers?: {
         /**
-         * `wait` or `wait=N` (N from 1 to 60 seconds): hold the request until the prediction ends (sync mode).
+         * `wait` or `wait=N` (N from 1 to 60 seconds): hold the request until the prediction ends (sync mode). Not
+         * constrained by a pattern here: `Prefer` is also the header mock servers (Prism) are steered with
+         * (`Prefer: code=201`), and the SDK never sends it.
+         *
          */
         Prefer?: string;
         /**
