@@ -95,7 +95,8 @@ export function validateAgainstSpec(provider: ProviderId, operationId: string, s
     return '#/components/schemas/ErrorResponse'
   }
   // `application/json`, or a JSON subtype such as `application/problem+json`.
-  const json = response.contents.find((content) => content.mediaType === 'application/json') ?? response.contents.find((content) => /\+json$/.test(content.mediaType))
+  const json =
+    response.contents.find((content) => content.mediaType === 'application/json') ?? response.contents.find((content) => /\+json$/.test(content.mediaType))
   if (!json?.schemaAt) throw new Error(`${provider} ${operationId} ${status}: no JSON body in the spec`)
   check(provider, json.schemaAt, body, `${provider} ${operationId} ${status}`)
   return toPointer(json.schemaAt)

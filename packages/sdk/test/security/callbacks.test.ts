@@ -52,7 +52,14 @@ describe.each(SIGNING)('%s: an unsigned delivery is refused even with a re-read 
     const real = await sandboxClient(s, id).generate({ prompt: 'real task' })
     const before = s.requests.length
     const { seen, onTask } = recorder()
-    const handler = createCallbackHandler({ provider: id, apiKey: SECRET_KEY, baseUrl: s.baseUrl(id), webhookSecret: 'whsec_c2VjcmV0LWtleS1vZi10ZXN0', fetch: s.fetch, onTask })
+    const handler = createCallbackHandler({
+      provider: id,
+      apiKey: SECRET_KEY,
+      baseUrl: s.baseUrl(id),
+      webhookSecret: 'whsec_c2VjcmV0LWtleS1vZi10ZXN0',
+      fetch: s.fetch,
+      onTask,
+    })
     const res = await handler(post(deliveryFor(id, real.taskId, ATTACKER_URLS)))
     expect(res.status).toBe(401)
     expect(seen).toHaveLength(0)
