@@ -1,6 +1,6 @@
 // 2. Completion detection: how long after a task completes does the caller know, and how many polls
 // did it cost? The SDK's waiting (learned durations, estimates, callbacks) beside a fixed 500 ms poller
-// (what fal, Replicate and the AI SDK do), a 5 s poller and a bare callback, in the same run, against
+// (what the peer clients and the AI SDK do), a 5 s poller and a bare callback, in the same run, against
 // the sandbox in real time.
 import { createServer } from 'node:http'
 import { startSandbox } from '@nano-banana/sandbox'

@@ -2,7 +2,7 @@ import { NoSuchModelError, type ProviderV3 } from '@ai-sdk/provider'
 import { providers, type ProviderId } from '@nano-banana/sdk'
 import { NanoBananaImageModel, type NanoBananaModelClientOptions } from './nano-banana-image-model.js'
 
-/** `'<provider>'` (its default model) or `'<provider>/<model>'`, e.g. `'<provider>/gemini-3-pro-image-preview'`. */
+/** `'<provider>'` (its default model) or `'<provider>/<model>'`, e.g. `'<provider>/<a model id of that provider>'`. */
 export type NanoBananaImageModelId = ProviderId | `${ProviderId}/${string}`
 
 export interface NanoBananaProviderSettings extends Omit<NanoBananaModelClientOptions, 'apiKey' | 'baseUrl'> {

@@ -203,5 +203,5 @@ export const codeOf = (value: unknown): number | undefined => {
 
 /** The ten ratios Google's image models take: a fallback for a model whose ratio field has no enum. */
 export const GOOGLE_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'] as const satisfies readonly AspectRatio[]
-/** The extreme ratios Nano Banana 2 (gemini-3.1-flash-image) adds. */
+/** The extreme ratios Nano Banana 2 (Google's 3.1 Flash Image model) adds. */
 export const EXTREME_RATIOS = ['1:4', '4:1', '1:8', '8:1'] as const satisfies readonly AspectRatio[]

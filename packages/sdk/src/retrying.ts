@@ -1,4 +1,4 @@
-// The one retry loop of the client (the shape of fal-js's `executeWithRetry`): submit, poll and
+// The one retry loop of the client (the shape of a peer client's executeWithRetry, see style.md): submit, poll and
 // download each run their attempt through it, and `policy.ts` decides from the error whether another
 // attempt is allowed. The attempt itself turns every failure into a NanoBananaError first.
 import type { NanoBananaError } from './errors.js'

@@ -37,9 +37,10 @@ describe('task ids', () => {
 describe('polls that keep failing', () => {
   it.each(PROVIDERS)('%s: wait() ends in TimeoutError at its deadline, with the task id and the last failure as its cause', async (provider) => {
     const api = await server(failing)
-    const error = await thrown<NanoBananaError>(() => client(provider, api.url).wait('task-7', { timeoutMs: 600 }))
+    const { taskId } = createdAnswer(provider)
+    const error = await thrown<NanoBananaError>(() => client(provider, api.url).wait(taskId, { timeoutMs: 600 }))
     expect(error).toBeInstanceOf(TimeoutError)
-    expect(error.taskId).toBe('task-7')
+    expect(error.taskId).toBe(taskId)
     // The last poll's failure: the 500, or the poll cut short by the deadline.
     expect(error.cause).toBeInstanceOf(NanoBananaError)
     expect(api.requests.length).toBeGreaterThanOrEqual(1)
