@@ -18,4 +18,5 @@ export {
   type TaskView,
   type TaskPhase,
   type ImageFormat,
+  DEFAULT_WEBHOOK_SECRET,
 } from './types.js'

@@ -10,7 +10,7 @@ import { ImageStore, extension, mimeType, type StoredImage } from './images.js'
 import { BoundedLog } from './log.js'
 import { PROVIDERS, type ErrorKind, type Operation, type ProviderWire, type Reply, type WireContext } from './providers/index.js'
 import { loadSpecs } from './spec.js'
-import { TaskStore, type Task } from './tasks.js'
+import { TaskStore, type Task, type TaskSnapshot } from './tasks.js'
 import {
   PROVIDER_IDS,
   isProviderId,
@@ -182,7 +182,7 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
         taskId: task.id,
         url: task.callbackUrl,
         payload: wire.callback.payload(task, snapshot, ctxOf(task.provider)),
-        headers: (now, body) => wire.callback.headers?.(task, now, body) ?? {},
+        headers: (now, body) => wire.callback.headers?.(task, now, body, opts.webhookSecret) ?? {},
         delaysSeconds,
         timeoutMs: opts.callbackTimeoutMs ?? callbackTimeoutMs ?? 10_000,
       })
@@ -307,7 +307,13 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     if (!task) return wire.error('taskNotFound', operation, ctx, { taskId })
     entry.taskId = task.id
     for (const fault of taskFaults) tasks.applyFault(task, fault)
-    if (phase === 'cancel') return wire.cancel?.(task, tasks.snapshot(task), ctx) ?? wire.error('routeNotFound', operation, ctx)
+    if (phase === 'cancel') {
+      const end = (): TaskSnapshot => {
+        tasks.cancel(task)
+        return tasks.snapshot(task)
+      }
+      return wire.cancel?.(task, tasks.snapshot(task), ctx, end) ?? wire.error('routeNotFound', operation, ctx)
+    }
     return wire.query(task, tasks.snapshot(task), ctx, operation)
   }
 

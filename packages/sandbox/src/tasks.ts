@@ -32,6 +32,8 @@ export interface Task extends TaskRequest {
   stuck: boolean
   expireUrls: boolean
   faults: FaultName[]
+  /** Set when a cancel request ended it (its outcome is then `failed`). */
+  canceled?: boolean
 }
 
 export interface TaskSnapshot {
@@ -130,6 +132,16 @@ export class TaskStore {
       for (const image of task.images) image.forceExpired = true
     } else return
     if (!task.faults.includes(fault)) task.faults.push(fault)
+  }
+
+  /** A cancel request: a task that has not ended ends now, canceled, without images (and its callback fires). */
+  cancel(task: Task, now = Date.now()): void {
+    this.settle(task, now)
+    if (task.outcome) return
+    task.canceled = true
+    task.outcome = 'failed'
+    task.finishedAt = now
+    this.deps.onFinish(task)
   }
 
   /** The task's state now; ends it first when its time has come. */

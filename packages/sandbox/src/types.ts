@@ -74,11 +74,19 @@ export interface SandboxOptions {
    * equal to the code instead (the other behaviour their spec models). Default false.
    */
   httpStatusErrors?: boolean
+  /**
+   * The webhook signing secret of providers that sign their callbacks, each in its own scheme (a `whsec_`
+   * secret is used as Standard Webhooks defines it, as plain text by HMAC schemes). Default `DEFAULT_WEBHOOK_SECRET`.
+   */
+  webhookSecret?: string
   /** Fault rules queued at start (same as calling `sandbox.faults.add` for each). */
   faults?: FaultRule[]
   /** @deprecated Ignored: request schemas come from the provider packages' generated schemas, not from spec files. */
   specsDir?: string
 }
+
+/** The sandbox's default webhook signing secret (`whsec_` + base64 of `sandbox-webhook-secret`). */
+export const DEFAULT_WEBHOOK_SECRET = 'whsec_c2FuZGJveC13ZWJob29rLXNlY3JldA=='
 
 export type ResolvedOptions = Required<Omit<SandboxOptions, 'faults' | 'specsDir' | 'callbackTimeoutMs'>> & { callbackTimeoutMs: number | undefined }
 
@@ -97,6 +105,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     resultTtlMs: options.resultTtlMs ?? 24 * 60 * 60 * 1000,
     slowMs: options.slowMs ?? 3000,
     httpStatusErrors: options.httpStatusErrors ?? false,
+    webhookSecret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET,
   }
 }
 

@@ -57,7 +57,9 @@ describe('spec request examples', () => {
     }>
     const filled = fillModelPath(path, ops.find((op) => op.operationId === operationId)?.modelPath, DRIVERS[provider].model)
     const answer = await call(sandbox, provider, operationId, filled, { body, headers: { 'x-sandbox-duration-ms': '5' } })
-    expect(answer.status).toBe(200)
+    // A documented success (Replicate answers a created prediction with 201).
+    expect(answer.status).toBeGreaterThanOrEqual(200)
+    expect(answer.status).toBeLessThan(300)
     expect(answer.text).not.toMatch(/"code":(4\d\d|5\d\d)/)
   })
 })

@@ -111,6 +111,8 @@ export interface ProviderAdapter {
   signatureCoversBody?: boolean
   /** Asks the provider to cancel a task (`meta.operations.cancel`, operationId `cancelImageTask`); absent when the API has none. */
   cancel?(client: Client, taskId: string, signal?: AbortSignal): Promise<CallResult>
+  /** Reads a 2xx cancel answer that says more than "accepted": false when the task had already ended. */
+  parseCancel?(data: unknown, response: Response): boolean | NanoBananaError
   /**
    * Checks a callback's signature, for providers that sign their deliveries. The callbacks handler calls it
    * on the raw body before it is parsed, and refuses the delivery (401, nothing reported) on `ok: false`.

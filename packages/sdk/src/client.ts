@@ -624,7 +624,12 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
         cause: error,
       })
     }
-    if (result.response.ok && result.error === undefined) return { canceled: true }
+    if (result.response.ok && result.error === undefined) {
+      // An answer that carries the task (Replicate's prediction) says whether it had already ended.
+      const canceled = adapter.parseCancel ? adapter.parseCancel(result.data, result.response) : true
+      if (canceled instanceof NanoBananaError) throw withTaskId(canceled, adapter.id, taskId)
+      return { canceled }
+    }
     const error = adapter.parseError(result.response.status, result.error ?? result.data, result.response.headers)
     // "Already ended" is a documented answer of a best-effort cancel, not a failure; an unknown task is.
     if (result.response.status === 400 || result.response.status === 409) return { canceled: false }

@@ -89,6 +89,8 @@ export interface ProviderDefinition<Body extends object = object> {
   errors?: ErrorTables
   /** The schema callback bodies follow when the spec documents no callback (`meta.callback.payloadSchema` otherwise). */
   callbackComponent?: string
+  /** Reads a 2xx cancel answer that carries the task: false when it had already ended (default: accepted means canceled). */
+  readCancel?(data: unknown, response: Response, kit: ReaderKit): boolean | NanoBananaError
   /** Reference images must be sent as bytes (the client turns each URL into a `data:` URL first, see inline-images.ts). */
   inlineReferenceImages?: boolean
   /** The provider's callback signature check (see ProviderAdapter.verifyCallback), for providers that sign deliveries. */
@@ -382,5 +384,7 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     parseTask: (data, response) => guard(id, data, () => definition.readTask(data, response, kit)),
     parseError: (status, body, headers) => guard(id, body, () => parseError(status, body, headers)),
   }
+  const readCancel = definition.readCancel
+  if (adapter.cancel && readCancel) adapter.parseCancel = (data, response) => guard(id, data, () => readCancel(data, response, kit))
   return adapter
 }

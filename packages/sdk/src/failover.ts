@@ -76,6 +76,8 @@ export interface NanoBananaFailoverClient<P extends ProviderId = ProviderId> {
   submit(request: FailoverRequest<P>, options?: SubmitOptions): Promise<FailoverSubmission>
   /** One query of a task: `getTask('<provider>:task-123')` or `getTask('task-123', { provider })`. */
   getTask(taskId: string, options?: SubmitOptions & ProviderOption): Promise<Task>
+  /** Best-effort cancel of a task (see NanoBananaClient.cancel): `cancel('<provider>:task-123')` or `cancel('task-123', { provider })`. */
+  cancel(taskId: string, options?: { signal?: AbortSignal } & ProviderOption): Promise<{ canceled: boolean }>
   /** Waits for a task of the provider that accepted it (a handle, or `{ provider }`); never fails over. */
   wait(taskId: string, options?: WaitInternals & ProviderOption): Promise<FailoverResult>
   /** Submit with failover, then wait on the provider that accepted the task. */
@@ -191,6 +193,12 @@ export function createFailoverClient(
     return target.entry.core.getTask(target.taskId, rest)
   }
 
+  async function cancel(taskId: string, cancelOptions: { signal?: AbortSignal } & ProviderOption = {}): Promise<{ canceled: boolean }> {
+    const { provider, ...rest } = cancelOptions
+    const target = route(taskId, provider)
+    return target.entry.core.cancel(target.taskId, rest)
+  }
+
   async function wait(taskId: string, waitOptions: Parameters<NanoBananaFailoverClient['wait']>[1] = {}): Promise<FailoverResult> {
     const { provider, ...rest } = waitOptions
     const target = route(taskId, provider)
@@ -231,6 +239,7 @@ export function createFailoverClient(
       wait,
       generate,
       parseCallback,
+      cancel,
     },
     secrets,
   )

@@ -34,7 +34,7 @@ export interface Fixture {
   /** The task id a create answer yields (for `model`, where the id carries it). */
   taskIdOf(created: Json, model?: string): string
   urlsOf(completed: Json): string[]
-  statusOf(body: Json): { holder: Json; key: 'status' }
+  statusOf(body: Json): { holder: Json; key: string }
   /** Documented error codes whose class says more than their HTTP status. */
   errorOverrides?: Record<string, ErrorClass>
   /** Statuses with a provider meaning of their own (JSON codes), over the shared HTTP table. */

@@ -72,7 +72,9 @@ export interface Example {
 
 /** Named examples of a media type object (`content['application/json']`). */
 export function examplesOf(doc: Json, content: Json): Example[] {
-  const media = content?.['application/json']
+  // `application/json`, or a JSON subtype such as `application/problem+json`.
+  const type = Object.keys(content ?? {}).find((name) => name === 'application/json') ?? Object.keys(content ?? {}).find((name) => /\+json$/.test(name))
+  const media = type ? content[type] : undefined
   return Object.entries<Json>(media?.examples ?? {}).map(([name, example]) => ({ name, value: deref(doc, example).value }))
 }
 
@@ -90,8 +92,8 @@ export function responseExamples(id: ProviderId, operationId: string): ResponseE
 }
 
 export function successExample(id: ProviderId, operationId: string, name: string): Json {
-  const found = responseExamples(id, operationId).find((e) => e.status === 200 && e.name === name)
-  if (!found) throw new Error(`${id}: ${operationId} has no 200 example ${name}`)
+  const found = responseExamples(id, operationId).find((e) => e.status >= 200 && e.status < 300 && e.name === name)
+  if (!found) throw new Error(`${id}: ${operationId} has no 2xx example ${name}`)
   return structuredClone(found.value)
 }
 
@@ -179,6 +181,14 @@ export const WORDS: Record<string, TaskStatus> = {
   in_queue: 'queued',
   error: 'failed',
   cancelled: 'canceled',
+  canceled: 'canceled',
+  waiting: 'queued',
+  queuing: 'queued',
+  starting: 'queued',
+  generating: 'running',
+  fail: 'failed',
+  // Ended before it ran (a deadline passed): terminal, not a cancel the caller asked for.
+  aborted: 'failed',
 }
 
 export function errorCodeOf(body: Json, id?: ProviderId): unknown {

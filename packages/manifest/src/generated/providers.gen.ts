@@ -5,14 +5,16 @@ import { meta as crun } from '@nano-banana/crun/meta'
 import { meta as evolink } from '@nano-banana/evolink/meta'
 import { meta as fal } from '@nano-banana/fal/meta'
 import { meta as gemini } from '@nano-banana/gemini/meta'
+import { meta as kie } from '@nano-banana/kie/meta'
 import { meta as odkkk } from '@nano-banana/odkkk/meta'
 import { meta as openrouter } from '@nano-banana/openrouter/meta'
+import { meta as replicate } from '@nano-banana/replicate/meta'
 import { meta as uniall } from '@nano-banana/uniall/meta'
 
 /** Every provider, one per spec. */
-export const PROVIDER_IDS = ['aivideoapi', 'crun', 'evolink', 'fal', 'gemini', 'odkkk', 'openrouter', 'uniall'] as const
+export const PROVIDER_IDS = ['aivideoapi', 'crun', 'evolink', 'fal', 'gemini', 'kie', 'odkkk', 'openrouter', 'replicate', 'uniall'] as const
 
 export type ProviderId = (typeof PROVIDER_IDS)[number]
 
 /** Each provider's facts as its spec states them. */
-export const META = { aivideoapi, crun, evolink, fal, gemini, odkkk, openrouter, uniall } as const
+export const META = { aivideoapi, crun, evolink, fal, gemini, kie, odkkk, openrouter, replicate, uniall } as const

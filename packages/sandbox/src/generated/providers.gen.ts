@@ -6,8 +6,10 @@ import { crun } from '../providers/crun.js'
 import { evolink } from '../providers/evolink.js'
 import { fal } from '../providers/fal.js'
 import { gemini } from '../providers/gemini.js'
+import { kie } from '../providers/kie.js'
 import { odkkk } from '../providers/odkkk.js'
 import { openrouter } from '../providers/openrouter.js'
+import { replicate } from '../providers/replicate.js'
 import { uniall } from '../providers/uniall.js'
 
-export const registry = { aivideoapi, crun, evolink, fal, gemini, odkkk, openrouter, uniall } as const satisfies Record<string, ProviderWire>
+export const registry = { aivideoapi, crun, evolink, fal, gemini, kie, odkkk, openrouter, replicate, uniall } as const satisfies Record<string, ProviderWire>

@@ -75,8 +75,11 @@ export interface ProviderWire {
   created(task: Task, ctx: WireContext): Reply
   /** The answer of a task operation: the query, or the result operation (`meta.operations.result`) where the spec has one. */
   query(task: Task, snapshot: TaskSnapshot, ctx: WireContext, operation: Operation): Reply
-  /** The answer to `cancelImageTask` (`meta.operations.cancel`), where the spec has one. */
-  cancel?(task: Task, snapshot: TaskSnapshot, ctx: WireContext): Reply
+  /**
+   * The answer to `cancelImageTask` (`meta.operations.cancel`), where the spec has one. `end()` ends a task that
+   * has not ended now, canceled and without images (its callback fires), and returns the new snapshot.
+   */
+  cancel?(task: Task, snapshot: TaskSnapshot, ctx: WireContext, end: () => TaskSnapshot): Reply
   /**
    * Answers of GET operations that need no key and live on another server of the provider (the spec's
    * operation-level `servers`), by operationId, e.g. public signing keys. Served under `/<id>` with the spec's
@@ -88,8 +91,11 @@ export interface ProviderWire {
   credits?(ctx: WireContext): Reply
   callback: {
     payload(task: Task, snapshot: TaskSnapshot, ctx: WireContext): unknown
-    /** `body` is the exact text sent (for providers that sign it). */
-    headers?(task: Task, now: number, body: string): Record<string, string>
+    /**
+     * Headers of one attempt. `body` is the exact text sent (for providers that sign it); `secret` is the sandbox's
+     * webhook secret (`webhookSecret`), for providers whose signature is keyed by the account's secret.
+     */
+    headers?(task: Task, now: number, body: string, secret: string): Record<string, string>
   }
   /** The provider's documented error body for a situation. */
   error(kind: ErrorKind, operation: Operation | undefined, ctx: WireContext, detail?: { issue?: SpecIssue; taskId?: string; model?: string }): Reply

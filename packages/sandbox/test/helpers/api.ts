@@ -19,6 +19,8 @@ export interface Driver extends Fixture {
   createPathFor: (model: string) => string
   queryPath: (id: string) => string
   creditsPath: string | undefined
+  /** The HTTP status of an accepted create: the create operation's documented 2xx (Replicate's is 201). */
+  createdStatus: number
   /** A valid create body; `extra` adds the aspect ratio / format / n / callback fields in the provider's own names. */
   createBody: (prompt: string, extra?: { aspect?: string; jpeg?: boolean; n?: number; callbackUrl?: string }) => Json
   /** The request fields the default model has, by option. */
@@ -73,6 +75,7 @@ function driverOf(id: ProviderId, fixture: Fixture): Driver {
     createPath: fillModelPath(findOperation(id, 'createImageTask').path, (meta.operations.create as Json).modelPath, model),
     createPathFor: (other) => fillModelPath(findOperation(id, 'createImageTask').path, (meta.operations.create as Json).modelPath, other),
     queryPath: (taskId) => queryPathOf(id, taskId),
+    createdStatus: Number(findOperation(id, 'createImageTask').responses.find((response) => /^2\d\d$/.test(response.code))?.code ?? 200),
     creditsPath: hasOperation(id, 'getCredits') ? findOperation(id, 'getCredits').path : undefined,
     createBody: (prompt, extra = {}) => {
       const body: Json = (meta.operations.create as Json).modelPath ? {} : { model }
@@ -147,7 +150,8 @@ export async function call(sandbox: Sandbox, provider: ProviderId, operationId: 
   })
   const text = await response.text()
   let body: any
-  if ((response.headers.get('content-type') ?? '').includes('application/json') && !options.raw) {
+  // `application/json`, or a JSON subtype such as `application/problem+json`.
+  if (/^application\/([\w.-]+\+)?json\b/.test(response.headers.get('content-type') ?? '') && !options.raw) {
     body = JSON.parse(text)
     validateAgainstSpec(provider, operationId, response.status, body)
   }

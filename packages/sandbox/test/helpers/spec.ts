@@ -94,7 +94,9 @@ export function validateAgainstSpec(provider: ProviderId, operationId: string, s
     check(provider, '#/components/schemas/ErrorResponse', body, `${provider} ${operationId} ${status} (undocumented status)`)
     return '#/components/schemas/ErrorResponse'
   }
-  const json = response.contents.find((content) => content.mediaType === 'application/json')
+  // `application/json`, or a JSON subtype such as `application/problem+json`.
+  const json =
+    response.contents.find((content) => content.mediaType === 'application/json') ?? response.contents.find((content) => /\+json$/.test(content.mediaType))
   if (!json?.schemaAt) throw new Error(`${provider} ${operationId} ${status}: no JSON body in the spec`)
   check(provider, json.schemaAt, body, `${provider} ${operationId} ${status}`)
   return toPointer(json.schemaAt)

@@ -8,7 +8,8 @@ type Json = Record<string, any>
 const failedResult = (queried: Json) => queried.result !== undefined && queried.resultStatus !== 200
 
 export const fixture: Fixture = {
-  idOf: (created) => `fal-ai/nano-banana/${created.request_id}`,
+  // `{owner}/{app}/{request_id}`: the model path (without `/edit`) is the one of the answer's `response_url`.
+  idOf: (created) => `${/\/([^/]+\/[^/]+)\/requests\/[^/]+$/.exec(created.response_url ?? '')?.[1] ?? 'fal-ai/nano-banana'}/${created.request_id}`,
   statusOf: (queried) => (queried.status === 'COMPLETED' && failedResult(queried) ? 'FAILED' : queried.status),
   urlsOf: (queried) => (queried.result?.images ?? []).map((image: Json) => image.url),
   // The webhook carries the result (or the error body) in `payload`, and OK or ERROR for the outcome.

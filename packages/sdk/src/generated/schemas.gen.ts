@@ -5,8 +5,10 @@ import * as crun from '@nano-banana/crun/schemas'
 import * as evolink from '@nano-banana/evolink/schemas'
 import * as fal from '@nano-banana/fal/schemas'
 import * as gemini from '@nano-banana/gemini/schemas'
+import * as kie from '@nano-banana/kie/schemas'
 import * as odkkk from '@nano-banana/odkkk/schemas'
 import * as openrouter from '@nano-banana/openrouter/schemas'
+import * as replicate from '@nano-banana/replicate/schemas'
 import * as uniall from '@nano-banana/uniall/schemas'
 
-export const schemas = { aivideoapi, crun, evolink, fal, gemini, odkkk, openrouter, uniall } as const satisfies Record<string, Record<string, unknown>>
+export const schemas = { aivideoapi, crun, evolink, fal, gemini, kie, odkkk, openrouter, replicate, uniall } as const satisfies Record<string, Record<string, unknown>>

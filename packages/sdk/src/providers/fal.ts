@@ -33,6 +33,7 @@ import {
   UpstreamError,
 } from '../errors.js'
 import { isRecord, str } from '../parse.js'
+import { checkTimestamp } from '../signatures.js'
 import type { Task } from '../types.js'
 
 /** The `type`s of fal's error reference (https://fal.ai/docs/documentation/model-apis/errors.md). */
@@ -176,8 +177,8 @@ export async function verifyFalWebhook(request: CallbackRequest, context: Callba
   const timestamp = header('x-fal-webhook-timestamp')
   const signature = header('x-fal-webhook-signature')
   if (!requestId || !userId || !timestamp || !signature) return { ok: false, reason: 'missing fal webhook signature headers' }
-  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'malformed webhook timestamp' }
-  if (Math.abs(context.nowSeconds - Number(timestamp)) > context.toleranceSeconds) return { ok: false, reason: 'webhook timestamp outside the tolerance' }
+  const stale = checkTimestamp(timestamp, context.nowSeconds, context.toleranceSeconds)
+  if (stale) return { ok: false, reason: stale }
   if (!/^[0-9a-f]{128}$/i.test(signature)) return { ok: false, reason: 'malformed webhook signature' }
   const digest = hex(await crypto.subtle.digest('SHA-256', new Uint8Array(request.body)))
   const message = new TextEncoder().encode(`${requestId}\n${userId}\n${timestamp}\n${digest}`)

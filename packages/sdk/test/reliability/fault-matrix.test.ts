@@ -4,7 +4,7 @@
 // (run with a distinctive API key) no trace of the key in any error or console output.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { format } from 'node:util'
-import type { FaultRule, Sandbox } from '@nano-banana/sandbox'
+import { DEFAULT_WEBHOOK_SECRET, type FaultRule, type Sandbox } from '@nano-banana/sandbox'
 import { createCallbackHandler } from '../../src/callbacks.js'
 import { AmbiguousSubmitError, NanoBananaError, taskFailure, type ProviderId, type Task } from '../../src/index.js'
 import { callbackTaskId, FIXTURES, SYNC_FIXTURES } from '../support.js'
@@ -195,6 +195,8 @@ async function receiver(provider: ProviderId, behaviour: Row['receiver'], keysFe
     allowUnverified: true,
     seen: false,
     provider,
+    // The sandbox signs the callbacks of providers that sign theirs with this secret.
+    webhookSecret: DEFAULT_WEBHOOK_SECRET,
     // Signing keys (where the provider signs) come from the sandbox's stand-in.
     fetch: keysFetch,
     async onTask(task) {

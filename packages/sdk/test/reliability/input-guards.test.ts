@@ -69,7 +69,9 @@ describe('reference images: count and URL scheme', () => {
       'not a url',
       42,
     ]) {
-      const error = await rejected(provider, { images: ['https://cdn.example.com/ok.png', url as string] })
+      // A model that takes two reference images (a default model may take none).
+      const model = Object.values(providers[provider].models).find((m) => m.maxImages >= 2)!.id
+      const error = await rejected(provider, { model, images: ['https://cdn.example.com/ok.png', url as string] })
       expect(error, String(url)).toBeInstanceOf(InvalidRequestError)
       expect(error.param, String(url)).toBe('images[1]')
     }

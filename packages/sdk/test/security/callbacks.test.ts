@@ -41,8 +41,31 @@ const TOKEN = createCallbackToken()
 const provider = CALLBACK_PROVIDERS[0]!
 const ATTACKER_URLS = ['http://169.254.169.254/latest/meta-data/', 'https://evil.example/x.sh']
 
-// A provider whose signature covers the whole body is not re-read by default (its forged bodies fail the signature: 401).
-const REREAD_PROVIDERS = CALLBACK_PROVIDERS.filter((id) => !providers[id].signatureCoversBody)
+// Providers that sign their callbacks refuse an unsigned delivery before any re-read (their own tests cover signed
+// ones, and the re-read of a signature that does not cover the body).
+const SIGNING = CALLBACK_PROVIDERS.filter((id) => providers[id].verifyCallback !== undefined)
+const REREAD_PROVIDERS = CALLBACK_PROVIDERS.filter((id) => providers[id].verifyCallback === undefined)
+
+describe.each(SIGNING)('%s: an unsigned delivery is refused even with a re-read key', (id) => {
+  it('401, nothing reported, no re-read', async () => {
+    const s = await sandbox()
+    const real = await sandboxClient(s, id).generate({ prompt: 'real task' })
+    const before = s.requests.length
+    const { seen, onTask } = recorder()
+    const handler = createCallbackHandler({
+      provider: id,
+      apiKey: SECRET_KEY,
+      baseUrl: s.baseUrl(id),
+      webhookSecret: 'whsec_c2VjcmV0LWtleS1vZi10ZXN0',
+      fetch: s.fetch,
+      onTask,
+    })
+    const res = await handler(post(deliveryFor(id, real.taskId, ATTACKER_URLS)))
+    expect(res.status).toBe(401)
+    expect(seen).toHaveLength(0)
+    expect(s.requests.length).toBe(before)
+  })
+})
 
 describe.each(REREAD_PROVIDERS)('%s: re-read from the provider (the default with a key)', (id) => {
   it('a forged success for a real task reports what the provider says, not the body', async () => {

@@ -1,0 +1,20 @@
+import { createProviderClient, type Client, type ProviderClientOptions } from '@nano-banana/runtime'
+import { meta } from './generated/meta.gen.js'
+
+export * from './generated/index.js'
+export { meta } from './generated/meta.gen.js'
+export type { Client, ProviderClientOptions } from '@nano-banana/runtime'
+export { ClientConfigurationError } from '@nano-banana/runtime'
+
+/** Provider id, documented base URL (from the spec's `servers`, none when `x-base-url-required`) and display name. */
+export const kieProvider = { id: meta.id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined } as const
+
+export type KieClientOptions = ProviderClientOptions
+
+/**
+ * Creates a client for this provider (see `meta.name`). Pass it to any generated operation:
+ * `createImageTask({ client, body })`.
+ */
+export function createKieClient(options: KieClientOptions = {}): Client {
+  return createProviderClient(kieProvider, options)
+}

@@ -1,0 +1,128 @@
+// kie.ai (market jobs API). Capabilities, fields and status words: specs/kie.openapi.yaml, one
+// `CreateImageTaskRequest` branch per model. What the spec cannot say lives here: every answer is the
+// envelope `{code, msg|message, data}` and a failure may come as HTTP 200 with a non-200 JSON `code`;
+// the JSON codes 455 (maintenance: nothing created), 501 (generation failed) and 505 (feature
+// disabled) keep their documented meaning whatever the HTTP status; `resultJson` and `param` are JSON
+// strings; callbacks are signed over `taskId.timestamp` only.
+import { createImageTask, getImageTask, meta, type CreateImageTaskRequest } from '@nano-banana/kie'
+import { codeOf, compact } from '../adapter-kit.js'
+import type { CallbackRequest, CallbackVerdict, CallbackVerifyContext } from '../adapter.js'
+import { defineProvider, type CapabilityFallback } from '../define-provider.js'
+import { NanoBananaError, PermissionError, ServerError, TaskFailedError } from '../errors.js'
+import { isRecord, num, record, str, urls } from '../parse.js'
+import { checkTimestamp, hmacSha256Base64, timingSafeEqual, utf8 } from '../signatures.js'
+
+const fallbacks: Record<string, CapabilityFallback> = {
+  // No reference-image field: kie sells editing as its own model, google/nano-banana-edit.
+  'google/nano-banana': { maxImages: 0, why: 'text to image only; google/nano-banana-edit takes reference images' },
+}
+
+/** Parses a JSON-string field (`resultJson`, `param`); anything unreadable is an empty object. */
+function jsonField(value: unknown): Record<string, unknown> {
+  if (isRecord(value)) return value
+  if (typeof value !== 'string' || value === '') return {}
+  try {
+    return record(JSON.parse(value))
+  } catch {
+    return {}
+  }
+}
+
+const isTask = (value: unknown): boolean => isRecord(value) && ('taskId' in value || 'task_id' in value) && 'state' in value
+
+/** Unwraps `{code, msg, data}`; a non-200 JSON code is the mapped error, except a callback's `{code: 501, data: <failed task>}`. */
+function unwrap(body: unknown, response: Response | undefined, error: (status: number, body: unknown, headers: Headers | undefined) => NanoBananaError) {
+  if (!isRecord(body)) return undefined
+  // A task (a callback body), or no envelope at all (then no task id is found: ambiguous, never an error).
+  if (isTask(body) || !('code' in body)) return body
+  const code = codeOf(body.code)
+  if (code !== 200) return isTask(body.data) ? record(body.data) : error(response?.status ?? 200, body, response?.headers)
+  return isRecord(body.data) ? body.data : undefined
+}
+
+/**
+ * Verifies `X-Webhook-Signature = base64(HMAC-SHA256(taskId + "." + X-Webhook-Timestamp, webhookHmacKey))`.
+ * The signature does not cover the body: a verified delivery proves that kie sent *a* callback for that
+ * task, not what its body says, so trust only what a fresh `getTask(taskId)` answers.
+ */
+async function verifyCallback(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict> {
+  if (!context.secret) return { ok: false, reason: 'no webhookSecret: pass the webhook HMAC key from https://kie.ai/settings' }
+  const timestamp = request.headers.get('x-webhook-timestamp')
+  const signature = request.headers.get('x-webhook-signature')
+  if (!signature) return { ok: false, reason: 'missing X-Webhook-Signature' }
+  const stale = checkTimestamp(timestamp, context.nowSeconds, context.toleranceSeconds)
+  if (stale) return { ok: false, reason: stale }
+  const text = utf8(request.body)
+  let body: unknown
+  try {
+    body = text === undefined ? undefined : JSON.parse(text)
+  } catch {
+    body = undefined
+  }
+  // The EN docs say `taskId` of the body; the CN sample reads `data.task_id`.
+  const data = record(record(body).data)
+  const taskId = str(data.taskId) ?? str(data.task_id) ?? str(record(body).taskId)
+  if (!taskId) return { ok: false, reason: 'no taskId in the callback body' }
+  const expected = await hmacSha256Base64(context.secret, `${taskId}.${timestamp!.trim()}`)
+  return timingSafeEqual(expected, signature.trim()) ? { ok: true } : { ok: false, reason: 'signature mismatch' }
+}
+
+/**
+ * kie adapter: `{model, callBackUrl, input: {prompt, aspect_ratio | image_size, resolution, output_format,
+ * image_urls | image_input}}`, each option where the model's branch puts it; `jpeg` is spelled `jpg` except
+ * where the model's own enum spells it `jpeg`. providerOptions are merged into `input` (e.g.
+ * `{ google_search: true }`).
+ */
+export const kie = defineProvider<CreateImageTaskRequest>({
+  meta,
+  operations: { create: createImageTask, get: getImageTask },
+  fallbacks,
+  errors: { byStatus: { 455: ServerError, 501: TaskFailedError, 505: PermissionError }, refusedStatuses: [455] },
+  verifyCallback,
+
+  toBody(request, model, wire) {
+    const body = wire.place()
+    const field = model.fields?.outputFormat
+    const spelled = field ? meta.models[model.id as keyof typeof meta.models]?.fields[field as never] : undefined
+    const values = (spelled as { enum?: readonly string[] } | undefined)?.enum
+    if (request.outputFormat === 'jpeg' && values?.includes('jpeg') && isRecord(body.input)) (body.input as Record<string, unknown>).output_format = 'jpeg'
+    return body
+  },
+
+  readError(_status, body) {
+    const envelope = record(body)
+    const jsonCode = codeOf(envelope.code)
+    return {
+      ...(jsonCode !== undefined && jsonCode !== 200 ? { status: jsonCode } : {}),
+      code: jsonCode !== undefined ? String(jsonCode) : str(envelope.code),
+      message: str(envelope.msg) ?? str(envelope.message),
+    }
+  },
+
+  readSubmit(data, response, kit) {
+    const inner = unwrap(data, response, kit.error)
+    if (inner instanceof NanoBananaError) return inner
+    const taskId = str(inner?.taskId) ?? str(inner?.task_id)
+    return taskId ? { taskId } : kit.missingTaskId(data, response)
+  },
+
+  readTask(data, response, kit) {
+    const task = unwrap(data, response, kit.error)
+    if (task instanceof NanoBananaError) return task
+    if (!task) return kit.notATask(data, 'data')
+    const taskId = str(task.taskId) ?? str(task.task_id)
+    if (!taskId) return kit.notATask(data, 'taskId')
+    const status = kit.status(task.state, data)
+    const credits = num(task.consumeCredits)
+    return compact({
+      taskId,
+      provider: kit.id,
+      model: str(task.model) ?? str(jsonField(task.param).model),
+      status,
+      urls: status === 'succeeded' ? urls(jsonField(task.resultJson).resultUrls) : [],
+      error: status === 'failed' ? compact({ code: str(task.failCode) || undefined, message: str(task.failMsg) || undefined }) : undefined,
+      usage: credits !== undefined ? { credits } : undefined,
+      raw: data,
+    })
+  },
+})

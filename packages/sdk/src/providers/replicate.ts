@@ -1,0 +1,113 @@
+// Replicate (predictions of Google's official models). Capabilities, fields, status words, the model in
+// the create path (`x-model-in-path`) and the one-hour result lifetime: specs/replicate.openapi.yaml.
+// What the spec cannot say lives here: a failed prediction's reason is a plain string, a prediction older
+// than an hour has `data_removed` instead of its output, errors are problem+json `{title, detail, status}`,
+// a cancel answer is the prediction, and webhooks are signed with Standard Webhooks.
+//
+// `Prefer: wait` is not sent: it holds the create request until the image exists, and until that answer
+// arrives the caller has no prediction id, so a connection lost meanwhile would leave a paid prediction
+// nobody can find. Polling from the id on costs at most one poll interval.
+import { cancelImageTask, createImageTask, getImageTask, meta, type PredictionRequest } from '@nano-banana/replicate'
+import { compact } from '../adapter-kit.js'
+import type { CallbackRequest, CallbackVerdict, CallbackVerifyContext } from '../adapter.js'
+import { defineProvider, type CapabilityFallback } from '../define-provider.js'
+import { ExpiredResultError } from '../errors.js'
+import { isRecord, record, str, urls } from '../parse.js'
+import { checkTimestamp, timingSafeEqual, utf8 } from '../signatures.js'
+
+// Replicate's model pages state no prompt length and no image count for google/nano-banana.
+const UNSTATED: CapabilityFallback = { maxPromptLength: 20_000, why: 'prompt limit not stated by Replicate' }
+const fallbacks: Record<string, CapabilityFallback> = {
+  'google/nano-banana': { ...UNSTATED, maxImages: 10, why: 'prompt and reference-image limits not stated by Replicate' },
+  'google/nano-banana-pro': UNSTATED,
+  'google/nano-banana-2': UNSTATED,
+}
+
+/**
+ * Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<b64> ...`, a `whsec_`
+ * secret), signed over `id.timestamp.body`. The maintained `standardwebhooks` package computes the
+ * signature (pure JS, every runtime, loaded on first use); the clock and tolerance are the handler's.
+ */
+async function verifyCallback(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict> {
+  if (!context.secret) return { ok: false, reason: 'no webhookSecret: pass the whsec_ secret of GET /v1/webhooks/default/secret' }
+  const id = request.headers.get('webhook-id')
+  const timestamp = request.headers.get('webhook-timestamp')
+  const signatures = request.headers.get('webhook-signature')
+  if (!id || !signatures) return { ok: false, reason: 'missing webhook-id or webhook-signature' }
+  const stale = checkTimestamp(timestamp, context.nowSeconds, context.toleranceSeconds)
+  if (stale) return { ok: false, reason: stale }
+  const body = utf8(request.body)
+  if (body === undefined) return { ok: false, reason: 'body is not UTF-8' }
+  const { Webhook } = await import('standardwebhooks')
+  let expected: string
+  try {
+    expected = new Webhook(context.secret).sign(id, new Date(Number(timestamp!.trim()) * 1000), body)
+  } catch (error) {
+    return { ok: false, reason: `unusable webhookSecret (${error instanceof Error ? error.message : 'invalid'})` }
+  }
+  const matches = signatures.split(' ').some((entry) => entry.startsWith('v1,') && timingSafeEqual(entry, expected))
+  return matches ? { ok: true } : { ok: false, reason: 'no matching signature' }
+}
+
+/**
+ * Replicate adapter: the model goes to the path, the body is `{input: {prompt, image_input, aspect_ratio,
+ * resolution, output_format}, webhook, webhook_events_filter}`, each option where the model's branch puts
+ * it (`jpeg` spelled `jpg`); a webhook asks for the `completed` event only. providerOptions are merged into
+ * `input` (e.g. `{ google_search: true }`).
+ */
+export const replicate = defineProvider<PredictionRequest>({
+  meta,
+  // The generated create also takes the model's path parameters (`x-model-in-path`), which defineProvider fills.
+  operations: { create: createImageTask as never, get: getImageTask, cancel: cancelImageTask },
+  fallbacks,
+  verifyCallback,
+  // The signature covers `id.timestamp.body`: a verified body is what Replicate sent, no re-read needed.
+  signatureCoversBody: true,
+
+  toBody(request, _model, wire) {
+    const body = wire.place()
+    return request.callbackUrl ? { ...body, webhook_events_filter: ['completed'] } : body
+  },
+
+  readError(_status, body) {
+    const problem = record(body)
+    // A gateway in front of Replicate may answer another JSON shape: its message is still the reason.
+    return { code: str(problem.title), message: str(problem.detail) ?? str(problem.title) ?? str(problem.message) }
+  },
+
+  readSubmit(data, response, kit) {
+    const taskId = str(record(data).id)
+    return taskId ? { taskId } : kit.missingTaskId(data, response)
+  },
+
+  readTask(data, _response, kit) {
+    if (!isRecord(data)) return kit.notATask(data, 'prediction')
+    const taskId = str(data.id)
+    if (!taskId) return kit.notATask(data, 'id')
+    const status = kit.status(data.status, data)
+    const found = urls(data.output)
+    if (status === 'succeeded' && found.length === 0 && data.data_removed === true) {
+      return new ExpiredResultError(`${kit.id}: prediction ${taskId}: its output was deleted (Replicate keeps files for an hour)`, {
+        provider: kit.id,
+        taskId,
+        code: 'data_removed',
+        body: data,
+      })
+    }
+    return compact({
+      taskId,
+      provider: kit.id,
+      model: str(data.model),
+      status,
+      urls: status === 'succeeded' ? found : [],
+      error: status === 'failed' || status === 'canceled' ? compact({ code: str(data.status), message: str(data.error) || undefined }) : undefined,
+      raw: data,
+    })
+  },
+
+  // The answer is the prediction: canceled (or still ending) when it was running, as it ended otherwise.
+  readCancel(data, _response, kit) {
+    const status = kit.status(record(data).status, data)
+    return status === 'canceled' || status === 'queued' || status === 'running'
+  },
+})
