@@ -2,7 +2,7 @@
 // download() for every provider against the sandbox (workerd's own fetch, reaching 127.0.0.1), and
 // the SDK's callback handler accepts each spec's documented callbacks and refuses garbage. workerd
 // forbids run-time code generation (`new Function`), which is what this proves the handler avoids.
-import { providerIds } from '@nano-banana/sdk'
+import { providerIds, providers } from '@nano-banana/sdk'
 import { CALLBACK_TOKEN_PARAM } from '@nano-banana/sdk/callbacks'
 import { startSandbox, type Sandbox } from '@nano-banana/sandbox'
 import { Miniflare } from 'miniflare'
@@ -48,7 +48,15 @@ describe('workerd (miniflare)', () => {
     }
   })
 
-  const documented = providerIds.flatMap((provider) => callbackExamples(provider).map((example) => [provider, example.name, example.value] as const))
+  const examples = providerIds.flatMap((provider) => callbackExamples(provider).map((example) => [provider, example.name, example.value] as const))
+  // Providers that sign their deliveries: a documented body without the provider's signature headers is refused.
+  const signing = (provider: string) => providers[provider as keyof typeof providers].verifyCallback !== undefined
+  const documented = examples.filter(([provider]) => !signing(provider))
+  const unsigned = examples.filter(([provider]) => signing(provider))
+
+  it.each(unsigned)('%s: the documented callback %s without the provider signature is refused (401) on workerd', async (provider, _name, value) => {
+    expect((await post(signed(`/callbacks/${provider}`), JSON.stringify(value))).status).toBe(401)
+  })
 
   it('the specs document callbacks to check', () => {
     expect(new Set(documented.map(([provider]) => provider)).size).toBeGreaterThan(1)
