@@ -5,7 +5,7 @@ import { DRIVERS, PROVIDERS, WITH_CREDITS, WITH_ESTIMATE, WITH_FORMAT, call, cre
 import { findOperation, hasOperation, responseExamples } from './helpers/spec.js'
 
 /** Consecutive duplicates removed: the status words in the order the polls saw them. */
-const distinct = (words: string[]): string[] => words.filter((word, i) => word !== words[i - 1])
+const distinct = <T>(words: T[]): T[] => words.filter((word, i) => word !== words[i - 1])
 
 describe.concurrent('lifecycle', () => {
   it.each(PROVIDERS)('%s: create -> polls through the real status words and progress -> completed with URLs of real images', async (provider) => {

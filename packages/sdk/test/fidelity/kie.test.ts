@@ -1,11 +1,11 @@
 // kie sells editing as its own model: reference images go to google/nano-banana-edit's `image_urls`, and
 // the newer models take `image_input`; an edit must never silently run as text-to-image.
 import { describe, expect, it } from 'vitest'
-import { createNanoBanana } from '../../src/index.js'
+import { createNanoBanana, type ModelId } from '../../src/index.js'
 import { BASE, KEY, recordingFetch } from './support.js'
 
 describe('kie reference images', () => {
-  it.each([
+  it.each<[ModelId<'kie'>, string]>([
     ['google/nano-banana-edit', 'image_urls'],
     ['nano-banana-pro', 'image_input'],
     ['nano-banana-2', 'image_input'],
