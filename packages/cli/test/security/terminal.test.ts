@@ -78,7 +78,27 @@ describe('nano-banana status against a provider that answers with escape sequenc
           ...(request.method === 'GET' ? {} : { body: new Uint8Array(request.bytes) }),
         })
         const text = await upstream.text()
-        const poisoned = text.replace(/"(https?:[^"]*)"/g, (_, url: string) => JSON.stringify(`${url}${payload}`))
+        // Every URL string gets the payload, also inside JSON carried as a string (kie's `resultJson`).
+        const poison = (value: unknown): unknown => {
+          if (typeof value === 'string') {
+            if (/^https?:/.test(value)) return `${value}${payload}`
+            if (/^[[{]/.test(value)) {
+              try {
+                return JSON.stringify(poison(JSON.parse(value)))
+              } catch {
+                return value
+              }
+            }
+            return value
+          }
+          if (Array.isArray(value)) return value.map(poison)
+          if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, poison(v)]))
+          return value
+        }
+        let poisoned = text
+        try {
+          poisoned = JSON.stringify(poison(JSON.parse(text)))
+        } catch {}
         return { status: upstream.status, headers: { 'content-type': 'application/json' }, body: poisoned }
       },
     })
