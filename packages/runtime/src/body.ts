@@ -1,3 +1,4 @@
+import { readCapped } from './read-capped.js'
 import { ResponseParseError, ResponseTooLargeError } from './errors.js'
 
 /** FormData for multipart operations: arrays become repeated fields, objects JSON. */
@@ -27,24 +28,8 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
  * runtime's own readers are used; a chunked body is counted as it arrives.
  */
 async function readText(response: Response, maxBytes: number): Promise<string | undefined> {
-  const reader = response.body?.getReader()
-  if (!reader) return ''
-  const chunks: Uint8Array[] = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.byteLength
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined)
-      return undefined
-    }
-    chunks.push(value)
-  }
-  const decoder = new TextDecoder()
-  let text = ''
-  for (const chunk of chunks) text += decoder.decode(chunk, { stream: true })
-  return text + decoder.decode()
+  const bytes = await readCapped(response, maxBytes)
+  return bytes === undefined ? undefined : new TextDecoder().decode(bytes)
 }
 
 /**

@@ -1,6 +1,7 @@
 export { createClient, createConfig } from './client.js'
 export { buildUrl } from './url.js'
 export { DEFAULT_MAX_RESPONSE_BYTES, formDataBodySerializer, jsonBodySerializer, readBody } from './body.js'
+export { readCapped } from './read-capped.js'
 export { RedirectRefusedError, RequestNotSentError, ResponseParseError, ResponseTooLargeError } from './errors.js'
 export type {
   Auth,

@@ -1,5 +1,5 @@
 import { AbortError, ConnectionError, ExpiredResultError, NanoBananaError, ResponseFormatError, parseRetryAfter } from './errors.js'
-import { readCapped } from './read-capped.js'
+import { readCapped } from '@nano-banana/runtime'
 import { classifyNetworkError, requestSignal, type RetryPolicy } from './retry.js'
 import { retrying } from './retrying.js'
 import type { ProviderId } from './types.js'
