@@ -5,5 +5,14 @@ import { defineConfig } from 'vitest/config'
 const integration = process.env.NB_CLI_INTEGRATION === '1'
 
 export default defineConfig({
-  test: { include: integration ? ['test/demo.test.ts'] : ['test/**/*.test.ts'], exclude: integration ? [] : ['test/demo.test.ts'], testTimeout: 30_000 },
+  test: {
+    include: integration ? ['test/demo.test.ts'] : ['test/**/*.test.ts'],
+    exclude: integration ? [] : ['test/demo.test.ts'],
+    testTimeout: 30_000,
+    // One module graph per worker instead of one per file: the files import the same sources and start
+    // the same sandboxes (whose first start compiles every provider's schemas), and re-doing that per
+    // file was most of this suite's CPU time. Safe because the files restore what they change (timers,
+    // spies, env) in their own hooks.
+    isolate: false,
+  },
 })

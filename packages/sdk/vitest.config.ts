@@ -6,5 +6,12 @@ const integration = process.env.NB_SDK_INTEGRATION === '1'
 const matrix = 'test/reliability/fault-matrix.test.ts'
 
 export default defineConfig({
-  test: integration ? { include: [matrix] } : { exclude: [...configDefaults.exclude, matrix] },
+  test: {
+    ...(integration ? { include: [matrix] } : { exclude: [...configDefaults.exclude, matrix] }),
+    // One module graph per worker instead of one per file: the files import the same sources and start
+    // the same sandboxes (whose first start compiles every provider's schemas), and re-doing that per
+    // file was most of this suite's CPU time. Safe because the files restore what they change (timers,
+    // spies, env) in their own hooks.
+    isolate: false,
+  },
 })

@@ -10,11 +10,13 @@ import { metadataOf, pick, useSandbox } from './support.js'
 const context = useSandbox({ retry: { submit: { maxRetries: 0 } } })
 const ratioOf = (width: number, height: number) => width / height
 
-describe.each(providerIds)('%s', (id: ProviderId) => {
+// Providers side by side (each test mostly waits on its sandbox task); within one provider one test after
+// another, since they count that provider's submissions.
+describe.concurrent.each(providerIds)('%s', (id: ProviderId) => {
   const adapter = providers[id]
   const modelId = `${id}/${adapter.defaultModel}` as const
 
-  it('generates an image with the requested aspect ratio, as PNG/JPEG bytes, with the task id in providerMetadata', async () => {
+  it.sequential('generates an image with the requested aspect ratio, as PNG/JPEG bytes, with the task id in providerMetadata', async () => {
     const before = context.sandbox.submissions(id)
     const result = await generateImage({
       model: context.nanoBanana.image(modelId),
@@ -40,7 +42,7 @@ describe.each(providerIds)('%s', (id: ProviderId) => {
     expect(result.responses[0]!.headers).toBeTypeOf('object')
   })
 
-  it('the default model for a bare provider id', () => {
+  it.sequential('the default model for a bare provider id', () => {
     const model = context.nanoBanana.image(id)
     expect(model).toBeInstanceOf(NanoBananaImageModel)
     expect(model.specificationVersion).toBe('v3')
@@ -49,7 +51,7 @@ describe.each(providerIds)('%s', (id: ProviderId) => {
     expect(model.maxImagesPerCall).toBe(adapter.models[adapter.defaultModel]!.maxN)
   })
 
-  it('warns on seed, maps a pixel size to the nearest supported aspect ratio', async () => {
+  it.sequential('warns on seed, maps a pixel size to the nearest supported aspect ratio', async () => {
     const result = await generateImage({
       model: context.nanoBanana.image(modelId),
       prompt: 'A tall banana',
@@ -62,14 +64,14 @@ describe.each(providerIds)('%s', (id: ProviderId) => {
     expect(ratioOf(info.width, info.height)).toBeCloseTo(2 / 3, 1)
   })
 
-  it('warns that size is unused when aspectRatio is given too', async () => {
+  it.sequential('warns that size is unused when aspectRatio is given too', async () => {
     const result = await generateImage({ model: context.nanoBanana.image(modelId), prompt: 'A banana', size: '1024x1024', aspectRatio: '3:4' })
     expect(result.warnings).toContainEqual(expect.objectContaining({ type: 'unsupported', feature: 'size' }))
     const info = imageInfo(result.images[0]!.uint8Array)
     expect(ratioOf(info.width, info.height)).toBeCloseTo(3 / 4, 1)
   })
 
-  it('rejects an unsupported aspect ratio before any request', async () => {
+  it.sequential('rejects an unsupported aspect ratio before any request', async () => {
     const before = context.sandbox.submissions(id)
     const error = await generateImage({ model: context.nanoBanana.image(modelId), prompt: 'A banana', aspectRatio: '7:5' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UnsupportedOptionError)
@@ -77,7 +79,7 @@ describe.each(providerIds)('%s', (id: ProviderId) => {
     expect(context.sandbox.submissions(id)).toBe(before)
   })
 
-  it('returns n images, one task per maxImagesPerCall', async () => {
+  it.sequential('returns n images, one task per maxImagesPerCall', async () => {
     const maxN = adapter.models[adapter.defaultModel]!.maxN
     const result = await generateImage({ model: context.nanoBanana.image(modelId), prompt: 'Two bananas', n: 2, aspectRatio: '1:1' })
     expect(result.images).toHaveLength(2)

@@ -1,13 +1,15 @@
 // The CLI as a user runs it: a spawned `node dist/bin.js`, real output, real exit codes.
+// The suites run concurrently (each CLI run mostly waits for its first poll): a test that counts
+// submissions or queues a fault gets a sandbox of its own, so that no other test's run can touch its numbers.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startSandbox, type Sandbox } from '@nano-banana/sandbox'
+import type { Sandbox } from '@nano-banana/sandbox'
 import { createNanoBanana, providerIds, providers, type ProviderId } from '@nano-banana/sdk'
 import { imageInfo, once, waitFor } from '@nano-banana/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawn } from 'node:child_process'
-import { BIN, run } from './helpers.js'
+import { BIN, run, useSandboxes } from './helpers.js'
 
 const SECRET = 'sk-cli-test-secret-4f9a2b7c'
 
@@ -30,22 +32,23 @@ function providerFor(aspects: string[], format?: string): ProviderId {
 // Chosen by capability: the PNG tests need 16:9 and PNG on the default model, the JSON test 9:16 as JPEG.
 const MAIN = providerFor(['16:9'], 'png')
 const JPEG = providerFor(['9:16'], 'jpeg')
-const envOf = (id: ProviderId) => ({ [providers[id].envKey]: SECRET, [providers[id].baseUrlEnvKey]: sandbox.baseUrl(id) })
+const envOf = (id: ProviderId, on: Sandbox = sandbox) => ({ [providers[id].envKey]: SECRET, [providers[id].baseUrlEnvKey]: on.baseUrl(id) })
 
+const sandboxes = useSandboxes({ apiKey: SECRET, taskDurationMs: 300 })
+/** Shared by the tests that neither count submissions nor queue faults. */
 let sandbox: Sandbox
 let out: string
-const env = () => envOf(MAIN)
+const env = (on: Sandbox = sandbox) => envOf(MAIN, on)
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ apiKey: SECRET, taskDurationMs: 300 })
+  sandbox = await sandboxes.fresh()
   out = await mkdtemp(join(tmpdir(), 'nb-cli-'))
 })
 afterAll(async () => {
-  await sandbox.close()
   await rm(out, { recursive: true, force: true })
 })
 
-describe('nano-banana generate', () => {
+describe.concurrent('nano-banana generate', () => {
   it('without a key, runs on the embedded sandbox, says so in one line, and writes a real image with the requested aspect ratio', async () => {
     const dir = join(out, 'demo')
     const r = await run(['generate', 'a nano banana', '--provider', MAIN, '--aspect', '16:9', '--format', 'png', '--out', dir])
@@ -88,28 +91,30 @@ describe('nano-banana generate', () => {
   })
 
   it('with a key, uses the configured API and never prints the key', async () => {
-    const before = sandbox.submissions(MAIN)
-    const r = await run(['generate', 'a lighthouse', '--provider', MAIN, '--out', join(out, 'keyed')], env())
+    const own = await sandboxes.fresh()
+    const r = await run(['generate', 'a lighthouse', '--provider', MAIN, '--out', join(out, 'keyed')], env(own))
     expect(r.code).toBe(0)
-    expect(sandbox.submissions(MAIN)).toBe(before + 1)
+    expect(own.submissions(MAIN)).toBe(1)
     expect(r.stderr).not.toContain('embedded')
     expect(r.stdout + r.stderr).not.toContain(SECRET)
   })
 
   it('rejects a bad aspect ratio in one line listing the allowed values, exit 1, nothing sent', async () => {
-    const before = sandbox.submissions()
-    const r = await run(['generate', 'x', '--provider', MAIN, '--aspect', '7:3', '--out', join(out, 'bad')], env())
+    const own = await sandboxes.fresh()
+    const r = await run(['generate', 'x', '--provider', MAIN, '--aspect', '7:3', '--out', join(out, 'bad')], env(own))
     expect(r.code).toBe(1)
     const lines = r.stderr.trim().split('\n')
     const allowed = providers[MAIN].models[providers[MAIN].defaultModel]!.aspectRatios.join(', ')
     expect(lines.at(-1)).toContain(`aspectRatio "7:3" is not supported; allowed: ${allowed}`)
     expect(lines.at(-1)).toMatch(/^error: /)
-    expect(sandbox.submissions()).toBe(before)
+    expect(own.submissions()).toBe(0)
+    expect(own.requests).toHaveLength(0)
   })
 
   it('reports a failed task in one line with its task id, exit 1', async () => {
-    sandbox.faults.add({ provider: MAIN, phase: 'submit', fault: 'task-fail' })
-    const r = await run(['generate', 'x', '--provider', MAIN, '--out', join(out, 'failed')], env())
+    const own = await sandboxes.fresh()
+    own.faults.add({ provider: MAIN, phase: 'submit', fault: 'task-fail' })
+    const r = await run(['generate', 'x', '--provider', MAIN, '--out', join(out, 'failed')], env(own))
     expect(r.code).toBe(1)
     const error = r.stderr.split('\n').find((l) => l.startsWith('error: '))
     expect(error).toMatch(/task \S+ failed/)
@@ -123,7 +128,7 @@ describe('nano-banana generate', () => {
   })
 })
 
-describe('nano-banana status / wait', () => {
+describe.concurrent('nano-banana status / wait', () => {
   it('without a key, says which variable is missing, exit 1', async () => {
     const r = await run(['status', 'task-1-x', '--provider', MAIN])
     expect(r.code).toBe(1)
@@ -144,7 +149,7 @@ describe('nano-banana status / wait', () => {
   })
 })
 
-describe('nano-banana providers', () => {
+describe.concurrent('nano-banana providers', () => {
   it('prints the capability matrix', async () => {
     const r = await run(['providers'])
     expect(r.code).toBe(0)
@@ -164,14 +169,14 @@ describe('nano-banana providers', () => {
   })
 })
 
-describe('default provider', () => {
+describe.concurrent('default provider', () => {
   it('without --provider, uses the first provider whose key is set', async () => {
     const id = providerIds.at(-1)!
-    const before = sandbox.submissions(id)
-    const r = await run(['generate', 'which provider', '--json', '--out', join(out, 'default')], envOf(id))
+    const own = await sandboxes.fresh()
+    const r = await run(['generate', 'which provider', '--json', '--out', join(out, 'default')], envOf(id, own))
     expect(r.code).toBe(0)
     expect((JSON.parse(r.stdout) as { provider: string }).provider).toBe(id)
-    expect(sandbox.submissions(id)).toBe(before + 1)
+    expect(own.submissions(id)).toBe(1)
   })
 
   it('with no key set, the first provider of the manifest on the sandbox, and the help says so', async () => {
@@ -183,7 +188,7 @@ describe('default provider', () => {
   })
 })
 
-describe('nano-banana sandbox', () => {
+describe.concurrent('nano-banana sandbox', () => {
   it("runs the sandbox package's foreground runner: every provider's URL, answers, stops on SIGTERM", async () => {
     const child = spawn(process.execPath, [BIN, 'sandbox', '--port', '0', '--duration', '1'], { stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''

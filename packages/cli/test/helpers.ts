@@ -2,6 +2,8 @@
 // base URLs from the machine), real output and exit codes.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { join } from 'node:path'
+import { startSandbox, type Sandbox, type SandboxOptions } from '@nano-banana/sandbox'
+import { afterAll } from 'vitest'
 
 export const BIN = join(import.meta.dirname, '../dist/bin.js')
 
@@ -67,5 +69,23 @@ export function start(command: string, args: string[], env: Record<string, strin
         void done.then(() => reject(new Error(`exited before ${pattern}: ${stdout + stderr}`)))
       }),
     done,
+  }
+}
+
+/**
+ * Sandboxes for a file whose tests run concurrently: `fresh()` starts one (a few ms once the first is up),
+ * so a test that counts submissions or queues a fault owns its numbers; all are closed after the file.
+ */
+export function useSandboxes(options: SandboxOptions): { fresh(): Promise<Sandbox> } {
+  const started: Sandbox[] = []
+  afterAll(async () => {
+    await Promise.all(started.splice(0).map((sandbox) => sandbox.close()))
+  })
+  return {
+    async fresh() {
+      const sandbox = await startSandbox(options)
+      started.push(sandbox)
+      return sandbox
+    },
   }
 }

@@ -1,34 +1,37 @@
 // The CLI's edges, spawned as a user runs it: every error path exits (the embedded sandbox closed),
 // Ctrl-C restores the terminal and prints a resume command that works, hints are CLI commands,
 // --api-key/--base-url, every provider's variables in the help, `providers --json`, `--version`.
+// The suites run concurrently (each CLI run mostly waits on its task): a test that counts submissions
+// gets sandboxes of its own, so that no other test's run can touch its numbers.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { providerIds, providers } from '@nano-banana/sdk'
-import { startSandbox, type Sandbox } from '@nano-banana/sandbox'
+import type { Sandbox } from '@nano-banana/sandbox'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BIN, run, start } from './helpers.js'
+import { BIN, run, start, useSandboxes } from './helpers.js'
 
 const SECRET = 'sk-cli-polish-secret-7d1e'
 const provider = providerIds[1]!
 const { envKey, baseUrlEnvKey } = providers[provider]
 
-let quick: Sandbox
+const quicks = useSandboxes({ apiKey: SECRET, taskDurationMs: 200 })
 /** Tasks that take long enough to be interrupted (and then finish, for the resume). */
+const slows = useSandboxes({ apiKey: SECRET, taskDurationMs: 4000 })
+/** Shared by the tests that count nothing. */
+let quick: Sandbox
 let slow: Sandbox
 let out: string
 
 beforeAll(async () => {
-  quick = await startSandbox({ apiKey: SECRET, taskDurationMs: 200 })
-  slow = await startSandbox({ apiKey: SECRET, taskDurationMs: 4000 })
+  ;[quick, slow] = await Promise.all([quicks.fresh(), slows.fresh()])
   out = await mkdtemp(join(tmpdir(), 'nb-cli-polish-'))
 })
 afterAll(async () => {
-  await Promise.all([quick.close(), slow.close()])
   await rm(out, { recursive: true, force: true })
 })
 
-describe('error paths exit', () => {
+describe.concurrent('error paths exit', () => {
   it('generate --image ./missing.png on the embedded sandbox prints the error and exits 1', async () => {
     const r = await run(['generate', 'x', '--provider', provider, '--image', './missing.png', '--out', join(out, 'missing')])
     expect(r.code).toBe(1)
@@ -37,21 +40,21 @@ describe('error paths exit', () => {
   })
 
   it('a local --image with a real provider is refused, exit 1, nothing submitted', async () => {
-    const before = quick.submissions()
-    const r = await run(['generate', 'x', '--provider', provider, '--image', './ref.png'], { [envKey]: SECRET, [baseUrlEnvKey]: quick.baseUrl(provider) })
+    const own = await quicks.fresh()
+    const r = await run(['generate', 'x', '--provider', provider, '--image', './ref.png'], { [envKey]: SECRET, [baseUrlEnvKey]: own.baseUrl(provider) })
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/^error: --image \.\/ref\.png: .*public http\(s\) URL/m)
-    expect(quick.submissions()).toBe(before)
+    expect(own.submissions()).toBe(0)
   })
 })
 
-describe('--api-key and --base-url', () => {
+describe.concurrent('--api-key and --base-url', () => {
   it('generate and status use them without any variable, and never print the key', async () => {
-    const before = quick.submissions(provider)
-    const flags = ['--provider', provider, '--api-key', SECRET, '--base-url', quick.baseUrl(provider)]
+    const own = await quicks.fresh()
+    const flags = ['--provider', provider, '--api-key', SECRET, '--base-url', own.baseUrl(provider)]
     const r = await run(['generate', 'a flagged banana', ...flags, '--json', '--out', join(out, 'flags')])
     expect(r.code, r.stderr).toBe(0)
-    expect(quick.submissions(provider)).toBe(before + 1)
+    expect(own.submissions(provider)).toBe(1)
     expect(r.stderr).not.toContain('embedded')
     const { taskId } = JSON.parse(r.stdout) as { taskId: string }
     const status = await run(['status', taskId, ...flags, '--json'])
@@ -68,11 +71,12 @@ describe('--api-key and --base-url', () => {
   })
 })
 
-describe('Ctrl-C and resume hints', () => {
-  const env = () => ({ [envKey]: SECRET, [baseUrlEnvKey]: slow.baseUrl(provider) })
+describe.concurrent('Ctrl-C and resume hints', () => {
+  const env = (on: Sandbox = slow) => ({ [envKey]: SECRET, [baseUrlEnvKey]: on.baseUrl(provider) })
 
   it('SIGINT while waiting: exit 130 and a resume command with --provider that then saves the image', async () => {
-    const cli = start(process.execPath, [BIN, 'generate', 'interrupt me', '--provider', provider, '--out', join(out, 'interrupted')], env())
+    const own = await slows.fresh()
+    const cli = start(process.execPath, [BIN, 'generate', 'interrupt me', '--provider', provider, '--out', join(out, 'interrupted')], env(own))
     const [, taskId] = await cli.until(/task (\S+) submitted/)
     cli.child.kill('SIGINT')
     const r = await cli.done
@@ -81,12 +85,12 @@ describe('Ctrl-C and resume hints', () => {
     expect(r.stderr).toContain(resume)
     expect(r.stderr).not.toMatch(/wait\("/)
     // The hint, run as printed (plus where to save), finishes the same task: nothing resubmitted.
-    const submissions = slow.submissions(provider)
+    expect(own.submissions(provider)).toBe(1)
     const dir = join(out, 'resumed')
-    const resumed = await run([...resume.split(' ').slice(1), '--out', dir], env())
+    const resumed = await run([...resume.split(' ').slice(1), '--out', dir], env(own))
     expect(resumed.code, resumed.stderr).toBe(0)
     expect(await readdir(dir)).toHaveLength(1)
-    expect(slow.submissions(provider)).toBe(submissions)
+    expect(own.submissions(provider)).toBe(1)
   })
 
   it('Ctrl-C on a terminal (a pty through `script`): the cursor the progress bar hid is shown again, exit 130', async () => {
@@ -113,7 +117,7 @@ describe('Ctrl-C and resume hints', () => {
   })
 })
 
-describe('help, providers --json, --version', () => {
+describe.concurrent('help, providers --json, --version', () => {
   it('the help documents every provider key and base-URL variable', async () => {
     for (const args of [['--help'], ['generate', '--help'], ['wait', '--help']]) {
       const r = await run(args)
