@@ -159,7 +159,8 @@ async function main() {
   if (dryRun) return
   run('generate', 'pnpm', ['generate'], root)
   run('build', 'pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], root)
-  run('contract tests', 'pnpm', ['--filter', '@nano-banana/contract-tests', 'test'], root)
+  // Every provider's contract, not the quick sample of `pnpm test`: the edited spec may be any of them.
+  run('contract tests', 'pnpm', ['--filter', '@nano-banana/contract-tests', 'test:integration'], root)
   console.log(`\nspec:update ${provider}:`)
   console.log('  regenerated the workspace from specs/ (provider package, manifest, registries) and built it')
   console.log('  contract tests passed')

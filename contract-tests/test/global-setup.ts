@@ -4,10 +4,11 @@
 // all; exit/signal handlers and a per-process watchdog cover failures and Ctrl-C.
 import type { TestProject } from 'vitest/node'
 import { startTestServer, type TestServer } from '@nano-banana/testkit'
-import { PROVIDERS, getProvider, liveConfig } from '../src/providers.mjs'
+import { getProvider, liveConfig } from '../src/providers.mjs'
 import { installExitHandlers, startPrismServers, stopAllPrism } from '../src/prism.mjs'
 import type { PrismOptions } from '../src/types.js'
 import { FAKE_UPSTREAM_KEY, withFixture } from './support/fixtures.js'
+import { TESTED_PROVIDERS } from './support/sample.js'
 
 export default async function setup(project: TestProject) {
   installExitHandlers()
@@ -21,7 +22,7 @@ export default async function setup(project: TestProject) {
     if (live.missing.length) throw new Error(`live mode for ${liveId}: set ${live.missing.join(' and ')}`)
     list.push({ name: `live:${liveId}`, specPath: live.provider.specPath, mode: 'proxy', upstream: live.upstream!, errors: true })
   } else {
-    for (const provider of PROVIDERS) list.push({ name: provider.id, specPath: provider.specPath, mode: 'mock' })
+    for (const provider of TESTED_PROVIDERS) list.push({ name: provider.id, specPath: provider.specPath, mode: 'mock' })
     // A provider whose fixture has a fake upstream also gets a `prism proxy --errors` in front of it.
     for (const [id, proxy] of withFixture('proxy')) {
       const fake = await startTestServer({

@@ -11,6 +11,7 @@ import { describe, inject, it } from 'vitest'
 import { startPrismServers } from '../src/prism.mjs'
 import { PROVIDERS } from '../src/providers.mjs'
 import { withFixture } from './support/fixtures.js'
+import { TESTED_PROVIDERS } from './support/sample.js'
 
 /** Alive and not a zombie (a reaped-late child still answers kill(pid, 0)). */
 function alive(pid: number) {
@@ -35,7 +36,7 @@ const processGroup = (pid: number) =>
 describe.concurrent('prism lifecycle', () => {
   it('every Prism of the global setup answers and leads its own process group', async ({ expect }) => {
     const servers = Object.entries(inject('prism'))
-    const expected = [...PROVIDERS.map((p) => p.id), ...withFixture('proxy').map(([id]) => `proxy:${id}`)]
+    const expected = [...TESTED_PROVIDERS.map((p) => p.id), ...withFixture('proxy').map(([id]) => `proxy:${id}`)]
     expect(servers.map(([name]) => name).sort()).toEqual(expected.sort())
     for (const [, server] of servers) {
       expect(alive(server.pid!)).toBe(true)

@@ -4,11 +4,11 @@
 // validating fetch before anything is sent.
 import { describe, inject, it, vi } from 'vitest'
 import { operationArguments, requestCases } from '../src/cases.mjs'
-import { PROVIDERS } from '../src/providers.mjs'
 import { RequestValidationError, createRequestValidator, createValidatingFetch } from '../src/request-validator.mjs'
 import { schemaView } from '../src/schema-walk.mjs'
 import { isJsonMediaType, loadSpec, toPointer } from '../src/spec.mjs'
 import type { LoadedSpec, RequestCase } from '../src/types.js'
+import { TESTED_PROVIDERS } from './support/sample.js'
 import { callOperation, createClient, sdkOptions } from './support/sdk.js'
 
 /** Prism's violations: the `sl-violations` header, or the `validation` list of its 422 problem+json. */
@@ -51,7 +51,7 @@ function expressibleAsMultipart(requests: ReturnType<typeof createRequestValidat
   return !requests.validate(c.operationId, wire, { mediaType: c.mediaType }).valid
 }
 
-for (const provider of PROVIDERS) {
+for (const provider of TESTED_PROVIDERS) {
   const spec = loadSpec(provider.specPath)
   const requests = createRequestValidator(spec)
   const { cases } = requestCases(spec)

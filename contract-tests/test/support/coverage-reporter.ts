@@ -2,9 +2,9 @@
 // passing case, constraints with a passing "rejected" case, case counts, and the live-mode status.
 // (The failing half -- a documented code or constraint without any case -- is test/report.test.ts.)
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
-import { PROVIDERS } from '../../src/providers.mjs'
 import { coverageSummary, formatCoverageTable } from '../../src/report.mjs'
 import { loadSpec } from '../../src/spec.mjs'
+import { TESTED_PROVIDERS } from './sample.js'
 
 type Counter = Record<string, number>
 
@@ -47,7 +47,7 @@ export default class CoverageReporter implements Reporter {
       )
       return
     }
-    const rows = PROVIDERS.map((provider) => {
+    const rows = TESTED_PROVIDERS.map((provider) => {
       const summary = coverageSummary(loadSpec(provider.specPath))
       const l = live[provider.id]
       const liveText = !l ? '-' : l.passed + l.failed === 0 ? `skipped (${l.reason ?? 'not run'})` : `${l.passed}/${l.passed + l.failed} passed`

@@ -10,8 +10,11 @@ import { createNanoBanana, InvalidRequestError, NanoBananaError, providers, type
 import { callbackExamples, responseExamples } from '../support.js'
 import { PROVIDERS } from './support.js'
 
-/** Raise with FC_RUNS=5000 for a deeper search. */
-const RUNS = Number(process.env.FC_RUNS ?? 300)
+/**
+ * Runs per property: 100 in `pnpm test`, 300 in `pnpm test:integration` (NB_SDK_INTEGRATION=1, see
+ * vitest.config.ts). Raise with FC_RUNS=5000 for a deeper search.
+ */
+const RUNS = Number(process.env.FC_RUNS ?? (process.env.NB_SDK_INTEGRATION === '1' ? 300 : 100))
 
 const HUGE = ['x'.repeat(1_000_000), '<html>'.repeat(100_000), '{"id":"'.padEnd(500_000, 'a'), '9'.repeat(400)]
 const STATUS_WORDS = [
