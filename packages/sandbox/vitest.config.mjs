@@ -10,8 +10,5 @@ export default defineConfig({
     // file was most of this suite's CPU time. Safe because the files restore what they change (timers,
     // spies, env) in their own hooks.
     isolate: false,
-    // The concurrent lifecycle suite gives each task provider its own sandbox and mostly waits on task
-    // timers: all of them side by side instead of five at a time (the default) saves a whole task duration.
-    maxConcurrency: 16,
   },
 })

@@ -1,27 +1,48 @@
 import { META } from '@nano-banana/manifest'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { startSandbox, type ProviderId, type Sandbox } from '../src/index.js'
-import { DRIVERS, PROVIDERS, WITH_CREDITS, WITH_ESTIMATE, WITH_FORMAT, call, create, decodeImage, pollToEnd, query, sizeFor, untilPast } from './helpers/api.js'
+import {
+  DRIVERS,
+  PROVIDERS,
+  WITH_CREDITS,
+  WITH_ESTIMATE,
+  WITH_FORMAT,
+  call,
+  create,
+  decodeImage,
+  pollToEnd,
+  query,
+  sizeFor,
+  stepToEnd,
+  untilPast,
+} from './helpers/api.js'
 import { findOperation, hasOperation, responseExamples } from './helpers/spec.js'
 
 /** Consecutive duplicates removed: the status words in the order the polls saw them. */
 const distinct = <T>(words: T[]): T[] => words.filter((word, i) => word !== words[i - 1])
 
-describe.concurrent('lifecycle', () => {
+// The sandbox reads the task's phase off Date.now(): the test fakes Date (timers stay real) and moves it
+// through the task's duration in small steps, so every status word is seen however busy the machine is
+// (polling a real clock missed the first word under load), and no test waits for the task's time to pass.
+// One test at a time: they share the faked clock.
+describe('lifecycle', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
   it.each(PROVIDERS)('%s: create -> polls through the real status words and progress -> completed with URLs of real images', async (provider) => {
     const driver = DRIVERS[provider]
-    // 6000 ms: the queued word lasts its first fifth (1.2 s), long enough for the first poll even while five
-    // sandboxes render images side by side on a busy 2-core machine (2.5 s, a 500 ms window, was missed in CI).
-    // Each provider gets its own sandbox so they run side by side.
     const durationMs = 6000
     const prompt = 'A nano banana on a sunny desk'
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() })
     const own = await startSandbox({ taskDurationMs: durationMs })
     try {
+      const createdAt = Date.now()
       const created = await create(own, provider, driver.createBody(prompt, { aspect: '16:9', n: 2 }))
       expect(created.status).toBe(driver.createdStatus)
       const id = driver.idOf(created.body)
       expect(id).toMatch(driver.taskIdPattern)
-      const answers = await pollToEnd(own, provider, id, 25, durationMs * 4)
+      const answers = await stepToEnd(own, provider, id, createdAt, durationMs)
       const words = distinct(answers.map((answer) => driver.statusOf(answer.body)))
       // Several spec words may mean one phase (queued twice over, say): the phases go in order, first word to last.
       const statusWords = META[provider].statusWords as Record<string, string>

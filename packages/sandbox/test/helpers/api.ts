@@ -1,4 +1,5 @@
 import { META } from '@nano-banana/manifest'
+import { vi } from 'vitest'
 import type { ProviderMeta } from '@nano-banana/runtime'
 import { checkImage, once, startTestServer, type RecordedRequest } from '@nano-banana/testkit'
 import { PROVIDER_IDS, type ProviderId, type Sandbox, type SandboxEvents } from '../../src/index.js'
@@ -198,6 +199,27 @@ export async function pollToEnd(sandbox: Sandbox, provider: ProviderId, id: stri
     seen.push(answer)
     if (Date.now() > deadline) throw new Error(`${provider} task ${id} still ${status} after ${timeoutMs} ms`)
     await sleep(everyMs)
+  }
+}
+
+/**
+ * Queries the task at every `step` (a fraction of its duration) of a clock the caller fakes
+ * (`vi.useFakeTimers({ toFake: ['Date'] })`, set to `createdAt`), until it leaves the in-progress
+ * words; returns every answer seen, the last with its result.
+ */
+export async function stepToEnd(sandbox: Sandbox, provider: ProviderId, id: string, createdAt: number, durationMs: number, step = 0.01): Promise<CallResult[]> {
+  const driver = DRIVERS[provider]
+  const seen: CallResult[] = []
+  for (let at = 0; ; at += step) {
+    vi.setSystemTime(createdAt + Math.round(at * durationMs))
+    const answer = await query(sandbox, provider, id)
+    const status = driver.statusOf(answer.body)
+    if (status === driver.words.done || status === driver.words.failed) {
+      seen.push(await withResult(sandbox, provider, id, answer))
+      return seen
+    }
+    seen.push(answer)
+    if (at > 2) throw new Error(`${provider} task ${id} still ${status} at twice its duration`)
   }
 }
 
