@@ -34,6 +34,11 @@ export interface ConnectOptions {
   baseUrl?: string
 }
 
+/** True when `connect` will use the embedded sandbox: --sandbox, or no key for the provider (--api-key or its variable). */
+export function usesSandbox(provider: ProviderId, options: Pick<ConnectOptions, 'sandbox' | 'apiKey'>): boolean {
+  return options.sandbox === true || !(options.apiKey ?? process.env[providers[provider].envKey])
+}
+
 /**
  * A client for the provider: the real API when a key is given (--api-key or its variable), otherwise
  * (or with --sandbox) the embedded sandbox, announced in one line so nobody mistakes it for real output.
@@ -43,7 +48,7 @@ export async function connect(provider: ProviderId, options: ConnectOptions): Pr
   setCommandProvider(provider)
   const key = options.apiKey ?? process.env[adapter.envKey]
   addSecret(key)
-  if (key && !options.sandbox) {
+  if (key && !usesSandbox(provider, options)) {
     return { client: createNanoBanana({ provider, apiKey: key, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) }) }
   }
   if (!options.allowSandbox) {

@@ -51,7 +51,7 @@ export function createProgram(): Command {
     .option('-m, --model <id>', "provider's model id (default: the provider's default)")
     .option('-a, --aspect <ratio>', 'aspect ratio, e.g. 16:9')
     .option('-r, --resolution <res>', '0.5K | 1K | 2K | 4K')
-    .option('-i, --image <url-or-path>', 'reference image (repeatable)', collect)
+    .option('-i, --image <url-or-path>', 'reference image: an http(s) URL, or a local PNG/JPEG/WebP/GIF file for providers that take bytes (repeatable)', collect)
     .option('-n, --n <count>', 'number of images')
     .option('-f, --format <format>', 'png | jpeg | webp')
     .option('-o, --out <dir>', 'where to save the images', './out')
