@@ -40,6 +40,11 @@ export function createProgram(): Command {
   // A key on the command line is visible to other local users (ps): the variable is the safer way.
   const apiKeyOption = () => new Option('--api-key <key>', "the provider's API key (default: its <ID>_API_KEY variable)")
   const baseUrlOption = () => new Option('--base-url <url>', "the provider's API base URL (default: its <ID>_BASE_URL variable, else the documented host)")
+  const allowResultHostOption = () =>
+    new Option(
+      '--allow-result-host <host>',
+      'also download result images from this private or internal host (an in-house CDN; repeatable; * for every host)',
+    ).argParser(collect)
 
   program
     .command('generate')
@@ -56,6 +61,7 @@ export function createProgram(): Command {
     .option('-f, --format <format>', 'png | jpeg | webp')
     .option('-o, --out <dir>', 'where to save the images', './out')
     .option('--timeout <seconds>', 'give up waiting after this long')
+    .addOption(allowResultHostOption())
     .option('--sandbox', 'use the embedded offline sandbox even when a key is set')
     .option('--json', 'print a JSON summary for scripts')
     .action(generateCommand)
@@ -79,6 +85,7 @@ export function createProgram(): Command {
     .addOption(baseUrlOption())
     .option('-o, --out <dir>', 'where to save the images', './out')
     .option('--timeout <seconds>', 'give up waiting after this long')
+    .addOption(allowResultHostOption())
     .option('--json', 'print a JSON summary')
     .action(waitCommand)
 

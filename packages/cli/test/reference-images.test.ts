@@ -50,7 +50,7 @@ let proxy: TestServer
 let images: TestServer
 let dir: string
 beforeAll(async () => {
-  sandbox = await startSandbox({ apiKey: SECRET, taskDurationMs: 50, estimatedTimeHints: false, imageLongSide: 32 })
+  sandbox = await startSandbox({ apiKey: SECRET, taskDurationMs: 50, imageLongSide: 32 })
   // Forwards everything to the sandbox, recording what the CLI sent.
   proxy = await startTestServer({
     handle: (request) =>
@@ -59,7 +59,7 @@ beforeAll(async () => {
         headers: Object.entries(request.headers).flatMap(([name, value]) =>
           ['host', 'connection', 'content-length', 'transfer-encoding'].includes(name) || value === undefined ? [] : [[name, String(value)] as [string, string]],
         ),
-        ...(request.bytes.length ? { body: request.bytes } : {}),
+        ...(request.bytes.length ? { body: new Uint8Array(request.bytes) } : {}),
       }),
   })
   images = await startTestServer({ handle: () => ({ headers: { 'content-type': 'image/png' }, body: png(7) }) })

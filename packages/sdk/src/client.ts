@@ -380,7 +380,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       const error = failures.find((e) => e instanceof AmbiguousSubmitError) ?? failures[0]
       if (merged && error instanceof NanoBananaError) {
         error.taskId = merged.taskId
-        error.partial = toResult(merged, model, [])
+        error.partial = toResult(merged, model, [], n)
       }
       throw error
     }

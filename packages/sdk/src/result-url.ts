@@ -98,8 +98,10 @@ export function keptResultUrls(
     warnings.push({ type: 'other', message: `${task.urls.length - listed.length} result URL(s) dropped: not http(s) (e.g. javascript:, file:, ftp:)` })
   }
   const inline = task.inlineImages ?? []
-  // `x-repeat-for-n`: each request returns one image, so `n` requests return `n`.
-  const perTask = adapter.repeatForN ? 1 : Math.max(1, adapter.models[model]?.maxN ?? Math.max(1, ...Object.values(adapter.models).map((m) => m.maxN)))
+  // `x-repeat-for-n`: each request returns one image, so `n` requests return `n`. Without `n` (a wait() told
+  // nothing of the submission) as many as could have been asked for: never fewer than were paid for.
+  const perTask =
+    adapter.repeatForN && n !== undefined ? 1 : Math.max(1, adapter.models[model]?.maxN ?? Math.max(1, ...Object.values(adapter.models).map((m) => m.maxN)))
   const limit = Math.max(1, Math.floor(n ?? 1)) * perTask
   const total = listed.length + inline.length
   if (total > limit) {

@@ -92,7 +92,7 @@ describe('a data: URL reference image against the sandbox', () => {
 
   it.each(urlOnly)('%s: InvalidRequestError naming the provider and saying it takes URLs, no request', async (provider) => {
     const { sent, nb } = recorded(provider)
-    const error = await nb.submit({ prompt: 'the same cat', images: [imageDataUrl(PNG)] }).catch((e: unknown) => e as InvalidRequestError)
+    const error = (await nb.submit({ prompt: 'the same cat', images: [imageDataUrl(PNG)] }).catch((e: unknown) => e)) as InvalidRequestError
     expect(error).toBeInstanceOf(InvalidRequestError)
     expect(error.param).toBe('images[0]')
     expect(error.message).toContain(`${provider} takes reference images as http(s) URLs only`)

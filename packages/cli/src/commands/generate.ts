@@ -2,6 +2,7 @@ import type { AspectRatio, GenerateResult, OutputFormat, Resolution } from '@nan
 import { saveImages } from '@nano-banana/sdk/node'
 import { connect, providerOf, usesSandbox } from '../connect.js'
 import { positiveInt, positiveSeconds } from '../exit.js'
+import { resultHosts } from '../hosts.js'
 import { referenceImages, serveLocalImages } from '../files.js'
 import { field, info, out, outJson } from '../output.js'
 import { interruptedError, interruptible, isInterrupt } from '../interrupt.js'
@@ -21,6 +22,7 @@ export interface GenerateFlags {
   timeout?: string
   apiKey?: string
   baseUrl?: string
+  allowResultHost?: string[]
 }
 
 /** Prints where the files went (or the JSON summary for scripts). */
@@ -50,6 +52,7 @@ export async function generateCommand(prompt: string, flags: GenerateFlags): Pro
   // Numbers first: a bad flag must stop the command before a sandbox starts or a task is paid for.
   const n = flags.n !== undefined ? positiveInt('--n', flags.n, 1) : undefined
   const timeoutMs = positiveSeconds('--timeout', flags.timeout)
+  const allowResultHosts = resultHosts(flags.allowResultHost)
   const provider = providerOf(flags.provider)
   const sandbox = usesSandbox(provider, { ...(flags.sandbox ? { sandbox: true } : {}), ...(flags.apiKey !== undefined ? { apiKey: flags.apiKey } : {}) })
   // Local files are read and checked here too: a refused file starts no sandbox and sends nothing.
@@ -60,6 +63,7 @@ export async function generateCommand(prompt: string, flags: GenerateFlags): Pro
     ...(flags.sandbox ? { sandbox: true } : {}),
     ...(flags.apiKey !== undefined ? { apiKey: flags.apiKey } : {}),
     ...(flags.baseUrl !== undefined ? { baseUrl: flags.baseUrl } : {}),
+    ...(allowResultHosts ? { allowResultHosts } : {}),
   })
   // From here on the embedded sandbox may be running: every path, errors included, goes through finally.
   let served: Awaited<ReturnType<typeof serveLocalImages>> | undefined

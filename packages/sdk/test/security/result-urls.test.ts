@@ -138,6 +138,8 @@ describe('keptResultUrls: javascript:/file:/ftp: dropped, images capped by what 
       const kept = keptResultUrls(task(urls), adapter, model, 1)
       // One image per request where n is n requests (`x-repeat-for-n`).
       const limit = adapter.repeatForN ? 1 : Math.max(1, adapter.models[model]!.maxN)
+      // n unknown (a wait() that was not told it): as many as could have been asked for.
+      expect(keptResultUrls(task(urls), adapter, model).urls).toHaveLength(Math.max(1, adapter.models[model]!.maxN))
       expect(kept.urls).toEqual(urls.slice(0, limit))
       expect(kept.warnings.map((w) => w.message).join()).toContain(`${limit}`)
     })
