@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { providerIds, providers, takesImageData, type ProviderId } from '@nano-banana/sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InputError } from '../src/exit.js'
-import { MAX_IMAGE_FILE_BYTES, referenceImages } from '../src/files.js'
+import { MAX_IMAGE_FILE_BYTES, referenceImages, serveLocalImages } from '../src/files.js'
 import { png, proxiedSandbox, sentAsBytes, type Proxied } from './reference-support.js'
 
 const byteTakers = providerIds.filter((id) => takesImageData(providers[id]))
@@ -101,5 +101,26 @@ describe('http(s) URLs pass through', () => {
     expect(r.code, r.stderr).toBe(0)
     expect(env.images.requests.length).toBe(fetched + 1)
     expect(env.creates(before, inline!)[0]!.text).toContain(png(7).toString('base64'))
+  })
+})
+
+describe('on the embedded sandbox', () => {
+  it(`${urlOnly[0]} takes URLs: the checked file is served on 127.0.0.1 with the type its bytes are, in its place among the URLs`, async () => {
+    const path = join(env.dir, 'served.webp')
+    const bytes = png(3)
+    await writeFile(path, bytes)
+    const url = `${env.images.url}/first.png`
+    const references = await referenceImages(urlOnly[0]!, [url, path], { sandbox: true })
+    const served = await serveLocalImages(references)
+    try {
+      expect(served.images[0]).toBe(url)
+      expect(served.images[1]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/1\/served\.webp$/)
+      const answer = await fetch(served.images[1]!)
+      expect(answer.headers.get('content-type')).toBe('image/png')
+      expect(Buffer.from(await answer.arrayBuffer()).equals(bytes)).toBe(true)
+      expect((await fetch(served.images[1]!.replace('/1/', '/0/'))).status).toBe(404)
+    } finally {
+      await served.close()
+    }
   })
 })
