@@ -793,6 +793,7 @@ export const meta = {
       "server": "https://rest.fal.ai"
     }
   ],
+  "referenceDataUrls": true,
   "callback": {
     "field": "fal_webhook",
     "retryDelaysSeconds": [],

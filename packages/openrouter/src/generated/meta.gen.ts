@@ -445,7 +445,8 @@ export const meta = {
       "family": "Nano Banana 2"
     }
   },
-  "synchronous": true
+  "synchronous": true,
+  "referenceDataUrls": true
 } as const satisfies ProviderMeta
 
 export type Meta = typeof meta
