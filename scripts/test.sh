@@ -6,7 +6,7 @@ export TURBO_TELEMETRY_DISABLED=1
 bash scripts/setup.sh
 pnpm lint
 pnpm test
-# Slow suites kept out of `pnpm test`: spawned processes (batch with redis-server and SIGKILLed workers, the MCP server over stdio, spec-update flows in temp git repos, `pnpm demo` end to end) and the sdk fault matrix (every provider x every fault against the sandbox); installs redis-server when missing.
+# Slow suites kept out of `pnpm test`: spawned processes (batch with redis-server and SIGKILLed workers, the MCP server over stdio, spec-update flows in temp git repos, `pnpm demo` end to end), the sdk fault matrix (every provider x every fault against the sandbox), the sdk parser properties at 300 runs (100 in `pnpm test`) and the contract tests' Prism suites on every provider (`pnpm test` takes one provider per spec shape); installs redis-server when missing.
 pnpm test:integration
 # Real runtimes (Chromium, workerd, Bun, Deno): a few minutes, kept out of `pnpm test`.
 pnpm test:runtimes
