@@ -3,7 +3,7 @@
 // capability tables, where each option goes and how its values are spelled, where the task id goes,
 // the status words) comes from `meta`; the definition adds request quirks, answer readers and error tables.
 import { createProviderClient, type Client, type OptionName, type ProviderMeta } from '@nano-banana/runtime'
-import type { CallbackRequest, CallbackVerdict, CallbackVerifyContext, CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
+import type { CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
 import { buildError, guard, missingTaskId, notATask, notSentWarnings, sends, type ErrorFields, type ErrorTables } from './adapter-kit.js'
 import { InvalidRequestError, type NanoBananaError } from './errors.js'
 import { isRecord, statusOf } from './parse.js'
@@ -93,10 +93,6 @@ export interface ProviderDefinition<Body extends object = object> {
   readCancel?(data: unknown, response: Response, kit: ReaderKit): boolean | NanoBananaError
   /** Reference images must be sent as bytes (the client turns each URL into a `data:` URL first, see inline-images.ts). */
   inlineReferenceImages?: boolean
-  /** The provider's callback signature check (see ProviderAdapter.verifyCallback), for providers that sign deliveries. */
-  verifyCallback?(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict>
-  /** The signature `verifyCallback` checks covers the whole body (see ProviderAdapter.signatureCoversBody). */
-  signatureCoversBody?: boolean
 }
 
 const LISTS = { aspectRatios: 'aspectRatio', resolutions: 'resolution', outputFormats: 'outputFormat' } as const
@@ -313,8 +309,6 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     ...(meta.operations.create.repeatForN ? { repeatForN: true } : {}),
     ...(definition.inlineReferenceImages ? { inlineReferenceImages: true } : {}),
     ...(definition.callbackComponent !== undefined ? { callbackComponent: definition.callbackComponent } : {}),
-    ...(definition.verifyCallback ? { verifyCallback: definition.verifyCallback.bind(definition) } : {}),
-    ...(definition.signatureCoversBody ? { signatureCoversBody: true } : {}),
     ...(definition.resolveModel ? { resolveModel: (modelId: string) => definition.resolveModel?.(modelId, models) } : {}),
     createClient: (options) =>
       createProviderClient({ id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined, authPrefix: meta.auth.prefix }, options),
