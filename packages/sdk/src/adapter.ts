@@ -1,4 +1,4 @@
-import type { Client, OptionName, ProviderClientOptions, ProviderMeta } from '@nano-banana/runtime'
+import type { Client, OptionName, ProviderClientOptions, ClientMeta } from '@nano-banana/runtime'
 import type { NanoBananaError } from './errors.js'
 import type { AspectRatio, GenerateRequest, OutputFormat, ProviderId, Resolution, Task, Warning } from './types.js'
 
@@ -68,8 +68,8 @@ export interface ProviderAdapter {
   resolveModel?(modelId: string): ModelCapabilities | undefined
   id: ProviderId
   name: string
-  /** The provider's facts as its spec states them (generated). */
-  meta?: ProviderMeta
+  /** The provider's facts the client reads, as its spec states them (the generated `clientMeta`; the whole `meta` is `@nano-banana/<id>/meta`). */
+  meta?: ClientMeta
   /** Environment variable read when no `apiKey` is passed. */
   envKey: string
   /** Environment variable read when no `baseUrl` is passed (required where the provider publishes no host). */

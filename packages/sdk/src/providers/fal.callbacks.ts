@@ -1,7 +1,7 @@
 // fal's webhook signature, apart from the adapter so that only `@nano-banana/sdk/callbacks` carries it:
 // ED25519 over `request_id \n user_id \n timestamp \n sha256_hex(body)`, keys from fal's JWKS (the spec's
 // `getWebhookKeys`), https://docs.fal.ai/model-endpoints/webhooks.
-import { meta } from '@nano-banana/fal'
+import { meta } from '@nano-banana/fal/meta'
 import type { CallbackRequest, CallbackVerdict, CallbackVerification, CallbackVerifyContext } from '../adapter.js'
 import { isRecord } from '../parse.js'
 import { checkTimestamp } from '../signatures.js'

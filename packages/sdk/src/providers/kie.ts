@@ -4,7 +4,9 @@
 // the JSON codes 455 (maintenance: nothing created), 501 (generation failed) and 505 (feature
 // disabled) keep their documented meaning whatever the HTTP status; `resultJson` and `param` are JSON
 // strings; callbacks are signed over `taskId.timestamp` only (kie.callbacks.ts).
-import { createImageTask, getImageTask, meta, type CreateImageTaskRequest } from '@nano-banana/kie'
+import { createImageTask, getImageTask, type CreateImageTaskRequest } from '@nano-banana/kie'
+// The whole meta for one request field fact the client's part leaves out: the model's own output_format enum.
+import { clientMeta as meta, meta as specMeta } from '@nano-banana/kie/meta'
 import { codeOf, compact } from '../adapter-kit.js'
 import { defineProvider, type CapabilityFallback } from '../define-provider.js'
 import { NanoBananaError, PermissionError, ServerError, TaskFailedError } from '../errors.js'
@@ -53,7 +55,7 @@ export const kie = defineProvider<CreateImageTaskRequest>({
   toBody(request, model, wire) {
     const body = wire.place()
     const field = model.fields?.outputFormat
-    const spelled = field ? meta.models[model.id as keyof typeof meta.models]?.fields[field as never] : undefined
+    const spelled = field ? specMeta.models[model.id as keyof typeof specMeta.models]?.fields[field as never] : undefined
     const values = (spelled as { enum?: readonly string[] } | undefined)?.enum
     if (request.outputFormat === 'jpeg' && values?.includes('jpeg') && isRecord(body.input)) (body.input as Record<string, unknown>).output_format = 'jpeg'
     return body

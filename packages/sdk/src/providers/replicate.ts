@@ -7,7 +7,8 @@
 // `Prefer: wait` is not sent: it holds the create request until the image exists, and until that answer
 // arrives the caller has no prediction id, so a connection lost meanwhile would leave a paid prediction
 // nobody can find. Polling from the id on costs at most one poll interval.
-import { cancelImageTask, createImageTask, getImageTask, meta, type PredictionRequest } from '@nano-banana/replicate'
+import { cancelImageTask, createImageTask, getImageTask, type PredictionRequest } from '@nano-banana/replicate'
+import { clientMeta as meta } from '@nano-banana/replicate/meta'
 import { compact } from '../adapter-kit.js'
 import { defineProvider, type CapabilityFallback } from '../define-provider.js'
 import { ExpiredResultError } from '../errors.js'
