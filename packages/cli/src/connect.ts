@@ -32,6 +32,13 @@ export interface ConnectOptions {
   apiKey?: string
   /** --base-url: wins over the provider's base-URL variable. */
   baseUrl?: string
+  /** --allow-result-host: private or internal hosts result images may be downloaded from (the SDK's allowResultHosts). */
+  allowResultHosts?: readonly string[]
+}
+
+/** True when `connect` will use the embedded sandbox: --sandbox, or no key for the provider (--api-key or its variable). */
+export function usesSandbox(provider: ProviderId, options: Pick<ConnectOptions, 'sandbox' | 'apiKey'>): boolean {
+  return options.sandbox === true || !(options.apiKey ?? process.env[providers[provider].envKey])
 }
 
 /**
@@ -43,8 +50,15 @@ export async function connect(provider: ProviderId, options: ConnectOptions): Pr
   setCommandProvider(provider)
   const key = options.apiKey ?? process.env[adapter.envKey]
   addSecret(key)
-  if (key && !options.sandbox) {
-    return { client: createNanoBanana({ provider, apiKey: key, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) }) }
+  if (key && !usesSandbox(provider, options)) {
+    return {
+      client: createNanoBanana({
+        provider,
+        apiKey: key,
+        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+        ...(options.allowResultHosts ? { allowResultHosts: options.allowResultHosts } : {}),
+      }),
+    }
   }
   if (!options.allowSandbox) {
     throw new Error(
@@ -63,6 +77,7 @@ export async function connect(provider: ProviderId, options: ConnectOptions): Pr
     apiKey: sandbox.apiKey,
     baseUrl: sandbox.baseUrl(provider),
     allowInsecureCallbackUrl: true,
+    ...(options.allowResultHosts ? { allowResultHosts: options.allowResultHosts } : {}),
   })
   return { client, sandbox }
 }

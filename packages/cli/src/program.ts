@@ -40,6 +40,11 @@ export function createProgram(): Command {
   // A key on the command line is visible to other local users (ps): the variable is the safer way.
   const apiKeyOption = () => new Option('--api-key <key>', "the provider's API key (default: its <ID>_API_KEY variable)")
   const baseUrlOption = () => new Option('--base-url <url>', "the provider's API base URL (default: its <ID>_BASE_URL variable, else the documented host)")
+  const allowResultHostOption = () =>
+    new Option(
+      '--allow-result-host <host>',
+      'also download result images from this private or internal host (an in-house CDN; repeatable; * for every host)',
+    ).argParser(collect)
 
   program
     .command('generate')
@@ -51,11 +56,12 @@ export function createProgram(): Command {
     .option('-m, --model <id>', "provider's model id (default: the provider's default)")
     .option('-a, --aspect <ratio>', 'aspect ratio, e.g. 16:9')
     .option('-r, --resolution <res>', '0.5K | 1K | 2K | 4K')
-    .option('-i, --image <url-or-path>', 'reference image (repeatable)', collect)
+    .option('-i, --image <url-or-path>', 'reference image: an http(s) URL, or a local PNG/JPEG/WebP/GIF file for providers that take bytes (repeatable)', collect)
     .option('-n, --n <count>', 'number of images')
     .option('-f, --format <format>', 'png | jpeg | webp')
     .option('-o, --out <dir>', 'where to save the images', './out')
     .option('--timeout <seconds>', 'give up waiting after this long')
+    .addOption(allowResultHostOption())
     .option('--sandbox', 'use the embedded offline sandbox even when a key is set')
     .option('--json', 'print a JSON summary for scripts')
     .action(generateCommand)
@@ -79,6 +85,7 @@ export function createProgram(): Command {
     .addOption(baseUrlOption())
     .option('-o, --out <dir>', 'where to save the images', './out')
     .option('--timeout <seconds>', 'give up waiting after this long')
+    .addOption(allowResultHostOption())
     .option('--json', 'print a JSON summary')
     .action(waitCommand)
 

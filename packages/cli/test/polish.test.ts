@@ -29,17 +29,17 @@ afterAll(async () => {
 })
 
 describe('error paths exit', () => {
-  it('generate --image ./missing.png on the embedded sandbox prints the error and exits 1', async () => {
+  it('generate --image ./missing.png prints the error and exits 2 before the embedded sandbox starts', async () => {
     const r = await run(['generate', 'x', '--provider', provider, '--image', './missing.png', '--out', join(out, 'missing')])
-    expect(r.code).toBe(1)
-    expect(r.stderr).toContain('embedded offline sandbox')
+    expect(r.code).toBe(2)
+    expect(r.stderr).not.toContain('embedded offline sandbox')
     expect(r.stderr.trim().split('\n').at(-1)).toBe('error: --image ./missing.png: no such file')
   })
 
-  it('a local --image with a real provider is refused, exit 1, nothing submitted', async () => {
+  it('a local --image with a real provider that takes URLs only is refused, exit 2, nothing submitted', async () => {
     const before = quick.submissions()
     const r = await run(['generate', 'x', '--provider', provider, '--image', './ref.png'], { [envKey]: SECRET, [baseUrlEnvKey]: quick.baseUrl(provider) })
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/^error: --image \.\/ref\.png: .*public http\(s\) URL/m)
     expect(quick.submissions()).toBe(before)
   })

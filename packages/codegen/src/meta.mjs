@@ -336,6 +336,9 @@ export function buildMeta(doc) {
     }
     meta.modelAliases = { ...aliases }
   }
+  const dataUrls = doc['x-reference-data-urls']
+  if (dataUrls !== undefined && typeof dataUrls !== 'boolean') fail(id, 'x-reference-data-urls must be true or false')
+  if (dataUrls === true) meta.referenceDataUrls = true
   if (doc['x-result-url-ttl-seconds'] !== undefined) meta.resultTtlSeconds = doc['x-result-url-ttl-seconds']
   const callback = callbackOf(id, doc, findOperation(doc, OPERATIONS.create))
   if (callback) meta.callback = callback

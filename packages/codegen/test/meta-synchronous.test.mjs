@@ -73,6 +73,13 @@ describe('synchronous providers', () => {
     expect(meta.models.two.capabilities.fields.resolution).toBe('size')
   })
 
+  it('x-reference-data-urls: true becomes meta.referenceDataUrls; absent or false leaves it out; anything else is refused', () => {
+    expect(buildMeta({ ...doc(), 'x-reference-data-urls': true }).referenceDataUrls).toBe(true)
+    expect(buildMeta({ ...doc(), 'x-reference-data-urls': false })).not.toHaveProperty('referenceDataUrls')
+    expect(buildMeta(doc())).not.toHaveProperty('referenceDataUrls')
+    expect(() => buildMeta({ ...doc(), 'x-reference-data-urls': 'yes' })).toThrow(/x-reference-data-urls must be true or false/)
+  })
+
   it('x-model-aliases must name a model, and an alias must not be a model itself', () => {
     expect(buildMeta(doc({ aliases: { 'one-preview': 'one' } })).modelAliases).toEqual({ 'one-preview': 'one' })
     expect(() => buildMeta(doc({ aliases: { 'x-preview': 'nope' } }))).toThrow(/no model of CreateImageTaskRequest/)

@@ -111,6 +111,8 @@ export interface ProviderMeta {
   readonly synchronous?: boolean
   /** `x-model-aliases`: model ids the provider also accepts for a model (renamed or preview ids) -> that model. */
   readonly modelAliases?: Readonly<Record<string, string>>
+  /** `x-reference-data-urls`: the reference image field takes `data:image/...;base64,` URLs as well as http(s) URLs. */
+  readonly referenceDataUrls?: boolean
   /** Every status word the provider sends (`x-normalized-status`) and what it means. */
   readonly statusWords: Readonly<Record<string, NormalizedStatus>>
   readonly defaultModel: string

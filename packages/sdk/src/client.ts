@@ -380,7 +380,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       const error = failures.find((e) => e instanceof AmbiguousSubmitError) ?? failures[0]
       if (merged && error instanceof NanoBananaError) {
         error.taskId = merged.taskId
-        error.partial = toResult(merged, model, [])
+        error.partial = toResult(merged, model, [], n)
       }
       throw error
     }
@@ -517,7 +517,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       urlPolicy,
     }
     const kept = keptResultUrls(task, adapter, model, n)
-    const inline = (task.inlineImages ?? []).map((image) => inlineGeneratedImage(image, { provider: adapter.id, taskId: task.taskId }))
+    const inline = kept.inlineImages.map((image) => inlineGeneratedImage(image, { provider: adapter.id, taskId: task.taskId }))
     if (kept.urls.length === 0 && inline.length === 0) {
       throw new ResponseFormatError(`${adapter.id}: task ${task.taskId} succeeded without a usable result URL`, { provider: adapter.id, body: task.raw })
     }

@@ -6,7 +6,7 @@ import { createProviderClient, type Client, type OptionName, type ClientMeta } f
 import type { CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
 import { buildError, guard, missingTaskId, notATask, notSentWarnings, sends, type ErrorFields, type ErrorTables } from './adapter-kit.js'
 import { InvalidRequestError, type NanoBananaError } from './errors.js'
-import { isRecord, statusOf } from './parse.js'
+import { isRecord, statusReader } from './parse.js'
 import type { AspectRatio, GenerateRequest, OutputFormat, ProviderId, Resolution, Task, TaskStatus } from './types.js'
 
 type NotSentOption = 'resolution' | 'outputFormat' | 'n'
@@ -286,7 +286,7 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
 
   const kit: ReaderKit = {
     id,
-    status: (word, body) => statusOf(id, word, meta.statusWords, body),
+    status: statusReader(id, meta.statusWords),
     error: parseError,
     missingTaskId: (body, response) => missingTaskId(id, body, response),
     notATask: (body, what) => notATask(id, body, what),

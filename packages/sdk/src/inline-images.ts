@@ -1,10 +1,11 @@
 // Images that travel inside JSON as base64: results of synchronous providers (decoded and type-checked
 // once, served by `download()` without a request) and reference images of providers that take bytes
 // only (each URL read with the bounded downloader, then sent as a `data:` URL the definition unpacks).
+import type { ProviderAdapter } from './adapter.js'
 import type { DownloadContext, DownloadedImage, DownloadOptions } from './download.js'
-import { IMAGE_TYPES, sniffImageType } from './image-type.js'
+import { IMAGE_TYPES, sniffImageType, type ImageContentType } from './image-type.js'
 import { AbortError, InvalidRequestError, NanoBananaError, ResponseFormatError } from './errors.js'
-import type { GeneratedImage, InlineImage, ProviderId } from './types.js'
+import type { GeneratedImage, ImageDataUrl, InlineImage, ProviderId } from './types.js'
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 
@@ -101,4 +102,32 @@ export async function readReferenceImages(images: readonly string[], context: Om
       }
     }),
   )
+}
+
+/**
+ * True when the provider takes reference images as bytes, in a `data:image/...;base64,` URL: its API wants
+ * bytes (`inlineReferenceImages`: URLs are read into bytes first) or its spec says the image field takes
+ * `data:` URLs as well as URLs (`x-reference-data-urls`). Other providers take http(s) URLs only.
+ */
+export function takesImageData(provider: Pick<ProviderAdapter, 'inlineReferenceImages' | 'meta'>): boolean {
+  return provider.inlineReferenceImages === true || provider.meta?.referenceDataUrls === true
+}
+
+/**
+ * Image bytes (a file read from disk, an upload) as a reference image for `images`: a `data:` URL typed by
+ * the bytes' signature, whatever the file is called. Bytes that are no PNG, JPEG, WebP or GIF, or more than
+ * `maxBytes` (default DEFAULT_REFERENCE_MAX_BYTES), are an InvalidRequestError (`code` `not_an_image` or
+ * `too_large`) before anything is sent. Only providers that `takesImageData` accept the result.
+ */
+export function imageDataUrl(bytes: Uint8Array, options: { maxBytes?: number } = {}): ImageDataUrl {
+  const maxBytes = options.maxBytes ?? DEFAULT_REFERENCE_MAX_BYTES
+  if (bytes.byteLength > maxBytes) {
+    throw new InvalidRequestError(`a reference image of ${bytes.byteLength} bytes is larger than the cap of ${maxBytes} bytes`, {
+      param: 'images',
+      code: 'too_large',
+    })
+  }
+  const type: ImageContentType | undefined = sniffImageType(bytes)
+  if (!type) throw new InvalidRequestError('a reference image is no PNG, JPEG, WebP or GIF (judged by its bytes)', { param: 'images', code: 'not_an_image' })
+  return `data:${type};base64,${encodeBase64(bytes)}`
 }

@@ -36,17 +36,31 @@ export function progressOf(value: unknown, percent = false): number | undefined 
 export const urls = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((u): u is string => typeof u === 'string' && u.length > 0) : typeof value === 'string' && value ? [value] : []
 
-/** Maps a provider's status word; an unknown word is an error, not a task that never ends. */
-export function statusOf(provider: ProviderId, word: unknown, table: Readonly<Record<string, TaskStatus>>, body: unknown): TaskStatus {
-  const key = typeof word === 'string' ? word.toLowerCase() : undefined
-  // Words match case-insensitively, whichever case the spec writes them in (`pending`, `IN_QUEUE`).
-  const status = key === undefined ? undefined : Object.hasOwn(table, key) ? table[key] : Object.entries(table).find(([known]) => known.toLowerCase() === key)?.[1]
-  if (!status) {
-    throw new ResponseFormatError(
-      `${provider}: unknown task status ${JSON.stringify(word)?.slice(0, 60) ?? String(word)} (known: ${Object.keys(table).join(', ')})`,
-      // `unknown_status` marks it as permanent: polling again would only read the same word.
-      { provider, body, code: 'unknown_status' },
-    )
+/** Reads a provider's status word into the normalized status; an unknown word is an error, not a task that never ends. */
+export type StatusReader = (word: unknown, body: unknown) => TaskStatus
+
+/**
+ * The reader of one provider's status table. Words match case-insensitively, whichever case the spec writes
+ * them in (`pending`, `IN_QUEUE`): the table is lowercased once, here, and every word read is lowercased the
+ * same way. Two words that differ only in case and mean different things make the table ambiguous: refused.
+ */
+export function statusReader(provider: ProviderId, table: Readonly<Record<string, TaskStatus>>): StatusReader {
+  const byWord = new Map<string, TaskStatus>()
+  for (const [word, status] of Object.entries(table)) {
+    const key = word.toLowerCase()
+    if (byWord.has(key) && byWord.get(key) !== status) throw new Error(`${provider}: the status words ${key} differ only in case but mean different things`)
+    byWord.set(key, status)
   }
-  return status
+  const known = Object.keys(table).join(', ')
+  return (word, body) => {
+    const status = typeof word === 'string' ? byWord.get(word.toLowerCase()) : undefined
+    if (!status) {
+      throw new ResponseFormatError(
+        `${provider}: unknown task status ${JSON.stringify(word)?.slice(0, 60) ?? String(word)} (known: ${known})`,
+        // `unknown_status` marks it as permanent: polling again would only read the same word.
+        { provider, body, code: 'unknown_status' },
+      )
+    }
+    return status
+  }
 }

@@ -2,7 +2,7 @@
 // the caller's machine, so a URL naming a cloud metadata service, a private network or the caller's own
 // loopback would turn the SDK into a request forger (SSRF). Only http(s) to public hosts is fetched.
 import type { ProviderAdapter } from './adapter.js'
-import type { Task, Warning } from './types.js'
+import type { InlineImage, Task, Warning } from './types.js'
 import { isPrivateHost } from './validate.js'
 
 export interface ResultUrlPolicy {
@@ -72,11 +72,18 @@ export function unsafeResultUrl(url: string, policy: ResultUrlPolicy = {}): stri
 const LISTED_SCHEMES = new Set(['https:', 'http:', 'data:'])
 
 /**
- * The result URLs a task may hand to the caller: a `javascript:`, `file:` or `ftp:` URL is dropped (a page
+ * The result images a task may hand to the caller: a `javascript:`, `file:` or `ftp:` URL is dropped (a page
  * that shows results as links or images must never receive one), and no more images than were asked for
- * are kept (`n` times the model's per-task maximum), each cut announced by a warning.
+ * are kept (`n` times the model's per-task maximum, one where each request returns one image), URLs and inline images together (URLs first, as the
+ * result lists them), each cut announced by a warning. A provider's answer is untrusted: one that carries
+ * more images than asked for must not fill the caller's disk or memory with them.
  */
-export function keptResultUrls(task: Task, adapter: Pick<ProviderAdapter, 'models'>, model: string, n?: number): { urls: string[]; warnings: Warning[] } {
+export function keptResultUrls(
+  task: Task,
+  adapter: Pick<ProviderAdapter, 'models' | 'repeatForN'>,
+  model: string,
+  n?: number,
+): { urls: string[]; inlineImages: InlineImage[]; warnings: Warning[] } {
   const warnings: Warning[] = []
   const listed = task.urls.filter((url) => {
     let scheme: string
@@ -90,10 +97,16 @@ export function keptResultUrls(task: Task, adapter: Pick<ProviderAdapter, 'model
   if (listed.length < task.urls.length) {
     warnings.push({ type: 'other', message: `${task.urls.length - listed.length} result URL(s) dropped: not http(s) (e.g. javascript:, file:, ftp:)` })
   }
-  const perTask = Math.max(1, adapter.models[model]?.maxN ?? Math.max(1, ...Object.values(adapter.models).map((m) => m.maxN)))
+  const inline = task.inlineImages ?? []
+  // `x-repeat-for-n`: each request returns one image, so `n` requests return `n`. Without `n` (a wait() told
+  // nothing of the submission) as many as could have been asked for: never fewer than were paid for.
+  const perTask =
+    adapter.repeatForN && n !== undefined ? 1 : Math.max(1, adapter.models[model]?.maxN ?? Math.max(1, ...Object.values(adapter.models).map((m) => m.maxN)))
   const limit = Math.max(1, Math.floor(n ?? 1)) * perTask
-  if (listed.length > limit) {
-    warnings.push({ type: 'other', message: `the provider returned ${listed.length} images where at most ${limit} were asked for; the first ${limit} are kept` })
+  const total = listed.length + inline.length
+  if (total > limit) {
+    warnings.push({ type: 'other', message: `the provider returned ${total} images where at most ${limit} were asked for; the first ${limit} are kept` })
   }
-  return { urls: listed.slice(0, limit), warnings }
+  const urls = listed.slice(0, limit)
+  return { urls, inlineImages: inline.slice(0, limit - urls.length), warnings }
 }

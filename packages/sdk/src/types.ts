@@ -91,8 +91,13 @@ export interface GenerateRequest {
   model?: string
   aspectRatio?: AspectRatio
   resolution?: Resolution
-  /** Reference image URLs (image-to-image, editing); a provider that takes bytes (`inlineReferenceImages`) also takes `data:image/...;base64,` URLs. */
-  images?: string[]
+  /**
+   * Reference images (image-to-image, editing): http(s) URLs the provider can fetch, or image bytes as
+   * `data:image/...;base64,` URLs (`imageDataUrl(bytes)` makes one) for providers that take bytes
+   * (`takesImageData(provider)`: their API wants bytes, or their spec documents `data:` URLs); other
+   * providers refuse a `data:` URL with InvalidRequestError before any request.
+   */
+  images?: (ImageDataUrl | string)[]
   /** Number of images; only some providers can return more than one per task. */
   n?: number
   outputFormat?: OutputFormat
@@ -132,6 +137,9 @@ export interface Task {
   /** The provider's own body, untouched. */
   raw: unknown
 }
+
+/** Image bytes as a reference image: a base64 `data:` URL of a PNG, JPEG, WebP or GIF (see `imageDataUrl`). */
+export type ImageDataUrl = `data:image/${string};base64,${string}`
 
 /** An image that came back inside the answer (base64 in the provider's JSON), decoded. */
 export interface InlineImage {

@@ -1,5 +1,6 @@
 import type { ModelCapabilities, ProviderAdapter } from './adapter.js'
 import { InvalidRequestError, UnsupportedOptionError } from './errors.js'
+import { takesImageData } from './inline-images.js'
 import { isNonPublicAddress } from './ip-ranges.js'
 import type { GenerateRequest } from './types.js'
 
@@ -126,9 +127,12 @@ export function validateRequest(provider: ProviderAdapter, request: GenerateRequ
         if (typeof image !== 'string') throw new TypeError('not a string')
         const { protocol } = new URL(image)
         // A provider that takes bytes also takes them directly, as a base64 `data:image/...` URL.
-        ok = protocol === 'https:' || protocol === 'http:' || (provider.inlineReferenceImages === true && /^data:image\/[a-z0-9.+-]+;base64,/i.test(image))
+        ok = protocol === 'https:' || protocol === 'http:' || (takesImageData(provider) && /^data:image\/[a-z0-9.+-]+;base64,/i.test(image))
       } catch {
         ok = false
+      }
+      if (!ok && typeof image === 'string' && /^data:/i.test(image) && !takesImageData(provider)) {
+        fail(provider, `images[${i}]`, `images[${i}] is image bytes (a data: URL), but ${provider.id} takes reference images as http(s) URLs only`)
       }
       if (!ok) fail(provider, `images[${i}]`, `images[${i}] must be an http(s) URL the provider can fetch`)
     })

@@ -1,8 +1,9 @@
 import type { AspectRatio, GenerateResult, OutputFormat, Resolution } from '@nano-banana/sdk'
 import { saveImages } from '@nano-banana/sdk/node'
-import { connect, providerOf } from '../connect.js'
+import { connect, providerOf, usesSandbox } from '../connect.js'
 import { positiveInt, positiveSeconds } from '../exit.js'
-import { isUrl, serveLocalFiles } from '../files.js'
+import { resultHosts } from '../hosts.js'
+import { referenceImages, serveLocalImages } from '../files.js'
 import { field, info, out, outJson } from '../output.js'
 import { interruptedError, interruptible, isInterrupt } from '../interrupt.js'
 import { createProgressView } from '../progress.js'
@@ -21,6 +22,7 @@ export interface GenerateFlags {
   timeout?: string
   apiKey?: string
   baseUrl?: string
+  allowResultHost?: string[]
 }
 
 /** Prints where the files went (or the JSON summary for scripts). */
@@ -50,24 +52,25 @@ export async function generateCommand(prompt: string, flags: GenerateFlags): Pro
   // Numbers first: a bad flag must stop the command before a sandbox starts or a task is paid for.
   const n = flags.n !== undefined ? positiveInt('--n', flags.n, 1) : undefined
   const timeoutMs = positiveSeconds('--timeout', flags.timeout)
+  const allowResultHosts = resultHosts(flags.allowResultHost)
   const provider = providerOf(flags.provider)
+  const sandbox = usesSandbox(provider, { ...(flags.sandbox ? { sandbox: true } : {}), ...(flags.apiKey !== undefined ? { apiKey: flags.apiKey } : {}) })
+  // Local files are read and checked here too: a refused file starts no sandbox and sends nothing.
+  const references = await referenceImages(provider, flags.image ?? [], { sandbox })
   const started = Date.now()
   const connection = await connect(provider, {
     allowSandbox: true,
     ...(flags.sandbox ? { sandbox: true } : {}),
     ...(flags.apiKey !== undefined ? { apiKey: flags.apiKey } : {}),
     ...(flags.baseUrl !== undefined ? { baseUrl: flags.baseUrl } : {}),
+    ...(allowResultHosts ? { allowResultHosts } : {}),
   })
   // From here on the embedded sandbox may be running: every path, errors included, goes through finally.
-  let served: Awaited<ReturnType<typeof serveLocalFiles>> | undefined
+  let served: Awaited<ReturnType<typeof serveLocalImages>> | undefined
   let view = createProgressView('', false)
   try {
-    const localImages = (flags.image ?? []).filter((i) => !isUrl(i))
-    if (localImages.length && !connection.sandbox) {
-      throw new Error(`--image ${localImages[0]}: ${provider} needs a public http(s) URL for reference images (no upload API is documented)`)
-    }
-    served = localImages.length ? await serveLocalFiles(localImages) : undefined
-    const images = (flags.image ?? []).map((i) => (isUrl(i) ? i : served!.urls[localImages.indexOf(i)]!))
+    served = await serveLocalImages(references)
+    const images = served.images
     let submitted: string | undefined
     const result = await interruptible(
       (signal) =>

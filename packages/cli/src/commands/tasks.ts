@@ -1,5 +1,6 @@
 import { connect, providerOf } from '../connect.js'
 import { positiveSeconds } from '../exit.js'
+import { resultHosts } from '../hosts.js'
 import { interruptible } from '../interrupt.js'
 import { field, out, outJson } from '../output.js'
 import { createProgressView } from '../progress.js'
@@ -32,10 +33,11 @@ export async function statusCommand(taskId: string, flags: KeyFlags & { json?: b
 }
 
 /** `nano-banana wait <taskId>`: resume waiting for a task submitted earlier, then save its images. */
-export async function waitCommand(taskId: string, flags: KeyFlags & { out: string; json?: boolean; timeout?: string }): Promise<void> {
+export async function waitCommand(taskId: string, flags: KeyFlags & { out: string; json?: boolean; timeout?: string; allowResultHost?: string[] }): Promise<void> {
   const timeoutMs = positiveSeconds('--timeout', flags.timeout)
+  const allowResultHosts = resultHosts(flags.allowResultHost)
   const started = Date.now()
-  const { client } = await connect(providerOf(flags.provider), credentials(flags))
+  const { client } = await connect(providerOf(flags.provider), { ...credentials(flags), ...(allowResultHosts ? { allowResultHosts } : {}) })
   const view = createProgressView(taskId, !flags.json)
   try {
     const result = await interruptible(

@@ -793,6 +793,7 @@ export const meta = {
       "server": "https://rest.fal.ai"
     }
   ],
+  "referenceDataUrls": true,
   "callback": {
     "field": "fal_webhook",
     "retryDelaysSeconds": [],
@@ -918,6 +919,7 @@ export const clientMeta = {
       ]
     }
   },
+  "referenceDataUrls": true,
   "callback": {
     "field": "fal_webhook",
     "retryDelaysSeconds": [],

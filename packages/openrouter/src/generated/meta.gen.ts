@@ -445,7 +445,8 @@ export const meta = {
       "family": "Nano Banana 2"
     }
   },
-  "synchronous": true
+  "synchronous": true,
+  "referenceDataUrls": true
 } as const satisfies ProviderMeta
 
 export type Meta = typeof meta
@@ -509,6 +510,7 @@ export const clientMeta = {
     }
   },
   "synchronous": true,
+  "referenceDataUrls": true,
   "models": {
     "google/gemini-2.5-flash-image": {
       "capabilities": {

@@ -136,7 +136,10 @@ describe('keptResultUrls: javascript:/file:/ftp: dropped, images capped by what 
     it('n=1 with 300 URLs keeps n times the model maximum, with a warning', () => {
       const urls = Array.from({ length: 300 }, (_, i) => `https://cdn.example.com/${i}.png`)
       const kept = keptResultUrls(task(urls), adapter, model, 1)
-      const limit = Math.max(1, adapter.models[model]!.maxN)
+      // One image per request where n is n requests (`x-repeat-for-n`).
+      const limit = adapter.repeatForN ? 1 : Math.max(1, adapter.models[model]!.maxN)
+      // n unknown (a wait() that was not told it): as many as could have been asked for.
+      expect(keptResultUrls(task(urls), adapter, model).urls).toHaveLength(Math.max(1, adapter.models[model]!.maxN))
       expect(kept.urls).toEqual(urls.slice(0, limit))
       expect(kept.warnings.map((w) => w.message).join()).toContain(`${limit}`)
     })
