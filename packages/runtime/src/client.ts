@@ -142,13 +142,8 @@ export function createClient(initial: Config = {}): Client {
   }
 
   const finish = (options: RequestOptions, method: string, headers: Record<string, string>, authQuery: Record<string, unknown> | undefined): Prepared => {
-    let query = options.query
-    if (authQuery) {
-      for (const key in authQuery) {
-        query = { ...query, ...authQuery }
-        break
-      }
-    }
+    // A key that goes in the query (an apiKey scheme `in: query`) joins the call's query.
+    const query = authQuery && Object.keys(authQuery).length ? { ...options.query, ...authQuery } : options.query
     const body = options.body
     const serializer = options.bodySerializer === undefined ? config.bodySerializer : options.bodySerializer
     let payload: RequestBody | null | undefined

@@ -7,7 +7,16 @@
 // - errors are `{detail: string | [{loc, msg, type}]}`, the `type` decides, and `X-Fal-Retryable` says whether
 //   repeating may succeed;
 // - webhooks are signed with ED25519 (checked in fal.callbacks.ts, reached from the callbacks entry only).
-import { cancelImageTask, createImageEditTask, createImageTask, getImageTask, getImageTaskResult, type Client, type GetImageTaskData, type TextToImageBody } from '@nano-banana/fal'
+import {
+  cancelImageTask,
+  createImageEditTask,
+  createImageTask,
+  getImageTask,
+  getImageTaskResult,
+  type Client,
+  type GetImageTaskData,
+  type TextToImageBody,
+} from '@nano-banana/fal'
 import { clientMeta as meta } from '@nano-banana/fal/meta'
 import type { CallResult } from '../adapter.js'
 import { compact, sameOriginPath, type ErrorTables } from '../adapter-kit.js'
