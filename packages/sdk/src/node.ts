@@ -8,6 +8,8 @@ import { join } from 'node:path'
 import type { DownloadedImage, DownloadOptions } from './download.js'
 import { NanoBananaError } from './errors.js'
 
+export { ImageFileError, readImageFile, type ImageFile, type ImageFileErrorCode, type ReadImageFileOptions } from './image-file.js'
+
 /** What `saveImages` needs of a result: a `GenerateResult` fits. */
 export interface SavableResult {
   taskId: string
