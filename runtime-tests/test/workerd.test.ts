@@ -2,8 +2,8 @@
 // download() for every provider against the sandbox (workerd's own fetch, reaching 127.0.0.1), and
 // the SDK's callback handler accepts each spec's documented callbacks and refuses garbage. workerd
 // forbids run-time code generation (`new Function`), which is what this proves the handler avoids.
-import { providerIds, providers } from '@nano-banana/sdk'
-import { CALLBACK_TOKEN_PARAM } from '@nano-banana/sdk/callbacks'
+import { providerIds } from '@nano-banana/sdk'
+import { CALLBACK_TOKEN_PARAM, callbackVerifiers } from '@nano-banana/sdk/callbacks'
 import { startSandbox, type Sandbox } from '@nano-banana/sandbox'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -50,7 +50,7 @@ describe('workerd (miniflare)', () => {
 
   const examples = providerIds.flatMap((provider) => callbackExamples(provider).map((example) => [provider, example.name, example.value] as const))
   // Providers that sign their deliveries: a documented body without the provider's signature headers is refused.
-  const signing = (provider: string) => providers[provider as keyof typeof providers].verifyCallback !== undefined
+  const signing = (provider: string) => callbackVerifiers[provider as keyof typeof callbackVerifiers] !== undefined
   const documented = examples.filter(([provider]) => !signing(provider))
   const unsigned = examples.filter(([provider]) => signing(provider))
 

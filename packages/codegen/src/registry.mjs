@@ -1,6 +1,7 @@
 // The provider list, generated: one module per consumer that must import every provider statically
 // (bundlers need static imports). The list is the set of specs/*.openapi.yaml; nothing else
 // registers a provider.
+import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -47,9 +48,26 @@ export function renderSchemas(providers) {
   )
 }
 
+/**
+ * The sdk's `/callbacks` entry: the signature checks of the providers that sign their deliveries, each the
+ * `callbacks` export of its `src/providers/<id>.callbacks.ts` (apart from the adapters, so a client never ships them).
+ */
+export function renderCallbackVerifiers(providers, packageDir) {
+  const signing = providers.filter((id) => existsSync(join(packageDir, 'src', 'providers', `${id}.callbacks.ts`)))
+  return (
+    HEADER +
+    "import type { CallbackVerification } from '../adapter.js'\n" +
+    signing.map((id) => `import { callbacks as ${id} } from '../providers/${id}.callbacks.js'\n`).join('') +
+    `\nexport const callbackVerifiers = { ${signing.join(', ')} } as const satisfies Record<string, CallbackVerification>\n`
+  )
+}
+
 const REGISTRIES = {
   manifest: { render: (providers) => renderManifest(providers) },
-  sdk: { render: (providers) => renderRegistry(providers, REGISTRY_TYPES.sdk), extra: { 'schemas.gen.ts': renderSchemas } },
+  sdk: {
+    render: (providers) => renderRegistry(providers, REGISTRY_TYPES.sdk),
+    extra: { 'schemas.gen.ts': renderSchemas, 'callbacks.gen.ts': renderCallbackVerifiers },
+  },
   sandbox: { render: (providers) => renderRegistry(providers, REGISTRY_TYPES.sandbox) },
 }
 
@@ -62,5 +80,5 @@ export async function generateRegistry(kind, packageDir, providers) {
   const dir = join(packageDir, 'src', 'generated')
   await mkdir(dir, { recursive: true })
   await writeFile(join(dir, 'providers.gen.ts'), registry.render(providers))
-  for (const [file, render] of Object.entries(registry.extra ?? {})) await writeFile(join(dir, file), render(providers))
+  for (const [file, render] of Object.entries(registry.extra ?? {})) await writeFile(join(dir, file), render(providers, packageDir))
 }

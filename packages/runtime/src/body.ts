@@ -1,4 +1,4 @@
-import { readCapped } from './read-capped.js'
+import { readStreamCapped } from './read-capped.js'
 import { ResponseParseError, ResponseTooLargeError } from './errors.js'
 
 /** FormData for multipart operations: arrays become repeated fields, objects JSON. */
@@ -28,9 +28,13 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
  * runtime's own readers are used; a chunked body is counted as it arrives.
  */
 async function readText(response: Response, maxBytes: number): Promise<string | undefined> {
-  const bytes = await readCapped(response, maxBytes)
-  return bytes === undefined ? undefined : new TextDecoder().decode(bytes)
+  // No declared length (checked by the caller): the stream is counted as it arrives.
+  const bytes = response.body ? await readStreamCapped(response.body, maxBytes) : new Uint8Array(await response.arrayBuffer())
+  return bytes === undefined ? undefined : utf8.decode(bytes)
 }
+
+/** One decoder for every answer: `decode()` without `stream` keeps no state between calls. */
+const utf8 = new TextDecoder()
 
 /**
  * Reads a body as JSON when it claims to be JSON or looks like it; empty bodies are undefined. A 2xx
@@ -38,9 +42,13 @@ async function readText(response: Response, maxBytes: number): Promise<string | 
  * (its status still says what happened).
  */
 export async function readBody(response: Response, maxBytes: number = DEFAULT_MAX_RESPONSE_BYTES): Promise<unknown> {
-  if (response.status === 204 || response.status === 205 || response.headers.get('content-length') === '0') return undefined
+  const status = response.status
+  if (status === 204 || status === 205) return undefined
+  // Each header read costs a lookup in the runtime's Headers: both are read once.
+  const length = response.headers.get('content-length')
+  if (length === '0') return undefined
   const type = response.headers.get('content-type') ?? ''
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN)
+  const declared = length === null ? Number.NaN : Number(length)
   if (declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined)
     if (response.ok) throw new ResponseTooLargeError(response, maxBytes)

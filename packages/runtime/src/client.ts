@@ -17,6 +17,18 @@ function toRecord(headers: HeadersLike | undefined, into: Record<string, string>
   }
 }
 
+/** The client's own headers, lower-cased. */
+function headersOf(config: Config): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {}
+  toRecord(config.headers, headers)
+  return headers
+}
+
+interface Prepared {
+  target: string
+  init: RequestInit
+}
+
 /** The RequestInit part of a config (signal, credentials...), or undefined when there is none. */
 function initOf(config: Config): RequestInit | undefined {
   const {
@@ -84,6 +96,7 @@ export function createClient(initial: Config = {}): Client {
   let config: Config = { ...initial }
   // Computed once per setConfig.
   let configInit = initOf(config)
+  let configHeaders = headersOf(config)
 
   // Read field by field rather than with object rest/spread: on the hot path those copies cost as
   // much as the rest of this function together (measured with a fetch stub).
@@ -92,7 +105,9 @@ export function createClient(initial: Config = {}): Client {
     let target: string
     let init: RequestInit
     try {
-      ;({ target, init } = await prepare(options, method))
+      const prepared = prepare(options, method)
+      // An async auth function makes the preparation async; a key (or a sync function) costs no extra await.
+      ;({ target, init } = prepared instanceof Promise ? await prepared : prepared)
     } catch (cause) {
       throw new RequestNotSentError(`the request could not be built (${cause instanceof Error ? cause.message : String(cause)}); nothing was sent`, { cause })
     }
@@ -112,21 +127,23 @@ export function createClient(initial: Config = {}): Client {
   }
 
   /** URL and RequestInit of one call; anything that throws here throws before a byte is sent. */
-  const prepare = async (options: RequestOptions, method: string): Promise<{ target: string; init: RequestInit }> => {
+  const prepare = (options: RequestOptions, method: string): Prepared | Promise<Prepared> => {
     const auth = options.auth ?? config.auth
-    const headers: Record<string, string> = {}
-    toRecord(config.headers, headers)
+    // The client's own headers were lower-cased once per setConfig; a call's are merged over a copy.
+    const headers: Record<string, string> = { ...configHeaders }
     toRecord(options.headers, headers)
-    let query = options.query
     if (options.security && auth !== undefined) {
       const authQuery: Record<string, unknown> = {}
-      await applyAuth(options.security, auth, headers, authQuery)
-      for (const key in authQuery) {
-        query = { ...query, ...authQuery }
-        break
-      }
+      const applied = applyAuth(options.security, auth, headers, authQuery)
+      if (applied instanceof Promise) return applied.then(() => finish(options, method, headers, authQuery))
+      return finish(options, method, headers, authQuery)
     }
+    return finish(options, method, headers, undefined)
+  }
 
+  const finish = (options: RequestOptions, method: string, headers: Record<string, string>, authQuery: Record<string, unknown> | undefined): Prepared => {
+    // A key that goes in the query (an apiKey scheme `in: query`) joins the call's query.
+    const query = authQuery && Object.keys(authQuery).length ? { ...options.query, ...authQuery } : options.query
     const body = options.body
     const serializer = options.bodySerializer === undefined ? config.bodySerializer : options.bodySerializer
     let payload: RequestBody | null | undefined
@@ -160,6 +177,7 @@ export function createClient(initial: Config = {}): Client {
     setConfig: (next: Config) => {
       config = { ...config, ...next }
       configInit = initOf(config)
+      configHeaders = headersOf(config)
       return config
     },
   } as Record<string, unknown>

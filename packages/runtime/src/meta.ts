@@ -136,3 +136,12 @@ export interface ProviderMeta {
     readonly timeoutSeconds?: number
   }
 }
+
+/**
+ * The part of a provider's meta the unified client reads at run time (each package's `clientMeta`): no request
+ * field facts per model (`ModelMeta.fields`) and no `otherOperations`, which only the sandbox, the callbacks
+ * entry, the tools and the docs read.
+ */
+export interface ClientMeta extends Omit<ProviderMeta, 'models' | 'otherOperations'> {
+  readonly models: Readonly<Record<string, Omit<ModelMeta, 'fields'>>>
+}

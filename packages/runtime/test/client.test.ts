@@ -40,6 +40,26 @@ describe('createClient', () => {
     expect(req?.text).toBe('')
   })
 
+  it.each([
+    ['a key', (auth: { name?: string }) => (auth.name === 'x-first' ? undefined : 'k-9')],
+    ['a promise of a key', async (auth: { name?: string }) => (auth.name === 'x-first' ? undefined : 'k-9')],
+  ])('an auth function returning %s: the first scheme it gives a token for is used, once', async (_, auth) => {
+    recorder = await startTestServer({ handle: () => ({ body: { ok: true } }) })
+    const client = createClient({ baseUrl: recorder.url, auth })
+    await client.get({
+      url: '/x',
+      security: [
+        { type: 'apiKey', name: 'x-first', in: 'header' },
+        { type: 'apiKey', name: 'x-second', in: 'header' },
+        { type: 'apiKey', name: 'x-third', in: 'header' },
+      ],
+    })
+    const [req] = recorder.requests
+    expect(req?.headers['x-first']).toBeUndefined()
+    expect(req?.headers['x-second']).toBe('k-9')
+    expect(req?.headers['x-third']).toBeUndefined()
+  })
+
   it('returns error bodies on the error path with the response', async () => {
     recorder = await startTestServer({ handle: () => ({ status: 402, body: { error: { code: 402 } } }) })
     const client = createClient({ baseUrl: recorder.url })

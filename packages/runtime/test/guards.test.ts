@@ -79,6 +79,15 @@ describe('answer size', () => {
 describe('a request that cannot be built', () => {
   it.each([
     ['an auth function that throws', { auth: () => Promise.reject(new Error('vault down')) }, {}],
+    [
+      'an auth function that throws synchronously',
+      {
+        auth: () => {
+          throw new Error('vault down')
+        },
+      },
+      {},
+    ],
     ['a missing path parameter', {}, { url: '/tasks/{task_id}', path: {} }],
     ['a lone surrogate in a path parameter', {}, { url: '/tasks/{task_id}', path: { task_id: 'a\uD800' } }],
   ])('%s: RequestNotSentError, fetch never called', async (_, config, options) => {

@@ -171,7 +171,12 @@ export function taskErrorOf(value: unknown): Task['error'] {
 
 /** Leaves out undefined fields so that a normalized task prints and compares cleanly. */
 export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key]
+    if (item !== undefined) out[key] = item
+  }
+  return out as T
 }
 
 /**

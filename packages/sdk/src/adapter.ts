@@ -1,4 +1,4 @@
-import type { Client, OptionName, ProviderClientOptions, ProviderMeta } from '@nano-banana/runtime'
+import type { Client, OptionName, ProviderClientOptions, ClientMeta } from '@nano-banana/runtime'
 import type { NanoBananaError } from './errors.js'
 import type { AspectRatio, GenerateRequest, OutputFormat, ProviderId, Resolution, Task, Warning } from './types.js'
 
@@ -68,8 +68,8 @@ export interface ProviderAdapter {
   resolveModel?(modelId: string): ModelCapabilities | undefined
   id: ProviderId
   name: string
-  /** The provider's facts as its spec states them (generated). */
-  meta?: ProviderMeta
+  /** The provider's facts the client reads, as its spec states them (the generated `clientMeta`; the whole `meta` is `@nano-banana/<id>/meta`). */
+  meta?: ClientMeta
   /** Environment variable read when no `apiKey` is passed. */
   envKey: string
   /** Environment variable read when no `baseUrl` is passed (required where the provider publishes no host). */
@@ -107,15 +107,28 @@ export interface ProviderAdapter {
   parseTask(data: unknown, response?: Response): Task | NanoBananaError
   /** Maps an HTTP error answer (any status, any body) to a normalized error. Never throws. */
   parseError(status: number, body: unknown, headers: Headers): NanoBananaError
-  /** True when `verifyCallback` checks a signature over the whole body: the callbacks handler then re-reads nothing by default. */
+  /**
+   * True when `verifyCallback` checks a signature over the whole body: the callbacks handler then re-reads
+   * nothing by default. A custom adapter's own; the built-in providers' live in their CallbackVerification.
+   */
   signatureCoversBody?: boolean
   /** Asks the provider to cancel a task (`meta.operations.cancel`, operationId `cancelImageTask`); absent when the API has none. */
   cancel?(client: Client, taskId: string, signal?: AbortSignal): Promise<CallResult>
   /** Reads a 2xx cancel answer that says more than "accepted": false when the task had already ended. */
   parseCancel?(data: unknown, response: Response): boolean | NanoBananaError
   /**
-   * Checks a callback's signature, for providers that sign their deliveries. The callbacks handler calls it
-   * on the raw body before it is parsed, and refuses the delivery (401, nothing reported) on `ok: false`.
+   * Checks a callback's signature (a custom adapter's hook; it wins over the provider's own). The callbacks
+   * handler calls it on the raw body before it is parsed, and refuses the delivery (401, nothing reported)
+   * on `ok: false`. The built-in providers that sign their deliveries keep their check apart, in
+   * `providers/<id>.callbacks.ts` (`callbackVerifiers` of `@nano-banana/sdk/callbacks`), so that a client's
+   * bundle carries no signature code.
    */
   verifyCallback?(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict>
+}
+
+/** How the callbacks handler checks one provider's signed deliveries (a `providers/<id>.callbacks.ts` module's `callbacks`). */
+export interface CallbackVerification {
+  verifyCallback(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict>
+  /** The signature covers the whole body: a verified body is what the provider sent, nothing is re-read by default. */
+  signatureCoversBody?: boolean
 }

@@ -3,8 +3,9 @@
 // never needs (the schemas come from the generated schemas.gen.ts). The validator is @cfworker/json-schema: it interprets schemas and generates no code at
 // run time (ajv compiles with `new Function`, which Cloudflare Workers/workerd forbid).
 import { Validator, type OutputUnit } from '@cfworker/json-schema'
+import { callbackVerifiers as VERIFIERS } from './generated/callbacks.gen.js'
 import { schemas as SCHEMAS } from './generated/schemas.gen.js'
-import type { ProviderAdapter } from './adapter.js'
+import type { CallbackVerification, ProviderAdapter } from './adapter.js'
 import { createNanoBananaClient, env } from './client.js'
 import { ConfigurationError, InvalidRequestError, NanoBananaError, NotFoundError } from './errors.js'
 import { providers } from './providers/index.js'
@@ -12,6 +13,21 @@ import type { ProviderId, Task, TaskStatus } from './types.js'
 
 /** The component a provider's callback bodies follow: the spec's, or the one its definition assumes. */
 const componentOf = (provider: ProviderId): string | undefined => providers[provider].meta?.callback?.payloadSchema ?? providers[provider].callbackComponent
+
+/**
+ * The signature checks of the providers that sign their deliveries, by provider id: they live here, beside the
+ * handler, rather than on the adapters, so that a client's bundle carries no signature code.
+ */
+export const callbackVerifiers: Readonly<Partial<Record<ProviderId, CallbackVerification>>> = VERIFIERS
+
+/** An adapter's own hook and flag (a custom adapter) win over its provider's check. */
+function verificationOf(adapter: ProviderAdapter): Partial<CallbackVerification> {
+  const builtIn = Object.hasOwn(callbackVerifiers, adapter.id) ? callbackVerifiers[adapter.id] : undefined
+  return {
+    verifyCallback: adapter.verifyCallback?.bind(adapter) ?? builtIn?.verifyCallback,
+    signatureCoversBody: adapter.signatureCoversBody ?? builtIn?.signatureCoversBody,
+  }
+}
 
 const validators = new Map<ProviderId, Validator>()
 
@@ -260,11 +276,12 @@ export function createCallbackHandler(options: CallbackHandlerOptions): (request
   const apiKey = options.apiKey ?? env(adapter.envKey)
   // A signature over the whole body already proves what the provider said: re-reading adds nothing (and a
   // provider whose callback names less than the task id could not be re-read).
-  const reread = options.reread ?? (apiKey !== undefined && !adapter.signatureCoversBody)
+  const verification = verificationOf(adapter)
+  const reread = options.reread ?? (apiKey !== undefined && !verification.signatureCoversBody)
   if (reread && !apiKey) {
     throw new ConfigurationError(`createCallbackHandler: reread needs an API key: pass apiKey or set ${adapter.envKey}`, { provider, param: 'apiKey' })
   }
-  const verify = adapter.verifyCallback?.bind(adapter)
+  const verify = verification.verifyCallback
   if (!reread && token === undefined && !verify && !options.allowUnverified) {
     throw new ConfigurationError(
       `createCallbackHandler(${provider}): callbacks would be believed unverified. Configure an API key (${adapter.envKey} or apiKey: the task is re-read from the provider) or a callbackToken (callbackUrlWithToken), or pass allowUnverified for local experiments.`,

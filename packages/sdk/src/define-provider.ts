@@ -2,8 +2,8 @@
 // every adapter needs and the meta states (id, names, env keys, result lifetime, callback support,
 // capability tables, where each option goes and how its values are spelled, where the task id goes,
 // the status words) comes from `meta`; the definition adds request quirks, answer readers and error tables.
-import { createProviderClient, type Client, type OptionName, type ProviderMeta } from '@nano-banana/runtime'
-import type { CallbackRequest, CallbackVerdict, CallbackVerifyContext, CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
+import { createProviderClient, type Client, type OptionName, type ClientMeta } from '@nano-banana/runtime'
+import type { CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
 import { buildError, guard, missingTaskId, notATask, notSentWarnings, sends, type ErrorFields, type ErrorTables } from './adapter-kit.js'
 import { InvalidRequestError, type NanoBananaError } from './errors.js'
 import { isRecord, statusReader } from './parse.js'
@@ -61,7 +61,7 @@ export interface SubmitContext {
 }
 
 export interface ProviderDefinition<Body extends object = object> {
-  meta: ProviderMeta & { readonly id: ProviderId }
+  meta: ClientMeta & { readonly id: ProviderId }
   /**
    * The generated operations of the provider package. `createWithImages` is the spec's `x-images-operation`
    * (used when the request has reference images); `cancel` is `cancelImageTask`.
@@ -93,10 +93,6 @@ export interface ProviderDefinition<Body extends object = object> {
   readCancel?(data: unknown, response: Response, kit: ReaderKit): boolean | NanoBananaError
   /** Reference images must be sent as bytes (the client turns each URL into a `data:` URL first, see inline-images.ts). */
   inlineReferenceImages?: boolean
-  /** The provider's callback signature check (see ProviderAdapter.verifyCallback), for providers that sign deliveries. */
-  verifyCallback?(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict>
-  /** The signature `verifyCallback` checks covers the whole body (see ProviderAdapter.signatureCoversBody). */
-  signatureCoversBody?: boolean
 }
 
 const LISTS = { aspectRatios: 'aspectRatio', resolutions: 'resolution', outputFormats: 'outputFormat' } as const
@@ -107,7 +103,7 @@ function definitionError(id: string, model: string, message: string): Error {
 }
 
 /** One model's capability table: the spec's statement where there is one, the definition's fallback where not. */
-export function capabilitiesOf(meta: ProviderMeta, specKey: string, id: string, fallback: CapabilityFallback = {}): ModelCapabilities {
+export function capabilitiesOf(meta: ClientMeta, specKey: string, id: string, fallback: CapabilityFallback = {}): ModelCapabilities {
   const spec = meta.models[specKey]
   if (!spec) throw definitionError(meta.id, id, `the spec has no model ${specKey}`)
   const stated = spec.capabilities
@@ -194,7 +190,7 @@ function holderOf(target: Record<string, unknown>, path: string): Record<string,
 }
 
 /** Places the request's options where the model's spec branch wants them, spelled the spec's way. */
-function placeOptions(meta: ProviderMeta, request: GenerateRequest, model: ModelCapabilities, skip: readonly OptionName[] = []): Record<string, unknown> {
+function placeOptions(meta: ClientMeta, request: GenerateRequest, model: ModelCapabilities, skip: readonly OptionName[] = []): Record<string, unknown> {
   const body: Record<string, unknown> = { model: model.id }
   const fields = model.fields ?? {}
   const spell = (option: OptionName, value: string) => meta.options[option]?.values?.[value] ?? value
@@ -256,7 +252,7 @@ function hasImages(body: Record<string, unknown>, model: ModelCapabilities | und
 const submittedModels = new WeakMap<Response, string>()
 
 /** The adapter of one provider: meta-derived facts plus the definition's request quirks and readers. */
-export function defineProvider<Body extends object>(definition: ProviderDefinition<Body>): ProviderAdapter & { meta: ProviderMeta } {
+export function defineProvider<Body extends object>(definition: ProviderDefinition<Body>): ProviderAdapter & { meta: ClientMeta } {
   const { meta } = definition
   const id = meta.id
   const tables = definition.errors ?? {}
@@ -299,7 +295,7 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
   if (definition.callbackComponent !== undefined && meta.callback?.payloadSchema !== undefined) {
     throw new Error(`defineProvider(${id}): callbackComponent restates the spec's ${meta.callback.payloadSchema}`)
   }
-  const adapter: ProviderAdapter & { meta: ProviderMeta } = {
+  const adapter: ProviderAdapter & { meta: ClientMeta } = {
     id,
     name: meta.name,
     meta,
@@ -313,8 +309,6 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     ...(meta.operations.create.repeatForN ? { repeatForN: true } : {}),
     ...(definition.inlineReferenceImages ? { inlineReferenceImages: true } : {}),
     ...(definition.callbackComponent !== undefined ? { callbackComponent: definition.callbackComponent } : {}),
-    ...(definition.verifyCallback ? { verifyCallback: definition.verifyCallback.bind(definition) } : {}),
-    ...(definition.signatureCoversBody ? { signatureCoversBody: true } : {}),
     ...(definition.resolveModel ? { resolveModel: (modelId: string) => definition.resolveModel?.(modelId, models) } : {}),
     createClient: (options) =>
       createProviderClient({ id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined, authPrefix: meta.auth.prefix }, options),

@@ -269,7 +269,7 @@ function scrubHeaders(headers: Headers, secrets: readonly string[]): Headers {
 
 interface Scrub {
   secrets: readonly string[]
-  seen: WeakSet<object>
+  seen: Set<object>
 }
 
 /** Rewrites an error's own properties and its `cause` in place (errors are not copied: their identity matters). */
@@ -300,13 +300,22 @@ function scrubAny(value: unknown, ctx: Scrub, depth: number): unknown {
   if (depth > MAX_DEPTH) return TOO_DEEP
   if (ctx.seen.has(value)) return value
   ctx.seen.add(value)
+  const proto = Object.getPrototypeOf(value) as unknown
+  // Plain data (an answer's JSON, a result) first: it needs none of the class checks below.
+  if (proto === Object.prototype || proto === null) return scrubRecord(value as Record<string, unknown>, ctx, depth)
   if (value instanceof Error) {
     scrubError(value, ctx, depth)
     return value
   }
   if (Array.isArray(value)) {
-    const items = value.map((item) => scrubAny(item, ctx, depth + 1))
-    return items.some((item, i) => item !== value[i]) ? items : value
+    // Copied only from the first item that changes: a clean answer (the usual case) allocates nothing.
+    let items: unknown[] | undefined
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i]
+      const clean = scrubAny(item, ctx, depth + 1)
+      if (clean !== item) (items ??= value.slice())[i] = clean
+    }
+    return items ?? value
   }
   if (typeof Headers !== 'undefined' && value instanceof Headers) return scrubHeaders(value, ctx.secrets)
   if (typeof URL !== 'undefined' && value instanceof URL) return hasSecret(value.href, ctx.secrets) ? scrubText(value.href, ctx.secrets) : value
@@ -321,11 +330,26 @@ function scrubAny(value: unknown, ctx: Scrub, depth: number): unknown {
       headers,
     }
   }
-  const proto = Object.getPrototypeOf(value) as unknown
-  if (proto !== Object.prototype && proto !== null) return value
-  const entries = Object.entries(value)
-  const clean = entries.map(([key, item]) => [scrubText(key, ctx.secrets), scrubAny(item, ctx, depth + 1)] as const)
-  return clean.some(([key, item], i) => key !== entries[i]![0] || item !== entries[i]![1]) ? Object.fromEntries(clean) : value
+  return value
+}
+
+/** A plain object without the secrets in its keys and values: copied only from the first one that changes. */
+function scrubRecord(value: Record<string, unknown>, ctx: Scrub, depth: number): unknown {
+  const keys = Object.keys(value)
+  let clean: [string, unknown][] | undefined
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!
+    const item = value[key]
+    const cleanKey = scrubText(key, ctx.secrets)
+    const cleanItem = scrubAny(item, ctx, depth + 1)
+    if (clean) clean.push([cleanKey, cleanItem])
+    else if (cleanKey !== key || cleanItem !== item) {
+      // The keys before this one were clean: copied as they are.
+      clean = keys.slice(0, i).map((k) => [k, value[k]])
+      clean.push([cleanKey, cleanItem])
+    }
+  }
+  return clean ? Object.fromEntries(clean) : value
 }
 
 const secretList = (secrets: readonly (string | undefined)[]) => secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH)
@@ -339,7 +363,7 @@ const secretList = (secrets: readonly (string | undefined)[]) => secrets.filter(
 export function redactSecrets<T>(error: T, secrets: readonly (string | undefined)[]): T {
   const list = secretList(secrets)
   if (list.length === 0) return error
-  const ctx: Scrub = { secrets: list, seen: new WeakSet() }
+  const ctx: Scrub = { secrets: list, seen: new Set() }
   if (error instanceof Error) {
     scrubError(error, ctx, 0)
     return error
@@ -354,5 +378,5 @@ export function redactSecrets<T>(error: T, secrets: readonly (string | undefined
 export function redactResult<T>(value: T, secrets: readonly (string | undefined)[]): T {
   const list = secretList(secrets)
   if (list.length === 0 || !value || typeof value !== 'object') return value
-  return scrubAny(value, { secrets: list, seen: new WeakSet() }, 0) as T
+  return scrubAny(value, { secrets: list, seen: new Set() }, 0) as T
 }

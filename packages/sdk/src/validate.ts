@@ -1,29 +1,12 @@
 import type { ModelCapabilities, ProviderAdapter } from './adapter.js'
-import ipaddr from 'ipaddr.js'
 import { InvalidRequestError, UnsupportedOptionError } from './errors.js'
 import { takesImageData } from './inline-images.js'
+import { isNonPublicAddress } from './ip-ranges.js'
 import type { GenerateRequest } from './types.js'
 
 export interface ValidateOptions {
   /** Allow http:// and loopback callback URLs (local development against the sandbox). */
   allowInsecureCallbackUrl?: boolean
-}
-
-// Not a public unicast address (ipaddr.js's ranges: private, loopback, link-local, multicast, broadcast,
-// CGNAT, benchmarking 198.18/15, reserved, and the IPv6 forms that embed an IPv4 address: mapped,
-// 6to4, Teredo, NAT64), plus what ipaddr.js still calls unicast but no provider may be sent to.
-const ALSO_REFUSED = [
-  '::/96', // IPv4-compatible (deprecated): ::a.b.c.d
-  'fec0::/10', // site-local (deprecated)
-  '64:ff9b:1::/48', // local-use NAT64 (RFC 8215)
-].map((cidr) => ipaddr.parseCIDR(cidr))
-
-function isNonPublicAddress(host: string): boolean {
-  const literal = host.replace(/^\[|\]$/g, '')
-  if (!ipaddr.isValid(literal)) return false
-  const address = ipaddr.parse(literal)
-  if (address.range() !== 'unicast') return true
-  return address.kind() === 'ipv6' && ALSO_REFUSED.some(([range, bits]) => (address as ipaddr.IPv6).match(range as ipaddr.IPv6, bits))
 }
 
 /**

@@ -84,3 +84,22 @@ describe('browser bundle', () => {
     }
   })
 })
+
+describe('callback signature code stays with the callbacks entry', () => {
+  // What only checking a signed delivery needs: the verifier modules, their helpers and the webhook library.
+  const SIGNATURE_CODE = /\/dist\/providers\/[a-z0-9]+\.callbacks\.js$|\/dist\/signatures\.js$|\/standardwebhooks\//
+
+  it('@nano-banana/sdk (every provider, one file): none of it', async () => {
+    const { inputs } = await bundle(`export * from '@nano-banana/sdk'`)
+    expect(inputs.filter((i) => SIGNATURE_CODE.test(i))).toEqual([])
+    for (const id of providerIds) expect(inputs.some((i) => i.includes(`/${id}/dist/`))).toBe(true)
+  })
+
+  it('@nano-banana/sdk/callbacks: every signing provider verifier (the check bites)', async () => {
+    const { callbackVerifiers } = await import('../src/callbacks.js')
+    const { inputs } = await bundle(`export * from '@nano-banana/sdk/callbacks'`)
+    const verifiers = inputs.filter((i) => /\.callbacks\.js$/.test(i)).map((i) => /([a-z0-9]+)\.callbacks\.js$/.exec(i)![1])
+    expect(verifiers.sort()).toEqual(Object.keys(callbackVerifiers).sort())
+    expect(verifiers.length).toBeGreaterThan(0)
+  })
+})

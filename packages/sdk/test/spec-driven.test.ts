@@ -3,7 +3,7 @@
 // local check with no hand edit: a value added to a model's enum is accepted, one removed is refused
 // before any request.
 import { buildMetaFromYaml } from '@nano-banana/codegen'
-import type { ProviderMeta } from '@nano-banana/runtime'
+import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import { capabilitiesOf, defineProvider, type ProviderDefinition } from '../src/define-provider.js'
@@ -44,12 +44,12 @@ describe.each(ids)('%s: capabilities come from the spec', (id) => {
 })
 
 /** A definition that only answers what validation needs (no readers): enough to build an adapter from meta. */
-function minimal(meta: ProviderMeta): ProviderDefinition {
+function minimal(meta: ClientMeta): ProviderDefinition {
   const unused = () => {
     throw new Error('not called')
   }
   return {
-    meta: meta as ProviderMeta & { id: ProviderId },
+    meta: meta as ClientMeta & { id: ProviderId },
     operations: { create: unused, get: unused },
     readSubmit: unused,
     readTask: unused,

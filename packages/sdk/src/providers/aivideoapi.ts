@@ -2,7 +2,8 @@
 // specs/aivideoapi.openapi.yaml, one `CreateImageTaskRequest` branch per model. Errors are
 // `{error: {code, message, type}}` with string codes: the code decides (429 is a rate limit or a spend
 // limit, 503 an upstream error).
-import { createImageTask, getImageTask, meta, type CreateImageTaskRequest } from '@nano-banana/aivideoapi'
+import { createImageTask, getImageTask, type CreateImageTaskRequest } from '@nano-banana/aivideoapi'
+import { clientMeta as meta } from '@nano-banana/aivideoapi/meta'
 import { codeOf, compact, taskErrorOf, type ErrorTables } from '../adapter-kit.js'
 import { defineProvider } from '../define-provider.js'
 import {

@@ -3,7 +3,8 @@
 // envelope `{code, message, data}`, a failure may come as HTTP 200 with a non-200 JSON `code`, and the
 // JSON codes 455 (maintenance: nothing created), 501 (generation failed) and 505 (feature disabled)
 // carry their documented meaning whatever the HTTP status.
-import { createImageTask, getImageTask, meta, type CreateImageTaskRequest } from '@nano-banana/crun'
+import { createImageTask, getImageTask, type CreateImageTaskRequest } from '@nano-banana/crun'
+import { clientMeta as meta } from '@nano-banana/crun/meta'
 import { codeOf, compact, GOOGLE_RATIOS } from '../adapter-kit.js'
 import { defineProvider, type CapabilityFallback } from '../define-provider.js'
 import { NanoBananaError, PermissionError, ServerError, TaskFailedError } from '../errors.js'

@@ -1,7 +1,8 @@
 // EvoLink (evolink.ai): the flat task API. Every capability, field and status word comes from
 // specs/evolink.openapi.yaml (one `CreateImageTaskRequest` branch per model); result links live as
 // long as the spec's `x-result-url-ttl-seconds` says.
-import { createImageTask, getImageTask, meta, type CreateImageTaskRequest } from '@nano-banana/evolink'
+import { createImageTask, getImageTask, type CreateImageTaskRequest } from '@nano-banana/evolink'
+import { clientMeta as meta } from '@nano-banana/evolink/meta'
 import { defineProvider } from '../define-provider.js'
 import { flatTaskDefinition } from '../wire/flat-task.js'
 

@@ -3,7 +3,8 @@
 // parameter, so the body carries it only until the create call moves it there. What the spec cannot say:
 // which `finishReason`/`blockReason` words are a content-policy refusal and which are "no image", how
 // Google's `google.rpc.Status` envelope reads, and that model ids are open (Google renames them).
-import { createImageTask, meta, type CreateImageTaskRequest } from '@nano-banana/gemini'
+import { createImageTask, type CreateImageTaskRequest } from '@nano-banana/gemini'
+import { clientMeta as meta } from '@nano-banana/gemini/meta'
 import type { ErrorTables } from '../adapter-kit.js'
 import type { ModelCapabilities } from '../adapter.js'
 import { defineProvider, type ReaderKit } from '../define-provider.js'

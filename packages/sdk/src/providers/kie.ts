@@ -3,14 +3,14 @@
 // envelope `{code, msg|message, data}` and a failure may come as HTTP 200 with a non-200 JSON `code`;
 // the JSON codes 455 (maintenance: nothing created), 501 (generation failed) and 505 (feature
 // disabled) keep their documented meaning whatever the HTTP status; `resultJson` and `param` are JSON
-// strings; callbacks are signed over `taskId.timestamp` only.
-import { createImageTask, getImageTask, meta, type CreateImageTaskRequest } from '@nano-banana/kie'
+// strings; callbacks are signed over `taskId.timestamp` only (kie.callbacks.ts).
+import { createImageTask, getImageTask, type CreateImageTaskRequest } from '@nano-banana/kie'
+// The whole meta for one request field fact the client's part leaves out: the model's own output_format enum.
+import { clientMeta as meta, meta as specMeta } from '@nano-banana/kie/meta'
 import { codeOf, compact } from '../adapter-kit.js'
-import type { CallbackRequest, CallbackVerdict, CallbackVerifyContext } from '../adapter.js'
 import { defineProvider, type CapabilityFallback } from '../define-provider.js'
 import { NanoBananaError, PermissionError, ServerError, TaskFailedError } from '../errors.js'
 import { isRecord, num, record, str, urls } from '../parse.js'
-import { checkTimestamp, hmacSha256Base64, timingSafeEqual, utf8 } from '../signatures.js'
 
 const fallbacks: Record<string, CapabilityFallback> = {
   // No reference-image field: kie sells editing as its own model, google/nano-banana-edit.
@@ -41,33 +41,6 @@ function unwrap(body: unknown, response: Response | undefined, error: (status: n
 }
 
 /**
- * Verifies `X-Webhook-Signature = base64(HMAC-SHA256(taskId + "." + X-Webhook-Timestamp, webhookHmacKey))`.
- * The signature does not cover the body: a verified delivery proves that kie sent *a* callback for that
- * task, not what its body says, so trust only what a fresh `getTask(taskId)` answers.
- */
-async function verifyCallback(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict> {
-  if (!context.secret) return { ok: false, reason: 'no webhookSecret: pass the webhook HMAC key from https://kie.ai/settings' }
-  const timestamp = request.headers.get('x-webhook-timestamp')
-  const signature = request.headers.get('x-webhook-signature')
-  if (!signature) return { ok: false, reason: 'missing X-Webhook-Signature' }
-  const stale = checkTimestamp(timestamp, context.nowSeconds, context.toleranceSeconds)
-  if (stale) return { ok: false, reason: stale }
-  const text = utf8(request.body)
-  let body: unknown
-  try {
-    body = text === undefined ? undefined : JSON.parse(text)
-  } catch {
-    body = undefined
-  }
-  // The EN docs say `taskId` of the body; the CN sample reads `data.task_id`.
-  const data = record(record(body).data)
-  const taskId = str(data.taskId) ?? str(data.task_id) ?? str(record(body).taskId)
-  if (!taskId) return { ok: false, reason: 'no taskId in the callback body' }
-  const expected = await hmacSha256Base64(context.secret, `${taskId}.${timestamp!.trim()}`)
-  return timingSafeEqual(expected, signature.trim()) ? { ok: true } : { ok: false, reason: 'signature mismatch' }
-}
-
-/**
  * kie adapter: `{model, callBackUrl, input: {prompt, aspect_ratio | image_size, resolution, output_format,
  * image_urls | image_input}}`, each option where the model's branch puts it; `jpeg` is spelled `jpg` except
  * where the model's own enum spells it `jpeg`. providerOptions are merged into `input` (e.g.
@@ -78,12 +51,11 @@ export const kie = defineProvider<CreateImageTaskRequest>({
   operations: { create: createImageTask, get: getImageTask },
   fallbacks,
   errors: { byStatus: { 455: ServerError, 501: TaskFailedError, 505: PermissionError }, refusedStatuses: [455] },
-  verifyCallback,
 
   toBody(request, model, wire) {
     const body = wire.place()
     const field = model.fields?.outputFormat
-    const spelled = field ? meta.models[model.id as keyof typeof meta.models]?.fields[field as never] : undefined
+    const spelled = field ? specMeta.models[model.id as keyof typeof specMeta.models]?.fields[field as never] : undefined
     const values = (spelled as { enum?: readonly string[] } | undefined)?.enum
     if (request.outputFormat === 'jpeg' && values?.includes('jpeg') && isRecord(body.input)) (body.input as Record<string, unknown>).output_format = 'jpeg'
     return body

@@ -2,7 +2,8 @@
 // the spec's description). Synchronous: the answer carries the images as base64 (`data[].b64_json`), so
 // it is the final task. What the spec cannot say: that reference images are `{type, image_url:{url}}`
 // objects, which `metadata.error_type` words mean what, and an answer id when the body has none.
-import { createImageTask, meta, type CreateImageTaskRequest } from '@nano-banana/openrouter'
+import { createImageTask, type CreateImageTaskRequest } from '@nano-banana/openrouter'
+import { clientMeta as meta } from '@nano-banana/openrouter/meta'
 import type { ErrorTables } from '../adapter-kit.js'
 import { defineProvider, type ReaderKit } from '../define-provider.js'
 import {

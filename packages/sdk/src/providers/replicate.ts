@@ -2,18 +2,17 @@
 // the create path (`x-model-in-path`) and the one-hour result lifetime: specs/replicate.openapi.yaml.
 // What the spec cannot say lives here: a failed prediction's reason is a plain string, a prediction older
 // than an hour has `data_removed` instead of its output, errors are problem+json `{title, detail, status}`,
-// a cancel answer is the prediction, and webhooks are signed with Standard Webhooks.
+// a cancel answer is the prediction, and webhooks are signed with Standard Webhooks (replicate.callbacks.ts).
 //
 // `Prefer: wait` is not sent: it holds the create request until the image exists, and until that answer
 // arrives the caller has no prediction id, so a connection lost meanwhile would leave a paid prediction
 // nobody can find. Polling from the id on costs at most one poll interval.
-import { cancelImageTask, createImageTask, getImageTask, meta, type PredictionRequest } from '@nano-banana/replicate'
+import { cancelImageTask, createImageTask, getImageTask, type PredictionRequest } from '@nano-banana/replicate'
+import { clientMeta as meta } from '@nano-banana/replicate/meta'
 import { compact } from '../adapter-kit.js'
-import type { CallbackRequest, CallbackVerdict, CallbackVerifyContext } from '../adapter.js'
 import { defineProvider, type CapabilityFallback } from '../define-provider.js'
 import { ExpiredResultError } from '../errors.js'
 import { isRecord, record, str, urls } from '../parse.js'
-import { checkTimestamp, timingSafeEqual, utf8 } from '../signatures.js'
 
 // Replicate's model pages state no prompt length and no image count for google/nano-banana.
 const UNSTATED: CapabilityFallback = { maxPromptLength: 20_000, why: 'prompt limit not stated by Replicate' }
@@ -21,32 +20,6 @@ const fallbacks: Record<string, CapabilityFallback> = {
   'google/nano-banana': { ...UNSTATED, maxImages: 10, why: 'prompt and reference-image limits not stated by Replicate' },
   'google/nano-banana-pro': UNSTATED,
   'google/nano-banana-2': UNSTATED,
-}
-
-/**
- * Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<b64> ...`, a `whsec_`
- * secret), signed over `id.timestamp.body`. The maintained `standardwebhooks` package computes the
- * signature (pure JS, every runtime, loaded on first use); the clock and tolerance are the handler's.
- */
-async function verifyCallback(request: CallbackRequest, context: CallbackVerifyContext): Promise<CallbackVerdict> {
-  if (!context.secret) return { ok: false, reason: 'no webhookSecret: pass the whsec_ secret of GET /v1/webhooks/default/secret' }
-  const id = request.headers.get('webhook-id')
-  const timestamp = request.headers.get('webhook-timestamp')
-  const signatures = request.headers.get('webhook-signature')
-  if (!id || !signatures) return { ok: false, reason: 'missing webhook-id or webhook-signature' }
-  const stale = checkTimestamp(timestamp, context.nowSeconds, context.toleranceSeconds)
-  if (stale) return { ok: false, reason: stale }
-  const body = utf8(request.body)
-  if (body === undefined) return { ok: false, reason: 'body is not UTF-8' }
-  const { Webhook } = await import('standardwebhooks')
-  let expected: string
-  try {
-    expected = new Webhook(context.secret).sign(id, new Date(Number(timestamp!.trim()) * 1000), body)
-  } catch (error) {
-    return { ok: false, reason: `unusable webhookSecret (${error instanceof Error ? error.message : 'invalid'})` }
-  }
-  const matches = signatures.split(' ').some((entry) => entry.startsWith('v1,') && timingSafeEqual(entry, expected))
-  return matches ? { ok: true } : { ok: false, reason: 'no matching signature' }
 }
 
 /**
@@ -60,9 +33,6 @@ export const replicate = defineProvider<PredictionRequest>({
   // The generated create also takes the model's path parameters (`x-model-in-path`), which defineProvider fills.
   operations: { create: createImageTask as never, get: getImageTask, cancel: cancelImageTask },
   fallbacks,
-  verifyCallback,
-  // The signature covers `id.timestamp.body`: a verified body is what Replicate sent, no re-read needed.
-  signatureCoversBody: true,
 
   toBody(request, _model, wire) {
     const body = wire.place()

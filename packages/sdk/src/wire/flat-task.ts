@@ -3,7 +3,7 @@
 // goes comes from the spec), task `{id, status, progress, results, error, task_info}`, errors
 // `{error: {code, message, type, param?, fallback_suggestion?}}` with an integer (older docs) or string
 // (newer docs) code. A provider of this family defines itself with `flatTaskDefinition(meta, ...)`.
-import type { ProviderMeta } from '@nano-banana/runtime'
+import type { ClientMeta } from '@nano-banana/runtime'
 import { compact, taskErrorOf, type ErrorTables } from '../adapter-kit.js'
 import type { CapabilityFallback, ProviderDefinition } from '../define-provider.js'
 import {
@@ -63,7 +63,7 @@ const CANCELED_CODE = 'request_cancelled'
 const isErrorEnvelope = (data: Record<string, unknown>) => isRecord(data.error) && data.status === undefined && data.id === undefined
 
 /** The definition of a provider that speaks this task API, parameterized by its meta. */
-export function flatTaskDefinition<Body extends object>(meta: ProviderMeta & { readonly id: ProviderId }, options: FlatTaskOptions<Body>): ProviderDefinition<Body> {
+export function flatTaskDefinition<Body extends object>(meta: ClientMeta & { readonly id: ProviderId }, options: FlatTaskOptions<Body>): ProviderDefinition<Body> {
   return {
     meta,
     operations: options.operations,

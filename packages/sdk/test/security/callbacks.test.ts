@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Sandbox } from '@nano-banana/sandbox'
 import type { CallbackRequest, CallbackVerifyContext } from '../../src/adapter.js'
-import { CALLBACK_TOKEN_PARAM, callbackUrlWithToken, createCallbackHandler, createCallbackToken, parseCallback } from '../../src/callbacks.js'
+import { CALLBACK_TOKEN_PARAM, callbackUrlWithToken, callbackVerifiers, createCallbackHandler, createCallbackToken, parseCallback } from '../../src/callbacks.js'
 import { ConfigurationError, providers, type ProviderId, type Task } from '../../src/index.js'
 import { callbackExamples, FIXTURES, successExample } from '../support.js'
 import { CALLBACK_PROVIDERS, fastSandbox, SECRET_KEY, sandboxClient } from '../reliability/support.js'
@@ -43,8 +43,8 @@ const ATTACKER_URLS = ['http://169.254.169.254/latest/meta-data/', 'https://evil
 
 // Providers that sign their callbacks refuse an unsigned delivery before any re-read (their own tests cover signed
 // ones, and the re-read of a signature that does not cover the body).
-const SIGNING = CALLBACK_PROVIDERS.filter((id) => providers[id].verifyCallback !== undefined)
-const REREAD_PROVIDERS = CALLBACK_PROVIDERS.filter((id) => providers[id].verifyCallback === undefined)
+const SIGNING = CALLBACK_PROVIDERS.filter((id) => callbackVerifiers[id] !== undefined)
+const REREAD_PROVIDERS = CALLBACK_PROVIDERS.filter((id) => callbackVerifiers[id] === undefined)
 
 describe.each(SIGNING)('%s: an unsigned delivery is refused even with a re-read key', (id) => {
   it('401, nothing reported, no re-read', async () => {

@@ -107,3 +107,25 @@ describe('redactSecrets', () => {
     expectClean(error, SECRET)
   })
 })
+
+describe('redactResult (the copy-on-write walk of results)', () => {
+  const secret = 'sk-live-0123456789'
+  it('gives back the same object when nothing holds a secret', async () => {
+    const { redactResult } = await import('../../src/errors.js')
+    const value = { taskId: 't', raw: { data: [{ url: 'https://cdn.example/a.png' }, 'x'], n: 1 }, warnings: [] }
+    expect(redactResult(value, [secret])).toBe(value)
+  })
+
+  it('copies only what holds a secret, at any position and in keys, and leaves the input untouched', async () => {
+    const { redactResult } = await import('../../src/errors.js')
+    const clean = { url: 'https://cdn.example/a.png' }
+    const value = { a: 1, b: clean, raw: { list: ['ok', 'ok', `echo ${secret}`], [`k-${secret}`]: 2, tail: 'kept' } }
+    const before = JSON.stringify(value)
+    const out = redactResult(value, [secret])
+    expect(JSON.stringify(out)).not.toContain(secret)
+    expect(out).toEqual({ a: 1, b: clean, raw: { list: ['ok', 'ok', 'echo [redacted]'], 'k-[redacted]': 2, tail: 'kept' } })
+    expect(Object.keys(out.raw)).toEqual(['list', 'k-[redacted]', 'tail'])
+    expect(out.b).toBe(clean)
+    expect(JSON.stringify(value)).toBe(before)
+  })
+})
