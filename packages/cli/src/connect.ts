@@ -1,10 +1,11 @@
 import { createNanoBanana, providerIds, providers, type NanoBananaClient, type ProviderId } from '@nano-banana/sdk'
+import type { Sandbox } from '@nano-banana/sandbox'
 import { addSecret, info, setCommandProvider } from './output.js'
 
 export interface Connection {
   client: NanoBananaClient
-  /** Set when the CLI runs against its embedded offline sandbox. */
-  sandbox?: { close(): Promise<void> }
+  /** Set when the CLI runs against its embedded offline sandbox (which also hosts local `--image` files). */
+  sandbox?: Pick<Sandbox, 'close' | 'serveImage'>
 }
 
 /**

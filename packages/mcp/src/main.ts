@@ -20,7 +20,7 @@ export function parseArgs(argv: readonly string[]): ServerOptions {
     .option('--sandbox', 'serve every provider from the embedded offline sandbox (no key, no network, no credits)')
     .option('--out <dir>', 'where images are saved', join(tmpdir(), 'nano-banana-mcp'))
     .option('--max-inline-bytes <n>', 'larger images are returned as a file link instead of base64', positive('--max-inline-bytes'), DEFAULT_MAX_INLINE_BYTES)
-    .option('--max-image-bytes <n>', 'largest local reference image read (sandbox)', positive('--max-image-bytes'), DEFAULT_MAX_IMAGE_BYTES)
+    .option('--max-image-bytes <n>', 'largest local reference image read', positive('--max-image-bytes'), DEFAULT_MAX_IMAGE_BYTES)
     .option('--wait-seconds <s>', 'how long a call waits before answering "running" with the task id', positive('--wait-seconds'), DEFAULT_WAIT_SECONDS)
     .option('--sandbox-task-ms <ms>', 'how long a sandbox task takes', positive('--sandbox-task-ms'))
     .helpOption('-h, --help')

@@ -1,5 +1,5 @@
 import { createNanoBanana, providerIds, providers, type NanoBananaClient, type ProviderId } from '@nano-banana/sdk'
-import type { Sandbox } from '@nano-banana/sandbox'
+import type { Sandbox, ServedImage } from '@nano-banana/sandbox'
 
 /** How one provider stands: whether its key is in the environment and whether a client can be made. */
 export interface ProviderStatus {
@@ -15,6 +15,8 @@ export interface Registry {
   /** A client for the provider; throws an Error with a clear message when it is not configured. */
   client(id: ProviderId): Promise<NanoBananaClient>
   status(id: ProviderId): ProviderStatus
+  /** Sandbox mode: the embedded sandbox hosts a local reference image (its providers take URLs) until `stop()`. */
+  serveImage(bytes: Uint8Array, contentType: string): Promise<ServedImage>
   /** Every key value this process may hold: removed from anything the server prints. */
   readonly secrets: readonly string[]
   close(): Promise<void>
@@ -85,6 +87,11 @@ export function createRegistry(options: RegistryOptions): Registry {
       }
       clients.set(id, made)
       return made
+    },
+    async serveImage(bytes, contentType) {
+      // A live server has no host a provider could reach: local files go as bytes, or not at all.
+      if (!options.sandbox) throw new Error('local files are hosted only in sandbox mode')
+      return (await startSandbox()).serveImage(bytes, contentType)
     },
     async close() {
       const box = sandbox

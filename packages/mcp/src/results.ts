@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import {
   ContentPolicyError,
+  imageTypeOf,
   NanoBananaError,
   TaskFailedError,
   TimeoutError,
@@ -13,7 +14,6 @@ import {
   type Task,
 } from '@nano-banana/sdk'
 import { saveImages } from '@nano-banana/sdk/node'
-import { sniffImage } from './local-images.js'
 
 type Content = CallToolResult['content'][number]
 
@@ -45,7 +45,7 @@ export async function imageResult(result: GenerateResult, options: ResultOptions
   const notes: string[] = []
   for (const [i, file] of files.entries()) {
     const bytes = await readFile(file)
-    const mimeType = sniffImage(bytes)?.mimeType ?? 'application/octet-stream'
+    const mimeType = imageTypeOf(bytes)?.contentType ?? 'application/octet-stream'
     const uri = options.publish({ path: file, mimeType, size: bytes.length })
     if (bytes.length <= options.maxInlineBytes) {
       content.push({ type: 'image', data: bytes.toString('base64'), mimeType })

@@ -2,8 +2,10 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import {
   AbortError,
+  imageDataUrl,
   providerIds,
   providers,
+  takesImageData,
   type AspectRatio,
   type GenerateRequest,
   type OutputFormat,
@@ -11,9 +13,10 @@ import {
   type Resolution,
   type Submission,
 } from '@nano-banana/sdk'
+import type { ServedImage } from '@nano-banana/sandbox'
 import * as z from 'zod'
 import { capabilityUnion as u, describeModels } from './capabilities.js'
-import { createLocalImageHost, isRemote, readLocalImage } from './local-images.js'
+import { isRemote, readLocalImage } from './local-images.js'
 import { progressReporter, type Extra } from './progress.js'
 import type { Registry } from './registry.js'
 import { registerSavedImages } from './saved-images.js'
@@ -36,7 +39,9 @@ const optionalChoice = (values: readonly string[], description: string) => (valu
 /** Registers generate_image, edit_image, wait_task, get_task and list_providers on the server. */
 export function registerTools(server: McpServer, options: ToolOptions): { close(): Promise<void> } {
   const { registry } = options
-  const localImages = createLocalImageHost()
+  /** Local files the sandbox hosts for submit-only tasks still running: stopped when the server closes. */
+  const lingering = new Set<ServedImage>()
+  const byteTakers = providerIds.filter((id) => takesImageData(providers[id]))
   const savedImages = registerSavedImages(server)
   const resultOptions = (signal: AbortSignal) => ({ outDir: options.outDir, maxInlineBytes: options.maxInlineBytes, signal, publish: savedImages.add })
   const secrets = registry.secrets
@@ -70,8 +75,8 @@ export function registerTools(server: McpServer, options: ToolOptions): { close(
     .max(u.maxImages)
     .describe(
       registry.sandbox
-        ? 'Reference images: http(s) URLs or absolute local file paths (PNG, JPEG, WebP, GIF).'
-        : 'Reference images: public http(s) URLs the provider can fetch (local files work only when the server runs with --sandbox: the providers document no upload API).',
+        ? 'Reference images: http(s) URLs or absolute local file paths / file:// URLs (PNG, JPEG, WebP, GIF).'
+        : `Reference images: public http(s) URLs the provider can fetch. Absolute local file paths / file:// URLs (PNG, JPEG, WebP, GIF) are sent as their bytes to the providers that take bytes (${byteTakers.join(', ') || 'none'}); the others take URLs only (they document no upload API).`,
     )
   const generateShape = { ...requestShape, images: imagesField.optional() }
   const editShape = { ...requestShape, images: imagesField.min(1) }
@@ -79,19 +84,34 @@ export function registerTools(server: McpServer, options: ToolOptions): { close(
 
   const providerOf = (value: string | undefined): ProviderId => (value as ProviderId | undefined) ?? registry.defaultProvider
 
-  /** URLs pass through; local files are read (bounded, must be images) and served to the sandbox. */
-  async function referenceImages(values: readonly string[], urls: string[]): Promise<string[]> {
+  /**
+   * URLs pass through; a local file is read (bounded, must be an image) and goes as its bytes (a data: URL) to
+   * a provider that takes bytes; in sandbox mode the sandbox hosts it for the others; live, they refuse it.
+   * `served` collects what the sandbox hosts, so a failure half-way still stops serving them.
+   */
+  async function referenceImages(provider: ProviderId, values: readonly string[], served: ServedImage[]): Promise<string[]> {
+    const bytesTaken = takesImageData(providers[provider])
+    const urls: string[] = []
     for (const value of values) {
       if (isRemote(value)) {
         urls.push(value)
         continue
       }
-      if (!registry.sandbox) {
+      // Refused before the file is read: a URL-only provider cannot use it whatever it holds.
+      if (!bytesTaken && !registry.sandbox) {
         throw new Error(
-          `image ${JSON.stringify(value)}: the providers need a public http(s) URL for reference images (none documents an upload API); local files work only with --sandbox`,
+          `image ${JSON.stringify(value)}: ${provider} takes reference images as public http(s) URLs only (its API documents no upload and no data: URLs); ` +
+            `pass a URL it can fetch${byteTakers.length ? `, or use a provider that takes image bytes (${byteTakers.join(', ')})` : ''}`,
         )
       }
-      urls.push(await localImages.add(await readLocalImage(value, options.maxImageBytes)))
+      const image = await readLocalImage(value, options.maxImageBytes)
+      if (bytesTaken) {
+        urls.push(imageDataUrl(image.bytes, { maxBytes: options.maxImageBytes }))
+        continue
+      }
+      const file = await registry.serveImage(image.bytes, image.contentType)
+      served.push(file)
+      urls.push(file.url)
     }
     return urls
   }
@@ -99,10 +119,10 @@ export function registerTools(server: McpServer, options: ToolOptions): { close(
   async function generate(args: GenerateArgs, extra: Extra): Promise<CallToolResult> {
     const provider = providerOf(args.provider)
     let submission: Submission | undefined
-    const images: string[] = [] // filled as files are served, so a failure half-way still frees them
+    const served: ServedImage[] = []
     try {
       const client = await registry.client(provider)
-      await referenceImages(args.images ?? [], images)
+      const images = await referenceImages(provider, args.images ?? [], served)
       const request: GenerateRequest = {
         prompt: args.prompt,
         ...(args.model ? { model: args.model } : {}),
@@ -135,7 +155,7 @@ export function registerTools(server: McpServer, options: ToolOptions): { close(
       return errorResult(error, provider, submission)
     } finally {
       // A submit-only task may still be running: its files stay served for this session.
-      if (args.wait !== false) localImages.remove(images)
+      for (const file of served) args.wait === false ? lingering.add(file) : file.stop()
     }
   }
 
@@ -249,5 +269,10 @@ export function registerTools(server: McpServer, options: ToolOptions): { close(
     }),
   )
 
-  return { close: () => localImages.close() }
+  return {
+    close: async () => {
+      for (const file of lingering) file.stop()
+      lingering.clear()
+    },
+  }
 }

@@ -2,9 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { renderImage } from '@nano-banana/sandbox'
+import { renderImage, startSandbox } from '@nano-banana/sandbox'
+import { imageTypeOf } from '@nano-banana/sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createLocalImageHost, readLocalImage, sniffImage } from '../src/local-images.js'
+import { readLocalImage } from '../src/local-images.js'
 
 describe('local reference images', () => {
   let dir: string
@@ -35,28 +36,29 @@ describe('local reference images', () => {
     await expect(readLocalImage(join(dir, 'missing.png'), 1024)).rejects.toThrow(/no such readable file/)
   })
 
-  it('knows the image signatures and nothing else', () => {
-    expect(sniffImage(bytes)?.extension).toBe('png')
-    expect(sniffImage(Buffer.from('RIFF\0\0\0\0WEBPVP8 '))?.mimeType).toBe('image/webp')
-    expect(sniffImage(Buffer.from([0xff, 0xd8, 0xff, 0xe0]))?.mimeType).toBe('image/jpeg')
-    expect(sniffImage(Buffer.from('GIF89a'))?.mimeType).toBe('image/gif')
-    expect(sniffImage(Buffer.from('#!/bin/sh\n'))).toBeUndefined()
+  it('types images by the sdk signature table (one table for the sdk, CLI and MCP server), and nothing else', () => {
+    expect(imageTypeOf(bytes)?.extension).toBe('png')
+    expect(imageTypeOf(Buffer.from('RIFF\0\0\0\0WEBPVP8 '))?.contentType).toBe('image/webp')
+    expect(imageTypeOf(Buffer.from([0xff, 0xd8, 0xff, 0xe0]))?.contentType).toBe('image/jpeg')
+    expect(imageTypeOf(Buffer.from('GIF89a'))?.contentType).toBe('image/gif')
+    expect(imageTypeOf(Buffer.from('#!/bin/sh\n'))).toBeUndefined()
   })
 
-  it('serves added images on loopback under unguessable paths, and nothing else', async () => {
-    const host = createLocalImageHost()
+  it('in sandbox mode the sandbox serves a read image under an unguessable path, and nothing else', async () => {
+    const sandbox = await startSandbox()
     try {
-      const url = await host.add({ bytes, mimeType: 'image/png', extension: 'png' })
-      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}\.png$/)
-      const answer = await fetch(url)
+      const image = await readLocalImage(picture, bytes.length)
+      const served = sandbox.serveImage(image.bytes, image.mimeType)
+      expect(served.url).toMatch(new RegExp(`^${sandbox.url}/uploads/[0-9a-f]{32}$`))
+      const answer = await fetch(served.url)
       expect(answer.headers.get('content-type')).toBe('image/png')
       expect(Buffer.from(await answer.arrayBuffer()).equals(bytes)).toBe(true)
-      expect((await fetch(new URL('/ref.png', url))).status).toBe(404)
-      expect((await fetch(url, { method: 'POST' })).status).toBe(404)
-      host.remove([url])
-      expect((await fetch(url)).status).toBe(404)
+      expect((await fetch(new URL('/uploads/ref.png', served.url))).status).toBe(404)
+      expect((await fetch(served.url, { method: 'POST' })).status).toBe(404)
+      served.stop()
+      expect((await fetch(served.url)).status).toBe(404)
     } finally {
-      await host.close()
+      await sandbox.close()
     }
   })
 })

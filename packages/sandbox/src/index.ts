@@ -1,4 +1,5 @@
 export { startSandbox, DURATION_HEADER, type Sandbox } from './server.js'
+export type { ServedImage } from './uploads.js'
 export { runSandboxCli, describeSandbox, parseSandboxArgs, type CliIo } from './cli.js'
 export { FAULT_HEADER, DELAY_HEADER } from './faults.js'
 export { dimensionsFor, renderImage, type ImageSpec } from './images.js'

@@ -11,6 +11,7 @@ import { BoundedLog } from './log.js'
 import { PROVIDERS, type ErrorKind, type Operation, type ProviderWire, type Reply, type WireContext } from './providers/index.js'
 import { loadSpecs } from './spec.js'
 import { TaskStore, type Task, type TaskSnapshot } from './tasks.js'
+import { createUploads, type ServedImage, UPLOADS_PREFIX } from './uploads.js'
 import {
   PROVIDER_IDS,
   isProviderId,
@@ -64,6 +65,11 @@ export interface Sandbox {
    * operation-level `servers`, e.g. webhook signing keys) go to the sandbox's stand-in; everything else is sent as is.
    */
   readonly fetch: typeof globalThis.fetch
+  /**
+   * Serves `bytes` (an image of `contentType`) at an unguessable URL on the sandbox's origin until `stop()` or
+   * `close()`: how a program hands a local reference image to the sandbox's providers, which take URLs.
+   */
+  serveImage(bytes: Uint8Array, contentType: string): ServedImage
   /** Stops the server, its timers, callbacks and open connections. Safe to call twice. */
   close(): Promise<void>
 }
@@ -153,6 +159,7 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
   })
   let url = ''
   let closed = false
+  const uploads = createUploads()
   const sleepers = new Set<() => void>()
 
   const fileUrl = (image: StoredImage): string => `${url}/files/${image.token}.${extension(image.format)}`
@@ -223,6 +230,10 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
     }
 
     if (first === 'files' && (method === 'GET' || method === 'HEAD')) return download(req, res, entry, rest.join('/'), header.faults)
+    if (first === UPLOADS_PREFIX && (method === 'GET' || method === 'HEAD')) {
+      const answer = uploads.answer(rest.join('/'))
+      return finish(req, res, entry, answer ?? jsonAnswer(404, { error: { code: 'not_found', message: 'No such file' } }))
+    }
     if (!isProviderId(first)) {
       if (target.pathname === '/')
         return finish(
@@ -523,9 +534,11 @@ export async function startSandbox(options: SandboxOptions & LegacySandboxOption
         return task ? view(task) : undefined
       },
     },
+    serveImage: (bytes, contentType) => uploads.add(url, bytes, contentType),
     close() {
       closing ??= (async () => {
         closed = true
+        uploads.clear()
         tasks.clear()
         for (const wake of [...sleepers]) wake()
         await dispatcher.close()

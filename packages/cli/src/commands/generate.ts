@@ -66,10 +66,10 @@ export async function generateCommand(prompt: string, flags: GenerateFlags): Pro
     ...(allowResultHosts ? { allowResultHosts } : {}),
   })
   // From here on the embedded sandbox may be running: every path, errors included, goes through finally.
-  let served: Awaited<ReturnType<typeof serveLocalImages>> | undefined
+  let served: ReturnType<typeof serveLocalImages> | undefined
   let view = createProgressView('', false)
   try {
-    served = await serveLocalImages(references)
+    served = serveLocalImages(references, connection.sandbox)
     const images = served.images
     let submitted: string | undefined
     const result = await interruptible(
@@ -103,7 +103,7 @@ export async function generateCommand(prompt: string, flags: GenerateFlags): Pro
     await finish(result, flags, started)
   } finally {
     view.stop()
-    await served?.close()
+    served?.close()
     await connection.sandbox?.close()
   }
 }
