@@ -1,5 +1,3 @@
-import { BatchInputError } from '@nano-banana/queue'
-
 /** Ends the command with an exit code; what needed saying was already printed. */
 export class CliExit extends Error {
   override name = 'CliExit'
@@ -12,11 +10,6 @@ export class CliExit extends Error {
 export class InputError extends Error {
   override name = 'InputError'
   readonly exitCode = 2
-}
-
-/** Rethrows a BatchInputError as an InputError (exit code 2); other errors pass unchanged. */
-export function asInputError(error: unknown): never {
-  throw error instanceof BatchInputError ? new InputError(error.message) : error
 }
 
 // Digits only: `Number()` would also take "", " 5 ", "0x10", "1e3" and "Infinity", and a NaN would reach the SDK.

@@ -1,10 +1,15 @@
-import { enqueueBatch, followBatch, JOURNAL_FILE, readJobsFile, runBatch, validateJobs, type BatchFailure } from '@nano-banana/queue'
+import { BatchInputError, enqueueBatch, followBatch, JOURNAL_FILE, readJobsFile, runBatch, validateJobs, type BatchFailure } from '@nano-banana/queue'
 import { providers } from '@nano-banana/sdk'
 import { join } from 'node:path'
 import { connect, providerOf } from '../connect.js'
-import { asInputError, CliExit, InputError, positiveInt, positiveSeconds } from '../exit.js'
+import { CliExit, InputError, positiveInt, positiveSeconds } from '../exit.js'
 import { createBatchView } from '../batch-view.js'
 import { field, info, out, outJson } from '../output.js'
+
+/** Rethrows a BatchInputError as an InputError (exit code 2); other errors pass unchanged. */
+function asInputError(error: unknown): never {
+  throw error instanceof BatchInputError ? new InputError(error.message) : error
+}
 
 export interface BatchFlags {
   provider?: string
