@@ -479,20 +479,26 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     const deadline = getOptions.deadline ?? Date.now() + requestTimeoutMs
     const policy = waiting ? pollPolicy : { ...pollPolicy, maxRetries: Math.min(pollPolicy.maxRetries, LONE_GET_RETRIES) }
     let attempts = 0
+    // The last poll may be cut short by the deadline itself: the failure worth reporting is then the one before it.
+    let lastBeforeDeadline: unknown
     try {
       return await retrying(
         (n) => {
           attempts = n + 1
-          return getTaskOnce(taskId, signal, waiting ? Math.max(1, Math.min(requestTimeoutMs, deadline - Date.now())) : requestTimeoutMs)
+          return getTaskOnce(taskId, signal, waiting ? Math.max(1, Math.min(requestTimeoutMs, deadline - Date.now())) : requestTimeoutMs).catch((error: unknown) => {
+            if (Date.now() < deadline) lastBeforeDeadline = error
+            throw error
+          })
         },
         { phase: 'poll', policy, signal, deadline, onAbort: () => abortError(signal, taskId) },
       )
     } catch (error) {
       // Retries left and the failure transient: the deadline ended it. A wait says so, with the task id.
       if (waiting && mayRetry(error, 'poll') && attempts <= policy.maxRetries) {
+        const cause = Date.now() >= deadline && lastBeforeDeadline !== undefined ? lastBeforeDeadline : error
         throw new TimeoutError(
-          `${adapter.id}: task ${taskId} did not finish within ${getOptions.timeoutMs ?? deadline - Date.now()} ms (its last polls failed: ${(error as Error).message}); resume with wait("${taskId}")`,
-          { provider: adapter.id, taskId, cause: error },
+          `${adapter.id}: task ${taskId} did not finish within ${getOptions.timeoutMs ?? deadline - Date.now()} ms (its last polls failed: ${(cause as Error).message}); resume with wait("${taskId}")`,
+          { provider: adapter.id, taskId, cause },
         )
       }
       throw withTaskId(error, adapter.id, taskId)

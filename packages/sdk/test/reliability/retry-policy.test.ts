@@ -259,6 +259,21 @@ describe('poll: retried with backoff until the deadline', () => {
     expect(polls.filter((poll) => poll.faults.length === 0)).toEqual([])
   })
 
+  it('a poll cut short by the deadline leaves the failure before it as the cause', async () => {
+    const s = await sandbox({
+      faults: [
+        { provider: ONE, phase: 'poll', fault: 'server-error', count: 1 },
+        { provider: ONE, phase: 'poll', fault: 'slow', delayMs: 60_000, count: Infinity },
+      ],
+    })
+    const nb = sandboxClient(s, ONE)
+    const error = (await nb.generate({ prompt: 'outage, then silence', timeoutMs: 400 }).catch((e: unknown) => e)) as NanoBananaError
+    expect(error).toBeInstanceOf(TimeoutError)
+    expect(error.cause).toBeInstanceOf(ServerError)
+    expect(error.message).toContain((error.cause as Error).message)
+    expect(requestsOf(s, 'poll').length).toBeGreaterThanOrEqual(2)
+  })
+
   it('retry.poll.maxRetries bounds the retries of one poll', async () => {
     const s = await sandbox({ faults: [{ provider: ONE, phase: 'poll', fault: 'bad-gateway', count: Infinity }] })
     const nb = sandboxClient(s, ONE, { retry: { poll: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 } } })
