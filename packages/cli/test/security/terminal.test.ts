@@ -78,7 +78,7 @@ describe('nano-banana status against a provider that answers with escape sequenc
           ...(request.method === 'GET' ? {} : { body: new Uint8Array(request.bytes) }),
         })
         const text = await upstream.text()
-        // Every URL string gets the payload, also inside JSON carried as a string (kie's `resultJson`).
+        // Every URL string gets the payload, also inside JSON carried as a string (a provider may nest its result that way).
         const poison = (value: unknown): unknown => {
           if (typeof value === 'string') {
             if (/^https?:/.test(value)) return `${value}${payload}`

@@ -53,7 +53,7 @@ export const fixture: Fixture = {
 
     it.each([
       [{ code: 200, message: 'success', data: { task_id: 't', status: 'failed', result: { code: 501, message: 'Generation failed' } } }],
-      // kie.ai-style callback: a non-200 envelope around the failed task keeps the task (and its id).
+      // The upstream API's callback style: a non-200 envelope around the failed task keeps the task (and its id).
       [{ code: 501, msg: 'failed', data: { task_id: 't', status: 'failed', result: { code: 501, message: 'Generation failed' } } }],
     ] as const)('crun failed task %j', (body) => {
       const task = kit.adapter.parseTask(body) as Task
