@@ -120,7 +120,7 @@ export function createClient(initial: Config = {}): Client {
       target = redirectTarget(response, target, method, hops)
       response = await fetchImpl(target, init)
     }
-    const parsed = await readBody(response, options.maxResponseBytes ?? config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES)
+    const parsed = await readBody(response, options.maxResponseBytes ?? config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, options.onHeaders)
     if (response.ok) return { data: parsed, error: undefined, response }
     if (options.throwOnError ?? config.throwOnError) throw parsed ?? new Error(`HTTP ${response.status}`)
     return { data: undefined, error: parsed ?? {}, response }

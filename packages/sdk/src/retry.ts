@@ -1,3 +1,4 @@
+import type { OnHeaders } from '@nano-banana/runtime'
 import { AbortError } from './errors.js'
 
 /**
@@ -162,11 +163,91 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   })
 }
 
+/** What one client remembers of its requests' timeouts (see withRequestTimeout). */
+export interface TimeoutMemory {
+  /** A request of this client timed out: from then on each of its requests gives fetch a signal. */
+  hung: boolean
+}
+
 /**
- * Runs one HTTP request with a timeout. The request always gets a signal, and the timeout aborts it:
- * a request left running would keep its socket and keep reading a body nobody waits for.
+ * Runs one HTTP request with a timeout: the caller is released when it expires, whatever the request does.
+ *
+ * Handing fetch a signal costs every request (Node's undici handles each request's signal: 10-30% of a
+ * loopback request, whether the signal is fresh, shared or never fires), so a signal is passed only
+ * where it buys something:
+ * - the caller gave one: their cancellation must abort the request itself;
+ * - this client has seen a request time out (`memory.hung`): the provider hangs, and each hung request
+ *   would keep its socket, so from then on every request's timeout aborts it.
+ * Otherwise the timer only races the request, and the answer's body is cancelled when the timer fires
+ * after its headers arrived (or as soon as they arrive later), which closes that connection too. What
+ * stays open is the socket of the first request that hangs before its headers: Node's fetch closes it
+ * at its own `headersTimeout` (300 s). A request that settles after its timeout settles unobserved.
  */
-export function withRequestTimeout<T>(run: (signal: AbortSignal | undefined) => Promise<T>, signal: AbortSignal | undefined, timeoutMs: number): Promise<T> {
+export function withRequestTimeout<T>(
+  run: (signal: AbortSignal | undefined, onHeaders: OnHeaders | undefined) => Promise<T>,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+  memory: TimeoutMemory,
+): Promise<T> {
+  if (signal || memory.hung) return withAbortingTimeout(run, signal, timeoutMs, memory)
+  return new Promise<T>((resolve, reject) => {
+    let expired: DOMException | undefined
+    let cancelBody: ((reason: unknown) => void) | undefined
+    const timer = setTimeout(() => {
+      expired = timeoutError(timeoutMs)
+      memory.hung = true
+      cancelBody?.(expired)
+      reject(expired)
+    }, timeoutMs)
+    const onHeaders: OnHeaders = (cancel) => {
+      if (expired) cancel(expired)
+      else cancelBody = cancel
+    }
+    settleWith(() => run(undefined, onHeaders), timer, undefined, resolve, reject)
+  })
+}
+
+const timeoutError = (timeoutMs: number) => new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')
+
+/** Settles with `run()`'s outcome (a synchronous throw included), then stops the timer and `cleanup`s. */
+function settleWith<T>(
+  run: () => Promise<T>,
+  timer: ReturnType<typeof setTimeout>,
+  cleanup: (() => void) | undefined,
+  resolve: (value: T) => void,
+  reject: (error: unknown) => void,
+) {
+  const settle = () => {
+    clearTimeout(timer)
+    cleanup?.()
+  }
+  let pending: Promise<T>
+  try {
+    pending = run()
+  } catch (error) {
+    settle()
+    reject(error)
+    return
+  }
+  pending.then(
+    (value) => {
+      settle()
+      resolve(value)
+    },
+    (error: unknown) => {
+      settle()
+      reject(error)
+    },
+  )
+}
+
+/** The request gets a signal that the caller's signal and the timeout both abort. */
+function withAbortingTimeout<T>(
+  run: (signal: AbortSignal | undefined, onHeaders: undefined) => Promise<T>,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+  memory: TimeoutMemory,
+): Promise<T> {
   const controller = new AbortController()
   let onAbort: (() => void) | undefined
   if (signal) {
@@ -176,24 +257,12 @@ export function withRequestTimeout<T>(run: (signal: AbortSignal | undefined) => 
   }
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
-      const error = new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')
+      const error = timeoutError(timeoutMs)
+      memory.hung = true
       controller.abort(error)
       reject(error)
     }, timeoutMs)
-    const settle = () => {
-      clearTimeout(timer)
-      if (onAbort) signal!.removeEventListener('abort', onAbort)
-    }
-    run(controller.signal).then(
-      (value) => {
-        settle()
-        resolve(value)
-      },
-      (error: unknown) => {
-        settle()
-        reject(error)
-      },
-    )
+    settleWith(() => run(controller.signal, undefined), timer, onAbort && (() => signal!.removeEventListener('abort', onAbort!)), resolve, reject)
   })
 }
 
