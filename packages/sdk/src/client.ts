@@ -22,16 +22,7 @@ import type { TaskEvents } from './events.js'
 import { createLimiter } from './limit.js'
 import { checkClientOptions, checkDownloadOptions, checkWaitOptions } from './options.js'
 import { mayRetry } from './policy.js'
-import {
-  DEFAULT_DOWNLOAD_RETRY,
-  DEFAULT_POLL_RETRY,
-  DEFAULT_SUBMIT_RETRY,
-  classifyNetworkError,
-  corsHint,
-  withRequestTimeout,
-  type RetryPolicy,
-  type TimeoutMemory,
-} from './retry.js'
+import { DEFAULT_DOWNLOAD_RETRY, DEFAULT_POLL_RETRY, DEFAULT_SUBMIT_RETRY, classifyNetworkError, corsHint, withRequestTimeout, type RetryPolicy } from './retry.js'
 import { retrying } from './retrying.js'
 import { withTaskId } from './task-id.js'
 import type {
@@ -268,7 +259,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
   const { apiKey, client } = connect(adapter, options)
   const requestTimeoutMs = options.requestTimeoutMs ?? 60_000
   // Until one of this client's requests times out, its requests give fetch no signal (see withRequestTimeout).
-  const timeouts: TimeoutMemory = { hung: false }
+  const timeouts = { hung: false }
   const submitPolicy: RetryPolicy = { ...DEFAULT_SUBMIT_RETRY, ...options.retry?.submit }
   const pollPolicy: RetryPolicy = { ...DEFAULT_POLL_RETRY, ...options.retry?.poll }
   const downloadPolicy: RetryPolicy = { ...DEFAULT_DOWNLOAD_RETRY, ...options.retry?.download }
