@@ -190,56 +190,39 @@ export function withRequestTimeout<T>(
   memory: TimeoutMemory,
 ): Promise<T> {
   if (signal || memory.hung) return withAbortingTimeout(run, signal, timeoutMs, memory)
+  let expired: DOMException | undefined
+  let cancelBody: ((reason: unknown) => void) | undefined
+  const onHeaders: OnHeaders = (cancel) => {
+    if (expired) cancel(expired)
+    else cancelBody = cancel
+  }
+  let pending: Promise<T>
+  try {
+    pending = run(undefined, onHeaders)
+  } catch (error) {
+    return Promise.reject(error)
+  }
   return new Promise<T>((resolve, reject) => {
-    let expired: DOMException | undefined
-    let cancelBody: ((reason: unknown) => void) | undefined
     const timer = setTimeout(() => {
       expired = timeoutError(timeoutMs)
       memory.hung = true
       cancelBody?.(expired)
       reject(expired)
     }, timeoutMs)
-    const onHeaders: OnHeaders = (cancel) => {
-      if (expired) cancel(expired)
-      else cancelBody = cancel
-    }
-    settleWith(() => run(undefined, onHeaders), timer, undefined, resolve, reject)
+    pending.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(error)
+      },
+    )
   })
 }
 
 const timeoutError = (timeoutMs: number) => new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')
-
-/** Settles with `run()`'s outcome (a synchronous throw included), then stops the timer and `cleanup`s. */
-function settleWith<T>(
-  run: () => Promise<T>,
-  timer: ReturnType<typeof setTimeout>,
-  cleanup: (() => void) | undefined,
-  resolve: (value: T) => void,
-  reject: (error: unknown) => void,
-) {
-  const settle = () => {
-    clearTimeout(timer)
-    cleanup?.()
-  }
-  let pending: Promise<T>
-  try {
-    pending = run()
-  } catch (error) {
-    settle()
-    reject(error)
-    return
-  }
-  pending.then(
-    (value) => {
-      settle()
-      resolve(value)
-    },
-    (error: unknown) => {
-      settle()
-      reject(error)
-    },
-  )
-}
 
 /** The request gets a signal that the caller's signal and the timeout both abort. */
 function withAbortingTimeout<T>(
@@ -249,20 +232,38 @@ function withAbortingTimeout<T>(
   memory: TimeoutMemory,
 ): Promise<T> {
   const controller = new AbortController()
-  let onAbort: (() => void) | undefined
-  if (signal) {
-    onAbort = () => controller.abort(signal.reason)
-    if (signal.aborted) onAbort()
-    else signal.addEventListener('abort', onAbort, { once: true })
+  const onAbort = () => controller.abort(signal?.reason)
+  if (signal?.aborted) onAbort()
+  else signal?.addEventListener('abort', onAbort, { once: true })
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const settle = () => {
+    clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort)
+  }
+  let pending: Promise<T>
+  try {
+    pending = run(controller.signal, undefined)
+  } catch (error) {
+    settle()
+    return Promise.reject(error)
   }
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       const error = timeoutError(timeoutMs)
       memory.hung = true
       controller.abort(error)
       reject(error)
     }, timeoutMs)
-    settleWith(() => run(controller.signal, undefined), timer, onAbort && (() => signal!.removeEventListener('abort', onAbort!)), resolve, reject)
+    pending.then(
+      (value) => {
+        settle()
+        resolve(value)
+      },
+      (error: unknown) => {
+        settle()
+        reject(error)
+      },
+    )
   })
 }
 
