@@ -170,6 +170,11 @@ export function capabilitiesOf(meta: ClientMeta, specKey: string, id: string, fa
 
 /** Sets a dotted path (`input.aspect_ratio`) in a plain object tree, creating the objects on the way. */
 function put(target: Record<string, unknown>, path: string, value: unknown): void {
+  // Most fields are top-level (`prompt`): no split, no intermediate arrays.
+  if (!path.includes('.')) {
+    target[path] = value
+    return
+  }
   const keys = path.split('.')
   let node = target
   for (const key of keys.slice(0, -1)) {
