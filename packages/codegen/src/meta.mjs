@@ -199,6 +199,16 @@ function capabilitiesOf(fields, options, produces = {}, repeatForN = false) {
       caps.notSent.push(option)
     }
   }
+  // A model whose own enum spells a value the normalized way (`jpeg` where `x-options` says `jpg`) sends it so:
+  // its spelling map is the document's without those values (an empty map: every value as is).
+  for (const [option, { values }] of Object.entries(options)) {
+    const wire = fields[caps.fields[option]]?.enum
+    if (!values || !Array.isArray(wire)) continue
+    const asIs = Object.entries(values).filter(([normalized, spelled]) => wire.includes(normalized) && !wire.includes(spelled))
+    if (!asIs.length) continue
+    caps.values ??= {}
+    caps.values[option] = Object.fromEntries(Object.entries(values).filter(([normalized]) => !asIs.some(([n]) => n === normalized)))
+  }
   // `x-repeat-for-n`: n images are n requests, so n needs no field (its limit comes from `x-models`).
   if ((!options.n || !caps.fields.n) && !repeatForN) {
     caps.maxN = 1
@@ -362,17 +372,91 @@ export function clientMetaOf(meta) {
   return { ...rest, models: Object.fromEntries(Object.entries(models).map(([id, { fields: _fields, ...model }]) => [id, model])) }
 }
 
+/** Shortest JSON text of a list or object worth naming once: a reference (`l3`) is two or three characters. */
+const HOIST_MIN_LENGTH = 12
+
 /**
- * The TypeScript module of one provider's meta: literal `as const` objects, the whole meta checked against
- * ProviderMeta and the client's part against ClientMeta (two literals, so that a bundle keeps only the one it uses).
+ * Renders values as TypeScript literals where every list or object that occurs more than once (a model
+ * table's aspect ratios, a `notSent` list, the same field map) is one `const` the literals refer to, so a
+ * bundle carries it once. The shapes stay what `ClientMeta` / `ProviderMeta` say: readers see plain objects.
+ */
+function literalWriter(roots) {
+  const counts = new Map()
+  const count = (value) => {
+    if (!value || typeof value !== 'object') return
+    const key = JSON.stringify(value)
+    counts.set(key, (counts.get(key) ?? 0) + 1)
+    for (const child of Object.values(value)) count(child)
+  }
+  for (const root of roots) for (const child of Object.values(root)) count(child)
+  const worth = (key) => counts.get(key) > 1 && key.length >= HOIST_MIN_LENGTH
+  // References as written: a repeat inside a named value is that value's one copy, not a reference of its own.
+  const references = new Map()
+  const visit = (value) => {
+    if (!value || typeof value !== 'object') return
+    const key = JSON.stringify(value)
+    if (worth(key)) {
+      references.set(key, (references.get(key) ?? 0) + 1)
+      if (references.get(key) > 1) return
+    }
+    for (const child of Object.values(value)) visit(child)
+  }
+  for (const root of roots) for (const child of Object.values(root)) visit(child)
+  const names = new Map()
+  const consts = []
+  const write = (value, indent = '', top = false) => {
+    if (!value || typeof value !== 'object') return JSON.stringify(value)
+    const key = JSON.stringify(value)
+    if (!top && references.get(key) > 1) {
+      if (!names.has(key)) {
+        const text = write(value, '', true)
+        names.set(key, `l${names.size}`)
+        consts.push(`const ${names.get(key)} = ${text} as const\n`)
+      }
+      return names.get(key)
+    }
+    return block(value, indent, (child, inner) => write(child, inner))
+  }
+  return { write, consts }
+}
+
+/** A list or object across lines, each entry rendered by `entry`. */
+function block(value, indent, entry) {
+  const inner = `${indent}  `
+  const items = Array.isArray(value) ? value.map((v) => entry(v, inner)) : Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${entry(v, inner)}`)
+  if (!items.length) return Array.isArray(value) ? '[]' : '{}'
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}']
+  return `${open}\n${items.map((item) => inner + item).join(',\n')}\n${indent}${close}`
+}
+
+/**
+ * The TypeScript module of one provider's meta: `clientMeta`, checked against ClientMeta, and `meta`, built
+ * from it by spreads (plus what only the whole meta has) and checked against ProviderMeta, both with literal
+ * `as const` types. `meta` is a call marked pure, so a bundle that reads only `clientMeta` drops it.
  */
 export function renderMeta(meta, specName) {
+  const client = clientMetaOf(meta)
+  const extra = {
+    models: Object.fromEntries(Object.entries(meta.models).map(([model, { fields }]) => [model, { fields }])),
+    ...(meta.otherOperations ? { otherOperations: meta.otherOperations } : {}),
+  }
+  const { write, consts } = literalWriter([client, extra])
+  const clientText = write(client, '', true)
+  // Each model of the whole meta: the client's entry spread, plus its request field facts.
+  const models = Object.entries(extra.models)
+    .map(
+      ([model, { fields }]) =>
+        `      ${JSON.stringify(model)}: {\n        ...clientMeta.models[${JSON.stringify(model)}],\n        "fields": ${write(fields, '        ')}\n      }`,
+    )
+    .join(',\n')
   return (
     HEADER.replace('%SPEC%', specName) +
     "import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'\n\n" +
-    `export const meta = ${JSON.stringify(meta, null, 2)} as const satisfies ProviderMeta\n\n` +
-    'export type Meta = typeof meta\n\n' +
+    consts.join('') +
+    (consts.length ? '\n' : '') +
     "/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */\n" +
-    `export const clientMeta = ${JSON.stringify(clientMetaOf(meta), null, 2)} as const satisfies ClientMeta\n`
+    `export const clientMeta = ${clientText} as const satisfies ClientMeta\n\n` +
+    `export const meta = /* @__PURE__ */ (() =>\n  ({\n    ...clientMeta,\n    models: {\n${models}\n    },${extra.otherOperations ? `\n    otherOperations: ${write(extra.otherOperations, '    ')},` : ''}\n  }) as const)() satisfies ProviderMeta\n\n` +
+    'export type Meta = typeof meta\n'
   )
 }

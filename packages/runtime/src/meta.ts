@@ -46,6 +46,11 @@ export interface CapabilitiesMeta {
   readonly maxImages?: number
   readonly maxN?: number
   readonly maxPromptLength?: number
+  /**
+   * Option -> normalized value -> wire value for this model, where its own field spells values otherwise than
+   * `OptionMeta.values` (its enum has the normalized spelling): replaces the document's map for this model.
+   */
+  readonly values?: Readonly<Partial<Record<OptionName, Readonly<Record<string, string>>>>>
 }
 
 export interface ModelMeta {

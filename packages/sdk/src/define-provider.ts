@@ -165,6 +165,7 @@ export function capabilitiesOf(meta: ClientMeta, specKey: string, id: string, fa
   const notSent = [...new Set([...stated.notSent, ...(fallback.notSent ?? [])])].filter((option) => fixed[option] > 0)
   if (notSent.length) capabilities.notSent = notSent
   if (spec.typicalSeconds !== undefined) capabilities.typicalSeconds = spec.typicalSeconds
+  if (stated.values !== undefined) capabilities.values = stated.values
   return capabilities
 }
 
@@ -193,7 +194,7 @@ function holderOf(target: Record<string, unknown>, path: string): Record<string,
 function placeOptions(meta: ClientMeta, request: GenerateRequest, model: ModelCapabilities, skip: readonly OptionName[] = []): Record<string, unknown> {
   const body: Record<string, unknown> = { model: model.id }
   const fields = model.fields ?? {}
-  const spell = (option: OptionName, value: string) => meta.options[option]?.values?.[value] ?? value
+  const spell = (option: OptionName, value: string) => (model.values?.[option] ?? meta.options[option]?.values)?.[value] ?? value
   const values: Partial<Record<OptionName, unknown>> = {
     prompt: request.prompt,
     aspectRatio: request.aspectRatio !== undefined ? spell('aspectRatio', request.aspectRatio) : undefined,

@@ -56,6 +56,16 @@ describe('browser bundle', () => {
     for (const other of providerIds.filter((id) => id !== ONE)) expect(inputs.some((i) => i.includes(`/${other}/`))).toBe(false)
   })
 
+  it('@nano-banana/sdk (every provider): only the client part of each meta, no request field facts', async () => {
+    const { text } = await bundle(`export { createNanoBanana } from '@nano-banana/sdk'`, { minify: true })
+    // Only the whole meta has field facts (`ModelMeta.fields`: their `minLength`, `format`, `type`...).
+    expect(text).not.toMatch(/\bminLength:/)
+    expect(text).not.toMatch(/format:"uri"/)
+    // The check bites: the whole meta of any one provider has them.
+    const whole = await bundle(`export { meta } from '@nano-banana/${ONE}/meta'`, { minify: true })
+    expect(whole.text).toMatch(/\btype:"string"/)
+  })
+
   it('@nano-banana/sdk/callbacks: no node: import', async () => {
     const { text } = await bundle(`export * from '@nano-banana/sdk/callbacks'`)
     expect(text).not.toMatch(/["']node:/)

@@ -2,418 +2,67 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-export const meta = {
-  "id": "crun",
-  "name": "Crun",
-  "envKey": "CRUN_API_KEY",
-  "envKeys": [
-    "CRUN_API_KEY"
-  ],
-  "baseUrlEnvKey": "CRUN_BASE_URL",
-  "defaultBaseUrl": "https://api.crun.ai/api/v1",
-  "baseUrlRequired": false,
-  "auth": {
-    "scheme": "apiKey",
-    "in": "header",
-    "name": "x-api-key",
-    "prefix": ""
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/client/job/CreateTask",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/client/job/TaskInfo",
-      "taskId": {
-        "in": "query",
-        "name": "task_id"
-      }
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/client/account/balance"
-    }
-  },
-  "statusWords": {
-    "pending": "queued",
-    "running": "running",
-    "success": "succeeded",
-    "failed": "failed"
-  },
-  "defaultModel": "google/nano-banana",
-  "options": {
-    "prompt": {
-      "fields": [
-        "input.prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "input.aspect_ratio"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "input.resolution"
-      ]
-    },
-    "outputFormat": {
-      "fields": [
-        "input.output_format"
-      ],
-      "values": {
-        "jpeg": "jpg"
-      }
-    },
-    "images": {
-      "fields": [
-        "input.img_urls"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callback_url"
-      ]
-    }
-  },
-  "models": {
-    "google/nano-banana": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/nano-banana"
-          ],
-          "required": true
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "required": true
-        },
-        "input.output_format": {
-          "type": "string",
-          "unverified": true
-        },
-        "input.aspect_ratio": {
-          "type": "string",
-          "unverified": true
-        },
-        "input.img_urls": {
-          "type": "array",
-          "items": {
-            "type": "string",
-            "format": "uri"
-          },
-          "unverified": true
-        },
-        "callback_url": {
-          "type": "string",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "outputFormat": "input.output_format",
-          "images": "input.img_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "maxN": 1
-      },
-      "family": "Nano Banana"
-    },
-    "google/nano-banana-v2": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/nano-banana-v2"
-          ],
-          "required": true
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "required": true
-        },
-        "input.aspect_ratio": {
-          "type": "string",
-          "unverified": true
-        },
-        "input.img_urls": {
-          "type": "array",
-          "items": {
-            "type": "string",
-            "format": "uri"
-          },
-          "unverified": true
-        },
-        "callback_url": {
-          "type": "string",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "images": "input.img_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "resolution",
-          "outputFormat",
-          "n"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "outputFormats": [],
-        "maxN": 1
-      },
-      "family": "Nano Banana"
-    },
-    "google/nano-banana-2": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/nano-banana-2"
-          ],
-          "required": true
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 20000,
-          "required": true
-        },
-        "input.img_urls": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "input.aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1",
-            "21:9",
-            "auto"
-          ],
-          "default": "1:1"
-        },
-        "input.resolution": {
-          "type": "string",
-          "enum": [
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "1K"
-        },
-        "input.google_search": {
-          "type": "boolean",
-          "default": false
-        },
-        "input.output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpg"
-          ],
-          "default": "png"
-        },
-        "callback_url": {
-          "type": "string",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "outputFormat": "input.output_format",
-          "images": "input.img_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 20000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "21:9",
-          "auto"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
-        "maxImages": 14,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2",
-      "unverified": true
-    },
-    "google/nano-banana-2-v2": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/nano-banana-2-v2"
-          ],
-          "required": true
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 20000,
-          "required": true
-        },
-        "input.img_urls": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "input.aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1",
-            "21:9",
-            "auto"
-          ],
-          "default": "1:1"
-        },
-        "input.resolution": {
-          "type": "string",
-          "enum": [
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "1K"
-        },
-        "callback_url": {
-          "type": "string",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "images": "input.img_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "outputFormat",
-          "n"
-        ],
-        "maxPromptLength": 20000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "21:9",
-          "auto"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [],
-        "maxImages": 14,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2",
-      "unverified": true
-    }
-  },
-  "callback": {
-    "field": "callback_url",
-    "retryDelaysSeconds": [],
-    "retryScheduleDocumented": false,
-    "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished"
-  }
-} as const satisfies ProviderMeta
-
-export type Meta = typeof meta
+const l0 = [
+  "1:1",
+  "2:3",
+  "3:2",
+  "3:4",
+  "4:3",
+  "4:5",
+  "5:4",
+  "9:16",
+  "16:9",
+  "1:4",
+  "4:1",
+  "1:8",
+  "8:1",
+  "21:9",
+  "auto"
+] as const
+const l1 = [
+  "1K",
+  "2K",
+  "4K"
+] as const
+const l2 = {
+  "type": "string",
+  "minLength": 1,
+  "required": true
+} as const
+const l3 = {
+  "type": "string",
+  "unverified": true
+} as const
+const l4 = {
+  "type": "string",
+  "format": "uri"
+} as const
+const l5 = {
+  "type": "array",
+  "items": l4,
+  "unverified": true
+} as const
+const l6 = {
+  "type": "string",
+  "minLength": 1,
+  "maxLength": 20000,
+  "required": true
+} as const
+const l7 = {
+  "type": "array",
+  "maxItems": 14,
+  "items": l4
+} as const
+const l8 = {
+  "type": "string",
+  "enum": l0,
+  "default": "1:1"
+} as const
+const l9 = {
+  "type": "string",
+  "enum": l1,
+  "default": "1K"
+} as const
 
 /** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
 export const clientMeta = {
@@ -559,28 +208,8 @@ export const clientMeta = {
           "n"
         ],
         "maxPromptLength": 20000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "21:9",
-          "auto"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
+        "aspectRatios": l0,
+        "resolutions": l1,
         "outputFormats": [
           "png",
           "jpeg"
@@ -605,28 +234,8 @@ export const clientMeta = {
           "n"
         ],
         "maxPromptLength": 20000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "21:9",
-          "auto"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
+        "aspectRatios": l0,
+        "resolutions": l1,
         "outputFormats": [],
         "maxImages": 14,
         "maxN": 1
@@ -636,3 +245,91 @@ export const clientMeta = {
     }
   }
 } as const satisfies ClientMeta
+
+export const meta = /* @__PURE__ */ (() =>
+  ({
+    ...clientMeta,
+    models: {
+      "google/nano-banana": {
+        ...clientMeta.models["google/nano-banana"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "google/nano-banana"
+            ],
+            "required": true
+          },
+          "input.prompt": l2,
+          "input.output_format": l3,
+          "input.aspect_ratio": l3,
+          "input.img_urls": l5,
+          "callback_url": l4
+        }
+      },
+      "google/nano-banana-v2": {
+        ...clientMeta.models["google/nano-banana-v2"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "google/nano-banana-v2"
+            ],
+            "required": true
+          },
+          "input.prompt": l2,
+          "input.aspect_ratio": l3,
+          "input.img_urls": l5,
+          "callback_url": l4
+        }
+      },
+      "google/nano-banana-2": {
+        ...clientMeta.models["google/nano-banana-2"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "google/nano-banana-2"
+            ],
+            "required": true
+          },
+          "input.prompt": l6,
+          "input.img_urls": l7,
+          "input.aspect_ratio": l8,
+          "input.resolution": l9,
+          "input.google_search": {
+            "type": "boolean",
+            "default": false
+          },
+          "input.output_format": {
+            "type": "string",
+            "enum": [
+              "png",
+              "jpg"
+            ],
+            "default": "png"
+          },
+          "callback_url": l4
+        }
+      },
+      "google/nano-banana-2-v2": {
+        ...clientMeta.models["google/nano-banana-2-v2"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "google/nano-banana-2-v2"
+            ],
+            "required": true
+          },
+          "input.prompt": l6,
+          "input.img_urls": l7,
+          "input.aspect_ratio": l8,
+          "input.resolution": l9,
+          "callback_url": l4
+        }
+      }
+    },
+  }) as const)() satisfies ProviderMeta
+
+export type Meta = typeof meta

@@ -2,721 +2,153 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-export const meta = {
-  "id": "evolink",
-  "name": "EvoLink",
-  "envKey": "EVOLINK_API_KEY",
-  "envKeys": [
-    "EVOLINK_API_KEY"
+const l0 = {
+  "prompt": "prompt",
+  "aspectRatio": "size",
+  "resolution": "quality",
+  "images": "image_urls",
+  "callbackUrl": "callback_url"
+} as const
+const l1 = [
+  "auto",
+  "1:1",
+  "2:3",
+  "3:2",
+  "3:4",
+  "4:3",
+  "4:5",
+  "5:4",
+  "9:16",
+  "16:9",
+  "21:9"
+] as const
+const l2 = [
+  "1K",
+  "2K",
+  "4K"
+] as const
+const l3 = {
+  "fields": l0,
+  "notSent": [
+    "n"
   ],
-  "baseUrlEnvKey": "EVOLINK_BASE_URL",
-  "defaultBaseUrl": "https://api.evolink.ai",
-  "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
+  "maxPromptLength": 2000,
+  "aspectRatios": l1,
+  "resolutions": l2,
+  "maxImages": 10,
+  "maxN": 1
+} as const
+const l4 = [
+  "auto",
+  "1:1",
+  "1:4",
+  "4:1",
+  "1:8",
+  "8:1",
+  "2:3",
+  "3:2",
+  "3:4",
+  "4:3",
+  "4:5",
+  "5:4",
+  "9:16",
+  "16:9",
+  "21:9"
+] as const
+const l5 = [
+  "0.5K",
+  "1K",
+  "2K",
+  "4K"
+] as const
+const l6 = {
+  "fields": l0,
+  "notSent": [
+    "n"
+  ],
+  "maxPromptLength": 2000,
+  "aspectRatios": l4,
+  "resolutions": l5,
+  "maxImages": 14,
+  "maxN": 1
+} as const
+const l7 = [
+  "auto",
+  "1:1",
+  "2:3",
+  "3:2",
+  "4:3",
+  "3:4",
+  "16:9",
+  "9:16"
+] as const
+const l8 = {
+  "fields": {
+    "prompt": "prompt",
+    "aspectRatio": "size",
+    "images": "image_urls",
+    "callbackUrl": "callback_url"
   },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/v1/images/generations",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/v1/tasks/{task_id}",
-      "taskId": {
-        "in": "path",
-        "name": "task_id"
-      }
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/v1/credits"
-    }
-  },
-  "statusWords": {
-    "pending": "queued",
-    "processing": "running",
-    "completed": "succeeded",
-    "failed": "failed",
-    "cancelled": "canceled",
-    "canceled": "canceled"
-  },
-  "defaultModel": "gemini-3-pro-image-preview",
-  "options": {
-    "prompt": {
-      "fields": [
-        "prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "size"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "quality"
-      ]
-    },
-    "images": {
-      "fields": [
-        "image_urls"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callback_url"
-      ]
-    }
-  },
-  "models": {
-    "nano-banana-2-lite": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "nano-banana-2-lite"
-          ],
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 2000,
-          "required": true
-        },
-        "size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9"
-          ],
-          "default": "auto"
-        },
-        "quality": {
-          "type": "string",
-          "enum": [
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "2K"
-        },
-        "image_urls": {
-          "type": "array",
-          "maxItems": 10,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "callback_url": {
-          "type": "string",
-          "maxLength": 2048,
-          "pattern": "^https://",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 10,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2 Lite"
-    },
-    "gemini-3-pro-image-preview": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "gemini-3-pro-image-preview"
-          ],
-          "default": "gemini-3-pro-image-preview",
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 2000,
-          "required": true
-        },
-        "size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9"
-          ],
-          "default": "auto"
-        },
-        "quality": {
-          "type": "string",
-          "enum": [
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "2K"
-        },
-        "image_urls": {
-          "type": "array",
-          "maxItems": 10,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "callback_url": {
-          "type": "string",
-          "maxLength": 2048,
-          "pattern": "^https://",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 10,
-        "maxN": 1
-      },
-      "family": "Nano Banana Pro"
-    },
-    "gemini-3.1-flash-image-preview": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "gemini-3.1-flash-image-preview"
-          ],
-          "default": "gemini-3.1-flash-image-preview",
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 2000,
-          "required": true
-        },
-        "size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9"
-          ],
-          "default": "auto"
-        },
-        "quality": {
-          "type": "string",
-          "enum": [
-            "0.5K",
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "2K"
-        },
-        "image_urls": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "model_params": {
-          "type": "object"
-        },
-        "callback_url": {
-          "type": "string",
-          "maxLength": 2048,
-          "pattern": "^https://",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "0.5K",
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 14,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2"
-    },
-    "gemini-3.1-flash-lite-image": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "gemini-3.1-flash-lite-image"
-          ],
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 2000,
-          "required": true
-        },
-        "size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9"
-          ],
-          "default": "auto"
-        },
-        "quality": {
-          "type": "string",
-          "enum": [
-            "1K"
-          ],
-          "default": "1K"
-        },
-        "image_urls": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "model_params": {
-          "type": "object"
-        },
-        "callback_url": {
-          "type": "string",
-          "maxLength": 2048,
-          "pattern": "^https://",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "maxImages": 14,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2 Lite",
-      "unverified": true
-    },
-    "gemini-2.5-flash-image": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "gemini-2.5-flash-image"
-          ],
-          "default": "gemini-2.5-flash-image",
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 2000,
-          "required": true,
-          "unverified": true
-        },
-        "size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "2:3",
-            "3:2",
-            "4:3",
-            "3:4",
-            "16:9",
-            "9:16"
-          ],
-          "default": "auto"
-        },
-        "image_urls": {
-          "type": "array",
-          "maxItems": 5,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "callback_url": {
-          "type": "string",
-          "maxLength": 2048,
-          "pattern": "^https://",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "4:3",
-          "3:4",
-          "16:9",
-          "9:16"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "maxImages": 5,
-        "maxN": 1
-      },
-      "family": "Nano Banana"
-    },
-    "nano-banana-2-beta": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "nano-banana-2-beta"
-          ],
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 2000,
-          "required": true
-        },
-        "size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9"
-          ],
-          "default": "auto"
-        },
-        "quality": {
-          "type": "string",
-          "enum": [
-            "0.5K",
-            "1K",
-            "2K",
-            "4K"
-          ]
-        },
-        "image_urls": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "callback_url": {
-          "type": "string",
-          "maxLength": 2048,
-          "pattern": "^https://",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "0.5K",
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 14,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2",
-      "unverified": true
-    },
-    "nano-banana-beta": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "nano-banana-beta"
-          ],
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 2000,
-          "required": true
-        },
-        "size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "2:3",
-            "3:2",
-            "4:3",
-            "3:4",
-            "16:9",
-            "9:16"
-          ]
-        },
-        "image_urls": {
-          "type": "array",
-          "maxItems": 5,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "callback_url": {
-          "type": "string",
-          "maxLength": 2048,
-          "pattern": "^https://",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "4:3",
-          "3:4",
-          "16:9",
-          "9:16"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "maxImages": 5,
-        "maxN": 1
-      },
-      "family": "Nano Banana",
-      "unverified": true
-    }
-  },
-  "resultTtlSeconds": 86400,
-  "callback": {
-    "field": "callback_url",
-    "retryDelaysSeconds": [
-      1,
-      2,
-      4
-    ],
-    "retryScheduleDocumented": true,
-    "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished",
-    "timeoutSeconds": 10
-  }
-} as const satisfies ProviderMeta
-
-export type Meta = typeof meta
+  "notSent": [
+    "resolution",
+    "n"
+  ],
+  "maxPromptLength": 2000,
+  "aspectRatios": l7,
+  "resolutions": [
+    "1K"
+  ],
+  "maxImages": 5,
+  "maxN": 1
+} as const
+const l9 = {
+  "type": "string",
+  "maxLength": 2000,
+  "required": true
+} as const
+const l10 = {
+  "type": "string",
+  "enum": l1,
+  "default": "auto"
+} as const
+const l11 = {
+  "type": "string",
+  "enum": l2,
+  "default": "2K"
+} as const
+const l12 = {
+  "type": "string",
+  "format": "uri"
+} as const
+const l13 = {
+  "type": "array",
+  "maxItems": 10,
+  "items": l12
+} as const
+const l14 = {
+  "type": "string",
+  "maxLength": 2048,
+  "pattern": "^https://",
+  "format": "uri"
+} as const
+const l15 = {
+  "type": "string",
+  "enum": l4,
+  "default": "auto"
+} as const
+const l16 = {
+  "type": "array",
+  "maxItems": 14,
+  "items": l12
+} as const
+const l17 = {
+  "type": "object"
+} as const
+const l18 = {
+  "type": "array",
+  "maxItems": 5,
+  "items": l12
+} as const
 
 /** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
 export const clientMeta = {
@@ -808,144 +240,25 @@ export const clientMeta = {
   },
   "models": {
     "nano-banana-2-lite": {
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 10,
-        "maxN": 1
-      },
+      "capabilities": l3,
       "family": "Nano Banana 2 Lite"
     },
     "gemini-3-pro-image-preview": {
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 10,
-        "maxN": 1
-      },
+      "capabilities": l3,
       "family": "Nano Banana Pro"
     },
     "gemini-3.1-flash-image-preview": {
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "0.5K",
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 14,
-        "maxN": 1
-      },
+      "capabilities": l6,
       "family": "Nano Banana 2"
     },
     "gemini-3.1-flash-lite-image": {
       "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
+        "fields": l0,
         "notSent": [
           "n"
         ],
         "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
+        "aspectRatios": l1,
         "resolutions": [
           "1K"
         ],
@@ -956,109 +269,174 @@ export const clientMeta = {
       "unverified": true
     },
     "gemini-2.5-flash-image": {
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "4:3",
-          "3:4",
-          "16:9",
-          "9:16"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "maxImages": 5,
-        "maxN": 1
-      },
+      "capabilities": l8,
       "family": "Nano Banana"
     },
     "nano-banana-2-beta": {
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "0.5K",
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 14,
-        "maxN": 1
-      },
+      "capabilities": l6,
       "family": "Nano Banana 2",
       "unverified": true
     },
     "nano-banana-beta": {
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "4:3",
-          "3:4",
-          "16:9",
-          "9:16"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "maxImages": 5,
-        "maxN": 1
-      },
+      "capabilities": l8,
       "family": "Nano Banana",
       "unverified": true
     }
   }
 } as const satisfies ClientMeta
+
+export const meta = /* @__PURE__ */ (() =>
+  ({
+    ...clientMeta,
+    models: {
+      "nano-banana-2-lite": {
+        ...clientMeta.models["nano-banana-2-lite"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "nano-banana-2-lite"
+            ],
+            "required": true
+          },
+          "prompt": l9,
+          "size": l10,
+          "quality": l11,
+          "image_urls": l13,
+          "callback_url": l14
+        }
+      },
+      "gemini-3-pro-image-preview": {
+        ...clientMeta.models["gemini-3-pro-image-preview"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "gemini-3-pro-image-preview"
+            ],
+            "default": "gemini-3-pro-image-preview",
+            "required": true
+          },
+          "prompt": l9,
+          "size": l10,
+          "quality": l11,
+          "image_urls": l13,
+          "callback_url": l14
+        }
+      },
+      "gemini-3.1-flash-image-preview": {
+        ...clientMeta.models["gemini-3.1-flash-image-preview"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "gemini-3.1-flash-image-preview"
+            ],
+            "default": "gemini-3.1-flash-image-preview",
+            "required": true
+          },
+          "prompt": l9,
+          "size": l15,
+          "quality": {
+            "type": "string",
+            "enum": l5,
+            "default": "2K"
+          },
+          "image_urls": l16,
+          "model_params": l17,
+          "callback_url": l14
+        }
+      },
+      "gemini-3.1-flash-lite-image": {
+        ...clientMeta.models["gemini-3.1-flash-lite-image"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "gemini-3.1-flash-lite-image"
+            ],
+            "required": true
+          },
+          "prompt": l9,
+          "size": l10,
+          "quality": {
+            "type": "string",
+            "enum": [
+              "1K"
+            ],
+            "default": "1K"
+          },
+          "image_urls": l16,
+          "model_params": l17,
+          "callback_url": l14
+        }
+      },
+      "gemini-2.5-flash-image": {
+        ...clientMeta.models["gemini-2.5-flash-image"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "gemini-2.5-flash-image"
+            ],
+            "default": "gemini-2.5-flash-image",
+            "required": true
+          },
+          "prompt": {
+            "type": "string",
+            "maxLength": 2000,
+            "required": true,
+            "unverified": true
+          },
+          "size": {
+            "type": "string",
+            "enum": l7,
+            "default": "auto"
+          },
+          "image_urls": l18,
+          "callback_url": l14
+        }
+      },
+      "nano-banana-2-beta": {
+        ...clientMeta.models["nano-banana-2-beta"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "nano-banana-2-beta"
+            ],
+            "required": true
+          },
+          "prompt": l9,
+          "size": l15,
+          "quality": {
+            "type": "string",
+            "enum": l5
+          },
+          "image_urls": l16,
+          "callback_url": l14
+        }
+      },
+      "nano-banana-beta": {
+        ...clientMeta.models["nano-banana-beta"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "nano-banana-beta"
+            ],
+            "required": true
+          },
+          "prompt": l9,
+          "size": {
+            "type": "string",
+            "enum": l7
+          },
+          "image_urls": l18,
+          "callback_url": l14
+        }
+      }
+    },
+  }) as const)() satisfies ProviderMeta
+
+export type Meta = typeof meta

@@ -2,493 +2,98 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-export const meta = {
-  "id": "kie",
-  "name": "kie.ai",
-  "envKey": "KIE_API_KEY",
-  "envKeys": [
-    "KIE_API_KEY"
-  ],
-  "baseUrlEnvKey": "KIE_BASE_URL",
-  "defaultBaseUrl": "https://api.kie.ai",
-  "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/api/v1/jobs/createTask",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/api/v1/jobs/recordInfo",
-      "taskId": {
-        "in": "query",
-        "name": "taskId"
-      }
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/api/v1/chat/credit"
-    }
-  },
-  "statusWords": {
-    "waiting": "queued",
-    "queuing": "queued",
-    "generating": "running",
-    "success": "succeeded",
-    "fail": "failed"
-  },
-  "defaultModel": "google/nano-banana",
-  "options": {
-    "prompt": {
-      "fields": [
-        "input.prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "input.aspect_ratio",
-        "input.image_size"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "input.resolution"
-      ]
-    },
-    "outputFormat": {
-      "fields": [
-        "input.output_format"
-      ],
-      "values": {
-        "jpeg": "jpg"
-      }
-    },
-    "images": {
-      "fields": [
-        "input.image_urls",
-        "input.image_input"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callBackUrl"
-      ]
-    }
-  },
-  "models": {
-    "google/nano-banana": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/nano-banana"
-          ],
-          "required": true
-        },
-        "callBackUrl": {
-          "type": "string",
-          "format": "uri"
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 5000,
-          "required": true
-        },
-        "input.output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpeg"
-          ],
-          "default": "png",
-          "unverified": true
-        },
-        "input.image_size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "3:4",
-            "9:16",
-            "4:3",
-            "16:9",
-            "3:2",
-            "2:3",
-            "5:4",
-            "4:5",
-            "21:9"
-          ],
-          "unverified": true
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.image_size",
-          "outputFormat": "input.output_format",
-          "callbackUrl": "callBackUrl"
-        },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
-        "maxPromptLength": 5000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "3:4",
-          "9:16",
-          "4:3",
-          "16:9",
-          "3:2",
-          "2:3",
-          "5:4",
-          "4:5",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
-        "maxN": 1
-      },
-      "family": "Nano Banana"
-    },
-    "google/nano-banana-edit": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/nano-banana-edit"
-          ],
-          "required": true
-        },
-        "callBackUrl": {
-          "type": "string",
-          "format": "uri"
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 5000,
-          "required": true
-        },
-        "input.image_urls": {
-          "type": "array",
-          "maxItems": 10,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "input.output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpeg"
-          ],
-          "default": "png",
-          "unverified": true
-        },
-        "input.image_size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "3:4",
-            "9:16",
-            "4:3",
-            "16:9",
-            "3:2",
-            "2:3",
-            "5:4",
-            "4:5",
-            "21:9"
-          ],
-          "unverified": true
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.image_size",
-          "outputFormat": "input.output_format",
-          "images": "input.image_urls",
-          "callbackUrl": "callBackUrl"
-        },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
-        "maxPromptLength": 5000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "3:4",
-          "9:16",
-          "4:3",
-          "16:9",
-          "3:2",
-          "2:3",
-          "5:4",
-          "4:5",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
-        "maxImages": 10,
-        "maxN": 1
-      },
-      "family": "Nano Banana"
-    },
-    "nano-banana-pro": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "nano-banana-pro"
-          ],
-          "required": true
-        },
-        "callBackUrl": {
-          "type": "string",
-          "format": "uri"
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 10000,
-          "required": true
-        },
-        "input.image_input": {
-          "type": "array",
-          "maxItems": 8,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "input.aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9",
-            "auto"
-          ],
-          "default": "1:1"
-        },
-        "input.resolution": {
-          "type": "string",
-          "enum": [
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "1K"
-        },
-        "input.output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpg"
-          ],
-          "default": "png"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "outputFormat": "input.output_format",
-          "images": "input.image_input",
-          "callbackUrl": "callBackUrl"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 10000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9",
-          "auto"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
-        "maxImages": 8,
-        "maxN": 1
-      },
-      "family": "Nano Banana Pro"
-    },
-    "nano-banana-2": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "nano-banana-2"
-          ],
-          "required": true
-        },
-        "callBackUrl": {
-          "type": "string",
-          "format": "uri"
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 20000,
-          "required": true,
-          "unverified": true
-        },
-        "input.image_input": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          },
-          "unverified": true
-        },
-        "input.aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1",
-            "auto"
-          ],
-          "unverified": true
-        },
-        "input.resolution": {
-          "type": "string",
-          "enum": [
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "1K",
-          "unverified": true
-        },
-        "input.output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpg"
-          ]
-        },
-        "input.google_search": {
-          "type": "boolean"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "outputFormat": "input.output_format",
-          "images": "input.image_input",
-          "callbackUrl": "callBackUrl"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 20000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "auto"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
-        "maxImages": 14,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2"
-    }
-  },
-  "resultTtlSeconds": 86400,
-  "callback": {
-    "field": "callBackUrl",
-    "retryDelaysSeconds": [],
-    "retryScheduleDocumented": false,
-    "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished"
-  }
-} as const satisfies ProviderMeta
-
-export type Meta = typeof meta
+const l0 = [
+  "resolution",
+  "n"
+] as const
+const l1 = [
+  "auto",
+  "1:1",
+  "3:4",
+  "9:16",
+  "4:3",
+  "16:9",
+  "3:2",
+  "2:3",
+  "5:4",
+  "4:5",
+  "21:9"
+] as const
+const l2 = [
+  "png",
+  "jpeg"
+] as const
+const l3 = {
+  "outputFormat": {}
+} as const
+const l4 = {
+  "prompt": "input.prompt",
+  "aspectRatio": "input.aspect_ratio",
+  "resolution": "input.resolution",
+  "outputFormat": "input.output_format",
+  "images": "input.image_input",
+  "callbackUrl": "callBackUrl"
+} as const
+const l5 = [
+  "1:1",
+  "2:3",
+  "3:2",
+  "3:4",
+  "4:3",
+  "4:5",
+  "5:4",
+  "9:16",
+  "16:9",
+  "21:9",
+  "auto"
+] as const
+const l6 = [
+  "1K",
+  "2K",
+  "4K"
+] as const
+const l7 = [
+  "1:1",
+  "2:3",
+  "3:2",
+  "3:4",
+  "4:3",
+  "4:5",
+  "5:4",
+  "9:16",
+  "16:9",
+  "21:9",
+  "1:4",
+  "4:1",
+  "1:8",
+  "8:1",
+  "auto"
+] as const
+const l8 = {
+  "type": "string",
+  "format": "uri"
+} as const
+const l9 = {
+  "type": "string",
+  "minLength": 1,
+  "maxLength": 5000,
+  "required": true
+} as const
+const l10 = {
+  "type": "string",
+  "enum": l2,
+  "default": "png",
+  "unverified": true
+} as const
+const l11 = {
+  "type": "string",
+  "enum": l1,
+  "unverified": true
+} as const
+const l12 = [
+  "png",
+  "jpg"
+] as const
 
 /** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
 export const clientMeta = {
@@ -591,31 +196,14 @@ export const clientMeta = {
           "outputFormat": "input.output_format",
           "callbackUrl": "callBackUrl"
         },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
+        "notSent": l0,
         "maxPromptLength": 5000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "3:4",
-          "9:16",
-          "4:3",
-          "16:9",
-          "3:2",
-          "2:3",
-          "5:4",
-          "4:5",
-          "21:9"
-        ],
+        "aspectRatios": l1,
         "resolutions": [
           "1K"
         ],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
+        "outputFormats": l2,
+        "values": l3,
         "maxN": 1
       },
       "family": "Nano Banana"
@@ -629,72 +217,29 @@ export const clientMeta = {
           "images": "input.image_urls",
           "callbackUrl": "callBackUrl"
         },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
+        "notSent": l0,
         "maxPromptLength": 5000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "3:4",
-          "9:16",
-          "4:3",
-          "16:9",
-          "3:2",
-          "2:3",
-          "5:4",
-          "4:5",
-          "21:9"
-        ],
+        "aspectRatios": l1,
         "resolutions": [
           "1K"
         ],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
+        "outputFormats": l2,
         "maxImages": 10,
+        "values": l3,
         "maxN": 1
       },
       "family": "Nano Banana"
     },
     "nano-banana-pro": {
       "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "outputFormat": "input.output_format",
-          "images": "input.image_input",
-          "callbackUrl": "callBackUrl"
-        },
+        "fields": l4,
         "notSent": [
           "n"
         ],
         "maxPromptLength": 10000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9",
-          "auto"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
+        "aspectRatios": l5,
+        "resolutions": l6,
+        "outputFormats": l2,
         "maxImages": 8,
         "maxN": 1
       },
@@ -702,44 +247,14 @@ export const clientMeta = {
     },
     "nano-banana-2": {
       "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "outputFormat": "input.output_format",
-          "images": "input.image_input",
-          "callbackUrl": "callBackUrl"
-        },
+        "fields": l4,
         "notSent": [
           "n"
         ],
         "maxPromptLength": 20000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "auto"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
+        "aspectRatios": l7,
+        "resolutions": l6,
+        "outputFormats": l2,
         "maxImages": 14,
         "maxN": 1
       },
@@ -747,3 +262,132 @@ export const clientMeta = {
     }
   }
 } as const satisfies ClientMeta
+
+export const meta = /* @__PURE__ */ (() =>
+  ({
+    ...clientMeta,
+    models: {
+      "google/nano-banana": {
+        ...clientMeta.models["google/nano-banana"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "google/nano-banana"
+            ],
+            "required": true
+          },
+          "callBackUrl": l8,
+          "input.prompt": l9,
+          "input.output_format": l10,
+          "input.image_size": l11
+        }
+      },
+      "google/nano-banana-edit": {
+        ...clientMeta.models["google/nano-banana-edit"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "google/nano-banana-edit"
+            ],
+            "required": true
+          },
+          "callBackUrl": l8,
+          "input.prompt": l9,
+          "input.image_urls": {
+            "type": "array",
+            "maxItems": 10,
+            "items": l8
+          },
+          "input.output_format": l10,
+          "input.image_size": l11
+        }
+      },
+      "nano-banana-pro": {
+        ...clientMeta.models["nano-banana-pro"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "nano-banana-pro"
+            ],
+            "required": true
+          },
+          "callBackUrl": l8,
+          "input.prompt": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 10000,
+            "required": true
+          },
+          "input.image_input": {
+            "type": "array",
+            "maxItems": 8,
+            "items": l8
+          },
+          "input.aspect_ratio": {
+            "type": "string",
+            "enum": l5,
+            "default": "1:1"
+          },
+          "input.resolution": {
+            "type": "string",
+            "enum": l6,
+            "default": "1K"
+          },
+          "input.output_format": {
+            "type": "string",
+            "enum": l12,
+            "default": "png"
+          }
+        }
+      },
+      "nano-banana-2": {
+        ...clientMeta.models["nano-banana-2"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "nano-banana-2"
+            ],
+            "required": true
+          },
+          "callBackUrl": l8,
+          "input.prompt": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 20000,
+            "required": true,
+            "unverified": true
+          },
+          "input.image_input": {
+            "type": "array",
+            "maxItems": 14,
+            "items": l8,
+            "unverified": true
+          },
+          "input.aspect_ratio": {
+            "type": "string",
+            "enum": l7,
+            "unverified": true
+          },
+          "input.resolution": {
+            "type": "string",
+            "enum": l6,
+            "default": "1K",
+            "unverified": true
+          },
+          "input.output_format": {
+            "type": "string",
+            "enum": l12
+          },
+          "input.google_search": {
+            "type": "boolean"
+          }
+        }
+      }
+    },
+  }) as const)() satisfies ProviderMeta
+
+export type Meta = typeof meta

@@ -2,191 +2,24 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-export const meta = {
-  "id": "odkkk",
-  "name": "odkkk",
-  "envKey": "ODKKK_API_KEY",
-  "envKeys": [
-    "ODKKK_API_KEY"
-  ],
-  "baseUrlEnvKey": "ODKKK_BASE_URL",
-  "defaultBaseUrl": "https://ai.odkkk.com/apiv1",
-  "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/v1/images/generations",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/v1/tasks/{task_id}",
-      "taskId": {
-        "in": "path",
-        "name": "task_id"
-      },
-      "unverified": true
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/v1/credits",
-      "unverified": true
-    }
-  },
-  "statusWords": {
-    "pending": "queued",
-    "processing": "running",
-    "completed": "succeeded",
-    "failed": "failed",
-    "cancelled": "canceled",
-    "canceled": "canceled"
-  },
-  "defaultModel": "nano-banana-2-lite",
-  "options": {
-    "prompt": {
-      "fields": [
-        "prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "size"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "quality"
-      ]
-    },
-    "images": {
-      "fields": [
-        "image_urls"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callback_url"
-      ]
-    }
-  },
-  "models": {
-    "nano-banana-2-lite": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "nano-banana-2-lite"
-          ],
-          "default": "nano-banana-2-lite",
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 2000,
-          "required": true
-        },
-        "size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9"
-          ],
-          "default": "auto"
-        },
-        "quality": {
-          "type": "string",
-          "enum": [
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "2K"
-        },
-        "image_urls": {
-          "type": "array",
-          "maxItems": 10,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "callback_url": {
-          "type": "string",
-          "maxLength": 2048,
-          "pattern": "^https://",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 10,
-        "maxN": 1
-      },
-      "family": "Nano Banana Pro Lite"
-    }
-  },
-  "resultTtlSeconds": 86400,
-  "callback": {
-    "field": "callback_url",
-    "retryDelaysSeconds": [
-      1,
-      2,
-      4
-    ],
-    "retryScheduleDocumented": true,
-    "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished",
-    "timeoutSeconds": 10
-  }
-} as const satisfies ProviderMeta
-
-export type Meta = typeof meta
+const l0 = [
+  "auto",
+  "1:1",
+  "2:3",
+  "3:2",
+  "3:4",
+  "4:3",
+  "4:5",
+  "5:4",
+  "9:16",
+  "16:9",
+  "21:9"
+] as const
+const l1 = [
+  "1K",
+  "2K",
+  "4K"
+] as const
 
 /** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
 export const clientMeta = {
@@ -292,24 +125,8 @@ export const clientMeta = {
           "n"
         ],
         "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
+        "aspectRatios": l0,
+        "resolutions": l1,
         "maxImages": 10,
         "maxN": 1
       },
@@ -317,3 +134,54 @@ export const clientMeta = {
     }
   }
 } as const satisfies ClientMeta
+
+export const meta = /* @__PURE__ */ (() =>
+  ({
+    ...clientMeta,
+    models: {
+      "nano-banana-2-lite": {
+        ...clientMeta.models["nano-banana-2-lite"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "nano-banana-2-lite"
+            ],
+            "default": "nano-banana-2-lite",
+            "required": true
+          },
+          "prompt": {
+            "type": "string",
+            "maxLength": 2000,
+            "required": true
+          },
+          "size": {
+            "type": "string",
+            "enum": l0,
+            "default": "auto"
+          },
+          "quality": {
+            "type": "string",
+            "enum": l1,
+            "default": "2K"
+          },
+          "image_urls": {
+            "type": "array",
+            "maxItems": 10,
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          },
+          "callback_url": {
+            "type": "string",
+            "maxLength": 2048,
+            "pattern": "^https://",
+            "format": "uri"
+          }
+        }
+      }
+    },
+  }) as const)() satisfies ProviderMeta
+
+export type Meta = typeof meta

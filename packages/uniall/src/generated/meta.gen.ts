@@ -2,323 +2,26 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-export const meta = {
-  "id": "uniall",
-  "name": "UniAll",
-  "envKey": "UNIALL_API_KEY",
-  "envKeys": [
-    "UNIALL_API_KEY"
-  ],
-  "baseUrlEnvKey": "UNIALL_BASE_URL",
-  "defaultBaseUrl": null,
-  "baseUrlRequired": true,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/v1/images/tasks",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/v1/images/tasks/{task_id}",
-      "taskId": {
-        "in": "path",
-        "name": "task_id"
-      }
-    }
-  },
-  "statusWords": {
-    "queued": "queued",
-    "pending": "queued",
-    "running": "running",
-    "processing": "running",
-    "in_progress": "running",
-    "succeeded": "succeeded",
-    "success": "succeeded",
-    "completed": "succeeded",
-    "failed": "failed",
-    "failure": "failed",
-    "error": "failed",
-    "cancelled": "canceled",
-    "canceled": "canceled"
-  },
-  "defaultModel": "NanoBanana2",
-  "options": {
-    "prompt": {
-      "fields": [
-        "prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "aspect_ratio"
-      ]
-    },
-    "outputFormat": {
-      "fields": [
-        "output_format"
-      ]
-    },
-    "n": {
-      "fields": [
-        "n"
-      ]
-    },
-    "images": {
-      "fields": [
-        "image",
-        "images"
-      ]
-    }
-  },
-  "models": {
-    "NanoBanana2": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "required": true
-        },
-        "task_type": {
-          "type": "string",
-          "enum": [
-            "text2image",
-            "image2image"
-          ]
-        },
-        "image": {},
-        "images": {
-          "type": "array",
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "aspect_ratio": {
-          "type": "string"
-        },
-        "output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpeg",
-            "webp"
-          ]
-        },
-        "n": {
-          "type": "integer",
-          "default": 1,
-          "minimum": 1
-        },
-        "response_format": {
-          "type": "string",
-          "enum": [
-            "url",
-            "b64_json"
-          ],
-          "default": "url",
-          "unverified": true
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "outputFormat": "output_format",
-          "n": "n",
-          "images": "image"
-        },
-        "notSent": [],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
-        "resolutions": [
-          "0.5K",
-          "1K",
-          "2K",
-          "4K"
-        ]
-      },
-      "family": "Nano Banana 2"
-    },
-    "NanoBananaPro": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "required": true
-        },
-        "task_type": {
-          "type": "string",
-          "enum": [
-            "text2image",
-            "image2image"
-          ]
-        },
-        "image": {},
-        "images": {
-          "type": "array",
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "aspect_ratio": {
-          "type": "string"
-        },
-        "output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpeg",
-            "webp"
-          ]
-        },
-        "n": {
-          "type": "integer",
-          "default": 1,
-          "minimum": 1
-        },
-        "response_format": {
-          "type": "string",
-          "enum": [
-            "url",
-            "b64_json"
-          ],
-          "default": "url",
-          "unverified": true
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "outputFormat": "output_format",
-          "n": "n",
-          "images": "image"
-        },
-        "notSent": [],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ]
-      },
-      "family": "Nano Banana Pro",
-      "unverified": true
-    },
-    "NanoBanana": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "required": true
-        },
-        "task_type": {
-          "type": "string",
-          "enum": [
-            "text2image",
-            "image2image"
-          ]
-        },
-        "image": {},
-        "images": {
-          "type": "array",
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "aspect_ratio": {
-          "type": "string"
-        },
-        "output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpeg",
-            "webp"
-          ]
-        },
-        "n": {
-          "type": "integer",
-          "default": 1,
-          "minimum": 1
-        },
-        "response_format": {
-          "type": "string",
-          "enum": [
-            "url",
-            "b64_json"
-          ],
-          "default": "url",
-          "unverified": true
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "outputFormat": "output_format",
-          "n": "n",
-          "images": "image"
-        },
-        "notSent": [
-          "resolution"
-        ],
-        "outputFormats": [
-          "png",
-          "jpeg",
-          "webp"
-        ],
-        "resolutions": [
-          "1K"
-        ]
-      },
-      "family": "Nano Banana"
-    }
-  },
-  "otherOperations": [
-    {
-      "operationId": "createImageGeneration",
-      "method": "POST",
-      "path": "/v1/images/generations",
-      "requestSchema": "CreateImageGenerationRequest",
-      "unverified": true
-    },
-    {
-      "operationId": "createImageEdit",
-      "method": "POST",
-      "path": "/v1/images/edits",
-      "requestSchema": "CreateImageEditRequest",
-      "unverified": true
-    }
-  ]
-} as const satisfies ProviderMeta
-
-export type Meta = typeof meta
+const l0 = {
+  "prompt": "prompt",
+  "aspectRatio": "aspect_ratio",
+  "outputFormat": "output_format",
+  "n": "n",
+  "images": "image"
+} as const
+const l1 = [
+  "png",
+  "jpeg"
+] as const
+const l2 = [
+  "png",
+  "jpeg",
+  "webp"
+] as const
+const l3 = {
+  "type": "string",
+  "required": true
+} as const
 
 /** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
 export const clientMeta = {
@@ -401,18 +104,9 @@ export const clientMeta = {
   "models": {
     "NanoBanana2": {
       "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "outputFormat": "output_format",
-          "n": "n",
-          "images": "image"
-        },
+        "fields": l0,
         "notSent": [],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
+        "outputFormats": l1,
         "resolutions": [
           "0.5K",
           "1K",
@@ -424,18 +118,9 @@ export const clientMeta = {
     },
     "NanoBananaPro": {
       "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "outputFormat": "output_format",
-          "n": "n",
-          "images": "image"
-        },
+        "fields": l0,
         "notSent": [],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
+        "outputFormats": l1,
         "resolutions": [
           "1K",
           "2K",
@@ -447,21 +132,11 @@ export const clientMeta = {
     },
     "NanoBanana": {
       "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "outputFormat": "output_format",
-          "n": "n",
-          "images": "image"
-        },
+        "fields": l0,
         "notSent": [
           "resolution"
         ],
-        "outputFormats": [
-          "png",
-          "jpeg",
-          "webp"
-        ],
+        "outputFormats": l2,
         "resolutions": [
           "1K"
         ]
@@ -470,3 +145,157 @@ export const clientMeta = {
     }
   }
 } as const satisfies ClientMeta
+
+export const meta = /* @__PURE__ */ (() =>
+  ({
+    ...clientMeta,
+    models: {
+      "NanoBanana2": {
+        ...clientMeta.models["NanoBanana2"],
+        "fields": {
+          "model": l3,
+          "prompt": l3,
+          "task_type": {
+            "type": "string",
+            "enum": [
+              "text2image",
+              "image2image"
+            ]
+          },
+          "image": {},
+          "images": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          },
+          "aspect_ratio": {
+            "type": "string"
+          },
+          "output_format": {
+            "type": "string",
+            "enum": l2
+          },
+          "n": {
+            "type": "integer",
+            "default": 1,
+            "minimum": 1
+          },
+          "response_format": {
+            "type": "string",
+            "enum": [
+              "url",
+              "b64_json"
+            ],
+            "default": "url",
+            "unverified": true
+          }
+        }
+      },
+      "NanoBananaPro": {
+        ...clientMeta.models["NanoBananaPro"],
+        "fields": {
+          "model": l3,
+          "prompt": l3,
+          "task_type": {
+            "type": "string",
+            "enum": [
+              "text2image",
+              "image2image"
+            ]
+          },
+          "image": {},
+          "images": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          },
+          "aspect_ratio": {
+            "type": "string"
+          },
+          "output_format": {
+            "type": "string",
+            "enum": l2
+          },
+          "n": {
+            "type": "integer",
+            "default": 1,
+            "minimum": 1
+          },
+          "response_format": {
+            "type": "string",
+            "enum": [
+              "url",
+              "b64_json"
+            ],
+            "default": "url",
+            "unverified": true
+          }
+        }
+      },
+      "NanoBanana": {
+        ...clientMeta.models["NanoBanana"],
+        "fields": {
+          "model": l3,
+          "prompt": l3,
+          "task_type": {
+            "type": "string",
+            "enum": [
+              "text2image",
+              "image2image"
+            ]
+          },
+          "image": {},
+          "images": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          },
+          "aspect_ratio": {
+            "type": "string"
+          },
+          "output_format": {
+            "type": "string",
+            "enum": l2
+          },
+          "n": {
+            "type": "integer",
+            "default": 1,
+            "minimum": 1
+          },
+          "response_format": {
+            "type": "string",
+            "enum": [
+              "url",
+              "b64_json"
+            ],
+            "default": "url",
+            "unverified": true
+          }
+        }
+      }
+    },
+    otherOperations: [
+      {
+        "operationId": "createImageGeneration",
+        "method": "POST",
+        "path": "/v1/images/generations",
+        "requestSchema": "CreateImageGenerationRequest",
+        "unverified": true
+      },
+      {
+        "operationId": "createImageEdit",
+        "method": "POST",
+        "path": "/v1/images/edits",
+        "requestSchema": "CreateImageEditRequest",
+        "unverified": true
+      }
+    ],
+  }) as const)() satisfies ProviderMeta
+
+export type Meta = typeof meta
