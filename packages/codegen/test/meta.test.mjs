@@ -42,7 +42,9 @@ describe.each(await listProviders())('%s: rendered meta.gen.ts', (id) => {
   const meta = buildMeta(parse(readFileSync(join(repoRoot, 'specs', `${id}.openapi.yaml`), 'utf8')))
   /** The rendered module, compiled and imported. */
   const load = async () => {
-    const js = ts.transpileModule(renderMeta(meta, `${id}.openapi.yaml`), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText
+    const js = ts.transpileModule(renderMeta(meta, `${id}.openapi.yaml`), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText
     return import(`data:text/javascript,${encodeURIComponent(js)}`)
   }
 
@@ -94,7 +96,12 @@ function twoSpellings() {
     servers: [{ url: 'https://api.example.test' }],
     security: [{ key: [] }],
     paths: {
-      '/tasks': { post: { operationId: 'createImageTask', requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateImageTaskRequest' } } } } } },
+      '/tasks': {
+        post: {
+          operationId: 'createImageTask',
+          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateImageTaskRequest' } } } },
+        },
+      },
       '/tasks/{id}': { get: { operationId: 'getImageTask', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }] } },
     },
     components: {
