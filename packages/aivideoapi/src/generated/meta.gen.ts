@@ -2,7 +2,14 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-const l0 = [
+const l0 = {
+  "in": "path",
+  "name": "taskId"
+} as const
+const l1 = {
+  "jpeg": "jpg"
+} as const
+const l2 = [
   "1:1",
   "1:4",
   "1:8",
@@ -19,28 +26,28 @@ const l0 = [
   "21:9",
   "auto"
 ] as const
-const l1 = [
+const l3 = [
   "1K",
   "2K",
   "4K"
 ] as const
-const l2 = {
+const l4 = {
   "type": "string",
   "minLength": 1,
   "maxLength": 20000,
   "required": true
 } as const
-const l3 = {
+const l5 = {
   "type": "string",
-  "enum": l0,
+  "enum": l2,
   "default": "auto"
 } as const
-const l4 = {
+const l6 = {
   "type": "string",
   "format": "uri"
 } as const
 
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "aivideoapi",
   "name": "aivideoapi.ai",
@@ -51,34 +58,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "AIVIDEOAPI_BASE_URL",
   "defaultBaseUrl": "https://api.aivideoapi.ai",
   "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/v1/images/generations",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/v1/tasks/{taskId}",
-      "taskId": {
-        "in": "path",
-        "name": "taskId"
-      }
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/v1/credits"
-    }
-  },
   "statusWords": {
     "pending": "queued",
     "processing": "running",
@@ -86,50 +65,27 @@ export const clientMeta = {
     "failed": "failed"
   },
   "defaultModel": "nano-banana-2",
+  "auth": {
+    "prefix": "Bearer "
+  },
+  "operations": {
+    "create": {},
+    "get": {
+      "taskId": l0
+    }
+  },
   "options": {
-    "prompt": {
-      "fields": [
-        "input.prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "input.aspect_ratio"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "input.resolution"
-      ]
-    },
     "outputFormat": {
-      "fields": [
-        "input.output_format"
-      ],
-      "values": {
-        "jpeg": "jpg"
-      }
-    },
-    "images": {
-      "fields": [
-        "input.image_urls"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callback_url"
-      ]
+      "values": l1
     }
   },
   "callback": {
     "field": "callback_url",
+    "payloadSchema": "CallbackPayload",
     "retryDelaysSeconds": [
       180,
       420
-    ],
-    "retryScheduleDocumented": true,
-    "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished"
+    ]
   },
   "models": {
     "nano-banana-2-lite": {
@@ -146,7 +102,7 @@ export const clientMeta = {
           "n"
         ],
         "maxPromptLength": 20000,
-        "aspectRatios": l0,
+        "aspectRatios": l2,
         "resolutions": [
           "1K"
         ],
@@ -172,8 +128,8 @@ export const clientMeta = {
           "n"
         ],
         "maxPromptLength": 20000,
-        "aspectRatios": l0,
-        "resolutions": l1,
+        "aspectRatios": l2,
+        "resolutions": l3,
         "outputFormats": [
           "jpeg",
           "png"
@@ -200,12 +156,12 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "input.prompt": l2,
-          "input.aspect_ratio": l3,
+          "input.prompt": l4,
+          "input.aspect_ratio": l5,
           "input.image_urls": {
             "type": "array",
             "maxItems": 10,
-            "items": l4
+            "items": l6
           },
           "input.resolution": {
             "type": "string",
@@ -214,7 +170,7 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "default": "1K"
           },
-          "callback_url": l4
+          "callback_url": l6
         }
       },
       "nano-banana-2": {
@@ -227,16 +183,16 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "input.prompt": l2,
-          "input.aspect_ratio": l3,
+          "input.prompt": l4,
+          "input.aspect_ratio": l5,
           "input.image_urls": {
             "type": "array",
             "maxItems": 14,
-            "items": l4
+            "items": l6
           },
           "input.resolution": {
             "type": "string",
-            "enum": l1,
+            "enum": l3,
             "default": "1K"
           },
           "input.output_format": {
@@ -247,9 +203,77 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "default": "jpg"
           },
-          "callback_url": l4
+          "callback_url": l6
         }
       }
+    },
+    "auth": {
+      "scheme": "bearerAuth",
+      "in": "header",
+      "name": "authorization",
+      "prefix": "Bearer "
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/v1/images/generations",
+        "requestSchema": "CreateImageTaskRequest"
+      },
+      "get": {
+        "operationId": "getImageTask",
+        "method": "GET",
+        "path": "/v1/tasks/{taskId}",
+        "taskId": l0
+      },
+      "credits": {
+        "operationId": "getCredits",
+        "method": "GET",
+        "path": "/v1/credits"
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "input.prompt"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "input.aspect_ratio"
+        ]
+      },
+      "resolution": {
+        "fields": [
+          "input.resolution"
+        ]
+      },
+      "outputFormat": {
+        "fields": [
+          "input.output_format"
+        ],
+        "values": l1
+      },
+      "images": {
+        "fields": [
+          "input.image_urls"
+        ]
+      },
+      "callbackUrl": {
+        "fields": [
+          "callback_url"
+        ]
+      }
+    },
+    "callback": {
+      "field": "callback_url",
+      "retryDelaysSeconds": [
+        180,
+        420
+      ],
+      "retryScheduleDocumented": true,
+      "payloadSchema": "CallbackPayload",
+      "operationId": "imageTaskFinished"
     },
   }) as const)() satisfies ProviderMeta
 

@@ -2,7 +2,14 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-const l0 = [
+const l0 = {
+  "in": "query",
+  "name": "task_id"
+} as const
+const l1 = {
+  "jpeg": "jpg"
+} as const
+const l2 = [
   "1:1",
   "2:3",
   "3:2",
@@ -19,52 +26,52 @@ const l0 = [
   "21:9",
   "auto"
 ] as const
-const l1 = [
+const l3 = [
   "1K",
   "2K",
   "4K"
 ] as const
-const l2 = {
+const l4 = {
   "type": "string",
   "minLength": 1,
   "required": true
 } as const
-const l3 = {
-  "type": "string",
-  "unverified": true
-} as const
-const l4 = {
-  "type": "string",
-  "format": "uri"
-} as const
 const l5 = {
-  "type": "array",
-  "items": l4,
+  "type": "string",
   "unverified": true
 } as const
 const l6 = {
+  "type": "string",
+  "format": "uri"
+} as const
+const l7 = {
+  "type": "array",
+  "items": l6,
+  "unverified": true
+} as const
+const l8 = {
   "type": "string",
   "minLength": 1,
   "maxLength": 20000,
   "required": true
 } as const
-const l7 = {
+const l9 = {
   "type": "array",
   "maxItems": 14,
-  "items": l4
+  "items": l6
 } as const
-const l8 = {
+const l10 = {
   "type": "string",
-  "enum": l0,
+  "enum": l2,
   "default": "1:1"
 } as const
-const l9 = {
+const l11 = {
   "type": "string",
-  "enum": l1,
+  "enum": l3,
   "default": "1K"
 } as const
 
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "crun",
   "name": "Crun",
@@ -75,34 +82,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "CRUN_BASE_URL",
   "defaultBaseUrl": "https://api.crun.ai/api/v1",
   "baseUrlRequired": false,
-  "auth": {
-    "scheme": "apiKey",
-    "in": "header",
-    "name": "x-api-key",
-    "prefix": ""
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/client/job/CreateTask",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/client/job/TaskInfo",
-      "taskId": {
-        "in": "query",
-        "name": "task_id"
-      }
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/client/account/balance"
-    }
-  },
   "statusWords": {
     "pending": "queued",
     "running": "running",
@@ -110,47 +89,24 @@ export const clientMeta = {
     "failed": "failed"
   },
   "defaultModel": "google/nano-banana",
+  "auth": {
+    "prefix": ""
+  },
+  "operations": {
+    "create": {},
+    "get": {
+      "taskId": l0
+    }
+  },
   "options": {
-    "prompt": {
-      "fields": [
-        "input.prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "input.aspect_ratio"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "input.resolution"
-      ]
-    },
     "outputFormat": {
-      "fields": [
-        "input.output_format"
-      ],
-      "values": {
-        "jpeg": "jpg"
-      }
-    },
-    "images": {
-      "fields": [
-        "input.img_urls"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callback_url"
-      ]
+      "values": l1
     }
   },
   "callback": {
     "field": "callback_url",
-    "retryDelaysSeconds": [],
-    "retryScheduleDocumented": false,
     "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished"
+    "retryDelaysSeconds": []
   },
   "models": {
     "google/nano-banana": {
@@ -208,8 +164,8 @@ export const clientMeta = {
           "n"
         ],
         "maxPromptLength": 20000,
-        "aspectRatios": l0,
-        "resolutions": l1,
+        "aspectRatios": l2,
+        "resolutions": l3,
         "outputFormats": [
           "png",
           "jpeg"
@@ -217,8 +173,7 @@ export const clientMeta = {
         "maxImages": 14,
         "maxN": 1
       },
-      "family": "Nano Banana 2",
-      "unverified": true
+      "family": "Nano Banana 2"
     },
     "google/nano-banana-2-v2": {
       "capabilities": {
@@ -234,14 +189,13 @@ export const clientMeta = {
           "n"
         ],
         "maxPromptLength": 20000,
-        "aspectRatios": l0,
-        "resolutions": l1,
+        "aspectRatios": l2,
+        "resolutions": l3,
         "outputFormats": [],
         "maxImages": 14,
         "maxN": 1
       },
-      "family": "Nano Banana 2",
-      "unverified": true
+      "family": "Nano Banana 2"
     }
   }
 } as const satisfies ClientMeta
@@ -260,11 +214,11 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "input.prompt": l2,
-          "input.output_format": l3,
-          "input.aspect_ratio": l3,
-          "input.img_urls": l5,
-          "callback_url": l4
+          "input.prompt": l4,
+          "input.output_format": l5,
+          "input.aspect_ratio": l5,
+          "input.img_urls": l7,
+          "callback_url": l6
         }
       },
       "google/nano-banana-v2": {
@@ -277,10 +231,10 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "input.prompt": l2,
-          "input.aspect_ratio": l3,
-          "input.img_urls": l5,
-          "callback_url": l4
+          "input.prompt": l4,
+          "input.aspect_ratio": l5,
+          "input.img_urls": l7,
+          "callback_url": l6
         }
       },
       "google/nano-banana-2": {
@@ -293,10 +247,10 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "input.prompt": l6,
-          "input.img_urls": l7,
-          "input.aspect_ratio": l8,
-          "input.resolution": l9,
+          "input.prompt": l8,
+          "input.img_urls": l9,
+          "input.aspect_ratio": l10,
+          "input.resolution": l11,
           "input.google_search": {
             "type": "boolean",
             "default": false
@@ -309,8 +263,9 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "default": "png"
           },
-          "callback_url": l4
-        }
+          "callback_url": l6
+        },
+        "unverified": true
       },
       "google/nano-banana-2-v2": {
         ...clientMeta.models["google/nano-banana-2-v2"],
@@ -322,13 +277,79 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "input.prompt": l6,
-          "input.img_urls": l7,
-          "input.aspect_ratio": l8,
-          "input.resolution": l9,
-          "callback_url": l4
-        }
+          "input.prompt": l8,
+          "input.img_urls": l9,
+          "input.aspect_ratio": l10,
+          "input.resolution": l11,
+          "callback_url": l6
+        },
+        "unverified": true
       }
+    },
+    "auth": {
+      "scheme": "apiKey",
+      "in": "header",
+      "name": "x-api-key",
+      "prefix": ""
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/client/job/CreateTask",
+        "requestSchema": "CreateImageTaskRequest"
+      },
+      "get": {
+        "operationId": "getImageTask",
+        "method": "GET",
+        "path": "/client/job/TaskInfo",
+        "taskId": l0
+      },
+      "credits": {
+        "operationId": "getCredits",
+        "method": "GET",
+        "path": "/client/account/balance"
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "input.prompt"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "input.aspect_ratio"
+        ]
+      },
+      "resolution": {
+        "fields": [
+          "input.resolution"
+        ]
+      },
+      "outputFormat": {
+        "fields": [
+          "input.output_format"
+        ],
+        "values": l1
+      },
+      "images": {
+        "fields": [
+          "input.img_urls"
+        ]
+      },
+      "callbackUrl": {
+        "fields": [
+          "callback_url"
+        ]
+      }
+    },
+    "callback": {
+      "field": "callback_url",
+      "retryDelaysSeconds": [],
+      "retryScheduleDocumented": false,
+      "payloadSchema": "CallbackPayload",
+      "operationId": "imageTaskFinished"
     },
   }) as const)() satisfies ProviderMeta
 

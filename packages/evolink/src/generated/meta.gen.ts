@@ -3,13 +3,17 @@
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
 const l0 = {
+  "in": "path",
+  "name": "task_id"
+} as const
+const l1 = {
   "prompt": "prompt",
   "aspectRatio": "size",
   "resolution": "quality",
   "images": "image_urls",
   "callbackUrl": "callback_url"
 } as const
-const l1 = [
+const l2 = [
   "auto",
   "1:1",
   "2:3",
@@ -22,23 +26,23 @@ const l1 = [
   "16:9",
   "21:9"
 ] as const
-const l2 = [
+const l3 = [
   "1K",
   "2K",
   "4K"
 ] as const
-const l3 = {
-  "fields": l0,
+const l4 = {
+  "fields": l1,
   "notSent": [
     "n"
   ],
   "maxPromptLength": 2000,
-  "aspectRatios": l1,
-  "resolutions": l2,
+  "aspectRatios": l2,
+  "resolutions": l3,
   "maxImages": 10,
   "maxN": 1
 } as const
-const l4 = [
+const l5 = [
   "auto",
   "1:1",
   "1:4",
@@ -55,24 +59,27 @@ const l4 = [
   "16:9",
   "21:9"
 ] as const
-const l5 = [
+const l6 = [
   "0.5K",
   "1K",
   "2K",
   "4K"
 ] as const
-const l6 = {
-  "fields": l0,
-  "notSent": [
-    "n"
-  ],
-  "maxPromptLength": 2000,
-  "aspectRatios": l4,
-  "resolutions": l5,
-  "maxImages": 14,
-  "maxN": 1
+const l7 = {
+  "capabilities": {
+    "fields": l1,
+    "notSent": [
+      "n"
+    ],
+    "maxPromptLength": 2000,
+    "aspectRatios": l5,
+    "resolutions": l6,
+    "maxImages": 14,
+    "maxN": 1
+  },
+  "family": "Nano Banana 2"
 } as const
-const l7 = [
+const l8 = [
   "auto",
   "1:1",
   "2:3",
@@ -82,75 +89,78 @@ const l7 = [
   "16:9",
   "9:16"
 ] as const
-const l8 = {
-  "fields": {
-    "prompt": "prompt",
-    "aspectRatio": "size",
-    "images": "image_urls",
-    "callbackUrl": "callback_url"
-  },
-  "notSent": [
-    "resolution",
-    "n"
-  ],
-  "maxPromptLength": 2000,
-  "aspectRatios": l7,
-  "resolutions": [
-    "1K"
-  ],
-  "maxImages": 5,
-  "maxN": 1
-} as const
 const l9 = {
+  "capabilities": {
+    "fields": {
+      "prompt": "prompt",
+      "aspectRatio": "size",
+      "images": "image_urls",
+      "callbackUrl": "callback_url"
+    },
+    "notSent": [
+      "resolution",
+      "n"
+    ],
+    "maxPromptLength": 2000,
+    "aspectRatios": l8,
+    "resolutions": [
+      "1K"
+    ],
+    "maxImages": 5,
+    "maxN": 1
+  },
+  "family": "Nano Banana"
+} as const
+const l10 = {
   "type": "string",
   "maxLength": 2000,
   "required": true
 } as const
-const l10 = {
-  "type": "string",
-  "enum": l1,
-  "default": "auto"
-} as const
 const l11 = {
   "type": "string",
   "enum": l2,
-  "default": "2K"
+  "default": "auto"
 } as const
 const l12 = {
   "type": "string",
-  "format": "uri"
+  "enum": l3,
+  "default": "2K"
 } as const
 const l13 = {
-  "type": "array",
-  "maxItems": 10,
-  "items": l12
+  "type": "string",
+  "format": "uri"
 } as const
 const l14 = {
+  "type": "array",
+  "maxItems": 10,
+  "items": l13
+} as const
+const l15 = {
   "type": "string",
   "maxLength": 2048,
   "pattern": "^https://",
   "format": "uri"
 } as const
-const l15 = {
+const l16 = {
   "type": "string",
-  "enum": l4,
+  "enum": l5,
   "default": "auto"
 } as const
-const l16 = {
+const l17 = {
   "type": "array",
   "maxItems": 14,
-  "items": l12
-} as const
-const l17 = {
-  "type": "object"
+  "items": l13
 } as const
 const l18 = {
+  "type": "object"
+} as const
+const l19 = {
   "type": "array",
   "maxItems": 5,
-  "items": l12
+  "items": l13
 } as const
 
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "evolink",
   "name": "EvoLink",
@@ -161,34 +171,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "EVOLINK_BASE_URL",
   "defaultBaseUrl": "https://api.evolink.ai",
   "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/v1/images/generations",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/v1/tasks/{task_id}",
-      "taskId": {
-        "in": "path",
-        "name": "task_id"
-      }
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/v1/credits"
-    }
-  },
   "statusWords": {
     "pending": "queued",
     "processing": "running",
@@ -198,90 +180,55 @@ export const clientMeta = {
     "canceled": "canceled"
   },
   "defaultModel": "gemini-3-pro-image-preview",
-  "options": {
-    "prompt": {
-      "fields": [
-        "prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "size"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "quality"
-      ]
-    },
-    "images": {
-      "fields": [
-        "image_urls"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callback_url"
-      ]
+  "resultTtlSeconds": 86400,
+  "auth": {
+    "prefix": "Bearer "
+  },
+  "operations": {
+    "create": {},
+    "get": {
+      "taskId": l0
     }
   },
-  "resultTtlSeconds": 86400,
+  "options": {},
   "callback": {
     "field": "callback_url",
+    "payloadSchema": "CallbackPayload",
     "retryDelaysSeconds": [
       1,
       2,
       4
-    ],
-    "retryScheduleDocumented": true,
-    "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished",
-    "timeoutSeconds": 10
+    ]
   },
   "models": {
     "nano-banana-2-lite": {
-      "capabilities": l3,
+      "capabilities": l4,
       "family": "Nano Banana 2 Lite"
     },
     "gemini-3-pro-image-preview": {
-      "capabilities": l3,
+      "capabilities": l4,
       "family": "Nano Banana Pro"
     },
-    "gemini-3.1-flash-image-preview": {
-      "capabilities": l6,
-      "family": "Nano Banana 2"
-    },
+    "gemini-3.1-flash-image-preview": l7,
     "gemini-3.1-flash-lite-image": {
       "capabilities": {
-        "fields": l0,
+        "fields": l1,
         "notSent": [
           "n"
         ],
         "maxPromptLength": 2000,
-        "aspectRatios": l1,
+        "aspectRatios": l2,
         "resolutions": [
           "1K"
         ],
         "maxImages": 14,
         "maxN": 1
       },
-      "family": "Nano Banana 2 Lite",
-      "unverified": true
+      "family": "Nano Banana 2 Lite"
     },
-    "gemini-2.5-flash-image": {
-      "capabilities": l8,
-      "family": "Nano Banana"
-    },
-    "nano-banana-2-beta": {
-      "capabilities": l6,
-      "family": "Nano Banana 2",
-      "unverified": true
-    },
-    "nano-banana-beta": {
-      "capabilities": l8,
-      "family": "Nano Banana",
-      "unverified": true
-    }
+    "gemini-2.5-flash-image": l9,
+    "nano-banana-2-beta": l7,
+    "nano-banana-beta": l9
   }
 } as const satisfies ClientMeta
 
@@ -299,11 +246,11 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "prompt": l9,
-          "size": l10,
-          "quality": l11,
-          "image_urls": l13,
-          "callback_url": l14
+          "prompt": l10,
+          "size": l11,
+          "quality": l12,
+          "image_urls": l14,
+          "callback_url": l15
         }
       },
       "gemini-3-pro-image-preview": {
@@ -317,11 +264,11 @@ export const meta = /* @__PURE__ */ (() =>
             "default": "gemini-3-pro-image-preview",
             "required": true
           },
-          "prompt": l9,
-          "size": l10,
-          "quality": l11,
-          "image_urls": l13,
-          "callback_url": l14
+          "prompt": l10,
+          "size": l11,
+          "quality": l12,
+          "image_urls": l14,
+          "callback_url": l15
         }
       },
       "gemini-3.1-flash-image-preview": {
@@ -335,16 +282,16 @@ export const meta = /* @__PURE__ */ (() =>
             "default": "gemini-3.1-flash-image-preview",
             "required": true
           },
-          "prompt": l9,
-          "size": l15,
+          "prompt": l10,
+          "size": l16,
           "quality": {
             "type": "string",
-            "enum": l5,
+            "enum": l6,
             "default": "2K"
           },
-          "image_urls": l16,
-          "model_params": l17,
-          "callback_url": l14
+          "image_urls": l17,
+          "model_params": l18,
+          "callback_url": l15
         }
       },
       "gemini-3.1-flash-lite-image": {
@@ -357,8 +304,8 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "prompt": l9,
-          "size": l10,
+          "prompt": l10,
+          "size": l11,
           "quality": {
             "type": "string",
             "enum": [
@@ -366,10 +313,11 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "default": "1K"
           },
-          "image_urls": l16,
-          "model_params": l17,
-          "callback_url": l14
-        }
+          "image_urls": l17,
+          "model_params": l18,
+          "callback_url": l15
+        },
+        "unverified": true
       },
       "gemini-2.5-flash-image": {
         ...clientMeta.models["gemini-2.5-flash-image"],
@@ -390,11 +338,11 @@ export const meta = /* @__PURE__ */ (() =>
           },
           "size": {
             "type": "string",
-            "enum": l7,
+            "enum": l8,
             "default": "auto"
           },
-          "image_urls": l18,
-          "callback_url": l14
+          "image_urls": l19,
+          "callback_url": l15
         }
       },
       "nano-banana-2-beta": {
@@ -407,15 +355,16 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "prompt": l9,
-          "size": l15,
+          "prompt": l10,
+          "size": l16,
           "quality": {
             "type": "string",
-            "enum": l5
+            "enum": l6
           },
-          "image_urls": l16,
-          "callback_url": l14
-        }
+          "image_urls": l17,
+          "callback_url": l15
+        },
+        "unverified": true
       },
       "nano-banana-beta": {
         ...clientMeta.models["nano-banana-beta"],
@@ -427,15 +376,80 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "prompt": l9,
+          "prompt": l10,
           "size": {
             "type": "string",
-            "enum": l7
+            "enum": l8
           },
-          "image_urls": l18,
-          "callback_url": l14
-        }
+          "image_urls": l19,
+          "callback_url": l15
+        },
+        "unverified": true
       }
+    },
+    "auth": {
+      "scheme": "bearerAuth",
+      "in": "header",
+      "name": "authorization",
+      "prefix": "Bearer "
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/v1/images/generations",
+        "requestSchema": "CreateImageTaskRequest"
+      },
+      "get": {
+        "operationId": "getImageTask",
+        "method": "GET",
+        "path": "/v1/tasks/{task_id}",
+        "taskId": l0
+      },
+      "credits": {
+        "operationId": "getCredits",
+        "method": "GET",
+        "path": "/v1/credits"
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "prompt"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "size"
+        ]
+      },
+      "resolution": {
+        "fields": [
+          "quality"
+        ]
+      },
+      "images": {
+        "fields": [
+          "image_urls"
+        ]
+      },
+      "callbackUrl": {
+        "fields": [
+          "callback_url"
+        ]
+      }
+    },
+    "callback": {
+      "field": "callback_url",
+      "retryDelaysSeconds": [
+        1,
+        2,
+        4
+      ],
+      "retryScheduleDocumented": true,
+      "payloadSchema": "CallbackPayload",
+      "operationId": "imageTaskFinished",
+      "timeoutSeconds": 10
     },
   }) as const)() satisfies ProviderMeta
 

@@ -15,9 +15,9 @@ const l1 = {
     "request_id"
   ]
 } as const
-const l2 = [
-  "resolution"
-] as const
+const l2 = {
+  "taskId": l1
+} as const
 const l3 = {
   "prompt": "prompt",
   "aspectRatio": "aspect_ratio",
@@ -26,6 +26,9 @@ const l3 = {
   "n": "num_images"
 } as const
 const l4 = [
+  "resolution"
+] as const
+const l5 = [
   "auto",
   "21:9",
   "16:9",
@@ -38,12 +41,12 @@ const l4 = [
   "2:3",
   "9:16"
 ] as const
-const l5 = [
+const l6 = [
   "jpeg",
   "png",
   "webp"
 ] as const
-const l6 = {
+const l7 = {
   "prompt": "prompt",
   "aspectRatio": "aspect_ratio",
   "resolution": "resolution",
@@ -51,12 +54,12 @@ const l6 = {
   "images": "image_urls",
   "n": "num_images"
 } as const
-const l7 = [
+const l8 = [
   "1K",
   "2K",
   "4K"
 ] as const
-const l8 = [
+const l9 = [
   "auto",
   "21:9",
   "16:9",
@@ -73,13 +76,13 @@ const l8 = [
   "8:1",
   "1:8"
 ] as const
-const l9 = [
+const l10 = [
   "0.5K",
   "1K",
   "2K",
   "4K"
 ] as const
-const l10 = [
+const l11 = [
   "21:9",
   "16:9",
   "3:2",
@@ -95,31 +98,31 @@ const l10 = [
   "8:1",
   "1:8"
 ] as const
-const l11 = {
+const l12 = {
   "type": "string",
   "maxLength": 50000,
   "required": true,
   "unverified": true
 } as const
-const l12 = {
+const l13 = {
   "type": "integer",
   "default": 1,
   "minimum": 1,
   "maximum": 4
 } as const
-const l13 = {
-  "type": "integer"
-} as const
 const l14 = {
-  "type": "string",
-  "enum": l4
+  "type": "integer"
 } as const
 const l15 = {
   "type": "string",
-  "enum": l5,
-  "default": "png"
+  "enum": l5
 } as const
 const l16 = {
+  "type": "string",
+  "enum": l6,
+  "default": "png"
+} as const
+const l17 = {
   "type": "string",
   "enum": [
     "1",
@@ -131,29 +134,29 @@ const l16 = {
   ],
   "default": "4"
 } as const
-const l17 = {
+const l18 = {
   "type": "boolean",
   "default": false
 } as const
-const l18 = {
+const l19 = {
   "type": "boolean",
   "default": true
 } as const
-const l19 = {
+const l20 = {
   "type": "string"
 } as const
-const l20 = {
+const l21 = {
   "type": "array",
   "minItems": 1,
   "maxItems": 14,
-  "items": l19,
+  "items": l20,
   "unverified": true
 } as const
-const l21 = {
-  "type": "string",
-  "enum": l8
-} as const
 const l22 = {
+  "type": "string",
+  "enum": l9
+} as const
+const l23 = {
   "type": "string",
   "enum": [
     "minimal",
@@ -161,7 +164,7 @@ const l22 = {
   ]
 } as const
 
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "fal",
   "name": "fal.ai",
@@ -173,40 +176,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "FAL_BASE_URL",
   "defaultBaseUrl": "https://queue.fal.run",
   "baseUrlRequired": false,
-  "auth": {
-    "scheme": "falKey",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Key "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/{owner}/{app}",
-      "requestSchema": "TextToImageBody",
-      "modelPath": l0,
-      "imagesOperation": "createImageEditTask"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/{owner}/{app}/requests/{request_id}/status",
-      "taskId": l1
-    },
-    "cancel": {
-      "operationId": "cancelImageTask",
-      "method": "PUT",
-      "path": "/{owner}/{app}/requests/{request_id}/cancel",
-      "taskId": l1
-    },
-    "result": {
-      "operationId": "getImageTaskResult",
-      "method": "GET",
-      "path": "/{owner}/{app}/requests/{request_id}",
-      "taskId": l1
-    }
-  },
   "statusWords": {
     "IN_QUEUE": "queued",
     "IN_PROGRESS": "running",
@@ -215,56 +184,36 @@ export const clientMeta = {
     "CANCELED": "canceled"
   },
   "defaultModel": "fal-ai/nano-banana",
-  "options": {
-    "prompt": {
-      "fields": [
-        "prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "aspect_ratio"
-      ]
-    },
-    "resolution": {
-      "fields": l2
-    },
-    "outputFormat": {
-      "fields": [
-        "output_format"
-      ]
-    },
-    "images": {
-      "fields": [
-        "image_urls"
-      ]
-    },
-    "n": {
-      "fields": [
-        "num_images"
-      ]
-    }
-  },
   "referenceDataUrls": true,
+  "auth": {
+    "prefix": "Key "
+  },
+  "operations": {
+    "create": {
+      "modelPath": l0
+    },
+    "get": l2,
+    "cancel": l2,
+    "result": l2
+  },
+  "options": {},
   "callback": {
     "field": "fal_webhook",
-    "retryDelaysSeconds": [],
-    "retryScheduleDocumented": false,
     "in": "query",
     "payloadSchema": "CallbackPayload",
-    "operationId": "falWebhook"
+    "retryDelaysSeconds": []
   },
   "models": {
     "fal-ai/nano-banana": {
       "capabilities": {
         "fields": l3,
-        "notSent": l2,
+        "notSent": l4,
         "maxPromptLength": 50000,
-        "aspectRatios": l4,
+        "aspectRatios": l5,
         "resolutions": [
           "1K"
         ],
-        "outputFormats": l5,
+        "outputFormats": l6,
         "maxImages": 14,
         "maxN": 4
       },
@@ -272,12 +221,12 @@ export const clientMeta = {
     },
     "fal-ai/nano-banana-pro": {
       "capabilities": {
-        "fields": l6,
+        "fields": l7,
         "notSent": [],
         "maxPromptLength": 50000,
-        "aspectRatios": l4,
-        "resolutions": l7,
-        "outputFormats": l5,
+        "aspectRatios": l5,
+        "resolutions": l8,
+        "outputFormats": l6,
         "maxImages": 14,
         "maxN": 4
       },
@@ -285,12 +234,12 @@ export const clientMeta = {
     },
     "fal-ai/nano-banana-2": {
       "capabilities": {
-        "fields": l6,
+        "fields": l7,
         "notSent": [],
         "maxPromptLength": 50000,
-        "aspectRatios": l8,
-        "resolutions": l9,
-        "outputFormats": l5,
+        "aspectRatios": l9,
+        "resolutions": l10,
+        "outputFormats": l6,
         "maxImages": 14,
         "maxN": 4
       },
@@ -299,13 +248,13 @@ export const clientMeta = {
     "google/nano-banana-lite": {
       "capabilities": {
         "fields": l3,
-        "notSent": l2,
+        "notSent": l4,
         "maxPromptLength": 50000,
-        "aspectRatios": l8,
+        "aspectRatios": l9,
         "resolutions": [
           "1K"
         ],
-        "outputFormats": l5,
+        "outputFormats": l6,
         "maxImages": 14,
         "maxN": 4
       },
@@ -319,13 +268,13 @@ export const clientMeta = {
           "outputFormat": "output_format",
           "n": "num_images"
         },
-        "notSent": l2,
+        "notSent": l4,
         "maxPromptLength": 50000,
-        "aspectRatios": l10,
+        "aspectRatios": l11,
         "resolutions": [
           "1K"
         ],
-        "outputFormats": l5,
+        "outputFormats": l6,
         "maxN": 4
       },
       "family": "Nano Banana 2 Lite"
@@ -347,15 +296,15 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "prompt": l11,
-          "num_images": l12,
-          "seed": l13,
-          "aspect_ratio": l14,
-          "output_format": l15,
-          "safety_tolerance": l16,
-          "sync_mode": l17,
-          "limit_generations": l18,
-          "image_urls": l20
+          "prompt": l12,
+          "num_images": l13,
+          "seed": l14,
+          "aspect_ratio": l15,
+          "output_format": l16,
+          "safety_tolerance": l17,
+          "sync_mode": l18,
+          "limit_generations": l19,
+          "image_urls": l21
         }
       },
       "fal-ai/nano-banana-pro": {
@@ -368,22 +317,22 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "prompt": l11,
-          "num_images": l12,
-          "seed": l13,
-          "aspect_ratio": l14,
+          "prompt": l12,
+          "num_images": l13,
+          "seed": l14,
+          "aspect_ratio": l15,
           "resolution": {
             "type": "string",
-            "enum": l7,
+            "enum": l8,
             "default": "1K"
           },
-          "output_format": l15,
-          "safety_tolerance": l16,
-          "sync_mode": l17,
-          "limit_generations": l18,
-          "enable_web_search": l17,
-          "system_prompt": l19,
-          "image_urls": l20
+          "output_format": l16,
+          "safety_tolerance": l17,
+          "sync_mode": l18,
+          "limit_generations": l19,
+          "enable_web_search": l18,
+          "system_prompt": l20,
+          "image_urls": l21
         }
       },
       "fal-ai/nano-banana-2": {
@@ -396,23 +345,23 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "prompt": l11,
-          "num_images": l12,
-          "seed": l13,
-          "aspect_ratio": l21,
+          "prompt": l12,
+          "num_images": l13,
+          "seed": l14,
+          "aspect_ratio": l22,
           "resolution": {
             "type": "string",
-            "enum": l9,
+            "enum": l10,
             "default": "1K"
           },
-          "output_format": l15,
-          "safety_tolerance": l16,
-          "sync_mode": l17,
-          "limit_generations": l18,
-          "thinking_level": l22,
-          "enable_web_search": l17,
-          "system_prompt": l19,
-          "image_urls": l20
+          "output_format": l16,
+          "safety_tolerance": l17,
+          "sync_mode": l18,
+          "limit_generations": l19,
+          "thinking_level": l23,
+          "enable_web_search": l18,
+          "system_prompt": l20,
+          "image_urls": l21
         }
       },
       "google/nano-banana-lite": {
@@ -425,17 +374,17 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "prompt": l11,
-          "num_images": l12,
-          "seed": l13,
-          "aspect_ratio": l21,
-          "output_format": l15,
-          "safety_tolerance": l16,
-          "sync_mode": l17,
-          "limit_generations": l18,
-          "thinking_level": l22,
-          "system_prompt": l19,
-          "image_urls": l20
+          "prompt": l12,
+          "num_images": l13,
+          "seed": l14,
+          "aspect_ratio": l22,
+          "output_format": l16,
+          "safety_tolerance": l17,
+          "sync_mode": l18,
+          "limit_generations": l19,
+          "thinking_level": l23,
+          "system_prompt": l20,
+          "image_urls": l21
         }
       },
       "google/nano-banana-2-lite": {
@@ -448,23 +397,95 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "prompt": l11,
-          "num_images": l12,
-          "seed": l13,
+          "prompt": l12,
+          "num_images": l13,
+          "seed": l14,
           "aspect_ratio": {
             "type": "string",
-            "enum": l10
+            "enum": l11
           },
-          "output_format": l15,
-          "safety_tolerance": l16,
-          "sync_mode": l17,
-          "limit_generations": l18,
-          "thinking_level": l22,
-          "system_prompt": l19
+          "output_format": l16,
+          "safety_tolerance": l17,
+          "sync_mode": l18,
+          "limit_generations": l19,
+          "thinking_level": l23,
+          "system_prompt": l20
         }
       }
     },
-    otherOperations: [
+    "auth": {
+      "scheme": "falKey",
+      "in": "header",
+      "name": "authorization",
+      "prefix": "Key "
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/{owner}/{app}",
+        "requestSchema": "TextToImageBody",
+        "modelPath": l0,
+        "imagesOperation": "createImageEditTask"
+      },
+      "get": {
+        "operationId": "getImageTask",
+        "method": "GET",
+        "path": "/{owner}/{app}/requests/{request_id}/status",
+        "taskId": l1
+      },
+      "cancel": {
+        "operationId": "cancelImageTask",
+        "method": "PUT",
+        "path": "/{owner}/{app}/requests/{request_id}/cancel",
+        "taskId": l1
+      },
+      "result": {
+        "operationId": "getImageTaskResult",
+        "method": "GET",
+        "path": "/{owner}/{app}/requests/{request_id}",
+        "taskId": l1
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "prompt"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "aspect_ratio"
+        ]
+      },
+      "resolution": {
+        "fields": l4
+      },
+      "outputFormat": {
+        "fields": [
+          "output_format"
+        ]
+      },
+      "images": {
+        "fields": [
+          "image_urls"
+        ]
+      },
+      "n": {
+        "fields": [
+          "num_images"
+        ]
+      }
+    },
+    "callback": {
+      "field": "fal_webhook",
+      "retryDelaysSeconds": [],
+      "retryScheduleDocumented": false,
+      "in": "query",
+      "payloadSchema": "CallbackPayload",
+      "operationId": "falWebhook"
+    },
+    "otherOperations": [
       {
         "operationId": "createImageEditTask",
         "method": "POST",

@@ -3,12 +3,15 @@
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
 const l0 = {
+  "0.5K": "512"
+} as const
+const l1 = {
   "aspectRatio": "generationConfig.imageConfig.aspectRatio"
 } as const
-const l1 = [
+const l2 = [
   "resolution"
 ] as const
-const l2 = [
+const l3 = [
   "1:1",
   "2:3",
   "3:2",
@@ -20,11 +23,11 @@ const l2 = [
   "16:9",
   "21:9"
 ] as const
-const l3 = {
+const l4 = {
   "aspectRatio": "generationConfig.imageConfig.aspectRatio",
   "resolution": "generationConfig.imageConfig.imageSize"
 } as const
-const l4 = [
+const l5 = [
   "1:1",
   "2:3",
   "3:2",
@@ -40,27 +43,27 @@ const l4 = [
   "1:8",
   "8:1"
 ] as const
-const l5 = {
+const l6 = {
   "type": "object"
 } as const
-const l6 = {
+const l7 = {
   "type": "array",
   "minItems": 1,
-  "items": l5,
+  "items": l6,
   "required": true
 } as const
-const l7 = {
+const l8 = {
   "type": "string",
   "enum": [
     "user",
     "model"
   ]
 } as const
-const l8 = {
-  "type": "array",
-  "items": l5
-} as const
 const l9 = {
+  "type": "array",
+  "items": l6
+} as const
+const l10 = {
   "type": "array",
   "items": {
     "type": "string",
@@ -72,18 +75,18 @@ const l9 = {
     ]
   }
 } as const
-const l10 = {
+const l11 = {
   "type": "integer",
   "minimum": 1,
   "maximum": 1
 } as const
-const l11 = {
+const l12 = {
   "type": "integer"
 } as const
-const l12 = {
+const l13 = {
   "type": "number"
 } as const
-const l13 = {
+const l14 = {
   "type": "string",
   "enum": [
     "MINIMAL",
@@ -92,15 +95,29 @@ const l13 = {
     "HIGH"
   ]
 } as const
-const l14 = {
+const l15 = {
   "type": "boolean"
 } as const
-const l15 = {
+const l16 = {
   "type": "string",
-  "enum": l4
+  "enum": l5
+} as const
+const l17 = {
+  "contents": l7,
+  "systemInstruction.role": l8,
+  "systemInstruction.parts": l9,
+  "generationConfig.responseModalities": l10,
+  "generationConfig.candidateCount": l11,
+  "generationConfig.seed": l12,
+  "generationConfig.temperature": l13,
+  "generationConfig.thinkingConfig.thinkingLevel": l14,
+  "generationConfig.thinkingConfig.includeThoughts": l15,
+  "generationConfig.imageConfig.aspectRatio": l16,
+  "safetySettings": l9,
+  "tools": l9
 } as const
 
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "gemini",
   "name": "Google Gemini API",
@@ -112,22 +129,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "GEMINI_BASE_URL",
   "defaultBaseUrl": "https://generativelanguage.googleapis.com",
   "baseUrlRequired": false,
-  "auth": {
-    "scheme": "apiKeyHeader",
-    "in": "header",
-    "name": "x-goog-api-key",
-    "prefix": ""
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/v1beta/models/{model}:generateContent",
-      "requestSchema": "CreateImageTaskRequest",
-      "synchronous": true,
-      "repeatForN": true
-    }
-  },
   "statusWords": {
     "FINISH_REASON_UNSPECIFIED": "failed",
     "STOP": "succeeded",
@@ -149,42 +150,31 @@ export const clientMeta = {
     "NO_IMAGE": "failed"
   },
   "defaultModel": "gemini-2.5-flash-image",
-  "options": {
-    "prompt": {
-      "fields": [
-        "contents.parts.text"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "generationConfig.imageConfig.aspectRatio"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "generationConfig.imageConfig.imageSize"
-      ],
-      "values": {
-        "0.5K": "512"
-      }
-    },
-    "images": {
-      "fields": [
-        "contents.parts.inlineData"
-      ]
-    }
-  },
   "synchronous": true,
   "modelAliases": {
     "gemini-3-pro-image-preview": "gemini-3-pro-image",
     "gemini-3.1-flash-image-preview": "gemini-3.1-flash-image"
   },
+  "auth": {
+    "prefix": ""
+  },
+  "operations": {
+    "create": {
+      "synchronous": true,
+      "repeatForN": true
+    }
+  },
+  "options": {
+    "resolution": {
+      "values": l0
+    }
+  },
   "models": {
     "gemini-2.5-flash-image": {
       "capabilities": {
-        "fields": l0,
-        "notSent": l1,
-        "aspectRatios": l2,
+        "fields": l1,
+        "notSent": l2,
+        "aspectRatios": l3,
         "resolutions": [
           "1K"
         ],
@@ -196,9 +186,9 @@ export const clientMeta = {
     },
     "gemini-3-pro-image": {
       "capabilities": {
-        "fields": l3,
+        "fields": l4,
         "notSent": [],
-        "aspectRatios": l2,
+        "aspectRatios": l3,
         "resolutions": [
           "1K",
           "2K",
@@ -212,9 +202,9 @@ export const clientMeta = {
     },
     "gemini-3.1-flash-image": {
       "capabilities": {
-        "fields": l3,
+        "fields": l4,
         "notSent": [],
-        "aspectRatios": l4,
+        "aspectRatios": l5,
         "resolutions": [
           "0.5K",
           "1K",
@@ -229,9 +219,9 @@ export const clientMeta = {
     },
     "gemini-3.1-flash-lite-image": {
       "capabilities": {
-        "fields": l0,
-        "notSent": l1,
-        "aspectRatios": l2,
+        "fields": l1,
+        "notSent": l2,
+        "aspectRatios": l3,
         "resolutions": [
           "1K"
         ],
@@ -239,8 +229,7 @@ export const clientMeta = {
         "maxN": 4,
         "maxPromptLength": 30000
       },
-      "family": "Nano Banana 2 Lite",
-      "unverified": true
+      "family": "Nano Banana 2 Lite"
     }
   }
 } as const satisfies ClientMeta
@@ -251,34 +240,21 @@ export const meta = /* @__PURE__ */ (() =>
     models: {
       "gemini-2.5-flash-image": {
         ...clientMeta.models["gemini-2.5-flash-image"],
-        "fields": {
-          "contents": l6,
-          "systemInstruction.role": l7,
-          "systemInstruction.parts": l8,
-          "generationConfig.responseModalities": l9,
-          "generationConfig.candidateCount": l10,
-          "generationConfig.seed": l11,
-          "generationConfig.temperature": l12,
-          "generationConfig.thinkingConfig.thinkingLevel": l13,
-          "generationConfig.thinkingConfig.includeThoughts": l14,
-          "generationConfig.imageConfig.aspectRatio": l15,
-          "safetySettings": l8,
-          "tools": l8
-        }
+        "fields": l17
       },
       "gemini-3-pro-image": {
         ...clientMeta.models["gemini-3-pro-image"],
         "fields": {
-          "contents": l6,
-          "systemInstruction.role": l7,
-          "systemInstruction.parts": l8,
-          "generationConfig.responseModalities": l9,
-          "generationConfig.candidateCount": l10,
-          "generationConfig.seed": l11,
-          "generationConfig.temperature": l12,
-          "generationConfig.thinkingConfig.thinkingLevel": l13,
-          "generationConfig.thinkingConfig.includeThoughts": l14,
-          "generationConfig.imageConfig.aspectRatio": l15,
+          "contents": l7,
+          "systemInstruction.role": l8,
+          "systemInstruction.parts": l9,
+          "generationConfig.responseModalities": l10,
+          "generationConfig.candidateCount": l11,
+          "generationConfig.seed": l12,
+          "generationConfig.temperature": l13,
+          "generationConfig.thinkingConfig.thinkingLevel": l14,
+          "generationConfig.thinkingConfig.includeThoughts": l15,
+          "generationConfig.imageConfig.aspectRatio": l16,
           "generationConfig.imageConfig.imageSize": {
             "type": "string",
             "enum": [
@@ -288,23 +264,23 @@ export const meta = /* @__PURE__ */ (() =>
               "4K"
             ]
           },
-          "safetySettings": l8,
-          "tools": l8
+          "safetySettings": l9,
+          "tools": l9
         }
       },
       "gemini-3.1-flash-image": {
         ...clientMeta.models["gemini-3.1-flash-image"],
         "fields": {
-          "contents": l6,
-          "systemInstruction.role": l7,
-          "systemInstruction.parts": l8,
-          "generationConfig.responseModalities": l9,
-          "generationConfig.candidateCount": l10,
-          "generationConfig.seed": l11,
-          "generationConfig.temperature": l12,
-          "generationConfig.thinkingConfig.thinkingLevel": l13,
-          "generationConfig.thinkingConfig.includeThoughts": l14,
-          "generationConfig.imageConfig.aspectRatio": l15,
+          "contents": l7,
+          "systemInstruction.role": l8,
+          "systemInstruction.parts": l9,
+          "generationConfig.responseModalities": l10,
+          "generationConfig.candidateCount": l11,
+          "generationConfig.seed": l12,
+          "generationConfig.temperature": l13,
+          "generationConfig.thinkingConfig.thinkingLevel": l14,
+          "generationConfig.thinkingConfig.includeThoughts": l15,
+          "generationConfig.imageConfig.aspectRatio": l16,
           "generationConfig.imageConfig.imageSize": {
             "type": "string",
             "enum": [
@@ -314,26 +290,53 @@ export const meta = /* @__PURE__ */ (() =>
               "4K"
             ]
           },
-          "safetySettings": l8,
-          "tools": l8
+          "safetySettings": l9,
+          "tools": l9
         }
       },
       "gemini-3.1-flash-lite-image": {
         ...clientMeta.models["gemini-3.1-flash-lite-image"],
-        "fields": {
-          "contents": l6,
-          "systemInstruction.role": l7,
-          "systemInstruction.parts": l8,
-          "generationConfig.responseModalities": l9,
-          "generationConfig.candidateCount": l10,
-          "generationConfig.seed": l11,
-          "generationConfig.temperature": l12,
-          "generationConfig.thinkingConfig.thinkingLevel": l13,
-          "generationConfig.thinkingConfig.includeThoughts": l14,
-          "generationConfig.imageConfig.aspectRatio": l15,
-          "safetySettings": l8,
-          "tools": l8
-        }
+        "fields": l17,
+        "unverified": true
+      }
+    },
+    "auth": {
+      "scheme": "apiKeyHeader",
+      "in": "header",
+      "name": "x-goog-api-key",
+      "prefix": ""
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/v1beta/models/{model}:generateContent",
+        "requestSchema": "CreateImageTaskRequest",
+        "synchronous": true,
+        "repeatForN": true
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "contents.parts.text"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "generationConfig.imageConfig.aspectRatio"
+        ]
+      },
+      "resolution": {
+        "fields": [
+          "generationConfig.imageConfig.imageSize"
+        ],
+        "values": l0
+      },
+      "images": {
+        "fields": [
+          "contents.parts.inlineData"
+        ]
       }
     },
   }) as const)() satisfies ProviderMeta

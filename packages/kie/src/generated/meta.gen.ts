@@ -2,11 +2,18 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-const l0 = [
+const l0 = {
+  "in": "query",
+  "name": "taskId"
+} as const
+const l1 = {
+  "jpeg": "jpg"
+} as const
+const l2 = [
   "resolution",
   "n"
 ] as const
-const l1 = [
+const l3 = [
   "auto",
   "1:1",
   "3:4",
@@ -19,14 +26,14 @@ const l1 = [
   "4:5",
   "21:9"
 ] as const
-const l2 = [
+const l4 = [
   "png",
   "jpeg"
 ] as const
-const l3 = {
+const l5 = {
   "outputFormat": {}
 } as const
-const l4 = {
+const l6 = {
   "prompt": "input.prompt",
   "aspectRatio": "input.aspect_ratio",
   "resolution": "input.resolution",
@@ -34,7 +41,7 @@ const l4 = {
   "images": "input.image_input",
   "callbackUrl": "callBackUrl"
 } as const
-const l5 = [
+const l7 = [
   "1:1",
   "2:3",
   "3:2",
@@ -47,12 +54,12 @@ const l5 = [
   "21:9",
   "auto"
 ] as const
-const l6 = [
+const l8 = [
   "1K",
   "2K",
   "4K"
 ] as const
-const l7 = [
+const l9 = [
   "1:1",
   "2:3",
   "3:2",
@@ -69,33 +76,33 @@ const l7 = [
   "8:1",
   "auto"
 ] as const
-const l8 = {
+const l10 = {
   "type": "string",
   "format": "uri"
 } as const
-const l9 = {
+const l11 = {
   "type": "string",
   "minLength": 1,
   "maxLength": 5000,
   "required": true
 } as const
-const l10 = {
+const l12 = {
   "type": "string",
-  "enum": l2,
+  "enum": l4,
   "default": "png",
   "unverified": true
 } as const
-const l11 = {
+const l13 = {
   "type": "string",
-  "enum": l1,
+  "enum": l3,
   "unverified": true
 } as const
-const l12 = [
+const l14 = [
   "png",
   "jpg"
 ] as const
 
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "kie",
   "name": "kie.ai",
@@ -106,34 +113,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "KIE_BASE_URL",
   "defaultBaseUrl": "https://api.kie.ai",
   "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/api/v1/jobs/createTask",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/api/v1/jobs/recordInfo",
-      "taskId": {
-        "in": "query",
-        "name": "taskId"
-      }
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/api/v1/chat/credit"
-    }
-  },
   "statusWords": {
     "waiting": "queued",
     "queuing": "queued",
@@ -142,50 +121,25 @@ export const clientMeta = {
     "fail": "failed"
   },
   "defaultModel": "google/nano-banana",
-  "options": {
-    "prompt": {
-      "fields": [
-        "input.prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "input.aspect_ratio",
-        "input.image_size"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "input.resolution"
-      ]
-    },
-    "outputFormat": {
-      "fields": [
-        "input.output_format"
-      ],
-      "values": {
-        "jpeg": "jpg"
-      }
-    },
-    "images": {
-      "fields": [
-        "input.image_urls",
-        "input.image_input"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callBackUrl"
-      ]
+  "resultTtlSeconds": 86400,
+  "auth": {
+    "prefix": "Bearer "
+  },
+  "operations": {
+    "create": {},
+    "get": {
+      "taskId": l0
     }
   },
-  "resultTtlSeconds": 86400,
+  "options": {
+    "outputFormat": {
+      "values": l1
+    }
+  },
   "callback": {
     "field": "callBackUrl",
-    "retryDelaysSeconds": [],
-    "retryScheduleDocumented": false,
     "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished"
+    "retryDelaysSeconds": []
   },
   "models": {
     "google/nano-banana": {
@@ -196,14 +150,14 @@ export const clientMeta = {
           "outputFormat": "input.output_format",
           "callbackUrl": "callBackUrl"
         },
-        "notSent": l0,
+        "notSent": l2,
         "maxPromptLength": 5000,
-        "aspectRatios": l1,
+        "aspectRatios": l3,
         "resolutions": [
           "1K"
         ],
-        "outputFormats": l2,
-        "values": l3,
+        "outputFormats": l4,
+        "values": l5,
         "maxN": 1
       },
       "family": "Nano Banana"
@@ -217,29 +171,29 @@ export const clientMeta = {
           "images": "input.image_urls",
           "callbackUrl": "callBackUrl"
         },
-        "notSent": l0,
+        "notSent": l2,
         "maxPromptLength": 5000,
-        "aspectRatios": l1,
+        "aspectRatios": l3,
         "resolutions": [
           "1K"
         ],
-        "outputFormats": l2,
+        "outputFormats": l4,
         "maxImages": 10,
-        "values": l3,
+        "values": l5,
         "maxN": 1
       },
       "family": "Nano Banana"
     },
     "nano-banana-pro": {
       "capabilities": {
-        "fields": l4,
+        "fields": l6,
         "notSent": [
           "n"
         ],
         "maxPromptLength": 10000,
-        "aspectRatios": l5,
-        "resolutions": l6,
-        "outputFormats": l2,
+        "aspectRatios": l7,
+        "resolutions": l8,
+        "outputFormats": l4,
         "maxImages": 8,
         "maxN": 1
       },
@@ -247,14 +201,14 @@ export const clientMeta = {
     },
     "nano-banana-2": {
       "capabilities": {
-        "fields": l4,
+        "fields": l6,
         "notSent": [
           "n"
         ],
         "maxPromptLength": 20000,
-        "aspectRatios": l7,
-        "resolutions": l6,
-        "outputFormats": l2,
+        "aspectRatios": l9,
+        "resolutions": l8,
+        "outputFormats": l4,
         "maxImages": 14,
         "maxN": 1
       },
@@ -277,10 +231,10 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "callBackUrl": l8,
-          "input.prompt": l9,
-          "input.output_format": l10,
-          "input.image_size": l11
+          "callBackUrl": l10,
+          "input.prompt": l11,
+          "input.output_format": l12,
+          "input.image_size": l13
         }
       },
       "google/nano-banana-edit": {
@@ -293,15 +247,15 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "callBackUrl": l8,
-          "input.prompt": l9,
+          "callBackUrl": l10,
+          "input.prompt": l11,
           "input.image_urls": {
             "type": "array",
             "maxItems": 10,
-            "items": l8
+            "items": l10
           },
-          "input.output_format": l10,
-          "input.image_size": l11
+          "input.output_format": l12,
+          "input.image_size": l13
         }
       },
       "nano-banana-pro": {
@@ -314,7 +268,7 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "callBackUrl": l8,
+          "callBackUrl": l10,
           "input.prompt": {
             "type": "string",
             "minLength": 1,
@@ -324,21 +278,21 @@ export const meta = /* @__PURE__ */ (() =>
           "input.image_input": {
             "type": "array",
             "maxItems": 8,
-            "items": l8
+            "items": l10
           },
           "input.aspect_ratio": {
             "type": "string",
-            "enum": l5,
+            "enum": l7,
             "default": "1:1"
           },
           "input.resolution": {
             "type": "string",
-            "enum": l6,
+            "enum": l8,
             "default": "1K"
           },
           "input.output_format": {
             "type": "string",
-            "enum": l12,
+            "enum": l14,
             "default": "png"
           }
         }
@@ -353,7 +307,7 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "callBackUrl": l8,
+          "callBackUrl": l10,
           "input.prompt": {
             "type": "string",
             "minLength": 1,
@@ -364,29 +318,96 @@ export const meta = /* @__PURE__ */ (() =>
           "input.image_input": {
             "type": "array",
             "maxItems": 14,
-            "items": l8,
+            "items": l10,
             "unverified": true
           },
           "input.aspect_ratio": {
             "type": "string",
-            "enum": l7,
+            "enum": l9,
             "unverified": true
           },
           "input.resolution": {
             "type": "string",
-            "enum": l6,
+            "enum": l8,
             "default": "1K",
             "unverified": true
           },
           "input.output_format": {
             "type": "string",
-            "enum": l12
+            "enum": l14
           },
           "input.google_search": {
             "type": "boolean"
           }
         }
       }
+    },
+    "auth": {
+      "scheme": "bearerAuth",
+      "in": "header",
+      "name": "authorization",
+      "prefix": "Bearer "
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/api/v1/jobs/createTask",
+        "requestSchema": "CreateImageTaskRequest"
+      },
+      "get": {
+        "operationId": "getImageTask",
+        "method": "GET",
+        "path": "/api/v1/jobs/recordInfo",
+        "taskId": l0
+      },
+      "credits": {
+        "operationId": "getCredits",
+        "method": "GET",
+        "path": "/api/v1/chat/credit"
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "input.prompt"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "input.aspect_ratio",
+          "input.image_size"
+        ]
+      },
+      "resolution": {
+        "fields": [
+          "input.resolution"
+        ]
+      },
+      "outputFormat": {
+        "fields": [
+          "input.output_format"
+        ],
+        "values": l1
+      },
+      "images": {
+        "fields": [
+          "input.image_urls",
+          "input.image_input"
+        ]
+      },
+      "callbackUrl": {
+        "fields": [
+          "callBackUrl"
+        ]
+      }
+    },
+    "callback": {
+      "field": "callBackUrl",
+      "retryDelaysSeconds": [],
+      "retryScheduleDocumented": false,
+      "payloadSchema": "CallbackPayload",
+      "operationId": "imageTaskFinished"
     },
   }) as const)() satisfies ProviderMeta
 

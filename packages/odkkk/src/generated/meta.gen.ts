@@ -2,7 +2,11 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-const l0 = [
+const l0 = {
+  "in": "path",
+  "name": "task_id"
+} as const
+const l1 = [
   "auto",
   "1:1",
   "2:3",
@@ -15,13 +19,13 @@ const l0 = [
   "16:9",
   "21:9"
 ] as const
-const l1 = [
+const l2 = [
   "1K",
   "2K",
   "4K"
 ] as const
 
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "odkkk",
   "name": "odkkk",
@@ -32,36 +36,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "ODKKK_BASE_URL",
   "defaultBaseUrl": "https://ai.odkkk.com/apiv1",
   "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/v1/images/generations",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/v1/tasks/{task_id}",
-      "taskId": {
-        "in": "path",
-        "name": "task_id"
-      },
-      "unverified": true
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/v1/credits",
-      "unverified": true
-    }
-  },
   "statusWords": {
     "pending": "queued",
     "processing": "running",
@@ -71,45 +45,25 @@ export const clientMeta = {
     "canceled": "canceled"
   },
   "defaultModel": "nano-banana-2-lite",
-  "options": {
-    "prompt": {
-      "fields": [
-        "prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "size"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "quality"
-      ]
-    },
-    "images": {
-      "fields": [
-        "image_urls"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callback_url"
-      ]
+  "resultTtlSeconds": 86400,
+  "auth": {
+    "prefix": "Bearer "
+  },
+  "operations": {
+    "create": {},
+    "get": {
+      "taskId": l0
     }
   },
-  "resultTtlSeconds": 86400,
+  "options": {},
   "callback": {
     "field": "callback_url",
+    "payloadSchema": "CallbackPayload",
     "retryDelaysSeconds": [
       1,
       2,
       4
-    ],
-    "retryScheduleDocumented": true,
-    "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished",
-    "timeoutSeconds": 10
+    ]
   },
   "models": {
     "nano-banana-2-lite": {
@@ -125,8 +79,8 @@ export const clientMeta = {
           "n"
         ],
         "maxPromptLength": 2000,
-        "aspectRatios": l0,
-        "resolutions": l1,
+        "aspectRatios": l1,
+        "resolutions": l2,
         "maxImages": 10,
         "maxN": 1
       },
@@ -157,12 +111,12 @@ export const meta = /* @__PURE__ */ (() =>
           },
           "size": {
             "type": "string",
-            "enum": l0,
+            "enum": l1,
             "default": "auto"
           },
           "quality": {
             "type": "string",
-            "enum": l1,
+            "enum": l2,
             "default": "2K"
           },
           "image_urls": {
@@ -181,6 +135,72 @@ export const meta = /* @__PURE__ */ (() =>
           }
         }
       }
+    },
+    "auth": {
+      "scheme": "bearerAuth",
+      "in": "header",
+      "name": "authorization",
+      "prefix": "Bearer "
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/v1/images/generations",
+        "requestSchema": "CreateImageTaskRequest"
+      },
+      "get": {
+        "operationId": "getImageTask",
+        "method": "GET",
+        "path": "/v1/tasks/{task_id}",
+        "taskId": l0,
+        "unverified": true
+      },
+      "credits": {
+        "operationId": "getCredits",
+        "method": "GET",
+        "path": "/v1/credits",
+        "unverified": true
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "prompt"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "size"
+        ]
+      },
+      "resolution": {
+        "fields": [
+          "quality"
+        ]
+      },
+      "images": {
+        "fields": [
+          "image_urls"
+        ]
+      },
+      "callbackUrl": {
+        "fields": [
+          "callback_url"
+        ]
+      }
+    },
+    "callback": {
+      "field": "callback_url",
+      "retryDelaysSeconds": [
+        1,
+        2,
+        4
+      ],
+      "retryScheduleDocumented": true,
+      "payloadSchema": "CallbackPayload",
+      "operationId": "imageTaskFinished",
+      "timeoutSeconds": 10
     },
   }) as const)() satisfies ProviderMeta
 

@@ -2,7 +2,10 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-const l0 = [
+const l0 = {
+  "0.5K": "512"
+} as const
+const l1 = [
   "1:1",
   "2:3",
   "3:2",
@@ -14,17 +17,17 @@ const l0 = [
   "16:9",
   "21:9"
 ] as const
-const l1 = {
+const l2 = {
   "prompt": "prompt",
   "aspectRatio": "aspect_ratio",
   "resolution": "resolution",
   "n": "n",
   "images": "input_references"
 } as const
-const l2 = [
+const l3 = [
   "outputFormat"
 ] as const
-const l3 = {
+const l4 = {
   "type": "string",
   "enum": [
     "google/gemini-2.5-flash-image",
@@ -33,20 +36,20 @@ const l3 = {
   ],
   "required": true
 } as const
-const l4 = {
+const l5 = {
   "type": "string",
   "minLength": 1,
   "maxLength": 30000,
   "required": true,
   "unverified": true
 } as const
-const l5 = {
+const l6 = {
   "type": "integer",
   "default": 1,
   "minimum": 1,
   "maximum": 10
 } as const
-const l6 = {
+const l7 = {
   "type": "string",
   "enum": [
     "auto",
@@ -66,10 +69,10 @@ const l6 = {
     "8:1"
   ]
 } as const
-const l7 = {
+const l8 = {
   "type": "string"
 } as const
-const l8 = {
+const l9 = {
   "type": "string",
   "enum": [
     "png",
@@ -78,27 +81,27 @@ const l8 = {
     "svg"
   ]
 } as const
-const l9 = {
+const l10 = {
   "type": "integer",
   "minimum": 0,
   "maximum": 100
 } as const
-const l10 = {
+const l11 = {
   "type": "integer"
 } as const
-const l11 = {
+const l12 = {
   "type": "boolean"
 } as const
-const l12 = {
+const l13 = {
   "type": "object"
 } as const
-const l13 = {
+const l14 = {
   "type": "array",
   "maxItems": 14,
-  "items": l12
+  "items": l13
 } as const
 
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "openrouter",
   "name": "OpenRouter",
@@ -109,55 +112,23 @@ export const clientMeta = {
   "baseUrlEnvKey": "OPENROUTER_BASE_URL",
   "defaultBaseUrl": "https://openrouter.ai/api/v1",
   "baseUrlRequired": false,
+  "statusWords": {},
+  "defaultModel": "google/gemini-2.5-flash-image",
+  "synchronous": true,
+  "referenceDataUrls": true,
   "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
     "prefix": "Bearer "
   },
   "operations": {
     "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/images",
-      "requestSchema": "CreateImageTaskRequest",
       "synchronous": true
     }
   },
-  "statusWords": {},
-  "defaultModel": "google/gemini-2.5-flash-image",
   "options": {
-    "prompt": {
-      "fields": [
-        "prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "aspect_ratio"
-      ]
-    },
     "resolution": {
-      "fields": [
-        "resolution"
-      ],
-      "values": {
-        "0.5K": "512"
-      }
-    },
-    "n": {
-      "fields": [
-        "n"
-      ]
-    },
-    "images": {
-      "fields": [
-        "input_references"
-      ]
+      "values": l0
     }
   },
-  "synchronous": true,
-  "referenceDataUrls": true,
   "models": {
     "google/gemini-2.5-flash-image": {
       "capabilities": {
@@ -172,7 +143,7 @@ export const clientMeta = {
           "outputFormat"
         ],
         "maxPromptLength": 30000,
-        "aspectRatios": l0,
+        "aspectRatios": l1,
         "resolutions": [
           "1K"
         ],
@@ -186,10 +157,10 @@ export const clientMeta = {
     },
     "google/gemini-3-pro-image-preview": {
       "capabilities": {
-        "fields": l1,
-        "notSent": l2,
+        "fields": l2,
+        "notSent": l3,
         "maxPromptLength": 30000,
-        "aspectRatios": l0,
+        "aspectRatios": l1,
         "resolutions": [
           "1K",
           "2K",
@@ -205,8 +176,8 @@ export const clientMeta = {
     },
     "google/gemini-3.1-flash-image-preview": {
       "capabilities": {
-        "fields": l1,
-        "notSent": l2,
+        "fields": l2,
+        "notSent": l3,
         "maxPromptLength": 30000,
         "aspectRatios": [
           "1:1",
@@ -248,27 +219,27 @@ export const meta = /* @__PURE__ */ (() =>
       "google/gemini-2.5-flash-image": {
         ...clientMeta.models["google/gemini-2.5-flash-image"],
         "fields": {
-          "model": l3,
-          "prompt": l4,
-          "n": l5,
-          "aspect_ratio": l6,
-          "size": l7,
-          "quality": l7,
-          "output_format": l8,
-          "background": l7,
-          "output_compression": l9,
-          "seed": l10,
-          "stream": l11,
-          "input_references": l13,
-          "provider": l12
+          "model": l4,
+          "prompt": l5,
+          "n": l6,
+          "aspect_ratio": l7,
+          "size": l8,
+          "quality": l8,
+          "output_format": l9,
+          "background": l8,
+          "output_compression": l10,
+          "seed": l11,
+          "stream": l12,
+          "input_references": l14,
+          "provider": l13
         }
       },
       "google/gemini-3-pro-image-preview": {
         ...clientMeta.models["google/gemini-3-pro-image-preview"],
         "fields": {
-          "model": l3,
-          "prompt": l4,
-          "n": l5,
+          "model": l4,
+          "prompt": l5,
+          "n": l6,
           "resolution": {
             "type": "string",
             "enum": [
@@ -278,24 +249,24 @@ export const meta = /* @__PURE__ */ (() =>
               "4K"
             ]
           },
-          "aspect_ratio": l6,
-          "size": l7,
-          "quality": l7,
-          "output_format": l8,
-          "background": l7,
-          "output_compression": l9,
-          "seed": l10,
-          "stream": l11,
-          "input_references": l13,
-          "provider": l12
+          "aspect_ratio": l7,
+          "size": l8,
+          "quality": l8,
+          "output_format": l9,
+          "background": l8,
+          "output_compression": l10,
+          "seed": l11,
+          "stream": l12,
+          "input_references": l14,
+          "provider": l13
         }
       },
       "google/gemini-3.1-flash-image-preview": {
         ...clientMeta.models["google/gemini-3.1-flash-image-preview"],
         "fields": {
-          "model": l3,
-          "prompt": l4,
-          "n": l5,
+          "model": l4,
+          "prompt": l5,
+          "n": l6,
           "resolution": {
             "type": "string",
             "enum": [
@@ -305,17 +276,60 @@ export const meta = /* @__PURE__ */ (() =>
               "4K"
             ]
           },
-          "aspect_ratio": l6,
-          "size": l7,
-          "quality": l7,
-          "output_format": l8,
-          "background": l7,
-          "output_compression": l9,
-          "seed": l10,
-          "stream": l11,
-          "input_references": l13,
-          "provider": l12
+          "aspect_ratio": l7,
+          "size": l8,
+          "quality": l8,
+          "output_format": l9,
+          "background": l8,
+          "output_compression": l10,
+          "seed": l11,
+          "stream": l12,
+          "input_references": l14,
+          "provider": l13
         }
+      }
+    },
+    "auth": {
+      "scheme": "bearerAuth",
+      "in": "header",
+      "name": "authorization",
+      "prefix": "Bearer "
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/images",
+        "requestSchema": "CreateImageTaskRequest",
+        "synchronous": true
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "prompt"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "aspect_ratio"
+        ]
+      },
+      "resolution": {
+        "fields": [
+          "resolution"
+        ],
+        "values": l0
+      },
+      "n": {
+        "fields": [
+          "n"
+        ]
+      },
+      "images": {
+        "fields": [
+          "input_references"
+        ]
       }
     },
   }) as const)() satisfies ProviderMeta

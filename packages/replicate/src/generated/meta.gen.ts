@@ -2,11 +2,21 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-const l0 = {
+const l0 = [
+  "model_owner",
+  "model_name"
+] as const
+const l1 = {
   "in": "path",
   "name": "prediction_id"
 } as const
-const l1 = [
+const l2 = {
+  "taskId": l1
+} as const
+const l3 = {
+  "jpeg": "jpg"
+} as const
+const l4 = [
   "match_input_image",
   "1:1",
   "2:3",
@@ -19,11 +29,11 @@ const l1 = [
   "16:9",
   "21:9"
 ] as const
-const l2 = [
+const l5 = [
   "jpeg",
   "png"
 ] as const
-const l3 = {
+const l6 = {
   "prompt": "input.prompt",
   "aspectRatio": "input.aspect_ratio",
   "resolution": "input.resolution",
@@ -31,12 +41,12 @@ const l3 = {
   "images": "input.image_input",
   "callbackUrl": "webhook"
 } as const
-const l4 = [
+const l7 = [
   "1K",
   "2K",
   "4K"
 ] as const
-const l5 = [
+const l8 = [
   "match_input_image",
   "1:1",
   "2:3",
@@ -53,20 +63,20 @@ const l5 = [
   "1:8",
   "8:1"
 ] as const
-const l6 = {
+const l9 = {
   "type": "string",
   "minLength": 1,
   "required": true
 } as const
-const l7 = {
+const l10 = {
   "type": "string",
   "format": "uri"
 } as const
-const l8 = {
+const l11 = {
   "type": "string",
-  "enum": l1
+  "enum": l4
 } as const
-const l9 = {
+const l12 = {
   "type": "string",
   "enum": [
     "jpg",
@@ -74,7 +84,7 @@ const l9 = {
   ],
   "default": "jpg"
 } as const
-const l10 = {
+const l13 = {
   "type": "array",
   "items": {
     "type": "string",
@@ -86,17 +96,17 @@ const l10 = {
     ]
   }
 } as const
-const l11 = {
+const l14 = {
   "type": "array",
   "maxItems": 14,
-  "items": l7
+  "items": l10
 } as const
-const l12 = {
+const l15 = {
   "type": "boolean",
   "default": false
 } as const
 
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "replicate",
   "name": "Replicate",
@@ -107,36 +117,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "REPLICATE_BASE_URL",
   "defaultBaseUrl": "https://api.replicate.com/v1",
   "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/models/{model_owner}/{model_name}/predictions",
-      "requestSchema": "PredictionRequest",
-      "modelPath": [
-        "model_owner",
-        "model_name"
-      ]
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/predictions/{prediction_id}",
-      "taskId": l0
-    },
-    "cancel": {
-      "operationId": "cancelImageTask",
-      "method": "POST",
-      "path": "/predictions/{prediction_id}/cancel",
-      "taskId": l0
-    }
-  },
   "statusWords": {
     "starting": "queued",
     "processing": "running",
@@ -146,48 +126,26 @@ export const clientMeta = {
     "aborted": "failed"
   },
   "defaultModel": "google/nano-banana",
+  "resultTtlSeconds": 3600,
+  "auth": {
+    "prefix": "Bearer "
+  },
+  "operations": {
+    "create": {
+      "modelPath": l0
+    },
+    "get": l2,
+    "cancel": l2
+  },
   "options": {
-    "prompt": {
-      "fields": [
-        "input.prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "input.aspect_ratio"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "input.resolution"
-      ]
-    },
     "outputFormat": {
-      "fields": [
-        "input.output_format"
-      ],
-      "values": {
-        "jpeg": "jpg"
-      }
-    },
-    "images": {
-      "fields": [
-        "input.image_input"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "webhook"
-      ]
+      "values": l3
     }
   },
-  "resultTtlSeconds": 3600,
   "callback": {
     "field": "webhook",
-    "retryDelaysSeconds": [],
-    "retryScheduleDocumented": false,
     "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished"
+    "retryDelaysSeconds": []
   },
   "models": {
     "google/nano-banana": {
@@ -203,24 +161,24 @@ export const clientMeta = {
           "resolution",
           "n"
         ],
-        "aspectRatios": l1,
+        "aspectRatios": l4,
         "resolutions": [
           "1K"
         ],
-        "outputFormats": l2,
+        "outputFormats": l5,
         "maxN": 1
       },
       "family": "Nano Banana"
     },
     "google/nano-banana-pro": {
       "capabilities": {
-        "fields": l3,
+        "fields": l6,
         "notSent": [
           "n"
         ],
-        "aspectRatios": l1,
-        "resolutions": l4,
-        "outputFormats": l2,
+        "aspectRatios": l4,
+        "resolutions": l7,
+        "outputFormats": l5,
         "maxImages": 14,
         "maxN": 1
       },
@@ -228,13 +186,13 @@ export const clientMeta = {
     },
     "google/nano-banana-2": {
       "capabilities": {
-        "fields": l3,
+        "fields": l6,
         "notSent": [
           "n"
         ],
-        "aspectRatios": l5,
-        "resolutions": l4,
-        "outputFormats": l2,
+        "aspectRatios": l8,
+        "resolutions": l7,
+        "outputFormats": l5,
         "maxImages": 14,
         "maxN": 1
       },
@@ -257,15 +215,15 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "input.prompt": l6,
+          "input.prompt": l9,
           "input.image_input": {
             "type": "array",
-            "items": l7
+            "items": l10
           },
-          "input.aspect_ratio": l8,
-          "input.output_format": l9,
-          "webhook": l7,
-          "webhook_events_filter": l10
+          "input.aspect_ratio": l11,
+          "input.output_format": l12,
+          "webhook": l10,
+          "webhook_events_filter": l13
         }
       },
       "google/nano-banana-pro": {
@@ -278,15 +236,15 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "input.prompt": l6,
-          "input.image_input": l11,
-          "input.aspect_ratio": l8,
+          "input.prompt": l9,
+          "input.image_input": l14,
+          "input.aspect_ratio": l11,
           "input.resolution": {
             "type": "string",
-            "enum": l4,
+            "enum": l7,
             "default": "2K"
           },
-          "input.output_format": l9,
+          "input.output_format": l12,
           "input.safety_filter_level": {
             "type": "string",
             "enum": [
@@ -296,8 +254,8 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "default": "block_only_high"
           },
-          "webhook": l7,
-          "webhook_events_filter": l10
+          "webhook": l10,
+          "webhook_events_filter": l13
         }
       },
       "google/nano-banana-2": {
@@ -310,27 +268,94 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "input.prompt": l6,
-          "input.image_input": l11,
+          "input.prompt": l9,
+          "input.image_input": l14,
           "input.aspect_ratio": {
             "type": "string",
-            "enum": l5,
+            "enum": l8,
             "default": "match_input_image"
           },
           "input.resolution": {
             "type": "string",
-            "enum": l4,
+            "enum": l7,
             "default": "1K"
           },
-          "input.google_search": l12,
-          "input.image_search": l12,
-          "input.output_format": l9,
-          "webhook": l7,
-          "webhook_events_filter": l10
+          "input.google_search": l15,
+          "input.image_search": l15,
+          "input.output_format": l12,
+          "webhook": l10,
+          "webhook_events_filter": l13
         }
       }
     },
-    otherOperations: [
+    "auth": {
+      "scheme": "bearerAuth",
+      "in": "header",
+      "name": "authorization",
+      "prefix": "Bearer "
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/models/{model_owner}/{model_name}/predictions",
+        "requestSchema": "PredictionRequest",
+        "modelPath": l0
+      },
+      "get": {
+        "operationId": "getImageTask",
+        "method": "GET",
+        "path": "/predictions/{prediction_id}",
+        "taskId": l1
+      },
+      "cancel": {
+        "operationId": "cancelImageTask",
+        "method": "POST",
+        "path": "/predictions/{prediction_id}/cancel",
+        "taskId": l1
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "input.prompt"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "input.aspect_ratio"
+        ]
+      },
+      "resolution": {
+        "fields": [
+          "input.resolution"
+        ]
+      },
+      "outputFormat": {
+        "fields": [
+          "input.output_format"
+        ],
+        "values": l3
+      },
+      "images": {
+        "fields": [
+          "input.image_input"
+        ]
+      },
+      "callbackUrl": {
+        "fields": [
+          "webhook"
+        ]
+      }
+    },
+    "callback": {
+      "field": "webhook",
+      "retryDelaysSeconds": [],
+      "retryScheduleDocumented": false,
+      "payloadSchema": "CallbackPayload",
+      "operationId": "imageTaskFinished"
+    },
+    "otherOperations": [
       {
         "operationId": "getWebhookSecret",
         "method": "GET",

@@ -3,27 +3,71 @@
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
 const l0 = {
+  "in": "path",
+  "name": "task_id"
+} as const
+const l1 = {
   "prompt": "prompt",
   "aspectRatio": "aspect_ratio",
   "outputFormat": "output_format",
   "n": "n",
   "images": "image"
 } as const
-const l1 = [
+const l2 = [
   "png",
   "jpeg"
 ] as const
-const l2 = [
+const l3 = [
   "png",
   "jpeg",
   "webp"
 ] as const
-const l3 = {
+const l4 = {
   "type": "string",
   "required": true
 } as const
+const l5 = {
+  "model": l4,
+  "prompt": l4,
+  "task_type": {
+    "type": "string",
+    "enum": [
+      "text2image",
+      "image2image"
+    ]
+  },
+  "image": {},
+  "images": {
+    "type": "array",
+    "items": {
+      "type": "string",
+      "format": "uri"
+    }
+  },
+  "aspect_ratio": {
+    "type": "string"
+  },
+  "output_format": {
+    "type": "string",
+    "enum": l3
+  },
+  "n": {
+    "type": "integer",
+    "default": 1,
+    "minimum": 1
+  },
+  "response_format": {
+    "type": "string",
+    "enum": [
+      "url",
+      "b64_json"
+    ],
+    "default": "url",
+    "unverified": true
+  }
+} as const
 
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "uniall",
   "name": "UniAll",
@@ -34,29 +78,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "UNIALL_BASE_URL",
   "defaultBaseUrl": null,
   "baseUrlRequired": true,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/v1/images/tasks",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/v1/images/tasks/{task_id}",
-      "taskId": {
-        "in": "path",
-        "name": "task_id"
-      }
-    }
-  },
   "statusWords": {
     "queued": "queued",
     "pending": "queued",
@@ -73,40 +94,22 @@ export const clientMeta = {
     "canceled": "canceled"
   },
   "defaultModel": "NanoBanana2",
-  "options": {
-    "prompt": {
-      "fields": [
-        "prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "aspect_ratio"
-      ]
-    },
-    "outputFormat": {
-      "fields": [
-        "output_format"
-      ]
-    },
-    "n": {
-      "fields": [
-        "n"
-      ]
-    },
-    "images": {
-      "fields": [
-        "image",
-        "images"
-      ]
+  "auth": {
+    "prefix": "Bearer "
+  },
+  "operations": {
+    "create": {},
+    "get": {
+      "taskId": l0
     }
   },
+  "options": {},
   "models": {
     "NanoBanana2": {
       "capabilities": {
-        "fields": l0,
+        "fields": l1,
         "notSent": [],
-        "outputFormats": l1,
+        "outputFormats": l2,
         "resolutions": [
           "0.5K",
           "1K",
@@ -118,25 +121,24 @@ export const clientMeta = {
     },
     "NanoBananaPro": {
       "capabilities": {
-        "fields": l0,
+        "fields": l1,
         "notSent": [],
-        "outputFormats": l1,
+        "outputFormats": l2,
         "resolutions": [
           "1K",
           "2K",
           "4K"
         ]
       },
-      "family": "Nano Banana Pro",
-      "unverified": true
+      "family": "Nano Banana Pro"
     },
     "NanoBanana": {
       "capabilities": {
-        "fields": l0,
+        "fields": l1,
         "notSent": [
           "resolution"
         ],
-        "outputFormats": l2,
+        "outputFormats": l3,
         "resolutions": [
           "1K"
         ]
@@ -152,135 +154,67 @@ export const meta = /* @__PURE__ */ (() =>
     models: {
       "NanoBanana2": {
         ...clientMeta.models["NanoBanana2"],
-        "fields": {
-          "model": l3,
-          "prompt": l3,
-          "task_type": {
-            "type": "string",
-            "enum": [
-              "text2image",
-              "image2image"
-            ]
-          },
-          "image": {},
-          "images": {
-            "type": "array",
-            "items": {
-              "type": "string",
-              "format": "uri"
-            }
-          },
-          "aspect_ratio": {
-            "type": "string"
-          },
-          "output_format": {
-            "type": "string",
-            "enum": l2
-          },
-          "n": {
-            "type": "integer",
-            "default": 1,
-            "minimum": 1
-          },
-          "response_format": {
-            "type": "string",
-            "enum": [
-              "url",
-              "b64_json"
-            ],
-            "default": "url",
-            "unverified": true
-          }
-        }
+        "fields": l5
       },
       "NanoBananaPro": {
         ...clientMeta.models["NanoBananaPro"],
-        "fields": {
-          "model": l3,
-          "prompt": l3,
-          "task_type": {
-            "type": "string",
-            "enum": [
-              "text2image",
-              "image2image"
-            ]
-          },
-          "image": {},
-          "images": {
-            "type": "array",
-            "items": {
-              "type": "string",
-              "format": "uri"
-            }
-          },
-          "aspect_ratio": {
-            "type": "string"
-          },
-          "output_format": {
-            "type": "string",
-            "enum": l2
-          },
-          "n": {
-            "type": "integer",
-            "default": 1,
-            "minimum": 1
-          },
-          "response_format": {
-            "type": "string",
-            "enum": [
-              "url",
-              "b64_json"
-            ],
-            "default": "url",
-            "unverified": true
-          }
-        }
+        "fields": l5,
+        "unverified": true
       },
       "NanoBanana": {
         ...clientMeta.models["NanoBanana"],
-        "fields": {
-          "model": l3,
-          "prompt": l3,
-          "task_type": {
-            "type": "string",
-            "enum": [
-              "text2image",
-              "image2image"
-            ]
-          },
-          "image": {},
-          "images": {
-            "type": "array",
-            "items": {
-              "type": "string",
-              "format": "uri"
-            }
-          },
-          "aspect_ratio": {
-            "type": "string"
-          },
-          "output_format": {
-            "type": "string",
-            "enum": l2
-          },
-          "n": {
-            "type": "integer",
-            "default": 1,
-            "minimum": 1
-          },
-          "response_format": {
-            "type": "string",
-            "enum": [
-              "url",
-              "b64_json"
-            ],
-            "default": "url",
-            "unverified": true
-          }
-        }
+        "fields": l5
       }
     },
-    otherOperations: [
+    "auth": {
+      "scheme": "bearerAuth",
+      "in": "header",
+      "name": "authorization",
+      "prefix": "Bearer "
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/v1/images/tasks",
+        "requestSchema": "CreateImageTaskRequest"
+      },
+      "get": {
+        "operationId": "getImageTask",
+        "method": "GET",
+        "path": "/v1/images/tasks/{task_id}",
+        "taskId": l0
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "prompt"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "aspect_ratio"
+        ]
+      },
+      "outputFormat": {
+        "fields": [
+          "output_format"
+        ]
+      },
+      "n": {
+        "fields": [
+          "n"
+        ]
+      },
+      "images": {
+        "fields": [
+          "image",
+          "images"
+        ]
+      }
+    },
+    "otherOperations": [
       {
         "operationId": "createImageGeneration",
         "method": "POST",
