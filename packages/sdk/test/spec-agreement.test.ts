@@ -2,7 +2,21 @@
 // spec's request schema (ajv, JSON Schema 2020-12) with the right field names.
 import { describe, expect, it } from 'vitest'
 import { createNanoBanana, providers, type GenerateRequest, type ModelCapabilities, type ProviderId } from '../src/index.js'
-import { API_KEY, asRequest, fakeFetch, FIXTURES, ids, metaOf, parameterSchemaOf, requestSchemaOf, spec, successExample, validator, WIRE, type Json } from './support.js'
+import {
+  API_KEY,
+  asRequest,
+  fakeFetch,
+  FIXTURES,
+  ids,
+  metaOf,
+  parameterSchemaOf,
+  requestSchemaOf,
+  spec,
+  successExample,
+  validator,
+  WIRE,
+  type Json,
+} from './support.js'
 
 const toWireFormat = (values: readonly string[]) => values.map((v) => (v === 'jpg' ? 'jpeg' : v))
 
