@@ -462,7 +462,12 @@ export function renderMeta(meta, specName) {
     models: Object.fromEntries(Object.entries(meta.models).map(([model, { fields, unverified }]) => [model, unverified ? { fields, unverified } : { fields }])),
     ...(meta.otherOperations ? { otherOperations: meta.otherOperations } : {}),
   }
-  const { write, consts } = literalWriter([client, extra])
+  // The values written one by one (each model's facts are written beside a spread, not as one object).
+  const written = [
+    ...Object.entries(extra).filter(([key]) => key !== 'models'),
+    ...Object.entries(extra.models).flatMap(([model, own]) => Object.entries(own).map(([key, value]) => [`${model} ${key}`, value])),
+  ]
+  const { write, consts } = literalWriter([client, Object.fromEntries(written)])
   const clientText = write(client, '', true)
   // Each model of the whole meta: the client's entry spread, plus its request field facts.
   const models = Object.entries(extra.models)

@@ -55,6 +55,21 @@ describe.each(await listProviders())('%s: rendered meta.gen.ts', (id) => {
     expect(module.meta.models).not.toBe(module.clientMeta.models)
   })
 
+  it('carries every repeated list or object once: equal values (of more than a few characters) are one object', async () => {
+    const { meta: loaded, clientMeta } = await load()
+    const byText = new Map()
+    const walk = (value) => {
+      if (!value || typeof value !== 'object') return
+      const text = JSON.stringify(value)
+      if (text.length >= 12) byText.set(text, (byText.get(text) ?? new Set()).add(value))
+      for (const child of Object.values(value)) walk(child)
+    }
+    walk(loaded)
+    walk(clientMeta)
+    const copies = [...byText].filter(([, objects]) => objects.size > 1).map(([text]) => text)
+    expect(copies).toEqual([])
+  })
+
   it('names every repeated list or object once (a reference), and leaves a one-off inline', () => {
     const source = renderMeta(meta, `${id}.openapi.yaml`)
     const consts = [...source.matchAll(/^const (l\d+) = /gm)].map((m) => m[1])

@@ -116,6 +116,29 @@ const l17 = {
   "safetySettings": l9,
   "tools": l9
 } as const
+const l18 = {
+  "contents": l7,
+  "systemInstruction.role": l8,
+  "systemInstruction.parts": l9,
+  "generationConfig.responseModalities": l10,
+  "generationConfig.candidateCount": l11,
+  "generationConfig.seed": l12,
+  "generationConfig.temperature": l13,
+  "generationConfig.thinkingConfig.thinkingLevel": l14,
+  "generationConfig.thinkingConfig.includeThoughts": l15,
+  "generationConfig.imageConfig.aspectRatio": l16,
+  "generationConfig.imageConfig.imageSize": {
+    "type": "string",
+    "enum": [
+      "512",
+      "1K",
+      "2K",
+      "4K"
+    ]
+  },
+  "safetySettings": l9,
+  "tools": l9
+} as const
 
 /** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
@@ -244,55 +267,11 @@ export const meta = /* @__PURE__ */ (() =>
       },
       "gemini-3-pro-image": {
         ...clientMeta.models["gemini-3-pro-image"],
-        "fields": {
-          "contents": l7,
-          "systemInstruction.role": l8,
-          "systemInstruction.parts": l9,
-          "generationConfig.responseModalities": l10,
-          "generationConfig.candidateCount": l11,
-          "generationConfig.seed": l12,
-          "generationConfig.temperature": l13,
-          "generationConfig.thinkingConfig.thinkingLevel": l14,
-          "generationConfig.thinkingConfig.includeThoughts": l15,
-          "generationConfig.imageConfig.aspectRatio": l16,
-          "generationConfig.imageConfig.imageSize": {
-            "type": "string",
-            "enum": [
-              "512",
-              "1K",
-              "2K",
-              "4K"
-            ]
-          },
-          "safetySettings": l9,
-          "tools": l9
-        }
+        "fields": l18
       },
       "gemini-3.1-flash-image": {
         ...clientMeta.models["gemini-3.1-flash-image"],
-        "fields": {
-          "contents": l7,
-          "systemInstruction.role": l8,
-          "systemInstruction.parts": l9,
-          "generationConfig.responseModalities": l10,
-          "generationConfig.candidateCount": l11,
-          "generationConfig.seed": l12,
-          "generationConfig.temperature": l13,
-          "generationConfig.thinkingConfig.thinkingLevel": l14,
-          "generationConfig.thinkingConfig.includeThoughts": l15,
-          "generationConfig.imageConfig.aspectRatio": l16,
-          "generationConfig.imageConfig.imageSize": {
-            "type": "string",
-            "enum": [
-              "512",
-              "1K",
-              "2K",
-              "4K"
-            ]
-          },
-          "safetySettings": l9,
-          "tools": l9
-        }
+        "fields": l18
       },
       "gemini-3.1-flash-lite-image": {
         ...clientMeta.models["gemini-3.1-flash-lite-image"],

@@ -100,6 +100,30 @@ const l14 = {
   "maxItems": 14,
   "items": l13
 } as const
+const l15 = {
+  "model": l4,
+  "prompt": l5,
+  "n": l6,
+  "resolution": {
+    "type": "string",
+    "enum": [
+      "512",
+      "1K",
+      "2K",
+      "4K"
+    ]
+  },
+  "aspect_ratio": l7,
+  "size": l8,
+  "quality": l8,
+  "output_format": l9,
+  "background": l8,
+  "output_compression": l10,
+  "seed": l11,
+  "stream": l12,
+  "input_references": l14,
+  "provider": l13
+} as const
 
 /** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
@@ -236,57 +260,11 @@ export const meta = /* @__PURE__ */ (() =>
       },
       "google/gemini-3-pro-image-preview": {
         ...clientMeta.models["google/gemini-3-pro-image-preview"],
-        "fields": {
-          "model": l4,
-          "prompt": l5,
-          "n": l6,
-          "resolution": {
-            "type": "string",
-            "enum": [
-              "512",
-              "1K",
-              "2K",
-              "4K"
-            ]
-          },
-          "aspect_ratio": l7,
-          "size": l8,
-          "quality": l8,
-          "output_format": l9,
-          "background": l8,
-          "output_compression": l10,
-          "seed": l11,
-          "stream": l12,
-          "input_references": l14,
-          "provider": l13
-        }
+        "fields": l15
       },
       "google/gemini-3.1-flash-image-preview": {
         ...clientMeta.models["google/gemini-3.1-flash-image-preview"],
-        "fields": {
-          "model": l4,
-          "prompt": l5,
-          "n": l6,
-          "resolution": {
-            "type": "string",
-            "enum": [
-              "512",
-              "1K",
-              "2K",
-              "4K"
-            ]
-          },
-          "aspect_ratio": l7,
-          "size": l8,
-          "quality": l8,
-          "output_format": l9,
-          "background": l8,
-          "output_compression": l10,
-          "seed": l11,
-          "stream": l12,
-          "input_references": l14,
-          "provider": l13
-        }
+        "fields": l15
       }
     },
     "auth": {
