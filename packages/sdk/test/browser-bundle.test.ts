@@ -66,6 +66,13 @@ describe('browser bundle', () => {
     expect(whole.text).toMatch(/\btype:"string"/)
   })
 
+  it.each(providerIds)('@nano-banana/%s alone (its client): only the client part of its meta', async (id) => {
+    const name = `create${id[0]!.toUpperCase()}${id.slice(1)}Client`
+    const { text } = await bundle(`export { ${name} } from '@nano-banana/${id}'`, { minify: true })
+    expect(text).toContain(`"${id}"`)
+    expect(text).not.toMatch(/\bminLength:|format:"uri"|\btype:"string"/)
+  })
+
   it('@nano-banana/sdk/callbacks: no node: import', async () => {
     const { text } = await bundle(`export * from '@nano-banana/sdk/callbacks'`)
     expect(text).not.toMatch(/["']node:/)
