@@ -18,6 +18,6 @@ export type {
   RequestResult,
   TDataShape,
 } from './types.js'
-export { ClientConfigurationError, createProviderClient } from './provider.js'
+export { ClientConfigurationError, createProviderClient, providerBaseUrl } from './provider.js'
 export type { ProviderClientOptions, ProviderDescription } from './provider.js'
 export type { CapabilitiesMeta, ClientMeta, FieldMeta, ModelMeta, NormalizedStatus, OperationMeta, OptionMeta, OptionName, ProviderMeta } from './meta.js'

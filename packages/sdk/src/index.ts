@@ -1,11 +1,20 @@
 import type { ProviderAdapter } from './adapter.js'
-import { createNanoBananaClient, type NanoBananaClient, type NanoBananaClientOptions } from './client.js'
+// The engine itself: this entry ships every adapter up front anyway (the shell is for `/core`).
+import { createNanoBananaClient as createEngineClient, type NanoBananaClient, type NanoBananaClientOptions } from './client.js'
 import { ConfigurationError } from './errors.js'
+import { isLazyProvider, type LazyProvider } from './lazy-provider.js'
 import { createFailoverClient, type NanoBananaFailoverClient, type NanoBananaFailoverOptions } from './failover.js'
 import { providers } from './providers/index.js'
 import type { ProviderId } from './types.js'
 
 export * from './core.js'
+// Kept out of `/core`, whose every static import is up front (see core.ts).
+export { validateRequest } from './validate.js'
+export { nextPollDelay, DEFAULT_POLLING } from './wait.js'
+export { defineProvider } from './define-provider.js'
+export { DEFAULT_DOWNLOAD_RETRY, DEFAULT_POLL_RETRY, DEFAULT_SUBMIT_RETRY, backoffDelay, retryDelay } from './retry.js'
+export { DEFAULT_REFERENCE_MAX_BYTES, imageDataUrl, takesImageData } from './inline-images.js'
+export { imageTypeOf } from './image-type.js'
 export { providers, providerIds } from './providers/index.js'
 export { failoverReason } from './policy.js'
 export type {
@@ -25,12 +34,13 @@ export interface NanoBananaOptions<P extends ProviderId = ProviderId> extends Om
    * A provider id (one of `providerIds`): the client's `model` and options are typed by that provider's
    * spec. Or an adapter object: the client is untyped (its `id` may be any provider).
    */
-  provider: P | (ProviderAdapter & { readonly id: P })
+  provider: P | (ProviderAdapter & { readonly id: P }) | LazyProvider<P>
   providers?: never
 }
 
-function resolveProvider(provider: ProviderId | ProviderAdapter): ProviderAdapter {
-  const adapter = typeof provider === 'string' ? providers[provider] : provider
+function resolveProvider(provider: ProviderId | ProviderAdapter | LazyProvider): ProviderAdapter {
+  // A lazy provider (`@nano-banana/sdk/lazy/<id>`) of a built-in id: this entry holds its adapter already.
+  const adapter = typeof provider === 'string' ? providers[provider] : isLazyProvider(provider) ? providers[provider.id] : provider
   if (!adapter || typeof adapter !== 'object' || !Object.hasOwn(providers, adapter.id ?? '')) {
     if (adapter && typeof adapter === 'object' && typeof adapter.submit === 'function') return adapter
     throw new ConfigurationError(`Unknown provider ${JSON.stringify(provider)}; choose one of: ${Object.keys(providers).join(', ')}`, { param: 'provider' })
@@ -58,5 +68,5 @@ export function createNanoBanana(options: NanoBananaOptions | NanoBananaFailover
     return createFailoverClient(options, resolveProvider)
   }
   const single = options as NanoBananaOptions
-  return createNanoBananaClient({ ...single, provider: resolveProvider(single.provider) })
+  return createEngineClient({ ...single, provider: resolveProvider(single.provider) })
 }
