@@ -1,13 +1,15 @@
 import type { ProviderAdapter } from './adapter.js'
-// The engine itself: this entry ships every adapter up front anyway (the shell is for `/core`).
 import { createNanoBananaClient as createEngineClient, type NanoBananaClient, type NanoBananaClientOptions } from './client.js'
 import { ConfigurationError } from './errors.js'
 import { isLazyProvider, type LazyProvider } from './lazy-provider.js'
 import { createFailoverClient, type NanoBananaFailoverClient, type NanoBananaFailoverOptions } from './failover.js'
 import { providers } from './providers/index.js'
+import type { CoreClientOptions } from './shell.js'
 import type { ProviderId } from './types.js'
 
-export * from './core.js'
+export type { CoreClientOptions } from './shell.js'
+
+export * from './public.js'
 // Kept out of `/core`, whose every static import is up front (see core.ts).
 export { validateRequest } from './validate.js'
 export { nextPollDelay, DEFAULT_POLLING } from './wait.js'
@@ -69,4 +71,13 @@ export function createNanoBanana(options: NanoBananaOptions | NanoBananaFailover
   }
   const single = options as NanoBananaOptions
   return createEngineClient({ ...single, provider: resolveProvider(single.provider) })
+}
+
+/**
+ * The single-provider client of an adapter or a lazy provider (see `@nano-banana/sdk/core`). This entry holds
+ * every adapter and the engine up front anyway, so here it is the engine itself: every method is ready at once.
+ */
+export function createNanoBananaClient(options: CoreClientOptions): NanoBananaClient {
+  const provider = options.provider
+  return createEngineClient({ ...options, provider: isLazyProvider(provider) ? resolveProvider(provider) : provider })
 }
