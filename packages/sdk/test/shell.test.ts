@@ -88,10 +88,7 @@ describe.each(PROVIDERS)('%s through the shell', (id) => {
     it(`${form}: generate() right after construction, nothing awaited before, waits for the engine and returns the images`, async () => {
       const loader = countingLoader()
       const before = sandbox.requests.length
-      const client = createShell(
-        { provider: provider(), apiKey: SECRET_KEY, baseUrl: sandbox.baseUrl(id), polling: FAST_POLLING, retry: FAST_RETRY },
-        loader,
-      )
+      const client = createShell({ provider: provider(), apiKey: SECRET_KEY, baseUrl: sandbox.baseUrl(id), polling: FAST_POLLING, retry: FAST_RETRY }, loader)
       // Loading started at construction (once), not at the call.
       expect(loader.calls).toBe(1)
       const [result, again] = await Promise.all([client.generate({ prompt: 'a banana' }), client.generate({ prompt: 'a banana' })])
@@ -247,5 +244,19 @@ describe('createNanoBanana takes a lazy provider too', () => {
     const client = createNanoBanana({ provider: LAZY[id], apiKey: SECRET_KEY, baseUrl: sandbox.baseUrl(id), polling: FAST_POLLING, retry: FAST_RETRY })
     expect(client.provider).toBe(providers[id])
     expect((await client.generate({ prompt: 'a banana' })).images.length).toBeGreaterThan(0)
+  })
+})
+
+describe('createCallbackHandler takes a lazy provider too', () => {
+  it.each(providerIds)('%s: the same answers as with its id', async (id) => {
+    const { createCallbackHandler } = await import('../src/callbacks.js')
+    const seen: string[] = []
+    const options = { allowUnverified: true, onTask: (task: { taskId: string }) => void seen.push(task.taskId) }
+    const byLazy = createCallbackHandler({ ...options, provider: LAZY[id] })
+    const byId = createCallbackHandler({ ...options, provider: id })
+    const post = (handler: (request: Request) => Promise<Response>, body: string) =>
+      handler(new Request('https://app.example.test/callbacks', { method: 'POST', headers: { 'content-type': 'application/json' }, body })).then((r) => r.status)
+    for (const body of ['{"not":"a callback"}', 'garbage']) expect(await post(byLazy, body), body).toBe(await post(byId, body))
+    expect(await post(byLazy, 'garbage')).toBeGreaterThanOrEqual(400)
   })
 })
