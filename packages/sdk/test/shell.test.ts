@@ -247,6 +247,23 @@ describe('createNanoBanana takes a lazy provider too', () => {
   })
 })
 
+describe('a failover client takes lazy providers too', () => {
+  it('the first refuses the key, the second (lazy) serves', async () => {
+    const [first, second] = PROVIDERS as [ProviderId, ProviderId]
+    const client = createNanoBanana({
+      providers: [
+        { provider: LAZY[first], apiKey: `${SECRET_KEY}-wrong`, baseUrl: sandbox.baseUrl(first) },
+        { provider: LAZY[second], apiKey: SECRET_KEY, baseUrl: sandbox.baseUrl(second) },
+      ],
+      polling: FAST_POLLING,
+      retry: FAST_RETRY,
+    })
+    const result = await client.generate({ prompt: 'a banana' })
+    expect(result.provider).toBe(second)
+    expect(result.failover.map((step) => step.provider)).toEqual([first])
+  })
+})
+
 describe('createCallbackHandler takes a lazy provider too', () => {
   it.each(providerIds)('%s: the same answers as with its id', async (id) => {
     const { createCallbackHandler } = await import('../src/callbacks.js')
