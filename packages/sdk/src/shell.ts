@@ -36,7 +36,12 @@ export function createNanoBananaClient(options: CoreClientOptions): NanoBananaCl
 }
 
 export function createShell(options: CoreClientOptions, loadEngine: EngineLoader): NanoBananaClient {
-  const given = options.provider
+  const given = options?.provider
+  if (!given || typeof given !== 'object' || typeof given.id !== 'string') {
+    throw new ConfigurationError('createNanoBananaClient: `provider` must be a provider adapter or a lazy provider (`@nano-banana/sdk/lazy/<id>`)', {
+      param: 'provider',
+    })
+  }
   const lazy = isLazyProvider(given) ? given : undefined
   const id = given.id
   checkClientOptions(options, id)
@@ -46,6 +51,8 @@ export function createShell(options: CoreClientOptions, loadEngine: EngineLoader
     ? connectWith(lazy, options, (clientOptions) => providerBaseUrl({ id, name: lazy.name, defaultBaseUrl: lazy.meta.defaultBaseUrl ?? undefined }, clientOptions))
     : connectWith(given as ProviderAdapter, options, (clientOptions) => (given as ProviderAdapter).createClient(clientOptions))
   const secrets = secretsOf(apiKey, options.headers)
+  // The options as they were checked: the engine is built from these, whatever the caller changes later.
+  const checked = { ...options }
 
   let loading: Promise<NanoBananaClient> | undefined
   const engine = (): Promise<NanoBananaClient> =>
@@ -62,7 +69,7 @@ export function createShell(options: CoreClientOptions, loadEngine: EngineLoader
           secrets,
         )
       })
-      .then(([module, adapter]) => module.createNanoBananaClient({ ...options, provider: adapter })))
+      .then(([module, adapter]) => module.createNanoBananaClient({ ...checked, provider: adapter })))
   // Loading starts now, so that a first call does not wait for it; its failure belongs to that call.
   engine().catch(() => {})
 

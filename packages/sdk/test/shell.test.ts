@@ -200,6 +200,14 @@ describe('construction: checked synchronously, before anything loads or is sent'
   }
 })
 
+describe('no provider', () => {
+  it.each([undefined, null, 'odd', {}])('%j: ConfigurationError at once, nothing loads', (provider) => {
+    const loader = countingLoader()
+    expect(() => createShell({ provider: provider as never, apiKey: SECRET_KEY }, loader)).toThrow(ConfigurationError)
+    expect(loader.calls).toBe(0)
+  })
+})
+
 describe('a failed load', () => {
   const id = PROVIDERS[0]!
   // An unhandled rejection would fail this run (vitest reports them): the shell's own load must never leave one.
