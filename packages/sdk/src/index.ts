@@ -41,13 +41,13 @@ export interface NanoBananaOptions<P extends ProviderId = ProviderId> extends Om
 }
 
 function resolveProvider(provider: ProviderId | ProviderAdapter | LazyProvider): ProviderAdapter {
-  // A lazy provider (`@nano-banana/sdk/lazy/<id>`) of a built-in id: this entry holds its adapter already.
-  const adapter = typeof provider === 'string' ? providers[provider] : isLazyProvider(provider) ? providers[provider.id] : provider
+  const adapter = typeof provider === 'string' ? providers[provider] : (provider as ProviderAdapter)
   if (!adapter || typeof adapter !== 'object' || !Object.hasOwn(providers, adapter.id ?? '')) {
     if (adapter && typeof adapter === 'object' && typeof adapter.submit === 'function') return adapter
     throw new ConfigurationError(`Unknown provider ${JSON.stringify(provider)}; choose one of: ${Object.keys(providers).join(', ')}`, { param: 'provider' })
   }
-  return adapter
+  // A built-in id without the adapter's methods (a lazy provider, `lazy/<id>`): this entry holds that adapter already.
+  return typeof adapter.submit === 'function' ? adapter : providers[adapter.id]
 }
 
 /**
