@@ -131,9 +131,10 @@ export const gemini = defineProvider<Body>({
   meta,
   operations: {
     // The model travels in the path; the rest is the GenerateContentRequest.
-    create: ({ client, body, signal }) => {
+    create: ({ body, ...call }) => {
       const { model, ...request } = body
-      return createImageTask({ client, path: { model }, body: request, ...(signal ? { signal } : {}) })
+      // The rest of the call (signal, onHeaders) goes through as it came: the client's timeout needs onHeaders.
+      return createImageTask({ ...call, path: { model }, body: request })
     },
   },
   resolveModel,

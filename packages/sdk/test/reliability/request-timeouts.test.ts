@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AbortError, AmbiguousSubmitError, ConnectionError, TimeoutError, type NanoBananaError } from '../../src/index.js'
+import { providerIds } from '../../src/index.js'
 import { client, createdAnswer, PROVIDERS, providerHandler, thrown } from '../security/core-support.js'
 
 const PROVIDER = PROVIDERS[0]!
@@ -193,5 +194,18 @@ describe('which requests give fetch a signal', () => {
     await nb.submit({ prompt: 'a banana' })
     await nb.getTask(taskId)
     expect(signals).toEqual([false, false, true, false, true, true])
+  })
+})
+
+describe('every provider passes the body cancel through', () => {
+  // A definition that builds its own create call must hand onHeaders on, or its hung bodies stay open.
+  it.each(providerIds)('%s: a create answer whose body never ends is closed when its timeout fires', async (provider) => {
+    const api = await hangServer('headers')
+    const nb = client(provider, api.url, { requestTimeoutMs: 80 })
+    const error = await thrown<NanoBananaError>(() => nb.submit({ prompt: 'a banana' }))
+    expect(error).toMatchObject({ code: 'timeout' })
+    // Resolves only when the client closed it: the server never ends the body.
+    await (await api.request(0)).closed
+    expect(api.requests).toHaveLength(1)
   })
 })
