@@ -2,10 +2,16 @@
 // Usage: nano-banana-codegen [provider...]            regenerate provider packages (default: every spec)
 //        nano-banana-codegen --check [provider...]    exit 1 when committed output is stale
 //        nano-banana-codegen --registry <kind>        write ./src/generated/providers.gen.ts (manifest | sdk | sandbox)
-import { checkFresh, generateProvider, generatedDirOf, listProviders, specPathOf } from './index.mjs'
+//        nano-banana-codegen --workspace              run every workspace package's `generate` script in this
+//                                                     one process (what `pnpm generate` runs)
+import { checkFresh, generateProvider, generatedDirOf, generateWorkspace, listProviders, specPathOf } from './index.mjs'
 import { generateRegistry } from './registry.mjs'
 
 const args = process.argv.slice(2)
+if (args.includes('--workspace')) {
+  await generateWorkspace(undefined, { log: (line) => console.log(line) })
+  process.exit(0)
+}
 const registryAt = args.indexOf('--registry')
 if (registryAt !== -1) {
   await generateRegistry(args[registryAt + 1], process.cwd(), await listProviders())
