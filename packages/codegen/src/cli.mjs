@@ -2,12 +2,18 @@
 // Usage: nano-banana-codegen [provider...]            regenerate provider packages (default: every spec)
 //        nano-banana-codegen --check [provider...]    exit 1 when committed output is stale
 //        nano-banana-codegen --registry <kind>        write ./src/generated/providers.gen.ts (manifest | sdk | sandbox)
+//        nano-banana-codegen --ensure-built           the build script of a generated package: compiles ./ when its
+//                                                     dist/ is stale (@nano-banana/codegen#build compiles them all)
 //        nano-banana-codegen --workspace              run every workspace package's `generate` script in this
 //                                                     one process (what `pnpm generate` runs)
 import { checkFresh, generateProvider, generatedDirOf, generateWorkspace, listProviders, specPathOf } from './index.mjs'
 import { generateRegistry } from './registry.mjs'
 
 const args = process.argv.slice(2)
+if (args.includes('--ensure-built')) {
+  const { ensureBuilt } = await import('./build.mjs')
+  process.exit(ensureBuilt(process.cwd()))
+}
 if (args.includes('--workspace')) {
   await generateWorkspace(undefined, { log: (line) => console.log(line) })
   process.exit(0)
