@@ -9,26 +9,20 @@
 // and, like `tsc -p`, not incrementally: turbo's cache decides whether the task runs at all.
 // The packages with hand-written code keep a `tsc -p` build task each, so that turbo caches them (and
 // their tests) one by one.
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
+import { ENSURE_BUILT_SCRIPT } from './ensure-built.mjs'
 import { generateTasksOf } from './index.mjs'
 import { workspacePackages } from './workspace.mjs'
 
 // Loaded when something is compiled: a package's up-to-date check should not pay for it.
 const typescript = () => createRequire(import.meta.url)('typescript')
-const CONFIG = 'tsconfig.build.json'
+export const CONFIG = 'tsconfig.build.json'
 // What turbo hashes of these packages for this task (turbo.json): their hand-written source is src/index.ts,
 // the rest of src/ is generated (and hashed through the generate task).
 const HAND_WRITTEN = new Set(['index.ts', 'generated'])
-
-/**
- * The `build` script of each of these packages: turbo caches and restores its dist/ one package at a
- * time, and the script compiles the package alone only when its dist/ is missing or older than its src/
- * (a cache entry lost), so a package is never left unbuilt.
- */
-export const ENSURE_BUILT_SCRIPT = 'nano-banana-codegen --ensure-built'
 
 /**
  * The packages this task compiles, `{ name, dir, config }`: those whose `generate` script names a
@@ -81,32 +75,6 @@ export function buildAll(builds, { root, log = (line) => process.stdout.write(`$
   }
   log(`built ${builds.map((b) => b.name).join(', ')} in ${Math.round(performance.now() - started)} ms`)
   return 0
-}
-
-/** Source files of `dir`/src whose dist/ output (.js and .d.ts) is missing or older. */
-export function staleOutputs(dir) {
-  const stale = []
-  const walk = (rel) => {
-    for (const entry of readdirSync(join(dir, 'src', rel), { withFileTypes: true })) {
-      const path = join(rel, entry.name)
-      if (entry.isDirectory()) walk(path)
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
-        const source = statSync(join(dir, 'src', path)).mtimeMs
-        const base = join(dir, 'dist', path.slice(0, -'.ts'.length))
-        if (![`${base}.js`, `${base}.d.ts`].every((out) => existsSync(out) && statSync(out).mtimeMs >= source)) stale.push(path)
-      }
-    }
-  }
-  walk('')
-  return stale
-}
-
-/** ENSURE_BUILT_SCRIPT, in the package directory `dir`: compiles it alone when its dist/ is stale. */
-export function ensureBuilt(dir, { log = (line) => process.stdout.write(`${line}\n`) } = {}) {
-  const stale = staleOutputs(dir)
-  if (!stale.length) return 0
-  log(`dist/ is missing or older than src/${stale[0]}${stale.length > 1 ? ` and ${stale.length - 1} more` : ''}: compiling this package alone`)
-  return buildAll([{ name: relative(resolve(dir, '..', '..'), dir), dir, config: join(dir, CONFIG) }], { root: dir, log })
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -6,14 +6,14 @@
 //                                                     dist/ is stale (@nano-banana/codegen#build compiles them all)
 //        nano-banana-codegen --workspace              run every workspace package's `generate` script in this
 //                                                     one process (what `pnpm generate` runs)
-import { checkFresh, generateProvider, generatedDirOf, generateWorkspace, listProviders, specPathOf } from './index.mjs'
-import { generateRegistry } from './registry.mjs'
-
 const args = process.argv.slice(2)
+// First, and before loading anything else: it is the build script of ten packages, and usually a no-op.
 if (args.includes('--ensure-built')) {
-  const { ensureBuilt } = await import('./build.mjs')
-  process.exit(ensureBuilt(process.cwd()))
+  const { ensureBuilt } = await import('./ensure-built.mjs')
+  process.exit(await ensureBuilt(process.cwd()))
 }
+const { checkFresh, generateProvider, generatedDirOf, generateWorkspace, listProviders, specPathOf } = await import('./index.mjs')
+const { generateRegistry } = await import('./registry.mjs')
 if (args.includes('--workspace')) {
   await generateWorkspace(undefined, { log: (line) => console.log(line) })
   process.exit(0)

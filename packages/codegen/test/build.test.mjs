@@ -4,7 +4,8 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ENSURE_BUILT_SCRIPT, ensureBuilt, generatedBuildsOf, staleOutputs } from '../src/build.mjs'
+import { generatedBuildsOf } from '../src/build.mjs'
+import { ENSURE_BUILT_SCRIPT, ensureBuilt, staleOutputs } from '../src/ensure-built.mjs'
 import { listProviders, repoRoot } from '../src/index.mjs'
 import { workspacePackages } from '../src/workspace.mjs'
 
@@ -62,11 +63,11 @@ describe('the one-process build of the generated packages', () => {
     const config = { compilerOptions: { rootDir: 'src', outDir: 'dist', declaration: true, module: 'NodeNext', types: [], lib: ['ES2022'] }, include: ['src'] }
     const dir = await fakePackage({ 'src/index.ts': 'export const answer: number = 42\n', 'tsconfig.build.json': JSON.stringify(config) })
     const lines = []
-    expect(ensureBuilt(dir, { log: (line) => lines.push(line) })).toBe(0)
+    expect(await ensureBuilt(dir, { log: (line) => lines.push(line) })).toBe(0)
     expect(lines[0]).toMatch(/dist\/ is missing or older than src\/index\.ts: compiling this package alone/)
     expect(staleOutputs(dir)).toEqual([])
     const before = lines.length
-    expect(ensureBuilt(dir, { log: (line) => lines.push(line) })).toBe(0)
+    expect(await ensureBuilt(dir, { log: (line) => lines.push(line) })).toBe(0)
     expect(lines.length).toBe(before)
   })
 })
