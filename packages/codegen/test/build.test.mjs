@@ -25,16 +25,18 @@ async function fakePackage(files) {
 }
 
 describe('the one-process build of the generated packages', () => {
-  it('compiles every provider package, each with its tsconfig.build.json', async () => {
+  it('compiles every provider package and the manifest, dependencies first, each with its tsconfig.build.json', async () => {
     const builds = generatedBuildsOf(workspacePackages(repoRoot))
-    expect(builds.map((b) => b.name).sort()).toEqual((await listProviders()).map((id) => `@nano-banana/${id}`).sort())
+    const providers = (await listProviders()).map((id) => `@nano-banana/${id}`)
+    expect(builds.map((b) => b.name).sort()).toEqual([...providers, '@nano-banana/manifest'].sort())
+    expect(builds.at(-1).name).toBe('@nano-banana/manifest')
     for (const b of builds) expect(b.config).toBe(join(b.dir, 'tsconfig.build.json'))
   })
 
-  it('refuses a generated package that would be compiled twice or holds source turbo does not hash', async () => {
+  it('takes the generated packages whose build script says so, and refuses one with source turbo does not hash', async () => {
     const dir = await fakePackage({ 'src/index.ts': '', 'src/generated/a.ts': '', 'tsconfig.build.json': '{}' })
     const pkg = (scripts) => ({ dir, json: { name: 'p', scripts: { generate: 'nano-banana-codegen p', ...scripts } } })
-    expect(() => generatedBuildsOf([pkg({ build: 'tsc -p tsconfig.build.json' })])).toThrow(/p: "build" must be "nano-banana-codegen --ensure-built"/)
+    expect(generatedBuildsOf([pkg({ build: 'tsc -p tsconfig.build.json' })])).toEqual([])
     expect(generatedBuildsOf([pkg({ build: ENSURE_BUILT_SCRIPT })]).map((b) => b.name)).toEqual(['p'])
     await writeFile(join(dir, 'src', 'extra.ts'), '')
     expect(() => generatedBuildsOf([pkg({ build: ENSURE_BUILT_SCRIPT })])).toThrow(/p: src\/extra\.ts: a generated package's own code is src\/index\.ts/)
