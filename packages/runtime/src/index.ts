@@ -20,4 +20,15 @@ export type {
 } from './types.js'
 export { ClientConfigurationError, createProviderClient } from './provider.js'
 export type { ProviderClientOptions, ProviderDescription } from './provider.js'
-export type { CapabilitiesMeta, ClientMeta, FieldMeta, ModelMeta, NormalizedStatus, OperationMeta, OptionMeta, OptionName, ProviderMeta } from './meta.js'
+export type {
+  CapabilitiesMeta,
+  ClientMeta,
+  ClientOperationMeta,
+  FieldMeta,
+  ModelMeta,
+  NormalizedStatus,
+  OperationMeta,
+  OptionMeta,
+  OptionName,
+  ProviderMeta,
+} from './meta.js'

@@ -46,6 +46,11 @@ export interface CapabilitiesMeta {
   readonly maxImages?: number
   readonly maxN?: number
   readonly maxPromptLength?: number
+  /**
+   * Option -> normalized value -> wire value for this model, where its own field spells values otherwise than
+   * `OptionMeta.values` (its enum has the normalized spelling): replaces the document's map for this model.
+   */
+  readonly values?: Readonly<Partial<Record<OptionName, Readonly<Record<string, string>>>>>
 }
 
 export interface ModelMeta {
@@ -137,11 +142,25 @@ export interface ProviderMeta {
   }
 }
 
+/** What the unified client reads of an operation: where the task id and the model go, and how it answers. */
+export type ClientOperationMeta = Pick<OperationMeta, 'taskId' | 'modelPath' | 'synchronous' | 'repeatForN'>
+
 /**
  * The part of a provider's meta the unified client reads at run time (each package's `clientMeta`): no request
- * field facts per model (`ModelMeta.fields`) and no `otherOperations`, which only the sandbox, the callbacks
- * entry, the tools and the docs read.
+ * field facts per model (`ModelMeta.fields`), no `otherOperations`, no operation ids, methods or paths (the
+ * generated functions carry them), no auth scheme name or place (the generated security entry does), no option
+ * fields (each model's `capabilities.fields` says where its options go), and of the callback facts only what the
+ * client and the callbacks entry read. The whole meta is `meta` (`@nano-banana/<id>/meta`, `META` of the manifest).
  */
-export interface ClientMeta extends Omit<ProviderMeta, 'models' | 'otherOperations'> {
-  readonly models: Readonly<Record<string, Omit<ModelMeta, 'fields'>>>
+export interface ClientMeta extends Omit<ProviderMeta, 'models' | 'otherOperations' | 'auth' | 'operations' | 'options' | 'callback'> {
+  readonly auth: Pick<ProviderMeta['auth'], 'prefix'>
+  readonly operations: {
+    readonly create: ClientOperationMeta
+    readonly get?: ClientOperationMeta
+    readonly cancel?: ClientOperationMeta
+    readonly result?: ClientOperationMeta
+  }
+  readonly options: Readonly<Partial<Record<OptionName, Pick<OptionMeta, 'values'>>>>
+  readonly callback?: Pick<NonNullable<ProviderMeta['callback']>, 'field' | 'in' | 'payloadSchema' | 'retryDelaysSeconds'>
+  readonly models: Readonly<Record<string, Omit<ModelMeta, 'fields' | 'unverified'>>>
 }

@@ -25,6 +25,8 @@ export interface ModelCapabilities {
   notSent?: readonly ('resolution' | 'outputFormat' | 'n')[]
   /** Option -> the dotted request field this model sends it in (from the spec's `x-options`). */
   fields?: Readonly<Partial<Record<OptionName, string>>>
+  /** Option -> normalized value -> wire value where this model spells values otherwise than the provider's `x-options` (meta `capabilities.values`). */
+  values?: Readonly<Partial<Record<OptionName, Readonly<Record<string, string>>>>>
   /** Seconds a task of this model typically takes (the spec's `x-typical-duration-seconds`): the first poll's prior. */
   typicalSeconds?: number
   /** Where the entry's values come from: `spec`, plus the capabilities the spec leaves open and the definition fills in. */

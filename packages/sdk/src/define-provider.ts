@@ -80,8 +80,16 @@ export interface ProviderDefinition<Body extends object = object> {
   fallbacks?: Readonly<Record<string, CapabilityFallback>>
   /** The request body; default `wire.place()`. `providerOptions` are merged afterwards, into the object holding the prompt. */
   toBody?(request: GenerateRequest, model: ModelCapabilities, wire: Wire<Body>): Body
-  /** Reads the task id of a create answer (a 2xx body); a synchronous provider's answer is the final task too. */
-  readSubmit(data: unknown, response: Response, kit: ReaderKit, context: SubmitContext): { taskId: string; estimatedSeconds?: number; task?: Task } | NanoBananaError
+  /**
+   * Reads the task id of a create answer (a 2xx body). Optional for a synchronous provider, whose answer is the
+   * final task: by default it is read with `readTask`.
+   */
+  readSubmit?(
+    data: unknown,
+    response: Response,
+    kit: ReaderKit,
+    context: SubmitContext,
+  ): { taskId: string; estimatedSeconds?: number; task?: Task } | NanoBananaError
   /** Reads a query answer or a callback body. */
   readTask(data: unknown, response: Response | undefined, kit: ReaderKit): Task | NanoBananaError
   /** What an error answer says; `status` replaces the HTTP status when the body carries a code with a documented meaning. */
@@ -117,10 +125,7 @@ export function capabilitiesOf(meta: ClientMeta, specKey: string, id: string, fa
   const hasField = (option: OptionName) => stated.fields[option] !== undefined
   const list = <K extends keyof typeof LISTS>(key: K): readonly string[] => {
     const value = stated[key]
-    if (value !== undefined) {
-      if (fallback[key] !== undefined) throw definitionError(meta.id, id, `a fallback for ${key} restates the spec's ${JSON.stringify(value)}`)
-      return value
-    }
+    if (value !== undefined) return value
     if (fallback[key] !== undefined) {
       filled.push(key)
       return fallback[key]
@@ -131,10 +136,7 @@ export function capabilitiesOf(meta: ClientMeta, specKey: string, id: string, fa
   }
   const limit = (key: keyof typeof LIMITS): number => {
     const value = stated[key]
-    if (value !== undefined) {
-      if (fallback[key] !== undefined) throw definitionError(meta.id, id, `a fallback for ${key} restates the spec's ${value}`)
-      return value
-    }
+    if (value !== undefined) return value
     if (fallback[key] !== undefined) {
       filled.push(key)
       return fallback[key]
@@ -165,6 +167,7 @@ export function capabilitiesOf(meta: ClientMeta, specKey: string, id: string, fa
   const notSent = [...new Set([...stated.notSent, ...(fallback.notSent ?? [])])].filter((option) => fixed[option] > 0)
   if (notSent.length) capabilities.notSent = notSent
   if (spec.typicalSeconds !== undefined) capabilities.typicalSeconds = spec.typicalSeconds
+  if (stated.values !== undefined) capabilities.values = stated.values
   return capabilities
 }
 
@@ -193,7 +196,7 @@ function holderOf(target: Record<string, unknown>, path: string): Record<string,
 function placeOptions(meta: ClientMeta, request: GenerateRequest, model: ModelCapabilities, skip: readonly OptionName[] = []): Record<string, unknown> {
   const body: Record<string, unknown> = { model: model.id }
   const fields = model.fields ?? {}
-  const spell = (option: OptionName, value: string) => meta.options[option]?.values?.[value] ?? value
+  const spell = (option: OptionName, value: string) => (model.values?.[option] ?? meta.options[option]?.values)?.[value] ?? value
   const values: Partial<Record<OptionName, unknown>> = {
     prompt: request.prompt,
     aspectRatio: request.aspectRatio !== undefined ? spell('aspectRatio', request.aspectRatio) : undefined,
@@ -261,6 +264,13 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
   const taskIdAt = meta.operations.get?.taskId
   if (!synchronous && (!taskIdAt || !get)) throw new Error(`defineProvider(${id}): the spec's getImageTask names no task id parameter`)
   if (synchronous && get) throw new Error(`defineProvider(${id}): a synchronous provider has no query operation`)
+  if (!synchronous && !definition.readSubmit) throw new Error(`defineProvider(${id}): a task API needs readSubmit`)
+  const readSubmit: NonNullable<ProviderDefinition['readSubmit']> =
+    definition.readSubmit ??
+    ((data, response, kit) => {
+      const task = definition.readTask(data, response, kit)
+      return task instanceof Error ? task : { taskId: task.taskId, task }
+    })
 
   const offered: [string, string, CapabilityFallback][] = definition.models
     ? Object.entries(definition.models).map(([modelId, model]) => [modelId, '*', model])
@@ -373,8 +383,7 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
         }
       : {}),
 
-    parseSubmit: (data, response) =>
-      guard(id, data, () => definition.readSubmit(data, response, kit, { model: submittedModels.get(response) ?? meta.defaultModel })),
+    parseSubmit: (data, response) => guard(id, data, () => readSubmit(data, response, kit, { model: submittedModels.get(response) ?? meta.defaultModel })),
     parseTask: (data, response) => guard(id, data, () => definition.readTask(data, response, kit)),
     parseError: (status, body, headers) => guard(id, body, () => parseError(status, body, headers)),
   }

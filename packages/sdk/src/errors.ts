@@ -21,21 +21,25 @@ export interface ErrorDetails {
   cause?: unknown
 }
 
+/** The details every error carries, in the order `toJSON` lists them. */
+const DETAILS = ['provider', 'status', 'code', 'type', 'param', 'suggestion', 'retryAfterMs', 'taskId', 'body'] as const satisfies readonly (keyof ErrorDetails)[]
+
 /**
  * Base of every error this SDK throws. It never holds request headers, so an API key cannot reach
  * a log through it.
  */
 export class NanoBananaError extends Error {
   override name = 'NanoBananaError'
-  readonly provider: ProviderId | undefined
-  readonly status: number | undefined
-  readonly code: string | undefined
-  readonly type: string | undefined
-  readonly param: string | undefined
-  readonly suggestion: string | undefined
-  readonly retryAfterMs: number | undefined
-  taskId: string | undefined
-  readonly body: unknown
+  // Set by the constructor from DETAILS (one list for the fields and `toJSON`).
+  declare readonly provider: ProviderId | undefined
+  declare readonly status: number | undefined
+  declare readonly code: string | undefined
+  declare readonly type: string | undefined
+  declare readonly param: string | undefined
+  declare readonly suggestion: string | undefined
+  declare readonly retryAfterMs: number | undefined
+  declare taskId: string | undefined
+  declare readonly body: unknown
   /** Failover clients only: the providers skipped before this error (they did not accept the task). */
   declare failover?: FailoverSkip[]
   /**
@@ -46,30 +50,14 @@ export class NanoBananaError extends Error {
 
   constructor(message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause })
-    this.provider = details.provider
-    this.status = details.status
-    this.code = details.code
-    this.type = details.type
-    this.param = details.param
-    this.suggestion = details.suggestion
-    this.retryAfterMs = details.retryAfterMs
-    this.taskId = details.taskId
-    this.body = details.body
+    for (const key of DETAILS) (this as Record<string, unknown>)[key] = details[key]
   }
 
   toJSON(): Record<string, unknown> {
     return {
       name: this.name,
       message: this.message,
-      provider: this.provider,
-      status: this.status,
-      code: this.code,
-      type: this.type,
-      param: this.param,
-      suggestion: this.suggestion,
-      retryAfterMs: this.retryAfterMs,
-      taskId: this.taskId,
-      body: this.body,
+      ...Object.fromEntries(DETAILS.map((key) => [key, this[key]])),
       ...(this.failover ? { failover: this.failover } : {}),
     }
   }

@@ -56,6 +56,23 @@ describe('browser bundle', () => {
     for (const other of providerIds.filter((id) => id !== ONE)) expect(inputs.some((i) => i.includes(`/${other}/`))).toBe(false)
   })
 
+  it('@nano-banana/sdk (every provider): only the client part of each meta, no request field facts', async () => {
+    const { text } = await bundle(`export { createNanoBanana } from '@nano-banana/sdk'`, { minify: true })
+    // Only the whole meta has field facts (`ModelMeta.fields`: their `minLength`, `format`, `type`...).
+    expect(text).not.toMatch(/\bminLength:/)
+    expect(text).not.toMatch(/format:"uri"/)
+    // The check bites: the whole meta of any one provider has them.
+    const whole = await bundle(`export { meta } from '@nano-banana/${ONE}/meta'`, { minify: true })
+    expect(whole.text).toMatch(/\btype:"string"/)
+  })
+
+  it.each(providerIds)('@nano-banana/%s alone (its client): only the client part of its meta', async (id) => {
+    const name = `create${id[0]!.toUpperCase()}${id.slice(1)}Client`
+    const { text } = await bundle(`export { ${name} } from '@nano-banana/${id}'`, { minify: true })
+    expect(text).toContain(`"${id}"`)
+    expect(text).not.toMatch(/\bminLength:|format:"uri"|\btype:"string"/)
+  })
+
   it('@nano-banana/sdk/callbacks: no node: import', async () => {
     const { text } = await bundle(`export * from '@nano-banana/sdk/callbacks'`)
     expect(text).not.toMatch(/["']node:/)

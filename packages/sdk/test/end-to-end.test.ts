@@ -34,6 +34,7 @@ import {
   successExample,
   type LocalServer,
   type ServerRequest,
+  metaOf,
 } from './support.js'
 
 /** The code an error carries: the body's, as a string, or none when the body has none (a plain `detail` message). */
@@ -58,7 +59,7 @@ describe.each(ids)('%s end to end', (id) => {
   const isCreate = (r: ServerRequest) => r.method === create.method.toUpperCase() && createPath.test(r.url)
   const isQuery = (r: ServerRequest) => r.method === query.method.toUpperCase() && queryPath.test(r.url.split('?')[0]!)
   // Where the status answer carries no output (`meta.operations.result`), the output is read from the result operation.
-  const resultOp = providers[id].meta?.operations.result ? operation(id, providers[id].meta!.operations.result!.operationId) : undefined
+  const resultOp = metaOf(id).operations.result ? operation(id, metaOf(id).operations.result!.operationId) : undefined
   const isResult = (r: ServerRequest) => resultOp !== undefined && r.method === resultOp.method.toUpperCase() && pathPattern(resultOp.path).test(r.url)
   const resultAnswer = (failing: boolean) => {
     if (!resultOp) return { status: 404, body: {} }

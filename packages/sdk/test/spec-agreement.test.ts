@@ -2,7 +2,21 @@
 // spec's request schema (ajv, JSON Schema 2020-12) with the right field names.
 import { describe, expect, it } from 'vitest'
 import { createNanoBanana, providers, type GenerateRequest, type ModelCapabilities, type ProviderId } from '../src/index.js'
-import { API_KEY, asRequest, fakeFetch, FIXTURES, ids, parameterSchemaOf, requestSchemaOf, spec, successExample, validator, WIRE, type Json } from './support.js'
+import {
+  API_KEY,
+  asRequest,
+  fakeFetch,
+  FIXTURES,
+  ids,
+  metaOf,
+  parameterSchemaOf,
+  requestSchemaOf,
+  spec,
+  successExample,
+  validator,
+  WIRE,
+  type Json,
+} from './support.js'
 
 const toWireFormat = (values: readonly string[]) => values.map((v) => (v === 'jpg' ? 'jpeg' : v))
 
@@ -74,7 +88,7 @@ describe.each(ids)('%s capability table agrees with the spec', (id) => {
     })
 
     it('an option is in notSent exactly when the model has no field for it, and then has one fixed value', () => {
-      const fieldOf = { resolution: wire.resolution, outputFormat: wire.outputFormat, n: adapter.meta?.options.n?.fields[0]?.split('.').at(-1) ?? 'n' } as const
+      const fieldOf = { resolution: wire.resolution, outputFormat: wire.outputFormat, n: metaOf(id).options.n?.fields[0]?.split('.').at(-1) ?? 'n' } as const
       const fixed = { resolution: model.resolutions.length, outputFormat: model.outputFormats.length, n: model.maxN }
       for (const option of ['resolution', 'outputFormat', 'n'] as const) {
         // A provider whose resolution is part of the model id has no field for it.

@@ -7,7 +7,16 @@ import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import { capabilitiesOf, defineProvider, type ProviderDefinition } from '../src/define-provider.js'
-import { createNanoBananaClient, providers, UnsupportedOptionError, validateRequest, type AspectRatio, type ProviderAdapter, type ProviderId } from '../src/index.js'
+import {
+  createNanoBananaClient,
+  providerIds,
+  providers,
+  UnsupportedOptionError,
+  validateRequest,
+  type AspectRatio,
+  type ProviderAdapter,
+  type ProviderId,
+} from '../src/index.js'
 import { deref, ids, spec, type Json } from './support.js'
 
 const LISTS = ['aspectRatios', 'resolutions', 'outputFormats'] as const
@@ -137,5 +146,19 @@ describe('a spec edit moves the local check (meta built in memory from a modifie
     expect((error as UnsupportedOptionError).allowed).not.toContain(removed)
     expect((error as UnsupportedOptionError).allowed).toContain('7:3')
     expect(requests).toBe(0)
+  })
+})
+
+describe('readSubmit', () => {
+  it('a task API must read its create answer; a synchronous one reads it with readTask by default', () => {
+    const task = ids.find((id) => !providers[id].meta?.synchronous)!
+    const { readSubmit: _taskReader, ...withoutReader } = minimal(providers[task].meta!)
+    expect(() => defineProvider(withoutReader)).toThrow(/needs readSubmit/)
+
+    const sync = providerIds.find((id) => providers[id].meta?.synchronous)!
+    const answer = { taskId: 'answer-1', provider: sync, status: 'succeeded' as const, urls: [], raw: {} }
+    const { readSubmit: _syncReader, ...rest } = minimal(providers[sync].meta!)
+    const adapter = defineProvider({ ...rest, operations: { create: rest.operations.create }, readTask: () => answer })
+    expect(adapter.parseSubmit({}, new Response(null))).toEqual({ taskId: 'answer-1', task: answer })
   })
 })

@@ -5,6 +5,8 @@ import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
+import { META } from '@nano-banana/manifest'
+import type { ProviderMeta } from '@nano-banana/runtime'
 import { parse } from 'yaml'
 import { errorClassForStatus, providerIds, providers, type ProviderId, type TaskStatus } from '../src/index.js'
 import type { ErrorClass, Fixture, Json, SyncFixture } from './fixture.js'
@@ -143,6 +145,9 @@ export function parameterSchemaOf(id: ProviderId, model: string): Json {
   return input ? deref(doc, input) : branch
 }
 
+/** A provider's whole meta (`META` of the manifest): operation ids and option fields, which the client's part leaves out. */
+export const metaOf = (id: ProviderId): ProviderMeta => META[id]
+
 /** The last key of a dotted request field (`input.aspect_ratio` -> `aspect_ratio`), as the parameter schema names it. */
 const leaf = (path: string) => path.split('.').at(-1)!
 
@@ -150,7 +155,7 @@ const leaf = (path: string) => path.split('.').at(-1)!
 export const WIRE: Record<ProviderId, { aspectRatio: string; resolution?: string; outputFormat?: string; images: string[]; perModelSchema: boolean }> =
   Object.fromEntries(
     ids.map((id) => {
-      const { options, models } = providers[id].meta!
+      const { options, models } = metaOf(id)
       const field = (option: 'aspectRatio' | 'resolution' | 'outputFormat') => (options[option]?.fields[0] ? leaf(options[option].fields[0]) : undefined)
       const resolution = field('resolution')
       const outputFormat = field('outputFormat')

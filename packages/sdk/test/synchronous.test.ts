@@ -24,7 +24,7 @@ import { isCompleteImage, sniffImageType } from '../src/download.js'
 import { saveImages } from '../src/node.js'
 import type { Json, SyncKit } from './fixture.js'
 import { FAST_POLLING, FAST_RETRY, fastSandbox, PROVIDERS, SECRET_KEY, sandboxClient } from './reliability/support.js'
-import { responseExamples, spec, SYNC_FIXTURES, syncIds, validator } from './support.js'
+import { metaOf, responseExamples, spec, SYNC_FIXTURES, syncIds, validator } from './support.js'
 
 let sandboxes: Sandbox[] = []
 afterEach(async () => {
@@ -54,7 +54,7 @@ it('there is at least one synchronous provider, and each one says so in its meta
 describe.each(syncIds)('%s (synchronous)', (id) => {
   const fixture = SYNC_FIXTURES[id]!
   const adapter = providers[id]
-  const createOp = adapter.meta!.operations.create.operationId
+  const createOp = metaOf(id).operations.create.operationId
   const examples = responseExamples(id, createOp)
   const example = (name: string): Json => structuredClone(examples.find((e) => e.status === 200 && e.name === name)!.value)
 

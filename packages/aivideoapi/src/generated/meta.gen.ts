@@ -2,310 +2,52 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-export const meta = {
-  "id": "aivideoapi",
-  "name": "aivideoapi.ai",
-  "envKey": "AIVIDEOAPI_API_KEY",
-  "envKeys": [
-    "AIVIDEOAPI_API_KEY"
-  ],
-  "baseUrlEnvKey": "AIVIDEOAPI_BASE_URL",
-  "defaultBaseUrl": "https://api.aivideoapi.ai",
-  "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/v1/images/generations",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/v1/tasks/{taskId}",
-      "taskId": {
-        "in": "path",
-        "name": "taskId"
-      }
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/v1/credits"
-    }
-  },
-  "statusWords": {
-    "pending": "queued",
-    "processing": "running",
-    "completed": "succeeded",
-    "failed": "failed"
-  },
-  "defaultModel": "nano-banana-2",
-  "options": {
-    "prompt": {
-      "fields": [
-        "input.prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "input.aspect_ratio"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "input.resolution"
-      ]
-    },
-    "outputFormat": {
-      "fields": [
-        "input.output_format"
-      ],
-      "values": {
-        "jpeg": "jpg"
-      }
-    },
-    "images": {
-      "fields": [
-        "input.image_urls"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callback_url"
-      ]
-    }
-  },
-  "models": {
-    "nano-banana-2-lite": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "nano-banana-2-lite"
-          ],
-          "required": true
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 20000,
-          "required": true
-        },
-        "input.aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "1:1",
-            "1:4",
-            "1:8",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:1",
-            "4:3",
-            "4:5",
-            "5:4",
-            "8:1",
-            "9:16",
-            "16:9",
-            "21:9",
-            "auto"
-          ],
-          "default": "auto"
-        },
-        "input.image_urls": {
-          "type": "array",
-          "maxItems": 10,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "input.resolution": {
-          "type": "string",
-          "enum": [
-            "1K"
-          ],
-          "default": "1K"
-        },
-        "callback_url": {
-          "type": "string",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "images": "input.image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "outputFormat",
-          "n"
-        ],
-        "maxPromptLength": 20000,
-        "aspectRatios": [
-          "1:1",
-          "1:4",
-          "1:8",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:1",
-          "4:3",
-          "4:5",
-          "5:4",
-          "8:1",
-          "9:16",
-          "16:9",
-          "21:9",
-          "auto"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "outputFormats": [
-          "jpeg"
-        ],
-        "maxImages": 10,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2 Lite"
-    },
-    "nano-banana-2": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "nano-banana-2"
-          ],
-          "required": true
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 20000,
-          "required": true
-        },
-        "input.aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "1:1",
-            "1:4",
-            "1:8",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:1",
-            "4:3",
-            "4:5",
-            "5:4",
-            "8:1",
-            "9:16",
-            "16:9",
-            "21:9",
-            "auto"
-          ],
-          "default": "auto"
-        },
-        "input.image_urls": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "input.resolution": {
-          "type": "string",
-          "enum": [
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "1K"
-        },
-        "input.output_format": {
-          "type": "string",
-          "enum": [
-            "jpg",
-            "png"
-          ],
-          "default": "jpg"
-        },
-        "callback_url": {
-          "type": "string",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "outputFormat": "input.output_format",
-          "images": "input.image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 20000,
-        "aspectRatios": [
-          "1:1",
-          "1:4",
-          "1:8",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:1",
-          "4:3",
-          "4:5",
-          "5:4",
-          "8:1",
-          "9:16",
-          "16:9",
-          "21:9",
-          "auto"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "jpeg",
-          "png"
-        ],
-        "maxImages": 14,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2"
-    }
-  },
-  "callback": {
-    "field": "callback_url",
-    "retryDelaysSeconds": [
-      180,
-      420
-    ],
-    "retryScheduleDocumented": true,
-    "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished"
-  }
-} as const satisfies ProviderMeta
+const l0 = {
+  "in": "path",
+  "name": "taskId"
+} as const
+const l1 = {
+  "jpeg": "jpg"
+} as const
+const l2 = [
+  "1:1",
+  "1:4",
+  "1:8",
+  "2:3",
+  "3:2",
+  "3:4",
+  "4:1",
+  "4:3",
+  "4:5",
+  "5:4",
+  "8:1",
+  "9:16",
+  "16:9",
+  "21:9",
+  "auto"
+] as const
+const l3 = [
+  "1K",
+  "2K",
+  "4K"
+] as const
+const l4 = {
+  "type": "string",
+  "minLength": 1,
+  "maxLength": 20000,
+  "required": true
+} as const
+const l5 = {
+  "type": "string",
+  "enum": l2,
+  "default": "auto"
+} as const
+const l6 = {
+  "type": "string",
+  "format": "uri"
+} as const
 
-export type Meta = typeof meta
-
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "aivideoapi",
   "name": "aivideoapi.ai",
@@ -316,34 +58,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "AIVIDEOAPI_BASE_URL",
   "defaultBaseUrl": "https://api.aivideoapi.ai",
   "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/v1/images/generations",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/v1/tasks/{taskId}",
-      "taskId": {
-        "in": "path",
-        "name": "taskId"
-      }
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/v1/credits"
-    }
-  },
   "statusWords": {
     "pending": "queued",
     "processing": "running",
@@ -351,50 +65,27 @@ export const clientMeta = {
     "failed": "failed"
   },
   "defaultModel": "nano-banana-2",
+  "auth": {
+    "prefix": "Bearer "
+  },
+  "operations": {
+    "create": {},
+    "get": {
+      "taskId": l0
+    }
+  },
   "options": {
-    "prompt": {
-      "fields": [
-        "input.prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "input.aspect_ratio"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "input.resolution"
-      ]
-    },
     "outputFormat": {
-      "fields": [
-        "input.output_format"
-      ],
-      "values": {
-        "jpeg": "jpg"
-      }
-    },
-    "images": {
-      "fields": [
-        "input.image_urls"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callback_url"
-      ]
+      "values": l1
     }
   },
   "callback": {
     "field": "callback_url",
+    "payloadSchema": "CallbackPayload",
     "retryDelaysSeconds": [
       180,
       420
-    ],
-    "retryScheduleDocumented": true,
-    "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished"
+    ]
   },
   "models": {
     "nano-banana-2-lite": {
@@ -411,23 +102,7 @@ export const clientMeta = {
           "n"
         ],
         "maxPromptLength": 20000,
-        "aspectRatios": [
-          "1:1",
-          "1:4",
-          "1:8",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:1",
-          "4:3",
-          "4:5",
-          "5:4",
-          "8:1",
-          "9:16",
-          "16:9",
-          "21:9",
-          "auto"
-        ],
+        "aspectRatios": l2,
         "resolutions": [
           "1K"
         ],
@@ -453,28 +128,8 @@ export const clientMeta = {
           "n"
         ],
         "maxPromptLength": 20000,
-        "aspectRatios": [
-          "1:1",
-          "1:4",
-          "1:8",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:1",
-          "4:3",
-          "4:5",
-          "5:4",
-          "8:1",
-          "9:16",
-          "16:9",
-          "21:9",
-          "auto"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
+        "aspectRatios": l2,
+        "resolutions": l3,
         "outputFormats": [
           "jpeg",
           "png"
@@ -486,3 +141,140 @@ export const clientMeta = {
     }
   }
 } as const satisfies ClientMeta
+
+export const meta = /* @__PURE__ */ (() =>
+  ({
+    ...clientMeta,
+    models: {
+      "nano-banana-2-lite": {
+        ...clientMeta.models["nano-banana-2-lite"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "nano-banana-2-lite"
+            ],
+            "required": true
+          },
+          "input.prompt": l4,
+          "input.aspect_ratio": l5,
+          "input.image_urls": {
+            "type": "array",
+            "maxItems": 10,
+            "items": l6
+          },
+          "input.resolution": {
+            "type": "string",
+            "enum": [
+              "1K"
+            ],
+            "default": "1K"
+          },
+          "callback_url": l6
+        }
+      },
+      "nano-banana-2": {
+        ...clientMeta.models["nano-banana-2"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "nano-banana-2"
+            ],
+            "required": true
+          },
+          "input.prompt": l4,
+          "input.aspect_ratio": l5,
+          "input.image_urls": {
+            "type": "array",
+            "maxItems": 14,
+            "items": l6
+          },
+          "input.resolution": {
+            "type": "string",
+            "enum": l3,
+            "default": "1K"
+          },
+          "input.output_format": {
+            "type": "string",
+            "enum": [
+              "jpg",
+              "png"
+            ],
+            "default": "jpg"
+          },
+          "callback_url": l6
+        }
+      }
+    },
+    "auth": {
+      "scheme": "bearerAuth",
+      "in": "header",
+      "name": "authorization",
+      "prefix": "Bearer "
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/v1/images/generations",
+        "requestSchema": "CreateImageTaskRequest"
+      },
+      "get": {
+        "operationId": "getImageTask",
+        "method": "GET",
+        "path": "/v1/tasks/{taskId}",
+        "taskId": l0
+      },
+      "credits": {
+        "operationId": "getCredits",
+        "method": "GET",
+        "path": "/v1/credits"
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "input.prompt"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "input.aspect_ratio"
+        ]
+      },
+      "resolution": {
+        "fields": [
+          "input.resolution"
+        ]
+      },
+      "outputFormat": {
+        "fields": [
+          "input.output_format"
+        ],
+        "values": l1
+      },
+      "images": {
+        "fields": [
+          "input.image_urls"
+        ]
+      },
+      "callbackUrl": {
+        "fields": [
+          "callback_url"
+        ]
+      }
+    },
+    "callback": {
+      "field": "callback_url",
+      "retryDelaysSeconds": [
+        180,
+        420
+      ],
+      "retryScheduleDocumented": true,
+      "payloadSchema": "CallbackPayload",
+      "operationId": "imageTaskFinished"
+    },
+  }) as const)() satisfies ProviderMeta
+
+export type Meta = typeof meta

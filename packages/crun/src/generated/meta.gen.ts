@@ -2,420 +2,76 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-export const meta = {
-  "id": "crun",
-  "name": "Crun",
-  "envKey": "CRUN_API_KEY",
-  "envKeys": [
-    "CRUN_API_KEY"
-  ],
-  "baseUrlEnvKey": "CRUN_BASE_URL",
-  "defaultBaseUrl": "https://api.crun.ai/api/v1",
-  "baseUrlRequired": false,
-  "auth": {
-    "scheme": "apiKey",
-    "in": "header",
-    "name": "x-api-key",
-    "prefix": ""
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/client/job/CreateTask",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/client/job/TaskInfo",
-      "taskId": {
-        "in": "query",
-        "name": "task_id"
-      }
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/client/account/balance"
-    }
-  },
-  "statusWords": {
-    "pending": "queued",
-    "running": "running",
-    "success": "succeeded",
-    "failed": "failed"
-  },
-  "defaultModel": "google/nano-banana",
-  "options": {
-    "prompt": {
-      "fields": [
-        "input.prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "input.aspect_ratio"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "input.resolution"
-      ]
-    },
-    "outputFormat": {
-      "fields": [
-        "input.output_format"
-      ],
-      "values": {
-        "jpeg": "jpg"
-      }
-    },
-    "images": {
-      "fields": [
-        "input.img_urls"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callback_url"
-      ]
-    }
-  },
-  "models": {
-    "google/nano-banana": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/nano-banana"
-          ],
-          "required": true
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "required": true
-        },
-        "input.output_format": {
-          "type": "string",
-          "unverified": true
-        },
-        "input.aspect_ratio": {
-          "type": "string",
-          "unverified": true
-        },
-        "input.img_urls": {
-          "type": "array",
-          "items": {
-            "type": "string",
-            "format": "uri"
-          },
-          "unverified": true
-        },
-        "callback_url": {
-          "type": "string",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "outputFormat": "input.output_format",
-          "images": "input.img_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "maxN": 1
-      },
-      "family": "Nano Banana"
-    },
-    "google/nano-banana-v2": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/nano-banana-v2"
-          ],
-          "required": true
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "required": true
-        },
-        "input.aspect_ratio": {
-          "type": "string",
-          "unverified": true
-        },
-        "input.img_urls": {
-          "type": "array",
-          "items": {
-            "type": "string",
-            "format": "uri"
-          },
-          "unverified": true
-        },
-        "callback_url": {
-          "type": "string",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "images": "input.img_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "resolution",
-          "outputFormat",
-          "n"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "outputFormats": [],
-        "maxN": 1
-      },
-      "family": "Nano Banana"
-    },
-    "google/nano-banana-2": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/nano-banana-2"
-          ],
-          "required": true
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 20000,
-          "required": true
-        },
-        "input.img_urls": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "input.aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1",
-            "21:9",
-            "auto"
-          ],
-          "default": "1:1"
-        },
-        "input.resolution": {
-          "type": "string",
-          "enum": [
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "1K"
-        },
-        "input.google_search": {
-          "type": "boolean",
-          "default": false
-        },
-        "input.output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpg"
-          ],
-          "default": "png"
-        },
-        "callback_url": {
-          "type": "string",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "outputFormat": "input.output_format",
-          "images": "input.img_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 20000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "21:9",
-          "auto"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
-        "maxImages": 14,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2",
-      "unverified": true
-    },
-    "google/nano-banana-2-v2": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/nano-banana-2-v2"
-          ],
-          "required": true
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 20000,
-          "required": true
-        },
-        "input.img_urls": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "input.aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1",
-            "21:9",
-            "auto"
-          ],
-          "default": "1:1"
-        },
-        "input.resolution": {
-          "type": "string",
-          "enum": [
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "1K"
-        },
-        "callback_url": {
-          "type": "string",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "images": "input.img_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "outputFormat",
-          "n"
-        ],
-        "maxPromptLength": 20000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "21:9",
-          "auto"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [],
-        "maxImages": 14,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2",
-      "unverified": true
-    }
-  },
-  "callback": {
-    "field": "callback_url",
-    "retryDelaysSeconds": [],
-    "retryScheduleDocumented": false,
-    "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished"
-  }
-} as const satisfies ProviderMeta
+const l0 = {
+  "in": "query",
+  "name": "task_id"
+} as const
+const l1 = {
+  "jpeg": "jpg"
+} as const
+const l2 = [
+  "1:1",
+  "2:3",
+  "3:2",
+  "3:4",
+  "4:3",
+  "4:5",
+  "5:4",
+  "9:16",
+  "16:9",
+  "1:4",
+  "4:1",
+  "1:8",
+  "8:1",
+  "21:9",
+  "auto"
+] as const
+const l3 = [
+  "1K",
+  "2K",
+  "4K"
+] as const
+const l4 = {
+  "type": "string",
+  "minLength": 1,
+  "required": true
+} as const
+const l5 = {
+  "type": "string",
+  "unverified": true
+} as const
+const l6 = {
+  "type": "string",
+  "format": "uri"
+} as const
+const l7 = {
+  "type": "array",
+  "items": l6,
+  "unverified": true
+} as const
+const l8 = {
+  "type": "string",
+  "minLength": 1,
+  "maxLength": 20000,
+  "required": true
+} as const
+const l9 = {
+  "type": "array",
+  "maxItems": 14,
+  "items": l6
+} as const
+const l10 = {
+  "type": "string",
+  "enum": l2,
+  "default": "1:1"
+} as const
+const l11 = {
+  "type": "string",
+  "enum": l3,
+  "default": "1K"
+} as const
 
-export type Meta = typeof meta
-
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "crun",
   "name": "Crun",
@@ -426,34 +82,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "CRUN_BASE_URL",
   "defaultBaseUrl": "https://api.crun.ai/api/v1",
   "baseUrlRequired": false,
-  "auth": {
-    "scheme": "apiKey",
-    "in": "header",
-    "name": "x-api-key",
-    "prefix": ""
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/client/job/CreateTask",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/client/job/TaskInfo",
-      "taskId": {
-        "in": "query",
-        "name": "task_id"
-      }
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/client/account/balance"
-    }
-  },
   "statusWords": {
     "pending": "queued",
     "running": "running",
@@ -461,47 +89,24 @@ export const clientMeta = {
     "failed": "failed"
   },
   "defaultModel": "google/nano-banana",
+  "auth": {
+    "prefix": ""
+  },
+  "operations": {
+    "create": {},
+    "get": {
+      "taskId": l0
+    }
+  },
   "options": {
-    "prompt": {
-      "fields": [
-        "input.prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "input.aspect_ratio"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "input.resolution"
-      ]
-    },
     "outputFormat": {
-      "fields": [
-        "input.output_format"
-      ],
-      "values": {
-        "jpeg": "jpg"
-      }
-    },
-    "images": {
-      "fields": [
-        "input.img_urls"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callback_url"
-      ]
+      "values": l1
     }
   },
   "callback": {
     "field": "callback_url",
-    "retryDelaysSeconds": [],
-    "retryScheduleDocumented": false,
     "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished"
+    "retryDelaysSeconds": []
   },
   "models": {
     "google/nano-banana": {
@@ -559,28 +164,8 @@ export const clientMeta = {
           "n"
         ],
         "maxPromptLength": 20000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "21:9",
-          "auto"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
+        "aspectRatios": l2,
+        "resolutions": l3,
         "outputFormats": [
           "png",
           "jpeg"
@@ -588,8 +173,7 @@ export const clientMeta = {
         "maxImages": 14,
         "maxN": 1
       },
-      "family": "Nano Banana 2",
-      "unverified": true
+      "family": "Nano Banana 2"
     },
     "google/nano-banana-2-v2": {
       "capabilities": {
@@ -605,34 +189,168 @@ export const clientMeta = {
           "n"
         ],
         "maxPromptLength": 20000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "21:9",
-          "auto"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
+        "aspectRatios": l2,
+        "resolutions": l3,
         "outputFormats": [],
         "maxImages": 14,
         "maxN": 1
       },
-      "family": "Nano Banana 2",
-      "unverified": true
+      "family": "Nano Banana 2"
     }
   }
 } as const satisfies ClientMeta
+
+export const meta = /* @__PURE__ */ (() =>
+  ({
+    ...clientMeta,
+    models: {
+      "google/nano-banana": {
+        ...clientMeta.models["google/nano-banana"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "google/nano-banana"
+            ],
+            "required": true
+          },
+          "input.prompt": l4,
+          "input.output_format": l5,
+          "input.aspect_ratio": l5,
+          "input.img_urls": l7,
+          "callback_url": l6
+        }
+      },
+      "google/nano-banana-v2": {
+        ...clientMeta.models["google/nano-banana-v2"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "google/nano-banana-v2"
+            ],
+            "required": true
+          },
+          "input.prompt": l4,
+          "input.aspect_ratio": l5,
+          "input.img_urls": l7,
+          "callback_url": l6
+        }
+      },
+      "google/nano-banana-2": {
+        ...clientMeta.models["google/nano-banana-2"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "google/nano-banana-2"
+            ],
+            "required": true
+          },
+          "input.prompt": l8,
+          "input.img_urls": l9,
+          "input.aspect_ratio": l10,
+          "input.resolution": l11,
+          "input.google_search": {
+            "type": "boolean",
+            "default": false
+          },
+          "input.output_format": {
+            "type": "string",
+            "enum": [
+              "png",
+              "jpg"
+            ],
+            "default": "png"
+          },
+          "callback_url": l6
+        },
+        "unverified": true
+      },
+      "google/nano-banana-2-v2": {
+        ...clientMeta.models["google/nano-banana-2-v2"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "google/nano-banana-2-v2"
+            ],
+            "required": true
+          },
+          "input.prompt": l8,
+          "input.img_urls": l9,
+          "input.aspect_ratio": l10,
+          "input.resolution": l11,
+          "callback_url": l6
+        },
+        "unverified": true
+      }
+    },
+    "auth": {
+      "scheme": "apiKey",
+      "in": "header",
+      "name": "x-api-key",
+      "prefix": ""
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/client/job/CreateTask",
+        "requestSchema": "CreateImageTaskRequest"
+      },
+      "get": {
+        "operationId": "getImageTask",
+        "method": "GET",
+        "path": "/client/job/TaskInfo",
+        "taskId": l0
+      },
+      "credits": {
+        "operationId": "getCredits",
+        "method": "GET",
+        "path": "/client/account/balance"
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "input.prompt"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "input.aspect_ratio"
+        ]
+      },
+      "resolution": {
+        "fields": [
+          "input.resolution"
+        ]
+      },
+      "outputFormat": {
+        "fields": [
+          "input.output_format"
+        ],
+        "values": l1
+      },
+      "images": {
+        "fields": [
+          "input.img_urls"
+        ]
+      },
+      "callbackUrl": {
+        "fields": [
+          "callback_url"
+        ]
+      }
+    },
+    "callback": {
+      "field": "callback_url",
+      "retryDelaysSeconds": [],
+      "retryScheduleDocumented": false,
+      "payloadSchema": "CallbackPayload",
+      "operationId": "imageTaskFinished"
+    },
+  }) as const)() satisfies ProviderMeta
+
+export type Meta = typeof meta

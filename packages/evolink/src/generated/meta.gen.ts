@@ -2,723 +2,165 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-export const meta = {
-  "id": "evolink",
-  "name": "EvoLink",
-  "envKey": "EVOLINK_API_KEY",
-  "envKeys": [
-    "EVOLINK_API_KEY"
+const l0 = {
+  "in": "path",
+  "name": "task_id"
+} as const
+const l1 = {
+  "prompt": "prompt",
+  "aspectRatio": "size",
+  "resolution": "quality",
+  "images": "image_urls",
+  "callbackUrl": "callback_url"
+} as const
+const l2 = [
+  "auto",
+  "1:1",
+  "2:3",
+  "3:2",
+  "3:4",
+  "4:3",
+  "4:5",
+  "5:4",
+  "9:16",
+  "16:9",
+  "21:9"
+] as const
+const l3 = [
+  "1K",
+  "2K",
+  "4K"
+] as const
+const l4 = {
+  "fields": l1,
+  "notSent": [
+    "n"
   ],
-  "baseUrlEnvKey": "EVOLINK_BASE_URL",
-  "defaultBaseUrl": "https://api.evolink.ai",
-  "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/v1/images/generations",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/v1/tasks/{task_id}",
-      "taskId": {
-        "in": "path",
-        "name": "task_id"
-      }
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/v1/credits"
-    }
-  },
-  "statusWords": {
-    "pending": "queued",
-    "processing": "running",
-    "completed": "succeeded",
-    "failed": "failed",
-    "cancelled": "canceled",
-    "canceled": "canceled"
-  },
-  "defaultModel": "gemini-3-pro-image-preview",
-  "options": {
-    "prompt": {
-      "fields": [
-        "prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "size"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "quality"
-      ]
-    },
-    "images": {
-      "fields": [
-        "image_urls"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callback_url"
-      ]
-    }
-  },
-  "models": {
-    "nano-banana-2-lite": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "nano-banana-2-lite"
-          ],
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 2000,
-          "required": true
-        },
-        "size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9"
-          ],
-          "default": "auto"
-        },
-        "quality": {
-          "type": "string",
-          "enum": [
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "2K"
-        },
-        "image_urls": {
-          "type": "array",
-          "maxItems": 10,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "callback_url": {
-          "type": "string",
-          "maxLength": 2048,
-          "pattern": "^https://",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 10,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2 Lite"
-    },
-    "gemini-3-pro-image-preview": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "gemini-3-pro-image-preview"
-          ],
-          "default": "gemini-3-pro-image-preview",
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 2000,
-          "required": true
-        },
-        "size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9"
-          ],
-          "default": "auto"
-        },
-        "quality": {
-          "type": "string",
-          "enum": [
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "2K"
-        },
-        "image_urls": {
-          "type": "array",
-          "maxItems": 10,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "callback_url": {
-          "type": "string",
-          "maxLength": 2048,
-          "pattern": "^https://",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 10,
-        "maxN": 1
-      },
-      "family": "Nano Banana Pro"
-    },
-    "gemini-3.1-flash-image-preview": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "gemini-3.1-flash-image-preview"
-          ],
-          "default": "gemini-3.1-flash-image-preview",
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 2000,
-          "required": true
-        },
-        "size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9"
-          ],
-          "default": "auto"
-        },
-        "quality": {
-          "type": "string",
-          "enum": [
-            "0.5K",
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "2K"
-        },
-        "image_urls": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "model_params": {
-          "type": "object"
-        },
-        "callback_url": {
-          "type": "string",
-          "maxLength": 2048,
-          "pattern": "^https://",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "0.5K",
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 14,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2"
-    },
-    "gemini-3.1-flash-lite-image": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "gemini-3.1-flash-lite-image"
-          ],
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 2000,
-          "required": true
-        },
-        "size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9"
-          ],
-          "default": "auto"
-        },
-        "quality": {
-          "type": "string",
-          "enum": [
-            "1K"
-          ],
-          "default": "1K"
-        },
-        "image_urls": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "model_params": {
-          "type": "object"
-        },
-        "callback_url": {
-          "type": "string",
-          "maxLength": 2048,
-          "pattern": "^https://",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "maxImages": 14,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2 Lite",
-      "unverified": true
-    },
-    "gemini-2.5-flash-image": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "gemini-2.5-flash-image"
-          ],
-          "default": "gemini-2.5-flash-image",
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 2000,
-          "required": true,
-          "unverified": true
-        },
-        "size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "2:3",
-            "3:2",
-            "4:3",
-            "3:4",
-            "16:9",
-            "9:16"
-          ],
-          "default": "auto"
-        },
-        "image_urls": {
-          "type": "array",
-          "maxItems": 5,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "callback_url": {
-          "type": "string",
-          "maxLength": 2048,
-          "pattern": "^https://",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "4:3",
-          "3:4",
-          "16:9",
-          "9:16"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "maxImages": 5,
-        "maxN": 1
-      },
-      "family": "Nano Banana"
-    },
-    "nano-banana-2-beta": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "nano-banana-2-beta"
-          ],
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 2000,
-          "required": true
-        },
-        "size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9"
-          ],
-          "default": "auto"
-        },
-        "quality": {
-          "type": "string",
-          "enum": [
-            "0.5K",
-            "1K",
-            "2K",
-            "4K"
-          ]
-        },
-        "image_urls": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "callback_url": {
-          "type": "string",
-          "maxLength": 2048,
-          "pattern": "^https://",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "0.5K",
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 14,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2",
-      "unverified": true
-    },
-    "nano-banana-beta": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "nano-banana-beta"
-          ],
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 2000,
-          "required": true
-        },
-        "size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "2:3",
-            "3:2",
-            "4:3",
-            "3:4",
-            "16:9",
-            "9:16"
-          ]
-        },
-        "image_urls": {
-          "type": "array",
-          "maxItems": 5,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "callback_url": {
-          "type": "string",
-          "maxLength": 2048,
-          "pattern": "^https://",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "4:3",
-          "3:4",
-          "16:9",
-          "9:16"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "maxImages": 5,
-        "maxN": 1
-      },
-      "family": "Nano Banana",
-      "unverified": true
-    }
-  },
-  "resultTtlSeconds": 86400,
-  "callback": {
-    "field": "callback_url",
-    "retryDelaysSeconds": [
-      1,
-      2,
-      4
+  "maxPromptLength": 2000,
+  "aspectRatios": l2,
+  "resolutions": l3,
+  "maxImages": 10,
+  "maxN": 1
+} as const
+const l5 = [
+  "auto",
+  "1:1",
+  "1:4",
+  "4:1",
+  "1:8",
+  "8:1",
+  "2:3",
+  "3:2",
+  "3:4",
+  "4:3",
+  "4:5",
+  "5:4",
+  "9:16",
+  "16:9",
+  "21:9"
+] as const
+const l6 = [
+  "0.5K",
+  "1K",
+  "2K",
+  "4K"
+] as const
+const l7 = {
+  "capabilities": {
+    "fields": l1,
+    "notSent": [
+      "n"
     ],
-    "retryScheduleDocumented": true,
-    "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished",
-    "timeoutSeconds": 10
-  }
-} as const satisfies ProviderMeta
+    "maxPromptLength": 2000,
+    "aspectRatios": l5,
+    "resolutions": l6,
+    "maxImages": 14,
+    "maxN": 1
+  },
+  "family": "Nano Banana 2"
+} as const
+const l8 = [
+  "auto",
+  "1:1",
+  "2:3",
+  "3:2",
+  "4:3",
+  "3:4",
+  "16:9",
+  "9:16"
+] as const
+const l9 = {
+  "capabilities": {
+    "fields": {
+      "prompt": "prompt",
+      "aspectRatio": "size",
+      "images": "image_urls",
+      "callbackUrl": "callback_url"
+    },
+    "notSent": [
+      "resolution",
+      "n"
+    ],
+    "maxPromptLength": 2000,
+    "aspectRatios": l8,
+    "resolutions": [
+      "1K"
+    ],
+    "maxImages": 5,
+    "maxN": 1
+  },
+  "family": "Nano Banana"
+} as const
+const l10 = {
+  "type": "string",
+  "maxLength": 2000,
+  "required": true
+} as const
+const l11 = {
+  "type": "string",
+  "enum": l2,
+  "default": "auto"
+} as const
+const l12 = {
+  "type": "string",
+  "enum": l3,
+  "default": "2K"
+} as const
+const l13 = {
+  "type": "string",
+  "format": "uri"
+} as const
+const l14 = {
+  "type": "array",
+  "maxItems": 10,
+  "items": l13
+} as const
+const l15 = {
+  "type": "string",
+  "maxLength": 2048,
+  "pattern": "^https://",
+  "format": "uri"
+} as const
+const l16 = {
+  "type": "string",
+  "enum": l5,
+  "default": "auto"
+} as const
+const l17 = {
+  "type": "array",
+  "maxItems": 14,
+  "items": l13
+} as const
+const l18 = {
+  "type": "object"
+} as const
+const l19 = {
+  "type": "array",
+  "maxItems": 5,
+  "items": l13
+} as const
 
-export type Meta = typeof meta
-
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "evolink",
   "name": "EvoLink",
@@ -729,34 +171,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "EVOLINK_BASE_URL",
   "defaultBaseUrl": "https://api.evolink.ai",
   "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/v1/images/generations",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/v1/tasks/{task_id}",
-      "taskId": {
-        "in": "path",
-        "name": "task_id"
-      }
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/v1/credits"
-    }
-  },
   "statusWords": {
     "pending": "queued",
     "processing": "running",
@@ -766,299 +180,277 @@ export const clientMeta = {
     "canceled": "canceled"
   },
   "defaultModel": "gemini-3-pro-image-preview",
-  "options": {
-    "prompt": {
-      "fields": [
-        "prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "size"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "quality"
-      ]
-    },
-    "images": {
-      "fields": [
-        "image_urls"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callback_url"
-      ]
+  "resultTtlSeconds": 86400,
+  "auth": {
+    "prefix": "Bearer "
+  },
+  "operations": {
+    "create": {},
+    "get": {
+      "taskId": l0
     }
   },
-  "resultTtlSeconds": 86400,
+  "options": {},
   "callback": {
     "field": "callback_url",
+    "payloadSchema": "CallbackPayload",
     "retryDelaysSeconds": [
       1,
       2,
       4
-    ],
-    "retryScheduleDocumented": true,
-    "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished",
-    "timeoutSeconds": 10
+    ]
   },
   "models": {
     "nano-banana-2-lite": {
+      "capabilities": l4,
+      "family": "Nano Banana 2 Lite"
+    },
+    "gemini-3-pro-image-preview": {
+      "capabilities": l4,
+      "family": "Nano Banana Pro"
+    },
+    "gemini-3.1-flash-image-preview": l7,
+    "gemini-3.1-flash-lite-image": {
       "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
+        "fields": l1,
         "notSent": [
           "n"
         ],
         "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
+        "aspectRatios": l2,
         "resolutions": [
-          "1K",
-          "2K",
-          "4K"
+          "1K"
         ],
-        "maxImages": 10,
+        "maxImages": 14,
         "maxN": 1
       },
       "family": "Nano Banana 2 Lite"
     },
-    "gemini-3-pro-image-preview": {
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 10,
-        "maxN": 1
-      },
-      "family": "Nano Banana Pro"
-    },
-    "gemini-3.1-flash-image-preview": {
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "0.5K",
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 14,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2"
-    },
-    "gemini-3.1-flash-lite-image": {
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "maxImages": 14,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2 Lite",
-      "unverified": true
-    },
-    "gemini-2.5-flash-image": {
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "4:3",
-          "3:4",
-          "16:9",
-          "9:16"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "maxImages": 5,
-        "maxN": 1
-      },
-      "family": "Nano Banana"
-    },
-    "nano-banana-2-beta": {
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "0.5K",
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 14,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2",
-      "unverified": true
-    },
-    "nano-banana-beta": {
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "4:3",
-          "3:4",
-          "16:9",
-          "9:16"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "maxImages": 5,
-        "maxN": 1
-      },
-      "family": "Nano Banana",
-      "unverified": true
-    }
+    "gemini-2.5-flash-image": l9,
+    "nano-banana-2-beta": l7,
+    "nano-banana-beta": l9
   }
 } as const satisfies ClientMeta
+
+export const meta = /* @__PURE__ */ (() =>
+  ({
+    ...clientMeta,
+    models: {
+      "nano-banana-2-lite": {
+        ...clientMeta.models["nano-banana-2-lite"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "nano-banana-2-lite"
+            ],
+            "required": true
+          },
+          "prompt": l10,
+          "size": l11,
+          "quality": l12,
+          "image_urls": l14,
+          "callback_url": l15
+        }
+      },
+      "gemini-3-pro-image-preview": {
+        ...clientMeta.models["gemini-3-pro-image-preview"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "gemini-3-pro-image-preview"
+            ],
+            "default": "gemini-3-pro-image-preview",
+            "required": true
+          },
+          "prompt": l10,
+          "size": l11,
+          "quality": l12,
+          "image_urls": l14,
+          "callback_url": l15
+        }
+      },
+      "gemini-3.1-flash-image-preview": {
+        ...clientMeta.models["gemini-3.1-flash-image-preview"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "gemini-3.1-flash-image-preview"
+            ],
+            "default": "gemini-3.1-flash-image-preview",
+            "required": true
+          },
+          "prompt": l10,
+          "size": l16,
+          "quality": {
+            "type": "string",
+            "enum": l6,
+            "default": "2K"
+          },
+          "image_urls": l17,
+          "model_params": l18,
+          "callback_url": l15
+        }
+      },
+      "gemini-3.1-flash-lite-image": {
+        ...clientMeta.models["gemini-3.1-flash-lite-image"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "gemini-3.1-flash-lite-image"
+            ],
+            "required": true
+          },
+          "prompt": l10,
+          "size": l11,
+          "quality": {
+            "type": "string",
+            "enum": [
+              "1K"
+            ],
+            "default": "1K"
+          },
+          "image_urls": l17,
+          "model_params": l18,
+          "callback_url": l15
+        },
+        "unverified": true
+      },
+      "gemini-2.5-flash-image": {
+        ...clientMeta.models["gemini-2.5-flash-image"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "gemini-2.5-flash-image"
+            ],
+            "default": "gemini-2.5-flash-image",
+            "required": true
+          },
+          "prompt": {
+            "type": "string",
+            "maxLength": 2000,
+            "required": true,
+            "unverified": true
+          },
+          "size": {
+            "type": "string",
+            "enum": l8,
+            "default": "auto"
+          },
+          "image_urls": l19,
+          "callback_url": l15
+        }
+      },
+      "nano-banana-2-beta": {
+        ...clientMeta.models["nano-banana-2-beta"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "nano-banana-2-beta"
+            ],
+            "required": true
+          },
+          "prompt": l10,
+          "size": l16,
+          "quality": {
+            "type": "string",
+            "enum": l6
+          },
+          "image_urls": l17,
+          "callback_url": l15
+        },
+        "unverified": true
+      },
+      "nano-banana-beta": {
+        ...clientMeta.models["nano-banana-beta"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "nano-banana-beta"
+            ],
+            "required": true
+          },
+          "prompt": l10,
+          "size": {
+            "type": "string",
+            "enum": l8
+          },
+          "image_urls": l19,
+          "callback_url": l15
+        },
+        "unverified": true
+      }
+    },
+    "auth": {
+      "scheme": "bearerAuth",
+      "in": "header",
+      "name": "authorization",
+      "prefix": "Bearer "
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/v1/images/generations",
+        "requestSchema": "CreateImageTaskRequest"
+      },
+      "get": {
+        "operationId": "getImageTask",
+        "method": "GET",
+        "path": "/v1/tasks/{task_id}",
+        "taskId": l0
+      },
+      "credits": {
+        "operationId": "getCredits",
+        "method": "GET",
+        "path": "/v1/credits"
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "prompt"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "size"
+        ]
+      },
+      "resolution": {
+        "fields": [
+          "quality"
+        ]
+      },
+      "images": {
+        "fields": [
+          "image_urls"
+        ]
+      },
+      "callbackUrl": {
+        "fields": [
+          "callback_url"
+        ]
+      }
+    },
+    "callback": {
+      "field": "callback_url",
+      "retryDelaysSeconds": [
+        1,
+        2,
+        4
+      ],
+      "retryScheduleDocumented": true,
+      "payloadSchema": "CallbackPayload",
+      "operationId": "imageTaskFinished",
+      "timeoutSeconds": 10
+    },
+  }) as const)() satisfies ProviderMeta
+
+export type Meta = typeof meta

@@ -2,811 +2,169 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-export const meta = {
-  "id": "fal",
-  "name": "fal.ai",
-  "envKey": "FAL_KEY",
-  "envKeys": [
-    "FAL_KEY",
-    "FAL_API_KEY"
+const l0 = [
+  "owner",
+  "app"
+] as const
+const l1 = {
+  "in": "path",
+  "name": "request_id",
+  "parts": [
+    "owner",
+    "app",
+    "request_id"
+  ]
+} as const
+const l2 = {
+  "taskId": l1
+} as const
+const l3 = {
+  "prompt": "prompt",
+  "aspectRatio": "aspect_ratio",
+  "outputFormat": "output_format",
+  "images": "image_urls",
+  "n": "num_images"
+} as const
+const l4 = [
+  "resolution"
+] as const
+const l5 = [
+  "auto",
+  "21:9",
+  "16:9",
+  "3:2",
+  "4:3",
+  "5:4",
+  "1:1",
+  "4:5",
+  "3:4",
+  "2:3",
+  "9:16"
+] as const
+const l6 = [
+  "jpeg",
+  "png",
+  "webp"
+] as const
+const l7 = {
+  "prompt": "prompt",
+  "aspectRatio": "aspect_ratio",
+  "resolution": "resolution",
+  "outputFormat": "output_format",
+  "images": "image_urls",
+  "n": "num_images"
+} as const
+const l8 = [
+  "1K",
+  "2K",
+  "4K"
+] as const
+const l9 = [
+  "auto",
+  "21:9",
+  "16:9",
+  "3:2",
+  "4:3",
+  "5:4",
+  "1:1",
+  "4:5",
+  "3:4",
+  "2:3",
+  "9:16",
+  "4:1",
+  "1:4",
+  "8:1",
+  "1:8"
+] as const
+const l10 = [
+  "0.5K",
+  "1K",
+  "2K",
+  "4K"
+] as const
+const l11 = [
+  "21:9",
+  "16:9",
+  "3:2",
+  "4:3",
+  "5:4",
+  "1:1",
+  "4:5",
+  "3:4",
+  "2:3",
+  "9:16",
+  "4:1",
+  "1:4",
+  "8:1",
+  "1:8"
+] as const
+const l12 = {
+  "type": "string",
+  "maxLength": 50000,
+  "required": true,
+  "unverified": true
+} as const
+const l13 = {
+  "type": "integer",
+  "default": 1,
+  "minimum": 1,
+  "maximum": 4
+} as const
+const l14 = {
+  "type": "integer"
+} as const
+const l15 = {
+  "type": "string",
+  "enum": l5
+} as const
+const l16 = {
+  "type": "string",
+  "enum": l6,
+  "default": "png"
+} as const
+const l17 = {
+  "type": "string",
+  "enum": [
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "6"
   ],
-  "baseUrlEnvKey": "FAL_BASE_URL",
-  "defaultBaseUrl": "https://queue.fal.run",
-  "baseUrlRequired": false,
-  "auth": {
-    "scheme": "falKey",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Key "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/{owner}/{app}",
-      "requestSchema": "TextToImageBody",
-      "modelPath": [
-        "owner",
-        "app"
-      ],
-      "imagesOperation": "createImageEditTask"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/{owner}/{app}/requests/{request_id}/status",
-      "taskId": {
-        "in": "path",
-        "name": "request_id",
-        "parts": [
-          "owner",
-          "app",
-          "request_id"
-        ]
-      }
-    },
-    "cancel": {
-      "operationId": "cancelImageTask",
-      "method": "PUT",
-      "path": "/{owner}/{app}/requests/{request_id}/cancel",
-      "taskId": {
-        "in": "path",
-        "name": "request_id",
-        "parts": [
-          "owner",
-          "app",
-          "request_id"
-        ]
-      }
-    },
-    "result": {
-      "operationId": "getImageTaskResult",
-      "method": "GET",
-      "path": "/{owner}/{app}/requests/{request_id}",
-      "taskId": {
-        "in": "path",
-        "name": "request_id",
-        "parts": [
-          "owner",
-          "app",
-          "request_id"
-        ]
-      }
-    }
-  },
-  "statusWords": {
-    "IN_QUEUE": "queued",
-    "IN_PROGRESS": "running",
-    "COMPLETED": "succeeded",
-    "FAILED": "failed",
-    "CANCELED": "canceled"
-  },
-  "defaultModel": "fal-ai/nano-banana",
-  "options": {
-    "prompt": {
-      "fields": [
-        "prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "aspect_ratio"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "resolution"
-      ]
-    },
-    "outputFormat": {
-      "fields": [
-        "output_format"
-      ]
-    },
-    "images": {
-      "fields": [
-        "image_urls"
-      ]
-    },
-    "n": {
-      "fields": [
-        "num_images"
-      ]
-    }
-  },
-  "models": {
-    "fal-ai/nano-banana": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "fal-ai/nano-banana"
-          ],
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 50000,
-          "required": true,
-          "unverified": true
-        },
-        "num_images": {
-          "type": "integer",
-          "default": 1,
-          "minimum": 1,
-          "maximum": 4
-        },
-        "seed": {
-          "type": "integer"
-        },
-        "aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "21:9",
-            "16:9",
-            "3:2",
-            "4:3",
-            "5:4",
-            "1:1",
-            "4:5",
-            "3:4",
-            "2:3",
-            "9:16"
-          ]
-        },
-        "output_format": {
-          "type": "string",
-          "enum": [
-            "jpeg",
-            "png",
-            "webp"
-          ],
-          "default": "png"
-        },
-        "safety_tolerance": {
-          "type": "string",
-          "enum": [
-            "1",
-            "2",
-            "3",
-            "4",
-            "5",
-            "6"
-          ],
-          "default": "4"
-        },
-        "sync_mode": {
-          "type": "boolean",
-          "default": false
-        },
-        "limit_generations": {
-          "type": "boolean",
-          "default": true
-        },
-        "image_urls": {
-          "type": "array",
-          "minItems": 1,
-          "maxItems": 14,
-          "items": {
-            "type": "string"
-          },
-          "unverified": true
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "outputFormat": "output_format",
-          "images": "image_urls",
-          "n": "num_images"
-        },
-        "notSent": [
-          "resolution"
-        ],
-        "maxPromptLength": 50000,
-        "aspectRatios": [
-          "auto",
-          "21:9",
-          "16:9",
-          "3:2",
-          "4:3",
-          "5:4",
-          "1:1",
-          "4:5",
-          "3:4",
-          "2:3",
-          "9:16"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "outputFormats": [
-          "jpeg",
-          "png",
-          "webp"
-        ],
-        "maxImages": 14,
-        "maxN": 4
-      },
-      "family": "Nano Banana"
-    },
-    "fal-ai/nano-banana-pro": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "fal-ai/nano-banana-pro"
-          ],
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 50000,
-          "required": true,
-          "unverified": true
-        },
-        "num_images": {
-          "type": "integer",
-          "default": 1,
-          "minimum": 1,
-          "maximum": 4
-        },
-        "seed": {
-          "type": "integer"
-        },
-        "aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "21:9",
-            "16:9",
-            "3:2",
-            "4:3",
-            "5:4",
-            "1:1",
-            "4:5",
-            "3:4",
-            "2:3",
-            "9:16"
-          ]
-        },
-        "resolution": {
-          "type": "string",
-          "enum": [
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "1K"
-        },
-        "output_format": {
-          "type": "string",
-          "enum": [
-            "jpeg",
-            "png",
-            "webp"
-          ],
-          "default": "png"
-        },
-        "safety_tolerance": {
-          "type": "string",
-          "enum": [
-            "1",
-            "2",
-            "3",
-            "4",
-            "5",
-            "6"
-          ],
-          "default": "4"
-        },
-        "sync_mode": {
-          "type": "boolean",
-          "default": false
-        },
-        "limit_generations": {
-          "type": "boolean",
-          "default": true
-        },
-        "enable_web_search": {
-          "type": "boolean",
-          "default": false
-        },
-        "system_prompt": {
-          "type": "string"
-        },
-        "image_urls": {
-          "type": "array",
-          "minItems": 1,
-          "maxItems": 14,
-          "items": {
-            "type": "string"
-          },
-          "unverified": true
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "resolution": "resolution",
-          "outputFormat": "output_format",
-          "images": "image_urls",
-          "n": "num_images"
-        },
-        "notSent": [],
-        "maxPromptLength": 50000,
-        "aspectRatios": [
-          "auto",
-          "21:9",
-          "16:9",
-          "3:2",
-          "4:3",
-          "5:4",
-          "1:1",
-          "4:5",
-          "3:4",
-          "2:3",
-          "9:16"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "jpeg",
-          "png",
-          "webp"
-        ],
-        "maxImages": 14,
-        "maxN": 4
-      },
-      "family": "Nano Banana Pro"
-    },
-    "fal-ai/nano-banana-2": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "fal-ai/nano-banana-2"
-          ],
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 50000,
-          "required": true,
-          "unverified": true
-        },
-        "num_images": {
-          "type": "integer",
-          "default": 1,
-          "minimum": 1,
-          "maximum": 4
-        },
-        "seed": {
-          "type": "integer"
-        },
-        "aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "21:9",
-            "16:9",
-            "3:2",
-            "4:3",
-            "5:4",
-            "1:1",
-            "4:5",
-            "3:4",
-            "2:3",
-            "9:16",
-            "4:1",
-            "1:4",
-            "8:1",
-            "1:8"
-          ]
-        },
-        "resolution": {
-          "type": "string",
-          "enum": [
-            "0.5K",
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "1K"
-        },
-        "output_format": {
-          "type": "string",
-          "enum": [
-            "jpeg",
-            "png",
-            "webp"
-          ],
-          "default": "png"
-        },
-        "safety_tolerance": {
-          "type": "string",
-          "enum": [
-            "1",
-            "2",
-            "3",
-            "4",
-            "5",
-            "6"
-          ],
-          "default": "4"
-        },
-        "sync_mode": {
-          "type": "boolean",
-          "default": false
-        },
-        "limit_generations": {
-          "type": "boolean",
-          "default": true
-        },
-        "thinking_level": {
-          "type": "string",
-          "enum": [
-            "minimal",
-            "high"
-          ]
-        },
-        "enable_web_search": {
-          "type": "boolean",
-          "default": false
-        },
-        "system_prompt": {
-          "type": "string"
-        },
-        "image_urls": {
-          "type": "array",
-          "minItems": 1,
-          "maxItems": 14,
-          "items": {
-            "type": "string"
-          },
-          "unverified": true
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "resolution": "resolution",
-          "outputFormat": "output_format",
-          "images": "image_urls",
-          "n": "num_images"
-        },
-        "notSent": [],
-        "maxPromptLength": 50000,
-        "aspectRatios": [
-          "auto",
-          "21:9",
-          "16:9",
-          "3:2",
-          "4:3",
-          "5:4",
-          "1:1",
-          "4:5",
-          "3:4",
-          "2:3",
-          "9:16",
-          "4:1",
-          "1:4",
-          "8:1",
-          "1:8"
-        ],
-        "resolutions": [
-          "0.5K",
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "jpeg",
-          "png",
-          "webp"
-        ],
-        "maxImages": 14,
-        "maxN": 4
-      },
-      "family": "Nano Banana 2"
-    },
-    "google/nano-banana-lite": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/nano-banana-lite"
-          ],
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 50000,
-          "required": true,
-          "unverified": true
-        },
-        "num_images": {
-          "type": "integer",
-          "default": 1,
-          "minimum": 1,
-          "maximum": 4
-        },
-        "seed": {
-          "type": "integer"
-        },
-        "aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "21:9",
-            "16:9",
-            "3:2",
-            "4:3",
-            "5:4",
-            "1:1",
-            "4:5",
-            "3:4",
-            "2:3",
-            "9:16",
-            "4:1",
-            "1:4",
-            "8:1",
-            "1:8"
-          ]
-        },
-        "output_format": {
-          "type": "string",
-          "enum": [
-            "jpeg",
-            "png",
-            "webp"
-          ],
-          "default": "png"
-        },
-        "safety_tolerance": {
-          "type": "string",
-          "enum": [
-            "1",
-            "2",
-            "3",
-            "4",
-            "5",
-            "6"
-          ],
-          "default": "4"
-        },
-        "sync_mode": {
-          "type": "boolean",
-          "default": false
-        },
-        "limit_generations": {
-          "type": "boolean",
-          "default": true
-        },
-        "thinking_level": {
-          "type": "string",
-          "enum": [
-            "minimal",
-            "high"
-          ]
-        },
-        "system_prompt": {
-          "type": "string"
-        },
-        "image_urls": {
-          "type": "array",
-          "minItems": 1,
-          "maxItems": 14,
-          "items": {
-            "type": "string"
-          },
-          "unverified": true
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "outputFormat": "output_format",
-          "images": "image_urls",
-          "n": "num_images"
-        },
-        "notSent": [
-          "resolution"
-        ],
-        "maxPromptLength": 50000,
-        "aspectRatios": [
-          "auto",
-          "21:9",
-          "16:9",
-          "3:2",
-          "4:3",
-          "5:4",
-          "1:1",
-          "4:5",
-          "3:4",
-          "2:3",
-          "9:16",
-          "4:1",
-          "1:4",
-          "8:1",
-          "1:8"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "outputFormats": [
-          "jpeg",
-          "png",
-          "webp"
-        ],
-        "maxImages": 14,
-        "maxN": 4
-      },
-      "family": "Nano Banana Lite"
-    },
-    "google/nano-banana-2-lite": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/nano-banana-2-lite"
-          ],
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 50000,
-          "required": true,
-          "unverified": true
-        },
-        "num_images": {
-          "type": "integer",
-          "default": 1,
-          "minimum": 1,
-          "maximum": 4
-        },
-        "seed": {
-          "type": "integer"
-        },
-        "aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "21:9",
-            "16:9",
-            "3:2",
-            "4:3",
-            "5:4",
-            "1:1",
-            "4:5",
-            "3:4",
-            "2:3",
-            "9:16",
-            "4:1",
-            "1:4",
-            "8:1",
-            "1:8"
-          ]
-        },
-        "output_format": {
-          "type": "string",
-          "enum": [
-            "jpeg",
-            "png",
-            "webp"
-          ],
-          "default": "png"
-        },
-        "safety_tolerance": {
-          "type": "string",
-          "enum": [
-            "1",
-            "2",
-            "3",
-            "4",
-            "5",
-            "6"
-          ],
-          "default": "4"
-        },
-        "sync_mode": {
-          "type": "boolean",
-          "default": false
-        },
-        "limit_generations": {
-          "type": "boolean",
-          "default": true
-        },
-        "thinking_level": {
-          "type": "string",
-          "enum": [
-            "minimal",
-            "high"
-          ]
-        },
-        "system_prompt": {
-          "type": "string"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "outputFormat": "output_format",
-          "n": "num_images"
-        },
-        "notSent": [
-          "resolution"
-        ],
-        "maxPromptLength": 50000,
-        "aspectRatios": [
-          "21:9",
-          "16:9",
-          "3:2",
-          "4:3",
-          "5:4",
-          "1:1",
-          "4:5",
-          "3:4",
-          "2:3",
-          "9:16",
-          "4:1",
-          "1:4",
-          "8:1",
-          "1:8"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "outputFormats": [
-          "jpeg",
-          "png",
-          "webp"
-        ],
-        "maxN": 4
-      },
-      "family": "Nano Banana 2 Lite"
-    }
-  },
-  "otherOperations": [
-    {
-      "operationId": "createImageEditTask",
-      "method": "POST",
-      "path": "/{owner}/{app}/edit",
-      "requestSchema": "EditBody",
-      "modelPath": [
-        "owner",
-        "app"
-      ]
-    },
-    {
-      "operationId": "getWebhookKeys",
-      "method": "GET",
-      "path": "/.well-known/jwks.json",
-      "server": "https://rest.fal.ai"
-    }
-  ],
-  "referenceDataUrls": true,
-  "callback": {
-    "field": "fal_webhook",
-    "retryDelaysSeconds": [],
-    "retryScheduleDocumented": false,
-    "in": "query",
-    "payloadSchema": "CallbackPayload",
-    "operationId": "falWebhook"
-  }
-} as const satisfies ProviderMeta
+  "default": "4"
+} as const
+const l18 = {
+  "type": "boolean",
+  "default": false
+} as const
+const l19 = {
+  "type": "boolean",
+  "default": true
+} as const
+const l20 = {
+  "type": "string"
+} as const
+const l21 = {
+  "type": "array",
+  "minItems": 1,
+  "maxItems": 14,
+  "items": l20,
+  "unverified": true
+} as const
+const l22 = {
+  "type": "string",
+  "enum": l9
+} as const
+const l23 = {
+  "type": "string",
+  "enum": [
+    "minimal",
+    "high"
+  ]
+} as const
 
-export type Meta = typeof meta
-
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "fal",
   "name": "fal.ai",
@@ -818,67 +176,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "FAL_BASE_URL",
   "defaultBaseUrl": "https://queue.fal.run",
   "baseUrlRequired": false,
-  "auth": {
-    "scheme": "falKey",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Key "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/{owner}/{app}",
-      "requestSchema": "TextToImageBody",
-      "modelPath": [
-        "owner",
-        "app"
-      ],
-      "imagesOperation": "createImageEditTask"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/{owner}/{app}/requests/{request_id}/status",
-      "taskId": {
-        "in": "path",
-        "name": "request_id",
-        "parts": [
-          "owner",
-          "app",
-          "request_id"
-        ]
-      }
-    },
-    "cancel": {
-      "operationId": "cancelImageTask",
-      "method": "PUT",
-      "path": "/{owner}/{app}/requests/{request_id}/cancel",
-      "taskId": {
-        "in": "path",
-        "name": "request_id",
-        "parts": [
-          "owner",
-          "app",
-          "request_id"
-        ]
-      }
-    },
-    "result": {
-      "operationId": "getImageTaskResult",
-      "method": "GET",
-      "path": "/{owner}/{app}/requests/{request_id}",
-      "taskId": {
-        "in": "path",
-        "name": "request_id",
-        "parts": [
-          "owner",
-          "app",
-          "request_id"
-        ]
-      }
-    }
-  },
   "statusWords": {
     "IN_QUEUE": "queued",
     "IN_PROGRESS": "running",
@@ -887,82 +184,36 @@ export const clientMeta = {
     "CANCELED": "canceled"
   },
   "defaultModel": "fal-ai/nano-banana",
-  "options": {
-    "prompt": {
-      "fields": [
-        "prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "aspect_ratio"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "resolution"
-      ]
-    },
-    "outputFormat": {
-      "fields": [
-        "output_format"
-      ]
-    },
-    "images": {
-      "fields": [
-        "image_urls"
-      ]
-    },
-    "n": {
-      "fields": [
-        "num_images"
-      ]
-    }
-  },
   "referenceDataUrls": true,
+  "auth": {
+    "prefix": "Key "
+  },
+  "operations": {
+    "create": {
+      "modelPath": l0
+    },
+    "get": l2,
+    "cancel": l2,
+    "result": l2
+  },
+  "options": {},
   "callback": {
     "field": "fal_webhook",
-    "retryDelaysSeconds": [],
-    "retryScheduleDocumented": false,
     "in": "query",
     "payloadSchema": "CallbackPayload",
-    "operationId": "falWebhook"
+    "retryDelaysSeconds": []
   },
   "models": {
     "fal-ai/nano-banana": {
       "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "outputFormat": "output_format",
-          "images": "image_urls",
-          "n": "num_images"
-        },
-        "notSent": [
-          "resolution"
-        ],
+        "fields": l3,
+        "notSent": l4,
         "maxPromptLength": 50000,
-        "aspectRatios": [
-          "auto",
-          "21:9",
-          "16:9",
-          "3:2",
-          "4:3",
-          "5:4",
-          "1:1",
-          "4:5",
-          "3:4",
-          "2:3",
-          "9:16"
-        ],
+        "aspectRatios": l5,
         "resolutions": [
           "1K"
         ],
-        "outputFormats": [
-          "jpeg",
-          "png",
-          "webp"
-        ],
+        "outputFormats": l6,
         "maxImages": 14,
         "maxN": 4
       },
@@ -970,39 +221,12 @@ export const clientMeta = {
     },
     "fal-ai/nano-banana-pro": {
       "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "resolution": "resolution",
-          "outputFormat": "output_format",
-          "images": "image_urls",
-          "n": "num_images"
-        },
+        "fields": l7,
         "notSent": [],
         "maxPromptLength": 50000,
-        "aspectRatios": [
-          "auto",
-          "21:9",
-          "16:9",
-          "3:2",
-          "4:3",
-          "5:4",
-          "1:1",
-          "4:5",
-          "3:4",
-          "2:3",
-          "9:16"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "jpeg",
-          "png",
-          "webp"
-        ],
+        "aspectRatios": l5,
+        "resolutions": l8,
+        "outputFormats": l6,
         "maxImages": 14,
         "maxN": 4
       },
@@ -1010,44 +234,12 @@ export const clientMeta = {
     },
     "fal-ai/nano-banana-2": {
       "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "resolution": "resolution",
-          "outputFormat": "output_format",
-          "images": "image_urls",
-          "n": "num_images"
-        },
+        "fields": l7,
         "notSent": [],
         "maxPromptLength": 50000,
-        "aspectRatios": [
-          "auto",
-          "21:9",
-          "16:9",
-          "3:2",
-          "4:3",
-          "5:4",
-          "1:1",
-          "4:5",
-          "3:4",
-          "2:3",
-          "9:16",
-          "4:1",
-          "1:4",
-          "8:1",
-          "1:8"
-        ],
-        "resolutions": [
-          "0.5K",
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "jpeg",
-          "png",
-          "webp"
-        ],
+        "aspectRatios": l9,
+        "resolutions": l10,
+        "outputFormats": l6,
         "maxImages": 14,
         "maxN": 4
       },
@@ -1055,42 +247,14 @@ export const clientMeta = {
     },
     "google/nano-banana-lite": {
       "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "outputFormat": "output_format",
-          "images": "image_urls",
-          "n": "num_images"
-        },
-        "notSent": [
-          "resolution"
-        ],
+        "fields": l3,
+        "notSent": l4,
         "maxPromptLength": 50000,
-        "aspectRatios": [
-          "auto",
-          "21:9",
-          "16:9",
-          "3:2",
-          "4:3",
-          "5:4",
-          "1:1",
-          "4:5",
-          "3:4",
-          "2:3",
-          "9:16",
-          "4:1",
-          "1:4",
-          "8:1",
-          "1:8"
-        ],
+        "aspectRatios": l9,
         "resolutions": [
           "1K"
         ],
-        "outputFormats": [
-          "jpeg",
-          "png",
-          "webp"
-        ],
+        "outputFormats": l6,
         "maxImages": 14,
         "maxN": 4
       },
@@ -1104,37 +268,238 @@ export const clientMeta = {
           "outputFormat": "output_format",
           "n": "num_images"
         },
-        "notSent": [
-          "resolution"
-        ],
+        "notSent": l4,
         "maxPromptLength": 50000,
-        "aspectRatios": [
-          "21:9",
-          "16:9",
-          "3:2",
-          "4:3",
-          "5:4",
-          "1:1",
-          "4:5",
-          "3:4",
-          "2:3",
-          "9:16",
-          "4:1",
-          "1:4",
-          "8:1",
-          "1:8"
-        ],
+        "aspectRatios": l11,
         "resolutions": [
           "1K"
         ],
-        "outputFormats": [
-          "jpeg",
-          "png",
-          "webp"
-        ],
+        "outputFormats": l6,
         "maxN": 4
       },
       "family": "Nano Banana 2 Lite"
     }
   }
 } as const satisfies ClientMeta
+
+export const meta = /* @__PURE__ */ (() =>
+  ({
+    ...clientMeta,
+    models: {
+      "fal-ai/nano-banana": {
+        ...clientMeta.models["fal-ai/nano-banana"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "fal-ai/nano-banana"
+            ],
+            "required": true
+          },
+          "prompt": l12,
+          "num_images": l13,
+          "seed": l14,
+          "aspect_ratio": l15,
+          "output_format": l16,
+          "safety_tolerance": l17,
+          "sync_mode": l18,
+          "limit_generations": l19,
+          "image_urls": l21
+        }
+      },
+      "fal-ai/nano-banana-pro": {
+        ...clientMeta.models["fal-ai/nano-banana-pro"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "fal-ai/nano-banana-pro"
+            ],
+            "required": true
+          },
+          "prompt": l12,
+          "num_images": l13,
+          "seed": l14,
+          "aspect_ratio": l15,
+          "resolution": {
+            "type": "string",
+            "enum": l8,
+            "default": "1K"
+          },
+          "output_format": l16,
+          "safety_tolerance": l17,
+          "sync_mode": l18,
+          "limit_generations": l19,
+          "enable_web_search": l18,
+          "system_prompt": l20,
+          "image_urls": l21
+        }
+      },
+      "fal-ai/nano-banana-2": {
+        ...clientMeta.models["fal-ai/nano-banana-2"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "fal-ai/nano-banana-2"
+            ],
+            "required": true
+          },
+          "prompt": l12,
+          "num_images": l13,
+          "seed": l14,
+          "aspect_ratio": l22,
+          "resolution": {
+            "type": "string",
+            "enum": l10,
+            "default": "1K"
+          },
+          "output_format": l16,
+          "safety_tolerance": l17,
+          "sync_mode": l18,
+          "limit_generations": l19,
+          "thinking_level": l23,
+          "enable_web_search": l18,
+          "system_prompt": l20,
+          "image_urls": l21
+        }
+      },
+      "google/nano-banana-lite": {
+        ...clientMeta.models["google/nano-banana-lite"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "google/nano-banana-lite"
+            ],
+            "required": true
+          },
+          "prompt": l12,
+          "num_images": l13,
+          "seed": l14,
+          "aspect_ratio": l22,
+          "output_format": l16,
+          "safety_tolerance": l17,
+          "sync_mode": l18,
+          "limit_generations": l19,
+          "thinking_level": l23,
+          "system_prompt": l20,
+          "image_urls": l21
+        }
+      },
+      "google/nano-banana-2-lite": {
+        ...clientMeta.models["google/nano-banana-2-lite"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "google/nano-banana-2-lite"
+            ],
+            "required": true
+          },
+          "prompt": l12,
+          "num_images": l13,
+          "seed": l14,
+          "aspect_ratio": {
+            "type": "string",
+            "enum": l11
+          },
+          "output_format": l16,
+          "safety_tolerance": l17,
+          "sync_mode": l18,
+          "limit_generations": l19,
+          "thinking_level": l23,
+          "system_prompt": l20
+        }
+      }
+    },
+    "auth": {
+      "scheme": "falKey",
+      "in": "header",
+      "name": "authorization",
+      "prefix": "Key "
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/{owner}/{app}",
+        "requestSchema": "TextToImageBody",
+        "modelPath": l0,
+        "imagesOperation": "createImageEditTask"
+      },
+      "get": {
+        "operationId": "getImageTask",
+        "method": "GET",
+        "path": "/{owner}/{app}/requests/{request_id}/status",
+        "taskId": l1
+      },
+      "cancel": {
+        "operationId": "cancelImageTask",
+        "method": "PUT",
+        "path": "/{owner}/{app}/requests/{request_id}/cancel",
+        "taskId": l1
+      },
+      "result": {
+        "operationId": "getImageTaskResult",
+        "method": "GET",
+        "path": "/{owner}/{app}/requests/{request_id}",
+        "taskId": l1
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "prompt"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "aspect_ratio"
+        ]
+      },
+      "resolution": {
+        "fields": l4
+      },
+      "outputFormat": {
+        "fields": [
+          "output_format"
+        ]
+      },
+      "images": {
+        "fields": [
+          "image_urls"
+        ]
+      },
+      "n": {
+        "fields": [
+          "num_images"
+        ]
+      }
+    },
+    "callback": {
+      "field": "fal_webhook",
+      "retryDelaysSeconds": [],
+      "retryScheduleDocumented": false,
+      "in": "query",
+      "payloadSchema": "CallbackPayload",
+      "operationId": "falWebhook"
+    },
+    "otherOperations": [
+      {
+        "operationId": "createImageEditTask",
+        "method": "POST",
+        "path": "/{owner}/{app}/edit",
+        "requestSchema": "EditBody",
+        "modelPath": l0
+      },
+      {
+        "operationId": "getWebhookKeys",
+        "method": "GET",
+        "path": "/.well-known/jwks.json",
+        "server": "https://rest.fal.ai"
+      }
+    ],
+  }) as const)() satisfies ProviderMeta
+
+export type Meta = typeof meta

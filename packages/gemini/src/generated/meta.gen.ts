@@ -2,589 +2,145 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-export const meta = {
-  "id": "gemini",
-  "name": "Google Gemini API",
-  "envKey": "GEMINI_API_KEY",
-  "envKeys": [
-    "GEMINI_API_KEY",
-    "GOOGLE_API_KEY"
-  ],
-  "baseUrlEnvKey": "GEMINI_BASE_URL",
-  "defaultBaseUrl": "https://generativelanguage.googleapis.com",
-  "baseUrlRequired": false,
-  "auth": {
-    "scheme": "apiKeyHeader",
-    "in": "header",
-    "name": "x-goog-api-key",
-    "prefix": ""
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/v1beta/models/{model}:generateContent",
-      "requestSchema": "CreateImageTaskRequest",
-      "synchronous": true,
-      "repeatForN": true
-    }
-  },
-  "statusWords": {
-    "FINISH_REASON_UNSPECIFIED": "failed",
-    "STOP": "succeeded",
-    "MAX_TOKENS": "failed",
-    "SAFETY": "failed",
-    "RECITATION": "failed",
-    "LANGUAGE": "failed",
-    "OTHER": "failed",
-    "BLOCKLIST": "failed",
-    "PROHIBITED_CONTENT": "failed",
-    "SPII": "failed",
-    "MALFORMED_FUNCTION_CALL": "failed",
-    "UNEXPECTED_TOOL_CALL": "failed",
-    "TOO_MANY_TOOL_CALLS": "failed",
-    "IMAGE_SAFETY": "failed",
-    "IMAGE_PROHIBITED_CONTENT": "failed",
-    "IMAGE_RECITATION": "failed",
-    "IMAGE_OTHER": "failed",
-    "NO_IMAGE": "failed"
-  },
-  "defaultModel": "gemini-2.5-flash-image",
-  "options": {
-    "prompt": {
-      "fields": [
-        "contents.parts.text"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "generationConfig.imageConfig.aspectRatio"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "generationConfig.imageConfig.imageSize"
-      ],
-      "values": {
-        "0.5K": "512"
-      }
-    },
-    "images": {
-      "fields": [
-        "contents.parts.inlineData"
-      ]
-    }
-  },
-  "models": {
-    "gemini-2.5-flash-image": {
-      "fields": {
-        "contents": {
-          "type": "array",
-          "minItems": 1,
-          "items": {
-            "type": "object"
-          },
-          "required": true
-        },
-        "systemInstruction.role": {
-          "type": "string",
-          "enum": [
-            "user",
-            "model"
-          ]
-        },
-        "systemInstruction.parts": {
-          "type": "array",
-          "items": {
-            "type": "object"
-          }
-        },
-        "generationConfig.responseModalities": {
-          "type": "array",
-          "items": {
-            "type": "string",
-            "enum": [
-              "TEXT",
-              "IMAGE",
-              "AUDIO",
-              "VIDEO"
-            ]
-          }
-        },
-        "generationConfig.candidateCount": {
-          "type": "integer",
-          "minimum": 1,
-          "maximum": 1
-        },
-        "generationConfig.seed": {
-          "type": "integer"
-        },
-        "generationConfig.temperature": {
-          "type": "number"
-        },
-        "generationConfig.thinkingConfig.thinkingLevel": {
-          "type": "string",
-          "enum": [
-            "MINIMAL",
-            "LOW",
-            "MEDIUM",
-            "HIGH"
-          ]
-        },
-        "generationConfig.thinkingConfig.includeThoughts": {
-          "type": "boolean"
-        },
-        "generationConfig.imageConfig.aspectRatio": {
-          "type": "string",
-          "enum": [
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1"
-          ]
-        },
-        "safetySettings": {
-          "type": "array",
-          "items": {
-            "type": "object"
-          }
-        },
-        "tools": {
-          "type": "array",
-          "items": {
-            "type": "object"
-          }
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "aspectRatio": "generationConfig.imageConfig.aspectRatio"
-        },
-        "notSent": [
-          "resolution"
-        ],
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "maxImages": 3,
-        "maxN": 4,
-        "maxPromptLength": 30000
-      },
-      "family": "Nano Banana"
-    },
-    "gemini-3-pro-image": {
-      "fields": {
-        "contents": {
-          "type": "array",
-          "minItems": 1,
-          "items": {
-            "type": "object"
-          },
-          "required": true
-        },
-        "systemInstruction.role": {
-          "type": "string",
-          "enum": [
-            "user",
-            "model"
-          ]
-        },
-        "systemInstruction.parts": {
-          "type": "array",
-          "items": {
-            "type": "object"
-          }
-        },
-        "generationConfig.responseModalities": {
-          "type": "array",
-          "items": {
-            "type": "string",
-            "enum": [
-              "TEXT",
-              "IMAGE",
-              "AUDIO",
-              "VIDEO"
-            ]
-          }
-        },
-        "generationConfig.candidateCount": {
-          "type": "integer",
-          "minimum": 1,
-          "maximum": 1
-        },
-        "generationConfig.seed": {
-          "type": "integer"
-        },
-        "generationConfig.temperature": {
-          "type": "number"
-        },
-        "generationConfig.thinkingConfig.thinkingLevel": {
-          "type": "string",
-          "enum": [
-            "MINIMAL",
-            "LOW",
-            "MEDIUM",
-            "HIGH"
-          ]
-        },
-        "generationConfig.thinkingConfig.includeThoughts": {
-          "type": "boolean"
-        },
-        "generationConfig.imageConfig.aspectRatio": {
-          "type": "string",
-          "enum": [
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1"
-          ]
-        },
-        "generationConfig.imageConfig.imageSize": {
-          "type": "string",
-          "enum": [
-            "512",
-            "1K",
-            "2K",
-            "4K"
-          ]
-        },
-        "safetySettings": {
-          "type": "array",
-          "items": {
-            "type": "object"
-          }
-        },
-        "tools": {
-          "type": "array",
-          "items": {
-            "type": "object"
-          }
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "aspectRatio": "generationConfig.imageConfig.aspectRatio",
-          "resolution": "generationConfig.imageConfig.imageSize"
-        },
-        "notSent": [],
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 14,
-        "maxN": 4,
-        "maxPromptLength": 30000
-      },
-      "family": "Nano Banana Pro"
-    },
-    "gemini-3.1-flash-image": {
-      "fields": {
-        "contents": {
-          "type": "array",
-          "minItems": 1,
-          "items": {
-            "type": "object"
-          },
-          "required": true
-        },
-        "systemInstruction.role": {
-          "type": "string",
-          "enum": [
-            "user",
-            "model"
-          ]
-        },
-        "systemInstruction.parts": {
-          "type": "array",
-          "items": {
-            "type": "object"
-          }
-        },
-        "generationConfig.responseModalities": {
-          "type": "array",
-          "items": {
-            "type": "string",
-            "enum": [
-              "TEXT",
-              "IMAGE",
-              "AUDIO",
-              "VIDEO"
-            ]
-          }
-        },
-        "generationConfig.candidateCount": {
-          "type": "integer",
-          "minimum": 1,
-          "maximum": 1
-        },
-        "generationConfig.seed": {
-          "type": "integer"
-        },
-        "generationConfig.temperature": {
-          "type": "number"
-        },
-        "generationConfig.thinkingConfig.thinkingLevel": {
-          "type": "string",
-          "enum": [
-            "MINIMAL",
-            "LOW",
-            "MEDIUM",
-            "HIGH"
-          ]
-        },
-        "generationConfig.thinkingConfig.includeThoughts": {
-          "type": "boolean"
-        },
-        "generationConfig.imageConfig.aspectRatio": {
-          "type": "string",
-          "enum": [
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1"
-          ]
-        },
-        "generationConfig.imageConfig.imageSize": {
-          "type": "string",
-          "enum": [
-            "512",
-            "1K",
-            "2K",
-            "4K"
-          ]
-        },
-        "safetySettings": {
-          "type": "array",
-          "items": {
-            "type": "object"
-          }
-        },
-        "tools": {
-          "type": "array",
-          "items": {
-            "type": "object"
-          }
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "aspectRatio": "generationConfig.imageConfig.aspectRatio",
-          "resolution": "generationConfig.imageConfig.imageSize"
-        },
-        "notSent": [],
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1"
-        ],
-        "resolutions": [
-          "0.5K",
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 14,
-        "maxN": 4,
-        "maxPromptLength": 30000
-      },
-      "family": "Nano Banana 2"
-    },
-    "gemini-3.1-flash-lite-image": {
-      "fields": {
-        "contents": {
-          "type": "array",
-          "minItems": 1,
-          "items": {
-            "type": "object"
-          },
-          "required": true
-        },
-        "systemInstruction.role": {
-          "type": "string",
-          "enum": [
-            "user",
-            "model"
-          ]
-        },
-        "systemInstruction.parts": {
-          "type": "array",
-          "items": {
-            "type": "object"
-          }
-        },
-        "generationConfig.responseModalities": {
-          "type": "array",
-          "items": {
-            "type": "string",
-            "enum": [
-              "TEXT",
-              "IMAGE",
-              "AUDIO",
-              "VIDEO"
-            ]
-          }
-        },
-        "generationConfig.candidateCount": {
-          "type": "integer",
-          "minimum": 1,
-          "maximum": 1
-        },
-        "generationConfig.seed": {
-          "type": "integer"
-        },
-        "generationConfig.temperature": {
-          "type": "number"
-        },
-        "generationConfig.thinkingConfig.thinkingLevel": {
-          "type": "string",
-          "enum": [
-            "MINIMAL",
-            "LOW",
-            "MEDIUM",
-            "HIGH"
-          ]
-        },
-        "generationConfig.thinkingConfig.includeThoughts": {
-          "type": "boolean"
-        },
-        "generationConfig.imageConfig.aspectRatio": {
-          "type": "string",
-          "enum": [
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1"
-          ]
-        },
-        "safetySettings": {
-          "type": "array",
-          "items": {
-            "type": "object"
-          }
-        },
-        "tools": {
-          "type": "array",
-          "items": {
-            "type": "object"
-          }
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "aspectRatio": "generationConfig.imageConfig.aspectRatio"
-        },
-        "notSent": [
-          "resolution"
-        ],
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "maxImages": 14,
-        "maxN": 4,
-        "maxPromptLength": 30000
-      },
-      "family": "Nano Banana 2 Lite",
-      "unverified": true
-    }
-  },
-  "synchronous": true,
-  "modelAliases": {
-    "gemini-3-pro-image-preview": "gemini-3-pro-image",
-    "gemini-3.1-flash-image-preview": "gemini-3.1-flash-image"
+const l0 = {
+  "0.5K": "512"
+} as const
+const l1 = {
+  "aspectRatio": "generationConfig.imageConfig.aspectRatio"
+} as const
+const l2 = [
+  "resolution"
+] as const
+const l3 = [
+  "1:1",
+  "2:3",
+  "3:2",
+  "3:4",
+  "4:3",
+  "4:5",
+  "5:4",
+  "9:16",
+  "16:9",
+  "21:9"
+] as const
+const l4 = {
+  "aspectRatio": "generationConfig.imageConfig.aspectRatio",
+  "resolution": "generationConfig.imageConfig.imageSize"
+} as const
+const l5 = [
+  "1:1",
+  "2:3",
+  "3:2",
+  "3:4",
+  "4:3",
+  "4:5",
+  "5:4",
+  "9:16",
+  "16:9",
+  "21:9",
+  "1:4",
+  "4:1",
+  "1:8",
+  "8:1"
+] as const
+const l6 = {
+  "type": "object"
+} as const
+const l7 = {
+  "type": "array",
+  "minItems": 1,
+  "items": l6,
+  "required": true
+} as const
+const l8 = {
+  "type": "string",
+  "enum": [
+    "user",
+    "model"
+  ]
+} as const
+const l9 = {
+  "type": "array",
+  "items": l6
+} as const
+const l10 = {
+  "type": "array",
+  "items": {
+    "type": "string",
+    "enum": [
+      "TEXT",
+      "IMAGE",
+      "AUDIO",
+      "VIDEO"
+    ]
   }
-} as const satisfies ProviderMeta
+} as const
+const l11 = {
+  "type": "integer",
+  "minimum": 1,
+  "maximum": 1
+} as const
+const l12 = {
+  "type": "integer"
+} as const
+const l13 = {
+  "type": "number"
+} as const
+const l14 = {
+  "type": "string",
+  "enum": [
+    "MINIMAL",
+    "LOW",
+    "MEDIUM",
+    "HIGH"
+  ]
+} as const
+const l15 = {
+  "type": "boolean"
+} as const
+const l16 = {
+  "type": "string",
+  "enum": l5
+} as const
+const l17 = {
+  "contents": l7,
+  "systemInstruction.role": l8,
+  "systemInstruction.parts": l9,
+  "generationConfig.responseModalities": l10,
+  "generationConfig.candidateCount": l11,
+  "generationConfig.seed": l12,
+  "generationConfig.temperature": l13,
+  "generationConfig.thinkingConfig.thinkingLevel": l14,
+  "generationConfig.thinkingConfig.includeThoughts": l15,
+  "generationConfig.imageConfig.aspectRatio": l16,
+  "safetySettings": l9,
+  "tools": l9
+} as const
+const l18 = {
+  "contents": l7,
+  "systemInstruction.role": l8,
+  "systemInstruction.parts": l9,
+  "generationConfig.responseModalities": l10,
+  "generationConfig.candidateCount": l11,
+  "generationConfig.seed": l12,
+  "generationConfig.temperature": l13,
+  "generationConfig.thinkingConfig.thinkingLevel": l14,
+  "generationConfig.thinkingConfig.includeThoughts": l15,
+  "generationConfig.imageConfig.aspectRatio": l16,
+  "generationConfig.imageConfig.imageSize": {
+    "type": "string",
+    "enum": [
+      "512",
+      "1K",
+      "2K",
+      "4K"
+    ]
+  },
+  "safetySettings": l9,
+  "tools": l9
+} as const
 
-export type Meta = typeof meta
-
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "gemini",
   "name": "Google Gemini API",
@@ -596,22 +152,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "GEMINI_BASE_URL",
   "defaultBaseUrl": "https://generativelanguage.googleapis.com",
   "baseUrlRequired": false,
-  "auth": {
-    "scheme": "apiKeyHeader",
-    "in": "header",
-    "name": "x-goog-api-key",
-    "prefix": ""
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/v1beta/models/{model}:generateContent",
-      "requestSchema": "CreateImageTaskRequest",
-      "synchronous": true,
-      "repeatForN": true
-    }
-  },
   "statusWords": {
     "FINISH_REASON_UNSPECIFIED": "failed",
     "STOP": "succeeded",
@@ -633,57 +173,31 @@ export const clientMeta = {
     "NO_IMAGE": "failed"
   },
   "defaultModel": "gemini-2.5-flash-image",
-  "options": {
-    "prompt": {
-      "fields": [
-        "contents.parts.text"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "generationConfig.imageConfig.aspectRatio"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "generationConfig.imageConfig.imageSize"
-      ],
-      "values": {
-        "0.5K": "512"
-      }
-    },
-    "images": {
-      "fields": [
-        "contents.parts.inlineData"
-      ]
-    }
-  },
   "synchronous": true,
   "modelAliases": {
     "gemini-3-pro-image-preview": "gemini-3-pro-image",
     "gemini-3.1-flash-image-preview": "gemini-3.1-flash-image"
   },
+  "auth": {
+    "prefix": ""
+  },
+  "operations": {
+    "create": {
+      "synchronous": true,
+      "repeatForN": true
+    }
+  },
+  "options": {
+    "resolution": {
+      "values": l0
+    }
+  },
   "models": {
     "gemini-2.5-flash-image": {
       "capabilities": {
-        "fields": {
-          "aspectRatio": "generationConfig.imageConfig.aspectRatio"
-        },
-        "notSent": [
-          "resolution"
-        ],
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
+        "fields": l1,
+        "notSent": l2,
+        "aspectRatios": l3,
         "resolutions": [
           "1K"
         ],
@@ -695,23 +209,9 @@ export const clientMeta = {
     },
     "gemini-3-pro-image": {
       "capabilities": {
-        "fields": {
-          "aspectRatio": "generationConfig.imageConfig.aspectRatio",
-          "resolution": "generationConfig.imageConfig.imageSize"
-        },
+        "fields": l4,
         "notSent": [],
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
+        "aspectRatios": l3,
         "resolutions": [
           "1K",
           "2K",
@@ -725,27 +225,9 @@ export const clientMeta = {
     },
     "gemini-3.1-flash-image": {
       "capabilities": {
-        "fields": {
-          "aspectRatio": "generationConfig.imageConfig.aspectRatio",
-          "resolution": "generationConfig.imageConfig.imageSize"
-        },
+        "fields": l4,
         "notSent": [],
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1"
-        ],
+        "aspectRatios": l5,
         "resolutions": [
           "0.5K",
           "1K",
@@ -760,24 +242,9 @@ export const clientMeta = {
     },
     "gemini-3.1-flash-lite-image": {
       "capabilities": {
-        "fields": {
-          "aspectRatio": "generationConfig.imageConfig.aspectRatio"
-        },
-        "notSent": [
-          "resolution"
-        ],
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
+        "fields": l1,
+        "notSent": l2,
+        "aspectRatios": l3,
         "resolutions": [
           "1K"
         ],
@@ -785,8 +252,72 @@ export const clientMeta = {
         "maxN": 4,
         "maxPromptLength": 30000
       },
-      "family": "Nano Banana 2 Lite",
-      "unverified": true
+      "family": "Nano Banana 2 Lite"
     }
   }
 } as const satisfies ClientMeta
+
+export const meta = /* @__PURE__ */ (() =>
+  ({
+    ...clientMeta,
+    models: {
+      "gemini-2.5-flash-image": {
+        ...clientMeta.models["gemini-2.5-flash-image"],
+        "fields": l17
+      },
+      "gemini-3-pro-image": {
+        ...clientMeta.models["gemini-3-pro-image"],
+        "fields": l18
+      },
+      "gemini-3.1-flash-image": {
+        ...clientMeta.models["gemini-3.1-flash-image"],
+        "fields": l18
+      },
+      "gemini-3.1-flash-lite-image": {
+        ...clientMeta.models["gemini-3.1-flash-lite-image"],
+        "fields": l17,
+        "unverified": true
+      }
+    },
+    "auth": {
+      "scheme": "apiKeyHeader",
+      "in": "header",
+      "name": "x-goog-api-key",
+      "prefix": ""
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/v1beta/models/{model}:generateContent",
+        "requestSchema": "CreateImageTaskRequest",
+        "synchronous": true,
+        "repeatForN": true
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "contents.parts.text"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "generationConfig.imageConfig.aspectRatio"
+        ]
+      },
+      "resolution": {
+        "fields": [
+          "generationConfig.imageConfig.imageSize"
+        ],
+        "values": l0
+      },
+      "images": {
+        "fields": [
+          "contents.parts.inlineData"
+        ]
+      }
+    },
+  }) as const)() satisfies ProviderMeta
+
+export type Meta = typeof meta

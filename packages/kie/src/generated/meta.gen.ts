@@ -2,495 +2,107 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-export const meta = {
-  "id": "kie",
-  "name": "kie.ai",
-  "envKey": "KIE_API_KEY",
-  "envKeys": [
-    "KIE_API_KEY"
-  ],
-  "baseUrlEnvKey": "KIE_BASE_URL",
-  "defaultBaseUrl": "https://api.kie.ai",
-  "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/api/v1/jobs/createTask",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/api/v1/jobs/recordInfo",
-      "taskId": {
-        "in": "query",
-        "name": "taskId"
-      }
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/api/v1/chat/credit"
-    }
-  },
-  "statusWords": {
-    "waiting": "queued",
-    "queuing": "queued",
-    "generating": "running",
-    "success": "succeeded",
-    "fail": "failed"
-  },
-  "defaultModel": "google/nano-banana",
-  "options": {
-    "prompt": {
-      "fields": [
-        "input.prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "input.aspect_ratio",
-        "input.image_size"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "input.resolution"
-      ]
-    },
-    "outputFormat": {
-      "fields": [
-        "input.output_format"
-      ],
-      "values": {
-        "jpeg": "jpg"
-      }
-    },
-    "images": {
-      "fields": [
-        "input.image_urls",
-        "input.image_input"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callBackUrl"
-      ]
-    }
-  },
-  "models": {
-    "google/nano-banana": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/nano-banana"
-          ],
-          "required": true
-        },
-        "callBackUrl": {
-          "type": "string",
-          "format": "uri"
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 5000,
-          "required": true
-        },
-        "input.output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpeg"
-          ],
-          "default": "png",
-          "unverified": true
-        },
-        "input.image_size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "3:4",
-            "9:16",
-            "4:3",
-            "16:9",
-            "3:2",
-            "2:3",
-            "5:4",
-            "4:5",
-            "21:9"
-          ],
-          "unverified": true
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.image_size",
-          "outputFormat": "input.output_format",
-          "callbackUrl": "callBackUrl"
-        },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
-        "maxPromptLength": 5000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "3:4",
-          "9:16",
-          "4:3",
-          "16:9",
-          "3:2",
-          "2:3",
-          "5:4",
-          "4:5",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
-        "maxN": 1
-      },
-      "family": "Nano Banana"
-    },
-    "google/nano-banana-edit": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/nano-banana-edit"
-          ],
-          "required": true
-        },
-        "callBackUrl": {
-          "type": "string",
-          "format": "uri"
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 5000,
-          "required": true
-        },
-        "input.image_urls": {
-          "type": "array",
-          "maxItems": 10,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "input.output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpeg"
-          ],
-          "default": "png",
-          "unverified": true
-        },
-        "input.image_size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "3:4",
-            "9:16",
-            "4:3",
-            "16:9",
-            "3:2",
-            "2:3",
-            "5:4",
-            "4:5",
-            "21:9"
-          ],
-          "unverified": true
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.image_size",
-          "outputFormat": "input.output_format",
-          "images": "input.image_urls",
-          "callbackUrl": "callBackUrl"
-        },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
-        "maxPromptLength": 5000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "3:4",
-          "9:16",
-          "4:3",
-          "16:9",
-          "3:2",
-          "2:3",
-          "5:4",
-          "4:5",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
-        "maxImages": 10,
-        "maxN": 1
-      },
-      "family": "Nano Banana"
-    },
-    "nano-banana-pro": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "nano-banana-pro"
-          ],
-          "required": true
-        },
-        "callBackUrl": {
-          "type": "string",
-          "format": "uri"
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 10000,
-          "required": true
-        },
-        "input.image_input": {
-          "type": "array",
-          "maxItems": 8,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "input.aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9",
-            "auto"
-          ],
-          "default": "1:1"
-        },
-        "input.resolution": {
-          "type": "string",
-          "enum": [
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "1K"
-        },
-        "input.output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpg"
-          ],
-          "default": "png"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "outputFormat": "input.output_format",
-          "images": "input.image_input",
-          "callbackUrl": "callBackUrl"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 10000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9",
-          "auto"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
-        "maxImages": 8,
-        "maxN": 1
-      },
-      "family": "Nano Banana Pro"
-    },
-    "nano-banana-2": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "nano-banana-2"
-          ],
-          "required": true
-        },
-        "callBackUrl": {
-          "type": "string",
-          "format": "uri"
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 20000,
-          "required": true,
-          "unverified": true
-        },
-        "input.image_input": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          },
-          "unverified": true
-        },
-        "input.aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1",
-            "auto"
-          ],
-          "unverified": true
-        },
-        "input.resolution": {
-          "type": "string",
-          "enum": [
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "1K",
-          "unverified": true
-        },
-        "input.output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpg"
-          ]
-        },
-        "input.google_search": {
-          "type": "boolean"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "outputFormat": "input.output_format",
-          "images": "input.image_input",
-          "callbackUrl": "callBackUrl"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 20000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "auto"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
-        "maxImages": 14,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2"
-    }
-  },
-  "resultTtlSeconds": 86400,
-  "callback": {
-    "field": "callBackUrl",
-    "retryDelaysSeconds": [],
-    "retryScheduleDocumented": false,
-    "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished"
-  }
-} as const satisfies ProviderMeta
+const l0 = {
+  "in": "query",
+  "name": "taskId"
+} as const
+const l1 = {
+  "jpeg": "jpg"
+} as const
+const l2 = [
+  "resolution",
+  "n"
+] as const
+const l3 = [
+  "auto",
+  "1:1",
+  "3:4",
+  "9:16",
+  "4:3",
+  "16:9",
+  "3:2",
+  "2:3",
+  "5:4",
+  "4:5",
+  "21:9"
+] as const
+const l4 = [
+  "png",
+  "jpeg"
+] as const
+const l5 = {
+  "outputFormat": {}
+} as const
+const l6 = {
+  "prompt": "input.prompt",
+  "aspectRatio": "input.aspect_ratio",
+  "resolution": "input.resolution",
+  "outputFormat": "input.output_format",
+  "images": "input.image_input",
+  "callbackUrl": "callBackUrl"
+} as const
+const l7 = [
+  "1:1",
+  "2:3",
+  "3:2",
+  "3:4",
+  "4:3",
+  "4:5",
+  "5:4",
+  "9:16",
+  "16:9",
+  "21:9",
+  "auto"
+] as const
+const l8 = [
+  "1K",
+  "2K",
+  "4K"
+] as const
+const l9 = [
+  "1:1",
+  "2:3",
+  "3:2",
+  "3:4",
+  "4:3",
+  "4:5",
+  "5:4",
+  "9:16",
+  "16:9",
+  "21:9",
+  "1:4",
+  "4:1",
+  "1:8",
+  "8:1",
+  "auto"
+] as const
+const l10 = {
+  "type": "string",
+  "format": "uri"
+} as const
+const l11 = {
+  "type": "string",
+  "minLength": 1,
+  "maxLength": 5000,
+  "required": true
+} as const
+const l12 = {
+  "type": "string",
+  "enum": l4,
+  "default": "png",
+  "unverified": true
+} as const
+const l13 = {
+  "type": "string",
+  "enum": l3,
+  "unverified": true
+} as const
+const l14 = [
+  "png",
+  "jpg"
+] as const
 
-export type Meta = typeof meta
-
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "kie",
   "name": "kie.ai",
@@ -501,34 +113,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "KIE_BASE_URL",
   "defaultBaseUrl": "https://api.kie.ai",
   "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/api/v1/jobs/createTask",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/api/v1/jobs/recordInfo",
-      "taskId": {
-        "in": "query",
-        "name": "taskId"
-      }
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/api/v1/chat/credit"
-    }
-  },
   "statusWords": {
     "waiting": "queued",
     "queuing": "queued",
@@ -537,50 +121,25 @@ export const clientMeta = {
     "fail": "failed"
   },
   "defaultModel": "google/nano-banana",
-  "options": {
-    "prompt": {
-      "fields": [
-        "input.prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "input.aspect_ratio",
-        "input.image_size"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "input.resolution"
-      ]
-    },
-    "outputFormat": {
-      "fields": [
-        "input.output_format"
-      ],
-      "values": {
-        "jpeg": "jpg"
-      }
-    },
-    "images": {
-      "fields": [
-        "input.image_urls",
-        "input.image_input"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callBackUrl"
-      ]
+  "resultTtlSeconds": 86400,
+  "auth": {
+    "prefix": "Bearer "
+  },
+  "operations": {
+    "create": {},
+    "get": {
+      "taskId": l0
     }
   },
-  "resultTtlSeconds": 86400,
+  "options": {
+    "outputFormat": {
+      "values": l1
+    }
+  },
   "callback": {
     "field": "callBackUrl",
-    "retryDelaysSeconds": [],
-    "retryScheduleDocumented": false,
     "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished"
+    "retryDelaysSeconds": []
   },
   "models": {
     "google/nano-banana": {
@@ -591,31 +150,14 @@ export const clientMeta = {
           "outputFormat": "input.output_format",
           "callbackUrl": "callBackUrl"
         },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
+        "notSent": l2,
         "maxPromptLength": 5000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "3:4",
-          "9:16",
-          "4:3",
-          "16:9",
-          "3:2",
-          "2:3",
-          "5:4",
-          "4:5",
-          "21:9"
-        ],
+        "aspectRatios": l3,
         "resolutions": [
           "1K"
         ],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
+        "outputFormats": l4,
+        "values": l5,
         "maxN": 1
       },
       "family": "Nano Banana"
@@ -629,72 +171,29 @@ export const clientMeta = {
           "images": "input.image_urls",
           "callbackUrl": "callBackUrl"
         },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
+        "notSent": l2,
         "maxPromptLength": 5000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "3:4",
-          "9:16",
-          "4:3",
-          "16:9",
-          "3:2",
-          "2:3",
-          "5:4",
-          "4:5",
-          "21:9"
-        ],
+        "aspectRatios": l3,
         "resolutions": [
           "1K"
         ],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
+        "outputFormats": l4,
         "maxImages": 10,
+        "values": l5,
         "maxN": 1
       },
       "family": "Nano Banana"
     },
     "nano-banana-pro": {
       "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "outputFormat": "input.output_format",
-          "images": "input.image_input",
-          "callbackUrl": "callBackUrl"
-        },
+        "fields": l6,
         "notSent": [
           "n"
         ],
         "maxPromptLength": 10000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9",
-          "auto"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
+        "aspectRatios": l7,
+        "resolutions": l8,
+        "outputFormats": l4,
         "maxImages": 8,
         "maxN": 1
       },
@@ -702,44 +201,14 @@ export const clientMeta = {
     },
     "nano-banana-2": {
       "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "outputFormat": "input.output_format",
-          "images": "input.image_input",
-          "callbackUrl": "callBackUrl"
-        },
+        "fields": l6,
         "notSent": [
           "n"
         ],
         "maxPromptLength": 20000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1",
-          "auto"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
+        "aspectRatios": l9,
+        "resolutions": l8,
+        "outputFormats": l4,
         "maxImages": 14,
         "maxN": 1
       },
@@ -747,3 +216,199 @@ export const clientMeta = {
     }
   }
 } as const satisfies ClientMeta
+
+export const meta = /* @__PURE__ */ (() =>
+  ({
+    ...clientMeta,
+    models: {
+      "google/nano-banana": {
+        ...clientMeta.models["google/nano-banana"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "google/nano-banana"
+            ],
+            "required": true
+          },
+          "callBackUrl": l10,
+          "input.prompt": l11,
+          "input.output_format": l12,
+          "input.image_size": l13
+        }
+      },
+      "google/nano-banana-edit": {
+        ...clientMeta.models["google/nano-banana-edit"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "google/nano-banana-edit"
+            ],
+            "required": true
+          },
+          "callBackUrl": l10,
+          "input.prompt": l11,
+          "input.image_urls": {
+            "type": "array",
+            "maxItems": 10,
+            "items": l10
+          },
+          "input.output_format": l12,
+          "input.image_size": l13
+        }
+      },
+      "nano-banana-pro": {
+        ...clientMeta.models["nano-banana-pro"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "nano-banana-pro"
+            ],
+            "required": true
+          },
+          "callBackUrl": l10,
+          "input.prompt": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 10000,
+            "required": true
+          },
+          "input.image_input": {
+            "type": "array",
+            "maxItems": 8,
+            "items": l10
+          },
+          "input.aspect_ratio": {
+            "type": "string",
+            "enum": l7,
+            "default": "1:1"
+          },
+          "input.resolution": {
+            "type": "string",
+            "enum": l8,
+            "default": "1K"
+          },
+          "input.output_format": {
+            "type": "string",
+            "enum": l14,
+            "default": "png"
+          }
+        }
+      },
+      "nano-banana-2": {
+        ...clientMeta.models["nano-banana-2"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "nano-banana-2"
+            ],
+            "required": true
+          },
+          "callBackUrl": l10,
+          "input.prompt": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 20000,
+            "required": true,
+            "unverified": true
+          },
+          "input.image_input": {
+            "type": "array",
+            "maxItems": 14,
+            "items": l10,
+            "unverified": true
+          },
+          "input.aspect_ratio": {
+            "type": "string",
+            "enum": l9,
+            "unverified": true
+          },
+          "input.resolution": {
+            "type": "string",
+            "enum": l8,
+            "default": "1K",
+            "unverified": true
+          },
+          "input.output_format": {
+            "type": "string",
+            "enum": l14
+          },
+          "input.google_search": {
+            "type": "boolean"
+          }
+        }
+      }
+    },
+    "auth": {
+      "scheme": "bearerAuth",
+      "in": "header",
+      "name": "authorization",
+      "prefix": "Bearer "
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/api/v1/jobs/createTask",
+        "requestSchema": "CreateImageTaskRequest"
+      },
+      "get": {
+        "operationId": "getImageTask",
+        "method": "GET",
+        "path": "/api/v1/jobs/recordInfo",
+        "taskId": l0
+      },
+      "credits": {
+        "operationId": "getCredits",
+        "method": "GET",
+        "path": "/api/v1/chat/credit"
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "input.prompt"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "input.aspect_ratio",
+          "input.image_size"
+        ]
+      },
+      "resolution": {
+        "fields": [
+          "input.resolution"
+        ]
+      },
+      "outputFormat": {
+        "fields": [
+          "input.output_format"
+        ],
+        "values": l1
+      },
+      "images": {
+        "fields": [
+          "input.image_urls",
+          "input.image_input"
+        ]
+      },
+      "callbackUrl": {
+        "fields": [
+          "callBackUrl"
+        ]
+      }
+    },
+    "callback": {
+      "field": "callBackUrl",
+      "retryDelaysSeconds": [],
+      "retryScheduleDocumented": false,
+      "payloadSchema": "CallbackPayload",
+      "operationId": "imageTaskFinished"
+    },
+  }) as const)() satisfies ProviderMeta
+
+export type Meta = typeof meta

@@ -2,193 +2,30 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-export const meta = {
-  "id": "odkkk",
-  "name": "odkkk",
-  "envKey": "ODKKK_API_KEY",
-  "envKeys": [
-    "ODKKK_API_KEY"
-  ],
-  "baseUrlEnvKey": "ODKKK_BASE_URL",
-  "defaultBaseUrl": "https://ai.odkkk.com/apiv1",
-  "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/v1/images/generations",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/v1/tasks/{task_id}",
-      "taskId": {
-        "in": "path",
-        "name": "task_id"
-      },
-      "unverified": true
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/v1/credits",
-      "unverified": true
-    }
-  },
-  "statusWords": {
-    "pending": "queued",
-    "processing": "running",
-    "completed": "succeeded",
-    "failed": "failed",
-    "cancelled": "canceled",
-    "canceled": "canceled"
-  },
-  "defaultModel": "nano-banana-2-lite",
-  "options": {
-    "prompt": {
-      "fields": [
-        "prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "size"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "quality"
-      ]
-    },
-    "images": {
-      "fields": [
-        "image_urls"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callback_url"
-      ]
-    }
-  },
-  "models": {
-    "nano-banana-2-lite": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "nano-banana-2-lite"
-          ],
-          "default": "nano-banana-2-lite",
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "maxLength": 2000,
-          "required": true
-        },
-        "size": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9"
-          ],
-          "default": "auto"
-        },
-        "quality": {
-          "type": "string",
-          "enum": [
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "2K"
-        },
-        "image_urls": {
-          "type": "array",
-          "maxItems": 10,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "callback_url": {
-          "type": "string",
-          "maxLength": 2048,
-          "pattern": "^https://",
-          "format": "uri"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "size",
-          "resolution": "quality",
-          "images": "image_urls",
-          "callbackUrl": "callback_url"
-        },
-        "notSent": [
-          "n"
-        ],
-        "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxImages": 10,
-        "maxN": 1
-      },
-      "family": "Nano Banana Pro Lite"
-    }
-  },
-  "resultTtlSeconds": 86400,
-  "callback": {
-    "field": "callback_url",
-    "retryDelaysSeconds": [
-      1,
-      2,
-      4
-    ],
-    "retryScheduleDocumented": true,
-    "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished",
-    "timeoutSeconds": 10
-  }
-} as const satisfies ProviderMeta
+const l0 = {
+  "in": "path",
+  "name": "task_id"
+} as const
+const l1 = [
+  "auto",
+  "1:1",
+  "2:3",
+  "3:2",
+  "3:4",
+  "4:3",
+  "4:5",
+  "5:4",
+  "9:16",
+  "16:9",
+  "21:9"
+] as const
+const l2 = [
+  "1K",
+  "2K",
+  "4K"
+] as const
 
-export type Meta = typeof meta
-
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "odkkk",
   "name": "odkkk",
@@ -199,36 +36,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "ODKKK_BASE_URL",
   "defaultBaseUrl": "https://ai.odkkk.com/apiv1",
   "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/v1/images/generations",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/v1/tasks/{task_id}",
-      "taskId": {
-        "in": "path",
-        "name": "task_id"
-      },
-      "unverified": true
-    },
-    "credits": {
-      "operationId": "getCredits",
-      "method": "GET",
-      "path": "/v1/credits",
-      "unverified": true
-    }
-  },
   "statusWords": {
     "pending": "queued",
     "processing": "running",
@@ -238,45 +45,25 @@ export const clientMeta = {
     "canceled": "canceled"
   },
   "defaultModel": "nano-banana-2-lite",
-  "options": {
-    "prompt": {
-      "fields": [
-        "prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "size"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "quality"
-      ]
-    },
-    "images": {
-      "fields": [
-        "image_urls"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "callback_url"
-      ]
+  "resultTtlSeconds": 86400,
+  "auth": {
+    "prefix": "Bearer "
+  },
+  "operations": {
+    "create": {},
+    "get": {
+      "taskId": l0
     }
   },
-  "resultTtlSeconds": 86400,
+  "options": {},
   "callback": {
     "field": "callback_url",
+    "payloadSchema": "CallbackPayload",
     "retryDelaysSeconds": [
       1,
       2,
       4
-    ],
-    "retryScheduleDocumented": true,
-    "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished",
-    "timeoutSeconds": 10
+    ]
   },
   "models": {
     "nano-banana-2-lite": {
@@ -292,24 +79,8 @@ export const clientMeta = {
           "n"
         ],
         "maxPromptLength": 2000,
-        "aspectRatios": [
-          "auto",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
+        "aspectRatios": l1,
+        "resolutions": l2,
         "maxImages": 10,
         "maxN": 1
       },
@@ -317,3 +88,120 @@ export const clientMeta = {
     }
   }
 } as const satisfies ClientMeta
+
+export const meta = /* @__PURE__ */ (() =>
+  ({
+    ...clientMeta,
+    models: {
+      "nano-banana-2-lite": {
+        ...clientMeta.models["nano-banana-2-lite"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "nano-banana-2-lite"
+            ],
+            "default": "nano-banana-2-lite",
+            "required": true
+          },
+          "prompt": {
+            "type": "string",
+            "maxLength": 2000,
+            "required": true
+          },
+          "size": {
+            "type": "string",
+            "enum": l1,
+            "default": "auto"
+          },
+          "quality": {
+            "type": "string",
+            "enum": l2,
+            "default": "2K"
+          },
+          "image_urls": {
+            "type": "array",
+            "maxItems": 10,
+            "items": {
+              "type": "string",
+              "format": "uri"
+            }
+          },
+          "callback_url": {
+            "type": "string",
+            "maxLength": 2048,
+            "pattern": "^https://",
+            "format": "uri"
+          }
+        }
+      }
+    },
+    "auth": {
+      "scheme": "bearerAuth",
+      "in": "header",
+      "name": "authorization",
+      "prefix": "Bearer "
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/v1/images/generations",
+        "requestSchema": "CreateImageTaskRequest"
+      },
+      "get": {
+        "operationId": "getImageTask",
+        "method": "GET",
+        "path": "/v1/tasks/{task_id}",
+        "taskId": l0,
+        "unverified": true
+      },
+      "credits": {
+        "operationId": "getCredits",
+        "method": "GET",
+        "path": "/v1/credits",
+        "unverified": true
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "prompt"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "size"
+        ]
+      },
+      "resolution": {
+        "fields": [
+          "quality"
+        ]
+      },
+      "images": {
+        "fields": [
+          "image_urls"
+        ]
+      },
+      "callbackUrl": {
+        "fields": [
+          "callback_url"
+        ]
+      }
+    },
+    "callback": {
+      "field": "callback_url",
+      "retryDelaysSeconds": [
+        1,
+        2,
+        4
+      ],
+      "retryScheduleDocumented": true,
+      "payloadSchema": "CallbackPayload",
+      "operationId": "imageTaskFinished",
+      "timeoutSeconds": 10
+    },
+  }) as const)() satisfies ProviderMeta
+
+export type Meta = typeof meta

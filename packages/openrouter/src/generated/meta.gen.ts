@@ -2,456 +2,130 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-export const meta = {
-  "id": "openrouter",
-  "name": "OpenRouter",
-  "envKey": "OPENROUTER_API_KEY",
-  "envKeys": [
-    "OPENROUTER_API_KEY"
+const l0 = {
+  "0.5K": "512"
+} as const
+const l1 = [
+  "1:1",
+  "2:3",
+  "3:2",
+  "3:4",
+  "4:3",
+  "4:5",
+  "5:4",
+  "9:16",
+  "16:9",
+  "21:9"
+] as const
+const l2 = {
+  "prompt": "prompt",
+  "aspectRatio": "aspect_ratio",
+  "resolution": "resolution",
+  "n": "n",
+  "images": "input_references"
+} as const
+const l3 = [
+  "outputFormat"
+] as const
+const l4 = {
+  "type": "string",
+  "enum": [
+    "google/gemini-2.5-flash-image",
+    "google/gemini-3-pro-image-preview",
+    "google/gemini-3.1-flash-image-preview"
   ],
-  "baseUrlEnvKey": "OPENROUTER_BASE_URL",
-  "defaultBaseUrl": "https://openrouter.ai/api/v1",
-  "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
+  "required": true
+} as const
+const l5 = {
+  "type": "string",
+  "minLength": 1,
+  "maxLength": 30000,
+  "required": true,
+  "unverified": true
+} as const
+const l6 = {
+  "type": "integer",
+  "default": 1,
+  "minimum": 1,
+  "maximum": 10
+} as const
+const l7 = {
+  "type": "string",
+  "enum": [
+    "auto",
+    "1:1",
+    "2:3",
+    "3:2",
+    "3:4",
+    "4:3",
+    "4:5",
+    "5:4",
+    "9:16",
+    "16:9",
+    "21:9",
+    "1:4",
+    "4:1",
+    "1:8",
+    "8:1"
+  ]
+} as const
+const l8 = {
+  "type": "string"
+} as const
+const l9 = {
+  "type": "string",
+  "enum": [
+    "png",
+    "jpeg",
+    "webp",
+    "svg"
+  ]
+} as const
+const l10 = {
+  "type": "integer",
+  "minimum": 0,
+  "maximum": 100
+} as const
+const l11 = {
+  "type": "integer"
+} as const
+const l12 = {
+  "type": "boolean"
+} as const
+const l13 = {
+  "type": "object"
+} as const
+const l14 = {
+  "type": "array",
+  "maxItems": 14,
+  "items": l13
+} as const
+const l15 = {
+  "model": l4,
+  "prompt": l5,
+  "n": l6,
+  "resolution": {
+    "type": "string",
+    "enum": [
+      "512",
+      "1K",
+      "2K",
+      "4K"
+    ]
   },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/images",
-      "requestSchema": "CreateImageTaskRequest",
-      "synchronous": true
-    }
-  },
-  "statusWords": {},
-  "defaultModel": "google/gemini-2.5-flash-image",
-  "options": {
-    "prompt": {
-      "fields": [
-        "prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "aspect_ratio"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "resolution"
-      ],
-      "values": {
-        "0.5K": "512"
-      }
-    },
-    "n": {
-      "fields": [
-        "n"
-      ]
-    },
-    "images": {
-      "fields": [
-        "input_references"
-      ]
-    }
-  },
-  "models": {
-    "google/gemini-2.5-flash-image": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/gemini-2.5-flash-image",
-            "google/gemini-3-pro-image-preview",
-            "google/gemini-3.1-flash-image-preview"
-          ],
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 30000,
-          "required": true,
-          "unverified": true
-        },
-        "n": {
-          "type": "integer",
-          "default": 1,
-          "minimum": 1,
-          "maximum": 10
-        },
-        "aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1"
-          ]
-        },
-        "size": {
-          "type": "string"
-        },
-        "quality": {
-          "type": "string"
-        },
-        "output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpeg",
-            "webp",
-            "svg"
-          ]
-        },
-        "background": {
-          "type": "string"
-        },
-        "output_compression": {
-          "type": "integer",
-          "minimum": 0,
-          "maximum": 100
-        },
-        "seed": {
-          "type": "integer"
-        },
-        "stream": {
-          "type": "boolean"
-        },
-        "input_references": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "object"
-          }
-        },
-        "provider": {
-          "type": "object"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "n": "n",
-          "images": "input_references"
-        },
-        "notSent": [
-          "resolution",
-          "outputFormat"
-        ],
-        "maxPromptLength": 30000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "maxN": 10,
-        "maxImages": 3,
-        "outputFormats": [
-          "png"
-        ]
-      },
-      "family": "Nano Banana"
-    },
-    "google/gemini-3-pro-image-preview": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/gemini-2.5-flash-image",
-            "google/gemini-3-pro-image-preview",
-            "google/gemini-3.1-flash-image-preview"
-          ],
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 30000,
-          "required": true,
-          "unverified": true
-        },
-        "n": {
-          "type": "integer",
-          "default": 1,
-          "minimum": 1,
-          "maximum": 10
-        },
-        "resolution": {
-          "type": "string",
-          "enum": [
-            "512",
-            "1K",
-            "2K",
-            "4K"
-          ]
-        },
-        "aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1"
-          ]
-        },
-        "size": {
-          "type": "string"
-        },
-        "quality": {
-          "type": "string"
-        },
-        "output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpeg",
-            "webp",
-            "svg"
-          ]
-        },
-        "background": {
-          "type": "string"
-        },
-        "output_compression": {
-          "type": "integer",
-          "minimum": 0,
-          "maximum": 100
-        },
-        "seed": {
-          "type": "integer"
-        },
-        "stream": {
-          "type": "boolean"
-        },
-        "input_references": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "object"
-          }
-        },
-        "provider": {
-          "type": "object"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "resolution": "resolution",
-          "n": "n",
-          "images": "input_references"
-        },
-        "notSent": [
-          "outputFormat"
-        ],
-        "maxPromptLength": 30000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxN": 10,
-        "maxImages": 14,
-        "outputFormats": [
-          "png"
-        ]
-      },
-      "family": "Nano Banana Pro"
-    },
-    "google/gemini-3.1-flash-image-preview": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/gemini-2.5-flash-image",
-            "google/gemini-3-pro-image-preview",
-            "google/gemini-3.1-flash-image-preview"
-          ],
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 30000,
-          "required": true,
-          "unverified": true
-        },
-        "n": {
-          "type": "integer",
-          "default": 1,
-          "minimum": 1,
-          "maximum": 10
-        },
-        "resolution": {
-          "type": "string",
-          "enum": [
-            "512",
-            "1K",
-            "2K",
-            "4K"
-          ]
-        },
-        "aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "auto",
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1"
-          ]
-        },
-        "size": {
-          "type": "string"
-        },
-        "quality": {
-          "type": "string"
-        },
-        "output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpeg",
-            "webp",
-            "svg"
-          ]
-        },
-        "background": {
-          "type": "string"
-        },
-        "output_compression": {
-          "type": "integer",
-          "minimum": 0,
-          "maximum": 100
-        },
-        "seed": {
-          "type": "integer"
-        },
-        "stream": {
-          "type": "boolean"
-        },
-        "input_references": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "object"
-          }
-        },
-        "provider": {
-          "type": "object"
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "resolution": "resolution",
-          "n": "n",
-          "images": "input_references"
-        },
-        "notSent": [
-          "outputFormat"
-        ],
-        "maxPromptLength": 30000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1"
-        ],
-        "resolutions": [
-          "0.5K",
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "maxN": 10,
-        "maxImages": 14,
-        "outputFormats": [
-          "png"
-        ]
-      },
-      "family": "Nano Banana 2"
-    }
-  },
-  "synchronous": true,
-  "referenceDataUrls": true
-} as const satisfies ProviderMeta
+  "aspect_ratio": l7,
+  "size": l8,
+  "quality": l8,
+  "output_format": l9,
+  "background": l8,
+  "output_compression": l10,
+  "seed": l11,
+  "stream": l12,
+  "input_references": l14,
+  "provider": l13
+} as const
 
-export type Meta = typeof meta
-
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "openrouter",
   "name": "OpenRouter",
@@ -462,55 +136,23 @@ export const clientMeta = {
   "baseUrlEnvKey": "OPENROUTER_BASE_URL",
   "defaultBaseUrl": "https://openrouter.ai/api/v1",
   "baseUrlRequired": false,
+  "statusWords": {},
+  "defaultModel": "google/gemini-2.5-flash-image",
+  "synchronous": true,
+  "referenceDataUrls": true,
   "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
     "prefix": "Bearer "
   },
   "operations": {
     "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/images",
-      "requestSchema": "CreateImageTaskRequest",
       "synchronous": true
     }
   },
-  "statusWords": {},
-  "defaultModel": "google/gemini-2.5-flash-image",
   "options": {
-    "prompt": {
-      "fields": [
-        "prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "aspect_ratio"
-      ]
-    },
     "resolution": {
-      "fields": [
-        "resolution"
-      ],
-      "values": {
-        "0.5K": "512"
-      }
-    },
-    "n": {
-      "fields": [
-        "n"
-      ]
-    },
-    "images": {
-      "fields": [
-        "input_references"
-      ]
+      "values": l0
     }
   },
-  "synchronous": true,
-  "referenceDataUrls": true,
   "models": {
     "google/gemini-2.5-flash-image": {
       "capabilities": {
@@ -525,18 +167,7 @@ export const clientMeta = {
           "outputFormat"
         ],
         "maxPromptLength": 30000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
+        "aspectRatios": l1,
         "resolutions": [
           "1K"
         ],
@@ -550,29 +181,10 @@ export const clientMeta = {
     },
     "google/gemini-3-pro-image-preview": {
       "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "resolution": "resolution",
-          "n": "n",
-          "images": "input_references"
-        },
-        "notSent": [
-          "outputFormat"
-        ],
+        "fields": l2,
+        "notSent": l3,
         "maxPromptLength": 30000,
-        "aspectRatios": [
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
+        "aspectRatios": l1,
         "resolutions": [
           "1K",
           "2K",
@@ -588,16 +200,8 @@ export const clientMeta = {
     },
     "google/gemini-3.1-flash-image-preview": {
       "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "resolution": "resolution",
-          "n": "n",
-          "images": "input_references"
-        },
-        "notSent": [
-          "outputFormat"
-        ],
+        "fields": l2,
+        "notSent": l3,
         "maxPromptLength": 30000,
         "aspectRatios": [
           "1:1",
@@ -631,3 +235,81 @@ export const clientMeta = {
     }
   }
 } as const satisfies ClientMeta
+
+export const meta = /* @__PURE__ */ (() =>
+  ({
+    ...clientMeta,
+    models: {
+      "google/gemini-2.5-flash-image": {
+        ...clientMeta.models["google/gemini-2.5-flash-image"],
+        "fields": {
+          "model": l4,
+          "prompt": l5,
+          "n": l6,
+          "aspect_ratio": l7,
+          "size": l8,
+          "quality": l8,
+          "output_format": l9,
+          "background": l8,
+          "output_compression": l10,
+          "seed": l11,
+          "stream": l12,
+          "input_references": l14,
+          "provider": l13
+        }
+      },
+      "google/gemini-3-pro-image-preview": {
+        ...clientMeta.models["google/gemini-3-pro-image-preview"],
+        "fields": l15
+      },
+      "google/gemini-3.1-flash-image-preview": {
+        ...clientMeta.models["google/gemini-3.1-flash-image-preview"],
+        "fields": l15
+      }
+    },
+    "auth": {
+      "scheme": "bearerAuth",
+      "in": "header",
+      "name": "authorization",
+      "prefix": "Bearer "
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/images",
+        "requestSchema": "CreateImageTaskRequest",
+        "synchronous": true
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "prompt"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "aspect_ratio"
+        ]
+      },
+      "resolution": {
+        "fields": [
+          "resolution"
+        ],
+        "values": l0
+      },
+      "n": {
+        "fields": [
+          "n"
+        ]
+      },
+      "images": {
+        "fields": [
+          "input_references"
+        ]
+      }
+    },
+  }) as const)() satisfies ProviderMeta
+
+export type Meta = typeof meta

@@ -2,464 +2,111 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-export const meta = {
-  "id": "replicate",
-  "name": "Replicate",
-  "envKey": "REPLICATE_API_TOKEN",
-  "envKeys": [
-    "REPLICATE_API_TOKEN"
+const l0 = [
+  "model_owner",
+  "model_name"
+] as const
+const l1 = {
+  "in": "path",
+  "name": "prediction_id"
+} as const
+const l2 = {
+  "taskId": l1
+} as const
+const l3 = {
+  "jpeg": "jpg"
+} as const
+const l4 = [
+  "match_input_image",
+  "1:1",
+  "2:3",
+  "3:2",
+  "3:4",
+  "4:3",
+  "4:5",
+  "5:4",
+  "9:16",
+  "16:9",
+  "21:9"
+] as const
+const l5 = [
+  "jpeg",
+  "png"
+] as const
+const l6 = {
+  "prompt": "input.prompt",
+  "aspectRatio": "input.aspect_ratio",
+  "resolution": "input.resolution",
+  "outputFormat": "input.output_format",
+  "images": "input.image_input",
+  "callbackUrl": "webhook"
+} as const
+const l7 = [
+  "1K",
+  "2K",
+  "4K"
+] as const
+const l8 = [
+  "match_input_image",
+  "1:1",
+  "2:3",
+  "3:2",
+  "3:4",
+  "4:3",
+  "4:5",
+  "5:4",
+  "9:16",
+  "16:9",
+  "21:9",
+  "1:4",
+  "4:1",
+  "1:8",
+  "8:1"
+] as const
+const l9 = {
+  "type": "string",
+  "minLength": 1,
+  "required": true
+} as const
+const l10 = {
+  "type": "string",
+  "format": "uri"
+} as const
+const l11 = {
+  "type": "string",
+  "enum": l4
+} as const
+const l12 = {
+  "type": "string",
+  "enum": [
+    "jpg",
+    "png"
   ],
-  "baseUrlEnvKey": "REPLICATE_BASE_URL",
-  "defaultBaseUrl": "https://api.replicate.com/v1",
-  "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/models/{model_owner}/{model_name}/predictions",
-      "requestSchema": "PredictionRequest",
-      "modelPath": [
-        "model_owner",
-        "model_name"
-      ]
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/predictions/{prediction_id}",
-      "taskId": {
-        "in": "path",
-        "name": "prediction_id"
-      }
-    },
-    "cancel": {
-      "operationId": "cancelImageTask",
-      "method": "POST",
-      "path": "/predictions/{prediction_id}/cancel",
-      "taskId": {
-        "in": "path",
-        "name": "prediction_id"
-      }
-    }
-  },
-  "statusWords": {
-    "starting": "queued",
-    "processing": "running",
-    "succeeded": "succeeded",
-    "failed": "failed",
-    "canceled": "canceled",
-    "aborted": "failed"
-  },
-  "defaultModel": "google/nano-banana",
-  "options": {
-    "prompt": {
-      "fields": [
-        "input.prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "input.aspect_ratio"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "input.resolution"
-      ]
-    },
-    "outputFormat": {
-      "fields": [
-        "input.output_format"
-      ],
-      "values": {
-        "jpeg": "jpg"
-      }
-    },
-    "images": {
-      "fields": [
-        "input.image_input"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "webhook"
-      ]
-    }
-  },
-  "models": {
-    "google/nano-banana": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/nano-banana"
-          ],
-          "required": true
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "required": true
-        },
-        "input.image_input": {
-          "type": "array",
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "input.aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "match_input_image",
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9"
-          ]
-        },
-        "input.output_format": {
-          "type": "string",
-          "enum": [
-            "jpg",
-            "png"
-          ],
-          "default": "jpg"
-        },
-        "webhook": {
-          "type": "string",
-          "format": "uri"
-        },
-        "webhook_events_filter": {
-          "type": "array",
-          "items": {
-            "type": "string",
-            "enum": [
-              "start",
-              "output",
-              "logs",
-              "completed"
-            ]
-          }
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "outputFormat": "input.output_format",
-          "images": "input.image_input",
-          "callbackUrl": "webhook"
-        },
-        "notSent": [
-          "resolution",
-          "n"
-        ],
-        "aspectRatios": [
-          "match_input_image",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K"
-        ],
-        "outputFormats": [
-          "jpeg",
-          "png"
-        ],
-        "maxN": 1
-      },
-      "family": "Nano Banana"
-    },
-    "google/nano-banana-pro": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/nano-banana-pro"
-          ],
-          "required": true
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "required": true
-        },
-        "input.image_input": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "input.aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "match_input_image",
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9"
-          ]
-        },
-        "input.resolution": {
-          "type": "string",
-          "enum": [
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "2K"
-        },
-        "input.output_format": {
-          "type": "string",
-          "enum": [
-            "jpg",
-            "png"
-          ],
-          "default": "jpg"
-        },
-        "input.safety_filter_level": {
-          "type": "string",
-          "enum": [
-            "block_low_and_above",
-            "block_medium_and_above",
-            "block_only_high"
-          ],
-          "default": "block_only_high"
-        },
-        "webhook": {
-          "type": "string",
-          "format": "uri"
-        },
-        "webhook_events_filter": {
-          "type": "array",
-          "items": {
-            "type": "string",
-            "enum": [
-              "start",
-              "output",
-              "logs",
-              "completed"
-            ]
-          }
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "outputFormat": "input.output_format",
-          "images": "input.image_input",
-          "callbackUrl": "webhook"
-        },
-        "notSent": [
-          "n"
-        ],
-        "aspectRatios": [
-          "match_input_image",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "jpeg",
-          "png"
-        ],
-        "maxImages": 14,
-        "maxN": 1
-      },
-      "family": "Nano Banana Pro"
-    },
-    "google/nano-banana-2": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "enum": [
-            "google/nano-banana-2"
-          ],
-          "required": true
-        },
-        "input.prompt": {
-          "type": "string",
-          "minLength": 1,
-          "required": true
-        },
-        "input.image_input": {
-          "type": "array",
-          "maxItems": 14,
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "input.aspect_ratio": {
-          "type": "string",
-          "enum": [
-            "match_input_image",
-            "1:1",
-            "2:3",
-            "3:2",
-            "3:4",
-            "4:3",
-            "4:5",
-            "5:4",
-            "9:16",
-            "16:9",
-            "21:9",
-            "1:4",
-            "4:1",
-            "1:8",
-            "8:1"
-          ],
-          "default": "match_input_image"
-        },
-        "input.resolution": {
-          "type": "string",
-          "enum": [
-            "1K",
-            "2K",
-            "4K"
-          ],
-          "default": "1K"
-        },
-        "input.google_search": {
-          "type": "boolean",
-          "default": false
-        },
-        "input.image_search": {
-          "type": "boolean",
-          "default": false
-        },
-        "input.output_format": {
-          "type": "string",
-          "enum": [
-            "jpg",
-            "png"
-          ],
-          "default": "jpg"
-        },
-        "webhook": {
-          "type": "string",
-          "format": "uri"
-        },
-        "webhook_events_filter": {
-          "type": "array",
-          "items": {
-            "type": "string",
-            "enum": [
-              "start",
-              "output",
-              "logs",
-              "completed"
-            ]
-          }
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "outputFormat": "input.output_format",
-          "images": "input.image_input",
-          "callbackUrl": "webhook"
-        },
-        "notSent": [
-          "n"
-        ],
-        "aspectRatios": [
-          "match_input_image",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "jpeg",
-          "png"
-        ],
-        "maxImages": 14,
-        "maxN": 1
-      },
-      "family": "Nano Banana 2"
-    }
-  },
-  "otherOperations": [
-    {
-      "operationId": "getWebhookSecret",
-      "method": "GET",
-      "path": "/webhooks/default/secret"
-    }
-  ],
-  "resultTtlSeconds": 3600,
-  "callback": {
-    "field": "webhook",
-    "retryDelaysSeconds": [],
-    "retryScheduleDocumented": false,
-    "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished"
+  "default": "jpg"
+} as const
+const l13 = {
+  "type": "array",
+  "items": {
+    "type": "string",
+    "enum": [
+      "start",
+      "output",
+      "logs",
+      "completed"
+    ]
   }
-} as const satisfies ProviderMeta
+} as const
+const l14 = {
+  "type": "array",
+  "maxItems": 14,
+  "items": l10
+} as const
+const l15 = {
+  "type": "boolean",
+  "default": false
+} as const
 
-export type Meta = typeof meta
-
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "replicate",
   "name": "Replicate",
@@ -470,42 +117,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "REPLICATE_BASE_URL",
   "defaultBaseUrl": "https://api.replicate.com/v1",
   "baseUrlRequired": false,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/models/{model_owner}/{model_name}/predictions",
-      "requestSchema": "PredictionRequest",
-      "modelPath": [
-        "model_owner",
-        "model_name"
-      ]
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/predictions/{prediction_id}",
-      "taskId": {
-        "in": "path",
-        "name": "prediction_id"
-      }
-    },
-    "cancel": {
-      "operationId": "cancelImageTask",
-      "method": "POST",
-      "path": "/predictions/{prediction_id}/cancel",
-      "taskId": {
-        "in": "path",
-        "name": "prediction_id"
-      }
-    }
-  },
   "statusWords": {
     "starting": "queued",
     "processing": "running",
@@ -515,48 +126,26 @@ export const clientMeta = {
     "aborted": "failed"
   },
   "defaultModel": "google/nano-banana",
+  "resultTtlSeconds": 3600,
+  "auth": {
+    "prefix": "Bearer "
+  },
+  "operations": {
+    "create": {
+      "modelPath": l0
+    },
+    "get": l2,
+    "cancel": l2
+  },
   "options": {
-    "prompt": {
-      "fields": [
-        "input.prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "input.aspect_ratio"
-      ]
-    },
-    "resolution": {
-      "fields": [
-        "input.resolution"
-      ]
-    },
     "outputFormat": {
-      "fields": [
-        "input.output_format"
-      ],
-      "values": {
-        "jpeg": "jpg"
-      }
-    },
-    "images": {
-      "fields": [
-        "input.image_input"
-      ]
-    },
-    "callbackUrl": {
-      "fields": [
-        "webhook"
-      ]
+      "values": l3
     }
   },
-  "resultTtlSeconds": 3600,
   "callback": {
     "field": "webhook",
-    "retryDelaysSeconds": [],
-    "retryScheduleDocumented": false,
     "payloadSchema": "CallbackPayload",
-    "operationId": "imageTaskFinished"
+    "retryDelaysSeconds": []
   },
   "models": {
     "google/nano-banana": {
@@ -572,65 +161,24 @@ export const clientMeta = {
           "resolution",
           "n"
         ],
-        "aspectRatios": [
-          "match_input_image",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
+        "aspectRatios": l4,
         "resolutions": [
           "1K"
         ],
-        "outputFormats": [
-          "jpeg",
-          "png"
-        ],
+        "outputFormats": l5,
         "maxN": 1
       },
       "family": "Nano Banana"
     },
     "google/nano-banana-pro": {
       "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "outputFormat": "input.output_format",
-          "images": "input.image_input",
-          "callbackUrl": "webhook"
-        },
+        "fields": l6,
         "notSent": [
           "n"
         ],
-        "aspectRatios": [
-          "match_input_image",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "jpeg",
-          "png"
-        ],
+        "aspectRatios": l4,
+        "resolutions": l7,
+        "outputFormats": l5,
         "maxImages": 14,
         "maxN": 1
       },
@@ -638,43 +186,13 @@ export const clientMeta = {
     },
     "google/nano-banana-2": {
       "capabilities": {
-        "fields": {
-          "prompt": "input.prompt",
-          "aspectRatio": "input.aspect_ratio",
-          "resolution": "input.resolution",
-          "outputFormat": "input.output_format",
-          "images": "input.image_input",
-          "callbackUrl": "webhook"
-        },
+        "fields": l6,
         "notSent": [
           "n"
         ],
-        "aspectRatios": [
-          "match_input_image",
-          "1:1",
-          "2:3",
-          "3:2",
-          "3:4",
-          "4:3",
-          "4:5",
-          "5:4",
-          "9:16",
-          "16:9",
-          "21:9",
-          "1:4",
-          "4:1",
-          "1:8",
-          "8:1"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ],
-        "outputFormats": [
-          "jpeg",
-          "png"
-        ],
+        "aspectRatios": l8,
+        "resolutions": l7,
+        "outputFormats": l5,
         "maxImages": 14,
         "maxN": 1
       },
@@ -682,3 +200,168 @@ export const clientMeta = {
     }
   }
 } as const satisfies ClientMeta
+
+export const meta = /* @__PURE__ */ (() =>
+  ({
+    ...clientMeta,
+    models: {
+      "google/nano-banana": {
+        ...clientMeta.models["google/nano-banana"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "google/nano-banana"
+            ],
+            "required": true
+          },
+          "input.prompt": l9,
+          "input.image_input": {
+            "type": "array",
+            "items": l10
+          },
+          "input.aspect_ratio": l11,
+          "input.output_format": l12,
+          "webhook": l10,
+          "webhook_events_filter": l13
+        }
+      },
+      "google/nano-banana-pro": {
+        ...clientMeta.models["google/nano-banana-pro"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "google/nano-banana-pro"
+            ],
+            "required": true
+          },
+          "input.prompt": l9,
+          "input.image_input": l14,
+          "input.aspect_ratio": l11,
+          "input.resolution": {
+            "type": "string",
+            "enum": l7,
+            "default": "2K"
+          },
+          "input.output_format": l12,
+          "input.safety_filter_level": {
+            "type": "string",
+            "enum": [
+              "block_low_and_above",
+              "block_medium_and_above",
+              "block_only_high"
+            ],
+            "default": "block_only_high"
+          },
+          "webhook": l10,
+          "webhook_events_filter": l13
+        }
+      },
+      "google/nano-banana-2": {
+        ...clientMeta.models["google/nano-banana-2"],
+        "fields": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "google/nano-banana-2"
+            ],
+            "required": true
+          },
+          "input.prompt": l9,
+          "input.image_input": l14,
+          "input.aspect_ratio": {
+            "type": "string",
+            "enum": l8,
+            "default": "match_input_image"
+          },
+          "input.resolution": {
+            "type": "string",
+            "enum": l7,
+            "default": "1K"
+          },
+          "input.google_search": l15,
+          "input.image_search": l15,
+          "input.output_format": l12,
+          "webhook": l10,
+          "webhook_events_filter": l13
+        }
+      }
+    },
+    "auth": {
+      "scheme": "bearerAuth",
+      "in": "header",
+      "name": "authorization",
+      "prefix": "Bearer "
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/models/{model_owner}/{model_name}/predictions",
+        "requestSchema": "PredictionRequest",
+        "modelPath": l0
+      },
+      "get": {
+        "operationId": "getImageTask",
+        "method": "GET",
+        "path": "/predictions/{prediction_id}",
+        "taskId": l1
+      },
+      "cancel": {
+        "operationId": "cancelImageTask",
+        "method": "POST",
+        "path": "/predictions/{prediction_id}/cancel",
+        "taskId": l1
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "input.prompt"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "input.aspect_ratio"
+        ]
+      },
+      "resolution": {
+        "fields": [
+          "input.resolution"
+        ]
+      },
+      "outputFormat": {
+        "fields": [
+          "input.output_format"
+        ],
+        "values": l3
+      },
+      "images": {
+        "fields": [
+          "input.image_input"
+        ]
+      },
+      "callbackUrl": {
+        "fields": [
+          "webhook"
+        ]
+      }
+    },
+    "callback": {
+      "field": "webhook",
+      "retryDelaysSeconds": [],
+      "retryScheduleDocumented": false,
+      "payloadSchema": "CallbackPayload",
+      "operationId": "imageTaskFinished"
+    },
+    "otherOperations": [
+      {
+        "operationId": "getWebhookSecret",
+        "method": "GET",
+        "path": "/webhooks/default/secret"
+      }
+    ],
+  }) as const)() satisfies ProviderMeta
+
+export type Meta = typeof meta

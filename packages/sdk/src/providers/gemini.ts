@@ -147,10 +147,6 @@ export const gemini = defineProvider<Body>({
       generationConfig: { responseModalities: ['TEXT', 'IMAGE'], ...placed.generationConfig },
     }
   },
-  readSubmit(data, _response, kit) {
-    const task = readAnswer(data, kit)
-    return task instanceof Error ? task : { taskId: task.taskId, task }
-  },
   readTask: (data, _response, kit) => readAnswer(data, kit),
   readError(_status, body) {
     const error = isRecord(body) && isRecord(body.error) ? body.error : undefined

@@ -5,8 +5,7 @@
 // disabled) keep their documented meaning whatever the HTTP status; `resultJson` and `param` are JSON
 // strings; callbacks are signed over `taskId.timestamp` only (kie.callbacks.ts).
 import { createImageTask, getImageTask, type CreateImageTaskRequest } from '@nano-banana/kie'
-// The whole meta for one request field fact the client's part leaves out: the model's own output_format enum.
-import { clientMeta as meta, meta as specMeta } from '@nano-banana/kie/meta'
+import { clientMeta as meta } from '@nano-banana/kie/meta'
 import { codeOf, compact } from '../adapter-kit.js'
 import { defineProvider, type CapabilityFallback } from '../define-provider.js'
 import { NanoBananaError, PermissionError, ServerError, TaskFailedError } from '../errors.js'
@@ -43,7 +42,7 @@ function unwrap(body: unknown, response: Response | undefined, error: (status: n
 /**
  * kie adapter: `{model, callBackUrl, input: {prompt, aspect_ratio | image_size, resolution, output_format,
  * image_urls | image_input}}`, each option where the model's branch puts it; `jpeg` is spelled `jpg` except
- * where the model's own enum spells it `jpeg`. providerOptions are merged into `input` (e.g.
+ * where the model's own enum spells it `jpeg` (meta `capabilities.values`). providerOptions are merged into `input` (e.g.
  * `{ google_search: true }`).
  */
 export const kie = defineProvider<CreateImageTaskRequest>({
@@ -51,15 +50,6 @@ export const kie = defineProvider<CreateImageTaskRequest>({
   operations: { create: createImageTask, get: getImageTask },
   fallbacks,
   errors: { byStatus: { 455: ServerError, 501: TaskFailedError, 505: PermissionError }, refusedStatuses: [455] },
-
-  toBody(request, model, wire) {
-    const body = wire.place()
-    const field = model.fields?.outputFormat
-    const spelled = field ? specMeta.models[model.id as keyof typeof specMeta.models]?.fields[field as never] : undefined
-    const values = (spelled as { enum?: readonly string[] } | undefined)?.enum
-    if (request.outputFormat === 'jpeg' && values?.includes('jpeg') && isRecord(body.input)) (body.input as Record<string, unknown>).output_format = 'jpeg'
-    return body
-  },
 
   readError(_status, body) {
     const envelope = record(body)

@@ -58,10 +58,6 @@ export const openrouter = defineProvider<CreateImageTaskRequest>({
     if (!request.images?.length) return body
     return { ...body, input_references: request.images.map((url) => ({ type: 'image_url' as const, image_url: { url } })) }
   },
-  readSubmit(data, _response, kit) {
-    const task = readAnswer(data, kit)
-    return task instanceof Error ? task : { taskId: task.taskId, task }
-  },
   readTask: (data, _response, kit) => readAnswer(data, kit),
   readError(_status, body) {
     const error = isRecord(body) && isRecord(body.error) ? body.error : undefined

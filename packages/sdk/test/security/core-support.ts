@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { startTestServer, type Handler, type TestServer } from '@nano-banana/testkit'
 import { afterEach } from 'vitest'
 import { createNanoBanana, providerIds, providers, type NanoBananaClient, type NanoBananaOptions, type ProviderId } from '../../src/index.js'
-import { FIXTURES, successExample, type Json } from '../support.js'
+import { FIXTURES, metaOf, successExample, type Json } from '../support.js'
 
 /** A key no code path could produce by accident: any hit in an output is a leak. */
 export const SECRET = 'sk-sec-core-Yq83vRm2Lp7wX'
@@ -14,7 +14,7 @@ export const PROVIDERS: readonly ProviderId[] = providerIds.filter((id) => provi
 
 /** The provider's documented create answer (its spec example) and the task id in it. */
 export function createdAnswer(provider: ProviderId): { body: Json; taskId: string } {
-  const body = successExample(provider, providers[provider].meta!.operations.create.operationId, FIXTURES[provider].created)
+  const body = successExample(provider, metaOf(provider).operations.create.operationId, FIXTURES[provider].created)
   // The id the client hands out (the adapter's reading: some ids carry the model path, `x-task-id`).
   const parsed = providers[provider].parseSubmit(body, new Response(null))
   return { body, taskId: parsed instanceof Error ? FIXTURES[provider].taskIdOf(body) : parsed.taskId }
@@ -23,7 +23,7 @@ export function createdAnswer(provider: ProviderId): { body: Json; taskId: strin
 /** The provider's documented answer for a finished task, about `taskId`. */
 export function succeededAnswer(provider: ProviderId, taskId: string): Json {
   const fixture = FIXTURES[provider]
-  return fixture.withId(successExample(provider, providers[provider].meta!.operations.get!.operationId, fixture.sequence.at(-1)!), taskId)
+  return fixture.withId(successExample(provider, metaOf(provider).operations.get!.operationId, fixture.sequence.at(-1)!), taskId)
 }
 
 /** Answers like the provider: its create example for a POST, its finished task for anything else. */

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createNanoBanana, providers } from '../../src/index.js'
 import { decodeBase64 } from '../../src/inline-images.js'
 import { sniffImageType } from '../../src/image-type.js'
-import { responseExamples, SYNC_FIXTURES, syncIds, type Json } from '../support.js'
+import { metaOf, responseExamples, SYNC_FIXTURES, syncIds, type Json } from '../support.js'
 
 let servers: TestServer[] = []
 afterEach(async () => {
@@ -38,7 +38,7 @@ function multiplied(answer: Json, times: number): Json {
 describe.each(syncIds)('%s: an answer with more inline images than asked for', (id) => {
   const adapter = providers[id]
   const fixture = SYNC_FIXTURES[id]!
-  const success = responseExamples(id, adapter.meta!.operations.create.operationId).find((e) => e.status === 200 && e.name === fixture.success)!.value
+  const success = responseExamples(id, metaOf(id).operations.create.operationId).find((e) => e.status === 200 && e.name === fixture.success)!.value
   const model = adapter.defaultModel
   const perTask = adapter.repeatForN ? 1 : Math.max(1, adapter.models[model]!.maxN)
 

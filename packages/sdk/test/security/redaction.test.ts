@@ -6,7 +6,7 @@ import { Writable } from 'node:stream'
 import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { AmbiguousSubmitError, NanoBananaError, providers, redactSecrets } from '../../src/index.js'
-import { FIXTURES, responseExamples } from '../support.js'
+import { FIXTURES, metaOf, responseExamples } from '../support.js'
 import { client, createdAnswer, PROVIDERS, SECRET, server, succeededAnswer, thrown } from './core-support.js'
 
 const ORG_TOKEN = 'org-token-Hk29Wq7xPz'
@@ -60,7 +60,7 @@ describe('a provider that echoes the key', () => {
     const done = succeededAnswer(provider, created.taskId)
     const urls: string[] = FIXTURES[provider].urlsOf(done)
     // Where the output is read once the status says done (`getImageTaskResult`), that read follows the status read.
-    const resultOp = providers[provider].meta!.operations.result
+    const resultOp = metaOf(provider).operations.result
     const output = resultOp ? responseExamples(provider, resultOp.operationId).find((e) => e.status === 200)!.value : undefined
     const withKey = (body: unknown) => {
       let text = JSON.stringify(body)

@@ -2,325 +2,72 @@
 
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 
-export const meta = {
-  "id": "uniall",
-  "name": "UniAll",
-  "envKey": "UNIALL_API_KEY",
-  "envKeys": [
-    "UNIALL_API_KEY"
-  ],
-  "baseUrlEnvKey": "UNIALL_BASE_URL",
-  "defaultBaseUrl": null,
-  "baseUrlRequired": true,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
+const l0 = {
+  "in": "path",
+  "name": "task_id"
+} as const
+const l1 = {
+  "prompt": "prompt",
+  "aspectRatio": "aspect_ratio",
+  "outputFormat": "output_format",
+  "n": "n",
+  "images": "image"
+} as const
+const l2 = [
+  "png",
+  "jpeg"
+] as const
+const l3 = [
+  "png",
+  "jpeg",
+  "webp"
+] as const
+const l4 = {
+  "type": "string",
+  "required": true
+} as const
+const l5 = {
+  "model": l4,
+  "prompt": l4,
+  "task_type": {
+    "type": "string",
+    "enum": [
+      "text2image",
+      "image2image"
+    ]
   },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/v1/images/tasks",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/v1/images/tasks/{task_id}",
-      "taskId": {
-        "in": "path",
-        "name": "task_id"
-      }
+  "image": {},
+  "images": {
+    "type": "array",
+    "items": {
+      "type": "string",
+      "format": "uri"
     }
   },
-  "statusWords": {
-    "queued": "queued",
-    "pending": "queued",
-    "running": "running",
-    "processing": "running",
-    "in_progress": "running",
-    "succeeded": "succeeded",
-    "success": "succeeded",
-    "completed": "succeeded",
-    "failed": "failed",
-    "failure": "failed",
-    "error": "failed",
-    "cancelled": "canceled",
-    "canceled": "canceled"
+  "aspect_ratio": {
+    "type": "string"
   },
-  "defaultModel": "NanoBanana2",
-  "options": {
-    "prompt": {
-      "fields": [
-        "prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "aspect_ratio"
-      ]
-    },
-    "outputFormat": {
-      "fields": [
-        "output_format"
-      ]
-    },
-    "n": {
-      "fields": [
-        "n"
-      ]
-    },
-    "images": {
-      "fields": [
-        "image",
-        "images"
-      ]
-    }
+  "output_format": {
+    "type": "string",
+    "enum": l3
   },
-  "models": {
-    "NanoBanana2": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "required": true
-        },
-        "task_type": {
-          "type": "string",
-          "enum": [
-            "text2image",
-            "image2image"
-          ]
-        },
-        "image": {},
-        "images": {
-          "type": "array",
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "aspect_ratio": {
-          "type": "string"
-        },
-        "output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpeg",
-            "webp"
-          ]
-        },
-        "n": {
-          "type": "integer",
-          "default": 1,
-          "minimum": 1
-        },
-        "response_format": {
-          "type": "string",
-          "enum": [
-            "url",
-            "b64_json"
-          ],
-          "default": "url",
-          "unverified": true
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "outputFormat": "output_format",
-          "n": "n",
-          "images": "image"
-        },
-        "notSent": [],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
-        "resolutions": [
-          "0.5K",
-          "1K",
-          "2K",
-          "4K"
-        ]
-      },
-      "family": "Nano Banana 2"
-    },
-    "NanoBananaPro": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "required": true
-        },
-        "task_type": {
-          "type": "string",
-          "enum": [
-            "text2image",
-            "image2image"
-          ]
-        },
-        "image": {},
-        "images": {
-          "type": "array",
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "aspect_ratio": {
-          "type": "string"
-        },
-        "output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpeg",
-            "webp"
-          ]
-        },
-        "n": {
-          "type": "integer",
-          "default": 1,
-          "minimum": 1
-        },
-        "response_format": {
-          "type": "string",
-          "enum": [
-            "url",
-            "b64_json"
-          ],
-          "default": "url",
-          "unverified": true
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "outputFormat": "output_format",
-          "n": "n",
-          "images": "image"
-        },
-        "notSent": [],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
-        "resolutions": [
-          "1K",
-          "2K",
-          "4K"
-        ]
-      },
-      "family": "Nano Banana Pro",
-      "unverified": true
-    },
-    "NanoBanana": {
-      "fields": {
-        "model": {
-          "type": "string",
-          "required": true
-        },
-        "prompt": {
-          "type": "string",
-          "required": true
-        },
-        "task_type": {
-          "type": "string",
-          "enum": [
-            "text2image",
-            "image2image"
-          ]
-        },
-        "image": {},
-        "images": {
-          "type": "array",
-          "items": {
-            "type": "string",
-            "format": "uri"
-          }
-        },
-        "aspect_ratio": {
-          "type": "string"
-        },
-        "output_format": {
-          "type": "string",
-          "enum": [
-            "png",
-            "jpeg",
-            "webp"
-          ]
-        },
-        "n": {
-          "type": "integer",
-          "default": 1,
-          "minimum": 1
-        },
-        "response_format": {
-          "type": "string",
-          "enum": [
-            "url",
-            "b64_json"
-          ],
-          "default": "url",
-          "unverified": true
-        }
-      },
-      "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "outputFormat": "output_format",
-          "n": "n",
-          "images": "image"
-        },
-        "notSent": [
-          "resolution"
-        ],
-        "outputFormats": [
-          "png",
-          "jpeg",
-          "webp"
-        ],
-        "resolutions": [
-          "1K"
-        ]
-      },
-      "family": "Nano Banana"
-    }
+  "n": {
+    "type": "integer",
+    "default": 1,
+    "minimum": 1
   },
-  "otherOperations": [
-    {
-      "operationId": "createImageGeneration",
-      "method": "POST",
-      "path": "/v1/images/generations",
-      "requestSchema": "CreateImageGenerationRequest",
-      "unverified": true
-    },
-    {
-      "operationId": "createImageEdit",
-      "method": "POST",
-      "path": "/v1/images/edits",
-      "requestSchema": "CreateImageEditRequest",
-      "unverified": true
-    }
-  ]
-} as const satisfies ProviderMeta
+  "response_format": {
+    "type": "string",
+    "enum": [
+      "url",
+      "b64_json"
+    ],
+    "default": "url",
+    "unverified": true
+  }
+} as const
 
-export type Meta = typeof meta
-
-/** What the unified client reads at run time: `meta` without each model's request field facts and the operations outside the task flow. */
+/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */
 export const clientMeta = {
   "id": "uniall",
   "name": "UniAll",
@@ -331,29 +78,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "UNIALL_BASE_URL",
   "defaultBaseUrl": null,
   "baseUrlRequired": true,
-  "auth": {
-    "scheme": "bearerAuth",
-    "in": "header",
-    "name": "authorization",
-    "prefix": "Bearer "
-  },
-  "operations": {
-    "create": {
-      "operationId": "createImageTask",
-      "method": "POST",
-      "path": "/v1/images/tasks",
-      "requestSchema": "CreateImageTaskRequest"
-    },
-    "get": {
-      "operationId": "getImageTask",
-      "method": "GET",
-      "path": "/v1/images/tasks/{task_id}",
-      "taskId": {
-        "in": "path",
-        "name": "task_id"
-      }
-    }
-  },
   "statusWords": {
     "queued": "queued",
     "pending": "queued",
@@ -370,49 +94,22 @@ export const clientMeta = {
     "canceled": "canceled"
   },
   "defaultModel": "NanoBanana2",
-  "options": {
-    "prompt": {
-      "fields": [
-        "prompt"
-      ]
-    },
-    "aspectRatio": {
-      "fields": [
-        "aspect_ratio"
-      ]
-    },
-    "outputFormat": {
-      "fields": [
-        "output_format"
-      ]
-    },
-    "n": {
-      "fields": [
-        "n"
-      ]
-    },
-    "images": {
-      "fields": [
-        "image",
-        "images"
-      ]
+  "auth": {
+    "prefix": "Bearer "
+  },
+  "operations": {
+    "create": {},
+    "get": {
+      "taskId": l0
     }
   },
+  "options": {},
   "models": {
     "NanoBanana2": {
       "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "outputFormat": "output_format",
-          "n": "n",
-          "images": "image"
-        },
+        "fields": l1,
         "notSent": [],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
+        "outputFormats": l2,
         "resolutions": [
           "0.5K",
           "1K",
@@ -424,44 +121,24 @@ export const clientMeta = {
     },
     "NanoBananaPro": {
       "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "outputFormat": "output_format",
-          "n": "n",
-          "images": "image"
-        },
+        "fields": l1,
         "notSent": [],
-        "outputFormats": [
-          "png",
-          "jpeg"
-        ],
+        "outputFormats": l2,
         "resolutions": [
           "1K",
           "2K",
           "4K"
         ]
       },
-      "family": "Nano Banana Pro",
-      "unverified": true
+      "family": "Nano Banana Pro"
     },
     "NanoBanana": {
       "capabilities": {
-        "fields": {
-          "prompt": "prompt",
-          "aspectRatio": "aspect_ratio",
-          "outputFormat": "output_format",
-          "n": "n",
-          "images": "image"
-        },
+        "fields": l1,
         "notSent": [
           "resolution"
         ],
-        "outputFormats": [
-          "png",
-          "jpeg",
-          "webp"
-        ],
+        "outputFormats": l3,
         "resolutions": [
           "1K"
         ]
@@ -470,3 +147,89 @@ export const clientMeta = {
     }
   }
 } as const satisfies ClientMeta
+
+export const meta = /* @__PURE__ */ (() =>
+  ({
+    ...clientMeta,
+    models: {
+      "NanoBanana2": {
+        ...clientMeta.models["NanoBanana2"],
+        "fields": l5
+      },
+      "NanoBananaPro": {
+        ...clientMeta.models["NanoBananaPro"],
+        "fields": l5,
+        "unverified": true
+      },
+      "NanoBanana": {
+        ...clientMeta.models["NanoBanana"],
+        "fields": l5
+      }
+    },
+    "auth": {
+      "scheme": "bearerAuth",
+      "in": "header",
+      "name": "authorization",
+      "prefix": "Bearer "
+    },
+    "operations": {
+      "create": {
+        "operationId": "createImageTask",
+        "method": "POST",
+        "path": "/v1/images/tasks",
+        "requestSchema": "CreateImageTaskRequest"
+      },
+      "get": {
+        "operationId": "getImageTask",
+        "method": "GET",
+        "path": "/v1/images/tasks/{task_id}",
+        "taskId": l0
+      }
+    },
+    "options": {
+      "prompt": {
+        "fields": [
+          "prompt"
+        ]
+      },
+      "aspectRatio": {
+        "fields": [
+          "aspect_ratio"
+        ]
+      },
+      "outputFormat": {
+        "fields": [
+          "output_format"
+        ]
+      },
+      "n": {
+        "fields": [
+          "n"
+        ]
+      },
+      "images": {
+        "fields": [
+          "image",
+          "images"
+        ]
+      }
+    },
+    "otherOperations": [
+      {
+        "operationId": "createImageGeneration",
+        "method": "POST",
+        "path": "/v1/images/generations",
+        "requestSchema": "CreateImageGenerationRequest",
+        "unverified": true
+      },
+      {
+        "operationId": "createImageEdit",
+        "method": "POST",
+        "path": "/v1/images/edits",
+        "requestSchema": "CreateImageEditRequest",
+        "unverified": true
+      }
+    ],
+  }) as const)() satisfies ProviderMeta
+
+export type Meta = typeof meta
