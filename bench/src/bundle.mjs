@@ -32,7 +32,7 @@ export const ONE = PROVIDER_IDS[0]
 /**
  * Bundles `source` with code splitting, as app bundlers do by default (or without, `splitting: false`):
  * `minBytes`/`gzipBytes` are what a page loads up front (the entry and the chunks it imports statically),
- * `lazy*` the chunks loaded on first use (downloads).
+ * `lazy*` the chunks loaded on first use (the engine, a lazy provider's adapter, downloads).
  */
 export async function bundle(source, { splitting = true } = {}) {
   const result = await build({
@@ -75,12 +75,23 @@ export async function bundle(source, { splitting = true } = {}) {
   }
 }
 
-/** The unified client's core with one provider's definition (or several), as a tree-shaking app imports it. */
+/**
+ * The unified client's core with one provider's definition (or several), as a tree-shaking app imports it:
+ * the adapter itself (`providers/<id>`, evaluated up front) or, with `from: 'lazy'`, the lazy provider
+ * (`lazy/<id>`, its adapter a chunk loaded on first use).
+ */
 export function oneProviderSource(id, ...more) {
-  const ids = [id, ...more]
+  return providersSource('providers', [id, ...more])
+}
+
+export function lazyProviderSource(id) {
+  return providersSource('lazy', [id])
+}
+
+function providersSource(from, ids) {
   return `
     import { createNanoBananaClient } from '@nano-banana/sdk/core'
-    ${ids.map((p) => `import { ${p} } from '@nano-banana/sdk/providers/${p}'`).join('\n')}
+    ${ids.map((p) => `import { ${p} } from '@nano-banana/sdk/${from}/${p}'`).join('\n')}
     export const run = (i, prompt) => createNanoBananaClient({ provider: [${ids.join(', ')}][i], apiKey: 'k' }).generate({ prompt })`
 }
 
@@ -105,8 +116,12 @@ export async function providerIncrements() {
   return out
 }
 
+/** The one-provider row the 7 KiB target applies to: the smallest way to use one provider. */
+export const ONE_PROVIDER_ROW = `sdk + one provider (${ONE}, @nano-banana/sdk/core + lazy/${ONE})`
+
 export const entries = {
-  [`sdk + one provider (${ONE}, @nano-banana/sdk/core)`]: oneProviderSource(ONE),
+  [ONE_PROVIDER_ROW]: lazyProviderSource(ONE),
+  [`sdk + one provider (${ONE}, @nano-banana/sdk/core + providers/${ONE}: the adapter up front)`]: oneProviderSource(ONE),
   'sdk, every provider (createNanoBanana)': EVERY,
   ...Object.fromEntries(
     // A synchronous API has no task query: its client alone is create only.
@@ -140,9 +155,11 @@ export async function benchBundle() {
       minKiB: round(minBytes / 1024, 1),
       gzipKiB: round(gzipBytes / 1024, 2),
       lazyGzipKiB: lazyGzipBytes ? round(lazyGzipBytes / 1024, 2) : '-',
+      // Up front + lazy: what a page that generates (and downloads) loads in all, so that a small up-front figure misleads nobody.
+      totalGzipKiB: round((gzipBytes + lazyGzipBytes) / 1024, 2),
       providersInside: providersInside.join(' '),
     }
-    if (name.startsWith('sdk + one provider')) {
+    if (name === ONE_PROVIDER_ROW) {
       row.target = `<= 7 KiB min+gzip up front, only ${ONE} inside`
       row.pass = gzipBytes <= 7 * 1024 && providersInside.join() === ONE
     }
@@ -155,6 +172,7 @@ export async function benchBundle() {
     minKiB: round(one.minBytes / 1024, 1),
     gzipKiB: round(one.gzipBytes / 1024, 2),
     lazyGzipKiB: '-',
+    totalGzipKiB: round(one.gzipBytes / 1024, 2),
     providersInside: Object.entries(MARKERS)
       .filter(([, marker]) => one.code.includes(marker))
       .map(([id]) => id)

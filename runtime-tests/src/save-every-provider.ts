@@ -3,7 +3,9 @@
 // images with `@nano-banana/sdk/node`, and try one submit to a port nobody listens on. Prints one
 // JSON line. Usage: <runtime> save-every-provider.ts '<json config>'
 import { createNanoBanana, providerIds } from '@nano-banana/sdk'
+import type { LazyProvider } from '@nano-banana/sdk/core'
 import { saveImages } from '@nano-banana/sdk/node'
+import { generateThroughCore } from './core-scenario.js'
 import { describe } from './scenario.js'
 
 interface Config {
@@ -30,6 +32,14 @@ for (const provider of providerIds) {
   }
 }
 
+// The one-provider way: `/core` with each lazy provider, its adapter and the engine loaded by the runtime's own import().
+const lazyProviders = Object.fromEntries(
+  await Promise.all(providerIds.map(async (id) => [id, ((await import(`@nano-banana/sdk/lazy/${id}`)) as Record<string, LazyProvider>)[id]!] as const)),
+)
+const throughCore = (await generateThroughCore({ baseUrls: config.baseUrls, apiKey: config.apiKey, runtime: config.runtime }, lazyProviders)).map((outcome) =>
+  outcome.ok ? { provider: outcome.provider, ok: true, taskId: outcome.taskId, byteLength: outcome.byteLength } : outcome,
+)
+
 // Nothing listens there: the connection is refused, so nothing can have been submitted.
 const provider = providerIds[0]!
 const refused = await createNanoBanana({ provider, apiKey: config.apiKey, baseUrl: config.refusedUrl, retry: { submit: { maxRetries: 0 } } })
@@ -39,4 +49,4 @@ const refused = await createNanoBanana({ provider, apiKey: config.apiKey, baseUr
     (error: unknown) => describe(error),
   )
 
-console.log(JSON.stringify({ saved, refused }))
+console.log(JSON.stringify({ saved, refused, throughCore }))

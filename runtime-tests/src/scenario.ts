@@ -2,6 +2,7 @@
 // every provider the SDK knows, generate() against the sandbox and download the first image. It
 // reports per provider rather than stopping at the first failure, so a test names every broken one.
 import { createNanoBanana, providerIds } from '@nano-banana/sdk'
+import { describe, toBase64 } from './describe.js'
 
 /** The secret the worker's callback handlers expect in their URL (`callbackUrlWithToken`); a test value, not a credential. */
 export const WORKER_CALLBACK_TOKEN = 'workerd-test-callback-token-0123456789'
@@ -45,19 +46,4 @@ export async function generateEveryProvider(config: ScenarioConfig): Promise<Pro
   return outcomes
 }
 
-/** Name, message and the cause chain: "Illegal invocation" hides two causes deep. */
-export function describe(error: unknown): string {
-  const parts: string[] = []
-  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
-    parts.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e))
-    e = (e as { cause?: unknown }).cause
-  }
-  return parts.join(' <- ')
-}
-
-/** btoa over chunks: the one base64 encoder every runtime here has (no Buffer in browsers or workerd). */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  return btoa(binary)
-}
+export { describe, toBase64 } from './describe.js'

@@ -1,7 +1,9 @@
 // A module worker for workerd (through miniflare): POST /generate runs the scenario against the
-// sandbox; POST /callbacks/<provider> is the SDK's callback handler for that provider.
+// sandbox (POST /generate-core through `@nano-banana/sdk/core`); POST /callbacks/<provider> is the SDK's callback handler for that provider.
 import { createCallbackHandler } from '@nano-banana/sdk/callbacks'
-import { providerIds } from '@nano-banana/sdk'
+import { providerIds, providers } from '@nano-banana/sdk'
+import { lazyProvider, type LazyProvider } from '@nano-banana/sdk/core'
+import { generateThroughCore } from './core-scenario.js'
 import { generateEveryProvider, WORKER_CALLBACK_TOKEN, type ScenarioConfig } from './scenario.js'
 
 type ProviderId = (typeof providerIds)[number]
@@ -12,6 +14,13 @@ for (const provider of providerIds) handlers.set(provider, createCallbackHandler
 export default {
   async fetch(request: Request): Promise<Response> {
     const { pathname } = new URL(request.url)
+    if (request.method === 'POST' && pathname === '/generate-core') {
+      // The `/core` shell on workerd, each provider lazy (one bundled module: the import()s are in it).
+      const lazy: Record<string, LazyProvider> = Object.fromEntries(
+        providerIds.map((id) => [id, lazyProvider(providers[id].meta as never, () => Promise.resolve(providers[id]))]),
+      )
+      return Response.json(await generateThroughCore((await request.json()) as ScenarioConfig, lazy))
+    }
     if (request.method === 'POST' && pathname === '/generate') {
       return Response.json(await generateEveryProvider((await request.json()) as ScenarioConfig))
     }

@@ -38,6 +38,7 @@ describe.each(Object.entries(RUNTIMES))('%s', (runtime, { bin, args }) => {
     const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
       saved: { provider: string; ok: boolean; taskId?: string; files?: string[]; error?: string }[]
       refused: string
+      throughCore: { provider: string; ok: boolean; taskId?: string; byteLength?: number; error?: string }[]
     }
     expect(report.saved.map((s) => s.provider)).toEqual([...providerIds])
     for (const entry of report.saved) {
@@ -52,5 +53,12 @@ describe.each(Object.entries(RUNTIMES))('%s', (runtime, { bin, args }) => {
       expect(sandbox.tasks.get(entry.provider as never, entry.taskId!)?.prompt).toBe(`a nano banana in ${runtime}`)
     }
     expect(report.refused).toMatch(/^ConnectionError: .*nothing was submitted/)
+    // `/core` + `lazy/<id>`: the engine and each adapter loaded through the runtime's import() of the built modules.
+    expect(report.throughCore.map((s) => s.provider)).toEqual([...providerIds])
+    for (const entry of report.throughCore) {
+      expect(entry, JSON.stringify(entry)).toMatchObject({ ok: true })
+      expect(entry.byteLength).toBeGreaterThan(0)
+      expect(sandbox.tasks.get(entry.provider as never, entry.taskId!)?.prompt).toBe(`a nano banana through core in ${runtime}`)
+    }
   })
 })

@@ -48,6 +48,20 @@ describe('workerd (miniflare)', () => {
     }
   })
 
+  it('generate() + download() for every provider through the /core shell and lazy providers', async () => {
+    const config: ScenarioConfig = { baseUrls: sandbox.baseUrls(), apiKey: sandbox.apiKey, runtime: 'workerd' }
+    const res = await post('/generate-core', JSON.stringify(config))
+    expect(res.status).toBe(200)
+    const outcomes = (await res.json()) as ProviderOutcome[]
+    expect(outcomes.map((o) => o.provider)).toEqual([...providerIds])
+    for (const outcome of outcomes) {
+      expect(outcome, JSON.stringify(outcome).slice(0, 500)).toMatchObject({ ok: true })
+      if (!outcome.ok) continue
+      expect(decodeImage(Buffer.from(outcome.base64, 'base64'), outcome.contentType).width).toBeGreaterThan(0)
+      expect(sandbox.tasks.get(outcome.provider as never, outcome.taskId)?.prompt).toBe('a nano banana through core in workerd')
+    }
+  })
+
   const examples = providerIds.flatMap((provider) => callbackExamples(provider).map((example) => [provider, example.name, example.value] as const))
   // Providers that sign their deliveries: a documented body without the provider's signature headers is refused.
   const signing = (provider: string) => callbackVerifiers[provider as keyof typeof callbackVerifiers] !== undefined

@@ -18,7 +18,7 @@ export type {
   RequestResult,
   TDataShape,
 } from './types.js'
-export { ClientConfigurationError, createProviderClient } from './provider.js'
+export { ClientConfigurationError, createProviderClient, providerBaseUrl } from './provider.js'
 export type { ProviderClientOptions, ProviderDescription } from './provider.js'
 export type {
   CapabilitiesMeta,

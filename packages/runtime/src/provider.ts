@@ -1,5 +1,9 @@
+import { providerBaseUrl, type ProviderDescription } from './base-url.js'
 import { createClient } from './client.js'
 import type { Client, Config } from './types.js'
+
+export { ClientConfigurationError, providerBaseUrl } from './base-url.js'
+export type { ProviderDescription } from './base-url.js'
 
 /** Options every generated provider client accepts. */
 export interface ProviderClientOptions {
@@ -15,45 +19,12 @@ export interface ProviderClientOptions {
   maxResponseBytes?: number
 }
 
-/** Thrown when a client cannot be built from the options given (nothing has been sent). */
-export class ClientConfigurationError extends Error {
-  override readonly name = 'ClientConfigurationError'
-  constructor(
-    message: string,
-    readonly provider: string,
-    readonly option: string,
-  ) {
-    super(message)
-  }
-}
-
-export interface ProviderDescription {
-  /** Provider id, e.g. `acme`. */
-  id: string
-  /** Human name for messages, e.g. `EvoLink`. */
-  name: string
-  /** The documented base URL, or undefined when the provider publishes none (UniAll). */
-  defaultBaseUrl: string | undefined
-  /** Text before the key for API-key schemes (`Key ` for `Authorization: Key <key>`, the spec's `x-auth-prefix`). */
-  authPrefix?: string | undefined
-}
-
 /**
  * Builds the runtime client for one provider. The key is kept inside a closure, never on the config
  * object, so that logging `client.getConfig()` cannot leak it.
  */
 export function createProviderClient(provider: ProviderDescription, options: ProviderClientOptions = {}): Client {
-  const baseUrl = options.baseUrl ?? provider.defaultBaseUrl
-  if (!baseUrl) {
-    throw new ClientConfigurationError(
-      `${provider.name} does not publish an API host: pass \`baseUrl\` (the host from your ${provider.name} dashboard) to create a ${provider.id} client.`,
-      provider.id,
-      'baseUrl',
-    )
-  }
-  if (!/^https?:\/\//.test(baseUrl)) {
-    throw new ClientConfigurationError(`\`baseUrl\` must be an http(s) URL, got "${baseUrl}".`, provider.id, 'baseUrl')
-  }
+  const baseUrl = providerBaseUrl(provider, options)
   const apiKey = options.apiKey
   const prefix = provider.authPrefix ?? ''
   // Bearer and basic schemes get their word from the runtime; an API-key header carries the key as the spec spells it.

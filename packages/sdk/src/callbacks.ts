@@ -8,6 +8,7 @@ import { schemas as SCHEMAS } from './generated/schemas.gen.js'
 import type { CallbackVerification, ProviderAdapter } from './adapter.js'
 import { createNanoBananaClient, env } from './client.js'
 import { ConfigurationError, InvalidRequestError, NanoBananaError, NotFoundError } from './errors.js'
+import { isLazyProvider, type LazyProvider } from './lazy-provider.js'
 import { providers } from './providers/index.js'
 import type { ProviderId, Task, TaskStatus } from './types.js'
 
@@ -142,7 +143,7 @@ export function memorySeenStore(limit = 10_000): CallbackSeenStore {
 
 export interface CallbackHandlerOptions {
   /** A provider id, or its adapter (the schema is the one of `adapter.id`). */
-  provider: ProviderId | ProviderAdapter
+  provider: ProviderId | ProviderAdapter | LazyProvider
   /** Receives every verified callback, normalized. Its errors answer 500 so the provider retries. */
   onTask: (task: Task, request: Request) => void | Promise<void>
   /** Larger bodies are refused with 400 (`body_too_large`), like malformed ones. Default 1 MiB. */
@@ -253,7 +254,9 @@ async function readBody(request: Request, maxBytes: number, timeoutMs: number): 
  * signature throws ConfigurationError, unless `allowUnverified`.
  */
 export function createCallbackHandler(options: CallbackHandlerOptions): (request: Request) => Promise<Response> {
-  const adapter = typeof options.provider === 'string' ? providers[options.provider] : options.provider
+  // A lazy provider (`lazy/<id>`) is its built-in adapter: this entry holds every adapter anyway.
+  const adapter =
+    typeof options.provider === 'string' ? providers[options.provider] : isLazyProvider(options.provider) ? providers[options.provider.id] : options.provider
   if (!adapter || typeof adapter !== 'object' || !Object.hasOwn(providers, adapter.id ?? '')) {
     throw new ConfigurationError(`createCallbackHandler: unknown provider ${JSON.stringify(options.provider?.toString())}`, { param: 'provider' })
   }

@@ -1,7 +1,8 @@
 // The single-provider client: configuration, then one core (submit, poll, wait) that the failover
 // client composes too, the shared generate() orchestration, and the one redaction choke point.
-import { ClientConfigurationError, RedirectRefusedError, ResponseParseError, ResponseTooLargeError, type Client } from '@nano-banana/runtime'
+import { RedirectRefusedError, ResponseParseError, ResponseTooLargeError, type Client } from '@nano-banana/runtime'
 import type { CallResult, ProviderAdapter } from './adapter.js'
+import { connectWith, env, secretsOf } from './connect.js'
 import {
   AbortError,
   AmbiguousSubmitError,
@@ -142,8 +143,7 @@ export type WaitInternals = WaitOptions & {
 /** `n` requests to a provider that returns one image per request (`repeatForN`) run at most this many at once. */
 const REPEAT_CONCURRENCY = 2
 
-/** An environment variable where the runtime has them (Node, Bun, Deno); undefined elsewhere. */
-export const env = (key: string): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[key] || undefined
+export { env } from './connect.js'
 
 /** The `wait()` options that follow a `generate()` submission: the caller's, plus what the submit learned. */
 export function waitOptionsAfterSubmit(
@@ -179,28 +179,10 @@ export interface ClientCore {
   cancel(taskId: string, options?: { signal?: AbortSignal }): Promise<{ canceled: boolean }>
 }
 
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-/** What fetch sends as a header value: Latin-1 without control characters other than tab. */
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
-
-/** A key or header value fetch would refuse (a pasted line break, a non-Latin-1 character): refused here, before anything is sent. */
-function checkHeaderValue(adapter: ProviderAdapter, param: string, value: string): void {
-  if (HEADER_VALUE.test(value)) return
-  const at = [...value].findIndex((c) => !HEADER_VALUE.test(c))
-  // The message never quotes the value: it is a secret.
-  throw new ConfigurationError(
-    `${adapter.name}: ${param} contains a character that cannot be sent in an HTTP header (a line break, a control or non-Latin-1 character, at position ${at}); nothing was sent`,
-    { provider: adapter.id, param },
-  )
-}
-
-/** Task ids go into URLs: a lone surrogate cannot be encoded, and is no id a provider issued. */
-/** Custom header names whose values are redacted like the key. */
-const SECRET_HEADER = /auth|key|token|secret|cookie|session|signature|password|credential/i
-
 /** Retries of a lone `getTask` (a status check answers promptly; a wait keeps polling until its deadline). */
 const LONE_GET_RETRIES = 3
 
+/** Task ids go into URLs: a lone surrogate cannot be encoded, and is no id a provider issued. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /** Throws InvalidRequestError (nothing is sent) unless `taskId` is a non-empty, encodable string. */
@@ -223,34 +205,7 @@ export function checkTaskId(provider: ProviderAdapter['id'], taskId: unknown): a
 
 /** Resolves key and base URL (options, then the provider's environment variables) and builds the runtime client. */
 function connect(adapter: ProviderAdapter, options: NanoBananaClientOptions): { apiKey: string; client: Client } {
-  // Every name the spec accepts (`x-env-api-key`), first wins: e.g. a provider's own name and the `<ID>_API_KEY` form.
-  const apiKey = options.apiKey ?? (adapter.meta?.envKeys ?? [adapter.envKey]).map(env).find((value) => value !== undefined)
-  if (!apiKey) {
-    throw new ConfigurationError(`${adapter.name}: no API key. Pass \`apiKey\` or set ${adapter.envKey}.`, { provider: adapter.id, param: 'apiKey' })
-  }
-  checkHeaderValue(adapter, 'apiKey', apiKey)
-  for (const [name, value] of Object.entries(options.headers ?? {})) {
-    if (!HEADER_NAME.test(name))
-      throw new ConfigurationError(`${adapter.name}: header name ${JSON.stringify(name)} is not a valid HTTP header name`, {
-        provider: adapter.id,
-        param: 'headers',
-      })
-    checkHeaderValue(adapter, `headers[${JSON.stringify(name)}]`, String(value))
-  }
-  try {
-    const client = adapter.createClient({
-      apiKey,
-      baseUrl: options.baseUrl ?? env(adapter.baseUrlEnvKey),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.headers ? { headers: options.headers } : {}),
-      ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
-    })
-    return { apiKey, client }
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    const aboutBaseUrl = error instanceof ClientConfigurationError ? error.option === 'baseUrl' : /baseUrl/.test(message)
-    throw new ConfigurationError(`${message}${aboutBaseUrl ? ` (or set ${adapter.baseUrlEnvKey})` : ''}`, { provider: adapter.id, param: 'baseUrl' })
-  }
+  return connectWith(adapter, options, (clientOptions) => adapter.createClient(clientOptions))
 }
 
 export function createClientCore(options: NanoBananaClientOptions): ClientCore {
@@ -262,8 +217,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
   const pollPolicy: RetryPolicy = { ...DEFAULT_POLL_RETRY, ...options.retry?.poll }
   const downloadPolicy: RetryPolicy = { ...DEFAULT_DOWNLOAD_RETRY, ...options.retry?.download }
   const polling = { ...DEFAULT_POLLING, ...options.polling }
-  // Custom headers that carry credentials (an organization token, a proxy key, a cookie) are secrets too.
-  const secrets = [apiKey, ...Object.entries(options.headers ?? {}).flatMap(([name, value]) => (SECRET_HEADER.test(name) ? [String(value)] : []))]
+  const secrets = secretsOf(apiKey, options.headers)
   const durations = createDurationBook(options.durationStore)
   const events = options.taskEvents
 

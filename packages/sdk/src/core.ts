@@ -1,27 +1,9 @@
-// Everything except the provider registry: import this plus one `providers/<id>` module and the
-// bundle carries one provider only.
-export { createNanoBananaClient } from './client.js'
-export type { NanoBananaClient, NanoBananaClientOptions } from './client.js'
-export type { CallbackRequest, CallbackVerdict, CallbackVerifyContext, CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
-export * from './errors.js'
-export type * from './types.js'
-export { validateRequest } from './validate.js'
-export { DEFAULT_REFERENCE_MAX_BYTES, imageDataUrl, takesImageData } from './inline-images.js'
-export { imageTypeOf } from './image-type.js'
-export type { ImageContentType } from './image-type.js'
-export { nextPollDelay, DEFAULT_POLLING } from './wait.js'
-export { taskFailure } from './failures.js'
-export { defineProvider } from './define-provider.js'
-export type { CapabilityFallback, OfferedModel, ProviderDefinition, ReaderKit, Wire } from './define-provider.js'
-export type { PollingOptions, PollState } from './wait.js'
-export { createTaskEvents } from './events.js'
-export type { TaskEvents } from './events.js'
-export type { DurationStore } from './durations.js'
-export { DEFAULT_DOWNLOAD_RETRY, DEFAULT_POLL_RETRY, DEFAULT_SUBMIT_RETRY, backoffDelay, retryDelay } from './retry.js'
-export type { RetryPolicy } from './retry.js'
-import type { downloadImage as load } from './download.js'
-/** Streams one result image (see GeneratedImage.download); loaded on first use, so that an app that never downloads never ships it. */
-export const downloadImage: typeof load = (...args) => import('./download.js').then((m) => m.downloadImage(...args))
-export type { DownloadOptions, DownloadedImage } from './download.js'
-export { capabilityMatrixMarkdown, capabilityRows } from './matrix.js'
-export type { CapabilityRow } from './matrix.js'
+// The one-provider client: import this plus one `lazy/<id>` (or `providers/<id>`) module and the bundle
+// carries one provider only. Up front it holds the client's shell (shell.ts), the error classes and the
+// small helpers; the engine and the adapter load on first use. Every value exported here is imported
+// statically, and a bundler such as esbuild loads a module's whole chunk up front for a re-export even
+// when nothing of it is used: the engine's own modules (validate, wait, retry, define-provider,
+// inline-images, image-type) are exported by `@nano-banana/sdk` only.
+export * from './public.js'
+export { createNanoBananaClient } from './shell.js'
+export type { CoreClientOptions } from './shell.js'

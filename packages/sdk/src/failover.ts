@@ -2,6 +2,7 @@
 // proves that the provider did not accept the task. Once a provider accepted it (it has a task id,
 // or it may have one: AmbiguousSubmitError), that provider is the only one ever asked about it.
 import type { ProviderAdapter } from './adapter.js'
+import type { LazyProvider } from './lazy-provider.js'
 import { createClientCore, runGenerate, withRedaction, type ClientCore, type NanoBananaClientOptions, type WaitInternals } from './client.js'
 import { AmbiguousSubmitError, ConfigurationError, NanoBananaError, ServerError, UpstreamError } from './errors.js'
 import { createLimiter } from './limit.js'
@@ -25,8 +26,8 @@ import type {
 
 /** One provider of a failover client: its own key, base URL, model, and any client option to override. */
 export interface FailoverProvider<P extends ProviderId = ProviderId> extends Partial<Omit<NanoBananaClientOptions, 'provider'>> {
-  /** A provider id, or an adapter object (which makes the client's requests untyped: its `id` is any provider). */
-  provider: P | (ProviderAdapter & { readonly id: P })
+  /** A provider id, or an adapter object (which makes the client's requests untyped: its `id` is any provider), or a lazy provider (`lazy/<id>`). */
+  provider: P | (ProviderAdapter & { readonly id: P }) | LazyProvider<P>
   /**
    * The model to run on this provider (model ids differ between providers: see each adapter's `models`).
    * Replaces the request's `model` for this provider; when unset, the request's `model` (or the
@@ -98,7 +99,7 @@ const handleOf = (provider: ProviderId, taskId: string): TaskHandle => `${provid
 /** Builds the failover client behind `createNanoBanana({ providers: [...] })`. */
 export function createFailoverClient(
   options: NanoBananaFailoverOptions,
-  resolve: (provider: ProviderId | ProviderAdapter) => ProviderAdapter,
+  resolve: (provider: ProviderId | ProviderAdapter | LazyProvider) => ProviderAdapter,
 ): NanoBananaFailoverClient {
   const { providers: list, ...shared } = options
   if (!Array.isArray(list) || list.length === 0) {

@@ -56,6 +56,47 @@ describe('browser bundle', () => {
     for (const other of providerIds.filter((id) => id !== ONE)) expect(inputs.some((i) => i.includes(`/${other}/`))).toBe(false)
   })
 
+  it('@nano-banana/sdk/core + lazy/<id>, split: up front the shell only; the engine and the adapter are lazy chunks', async () => {
+    const result = await build({
+      stdin: {
+        contents: `import { createNanoBananaClient } from '@nano-banana/sdk/core'\nimport { ${ONE} } from '@nano-banana/sdk/lazy/${ONE}'\nexport const run = (prompt) => createNanoBananaClient({ provider: ${ONE}, apiKey: 'k' }).generate({ prompt })`,
+        resolveDir: root,
+        loader: 'ts',
+      },
+      bundle: true,
+      splitting: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      outdir: join(root, '.bundle-test'),
+    })
+    const outputs = result.metafile.outputs
+    const entry = Object.keys(outputs).find((path) => outputs[path]!.entryPoint === '<stdin>')!
+    // Up front: the entry and what it imports statically (transitively), as a page loads it.
+    const upFront = new Set<string>()
+    const visit = (path: string) => {
+      if (upFront.has(path)) return
+      upFront.add(path)
+      for (const i of outputs[path]!.imports) if (i.kind === 'import-statement' && !i.external) visit(i.path)
+    }
+    visit(entry)
+    const inputsOf = (paths: Iterable<string>) => [...paths].flatMap((path) => Object.keys(outputs[path]!.inputs))
+    const first = inputsOf(upFront)
+    const later = inputsOf(Object.keys(outputs).filter((path) => !upFront.has(path)))
+    // This package's own modules (the bundle resolves it through its exports map, from this directory).
+    const own = (module: string) => (i: string) => i === `dist/${module}` || i.endsWith(`/sdk/dist/${module}`)
+    expect(first.some(own('shell.js'))).toBe(true)
+    expect(first.some((i) => i.endsWith(`/${ONE}/dist/generated/meta.gen.js`))).toBe(true)
+    for (const engine of ['client.js', 'define-provider.js', 'validate.js', 'wait.js', 'retry.js', `providers/${ONE}.js`]) {
+      expect(first.filter(own(engine)), engine).toEqual([])
+      expect(later.some(own(engine)), engine).toBe(true)
+    }
+    // Neither the generated operations nor the fetch runtime's client are needed before the first call.
+    expect(first.filter((i) => i.includes(`/${ONE}/dist/generated/sdk.gen.js`) || i.endsWith('runtime/dist/client.js'))).toEqual([])
+  })
+
   it('@nano-banana/sdk (every provider): only the client part of each meta, no request field facts', async () => {
     const { text } = await bundle(`export { createNanoBanana } from '@nano-banana/sdk'`, { minify: true })
     // Only the whole meta has field facts (`ModelMeta.fields`: their `minLength`, `format`, `type`...).
