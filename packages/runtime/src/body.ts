@@ -1,5 +1,6 @@
 import { readStreamCapped } from './read-capped.js'
 import { ResponseParseError, ResponseTooLargeError } from './errors.js'
+import type { OnHeaders } from './types.js'
 
 /** FormData for multipart operations: arrays become repeated fields, objects JSON. */
 export const formDataBodySerializer = {
@@ -22,14 +23,9 @@ export const jsonBodySerializer = {
 /** Default cap of one API answer: task answers are a few KiB; anything near this is not a task. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 
-/**
- * The body as text, or undefined when it exceeds `maxBytes` (then the stream is cancelled, so no more of
- * it is downloaded). A declared Content-Length is what HTTP/1.1 reads at most, so within the cap the
- * runtime's own readers are used; a chunked body is counted as it arrives.
- */
-async function readText(response: Response, maxBytes: number): Promise<string | undefined> {
-  // No declared length (checked by the caller): the stream is counted as it arrives.
-  const bytes = response.body ? await readStreamCapped(response.body, maxBytes) : new Uint8Array(await response.arrayBuffer())
+/** The body as text, or undefined when it exceeds `maxBytes` (then the stream is cancelled, so no more of it is downloaded). */
+async function readText(response: Response, maxBytes: number, onHeaders: OnHeaders | undefined): Promise<string | undefined> {
+  const bytes = response.body ? await readStreamCapped(response.body, maxBytes, onHeaders) : new Uint8Array(await response.arrayBuffer())
   return bytes === undefined ? undefined : utf8.decode(bytes)
 }
 
@@ -39,9 +35,10 @@ const utf8 = new TextDecoder()
 /**
  * Reads a body as JSON when it claims to be JSON or looks like it; empty bodies are undefined. A 2xx
  * body over `maxBytes` is ResponseTooLargeError; an error answer over it is read as having no body
- * (its status still says what happened).
+ * (its status still says what happened). With `onHeaders` (see RequestOptions.onHeaders) the body is
+ * read through a reader of its own, which that hook can cancel.
  */
-export async function readBody(response: Response, maxBytes: number = DEFAULT_MAX_RESPONSE_BYTES): Promise<unknown> {
+export async function readBody(response: Response, maxBytes: number = DEFAULT_MAX_RESPONSE_BYTES, onHeaders?: OnHeaders): Promise<unknown> {
   const status = response.status
   if (status === 204 || status === 205) return undefined
   // Each header read costs a lookup in the runtime's Headers: both are read once.
@@ -54,7 +51,9 @@ export async function readBody(response: Response, maxBytes: number = DEFAULT_MA
     if (response.ok) throw new ResponseTooLargeError(response, maxBytes)
     return undefined
   }
-  const bounded = Number.isFinite(declared)
+  // A declared Content-Length is what HTTP/1.1 reads at most, so within the cap the runtime's own readers
+  // are used (unless the read must be cancellable); a chunked body is counted as it arrives.
+  const bounded = Number.isFinite(declared) && !onHeaders
   // The common case, a 2xx declared as JSON: `json()` is measurably cheaper than `text()` + parse.
   if (bounded && response.ok && type.includes('json')) {
     try {
@@ -63,7 +62,7 @@ export async function readBody(response: Response, maxBytes: number = DEFAULT_MA
       throw new ResponseParseError(response, '', { cause })
     }
   }
-  const text = bounded ? await response.text() : await readText(response, maxBytes)
+  const text = bounded ? await response.text() : await readText(response, maxBytes, onHeaders)
   if (text === undefined) {
     if (response.ok) throw new ResponseTooLargeError(response, maxBytes)
     return undefined

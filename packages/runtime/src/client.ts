@@ -2,14 +2,34 @@ import { applyAuth } from './auth.js'
 import { DEFAULT_MAX_RESPONSE_BYTES, readBody } from './body.js'
 import { RedirectRefusedError, RequestNotSentError } from './errors.js'
 import type { Client, ClientOptions, Config, HeadersLike, HttpMethod, RequestBody, RequestOptions } from './types.js'
-import { buildUrl } from './url.js'
+import { buildUrl, joinUrl } from './url.js'
 
 export function createConfig<T extends ClientOptions = ClientOptions>(override: Config<ClientOptions & T> = {}): Config<ClientOptions & T> {
   return { ...override }
 }
 
+/** True for `{...}` and arrays: what a JSON body usually is, told apart without the `instanceof` checks of web classes. */
+const isPlainData = (value: object): boolean => {
+  const proto = Object.getPrototypeOf(value) as unknown
+  return proto === Object.prototype || proto === null || Array.isArray(value)
+}
+
+const hasKeys = (record: Record<string, unknown>): boolean => {
+  for (const _ in record) return true
+  return false
+}
+
 function toRecord(headers: HeadersLike | undefined, into: Record<string, string>): void {
   if (!headers) return
+  if (!Array.isArray(headers) && isPlainData(headers)) {
+    // The generated functions' own headers: a plain object (no entries array built).
+    const record = headers as Record<string, string | number | boolean | null | undefined>
+    for (const key in record) {
+      const value = record[key]
+      if (value !== undefined && value !== null) into[key.toLowerCase()] = String(value)
+    }
+    return
+  }
   const entries = headers instanceof Headers || Array.isArray(headers) ? headers : Object.entries(headers)
   for (const [key, value] of entries) {
     if (value === undefined || value === null) continue
@@ -120,7 +140,7 @@ export function createClient(initial: Config = {}): Client {
       target = redirectTarget(response, target, method, hops)
       response = await fetchImpl(target, init)
     }
-    const parsed = await readBody(response, options.maxResponseBytes ?? config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES)
+    const parsed = await readBody(response, options.maxResponseBytes ?? config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, options.onHeaders)
     if (response.ok) return { data: parsed, error: undefined, response }
     if (options.throwOnError ?? config.throwOnError) throw parsed ?? new Error(`HTTP ${response.status}`)
     return { data: undefined, error: parsed ?? {}, response }
@@ -143,7 +163,7 @@ export function createClient(initial: Config = {}): Client {
 
   const finish = (options: RequestOptions, method: string, headers: Record<string, string>, authQuery: Record<string, unknown> | undefined): Prepared => {
     // A key that goes in the query (an apiKey scheme `in: query`) joins the call's query.
-    const query = authQuery && Object.keys(authQuery).length ? { ...options.query, ...authQuery } : options.query
+    const query = authQuery && hasKeys(authQuery) ? { ...options.query, ...authQuery } : options.query
     const body = options.body
     const serializer = options.bodySerializer === undefined ? config.bodySerializer : options.bodySerializer
     let payload: RequestBody | null | undefined
@@ -153,6 +173,8 @@ export function createClient(initial: Config = {}): Client {
       payload = serializer(body)
       // fetch sets the multipart boundary itself.
       if (payload instanceof FormData) delete headers['content-type']
+    } else if (typeof body === 'object' && isPlainData(body)) {
+      payload = JSON.stringify(body)
     } else if (typeof body === 'string' || body instanceof Blob || body instanceof FormData || body instanceof URLSearchParams || body instanceof ArrayBuffer) {
       payload = body
       if (body instanceof FormData) delete headers['content-type']
@@ -160,7 +182,7 @@ export function createClient(initial: Config = {}): Client {
       payload = JSON.stringify(body)
     }
 
-    const target = buildUrl({ baseUrl: options.baseUrl ?? config.baseUrl, url: options.url, path: options.path, query })
+    const target = joinUrl(options.baseUrl ?? config.baseUrl ?? '', options.url, options.path, query)
     const init: RequestInit = configInit ? { ...configInit, method, headers, body: payload } : { method, headers, body: payload }
     for (const key of PASSED_INIT) {
       const value = options[key]

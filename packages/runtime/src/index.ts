@@ -12,6 +12,7 @@ export type {
   Config,
   CreateClientConfig,
   HttpMethod,
+  OnHeaders,
   Options,
   RequestBody,
   RequestOptions,

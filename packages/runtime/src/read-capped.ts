@@ -1,3 +1,5 @@
+import type { OnHeaders } from './types.js'
+
 /**
  * Reads a whole Request or Response body, stopping as soon as it exceeds `maxBytes` (then the
  * stream is cancelled and `undefined` returned). Web-standard only, so it also runs on edge runtimes.
@@ -12,13 +14,23 @@ export async function readCapped(message: Request | Response, maxBytes: number):
   return readStreamCapped(message.body, maxBytes)
 }
 
-/** Reads a body stream whole, or cancels it and answers undefined as soon as it exceeds `maxBytes`. */
-export async function readStreamCapped(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Uint8Array | undefined> {
+/**
+ * Reads a body stream whole, or cancels it and answers undefined as soon as it exceeds `maxBytes`.
+ * `onHeaders` gets the function that cancels the read from outside: the read then rejects with its reason.
+ */
+export async function readStreamCapped(body: ReadableStream<Uint8Array>, maxBytes: number, onHeaders?: OnHeaders): Promise<Uint8Array | undefined> {
   const chunks: Uint8Array[] = []
   let total = 0
   const reader = body.getReader()
+  let cancelled: { reason: unknown } | undefined
+  onHeaders?.((reason) => {
+    cancelled ??= { reason }
+    // A pending read() then ends as `done`.
+    reader.cancel(reason).catch(() => undefined)
+  })
   for (;;) {
     const { done, value } = await reader.read()
+    if (cancelled) throw cancelled.reason
     if (done) break
     total += value.byteLength
     if (total > maxBytes) {

@@ -49,7 +49,17 @@ export interface RequestOptions<ThrowOnError extends boolean = boolean, Url exte
   /** Free-form values carried with the request, ignored by the runtime. */
   meta?: Record<string, unknown>
   client?: unknown
+  /**
+   * Called once the answer's headers arrived, before its body is read, with the function that cancels
+   * that body (the read then fails with the reason; cancelling the stream closes the connection). How
+   * a caller that gives fetch no `signal` (a signal costs every request in Node's fetch) still stops a
+   * body that hangs after its headers.
+   */
+  onHeaders?: OnHeaders
 }
+
+/** See `RequestOptions.onHeaders`. */
+export type OnHeaders = (cancelBody: (reason: unknown) => void) => void
 
 type ValueOf<T> = T extends Record<string, unknown> ? T[keyof T] : T
 

@@ -1,4 +1,4 @@
-import type { Client, OptionName, ProviderClientOptions, ClientMeta } from '@nano-banana/runtime'
+import type { Client, OptionName, OnHeaders, ProviderClientOptions, ClientMeta } from '@nano-banana/runtime'
 import type { NanoBananaError } from './errors.js'
 import type { AspectRatio, GenerateRequest, OutputFormat, ProviderId, Resolution, Task, Warning } from './types.js'
 
@@ -96,9 +96,13 @@ export interface ProviderAdapter {
   createClient(options: ProviderClientOptions): Client
   /** Maps the normalized request to the provider's body. Capabilities were checked before. */
   toRequestBody(request: GenerateRequest, model: ModelCapabilities): { body: Record<string, unknown>; warnings: Warning[] }
-  submit(client: Client, body: Record<string, unknown>, signal?: AbortSignal): Promise<CallResult>
+  /**
+   * Sends the create request. `signal` and `onHeaders` go into the runtime call's options as they are:
+   * without a signal, `onHeaders` is how the client's request timeout cancels an answer whose body hangs.
+   */
+  submit(client: Client, body: Record<string, unknown>, signal?: AbortSignal, onHeaders?: OnHeaders): Promise<CallResult>
   /** Absent on a synchronous provider: there is nothing to query. */
-  query?(client: Client, taskId: string, signal?: AbortSignal): Promise<CallResult>
+  query?(client: Client, taskId: string, signal?: AbortSignal, onHeaders?: OnHeaders): Promise<CallResult>
   /**
    * Reads the task id from a create answer. Returns an error for a failure carried inside a 2xx body
    * (a JSON `code` envelope), or AmbiguousSubmitError when the id is missing. A synchronous provider
@@ -115,7 +119,7 @@ export interface ProviderAdapter {
    */
   signatureCoversBody?: boolean
   /** Asks the provider to cancel a task (`meta.operations.cancel`, operationId `cancelImageTask`); absent when the API has none. */
-  cancel?(client: Client, taskId: string, signal?: AbortSignal): Promise<CallResult>
+  cancel?(client: Client, taskId: string, signal?: AbortSignal, onHeaders?: OnHeaders): Promise<CallResult>
   /** Reads a 2xx cancel answer that says more than "accepted": false when the task had already ended. */
   parseCancel?(data: unknown, response: Response): boolean | NanoBananaError
   /**

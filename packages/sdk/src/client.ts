@@ -213,6 +213,8 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
   checkClientOptions(options, adapter.id)
   const { apiKey, client } = connect(adapter, options)
   const requestTimeoutMs = options.requestTimeoutMs ?? 60_000
+  // Until one of this client's requests times out, its requests give fetch no signal (see withRequestTimeout).
+  const timeouts = { hung: false }
   const submitPolicy: RetryPolicy = { ...DEFAULT_SUBMIT_RETRY, ...options.retry?.submit }
   const pollPolicy: RetryPolicy = { ...DEFAULT_POLL_RETRY, ...options.retry?.poll }
   const downloadPolicy: RetryPolicy = { ...DEFAULT_DOWNLOAD_RETRY, ...options.retry?.download }
@@ -251,7 +253,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
   async function submitOnce(body: Record<string, unknown>, signal: AbortSignal | undefined) {
     let result: CallResult
     try {
-      result = await withRequestTimeout((s) => adapter.submit(client, body, s), signal, requestTimeoutMs)
+      result = await withRequestTimeout((s, h) => adapter.submit(client, body, s, h), signal, requestTimeoutMs, timeouts)
     } catch (error) {
       if (error instanceof ResponseParseError) {
         // The provider answered 2xx with an unreadable (or oversized) body: a task may exist; never resend.
@@ -381,7 +383,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     if (!query) throw noTaskToQuery(taskId)
     let result: CallResult
     try {
-      result = await withRequestTimeout((s) => query(client, taskId, s), signal, timeoutMs)
+      result = await withRequestTimeout((s, h) => query(client, taskId, s, h), signal, timeoutMs, timeouts)
     } catch (error) {
       // Refused before sending (a task id of the wrong form): not a network failure.
       if (error instanceof NanoBananaError) throw error
@@ -572,7 +574,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     const signal = cancelOptions.signal
     let result: CallResult
     try {
-      result = await withRequestTimeout((s) => adapter.cancel!(client, taskId, s), signal, requestTimeoutMs)
+      result = await withRequestTimeout((s, h) => adapter.cancel!(client, taskId, s, h), signal, requestTimeoutMs, timeouts)
     } catch (error) {
       if (error instanceof NanoBananaError) throw error
       if (error instanceof ResponseParseError) return { canceled: error.response.ok }

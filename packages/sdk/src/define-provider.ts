@@ -2,7 +2,7 @@
 // every adapter needs and the meta states (id, names, env keys, result lifetime, callback support,
 // capability tables, where each option goes and how its values are spelled, where the task id goes,
 // the status words) comes from `meta`; the definition adds request quirks, answer readers and error tables.
-import { createProviderClient, type Client, type OptionName, type ClientMeta } from '@nano-banana/runtime'
+import { createProviderClient, type Client, type OptionName, type OnHeaders, type ClientMeta } from '@nano-banana/runtime'
 import type { CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
 import { buildError, guard, missingTaskId, notATask, notSentWarnings, sends, type ErrorFields, type ErrorTables } from './adapter-kit.js'
 import { InvalidRequestError, type NanoBananaError } from './errors.js'
@@ -67,7 +67,7 @@ export interface ProviderDefinition<Body extends object = object> {
    * (used when the request has reference images); `cancel` is `cancelImageTask`.
    */
   operations: {
-    create: (options: { client: Client; body: Body; signal?: AbortSignal }) => Promise<CallResult>
+    create: (options: { client: Client; body: Body; signal?: AbortSignal; onHeaders?: OnHeaders }) => Promise<CallResult>
     get?: Operation
     createWithImages?: Operation
     cancel?: Operation
@@ -173,6 +173,11 @@ export function capabilitiesOf(meta: ClientMeta, specKey: string, id: string, fa
 
 /** Sets a dotted path (`input.aspect_ratio`) in a plain object tree, creating the objects on the way. */
 function put(target: Record<string, unknown>, path: string, value: unknown): void {
+  // Most fields are top-level (`prompt`): no split, no intermediate arrays.
+  if (!path.includes('.')) {
+    target[path] = value
+    return
+  }
   const keys = path.split('.')
   let node = target
   for (const key of keys.slice(0, -1)) {
@@ -224,8 +229,9 @@ function callOperation(
   where: { in: 'path' | 'query'; name: string; parts?: readonly string[] },
   taskId: string,
   signal?: AbortSignal,
+  onHeaders?: OnHeaders,
 ) {
-  return operation({ client, [where.in]: taskIdValues(where, taskId), ...(signal ? { signal } : {}) })
+  return operation({ client, [where.in]: taskIdValues(where, taskId), signal, onHeaders })
 }
 
 /**
@@ -341,10 +347,10 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
       return { body, warnings: notSentWarnings(request, model) }
     },
 
-    submit: async (client, body, signal) => {
+    submit: async (client, body, signal, onHeaders) => {
       const modelPath = meta.operations.create.modelPath
       const queryField = meta.callback?.in === 'query' ? meta.callback.field : undefined
-      if (!modelPath && !queryField) return definition.operations.create({ client, body: body as Body, ...(signal ? { signal } : {}) })
+      if (!modelPath && !queryField) return definition.operations.create({ client, body: body as Body, signal, onHeaders })
       // `x-model-in-path`: the model id becomes the path parameters; a query callback (`{$request.query.x}`) leaves the body.
       const { model, ...rest } = body as Record<string, unknown> & { model?: unknown }
       const wire: Record<string, unknown> = modelPath ? rest : { model, ...rest }
@@ -369,17 +375,20 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
         body: wire,
         ...(modelPath ? { path } : {}),
         ...(Object.keys(query).length ? { query } : {}),
-        ...(signal ? { signal } : {}),
+        signal,
+        onHeaders,
       }
       const result = await (withImages ? definition.operations.createWithImages!(options) : definition.operations.create(options as never))
       submittedModels.set(result.response, String(model))
       return result
     },
-    ...(get && taskIdAt ? { query: (client: Client, taskId: string, signal?: AbortSignal) => callOperation(get, client, taskIdAt, taskId, signal) } : {}),
+    ...(get && taskIdAt
+      ? { query: (client: Client, taskId: string, signal?: AbortSignal, onHeaders?: OnHeaders) => callOperation(get, client, taskIdAt, taskId, signal, onHeaders) }
+      : {}),
     ...(definition.operations.cancel && meta.operations.cancel?.taskId
       ? {
-          cancel: (client: Client, taskId: string, signal?: AbortSignal) =>
-            callOperation(definition.operations.cancel!, client, meta.operations.cancel!.taskId!, taskId, signal),
+          cancel: (client: Client, taskId: string, signal?: AbortSignal, onHeaders?: OnHeaders) =>
+            callOperation(definition.operations.cancel!, client, meta.operations.cancel!.taskId!, taskId, signal, onHeaders),
         }
       : {}),
 

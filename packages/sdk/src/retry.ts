@@ -1,3 +1,4 @@
+import type { OnHeaders } from '@nano-banana/runtime'
 import { AbortError } from './errors.js'
 
 /**
@@ -162,29 +163,98 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   })
 }
 
+/** What one client remembers of its requests' timeouts (see withRequestTimeout). */
+export interface TimeoutMemory {
+  /** A request of this client timed out: from then on each of its requests gives fetch a signal. */
+  hung: boolean
+}
+
 /**
- * Runs one HTTP request with a timeout. The request always gets a signal, and the timeout aborts it:
- * a request left running would keep its socket and keep reading a body nobody waits for.
+ * Runs one HTTP request with a timeout: the caller is released when it expires, whatever the request does.
+ *
+ * Handing fetch a signal costs every request (Node's undici handles each request's signal: 10-30% of a
+ * loopback request, whether the signal is fresh, shared or never fires), so a signal is passed only
+ * where it buys something:
+ * - the caller gave one: their cancellation must abort the request itself;
+ * - this client has seen a request time out (`memory.hung`): the provider hangs, and each hung request
+ *   would keep its socket, so from then on every request's timeout aborts it.
+ * Otherwise the timer only races the request, and the answer's body is cancelled when the timer fires
+ * after its headers arrived (or as soon as they arrive later), which closes that connection too. What
+ * stays open is the socket of the first request that hangs before its headers: Node's fetch closes it
+ * at its own `headersTimeout` (300 s). A request that settles after its timeout settles unobserved.
  */
-export function withRequestTimeout<T>(run: (signal: AbortSignal | undefined) => Promise<T>, signal: AbortSignal | undefined, timeoutMs: number): Promise<T> {
-  const controller = new AbortController()
-  let onAbort: (() => void) | undefined
-  if (signal) {
-    onAbort = () => controller.abort(signal.reason)
-    if (signal.aborted) onAbort()
-    else signal.addEventListener('abort', onAbort, { once: true })
+export function withRequestTimeout<T>(
+  run: (signal: AbortSignal | undefined, onHeaders: OnHeaders | undefined) => Promise<T>,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+  memory: TimeoutMemory,
+): Promise<T> {
+  if (signal || memory.hung) return withAbortingTimeout(run, signal, timeoutMs, memory)
+  let expired: DOMException | undefined
+  let cancelBody: ((reason: unknown) => void) | undefined
+  const onHeaders: OnHeaders = (cancel) => {
+    if (expired) cancel(expired)
+    else cancelBody = cancel
+  }
+  let pending: Promise<T>
+  try {
+    pending = run(undefined, onHeaders)
+  } catch (error) {
+    return Promise.reject(error)
   }
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
-      const error = new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')
+      expired = timeoutError(timeoutMs)
+      memory.hung = true
+      cancelBody?.(expired)
+      reject(expired)
+    }, timeoutMs)
+    pending.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(error)
+      },
+    )
+  })
+}
+
+const timeoutError = (timeoutMs: number) => new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')
+
+/** The request gets a signal that the caller's signal and the timeout both abort. */
+function withAbortingTimeout<T>(
+  run: (signal: AbortSignal | undefined, onHeaders: undefined) => Promise<T>,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+  memory: TimeoutMemory,
+): Promise<T> {
+  const controller = new AbortController()
+  const onAbort = () => controller.abort(signal?.reason)
+  if (signal?.aborted) onAbort()
+  else signal?.addEventListener('abort', onAbort, { once: true })
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const settle = () => {
+    clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort)
+  }
+  let pending: Promise<T>
+  try {
+    pending = run(controller.signal, undefined)
+  } catch (error) {
+    settle()
+    return Promise.reject(error)
+  }
+  return new Promise<T>((resolve, reject) => {
+    timer = setTimeout(() => {
+      const error = timeoutError(timeoutMs)
+      memory.hung = true
       controller.abort(error)
       reject(error)
     }, timeoutMs)
-    const settle = () => {
-      clearTimeout(timer)
-      if (onAbort) signal!.removeEventListener('abort', onAbort)
-    }
-    run(controller.signal).then(
+    pending.then(
       (value) => {
         settle()
         resolve(value)
