@@ -240,7 +240,10 @@ function scrubText(text: string, secrets: readonly string[]): string {
   return out
 }
 
-const hasSecret = (text: string, secrets: readonly string[]) => secrets.some((s) => text.includes(s))
+function hasSecret(text: string, secrets: readonly string[]): boolean {
+  for (let i = 0; i < secrets.length; i++) if (text.includes(secrets[i]!)) return true
+  return false
+}
 
 function scrubHeaders(headers: Headers, secrets: readonly string[]): Headers {
   let dirty = false
@@ -366,5 +369,32 @@ export function redactSecrets<T>(error: T, secrets: readonly (string | undefined
 export function redactResult<T>(value: T, secrets: readonly (string | undefined)[]): T {
   const list = secretList(secrets)
   if (list.length === 0 || !value || typeof value !== 'object') return value
+  // A clean result (the usual case) is proven clean by one walk without the copy machinery; scrubAny
+  // would return it as it is. Anything else (a secret, a class instance, great depth) gets the full scrub.
+  if (isCleanData(value, list, 0)) return value
   return scrubAny(value, { secrets: list, seen: new Set() }, 0) as T
+}
+
+/**
+ * True only when `value` is plain data (strings, primitives, functions, plain objects and arrays) within
+ * MAX_DEPTH in which no key or string holds a secret: exactly the values scrubAny returns unchanged.
+ * Depth bounds the walk, so a cycle ends it as "not proven" and goes to the scrub (which tracks `seen`).
+ */
+function isCleanData(value: unknown, secrets: readonly string[], depth: number): boolean {
+  if (typeof value === 'string') return !hasSecret(value, secrets)
+  if (!value || typeof value !== 'object') return true
+  if (depth > MAX_DEPTH) return false
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return false
+    for (let i = 0; i < value.length; i++) if (!isCleanData(value[i], secrets, depth + 1)) return false
+    return true
+  }
+  const proto = Object.getPrototypeOf(value) as unknown
+  if (proto !== Object.prototype && proto !== null) return false
+  const keys = Object.keys(value)
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!
+    if (hasSecret(key, secrets) || !isCleanData((value as Record<string, unknown>)[key], secrets, depth + 1)) return false
+  }
+  return true
 }

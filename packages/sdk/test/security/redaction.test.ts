@@ -128,4 +128,28 @@ describe('redactResult (the copy-on-write walk of results)', () => {
     expect(out.b).toBe(clean)
     expect(JSON.stringify(value)).toBe(before)
   })
+
+  // The clean-data proof must say "clean" only where the scrub would change nothing.
+  it('scrubs what the clean-data proof cannot vouch for: an Error inside, a nesting deeper than the cap, a cycle, a secret in a late key', async () => {
+    const { redactResult } = await import('../../src/errors.js')
+    const error = new Error(`refused ${secret}`)
+    const withError = { raw: { cause: error } }
+    expect(redactResult(withError, [secret]).raw.cause.message).toBe('refused [redacted]')
+
+    let deep: Record<string, unknown> = { leaf: 'clean' }
+    for (let i = 0; i < 250; i++) deep = { next: deep }
+    expect(JSON.stringify(redactResult(deep, [secret]))).toContain('[redacted: nested too deeply]')
+
+    const cyclic: Record<string, unknown> = { list: [1, 2], text: `a ${secret}` }
+    cyclic.self = cyclic
+    expect((redactResult(cyclic, [secret]) as { text: string }).text).toBe('a [redacted]')
+    const cleanCycle: Record<string, unknown> = { ok: 'yes' }
+    cleanCycle.self = cleanCycle
+    expect(redactResult(cleanCycle, [secret])).toBe(cleanCycle)
+
+    const late = { a: 'x', b: [{ c: 'y' }, { d: ['z', { [`e${secret}`]: 1 }] }] }
+    expect(JSON.stringify(redactResult(late, [secret]))).not.toContain(secret)
+    // Two secrets: the second one is found too.
+    expect(redactResult({ a: ['x', 'other-secret-42'] }, [secret, 'other-secret-42'])).toEqual({ a: ['x', '[redacted]'] })
+  })
 })
