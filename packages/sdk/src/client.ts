@@ -357,18 +357,21 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
           )
         : undefined
     const repeat = adapter.repeatForN && request.n !== undefined && request.n > 1 ? request.n : 1
-    const { n: _n, ...single } = request
-    const { body, warnings } = adapter.toRequestBody({ ...(repeat > 1 ? single : request), ...(images ? { images } : {}) }, model)
-    const parsed = repeat > 1 ? await submitRepeated(body, repeat, model.id, signal) : await submitWithRetries(body, signal)
-    return {
-      taskId: parsed.taskId,
-      provider: adapter.id,
-      model: model.id,
-      warnings,
-      ...('estimatedSeconds' in parsed && parsed.estimatedSeconds !== undefined ? { estimatedSeconds: parsed.estimatedSeconds } : {}),
-      ...(parsed.task ? { task: parsed.task } : {}),
-      raw: parsed.raw,
+    // Copied only when something changes: every definition reads the request and never writes it.
+    let input: GenerateRequest = request
+    if (repeat > 1) {
+      const { n: _n, ...single } = request
+      input = single
     }
+    if (images) input = { ...input, images }
+    const { body, warnings } = adapter.toRequestBody(input, model)
+    const parsed = repeat > 1 ? await submitRepeated(body, repeat, model.id, signal) : await submitWithRetries(body, signal)
+    // Built field by field (no spread copies); absent fields stay absent, in the same key order.
+    const submission = { taskId: parsed.taskId, provider: adapter.id, model: model.id, warnings } as Submission
+    if ('estimatedSeconds' in parsed && parsed.estimatedSeconds !== undefined) submission.estimatedSeconds = parsed.estimatedSeconds
+    if (parsed.task) submission.task = parsed.task
+    submission.raw = parsed.raw
+    return submission
   }
 
   /** A synchronous provider's answer was the result: there is no task to ask about (nothing is kept in memory). */
