@@ -218,6 +218,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
   const submitPolicy: RetryPolicy = { ...DEFAULT_SUBMIT_RETRY, ...options.retry?.submit }
   const pollPolicy: RetryPolicy = { ...DEFAULT_POLL_RETRY, ...options.retry?.poll }
   const downloadPolicy: RetryPolicy = { ...DEFAULT_DOWNLOAD_RETRY, ...options.retry?.download }
+  const lonePollPolicy: RetryPolicy = { ...pollPolicy, maxRetries: Math.min(pollPolicy.maxRetries, LONE_GET_RETRIES) }
   const polling = { ...DEFAULT_POLLING, ...options.polling }
   const secrets = secretsOf(apiKey, options.headers)
   const durations = createDurationBook(options.durationStore)
@@ -436,7 +437,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     const signal = getOptions.signal
     const waiting = getOptions.deadline !== undefined
     const deadline = getOptions.deadline ?? Date.now() + requestTimeoutMs
-    const policy = waiting ? pollPolicy : { ...pollPolicy, maxRetries: Math.min(pollPolicy.maxRetries, LONE_GET_RETRIES) }
+    const policy = waiting ? pollPolicy : lonePollPolicy
     let attempts = 0
     // The last poll may be cut short by the deadline itself: the failure worth reporting is then the one before it.
     let lastBeforeDeadline: unknown
