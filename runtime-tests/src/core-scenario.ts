@@ -3,31 +3,15 @@
 // so that the engine and the provider's adapter load with import() on first use (real chunk loads where
 // the bundle is split). Imports nothing of the main entry: the page that runs it must not hold the engine up front.
 import { createNanoBananaClient, type LazyProvider } from '@nano-banana/sdk/core'
-import { describe, toBase64 } from './describe.js'
-import type { ProviderOutcome, ScenarioConfig } from './scenario.js'
-
-const POLLING = { initialDelayMs: 20, minDelayMs: 20, maxDelayMs: 100 }
+import { outcomeOf, POLLING, type ProviderOutcome } from './describe.js'
+import type { ScenarioConfig } from './scenario.js'
 
 /** generate() + download() for each lazy provider given (by id, in the caller's order). */
 export async function generateThroughCore(config: ScenarioConfig, lazyProviders: Record<string, LazyProvider>): Promise<ProviderOutcome[]> {
   const outcomes: ProviderOutcome[] = []
   for (const [provider, lazy] of Object.entries(lazyProviders)) {
-    try {
-      const nb = createNanoBananaClient({ provider: lazy, apiKey: config.apiKey, baseUrl: config.baseUrls[provider], polling: POLLING })
-      const result = await nb.generate({ prompt: `a nano banana through core in ${config.runtime}` })
-      const image = await result.images[0]!.download()
-      outcomes.push({
-        provider,
-        ok: true,
-        taskId: result.taskId,
-        contentType: image.contentType,
-        extension: image.extension,
-        byteLength: image.bytes.byteLength,
-        base64: toBase64(image.bytes),
-      })
-    } catch (error) {
-      outcomes.push({ provider, ok: false, error: describe(error) })
-    }
+    const nb = () => createNanoBananaClient({ provider: lazy, apiKey: config.apiKey, baseUrl: config.baseUrls[provider], polling: POLLING })
+    outcomes.push(await outcomeOf(provider, nb, `a nano banana through core in ${config.runtime}`))
   }
   return outcomes
 }

@@ -31,35 +31,32 @@ afterAll(async () => {
 const signed = (path: string) => `${path}?${CALLBACK_TOKEN_PARAM}=${WORKER_CALLBACK_TOKEN}`
 const post = (path: string, body: string) => mf.dispatchFetch(`http://worker.test${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
 
+/** Every provider in order, each a real image of the size reported, made from `prompt` in the sandbox. */
+function expectEveryProviderSaved(outcomes: ProviderOutcome[], prompt: string) {
+  expect(outcomes.map((o) => o.provider)).toEqual([...providerIds])
+  for (const outcome of outcomes) {
+    expect(outcome, JSON.stringify(outcome).slice(0, 500)).toMatchObject({ ok: true })
+    if (!outcome.ok) continue
+    const bytes = Buffer.from(outcome.base64, 'base64')
+    expect(bytes.byteLength).toBe(outcome.byteLength)
+    expect(decodeImage(bytes, outcome.contentType).width).toBeGreaterThan(0)
+    expect(sandbox.tasks.get(outcome.provider as never, outcome.taskId)?.prompt).toBe(prompt)
+  }
+}
+
 describe('workerd (miniflare)', () => {
   it('generate() + download() for every provider saves a real image', async () => {
     const config: ScenarioConfig = { baseUrls: sandbox.baseUrls(), apiKey: sandbox.apiKey, runtime: 'workerd' }
     const res = await post('/generate', JSON.stringify(config))
     expect(res.status).toBe(200)
-    const outcomes = (await res.json()) as ProviderOutcome[]
-    expect(outcomes.map((o) => o.provider)).toEqual([...providerIds])
-    for (const outcome of outcomes) {
-      expect(outcome, JSON.stringify(outcome).slice(0, 500)).toMatchObject({ ok: true })
-      if (!outcome.ok) continue
-      const bytes = Buffer.from(outcome.base64, 'base64')
-      expect(bytes.byteLength).toBe(outcome.byteLength)
-      expect(decodeImage(bytes, outcome.contentType).width).toBeGreaterThan(0)
-      expect(sandbox.tasks.get(outcome.provider as never, outcome.taskId)?.prompt).toBe('a nano banana in workerd')
-    }
+    expectEveryProviderSaved((await res.json()) as ProviderOutcome[], 'a nano banana in workerd')
   })
 
   it('generate() + download() for every provider through the /core shell and lazy providers', async () => {
     const config: ScenarioConfig = { baseUrls: sandbox.baseUrls(), apiKey: sandbox.apiKey, runtime: 'workerd' }
     const res = await post('/generate-core', JSON.stringify(config))
     expect(res.status).toBe(200)
-    const outcomes = (await res.json()) as ProviderOutcome[]
-    expect(outcomes.map((o) => o.provider)).toEqual([...providerIds])
-    for (const outcome of outcomes) {
-      expect(outcome, JSON.stringify(outcome).slice(0, 500)).toMatchObject({ ok: true })
-      if (!outcome.ok) continue
-      expect(decodeImage(Buffer.from(outcome.base64, 'base64'), outcome.contentType).width).toBeGreaterThan(0)
-      expect(sandbox.tasks.get(outcome.provider as never, outcome.taskId)?.prompt).toBe('a nano banana through core in workerd')
-    }
+    expectEveryProviderSaved((await res.json()) as ProviderOutcome[], 'a nano banana through core in workerd')
   })
 
   const examples = providerIds.flatMap((provider) => callbackExamples(provider).map((example) => [provider, example.name, example.value] as const))

@@ -236,7 +236,7 @@ export type components = {
              * @description Reference images for image-to-image and editing, publicly reachable http(s) URLs. `img_urls` is the name
              *     Crun's CreateTask docs use and every Crun client found sends (spec audit item 1); the seed's model page
              *     does not list the field for google/nano-banana, so its use with this model stays a documented-elsewhere
-             *     inference. (kie.ai's `image_urls` is a different provider's name.)
+             *     inference (`image_urls`, the name some other APIs use, is not Crun's).
              */
             img_urls?: string[];
             /**

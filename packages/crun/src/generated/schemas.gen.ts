@@ -258,7 +258,7 @@ export const NanoBananaInputSchema = {
         },
         img_urls: {
             type: 'array',
-            description: 'Reference images for image-to-image and editing, publicly reachable http(s) URLs. `img_urls` is the name\nCrun\'s CreateTask docs use and every Crun client found sends (spec audit item 1); the seed\'s model page\ndoes not list the field for google/nano-banana, so its use with this model stays a documented-elsewhere\ninference. (kie.ai\'s `image_urls` is a different provider\'s name.)\n',
+            description: 'Reference images for image-to-image and editing, publicly reachable http(s) URLs. `img_urls` is the name\nCrun\'s CreateTask docs use and every Crun client found sends (spec audit item 1); the seed\'s model page\ndoes not list the field for google/nano-banana, so its use with this model stays a documented-elsewhere\ninference (`image_urls`, the name some other APIs use, is not Crun\'s).\n',
             'x-unverified': true,
             items: {
                 type: 'string',

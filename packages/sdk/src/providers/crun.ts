@@ -11,7 +11,8 @@ import { NanoBananaError, PermissionError, ServerError, TaskFailedError } from '
 import { isRecord, num, record, str, urls } from '../parse.js'
 
 // The Nano Banana models' branches leave the ratio enum, image and prompt limits open (16:9 is the one
-// documented ratio): Google's ten ratios of gemini-2.5-flash-image, and kie.ai's limits (Crun serves kie's model set).
+// documented ratio): Google's ten ratios of the upstream model, and the image and prompt limits other
+// resellers of the same model ids document (an inference, hence `why`).
 const NANO_BANANA: CapabilityFallback = {
   aspectRatios: GOOGLE_RATIOS,
   maxImages: 10,
@@ -36,7 +37,7 @@ function unwrap(body: unknown, response: Response | undefined, error: (status: n
   if (!isRecord(body)) return undefined
   if (!('code' in body) || 'task_id' in body) return body
   const code = codeOf(body.code)
-  // A failed task may be delivered as `{code: 501, msg, data: {task...}}` (kie.ai's callback style): the task says more.
+  // A failed task may be delivered as `{code: 501, msg, data: {task...}}` (a callback envelope): the task says more.
   if (code !== 200) return isRecord(body.data) && 'task_id' in body.data ? body.data : error(response?.status ?? 200, body, response?.headers)
   return isRecord(body.data) ? body.data : undefined
 }
