@@ -28,7 +28,7 @@ async function bundle(contents: string, options: BuildOptions = {}) {
   })
   const files = result.outputFiles ?? []
   const inputs = Object.keys(result.metafile?.inputs ?? {})
-  return { files, inputs, text: files.map((f) => f.text).join('\n') }
+  return { files, inputs, text: files.map((f) => f.text).join('\n'), outputs: result.metafile?.outputs ?? {} }
 }
 
 const NODE_IMPORT = /(?:from\s*|import\s*\(\s*|require\s*\(\s*)["']node:/
@@ -57,22 +57,10 @@ describe('browser bundle', () => {
   })
 
   it('@nano-banana/sdk/core + lazy/<id>, split: up front the shell only; the engine and the adapter are lazy chunks', async () => {
-    const result = await build({
-      stdin: {
-        contents: `import { createNanoBananaClient } from '@nano-banana/sdk/core'\nimport { ${ONE} } from '@nano-banana/sdk/lazy/${ONE}'\nexport const run = (prompt) => createNanoBananaClient({ provider: ${ONE}, apiKey: 'k' }).generate({ prompt })`,
-        resolveDir: root,
-        loader: 'ts',
-      },
-      bundle: true,
-      splitting: true,
-      platform: 'browser',
-      format: 'esm',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-      outdir: join(root, '.bundle-test'),
-    })
-    const outputs = result.metafile.outputs
+    const { outputs } = await bundle(
+      `import { createNanoBananaClient } from '@nano-banana/sdk/core'\nimport { ${ONE} } from '@nano-banana/sdk/lazy/${ONE}'\nexport const run = (prompt) => createNanoBananaClient({ provider: ${ONE}, apiKey: 'k' }).generate({ prompt })`,
+      { splitting: true },
+    )
     const entry = Object.keys(outputs).find((path) => outputs[path]!.entryPoint === '<stdin>')!
     // Up front: the entry and what it imports statically (transitively), as a page loads it.
     const upFront = new Set<string>()
