@@ -365,7 +365,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
         ? await readReferenceImages(
             request.images,
             // The caller's URLs are read like result URLs: public hosts only (loopback when the client itself talks to one).
-            { provider: adapter.id, fetch: options.fetch ?? globalThis.fetch, retry: downloadPolicy, timeoutMs: requestTimeoutMs, urlPolicy },
+            readContext(),
             signal ? { signal } : {},
           )
         : undefined
@@ -461,16 +461,12 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     ...(options.allowResultHosts ? { allowHosts: [...options.allowResultHosts] } : {}),
   }
 
+  /** How reference and result images are read: this client's fetch, download retries, timeout and URL policy. */
+  const readContext = () => ({ provider: adapter.id, fetch: options.fetch ?? globalThis.fetch, retry: downloadPolicy, timeoutMs: requestTimeoutMs, urlPolicy })
+
   function toResult(task: Task, model: string, warnings: readonly Warning[], n?: number): GenerateResult {
     const finishedAt = Date.now()
-    const context = {
-      provider: adapter.id,
-      taskId: task.taskId,
-      fetch: options.fetch ?? globalThis.fetch,
-      retry: downloadPolicy,
-      timeoutMs: requestTimeoutMs,
-      urlPolicy,
-    }
+    const context = { ...readContext(), taskId: task.taskId }
     const kept = keptResultUrls(task, adapter, model, n)
     const inline = kept.inlineImages.map((image) => inlineGeneratedImage(image, { provider: adapter.id, taskId: task.taskId }))
     if (kept.urls.length === 0 && inline.length === 0) {
@@ -522,7 +518,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       const task = await waitForTask({
         provider: adapter.id,
         taskId,
-        poll: (signal) => getTask(taskId, { ...(signal ? { signal } : {}), deadline, timeoutMs }),
+        poll: (signal) => getTask(taskId, { signal, deadline, timeoutMs }),
         signal: waitOptions.signal,
         timeoutMs,
         deadline,
@@ -531,14 +527,10 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
         estimatedSeconds: waitOptions.estimatedSeconds,
         expected,
         startedAt,
-        ...(events && waitOptions.callback ? { wake: (listener: () => void) => events.subscribe(adapter.id, taskId, listener) } : {}),
+        wake: events && waitOptions.callback ? (listener) => events.subscribe(adapter.id, taskId, listener) : undefined,
         // Only a wait that saw the task from its submission measured its whole duration.
-        ...(startedAt !== undefined
-          ? {
-              onSucceeded: (done: Task, pendingMs: number | undefined, doneMs: number) =>
-                durations.record(key, observedSeconds(pendingMs, doneMs, done.durationSeconds)),
-            }
-          : {}),
+        onSucceeded:
+          startedAt !== undefined ? (done, pendingMs, doneMs) => durations.record(key, observedSeconds(pendingMs, doneMs, done.durationSeconds)) : undefined,
       })
       // toResult refuses a task that succeeded without a usable result.
       return toResult(task, waitOptions.model ?? task.model ?? adapter.defaultModel, warnings, waitOptions.n)
