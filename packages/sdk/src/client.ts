@@ -6,7 +6,6 @@ import { connectWith, env, secretsOf } from './connect.js'
 import {
   AbortError,
   AmbiguousSubmitError,
-  ambiguousSubmit,
   ConfigurationError,
   ConnectionError,
   type ErrorDetails,
@@ -194,6 +193,22 @@ export function checkTaskId(provider: ProviderAdapter['id'], taskId: unknown): a
   }
 }
 
+/**
+ * The AmbiguousSubmitError of a submit `provider` may have accepted: what happened, what the client therefore
+ * did not do (`held`: resend it, or try another provider), and the one safe next step. Here, not in errors.ts: only the engine builds it (errors.ts is loaded up front).
+ */
+export function ambiguousSubmit(
+  provider: Pick<ProviderAdapter, 'id' | 'name'>,
+  what: string,
+  details: ErrorDetails,
+  held = 'and it was not resubmitted',
+  tail = '',
+): AmbiguousSubmitError {
+  return new AmbiguousSubmitError(
+    `${provider.id}: ${what}; a task may have been created ${held}, to avoid paying twice. Check your ${provider.name} dashboard before submitting again.${tail}`,
+    { provider: provider.id, ...details },
+  )
+}
 /** What an answer that was not read says (unreadable or oversized 2xx, a refused redirect), and what the error keeps of it. */
 function notRead(error: ResponseParseError | RedirectRefusedError, unreadableCode?: string): { why: string; details: ErrorDetails } {
   if (!(error instanceof ResponseParseError)) return { why: error.message, details: { status: error.status, code: 'redirect_refused', cause: error } }
@@ -571,7 +586,15 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     throw withTaskId(error, adapter.id, taskId)
   }
 
-  return { adapter, secrets, submit, getTask: (taskId, o) => getTask(taskId, o ? (o.signal ? { signal: o.signal } : {}) : {}), wait, parseCallback, cancel }
+  return {
+    adapter,
+    secrets,
+    submit, // Only the caller's signal: a deadline is the wait's own.
+    getTask: (taskId, o) => getTask(taskId, { signal: o?.signal }),
+    wait,
+    parseCallback,
+    cancel,
+  }
 }
 
 /** An accepted submission and how to wait for it; what `runGenerate` needs of a client. */

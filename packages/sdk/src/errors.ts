@@ -153,22 +153,6 @@ export class ResponseFormatError extends NanoBananaError {
 export class AmbiguousSubmitError extends NanoBananaError {
   override name = 'AmbiguousSubmitError'
 }
-/**
- * The AmbiguousSubmitError of a submit `provider` may have accepted: what happened, what the client therefore
- * did not do (`held`: resend it, or try another provider), and the one safe next step.
- */
-export function ambiguousSubmit(
-  provider: { id: ProviderId; name: string },
-  what: string,
-  details: ErrorDetails,
-  held = 'and it was not resubmitted',
-  tail = '',
-): AmbiguousSubmitError {
-  return new AmbiguousSubmitError(
-    `${provider.id}: ${what}; a task may have been created ${held}, to avoid paying twice. Check your ${provider.name} dashboard before submitting again.${tail}`,
-    { provider: provider.id, ...details },
-  )
-}
 /** A result URL expired (results are kept for a limited time). */
 export class ExpiredResultError extends NanoBananaError {
   override name = 'ExpiredResultError'

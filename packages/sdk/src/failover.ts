@@ -3,8 +3,8 @@
 // or it may have one: AmbiguousSubmitError), that provider is the only one ever asked about it.
 import type { ProviderAdapter } from './adapter.js'
 import type { LazyProvider } from './lazy-provider.js'
-import { createClientCore, runGenerate, withRedaction, type ClientCore, type NanoBananaClientOptions, type WaitInternals } from './client.js'
-import { ambiguousSubmit, ConfigurationError, NanoBananaError, ServerError, UpstreamError } from './errors.js'
+import { ambiguousSubmit, createClientCore, runGenerate, withRedaction, type ClientCore, type NanoBananaClientOptions, type WaitInternals } from './client.js'
+import { ConfigurationError, NanoBananaError, ServerError, UpstreamError } from './errors.js'
 import { createLimiter } from './limit.js'
 import { failoverReason } from './policy.js'
 import { withTaskId } from './task-id.js'
