@@ -239,17 +239,19 @@ function hasSecret(text: string, secrets: readonly string[]): boolean {
   return false
 }
 
+/** A copy without the secrets (a header named by one is dropped), or the same Headers when they hold none. */
 function scrubHeaders(headers: Headers, secrets: readonly string[]): Headers {
   let dirty = false
-  headers.forEach((value, name) => {
-    if (hasSecret(value, secrets) || hasSecret(name, secrets)) dirty = true
-  })
-  if (!dirty) return headers
   const clean = new Headers()
   headers.forEach((value, name) => {
-    if (!hasSecret(name, secrets)) clean.append(name, scrubText(value, secrets))
+    const cleanValue = scrubText(value, secrets)
+    if (hasSecret(name, secrets)) dirty = true
+    else {
+      if (cleanValue !== value) dirty = true
+      clean.append(name, cleanValue)
+    }
   })
-  return clean
+  return dirty ? clean : headers
 }
 
 interface Scrub {
