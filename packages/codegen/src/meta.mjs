@@ -374,13 +374,15 @@ const pick = (value, keys) => Object.fromEntries(keys.filter((key) => value[key]
  * What the unified client reads at run time (`ClientMeta`): the meta without each model's request field facts
  * (types, enums, limits, `unverified`), the operations outside the task flow, each operation's id, method and
  * path (the generated functions carry them), the auth scheme's name and place (the generated security entry
- * does), the option fields (each model's `capabilities.fields` says where its options go; only the spellings stay) and the callback facts
- * only the sandbox and the docs read. A browser bundle of every provider carries this part only.
+ * does), the option fields (each model's `capabilities.fields` says where its options go; only the spellings stay), the callback facts
+ * only the sandbox and the docs read, `envKey` (it is `envKeys[0]`) and a synchronous provider's status words (there is no task to
+ * poll: the definition reads its answers' end words itself). A browser bundle of every provider carries this part only.
  */
 export function clientMetaOf(meta) {
-  const { otherOperations: _others, models, auth, operations, options, callback, ...rest } = meta
+  const { otherOperations: _others, models, auth, operations, options, callback, envKey: _first, statusWords, ...rest } = meta
   return {
     ...rest,
+    ...(meta.synchronous ? {} : { statusWords }),
     auth: { prefix: auth.prefix },
     operations: Object.fromEntries(CLIENT_OPERATIONS.filter((key) => operations[key]).map((key) => [key, pick(operations[key], CLIENT_OPERATION)])),
     options: Object.fromEntries(Object.entries(options).flatMap(([option, { values }]) => (values ? [[option, { values }]] : []))),
@@ -455,6 +457,8 @@ export function renderMeta(meta, specName) {
   const client = clientMetaOf(meta)
   // What only the whole meta has: written in full (the client's part of each is spread into it only for models).
   const extra = {
+    envKey: meta.envKey,
+    ...(meta.synchronous ? { statusWords: meta.statusWords } : {}),
     auth: meta.auth,
     operations: meta.operations,
     options: meta.options,
@@ -476,8 +480,8 @@ export function renderMeta(meta, specName) {
       return `      ${JSON.stringify(model)}: {\n        ...clientMeta.models[${JSON.stringify(model)}]${facts.join('')}\n      }`
     })
     .join(',\n')
-  const whole = ['auth', 'operations', 'options', 'callback', 'otherOperations']
-    .filter((key) => extra[key] !== undefined)
+  const whole = Object.keys(extra)
+    .filter((key) => key !== 'models')
     .map((key) => `\n    ${JSON.stringify(key)}: ${write(extra[key], '    ')},`)
     .join('')
   return (

@@ -51,20 +51,19 @@ const l6 = {
 export const clientMeta = {
   "id": "aivideoapi",
   "name": "aivideoapi.ai",
-  "envKey": "AIVIDEOAPI_API_KEY",
   "envKeys": [
     "AIVIDEOAPI_API_KEY"
   ],
   "baseUrlEnvKey": "AIVIDEOAPI_BASE_URL",
   "defaultBaseUrl": "https://api.aivideoapi.ai",
   "baseUrlRequired": false,
+  "defaultModel": "nano-banana-2",
   "statusWords": {
     "pending": "queued",
     "processing": "running",
     "completed": "succeeded",
     "failed": "failed"
   },
-  "defaultModel": "nano-banana-2",
   "auth": {
     "prefix": "Bearer "
   },
@@ -207,6 +206,7 @@ export const meta = /* @__PURE__ */ (() =>
         }
       }
     },
+    "envKey": "AIVIDEOAPI_API_KEY",
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

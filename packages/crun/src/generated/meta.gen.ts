@@ -75,20 +75,19 @@ const l11 = {
 export const clientMeta = {
   "id": "crun",
   "name": "Crun",
-  "envKey": "CRUN_API_KEY",
   "envKeys": [
     "CRUN_API_KEY"
   ],
   "baseUrlEnvKey": "CRUN_BASE_URL",
   "defaultBaseUrl": "https://api.crun.ai/api/v1",
   "baseUrlRequired": false,
+  "defaultModel": "google/nano-banana",
   "statusWords": {
     "pending": "queued",
     "running": "running",
     "success": "succeeded",
     "failed": "failed"
   },
-  "defaultModel": "google/nano-banana",
   "auth": {
     "prefix": ""
   },
@@ -286,6 +285,7 @@ export const meta = /* @__PURE__ */ (() =>
         "unverified": true
       }
     },
+    "envKey": "CRUN_API_KEY",
     "auth": {
       "scheme": "apiKey",
       "in": "header",

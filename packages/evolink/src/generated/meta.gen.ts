@@ -164,13 +164,14 @@ const l19 = {
 export const clientMeta = {
   "id": "evolink",
   "name": "EvoLink",
-  "envKey": "EVOLINK_API_KEY",
   "envKeys": [
     "EVOLINK_API_KEY"
   ],
   "baseUrlEnvKey": "EVOLINK_BASE_URL",
   "defaultBaseUrl": "https://api.evolink.ai",
   "baseUrlRequired": false,
+  "defaultModel": "gemini-3-pro-image-preview",
+  "resultTtlSeconds": 86400,
   "statusWords": {
     "pending": "queued",
     "processing": "running",
@@ -179,8 +180,6 @@ export const clientMeta = {
     "cancelled": "canceled",
     "canceled": "canceled"
   },
-  "defaultModel": "gemini-3-pro-image-preview",
-  "resultTtlSeconds": 86400,
   "auth": {
     "prefix": "Bearer "
   },
@@ -387,6 +386,7 @@ export const meta = /* @__PURE__ */ (() =>
         "unverified": true
       }
     },
+    "envKey": "EVOLINK_API_KEY",
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

@@ -168,7 +168,6 @@ const l23 = {
 export const clientMeta = {
   "id": "fal",
   "name": "fal.ai",
-  "envKey": "FAL_KEY",
   "envKeys": [
     "FAL_KEY",
     "FAL_API_KEY"
@@ -176,6 +175,8 @@ export const clientMeta = {
   "baseUrlEnvKey": "FAL_BASE_URL",
   "defaultBaseUrl": "https://queue.fal.run",
   "baseUrlRequired": false,
+  "defaultModel": "fal-ai/nano-banana",
+  "referenceDataUrls": true,
   "statusWords": {
     "IN_QUEUE": "queued",
     "IN_PROGRESS": "running",
@@ -183,8 +184,6 @@ export const clientMeta = {
     "FAILED": "failed",
     "CANCELED": "canceled"
   },
-  "defaultModel": "fal-ai/nano-banana",
-  "referenceDataUrls": true,
   "auth": {
     "prefix": "Key "
   },
@@ -413,6 +412,7 @@ export const meta = /* @__PURE__ */ (() =>
         }
       }
     },
+    "envKey": "FAL_KEY",
     "auth": {
       "scheme": "falKey",
       "in": "header",

@@ -106,13 +106,14 @@ const l14 = [
 export const clientMeta = {
   "id": "kie",
   "name": "kie.ai",
-  "envKey": "KIE_API_KEY",
   "envKeys": [
     "KIE_API_KEY"
   ],
   "baseUrlEnvKey": "KIE_BASE_URL",
   "defaultBaseUrl": "https://api.kie.ai",
   "baseUrlRequired": false,
+  "defaultModel": "google/nano-banana",
+  "resultTtlSeconds": 86400,
   "statusWords": {
     "waiting": "queued",
     "queuing": "queued",
@@ -120,8 +121,6 @@ export const clientMeta = {
     "success": "succeeded",
     "fail": "failed"
   },
-  "defaultModel": "google/nano-banana",
-  "resultTtlSeconds": 86400,
   "auth": {
     "prefix": "Bearer "
   },
@@ -342,6 +341,7 @@ export const meta = /* @__PURE__ */ (() =>
         }
       }
     },
+    "envKey": "KIE_API_KEY",
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

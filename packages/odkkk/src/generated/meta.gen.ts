@@ -29,13 +29,14 @@ const l2 = [
 export const clientMeta = {
   "id": "odkkk",
   "name": "odkkk",
-  "envKey": "ODKKK_API_KEY",
   "envKeys": [
     "ODKKK_API_KEY"
   ],
   "baseUrlEnvKey": "ODKKK_BASE_URL",
   "defaultBaseUrl": "https://ai.odkkk.com/apiv1",
   "baseUrlRequired": false,
+  "defaultModel": "nano-banana-2-lite",
+  "resultTtlSeconds": 86400,
   "statusWords": {
     "pending": "queued",
     "processing": "running",
@@ -44,8 +45,6 @@ export const clientMeta = {
     "cancelled": "canceled",
     "canceled": "canceled"
   },
-  "defaultModel": "nano-banana-2-lite",
-  "resultTtlSeconds": 86400,
   "auth": {
     "prefix": "Bearer "
   },
@@ -136,6 +135,7 @@ export const meta = /* @__PURE__ */ (() =>
         }
       }
     },
+    "envKey": "ODKKK_API_KEY",
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

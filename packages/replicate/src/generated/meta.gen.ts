@@ -110,13 +110,14 @@ const l15 = {
 export const clientMeta = {
   "id": "replicate",
   "name": "Replicate",
-  "envKey": "REPLICATE_API_TOKEN",
   "envKeys": [
     "REPLICATE_API_TOKEN"
   ],
   "baseUrlEnvKey": "REPLICATE_BASE_URL",
   "defaultBaseUrl": "https://api.replicate.com/v1",
   "baseUrlRequired": false,
+  "defaultModel": "google/nano-banana",
+  "resultTtlSeconds": 3600,
   "statusWords": {
     "starting": "queued",
     "processing": "running",
@@ -125,8 +126,6 @@ export const clientMeta = {
     "canceled": "canceled",
     "aborted": "failed"
   },
-  "defaultModel": "google/nano-banana",
-  "resultTtlSeconds": 3600,
   "auth": {
     "prefix": "Bearer "
   },
@@ -288,6 +287,7 @@ export const meta = /* @__PURE__ */ (() =>
         }
       }
     },
+    "envKey": "REPLICATE_API_TOKEN",
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

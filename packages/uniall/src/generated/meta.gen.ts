@@ -71,13 +71,13 @@ const l5 = {
 export const clientMeta = {
   "id": "uniall",
   "name": "UniAll",
-  "envKey": "UNIALL_API_KEY",
   "envKeys": [
     "UNIALL_API_KEY"
   ],
   "baseUrlEnvKey": "UNIALL_BASE_URL",
   "defaultBaseUrl": null,
   "baseUrlRequired": true,
+  "defaultModel": "NanoBanana2",
   "statusWords": {
     "queued": "queued",
     "pending": "queued",
@@ -93,7 +93,6 @@ export const clientMeta = {
     "cancelled": "canceled",
     "canceled": "canceled"
   },
-  "defaultModel": "NanoBanana2",
   "auth": {
     "prefix": "Bearer "
   },
@@ -166,6 +165,7 @@ export const meta = /* @__PURE__ */ (() =>
         "fields": l5
       }
     },
+    "envKey": "UNIALL_API_KEY",
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",
