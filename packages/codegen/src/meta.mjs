@@ -375,13 +375,14 @@ const pick = (value, keys) => Object.fromEntries(keys.filter((key) => value[key]
  * (types, enums, limits, `unverified`), the operations outside the task flow, each operation's id, method and
  * path (the generated functions carry them), the auth scheme's name and place (the generated security entry
  * does), the option fields (each model's `capabilities.fields` says where its options go; only the spellings stay), the callback facts
- * only the sandbox and the docs read, `envKey` (it is `envKeys[0]`) and a synchronous provider's status words (there is no task to
+ * only the sandbox and the docs read, `envKeys` when it is only `envKey` and a synchronous provider's status words (there is no task to
  * poll: the definition reads its answers' end words itself). A browser bundle of every provider carries this part only.
  */
 export function clientMetaOf(meta) {
-  const { otherOperations: _others, models, auth, operations, options, callback, envKey: _first, statusWords, ...rest } = meta
+  const { otherOperations: _others, models, auth, operations, options, callback, envKeys, statusWords, ...rest } = meta
   return {
     ...rest,
+    ...(envKeys.length > 1 ? { envKeys } : {}),
     ...(meta.synchronous ? {} : { statusWords }),
     auth: { prefix: auth.prefix },
     operations: Object.fromEntries(CLIENT_OPERATIONS.filter((key) => operations[key]).map((key) => [key, pick(operations[key], CLIENT_OPERATION)])),
@@ -457,7 +458,7 @@ export function renderMeta(meta, specName) {
   const client = clientMetaOf(meta)
   // What only the whole meta has: written in full (the client's part of each is spread into it only for models).
   const extra = {
-    envKey: meta.envKey,
+    ...(meta.envKeys.length > 1 ? {} : { envKeys: meta.envKeys }),
     ...(meta.synchronous ? { statusWords: meta.statusWords } : {}),
     auth: meta.auth,
     operations: meta.operations,

@@ -279,7 +279,7 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     id,
     name: meta.name,
     meta,
-    envKey: meta.envKeys[0]!,
+    envKey: meta.envKey,
     baseUrlEnvKey: meta.baseUrlEnvKey,
     defaultModel: meta.defaultModel,
     models,

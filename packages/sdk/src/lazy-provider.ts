@@ -27,7 +27,7 @@ export function lazyProvider<P extends ProviderId>(meta: ClientMeta & { readonly
     id: meta.id,
     name: meta.name,
     meta,
-    envKey: meta.envKeys[0]!,
+    envKey: meta.envKey,
     baseUrlEnvKey: meta.baseUrlEnvKey,
     defaultModel: meta.defaultModel,
     adapter: undefined as ProviderAdapter | undefined,

@@ -51,9 +51,7 @@ const l6 = {
 export const clientMeta = {
   "id": "aivideoapi",
   "name": "aivideoapi.ai",
-  "envKeys": [
-    "AIVIDEOAPI_API_KEY"
-  ],
+  "envKey": "AIVIDEOAPI_API_KEY",
   "baseUrlEnvKey": "AIVIDEOAPI_BASE_URL",
   "defaultBaseUrl": "https://api.aivideoapi.ai",
   "baseUrlRequired": false,
@@ -206,7 +204,9 @@ export const meta = /* @__PURE__ */ (() =>
         }
       }
     },
-    "envKey": "AIVIDEOAPI_API_KEY",
+    "envKeys": [
+      "AIVIDEOAPI_API_KEY"
+    ],
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

@@ -75,9 +75,7 @@ const l11 = {
 export const clientMeta = {
   "id": "crun",
   "name": "Crun",
-  "envKeys": [
-    "CRUN_API_KEY"
-  ],
+  "envKey": "CRUN_API_KEY",
   "baseUrlEnvKey": "CRUN_BASE_URL",
   "defaultBaseUrl": "https://api.crun.ai/api/v1",
   "baseUrlRequired": false,
@@ -285,7 +283,9 @@ export const meta = /* @__PURE__ */ (() =>
         "unverified": true
       }
     },
-    "envKey": "CRUN_API_KEY",
+    "envKeys": [
+      "CRUN_API_KEY"
+    ],
     "auth": {
       "scheme": "apiKey",
       "in": "header",

@@ -164,9 +164,7 @@ const l19 = {
 export const clientMeta = {
   "id": "evolink",
   "name": "EvoLink",
-  "envKeys": [
-    "EVOLINK_API_KEY"
-  ],
+  "envKey": "EVOLINK_API_KEY",
   "baseUrlEnvKey": "EVOLINK_BASE_URL",
   "defaultBaseUrl": "https://api.evolink.ai",
   "baseUrlRequired": false,
@@ -386,7 +384,9 @@ export const meta = /* @__PURE__ */ (() =>
         "unverified": true
       }
     },
-    "envKey": "EVOLINK_API_KEY",
+    "envKeys": [
+      "EVOLINK_API_KEY"
+    ],
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

@@ -168,15 +168,16 @@ const l23 = {
 export const clientMeta = {
   "id": "fal",
   "name": "fal.ai",
-  "envKeys": [
-    "FAL_KEY",
-    "FAL_API_KEY"
-  ],
+  "envKey": "FAL_KEY",
   "baseUrlEnvKey": "FAL_BASE_URL",
   "defaultBaseUrl": "https://queue.fal.run",
   "baseUrlRequired": false,
   "defaultModel": "fal-ai/nano-banana",
   "referenceDataUrls": true,
+  "envKeys": [
+    "FAL_KEY",
+    "FAL_API_KEY"
+  ],
   "statusWords": {
     "IN_QUEUE": "queued",
     "IN_PROGRESS": "running",
@@ -412,7 +413,6 @@ export const meta = /* @__PURE__ */ (() =>
         }
       }
     },
-    "envKey": "FAL_KEY",
     "auth": {
       "scheme": "falKey",
       "in": "header",

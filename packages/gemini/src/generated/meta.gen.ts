@@ -144,10 +144,7 @@ const l18 = {
 export const clientMeta = {
   "id": "gemini",
   "name": "Google Gemini API",
-  "envKeys": [
-    "GEMINI_API_KEY",
-    "GOOGLE_API_KEY"
-  ],
+  "envKey": "GEMINI_API_KEY",
   "baseUrlEnvKey": "GEMINI_BASE_URL",
   "defaultBaseUrl": "https://generativelanguage.googleapis.com",
   "baseUrlRequired": false,
@@ -157,6 +154,10 @@ export const clientMeta = {
     "gemini-3-pro-image-preview": "gemini-3-pro-image",
     "gemini-3.1-flash-image-preview": "gemini-3.1-flash-image"
   },
+  "envKeys": [
+    "GEMINI_API_KEY",
+    "GOOGLE_API_KEY"
+  ],
   "auth": {
     "prefix": ""
   },
@@ -258,7 +259,6 @@ export const meta = /* @__PURE__ */ (() =>
         "unverified": true
       }
     },
-    "envKey": "GEMINI_API_KEY",
     "statusWords": {
       "FINISH_REASON_UNSPECIFIED": "failed",
       "STOP": "succeeded",

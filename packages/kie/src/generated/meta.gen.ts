@@ -106,9 +106,7 @@ const l14 = [
 export const clientMeta = {
   "id": "kie",
   "name": "kie.ai",
-  "envKeys": [
-    "KIE_API_KEY"
-  ],
+  "envKey": "KIE_API_KEY",
   "baseUrlEnvKey": "KIE_BASE_URL",
   "defaultBaseUrl": "https://api.kie.ai",
   "baseUrlRequired": false,
@@ -341,7 +339,9 @@ export const meta = /* @__PURE__ */ (() =>
         }
       }
     },
-    "envKey": "KIE_API_KEY",
+    "envKeys": [
+      "KIE_API_KEY"
+    ],
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

@@ -29,9 +29,7 @@ const l2 = [
 export const clientMeta = {
   "id": "odkkk",
   "name": "odkkk",
-  "envKeys": [
-    "ODKKK_API_KEY"
-  ],
+  "envKey": "ODKKK_API_KEY",
   "baseUrlEnvKey": "ODKKK_BASE_URL",
   "defaultBaseUrl": "https://ai.odkkk.com/apiv1",
   "baseUrlRequired": false,
@@ -135,7 +133,9 @@ export const meta = /* @__PURE__ */ (() =>
         }
       }
     },
-    "envKey": "ODKKK_API_KEY",
+    "envKeys": [
+      "ODKKK_API_KEY"
+    ],
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

@@ -129,9 +129,7 @@ const l15 = {
 export const clientMeta = {
   "id": "openrouter",
   "name": "OpenRouter",
-  "envKeys": [
-    "OPENROUTER_API_KEY"
-  ],
+  "envKey": "OPENROUTER_API_KEY",
   "baseUrlEnvKey": "OPENROUTER_BASE_URL",
   "defaultBaseUrl": "https://openrouter.ai/api/v1",
   "baseUrlRequired": false,
@@ -265,7 +263,9 @@ export const meta = /* @__PURE__ */ (() =>
         "fields": l15
       }
     },
-    "envKey": "OPENROUTER_API_KEY",
+    "envKeys": [
+      "OPENROUTER_API_KEY"
+    ],
     "statusWords": {},
     "auth": {
       "scheme": "bearerAuth",

@@ -110,9 +110,7 @@ const l15 = {
 export const clientMeta = {
   "id": "replicate",
   "name": "Replicate",
-  "envKeys": [
-    "REPLICATE_API_TOKEN"
-  ],
+  "envKey": "REPLICATE_API_TOKEN",
   "baseUrlEnvKey": "REPLICATE_BASE_URL",
   "defaultBaseUrl": "https://api.replicate.com/v1",
   "baseUrlRequired": false,
@@ -287,7 +285,9 @@ export const meta = /* @__PURE__ */ (() =>
         }
       }
     },
-    "envKey": "REPLICATE_API_TOKEN",
+    "envKeys": [
+      "REPLICATE_API_TOKEN"
+    ],
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

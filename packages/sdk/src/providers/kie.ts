@@ -6,7 +6,7 @@
 // strings; callbacks are signed over `taskId.timestamp` only (kie.callbacks.ts).
 import { createImageTask, getImageTask, type CreateImageTaskRequest } from '@nano-banana/kie'
 import { clientMeta as meta } from '@nano-banana/kie/meta'
-import { compact } from '../adapter-kit.js'
+import { compact, firstStr } from '../adapter-kit.js'
 import { defineProvider, type CapabilityFallback } from '../define-provider.js'
 import { NanoBananaError } from '../errors.js'
 import { isRecord, num, record, str, urls } from '../parse.js'
@@ -50,7 +50,7 @@ export const kie = defineProvider<CreateImageTaskRequest>({
     const task = unwrapCode(envelope, data, response, kit)
     if (task instanceof NanoBananaError) return task
     if (!task) return kit.notATask(data, 'data')
-    const taskId = str(task.taskId) ?? str(task.task_id)
+    const taskId = firstStr(task, envelope.idKeys)
     if (!taskId) return kit.notATask(data, 'taskId')
     const status = kit.status(task.state, data)
     const credits = num(task.consumeCredits)

@@ -39,7 +39,8 @@ export function codeEnvelope(envelope: CodeEnvelope): Pick<ProviderDefinition, '
       const fields = record(body)
       const jsonCode = codeOf(fields.code)
       return {
-        ...(jsonCode !== undefined && jsonCode !== 200 ? { status: jsonCode } : {}),
+        // The JSON code stands for the HTTP status when it says more than 200.
+        status: jsonCode !== 200 ? jsonCode : undefined,
         code: jsonCode !== undefined ? String(jsonCode) : str(fields.code),
         message: firstStr(fields, envelope.messageKeys),
       }

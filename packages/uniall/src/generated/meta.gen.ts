@@ -71,9 +71,7 @@ const l5 = {
 export const clientMeta = {
   "id": "uniall",
   "name": "UniAll",
-  "envKeys": [
-    "UNIALL_API_KEY"
-  ],
+  "envKey": "UNIALL_API_KEY",
   "baseUrlEnvKey": "UNIALL_BASE_URL",
   "defaultBaseUrl": null,
   "baseUrlRequired": true,
@@ -165,7 +163,9 @@ export const meta = /* @__PURE__ */ (() =>
         "fields": l5
       }
     },
-    "envKey": "UNIALL_API_KEY",
+    "envKeys": [
+      "UNIALL_API_KEY"
+    ],
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",
