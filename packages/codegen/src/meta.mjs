@@ -379,11 +379,12 @@ const pick = (value, keys) => Object.fromEntries(keys.filter((key) => value[key]
  * poll: the definition reads its answers' end words itself). A browser bundle of every provider carries this part only.
  */
 export function clientMetaOf(meta) {
-  const { otherOperations: _others, models, auth, operations, options, callback, envKeys, statusWords, ...rest } = meta
+  // Filtered in place, so that the keys the client keeps stay in the whole meta's order.
+  const unread = (key) => (key === 'envKeys' && meta.envKeys.length === 1) || (key === 'statusWords' && meta.synchronous)
+  const kept = Object.fromEntries(Object.entries(meta).filter(([key]) => !unread(key)))
+  const { otherOperations: _others, models, auth, operations, options, callback, ...rest } = kept
   return {
     ...rest,
-    ...(envKeys.length > 1 ? { envKeys } : {}),
-    ...(meta.synchronous ? {} : { statusWords }),
     auth: { prefix: auth.prefix },
     operations: Object.fromEntries(CLIENT_OPERATIONS.filter((key) => operations[key]).map((key) => [key, pick(operations[key], CLIENT_OPERATION)])),
     options: Object.fromEntries(Object.entries(options).flatMap(([option, { values }]) => (values ? [[option, { values }]] : []))),

@@ -272,6 +272,10 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     notATask: (body, what) => notATask(id, body, what),
   }
 
+  // Read once per provider, not per request: where the model and a query callback go.
+  const modelPath = meta.operations.create.modelPath
+  const queryField = meta.callback?.in === 'query' ? meta.callback.field : undefined
+  const provider = { id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined, authPrefix: meta.auth.prefix }
   if (definition.callbackComponent !== undefined && meta.callback?.payloadSchema !== undefined) {
     throw new Error(`defineProvider(${id}): callbackComponent restates the spec's ${meta.callback.payloadSchema}`)
   }
@@ -293,8 +297,7 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
       callbackComponent: definition.callbackComponent,
       resolveModel: definition.resolveModel && ((modelId: string) => definition.resolveModel?.(modelId, models)),
     }),
-    createClient: (options) =>
-      createProviderClient({ id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined, authPrefix: meta.auth.prefix }, options),
+    createClient: (options) => createProviderClient(provider, options),
 
     toRequestBody(request, model) {
       const wire: Wire<Body> = {
@@ -303,8 +306,7 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
       }
       const body = (definition.toBody ? definition.toBody(request, model, wire) : wire.place()) as Body & Record<string, unknown>
       // A callback URL that travels in the query (`{$request.query.<name>}`) rides along under that name; submit moves it.
-      if (meta.callback?.in === 'query' && meta.callback.field && request.callbackUrl !== undefined)
-        (body as Record<string, unknown>)[meta.callback.field] = request.callbackUrl
+      if (queryField && request.callbackUrl !== undefined) (body as Record<string, unknown>)[queryField] = request.callbackUrl
       if (request.providerOptions) {
         const promptField = model.fields?.prompt ?? 'prompt'
         // Validated fields win: a key the body already has is kept (validateRequest refuses the mapped ones).
@@ -315,8 +317,6 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     },
 
     submit: async (client, body, signal, onHeaders) => {
-      const modelPath = meta.operations.create.modelPath
-      const queryField = meta.callback?.in === 'query' ? meta.callback.field : undefined
       if (!modelPath && !queryField) return definition.operations.create({ client, body: body as Body, signal, onHeaders })
       // `x-model-in-path`: the model id becomes the path parameters; a query callback (`{$request.query.x}`) leaves the body.
       const { model, ...rest } = body as Record<string, unknown> & { model?: unknown }
@@ -326,21 +326,15 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
         query[queryField] = wire[queryField]
         delete wire[queryField]
       }
-      const path: Record<string, string> = {}
-      if (modelPath) {
-        const pieces = String(model).split('/')
-        if (pieces.length !== modelPath.length || pieces.some((piece) => piece === '')) {
-          throw new InvalidRequestError(`${id}: model ${String(model)} is not of the form ${modelPath.map((part) => `{${part}}`).join('/')}`, { param: 'model' })
-        }
-        modelPath.forEach((name, i) => {
-          path[name] = pieces[i]!
-        })
+      const pieces = String(model).split('/')
+      if (modelPath && (pieces.length !== modelPath.length || pieces.some((piece) => piece === ''))) {
+        throw new InvalidRequestError(`${id}: model ${String(model)} is not of the form ${modelPath.map((part) => `{${part}}`).join('/')}`, { param: 'model' })
       }
       const withImages = definition.operations.createWithImages && hasImages(wire, models[String(model)])
       const options = {
         client,
         body: wire,
-        ...(modelPath ? { path } : {}),
+        ...(modelPath ? { path: Object.fromEntries(modelPath.map((name, i) => [name, pieces[i]])) } : {}),
         ...(Object.keys(query).length ? { query } : {}),
         signal,
         onHeaders,

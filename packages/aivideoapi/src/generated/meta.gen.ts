@@ -55,13 +55,13 @@ export const clientMeta = {
   "baseUrlEnvKey": "AIVIDEOAPI_BASE_URL",
   "defaultBaseUrl": "https://api.aivideoapi.ai",
   "baseUrlRequired": false,
-  "defaultModel": "nano-banana-2",
   "statusWords": {
     "pending": "queued",
     "processing": "running",
     "completed": "succeeded",
     "failed": "failed"
   },
+  "defaultModel": "nano-banana-2",
   "auth": {
     "prefix": "Bearer "
   },

@@ -79,13 +79,13 @@ export const clientMeta = {
   "baseUrlEnvKey": "CRUN_BASE_URL",
   "defaultBaseUrl": "https://api.crun.ai/api/v1",
   "baseUrlRequired": false,
-  "defaultModel": "google/nano-banana",
   "statusWords": {
     "pending": "queued",
     "running": "running",
     "success": "succeeded",
     "failed": "failed"
   },
+  "defaultModel": "google/nano-banana",
   "auth": {
     "prefix": ""
   },

@@ -168,8 +168,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "EVOLINK_BASE_URL",
   "defaultBaseUrl": "https://api.evolink.ai",
   "baseUrlRequired": false,
-  "defaultModel": "gemini-3-pro-image-preview",
-  "resultTtlSeconds": 86400,
   "statusWords": {
     "pending": "queued",
     "processing": "running",
@@ -178,6 +176,8 @@ export const clientMeta = {
     "cancelled": "canceled",
     "canceled": "canceled"
   },
+  "defaultModel": "gemini-3-pro-image-preview",
+  "resultTtlSeconds": 86400,
   "auth": {
     "prefix": "Bearer "
   },

@@ -169,15 +169,13 @@ export const clientMeta = {
   "id": "fal",
   "name": "fal.ai",
   "envKey": "FAL_KEY",
-  "baseUrlEnvKey": "FAL_BASE_URL",
-  "defaultBaseUrl": "https://queue.fal.run",
-  "baseUrlRequired": false,
-  "defaultModel": "fal-ai/nano-banana",
-  "referenceDataUrls": true,
   "envKeys": [
     "FAL_KEY",
     "FAL_API_KEY"
   ],
+  "baseUrlEnvKey": "FAL_BASE_URL",
+  "defaultBaseUrl": "https://queue.fal.run",
+  "baseUrlRequired": false,
   "statusWords": {
     "IN_QUEUE": "queued",
     "IN_PROGRESS": "running",
@@ -185,6 +183,8 @@ export const clientMeta = {
     "FAILED": "failed",
     "CANCELED": "canceled"
   },
+  "defaultModel": "fal-ai/nano-banana",
+  "referenceDataUrls": true,
   "auth": {
     "prefix": "Key "
   },

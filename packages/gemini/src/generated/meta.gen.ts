@@ -145,6 +145,10 @@ export const clientMeta = {
   "id": "gemini",
   "name": "Google Gemini API",
   "envKey": "GEMINI_API_KEY",
+  "envKeys": [
+    "GEMINI_API_KEY",
+    "GOOGLE_API_KEY"
+  ],
   "baseUrlEnvKey": "GEMINI_BASE_URL",
   "defaultBaseUrl": "https://generativelanguage.googleapis.com",
   "baseUrlRequired": false,
@@ -154,10 +158,6 @@ export const clientMeta = {
     "gemini-3-pro-image-preview": "gemini-3-pro-image",
     "gemini-3.1-flash-image-preview": "gemini-3.1-flash-image"
   },
-  "envKeys": [
-    "GEMINI_API_KEY",
-    "GOOGLE_API_KEY"
-  ],
   "auth": {
     "prefix": ""
   },

@@ -110,8 +110,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "KIE_BASE_URL",
   "defaultBaseUrl": "https://api.kie.ai",
   "baseUrlRequired": false,
-  "defaultModel": "google/nano-banana",
-  "resultTtlSeconds": 86400,
   "statusWords": {
     "waiting": "queued",
     "queuing": "queued",
@@ -119,6 +117,8 @@ export const clientMeta = {
     "success": "succeeded",
     "fail": "failed"
   },
+  "defaultModel": "google/nano-banana",
+  "resultTtlSeconds": 86400,
   "auth": {
     "prefix": "Bearer "
   },

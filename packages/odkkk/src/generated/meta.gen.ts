@@ -33,8 +33,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "ODKKK_BASE_URL",
   "defaultBaseUrl": "https://ai.odkkk.com/apiv1",
   "baseUrlRequired": false,
-  "defaultModel": "nano-banana-2-lite",
-  "resultTtlSeconds": 86400,
   "statusWords": {
     "pending": "queued",
     "processing": "running",
@@ -43,6 +41,8 @@ export const clientMeta = {
     "cancelled": "canceled",
     "canceled": "canceled"
   },
+  "defaultModel": "nano-banana-2-lite",
+  "resultTtlSeconds": 86400,
   "auth": {
     "prefix": "Bearer "
   },

@@ -114,8 +114,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "REPLICATE_BASE_URL",
   "defaultBaseUrl": "https://api.replicate.com/v1",
   "baseUrlRequired": false,
-  "defaultModel": "google/nano-banana",
-  "resultTtlSeconds": 3600,
   "statusWords": {
     "starting": "queued",
     "processing": "running",
@@ -124,6 +122,8 @@ export const clientMeta = {
     "canceled": "canceled",
     "aborted": "failed"
   },
+  "defaultModel": "google/nano-banana",
+  "resultTtlSeconds": 3600,
   "auth": {
     "prefix": "Bearer "
   },

@@ -75,7 +75,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "UNIALL_BASE_URL",
   "defaultBaseUrl": null,
   "baseUrlRequired": true,
-  "defaultModel": "NanoBanana2",
   "statusWords": {
     "queued": "queued",
     "pending": "queued",
@@ -91,6 +90,7 @@ export const clientMeta = {
     "cancelled": "canceled",
     "canceled": "canceled"
   },
+  "defaultModel": "NanoBanana2",
   "auth": {
     "prefix": "Bearer "
   },
