@@ -20,15 +20,24 @@ import {
   SYNC_PROVIDERS,
   serveHandler,
   sleep,
+  until,
   type LocalHttp,
 } from './support.js'
 
 type Phase = 'submit' | 'poll' | 'callback' | 'download'
 type Rule = Omit<FaultRule, 'provider'>
 
-/** Longer than one request may take in the matrix: the `slow` fault waits longer. */
+/**
+ * The request timeout a `slow` row tests: only the request of the phase under test gets it (the `slow`
+ * fault answers later). Every other request of the matrix must simply be answered, so it gets ANSWER_MS:
+ * the matrix runs 16 cells at once with the sandbox in the same event loop, and on a loaded machine (load
+ * 10+ on 2 cores) a loopback answer took longer than 1.2 s, which made a submit ambiguous in rows that
+ * test something else (download 502, reset, expired URL).
+ */
 const REQUEST_TIMEOUT_MS = 1200
 const SLOW_MS = 3000
+/** A hang guard, not a budget: no request, wait or callback that must arrive comes near it. */
+const ANSWER_MS = 60_000
 /** How long a stuck task, or a poll failing on every try, is waited for. */
 const SHORT_WAIT_MS = 500
 
@@ -217,7 +226,7 @@ async function receiver(provider: ProviderId, behaviour: Row['receiver'], keysFe
       for (const release of held.values()) release()
       await http.close()
     },
-    async next(taskId: string, timeoutMs = 4000): Promise<Task> {
+    async next(taskId: string, timeoutMs = ANSWER_MS): Promise<Task> {
       const end = Date.now() + timeoutMs
       while (Date.now() < end) {
         const task = delivered.get(taskId)?.[0]
@@ -239,10 +248,12 @@ async function runCell({ row, provider }: Cell): Promise<Outcome> {
   let outcome = ''
   let resultTaskId: string | undefined
   let detail: string | undefined
+  const slowRow = row.rules.some((rule) => rule.fault === 'slow' && rule.phase === row.phase)
   try {
     for (const rule of row.rules) sandbox.faults.add({ provider, ...rule })
     // The wait outlasts the task itself (a long task's failure arrives at its end), whatever the row's duration.
-    const nb = sandboxClient(sandbox, provider, { requestTimeoutMs: REQUEST_TIMEOUT_MS, timeoutMs: (row.taskDurationMs ?? 0) + 5000 })
+    const client = (requestTimeoutMs: number) => sandboxClient(sandbox, provider, { requestTimeoutMs, timeoutMs: (row.taskDurationMs ?? 0) + ANSWER_MS })
+    const nb = client(row.phase === 'submit' && slowRow ? REQUEST_TIMEOUT_MS : ANSWER_MS)
     try {
       if (row.phase === 'callback') {
         const submission = await nb.submit({
@@ -255,11 +266,17 @@ async function runCell({ row, provider }: Cell): Promise<Outcome> {
         if (task.status !== 'succeeded') throw taskFailure({ ...task, taskId: submission.taskId })
         if (task.urls.length === 0) throw new Error('callback task without URLs')
         outcome = 'recovered'
+      } else if (row.phase === 'poll' && slowRow) {
+        // Submitted without the short timeout; only the polls (the phase under test) have it.
+        const submission = await nb.submit({ prompt: `fault matrix ${row.label}` })
+        resultTaskId = submission.taskId
+        await client(REQUEST_TIMEOUT_MS).wait(submission.taskId)
+        outcome = 'recovered'
       } else {
         const result = await nb.generate({ prompt: `fault matrix ${row.label}`, ...(row.timeoutMs ? { timeoutMs: row.timeoutMs } : {}) })
         resultTaskId = result.taskId
         if (row.phase === 'download') {
-          const image = await result.images[0]!.download()
+          const image = await result.images[0]!.download(slowRow ? { timeoutMs: REQUEST_TIMEOUT_MS } : {})
           decodeImage(image.bytes)
         }
         outcome = 'recovered'
@@ -284,6 +301,16 @@ async function runCell({ row, provider }: Cell): Promise<Outcome> {
   } finally {
     await hook?.close()
   }
+  // The client may have given up (its timeout fired) before the sandbox, in the same loaded event loop, read
+  // the request: the accounting waits until the sandbox has applied the row's faults and holds the tasks the
+  // row expects, rather than reading its records too early.
+  await until(
+    () => (sandbox.faults.pending().every((rule) => rule.count === Infinity) && sandbox.tasks.list(provider).length >= (row.tasks ?? 0) ? true : undefined),
+    ANSWER_MS,
+    'the sandbox to apply the faults',
+  ).catch((error: unknown) => {
+    detail ??= String(error)
+  })
   // Accounting, from the sandbox's own records.
   const tasks = sandbox.tasks.list(provider)
   const requestFaults = sandbox.requests.filter((r) => r.faults.length > 0).length
@@ -350,7 +377,8 @@ beforeAll(async () => {
     for (const spy of spies) spy.mockRestore()
   }
   elapsedMs = Date.now() - started
-}, 60_000)
+  // A hang guard above every cell's own (ANSWER_MS): a loaded machine makes the whole run slower, never a cell fail.
+}, 5 * ANSWER_MS)
 
 afterAll(() => {
   const phases: Phase[] = ['submit', 'poll', 'callback', 'download']
