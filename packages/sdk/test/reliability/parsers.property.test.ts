@@ -15,6 +15,11 @@ import { PROVIDERS } from './support.js'
  * vitest.config.ts). Raise with FC_RUNS=5000 for a deeper search.
  */
 const RUNS = Number(process.env.FC_RUNS ?? (process.env.NB_SDK_INTEGRATION === '1' ? 300 : 100))
+/**
+ * A hang guard, not a budget: a property's time is CPU time, which a loaded machine stretches (the whole-client
+ * property took 5.06 s at load 11 on 2 cores, past vitest's default 5 s, and failed having found nothing).
+ */
+const PROPERTY_TIMEOUT_MS = 120_000
 
 const HUGE = ['x'.repeat(1_000_000), '<html>'.repeat(100_000), '{"id":"'.padEnd(500_000, 'a'), '9'.repeat(400)]
 const STATUS_WORDS = [
@@ -162,7 +167,7 @@ function checkTaskOrError(provider: ProviderId, value: Task | NanoBananaError): 
   if (value.estimatedSeconds !== undefined) expect(Number.isFinite(value.estimatedSeconds)).toBe(true)
 }
 
-describe.each(PROVIDERS)('%s adapter', (provider) => {
+describe.each(PROVIDERS)('%s adapter', { timeout: PROPERTY_TIMEOUT_MS }, (provider) => {
   const adapter = providers[provider]
   const body = bodyOf(provider)
 
