@@ -1,4 +1,4 @@
-import { AbortError, ConnectionError, ExpiredResultError, NanoBananaError, ResponseFormatError, parseRetryAfter } from './errors.js'
+import { AbortError, ConnectionError, ExpiredResultError, NanoBananaError, NotSentError, ResponseFormatError, parseRetryAfter } from './errors.js'
 import { readCapped } from '@nano-banana/runtime'
 import { classifyNetworkError, requestSignal, type RetryPolicy } from './retry.js'
 import { retrying } from './retrying.js'
@@ -108,6 +108,8 @@ export async function downloadImage(url: string, expiresAt: Date | undefined, co
       // "Illegal invocation" in browsers and workerd.
       response = await fetchChecked(url, requestSignal(options.signal, timeoutMs))
     } catch (error) {
+      // A guarded fetch (`@nano-banana/sdk/node`) refused the address a name resolved to: the same refusal as by name.
+      if (error instanceof NotSentError && error.code === 'unsafe_url') throw refuse(url, error.message)
       if (error instanceof NanoBananaError) throw error
       const kind = classifyNetworkError(error, options.signal)
       if (kind === 'aborted') throw aborted(error)
