@@ -10,8 +10,8 @@ import { InvalidRequestError, NanoBananaError } from './errors.js'
 import { imageTypeOf, type ImageContentType } from './image-type.js'
 import { DEFAULT_REFERENCE_MAX_BYTES } from './inline-images.js'
 
-export { createGuardedFetch, refusedAddress } from './guarded-fetch.js'
-export type { GuardedFetchOptions, HostResolver, ResolvedAddress } from './guarded-fetch.js'
+export { createGuardedFetch, refusedAddress } from './node/guarded-fetch.js'
+export type { GuardedFetchOptions, HostResolver, ResolvedAddress } from './node/guarded-fetch.js'
 
 /** What `saveImages` needs of a result: a `GenerateResult` fits. */
 export interface SavableResult {

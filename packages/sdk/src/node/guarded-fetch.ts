@@ -8,9 +8,9 @@
 import dns from 'node:dns'
 import { isIP, type LookupFunction } from 'node:net'
 import type { Dispatcher } from 'undici'
-import { NotSentError } from './errors.js'
-import { isNonPublicAddress } from './ip-ranges.js'
-import { isLoopbackUrl } from './result-url.js'
+import { NotSentError } from '../errors.js'
+import { isNonPublicAddress } from '../ip-ranges.js'
+import { isLoopbackUrl } from '../result-url.js'
 
 /** One address a host name resolves to (what `dns.lookup` gives with `all: true`). */
 export interface ResolvedAddress {
