@@ -108,8 +108,8 @@ export async function downloadImage(url: string, expiresAt: Date | undefined, co
       // "Illegal invocation" in browsers and workerd.
       response = await fetchChecked(url, requestSignal(options.signal, timeoutMs))
     } catch (error) {
-      // A guarded fetch (`@nano-banana/sdk/node`) refused the address a name resolved to: the same refusal as by name.
-      if (error instanceof NotSentError && error.code === 'unsafe_url') throw refuse(url, error.message)
+      // The fetch refused the URL on this machine (the node entry's guarded fetch: the address a name resolved to).
+      if (error instanceof NotSentError) throw refuse(url, error.message)
       if (error instanceof NanoBananaError) throw error
       const kind = classifyNetworkError(error, options.signal)
       if (kind === 'aborted') throw aborted(error)
