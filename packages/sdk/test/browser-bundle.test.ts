@@ -122,9 +122,7 @@ describe('browser bundle', () => {
   })
 
   it('the sources outside src/node.ts and src/node/ (the node entry alone imports them) use no node: module, Buffer or unguarded process', () => {
-    const files = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter(
-      (f) => f.endsWith('.ts') && f !== 'node.ts' && !f.startsWith('node/'),
-    )
+    const files = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && f !== 'node.ts' && !f.startsWith('node/'))
     for (const file of files) {
       const source = readFileSync(join(root, 'src', file), 'utf8').replace(/^\s*(\/\/|\*).*$/gm, '')
       expect.soft(source, file).not.toMatch(/["']node:/)
