@@ -1,6 +1,7 @@
 // Node-only helpers: `@nano-banana/sdk/node`. The main entry (`@nano-banana/sdk`), `/core`,
 // `/callbacks` and the providers use web-standard APIs only (fetch, URL, AbortSignal, Web Streams)
-// and run in browsers, Deno, Bun and edge runtimes; whatever needs the file system lives here.
+// and run in browsers, Deno, Bun and edge runtimes; whatever needs the file system, or Node's own
+// connections (the DNS guard of node/guarded-fetch.ts), lives here.
 import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
 import { copyFile, link, mkdir, open, rm, stat } from 'node:fs/promises'

@@ -34,8 +34,6 @@ export interface GuardedFetchOptions {
   allowHosts?: readonly string[]
   /** Resolves host names; default the system resolver. A test seam, and the place for a resolver of your own. */
   resolve?: HostResolver
-  /** The fetch that sends the requests; default `globalThis.fetch` (Node's, which takes undici's `dispatcher`). */
-  fetch?: typeof fetch
 }
 
 const bare = (host: string) =>
@@ -166,10 +164,10 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): typeof fe
       })
     }))
 
-  const send = options.fetch ?? globalThis.fetch
   return async (input, init) => {
     try {
-      return await send(input, { ...init, dispatcher: await dispatcher() } as RequestInit)
+      // Node's own fetch (undici inside) takes the dispatcher; no other fetch is offered, since one that ignored it would skip the check.
+      return await globalThis.fetch(input, { ...init, dispatcher: await dispatcher() } as RequestInit)
     } catch (error) {
       // fetch wraps a connection failure in `TypeError: fetch failed`; the refusal is more useful than that.
       throw refusalIn(error) ?? error
