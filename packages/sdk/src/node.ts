@@ -57,6 +57,8 @@ async function publish(partial: string, path: string): Promise<void> {
  * temporary `.part` file (random name, created exclusively, never through a symlink) and then linked
  * to its final name, which must not exist: a crash never leaves a half image under the final name, and
  * an existing file (or a planted symlink) is never written through or replaced (see `onExisting`).
+ * The images are downloaded with the result's client `fetch`: on a server, make that client with
+ * `fetch: createGuardedFetch()` so that a result URL whose name resolves to a private address is refused.
  *
  * ```ts
  * import { saveImages } from '@nano-banana/sdk/node'
