@@ -166,6 +166,17 @@ describe('createGuardedFetch against a counting server', () => {
     expect(t.requests).toEqual(['GET /a.png'])
   })
 
+  it("allowHosts ['*'] turns the guard off: a name resolving to loopback and a loopback literal are both fetched", async () => {
+    const t = await target()
+    const g = guard([[LOOPBACK]], { allowHosts: ['*'] })
+    for (const url of [name(t), `${t.url}/a.png`]) {
+      const response = await g.fetch(url)
+      expect(response.status).toBe(200)
+      await response.arrayBuffer()
+    }
+    expect(t.requests).toHaveLength(2)
+  })
+
   it('allowLoopback (or a loopback baseUrl) fetches a name resolving to loopback, and still refuses a private one', async () => {
     const t = await target()
     for (const options of [{ allowLoopback: true }, { baseUrl: 'http://127.0.0.1:1/v1' }]) {
