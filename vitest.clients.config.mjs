@@ -3,8 +3,6 @@
 // package a project with its own vitest config, instead of one vitest process per package: each of those
 // spent about 3 s of CPU starting vitest for a test of half a second. `pnpm --filter <pkg> test:client`
 // still runs one package alone.
-import { readdirSync, readFileSync, existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { defineConfig } from 'vitest/config'
 import { workspacePackages } from './packages/codegen/src/workspace.mjs'
 
