@@ -374,11 +374,15 @@ const pick = (value, keys) => Object.fromEntries(keys.filter((key) => value[key]
  * What the unified client reads at run time (`ClientMeta`): the meta without each model's request field facts
  * (types, enums, limits, `unverified`), the operations outside the task flow, each operation's id, method and
  * path (the generated functions carry them), the auth scheme's name and place (the generated security entry
- * does), the option fields (each model's `capabilities.fields` says where its options go; only the spellings stay) and the callback facts
- * only the sandbox and the docs read. A browser bundle of every provider carries this part only.
+ * does), the option fields (each model's `capabilities.fields` says where its options go; only the spellings stay), the callback facts
+ * only the sandbox and the docs read, `envKeys` when it is only `envKey` and a synchronous provider's status words (there is no task to
+ * poll: the definition reads its answers' end words itself). A browser bundle of every provider carries this part only.
  */
 export function clientMetaOf(meta) {
-  const { otherOperations: _others, models, auth, operations, options, callback, ...rest } = meta
+  // Filtered in place, so that the keys the client keeps stay in the whole meta's order.
+  const unread = (key) => (key === 'envKeys' && meta.envKeys.length === 1) || (key === 'statusWords' && meta.synchronous)
+  const kept = Object.fromEntries(Object.entries(meta).filter(([key]) => !unread(key)))
+  const { otherOperations: _others, models, auth, operations, options, callback, ...rest } = kept
   return {
     ...rest,
     auth: { prefix: auth.prefix },
@@ -455,6 +459,8 @@ export function renderMeta(meta, specName) {
   const client = clientMetaOf(meta)
   // What only the whole meta has: written in full (the client's part of each is spread into it only for models).
   const extra = {
+    ...(meta.envKeys.length > 1 ? {} : { envKeys: meta.envKeys }),
+    ...(meta.synchronous ? { statusWords: meta.statusWords } : {}),
     auth: meta.auth,
     operations: meta.operations,
     options: meta.options,
@@ -476,8 +482,8 @@ export function renderMeta(meta, specName) {
       return `      ${JSON.stringify(model)}: {\n        ...clientMeta.models[${JSON.stringify(model)}]${facts.join('')}\n      }`
     })
     .join(',\n')
-  const whole = ['auth', 'operations', 'options', 'callback', 'otherOperations']
-    .filter((key) => extra[key] !== undefined)
+  const whole = Object.keys(extra)
+    .filter((key) => key !== 'models')
     .map((key) => `\n    ${JSON.stringify(key)}: ${write(extra[key], '    ')},`)
     .join('')
   return (

@@ -2,7 +2,7 @@
 // and `x-repeat-for-n` on the create operation, `x-model-aliases`, and `x-model-produces` on an `x-models`
 // entry of a shared schema. A minimal document each, so that a rule that breaks fails here by name.
 import { describe, expect, it } from 'vitest'
-import { buildMeta } from '../src/meta.mjs'
+import { buildMeta, clientMetaOf } from '../src/meta.mjs'
 
 function doc({ create = {}, get = true, aliases, taskStatus = true } = {}) {
   return {
@@ -50,6 +50,23 @@ describe('synchronous providers', () => {
     expect(meta.operations.create.synchronous).toBe(true)
     expect(meta.operations.get).toBeUndefined()
     expect(meta.statusWords).toEqual({})
+  })
+
+  it("clientMeta: a synchronous provider's status words stay in the whole meta only (nothing is polled); a task API's are the client's", () => {
+    const sync = buildMeta(doc({ create: { 'x-synchronous': true }, get: false }))
+    expect(Object.keys(sync.statusWords)).toEqual(['ok', 'bad'])
+    expect(clientMetaOf(sync)).not.toHaveProperty('statusWords')
+    const task = buildMeta(doc())
+    expect(clientMetaOf(task).statusWords).toEqual(task.statusWords)
+  })
+
+  it('clientMeta: envKeys only where there is more than envKey (the client reads envKeys, else [envKey])', () => {
+    const one = buildMeta(doc())
+    expect(one.envKeys).toEqual([one.envKey])
+    expect(clientMetaOf(one)).not.toHaveProperty('envKeys')
+    expect(clientMetaOf(one).envKey).toBe(one.envKey)
+    const two = buildMeta({ ...doc(), 'x-env-api-key': ['ZETA_KEY', 'ZETA_TOKEN'] })
+    expect(clientMetaOf(two)).toMatchObject({ envKey: 'ZETA_KEY', envKeys: ['ZETA_KEY', 'ZETA_TOKEN'] })
   })
 
   it('a synchronous create with a query operation, or a task API without one, is refused', () => {

@@ -150,9 +150,13 @@ export type ClientOperationMeta = Pick<OperationMeta, 'taskId' | 'modelPath' | '
  * field facts per model (`ModelMeta.fields`), no `otherOperations`, no operation ids, methods or paths (the
  * generated functions carry them), no auth scheme name or place (the generated security entry does), no option
  * fields (each model's `capabilities.fields` says where its options go), and of the callback facts only what the
- * client and the callbacks entry read. The whole meta is `meta` (`@nano-banana/<id>/meta`, `META` of the manifest).
+ * client and the callbacks entry read; `envKeys` only where there is more than `envKey`. The whole meta is `meta` (`@nano-banana/<id>/meta`, `META` of the manifest).
  */
-export interface ClientMeta extends Omit<ProviderMeta, 'models' | 'otherOperations' | 'auth' | 'operations' | 'options' | 'callback'> {
+export interface ClientMeta extends Omit<ProviderMeta, 'models' | 'otherOperations' | 'auth' | 'operations' | 'options' | 'callback' | 'envKeys' | 'statusWords'> {
+  /** Every accepted key variable, when there is more than `envKey`. */
+  readonly envKeys?: ProviderMeta['envKeys']
+  /** Absent on a synchronous provider (`synchronous: true`): there is no task to poll, and its definition reads its answers' end words itself. */
+  readonly statusWords?: ProviderMeta['statusWords']
   readonly auth: Pick<ProviderMeta['auth'], 'prefix'>
   readonly operations: {
     readonly create: ClientOperationMeta

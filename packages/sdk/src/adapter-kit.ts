@@ -16,7 +16,7 @@ import {
   UpstreamError,
   type ErrorDetails,
 } from './errors.js'
-import { isRecord, num, str } from './parse.js'
+import { isRecord, num, record, str, type Json } from './parse.js'
 import type { AspectRatio, GenerateRequest, ProviderId, Task, Warning } from './types.js'
 import { CONTENT_POLICY } from './failures.js'
 import { markFinal, markRefused } from './policy.js'
@@ -131,6 +131,26 @@ export function sameOriginPath(baseUrl: string | undefined, candidate: unknown):
   // A dot segment could climb out of the base path once resolved again.
   if (!rest.startsWith('/') || /(^|\/)\.\.?(\/|$)/.test(rest)) return undefined
   return `${rest}${target.search}`
+}
+
+/** The first of `keys` that `value` has as a string (or a number). */
+export const firstStr = (value: Json | undefined, keys: readonly string[]): string | undefined => {
+  for (const key of keys) {
+    const found = str(value?.[key])
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
+/**
+ * The OpenAI-style error envelope `{error: {code, type, message, param}}` (or those fields at the top level):
+ * the message under the first of `messageKeys` present, the suggestion under `suggestionKey` where the provider has one.
+ */
+export function errorEnvelope(body: unknown, messageKeys: readonly string[] = ['message'], suggestionKey?: string): ErrorFields {
+  const fields = isRecord(body) && isRecord(body.error) ? body.error : record(body)
+  const read: ErrorFields = { code: str(fields.code), type: str(fields.type), message: firstStr(fields, messageKeys), param: str(fields.param) }
+  if (suggestionKey) read.suggestion = str(fields[suggestionKey])
+  return read
 }
 
 /** Runs a parser; any throw (a ResponseFormatError, or a TypeError on a body of the wrong shape) becomes a returned error. */

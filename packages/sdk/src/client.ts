@@ -8,6 +8,7 @@ import {
   AmbiguousSubmitError,
   ConfigurationError,
   ConnectionError,
+  type ErrorDetails,
   InvalidRequestError,
   NanoBananaError,
   NotSentError,
@@ -151,19 +152,15 @@ export function waitOptionsAfterSubmit(
   caller: Pick<GenerateOptions, 'signal' | 'timeoutMs' | 'onProgress' | 'resolution' | 'callbackUrl' | 'n'>,
   startedAt: number,
 ): WaitInternals & { model: string; startedAt: number } {
-  return {
-    ...(caller.resolution !== undefined ? { resolution: caller.resolution } : {}),
-    ...(caller.callbackUrl ? { callback: true } : {}),
-    ...(caller.signal ? { signal: caller.signal } : {}),
-    ...(caller.timeoutMs !== undefined ? { timeoutMs: caller.timeoutMs } : {}),
-    ...(caller.onProgress ? { onProgress: caller.onProgress } : {}),
-    // The provider's estimate is untrusted: an odd value is dropped, never an error after the task was paid for.
-    ...(Number.isFinite(submission.estimatedSeconds) && submission.estimatedSeconds! >= 0 ? { estimatedSeconds: submission.estimatedSeconds } : {}),
-    ...(submission.task ? { task: submission.task } : {}),
-    ...(caller.n !== undefined ? { n: caller.n } : {}),
-    model: submission.model,
-    startedAt,
-  }
+  const out: WaitInternals = {}
+  // Only what is set: an absent option stays absent.
+  for (const key of ['resolution', 'signal', 'timeoutMs', 'onProgress'] as const) if (caller[key] !== undefined) (out as Record<string, unknown>)[key] = caller[key]
+  if (caller.callbackUrl) out.callback = true
+  // The provider's estimate is untrusted: an odd value is dropped, never an error after the task was paid for.
+  if (Number.isFinite(submission.estimatedSeconds) && submission.estimatedSeconds! >= 0) out.estimatedSeconds = submission.estimatedSeconds
+  if (submission.task) out.task = submission.task
+  if (caller.n !== undefined) out.n = caller.n
+  return { ...out, model: submission.model, startedAt }
 }
 
 /** One provider's client without the redaction wrapper: what the single and the failover client are made of. */
@@ -187,19 +184,39 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** Throws InvalidRequestError (nothing is sent) unless `taskId` is a non-empty, encodable string. */
 export function checkTaskId(provider: ProviderAdapter['id'], taskId: unknown): asserts taskId is string {
-  if (typeof taskId !== 'string' || taskId === '') {
-    throw new InvalidRequestError(`${provider}: a task id must be a non-empty string (the id returned by submit())`, {
-      provider,
-      param: 'taskId',
-      code: 'invalid_parameter',
-    })
+  const empty = typeof taskId !== 'string' || taskId === ''
+  if (empty || LONE_SURROGATE.test(taskId)) {
+    throw new InvalidRequestError(
+      `${provider}: ${empty ? 'a task id must be a non-empty string (the id returned by submit())' : 'the task id contains a lone UTF-16 surrogate; it is no id the provider issued'}`,
+      { provider, param: 'taskId', code: 'invalid_parameter' },
+    )
   }
-  if (LONE_SURROGATE.test(taskId)) {
-    throw new InvalidRequestError(`${provider}: the task id contains a lone UTF-16 surrogate; it is no id the provider issued`, {
-      provider,
-      param: 'taskId',
-      code: 'invalid_parameter',
-    })
+}
+
+/**
+ * The AmbiguousSubmitError of a submit `provider` may have accepted: what happened, what the client therefore
+ * did not do (`held`: resend it, or try another provider), and the one safe next step. Here, not in errors.ts: only the engine builds it (errors.ts is loaded up front).
+ */
+export function ambiguousSubmit(
+  provider: Pick<ProviderAdapter, 'id' | 'name'>,
+  what: string,
+  details: ErrorDetails,
+  held = 'and it was not resubmitted',
+  tail = '',
+): AmbiguousSubmitError {
+  return new AmbiguousSubmitError(
+    `${provider.id}: ${what}; a task may have been created ${held}, to avoid paying twice. Check your ${provider.name} dashboard before submitting again.${tail}`,
+    { provider: provider.id, ...details },
+  )
+}
+/** What an answer that was not read says (unreadable or oversized 2xx, a refused redirect), and what the error keeps of it. */
+function notRead(error: ResponseParseError | RedirectRefusedError, unreadableCode?: string): { why: string; details: ErrorDetails } {
+  if (!(error instanceof ResponseParseError)) return { why: error.message, details: { status: error.status, code: 'redirect_refused', cause: error } }
+  const tooLarge = error instanceof ResponseTooLargeError
+  const status = error.response.status
+  return {
+    why: `its answer (HTTP ${status}) ${tooLarge ? `is larger than ${error.maxBytes} bytes (maxResponseBytes) and was not read` : 'could not be read'}`,
+    details: { status, code: tooLarge ? 'answer_too_large' : unreadableCode, body: error.bodyText, cause: error },
   }
 }
 
@@ -244,6 +261,25 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
           },
         )
 
+  /** wait() and cancel() take the id submit() returned; anything else is a mistake in the calling code. */
+  const requireTaskId = (taskId: unknown, call: string) => {
+    if (typeof taskId !== 'string' || taskId === '') {
+      throw new ConfigurationError(`${adapter.id}: ${call}() needs the task id returned by submit()`, { provider: adapter.id, param: 'taskId' })
+    }
+  }
+
+  /** A poll's or a cancel's network failure (`what` names the call); such a read is never ambiguous. */
+  const callFailed = (error: unknown, signal: AbortSignal | undefined, what: string, taskId: string, details?: ErrorDetails): NanoBananaError => {
+    const kind = classifyNetworkError(error, signal)
+    if (kind === 'aborted') return abortError(signal, taskId)
+    if (kind === 'refused-locally') return notSent(error)
+    return new ConnectionError(`${adapter.id}: ${what}: ${kind === 'timeout' ? 'request timed out' : 'connection failed'}`, {
+      provider: adapter.id,
+      ...details,
+      cause: error,
+    })
+  }
+
   /** Reads an HTTP answer: an error for non-2xx, else the data. */
   const answerOf = (result: CallResult): unknown => {
     if (result.response.ok && result.error === undefined) return result.data
@@ -256,20 +292,11 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     try {
       result = await withRequestTimeout((s, h) => adapter.submit(client, body, s, h), signal, requestTimeoutMs, timeouts)
     } catch (error) {
-      if (error instanceof ResponseParseError) {
-        // The provider answered 2xx with an unreadable (or oversized) body: a task may exist; never resend.
-        const tooLarge = error instanceof ResponseTooLargeError
-        throw new AmbiguousSubmitError(
-          `${adapter.id}: the provider accepted the request but its answer (HTTP ${error.response.status}) ${tooLarge ? `is larger than ${error.maxBytes} bytes (maxResponseBytes) and was not read` : 'could not be read'}; a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard before submitting again.`,
-          { provider: adapter.id, status: error.response.status, code: tooLarge ? 'answer_too_large' : 'unreadable_answer', body: error.bodyText, cause: error },
-        )
-      }
-      if (error instanceof RedirectRefusedError) {
-        // The provider answered (a 303 may even point at the task it created): a task may exist.
-        throw new AmbiguousSubmitError(
-          `${adapter.id}: ${error.message}; a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard before submitting again.`,
-          { provider: adapter.id, status: error.status, code: 'redirect_refused', cause: error },
-        )
+      if (error instanceof ResponseParseError || error instanceof RedirectRefusedError) {
+        // The provider answered: a 2xx it accepted but that cannot be read, or a redirect (a 303 may even point
+        // at the task it created). A task may exist; never resend.
+        const { why, details } = notRead(error, 'unreadable_answer')
+        throw ambiguousSubmit(adapter, error instanceof ResponseParseError ? `the provider accepted the request but ${why}` : why, details)
       }
       const kind = classifyNetworkError(error, signal)
       // The caller gave up; the request may still have reached the provider.
@@ -279,15 +306,15 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
         // The connection was never made, so the provider cannot have a task (the policy resends it).
         throw new ConnectionError(
           `${adapter.id}: cannot connect to the provider (${(error as { cause?: { code?: string } }).cause?.code ?? 'network error'}); nothing was submitted`,
-          {
-            provider: adapter.id,
-            cause: error,
-          },
+          { provider: adapter.id, cause: error },
         )
       }
-      throw new AmbiguousSubmitError(
-        `${adapter.id}: the connection failed after the request may have reached the provider (${kind === 'timeout' ? `no answer within ${requestTimeoutMs} ms` : 'connection lost'}); a task may have been created and it was not resubmitted, to avoid paying twice. Check your ${adapter.name} dashboard before submitting again.${corsHint(error)}`,
-        { provider: adapter.id, code: kind === 'timeout' ? 'timeout' : 'connection_lost', cause: error },
+      throw ambiguousSubmit(
+        adapter,
+        `the connection failed after the request may have reached the provider (${kind === 'timeout' ? `no answer within ${requestTimeoutMs} ms` : 'connection lost'})`,
+        { code: kind === 'timeout' ? 'timeout' : 'connection_lost', cause: error },
+        undefined,
+        corsHint(error),
       )
     }
     const answer = answerOf(result)
@@ -353,7 +380,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
         ? await readReferenceImages(
             request.images,
             // The caller's URLs are read like result URLs: public hosts only (loopback when the client itself talks to one).
-            { provider: adapter.id, fetch: options.fetch ?? globalThis.fetch, retry: downloadPolicy, timeoutMs: requestTimeoutMs, urlPolicy },
+            readContext(),
             signal ? { signal } : {},
           )
         : undefined
@@ -383,42 +410,19 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     )
 
   async function getTaskOnce(taskId: string, signal: AbortSignal | undefined, timeoutMs: number): Promise<Task> {
-    const query = adapter.query
-    if (!query) throw noTaskToQuery(taskId)
+    // getTask() checked that the provider has a query operation.
+    const query = adapter.query!
     let result: CallResult
     try {
       result = await withRequestTimeout((s, h) => query(client, taskId, s, h), signal, timeoutMs, timeouts)
     } catch (error) {
       // Refused before sending (a task id of the wrong form): not a network failure.
       if (error instanceof NanoBananaError) throw error
-      if (error instanceof ResponseParseError) {
-        const tooLarge = error instanceof ResponseTooLargeError
-        throw new ResponseFormatError(
-          `${adapter.id}: task ${taskId}: ${tooLarge ? `answer larger than ${error.maxBytes} bytes (maxResponseBytes)` : 'unreadable answer'} (HTTP ${error.response.status})`,
-          {
-            provider: adapter.id,
-            status: error.response.status,
-            ...(tooLarge ? { code: 'answer_too_large' } : {}),
-            body: error.bodyText,
-            cause: error,
-          },
-        )
+      if (error instanceof ResponseParseError || error instanceof RedirectRefusedError) {
+        const { why, details } = notRead(error)
+        throw new ResponseFormatError(`${adapter.id}: task ${taskId}: ${why}`, { provider: adapter.id, ...details })
       }
-      if (error instanceof RedirectRefusedError) {
-        throw new ResponseFormatError(`${adapter.id}: task ${taskId}: ${error.message}`, {
-          provider: adapter.id,
-          status: error.status,
-          code: 'redirect_refused',
-          cause: error,
-        })
-      }
-      const kind = classifyNetworkError(error, signal)
-      if (kind === 'aborted') throw abortError(signal, taskId)
-      if (kind === 'refused-locally') throw notSent(error)
-      throw new ConnectionError(`${adapter.id}: task ${taskId}: ${kind === 'timeout' ? 'request timed out' : 'connection failed'}`, {
-        provider: adapter.id,
-        cause: error,
-      })
+      throw callFailed(error, signal, `task ${taskId}`, taskId)
     }
     const answer = answerOf(result)
     const task = answer instanceof NanoBananaError ? answer : adapter.parseTask(answer, result.response)
@@ -472,16 +476,12 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     ...(options.allowResultHosts ? { allowHosts: [...options.allowResultHosts] } : {}),
   }
 
+  /** How reference and result images are read: this client's fetch, download retries, timeout and URL policy. */
+  const readContext = () => ({ provider: adapter.id, fetch: options.fetch ?? globalThis.fetch, retry: downloadPolicy, timeoutMs: requestTimeoutMs, urlPolicy })
+
   function toResult(task: Task, model: string, warnings: readonly Warning[], n?: number): GenerateResult {
     const finishedAt = Date.now()
-    const context = {
-      provider: adapter.id,
-      taskId: task.taskId,
-      fetch: options.fetch ?? globalThis.fetch,
-      retry: downloadPolicy,
-      timeoutMs: requestTimeoutMs,
-      urlPolicy,
-    }
+    const context = { ...readContext(), taskId: task.taskId }
     const kept = keptResultUrls(task, adapter, model, n)
     const inline = kept.inlineImages.map((image) => inlineGeneratedImage(image, { provider: adapter.id, taskId: task.taskId }))
     if (kept.urls.length === 0 && inline.length === 0) {
@@ -515,9 +515,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
   }
 
   async function wait(taskId: string, waitOptions: WaitInternals = {}, warnings: readonly Warning[] = []): Promise<GenerateResult> {
-    if (typeof taskId !== 'string' || taskId === '') {
-      throw new ConfigurationError(`${adapter.id}: wait() needs the task id returned by submit()`, { provider: adapter.id, param: 'taskId' })
-    }
+    requireTaskId(taskId, 'wait')
     // A synchronous provider's submission carried the final task: nothing to wait for.
     if (waitOptions.task) return toResult(waitOptions.task, waitOptions.model ?? waitOptions.task.model ?? adapter.defaultModel, warnings, waitOptions.n)
     if (!adapter.query) throw noTaskToQuery(taskId)
@@ -535,7 +533,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       const task = await waitForTask({
         provider: adapter.id,
         taskId,
-        poll: (signal) => getTask(taskId, { ...(signal ? { signal } : {}), deadline, timeoutMs }),
+        poll: (signal) => getTask(taskId, { signal, deadline, timeoutMs }),
         signal: waitOptions.signal,
         timeoutMs,
         deadline,
@@ -544,18 +542,12 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
         estimatedSeconds: waitOptions.estimatedSeconds,
         expected,
         startedAt,
-        ...(events && waitOptions.callback ? { wake: (listener: () => void) => events.subscribe(adapter.id, taskId, listener) } : {}),
+        wake: events && waitOptions.callback ? (listener) => events.subscribe(adapter.id, taskId, listener) : undefined,
         // Only a wait that saw the task from its submission measured its whole duration.
-        ...(startedAt !== undefined
-          ? {
-              onSucceeded: (done: Task, pendingMs: number | undefined, doneMs: number) =>
-                durations.record(key, observedSeconds(pendingMs, doneMs, done.durationSeconds)),
-            }
-          : {}),
+        onSucceeded:
+          startedAt !== undefined ? (done, pendingMs, doneMs) => durations.record(key, observedSeconds(pendingMs, doneMs, done.durationSeconds)) : undefined,
       })
-      if (task.urls.length === 0 && !task.inlineImages?.length) {
-        throw new ResponseFormatError(`${adapter.id}: task ${taskId} succeeded without result URLs`, { provider: adapter.id, body: task.raw })
-      }
+      // toResult refuses a task that succeeded without a usable result.
       return toResult(task, waitOptions.model ?? task.model ?? adapter.defaultModel, warnings, waitOptions.n)
     } catch (error) {
       throw withTaskId(error, adapter.id, taskId)
@@ -572,9 +564,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     if (!adapter.cancel) {
       throw new UnsupportedOperationError(`${adapter.name} has no cancel operation`, { provider: adapter.id, taskId })
     }
-    if (typeof taskId !== 'string' || taskId === '') {
-      throw new ConfigurationError(`${adapter.id}: cancel() needs the task id returned by submit()`, { provider: adapter.id, param: 'taskId' })
-    }
+    requireTaskId(taskId, 'cancel')
     const signal = cancelOptions.signal
     let result: CallResult
     try {
@@ -582,13 +572,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     } catch (error) {
       if (error instanceof NanoBananaError) throw error
       if (error instanceof ResponseParseError) return { canceled: error.response.ok }
-      const kind = classifyNetworkError(error, signal)
-      if (kind === 'aborted') throw abortError(signal, taskId)
-      throw new ConnectionError(`${adapter.id}: cancel ${taskId}: ${kind === 'timeout' ? 'request timed out' : 'connection failed'}`, {
-        provider: adapter.id,
-        taskId,
-        cause: error,
-      })
+      throw callFailed(error, signal, `cancel ${taskId}`, taskId, { taskId })
     }
     if (result.response.ok && result.error === undefined) {
       // An answer that carries the task (Replicate's prediction) says whether it had already ended.
@@ -602,7 +586,15 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     throw withTaskId(error, adapter.id, taskId)
   }
 
-  return { adapter, secrets, submit, getTask: (taskId, o) => getTask(taskId, o ? (o.signal ? { signal: o.signal } : {}) : {}), wait, parseCallback, cancel }
+  return {
+    adapter,
+    secrets,
+    submit, // Only the caller's signal: a deadline is the wait's own.
+    getTask: (taskId, o) => getTask(taskId, { signal: o?.signal }),
+    wait,
+    parseCallback,
+    cancel,
+  }
 }
 
 /** An accepted submission and how to wait for it; what `runGenerate` needs of a client. */
@@ -677,8 +669,9 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
   const limit = createLimiter(options.maxConcurrency ?? 0)
   const client: NanoBananaClient = {
     provider: core.adapter,
-    submit: (request, o) => core.submit(request, o),
-    getTask: (taskId, o) => core.getTask(taskId, o),
+    submit: core.submit,
+    getTask: core.getTask,
+    // Not core.wait itself: its third parameter (the submission's warnings) is not the caller's.
     wait: (taskId, o) => core.wait(taskId, o),
     generate: (generateOptions) =>
       limit(() =>
@@ -688,8 +681,8 @@ export function createNanoBananaClient(options: NanoBananaClientOptions): NanoBa
           accepted: (error, submission) => withTaskId(error, core.adapter.id, submission.taskId),
         }),
       ),
-    parseCallback: (body) => core.parseCallback(body),
-    cancel: (taskId, o) => core.cancel(taskId, o),
+    parseCallback: core.parseCallback,
+    cancel: core.cancel,
   }
   return withRedaction(client, core.secrets)
 }

@@ -58,13 +58,9 @@ export function connectWith<C>(adapter: ConnectTarget, options: ConnectOptions, 
     checkHeaderValue(adapter, `headers[${JSON.stringify(name)}]`, String(value))
   }
   try {
-    const client = create({
-      apiKey,
-      baseUrl: options.baseUrl ?? env(adapter.baseUrlEnvKey),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-      ...(options.headers ? { headers: options.headers } : {}),
-      ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
-    })
+    // Unset options stay undefined: the runtime client reads each one only when it is set.
+    const { fetch, headers, maxResponseBytes } = options
+    const client = create({ apiKey, baseUrl: options.baseUrl ?? env(adapter.baseUrlEnvKey), fetch, headers, maxResponseBytes })
     return { apiKey, client }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)

@@ -4,7 +4,7 @@
 // the status words) comes from `meta`; the definition adds request quirks, answer readers and error tables.
 import { createProviderClient, type Client, type OptionName, type OnHeaders, type ClientMeta } from '@nano-banana/runtime'
 import type { CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
-import { buildError, guard, missingTaskId, notATask, notSentWarnings, sends, type ErrorFields, type ErrorTables } from './adapter-kit.js'
+import { buildError, compact, guard, missingTaskId, notATask, notSentWarnings, sends, type ErrorFields, type ErrorTables } from './adapter-kit.js'
 import { InvalidRequestError, type NanoBananaError } from './errors.js'
 import { isRecord, statusReader } from './parse.js'
 import type { AspectRatio, GenerateRequest, OutputFormat, ProviderId, Resolution, Task, TaskStatus } from './types.js'
@@ -103,98 +103,62 @@ export interface ProviderDefinition<Body extends object = object> {
   inlineReferenceImages?: boolean
 }
 
+/** The capability lists and the option each one is the values of. */
 const LISTS = { aspectRatios: 'aspectRatio', resolutions: 'resolution', outputFormats: 'outputFormat' } as const
-const LIMITS = { maxImages: 'images', maxN: 'n', maxPromptLength: 'prompt' } as const
-
-function definitionError(id: string, model: string, message: string): Error {
-  return new Error(`defineProvider(${id}): model ${model}: ${message}`)
-}
+const KEYS = [...(Object.keys(LISTS) as (keyof typeof LISTS)[]), 'maxImages', 'maxN', 'maxPromptLength'] as const
 
 /** One model's capability table: the spec's statement where there is one, the definition's fallback where not. */
 export function capabilitiesOf(meta: ClientMeta, specKey: string, id: string, fallback: CapabilityFallback = {}): ModelCapabilities {
+  const fail = (message: string) => new Error(`defineProvider(${meta.id}): model ${id}: ${message}`)
   const spec = meta.models[specKey]
-  if (!spec) throw definitionError(meta.id, id, `the spec has no model ${specKey}`)
+  if (!spec) throw fail(`the spec has no model ${specKey}`)
   const stated = spec.capabilities
   // A fallback is for what the spec leaves open only: never a second copy of a stated value.
-  for (const key of [...Object.keys(LISTS), ...Object.keys(LIMITS)] as (keyof typeof LISTS | keyof typeof LIMITS)[]) {
-    if (stated[key] !== undefined && fallback[key] !== undefined) {
-      throw definitionError(meta.id, id, `a fallback for ${key} restates the spec's ${JSON.stringify(stated[key])}`)
-    }
-  }
-  const filled: string[] = []
-  const hasField = (option: OptionName) => stated.fields[option] !== undefined
-  const list = <K extends keyof typeof LISTS>(key: K): readonly string[] => {
-    const value = stated[key]
-    if (value !== undefined) return value
-    if (fallback[key] !== undefined) {
-      filled.push(key)
-      return fallback[key]
-    }
-    // No field and no documented value: the option cannot be chosen.
-    if (!hasField(LISTS[key])) return []
-    throw definitionError(meta.id, id, `the spec gives ${key} a field without values; supply a fallback`)
-  }
-  const limit = (key: keyof typeof LIMITS): number => {
-    const value = stated[key]
-    if (value !== undefined) return value
-    if (fallback[key] !== undefined) {
-      filled.push(key)
-      return fallback[key]
-    }
-    throw definitionError(meta.id, id, `the spec states no ${key}; supply a fallback`)
-  }
-  for (const option of fallback.notSent ?? []) {
-    if (hasField(option)) throw definitionError(meta.id, id, `notSent ${option}: the spec gives it the field ${stated.fields[option]}`)
-  }
-  if (fallback.family !== undefined && spec.family !== undefined) throw definitionError(meta.id, id, `a fallback family restates the spec's ${spec.family}`)
+  for (const key of KEYS)
+    if (stated[key] !== undefined && fallback[key] !== undefined) throw fail(`a fallback for ${key} restates the spec's ${JSON.stringify(stated[key])}`)
+  for (const option of fallback.notSent ?? [])
+    if (stated.fields[option] !== undefined) throw fail(`notSent ${option}: the spec gives it the field ${stated.fields[option]}`)
+  if (fallback.family !== undefined && spec.family !== undefined) throw fail(`a fallback family restates the spec's ${spec.family}`)
   const family = spec.family ?? fallback.family
-  if (family === undefined) throw definitionError(meta.id, id, 'the spec states no family; supply a fallback')
-  const capabilities: ModelCapabilities = {
-    id,
-    family,
-    aspectRatios: list('aspectRatios') as readonly AspectRatio[],
-    resolutions: list('resolutions') as readonly Resolution[],
-    outputFormats: list('outputFormats') as readonly OutputFormat[],
-    maxImages: limit('maxImages'),
-    maxN: limit('maxN'),
-    maxPromptLength: limit('maxPromptLength'),
-    fields: stated.fields,
-    source: filled.length ? `spec; not stated there, filled in: ${filled.join(', ')}${fallback.why ? ` (${fallback.why})` : ''}` : 'spec',
+  if (family === undefined) throw fail('the spec states no family; supply a fallback')
+  const capabilities = { id, family } as Record<string, unknown>
+  const filled: string[] = []
+  for (const key of KEYS) {
+    const option = (LISTS as Record<string, OptionName>)[key]
+    if (stated[key] === undefined && fallback[key] !== undefined) filled.push(key)
+    // A list without a field and without a documented value: the option cannot be chosen (an empty list).
+    const value = stated[key] ?? fallback[key] ?? (option && stated.fields[option] === undefined ? [] : undefined)
+    if (value === undefined) throw fail(option ? `the spec gives ${key} a field without values; supply a fallback` : `the spec states no ${key}; supply a fallback`)
+    capabilities[key] = value
   }
+  capabilities.fields = stated.fields
+  capabilities.source = filled.length ? `spec; not stated there, filled in: ${filled.join(', ')}${fallback.why ? ` (${fallback.why})` : ''}` : 'spec'
+  const model = capabilities as unknown as ModelCapabilities
   // An option without a field is harmless (a warning) only when its one value is known; with no value
   // at all the capability list is empty and validation refuses it.
-  const fixed = { resolution: capabilities.resolutions.length, outputFormat: capabilities.outputFormats.length, n: capabilities.maxN }
+  const fixed = { resolution: model.resolutions.length, outputFormat: model.outputFormats.length, n: model.maxN }
   const notSent = [...new Set([...stated.notSent, ...(fallback.notSent ?? [])])].filter((option) => fixed[option] > 0)
   if (notSent.length) capabilities.notSent = notSent
   if (spec.typicalSeconds !== undefined) capabilities.typicalSeconds = spec.typicalSeconds
   if (stated.values !== undefined) capabilities.values = stated.values
-  return capabilities
+  return model
+}
+
+/** The object a dotted path's last key lives in (`input` for `input.prompt`, the body for `prompt`), created on the way. */
+function holderOf(target: Record<string, unknown>, path: string): Record<string, unknown> {
+  let node = target
+  // Most fields are top-level (`prompt`): no split.
+  if (path.includes('.'))
+    for (const key of path.split('.').slice(0, -1)) {
+      if (!isRecord(node[key])) node[key] = {}
+      node = node[key] as Record<string, unknown>
+    }
+  return node
 }
 
 /** Sets a dotted path (`input.aspect_ratio`) in a plain object tree, creating the objects on the way. */
-function put(target: Record<string, unknown>, path: string, value: unknown): void {
-  // Most fields are top-level (`prompt`): no split, no intermediate arrays.
-  if (!path.includes('.')) {
-    target[path] = value
-    return
-  }
-  const keys = path.split('.')
-  let node = target
-  for (const key of keys.slice(0, -1)) {
-    if (!isRecord(node[key])) node[key] = {}
-    node = node[key] as Record<string, unknown>
-  }
-  node[keys.at(-1)!] = value
-}
-
-/** The object a dotted path's last key lives in (`input` for `input.prompt`, the body for `prompt`). */
-function holderOf(target: Record<string, unknown>, path: string): Record<string, unknown> {
-  let node = target
-  for (const key of path.split('.').slice(0, -1)) {
-    if (!isRecord(node[key])) node[key] = {}
-    node = node[key] as Record<string, unknown>
-  }
-  return node
+const put = (target: Record<string, unknown>, path: string, value: unknown): void => {
+  holderOf(target, path)[path.slice(path.lastIndexOf('.') + 1)] = value
 }
 
 /** Places the request's options where the model's spec branch wants them, spelled the spec's way. */
@@ -302,12 +266,16 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
 
   const kit: ReaderKit = {
     id,
-    status: statusReader(id, meta.statusWords),
+    status: statusReader(id, meta.statusWords ?? {}),
     error: parseError,
     missingTaskId: (body, response) => missingTaskId(id, body, response),
     notATask: (body, what) => notATask(id, body, what),
   }
 
+  // Read once per provider, not per request: where the model and a query callback go.
+  const modelPath = meta.operations.create.modelPath
+  const queryField = meta.callback?.in === 'query' ? meta.callback.field : undefined
+  const provider = { id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined, authPrefix: meta.auth.prefix }
   if (definition.callbackComponent !== undefined && meta.callback?.payloadSchema !== undefined) {
     throw new Error(`defineProvider(${id}): callbackComponent restates the spec's ${meta.callback.payloadSchema}`)
   }
@@ -319,15 +287,17 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     baseUrlEnvKey: meta.baseUrlEnvKey,
     defaultModel: meta.defaultModel,
     models,
-    ...(meta.resultTtlSeconds !== undefined ? { resultTtlSeconds: meta.resultTtlSeconds } : {}),
     supportsCallback: meta.callback !== undefined,
-    ...(synchronous ? { synchronous: true } : {}),
-    ...(meta.operations.create.repeatForN ? { repeatForN: true } : {}),
-    ...(definition.inlineReferenceImages ? { inlineReferenceImages: true } : {}),
-    ...(definition.callbackComponent !== undefined ? { callbackComponent: definition.callbackComponent } : {}),
-    ...(definition.resolveModel ? { resolveModel: (modelId: string) => definition.resolveModel?.(modelId, models) } : {}),
-    createClient: (options) =>
-      createProviderClient({ id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined, authPrefix: meta.auth.prefix }, options),
+    // Only the flags that are set: an adapter prints and compares without `undefined` keys.
+    ...compact({
+      resultTtlSeconds: meta.resultTtlSeconds,
+      synchronous: synchronous || undefined,
+      repeatForN: meta.operations.create.repeatForN || undefined,
+      inlineReferenceImages: definition.inlineReferenceImages || undefined,
+      callbackComponent: definition.callbackComponent,
+      resolveModel: definition.resolveModel && ((modelId: string) => definition.resolveModel?.(modelId, models)),
+    }),
+    createClient: (options) => createProviderClient(provider, options),
 
     toRequestBody(request, model) {
       const wire: Wire<Body> = {
@@ -336,8 +306,7 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
       }
       const body = (definition.toBody ? definition.toBody(request, model, wire) : wire.place()) as Body & Record<string, unknown>
       // A callback URL that travels in the query (`{$request.query.<name>}`) rides along under that name; submit moves it.
-      if (meta.callback?.in === 'query' && meta.callback.field && request.callbackUrl !== undefined)
-        (body as Record<string, unknown>)[meta.callback.field] = request.callbackUrl
+      if (queryField && request.callbackUrl !== undefined) (body as Record<string, unknown>)[queryField] = request.callbackUrl
       if (request.providerOptions) {
         const promptField = model.fields?.prompt ?? 'prompt'
         // Validated fields win: a key the body already has is kept (validateRequest refuses the mapped ones).
@@ -348,8 +317,6 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     },
 
     submit: async (client, body, signal, onHeaders) => {
-      const modelPath = meta.operations.create.modelPath
-      const queryField = meta.callback?.in === 'query' ? meta.callback.field : undefined
       if (!modelPath && !queryField) return definition.operations.create({ client, body: body as Body, signal, onHeaders })
       // `x-model-in-path`: the model id becomes the path parameters; a query callback (`{$request.query.x}`) leaves the body.
       const { model, ...rest } = body as Record<string, unknown> & { model?: unknown }
@@ -359,21 +326,15 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
         query[queryField] = wire[queryField]
         delete wire[queryField]
       }
-      const path: Record<string, string> = {}
-      if (modelPath) {
-        const pieces = String(model).split('/')
-        if (pieces.length !== modelPath.length || pieces.some((piece) => piece === '')) {
-          throw new InvalidRequestError(`${id}: model ${String(model)} is not of the form ${modelPath.map((part) => `{${part}}`).join('/')}`, { param: 'model' })
-        }
-        modelPath.forEach((name, i) => {
-          path[name] = pieces[i]!
-        })
+      const pieces = String(model).split('/')
+      if (modelPath && (pieces.length !== modelPath.length || pieces.some((piece) => piece === ''))) {
+        throw new InvalidRequestError(`${id}: model ${String(model)} is not of the form ${modelPath.map((part) => `{${part}}`).join('/')}`, { param: 'model' })
       }
       const withImages = definition.operations.createWithImages && hasImages(wire, models[String(model)])
       const options = {
         client,
         body: wire,
-        ...(modelPath ? { path } : {}),
+        ...(modelPath ? { path: Object.fromEntries(modelPath.map((name, i) => [name, pieces[i]])) } : {}),
         ...(Object.keys(query).length ? { query } : {}),
         signal,
         onHeaders,

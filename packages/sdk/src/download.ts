@@ -39,6 +39,9 @@ const UNTYPED = new Set(['', 'application/octet-stream', 'binary/octet-stream'])
 /** Redirect hops a result URL may take; each hop's target is checked like the URL itself. */
 const MAX_REDIRECTS = 5
 
+/** Drops an answer's body unread (closing its connection); a body that fails to cancel has nothing left to free. */
+const discard = (response: Response) => response.body?.cancel().catch(() => undefined)
+
 export { isCompleteImage, sniffImageType } from './image-type.js'
 
 async function readImageBody(response: Response, maxBytes: number, context: DownloadContext, url: string): Promise<Uint8Array> {
@@ -91,7 +94,7 @@ export async function downloadImage(url: string, expiresAt: Date | undefined, co
       if (response.type === 'opaqueredirect') return fetchImpl(target, { signal })
       const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null
       if (location === null) return response
-      await response.body?.cancel().catch(() => undefined)
+      await discard(response)
       if (hop >= MAX_REDIRECTS) throw refuse(target, `more than ${MAX_REDIRECTS} redirects`)
       const next = new URL(location, target).href
       const reason = unsafeResultUrl(next, { ...context.urlPolicy, allowData: false })
@@ -100,29 +103,32 @@ export async function downloadImage(url: string, expiresAt: Date | undefined, co
     }
   }
 
+  /** A failure of fetch or of the body read: the network's, unless it is already the SDK's. */
+  const failed = (error: unknown) => {
+    if (error instanceof NanoBananaError) return error
+    const kind = classifyNetworkError(error, options.signal)
+    if (kind === 'aborted') return aborted(error)
+    return new ConnectionError(`${provider}: downloading ${url} failed (${kind === 'timeout' ? `no answer within ${timeoutMs} ms` : 'network error'})`, {
+      provider,
+      taskId,
+      cause: error,
+    })
+  }
+
   /** One GET of the result; every failure becomes the error the policy reads (a GET of a result is safe to repeat). */
   async function attempt(): Promise<DownloadedImage> {
     let response: Response
     try {
-      // Called as a plain function: the global fetch called as a method of `context` throws
-      // "Illegal invocation" in browsers and workerd.
       response = await fetchChecked(url, requestSignal(options.signal, timeoutMs))
     } catch (error) {
-      if (error instanceof NanoBananaError) throw error
-      const kind = classifyNetworkError(error, options.signal)
-      if (kind === 'aborted') throw aborted(error)
-      throw new ConnectionError(`${provider}: downloading ${url} failed (${kind === 'timeout' ? `no answer within ${timeoutMs} ms` : 'network error'})`, {
-        provider,
-        taskId,
-        cause: error,
-      })
+      throw failed(error)
     }
     if (response.status === 404 || response.status === 410 || response.status === 403) {
-      await response.body?.cancel().catch(() => undefined)
+      await discard(response)
       throw expired(response.status)
     }
     if (!response.ok) {
-      await response.body?.cancel().catch(() => undefined)
+      await discard(response)
       // The policy retries a 5xx, 429 or 408 (after its Retry-After); other client errors will not change.
       throw new ConnectionError(`${provider}: downloading ${url} failed with HTTP ${response.status}`, {
         provider,
@@ -133,21 +139,14 @@ export async function downloadImage(url: string, expiresAt: Date | undefined, co
     }
     const declared = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
     if (!declared.startsWith('image/') && !UNTYPED.has(declared)) {
-      await response.body?.cancel().catch(() => undefined)
+      await discard(response)
       throw new ResponseFormatError(`${provider}: ${url} is not an image (content-type "${declared}")`, { provider, taskId, code: 'not_an_image' })
     }
     let bytes: Uint8Array
     try {
       bytes = await readImageBody(response, maxBytes, context, url)
     } catch (error) {
-      if (error instanceof NanoBananaError) throw error
-      const kind = classifyNetworkError(error, options.signal)
-      if (kind === 'aborted') throw aborted(error)
-      throw new ConnectionError(`${provider}: downloading ${url} failed (${kind === 'timeout' ? `no answer within ${timeoutMs} ms` : 'network error'})`, {
-        provider,
-        taskId,
-        cause: error,
-      })
+      throw failed(error)
     }
     // The bytes decide the type and the file extension: whatever the server declared, only PNG/JPEG/WebP/GIF
     // bytes are an image (an `image/svg+xml` page, a script or an executable labelled as an image is refused).

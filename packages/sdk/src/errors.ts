@@ -197,28 +197,22 @@ export function parseRetryAfter(headers: Headers | undefined, suggestion?: strin
 
 export type ErrorClass = new (message: string, details?: ErrorDetails) => NanoBananaError
 
+const BY_STATUS: Readonly<Record<number, ErrorClass>> = {
+  400: InvalidRequestError,
+  401: AuthenticationError,
+  402: InsufficientCreditsError,
+  403: PermissionError,
+  404: NotFoundError,
+  413: InvalidRequestError,
+  422: InvalidRequestError,
+  429: RateLimitError,
+  502: UpstreamError,
+}
+
 /** The class for an HTTP status, shared by every provider; a definition refines it by its own codes and statuses. */
 export function errorClassForStatus(status: number | undefined): ErrorClass {
-  switch (status) {
-    case 400:
-    case 413:
-    case 422:
-      return InvalidRequestError
-    case 401:
-      return AuthenticationError
-    case 402:
-      return InsufficientCreditsError
-    case 403:
-      return PermissionError
-    case 404:
-      return NotFoundError
-    case 429:
-      return RateLimitError
-    case 502:
-      return UpstreamError
-    default:
-      return status !== undefined && status >= 500 ? ServerError : NanoBananaError
-  }
+  if (status === undefined) return NanoBananaError
+  return (Object.hasOwn(BY_STATUS, status) ? BY_STATUS[status] : undefined) ?? (status >= 500 ? ServerError : NanoBananaError)
 }
 
 /** Builds the normalized error for a provider's error answer. */
@@ -245,17 +239,19 @@ function hasSecret(text: string, secrets: readonly string[]): boolean {
   return false
 }
 
+/** A copy without the secrets (a header named by one is dropped), or the same Headers when they hold none. */
 function scrubHeaders(headers: Headers, secrets: readonly string[]): Headers {
   let dirty = false
-  headers.forEach((value, name) => {
-    if (hasSecret(value, secrets) || hasSecret(name, secrets)) dirty = true
-  })
-  if (!dirty) return headers
   const clean = new Headers()
   headers.forEach((value, name) => {
-    if (!hasSecret(name, secrets)) clean.append(name, scrubText(value, secrets))
+    const cleanValue = scrubText(value, secrets)
+    if (hasSecret(name, secrets)) dirty = true
+    else {
+      if (cleanValue !== value) dirty = true
+      clean.append(name, cleanValue)
+    }
   })
-  return clean
+  return dirty ? clean : headers
 }
 
 interface Scrub {
@@ -308,10 +304,10 @@ function scrubAny(value: unknown, ctx: Scrub, depth: number): unknown {
     }
     return items ?? value
   }
-  if (typeof Headers !== 'undefined' && value instanceof Headers) return scrubHeaders(value, ctx.secrets)
-  if (typeof URL !== 'undefined' && value instanceof URL) return hasSecret(value.href, ctx.secrets) ? scrubText(value.href, ctx.secrets) : value
-  const web = (typeof Response !== 'undefined' && value instanceof Response) || (typeof Request !== 'undefined' && value instanceof Request)
-  if (web) {
+  // Every runtime the SDK runs on has these globals (its fetch client needs them).
+  if (value instanceof Headers) return scrubHeaders(value, ctx.secrets)
+  if (value instanceof URL) return hasSecret(value.href, ctx.secrets) ? scrubText(value.href, ctx.secrets) : value
+  if (value instanceof Response || value instanceof Request) {
     const message = value as Response | Request
     const headers = scrubHeaders(message.headers, ctx.secrets)
     if (headers === message.headers && !hasSecret(message.url, ctx.secrets)) return value

@@ -3,8 +3,8 @@
 // or it may have one: AmbiguousSubmitError), that provider is the only one ever asked about it.
 import type { ProviderAdapter } from './adapter.js'
 import type { LazyProvider } from './lazy-provider.js'
-import { createClientCore, runGenerate, withRedaction, type ClientCore, type NanoBananaClientOptions, type WaitInternals } from './client.js'
-import { AmbiguousSubmitError, ConfigurationError, NanoBananaError, ServerError, UpstreamError } from './errors.js'
+import { ambiguousSubmit, createClientCore, runGenerate, withRedaction, type ClientCore, type NanoBananaClientOptions, type WaitInternals } from './client.js'
+import { ConfigurationError, NanoBananaError, ServerError, UpstreamError } from './errors.js'
 import { createLimiter } from './limit.js'
 import { failoverReason } from './policy.js'
 import { withTaskId } from './task-id.js'
@@ -120,7 +120,9 @@ export function createFailoverClient(
     seen.add(entry.id)
   }
   const limit = createLimiter(options.maxConcurrency ?? 0)
-  const entryOf = (provider: ProviderId): Entry => entries.find((e) => e.id === provider)!
+  const entryOf = (provider: ProviderId | undefined): Entry | undefined => entries.find((e) => e.id === provider)
+  /** For messages that ask the caller to name a provider. */
+  const oneOf = () => `(one of ${entries.map((e) => e.id).join(', ')})`
 
   const skipOf = (entry: Entry, error: NanoBananaError, reason: FailoverReason): FailoverSkip => ({
     provider: entry.id,
@@ -138,9 +140,11 @@ export function createFailoverClient(
    */
   const ambiguous = (entry: Entry, error: unknown): unknown => {
     if (!(error instanceof ServerError || error instanceof UpstreamError) || error.taskId !== undefined) return error
-    return new AmbiguousSubmitError(
-      `${entry.id}: the provider answered ${error.status !== undefined ? `HTTP ${error.status}` : 'with a server error'} after receiving the submit (${error.message}); a task may have been created there, so no other provider was tried, to avoid paying twice. Check your ${entry.adapter.name} dashboard before submitting again.`,
-      { provider: entry.id, status: error.status, code: 'server_error_after_send', body: error.body, cause: error },
+    return ambiguousSubmit(
+      entry.adapter,
+      `the provider answered ${error.status !== undefined ? `HTTP ${error.status}` : 'with a server error'} after receiving the submit (${error.message})`,
+      { status: error.status, code: 'server_error_after_send', body: error.body, cause: error },
+      'there, so no other provider was tried',
     )
   }
 
@@ -174,45 +178,45 @@ export function createFailoverClient(
       throw new ConfigurationError('wait()/getTask() need the handle (or task id) returned by submit()', { param: 'taskId' })
     }
     if (provider !== undefined) {
-      const entry = entries.find((e) => e.id === provider)
-      if (!entry) throw new ConfigurationError(`${provider} is not one of this client's providers (${entries.map((e) => e.id).join(', ')})`, { param: 'provider' })
+      const entry = entryOf(provider)
+      if (!entry) throw new ConfigurationError(`${provider} is not one of this client's providers ${oneOf()}`, { param: 'provider' })
       return { entry, taskId: taskId.startsWith(`${provider}:`) ? taskId.slice(provider.length + 1) : taskId }
     }
     const colon = taskId.indexOf(':')
-    const entry = colon > 0 ? entries.find((e) => e.id === taskId.slice(0, colon)) : undefined
+    const entry = colon > 0 ? entryOf(taskId.slice(0, colon) as ProviderId) : undefined
     if (entry) return { entry, taskId: taskId.slice(colon + 1) }
     if (entries.length === 1) return { entry: entries[0]!, taskId }
-    throw new ConfigurationError(
-      `task ${taskId}: which provider? Pass the \`provider:taskId\` handle returned by submit() or { provider } (one of ${entries.map((e) => e.id).join(', ')})`,
-      { param: 'provider', taskId },
-    )
+    throw new ConfigurationError(`task ${taskId}: which provider? Pass the \`provider:taskId\` handle returned by submit() or { provider } ${oneOf()}`, {
+      param: 'provider',
+      taskId,
+    })
   }
 
-  async function getTask(taskId: string, getOptions: SubmitOptions & ProviderOption = {}): Promise<Task> {
-    const { provider, ...rest } = getOptions
+  /** Runs `call` on the core of the provider the task belongs to, with the caller's options minus `provider`. */
+  function routed<O extends ProviderOption, R>(
+    taskId: string,
+    callOptions: O | undefined,
+    call: (core: ClientCore, taskId: string, rest: Omit<O, 'provider'>) => Promise<R>,
+  ) {
+    const { provider, ...rest } = callOptions ?? ({} as O)
     const target = route(taskId, provider)
-    return target.entry.core.getTask(target.taskId, rest)
+    return call(target.entry.core, target.taskId, rest)
   }
 
-  async function cancel(taskId: string, cancelOptions: { signal?: AbortSignal } & ProviderOption = {}): Promise<{ canceled: boolean }> {
-    const { provider, ...rest } = cancelOptions
-    const target = route(taskId, provider)
-    return target.entry.core.cancel(target.taskId, rest)
-  }
-
-  async function wait(taskId: string, waitOptions: Parameters<NanoBananaFailoverClient['wait']>[1] = {}): Promise<FailoverResult> {
-    const { provider, ...rest } = waitOptions
-    const target = route(taskId, provider)
-    const result = await target.entry.core.wait(target.taskId, rest)
-    return { ...result, handle: handleOf(target.entry.id, result.taskId), failover: [] }
-  }
+  const getTask = async (taskId: string, o?: SubmitOptions & ProviderOption): Promise<Task> => routed(taskId, o, (core, id, rest) => core.getTask(id, rest))
+  const cancel = async (taskId: string, o?: { signal?: AbortSignal } & ProviderOption) => routed(taskId, o, (core, id, rest) => core.cancel(id, rest))
+  const wait = async (taskId: string, o?: WaitInternals & ProviderOption): Promise<FailoverResult> =>
+    routed(taskId, o, async (core, id, rest) => {
+      const result = await core.wait(id, rest)
+      return { ...result, handle: handleOf(result.provider, result.taskId), failover: [] }
+    })
 
   function generate(generateOptions: FailoverGenerateOptions): Promise<FailoverResult> {
     return limit(() =>
       runGenerate<FailoverSubmission, FailoverResult>(generateOptions, {
         submit,
         finish: async (submission, waitOptions) => {
-          const result = await entryOf(submission.provider).core.wait(submission.taskId, waitOptions, submission.warnings)
+          const result = await entryOf(submission.provider)!.core.wait(submission.taskId, waitOptions, submission.warnings)
           return { ...result, handle: submission.handle, failover: submission.failover }
         },
         // A task exists at that provider: no other one is ever asked, the error carries the id and the skips.
@@ -222,12 +226,9 @@ export function createFailoverClient(
   }
 
   function parseCallback(body: unknown, callbackOptions: ProviderOption = {}): Task {
-    const entry = callbackOptions.provider !== undefined ? entries.find((e) => e.id === callbackOptions.provider) : entries.length === 1 ? entries[0] : undefined
+    const entry = callbackOptions.provider !== undefined ? entryOf(callbackOptions.provider) : entries.length === 1 ? entries[0] : undefined
     if (!entry) {
-      throw new ConfigurationError(
-        `parseCallback: pass { provider } (one of ${entries.map((e) => e.id).join(', ')}); one callback URL per provider tells them apart`,
-        { param: 'provider' },
-      )
+      throw new ConfigurationError(`parseCallback: pass { provider } ${oneOf()}; one callback URL per provider tells them apart`, { param: 'provider' })
     }
     return entry.core.parseCallback(body)
   }

@@ -54,56 +54,54 @@ const THROW: Decision = { submit: 'throw', poll: 'throw', download: 'throw' }
 /** A download answered with an HTTP status: only a server failure, a rate limit or a request timeout may clear. */
 const transientHttp = (status: number | undefined) => status === undefined || status >= 500 || status === 429 || status === 408
 
-interface Rule {
-  when: (error: NanoBananaError) => boolean
-  decision: (error: NanoBananaError) => Decision
-}
+type ErrorClass = abstract new (...args: never[]) => NanoBananaError
+
+/** A row: the error classes it covers, and what they allow (a constant, or read from the error). */
+type Rule = readonly [readonly ErrorClass[], Decision | ((error: NanoBananaError) => Decision)]
 
 // First match wins. Each row says why: resending a submit is safe only when no task can exist.
 const RULES: readonly Rule[] = [
   // The caller gave up, or the request may have reached the provider: nothing is repeated anywhere.
-  { when: (e) => e instanceof AbortError || e instanceof AmbiguousSubmitError || e instanceof ExpiredResultError, decision: () => THROW },
-  { when: (e) => e instanceof AuthenticationError, decision: () => ({ ...THROW, failover: 'authentication' }) },
+  [[AbortError, AmbiguousSubmitError, ExpiredResultError], THROW],
+  [[AuthenticationError], { ...THROW, failover: 'authentication' }],
   // A spend limit does not clear in seconds: not resent, but another provider may serve it.
-  { when: (e) => e instanceof InsufficientCreditsError, decision: () => ({ ...THROW, failover: 'insufficient-credits' }) },
-  { when: (e) => e instanceof PermissionError, decision: () => ({ ...THROW, failover: 'permission' }) },
-  { when: (e) => e instanceof RateLimitError, decision: () => ({ submit: 'resend', poll: 'retry', download: 'retry', failover: 'rate-limited' }) },
+  [[InsufficientCreditsError], { ...THROW, failover: 'insufficient-credits' }],
+  [[PermissionError], { ...THROW, failover: 'permission' }],
+  [[RateLimitError], { submit: 'resend', poll: 'retry', download: 'retry', failover: 'rate-limited' }],
   // Refused on this machine before sending: the same request would be refused again, another provider's may not be.
-  { when: (e) => e instanceof NotSentError, decision: () => ({ ...THROW, failover: 'unreachable' }) },
+  [[NotSentError], { ...THROW, failover: 'unreachable' }],
   // 503 (HTTP's "not now, nothing done") and a documented refusal code prove that no task exists: resent, and
   // another provider may serve it. Any other 5xx reached the provider after it read the request (500, 502,
   // 504, 520, 524...): a task may exist, so it is neither resent nor failed over. A poll or download may read again.
-  {
-    when: (e) => e instanceof ServerError,
-    decision: (e) => {
+  [
+    [ServerError],
+    (e) => {
       const refused = e.status === 503 || refusals.has(e)
       return { submit: refused ? 'resend' : 'throw', poll: 'retry', download: 'retry', ...(refused ? { failover: 'unavailable' as const } : {}) }
     },
-  },
+  ],
   // An upstream failure happened after the provider took the request (and is often the content itself).
-  { when: (e) => e instanceof UpstreamError, decision: () => ({ submit: 'throw', poll: 'retry', download: 'retry' }) },
+  [[UpstreamError], { submit: 'throw', poll: 'retry', download: 'retry' }],
   // A submit throws ConnectionError only when the connection was never made (otherwise AmbiguousSubmitError).
-  {
-    when: (e) => e instanceof ConnectionError,
-    decision: (e) => ({ submit: 'resend', poll: 'retry', download: transientHttp(e.status) ? 'retry' : 'throw', failover: 'unreachable' }),
-  },
+  [[ConnectionError], (e) => ({ submit: 'resend', poll: 'retry', download: transientHttp(e.status) ? 'retry' : 'throw', failover: 'unreachable' })],
   // An unknown status word would only be read again; a body cut short may arrive whole next time.
-  {
-    when: (e) => e instanceof ResponseFormatError,
-    decision: (e) => ({
+  [
+    [ResponseFormatError],
+    (e) => ({
       submit: 'throw',
       poll: e.code === 'unknown_status' || e.code === 'redirect_refused' ? 'throw' : 'retry',
       download: e.code === 'truncated_image' ? 'retry' : 'throw',
     }),
-  },
+  ],
   // Rejected locally (no HTTP status): the request does not fit this provider's capabilities; nothing was sent.
-  { when: (e) => e instanceof InvalidRequestError, decision: (e) => (e.status === undefined ? { ...THROW, failover: 'unsupported' } : THROW) },
+  [[InvalidRequestError], (e) => (e.status === undefined ? { ...THROW, failover: 'unsupported' } : THROW)],
 ]
 
 /** What `error` allows next. Errors that are not the SDK's (a caller's callback threw) allow nothing. */
 export function decide(error: unknown): Decision {
   if (!(error instanceof NanoBananaError)) return THROW
-  const found = RULES.find((rule) => rule.when(error))?.decision(error) ?? THROW
+  const rule = RULES.find(([classes]) => classes.some((Class) => error instanceof Class))?.[1] ?? THROW
+  const found = typeof rule === 'function' ? rule(error) : rule
   const decision = finals.has(error) ? { ...found, ...THROW } : found
   // Once a task id is known the task exists: never another provider.
   if (error.taskId !== undefined && decision.failover) {

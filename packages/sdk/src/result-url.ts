@@ -3,6 +3,7 @@
 // loopback would turn the SDK into a request forger (SSRF). Only http(s) to public hosts is fetched.
 import type { ProviderAdapter } from './adapter.js'
 import type { InlineImage, Task, Warning } from './types.js'
+import { urlOf } from './parse.js'
 import { isPrivateHost } from './validate.js'
 
 export interface ResultUrlPolicy {
@@ -35,12 +36,8 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /** True when `baseUrl` (the client's API host) is loopback. */
 export function isLoopbackUrl(baseUrl: string | undefined): boolean {
-  if (!baseUrl) return false
-  try {
-    return isLoopbackHost(new URL(baseUrl).hostname)
-  } catch {
-    return false
-  }
+  const url = baseUrl ? urlOf(baseUrl) : undefined
+  return url !== undefined && isLoopbackHost(url.hostname)
 }
 
 /**
@@ -49,12 +46,8 @@ export function isLoopbackUrl(baseUrl: string | undefined): boolean {
  * public name pointing at a private address is fetched; see the README's Security section.
  */
 export function unsafeResultUrl(url: string, policy: ResultUrlPolicy = {}): string | undefined {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return 'it is not an absolute URL'
-  }
+  const parsed = urlOf(url)
+  if (!parsed) return 'it is not an absolute URL'
   if (parsed.protocol === 'data:') return policy.allowData ? undefined : 'data: URLs are accepted only from providers that document inline images'
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return `the scheme ${parsed.protocol} is not http(s)`
   const host = bare(parsed.hostname)
@@ -85,15 +78,7 @@ export function keptResultUrls(
   n?: number,
 ): { urls: string[]; inlineImages: InlineImage[]; warnings: Warning[] } {
   const warnings: Warning[] = []
-  const listed = task.urls.filter((url) => {
-    let scheme: string
-    try {
-      scheme = new URL(url).protocol
-    } catch {
-      scheme = 'invalid'
-    }
-    return LISTED_SCHEMES.has(scheme)
-  })
+  const listed = task.urls.filter((url) => LISTED_SCHEMES.has(urlOf(url)?.protocol as string))
   if (listed.length < task.urls.length) {
     warnings.push({ type: 'other', message: `${task.urls.length - listed.length} result URL(s) dropped: not http(s) (e.g. javascript:, file:, ftp:)` })
   }

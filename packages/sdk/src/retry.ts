@@ -84,22 +84,14 @@ const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREAC
  */
 const NOT_SENT_MESSAGE = /Illegal invocation|^Failed to execute 'fetch' on|client error \(Connect\)|Requests to port \d+ are blocked|^bad port$/
 
-function codeOf(error: unknown): string | undefined {
+/** The first of `error` and its causes (5 deep) whose `key` is a string and passes `test`: that string. */
+function inChain(error: unknown, key: 'code' | 'message', test: (text: string) => boolean): string | undefined {
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code
-    if (typeof code === 'string') return code
+    const text = (e as Record<string, unknown>)[key]
+    if (typeof text === 'string' && test(text)) return text
     e = (e as { cause?: unknown }).cause
   }
   return undefined
-}
-
-function messageProvesNotSent(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
-    const message = (e as { message?: unknown }).message
-    if (typeof message === 'string' && NOT_SENT_MESSAGE.test(message)) return true
-    e = (e as { cause?: unknown }).cause
-  }
-  return false
 }
 
 /**
@@ -109,17 +101,6 @@ function messageProvesNotSent(error: unknown): boolean {
  */
 const REFUSED_LOCALLY_MESSAGE = /invalid header (?:name|value)|is not a valid header|ByteString|Header (?:name|value) is not valid|not a legal HTTP header/i
 const REFUSED_LOCALLY_NAMES = new Set(['RequestNotSentError', 'NotSentError'])
-
-function refusedLocally(error: unknown): boolean {
-  const name = (error as { name?: unknown })?.name
-  if (typeof name === 'string' && REFUSED_LOCALLY_NAMES.has(name)) return true
-  for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
-    const message = (e as { message?: unknown }).message
-    if (typeof message === 'string' && REFUSED_LOCALLY_MESSAGE.test(message)) return true
-    e = (e as { cause?: unknown }).cause
-  }
-  return false
-}
 
 /** A browser's one message for every network failure (Chromium, Firefox, Safari). */
 const BROWSER_NETWORK_ERROR = /^(Failed to fetch|NetworkError when attempting to fetch resource\.?|Load failed)$/
@@ -138,10 +119,10 @@ export function classifyNetworkError(error: unknown, signal?: AbortSignal): Netw
   if (signal?.aborted) return 'aborted'
   if (name === 'TimeoutError') return 'timeout'
   if (name === 'AbortError') return 'aborted'
-  if (refusedLocally(error)) return 'refused-locally'
-  const code = codeOf(error)
-  if (code !== undefined && NOT_SENT.has(code)) return 'not-sent'
-  return messageProvesNotSent(error) ? 'not-sent' : 'maybe-sent'
+  if (REFUSED_LOCALLY_NAMES.has(name as string) || inChain(error, 'message', (m) => REFUSED_LOCALLY_MESSAGE.test(m))) return 'refused-locally'
+  // The nearest code decides (a code deeper in the chain is not consulted once one is found).
+  const code = inChain(error, 'code', () => true)
+  return (code !== undefined && NOT_SENT.has(code)) || inChain(error, 'message', (m) => NOT_SENT_MESSAGE.test(m)) ? 'not-sent' : 'maybe-sent'
 }
 
 /** Resolves after `ms`, or rejects with AbortError as soon as `signal` fires. */
@@ -189,78 +170,52 @@ export function withRequestTimeout<T>(
   timeoutMs: number,
   memory: TimeoutMemory,
 ): Promise<T> {
-  if (signal || memory.hung) return withAbortingTimeout(run, signal, timeoutMs, memory)
   let expired: DOMException | undefined
-  let cancelBody: ((reason: unknown) => void) | undefined
-  const onHeaders: OnHeaders = (cancel) => {
-    if (expired) cancel(expired)
-    else cancelBody = cancel
+  let cancel: ((reason: unknown) => void) | undefined
+  let settle: (() => void) | undefined
+  let requestSignal: AbortSignal | undefined
+  let onHeaders: OnHeaders | undefined
+  if (signal || memory.hung) {
+    // The request gets a signal that the caller's signal and the timeout both abort.
+    const controller = new AbortController()
+    const onAbort = () => controller.abort(signal?.reason)
+    if (signal?.aborted) onAbort()
+    else signal?.addEventListener('abort', onAbort, { once: true })
+    settle = () => signal?.removeEventListener('abort', onAbort)
+    cancel = (reason) => controller.abort(reason)
+    requestSignal = controller.signal
+  } else {
+    // Without a signal the timer only races the request, and cancels the answer's body (now or when its headers arrive).
+    onHeaders = (cancelBody) => {
+      if (expired) cancelBody(expired)
+      else cancel = cancelBody
+    }
   }
   let pending: Promise<T>
   try {
-    pending = run(undefined, onHeaders)
+    pending = run(requestSignal, onHeaders)
   } catch (error) {
+    settle?.()
     return Promise.reject(error)
   }
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
-      expired = timeoutError(timeoutMs)
+      expired = new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')
       memory.hung = true
-      cancelBody?.(expired)
+      cancel?.(expired)
       reject(expired)
     }, timeoutMs)
+    const done = () => {
+      clearTimeout(timer)
+      settle?.()
+    }
     pending.then(
       (value) => {
-        clearTimeout(timer)
+        done()
         resolve(value)
       },
       (error: unknown) => {
-        clearTimeout(timer)
-        reject(error)
-      },
-    )
-  })
-}
-
-const timeoutError = (timeoutMs: number) => new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')
-
-/** The request gets a signal that the caller's signal and the timeout both abort. */
-function withAbortingTimeout<T>(
-  run: (signal: AbortSignal | undefined, onHeaders: undefined) => Promise<T>,
-  signal: AbortSignal | undefined,
-  timeoutMs: number,
-  memory: TimeoutMemory,
-): Promise<T> {
-  const controller = new AbortController()
-  const onAbort = () => controller.abort(signal?.reason)
-  if (signal?.aborted) onAbort()
-  else signal?.addEventListener('abort', onAbort, { once: true })
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const settle = () => {
-    clearTimeout(timer)
-    signal?.removeEventListener('abort', onAbort)
-  }
-  let pending: Promise<T>
-  try {
-    pending = run(controller.signal, undefined)
-  } catch (error) {
-    settle()
-    return Promise.reject(error)
-  }
-  return new Promise<T>((resolve, reject) => {
-    timer = setTimeout(() => {
-      const error = timeoutError(timeoutMs)
-      memory.hung = true
-      controller.abort(error)
-      reject(error)
-    }, timeoutMs)
-    pending.then(
-      (value) => {
-        settle()
-        resolve(value)
-      },
-      (error: unknown) => {
-        settle()
+        done()
         reject(error)
       },
     )

@@ -2,6 +2,7 @@ import type { ModelCapabilities, ProviderAdapter } from './adapter.js'
 import { InvalidRequestError, UnsupportedOptionError } from './errors.js'
 import { takesImageData } from './inline-images.js'
 import { isNonPublicAddress } from './ip-ranges.js'
+import { urlOf } from './parse.js'
 import type { GenerateRequest } from './types.js'
 
 export interface ValidateOptions {
@@ -35,12 +36,7 @@ function unsupported(provider: ProviderAdapter, model: ModelCapabilities, param:
 function checkCallbackUrl(provider: ProviderAdapter, value: unknown, options: ValidateOptions): void {
   if (typeof value !== 'string') fail(provider, 'callbackUrl', 'callbackUrl must be a string')
   if (value.length > 2048) fail(provider, 'callbackUrl', `callbackUrl is ${value.length} characters; the limit is 2048`)
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    fail(provider, 'callbackUrl', `callbackUrl is not a valid URL`)
-  }
+  const url = urlOf(value) ?? fail(provider, 'callbackUrl', 'callbackUrl is not a valid URL')
   if (options.allowInsecureCallbackUrl) {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') fail(provider, 'callbackUrl', 'callbackUrl must be an http(s) URL')
     return
@@ -96,14 +92,13 @@ export function validateRequest(provider: ProviderAdapter, request: GenerateRequ
   if (request.prompt.length > model.maxPromptLength) {
     fail(provider, 'prompt', `prompt is ${request.prompt.length} characters; ${model.id} accepts at most ${model.maxPromptLength}`)
   }
-  if (request.aspectRatio !== undefined && !model.aspectRatios.includes(request.aspectRatio)) {
-    unsupported(provider, model, 'aspectRatio', request.aspectRatio, model.aspectRatios)
-  }
-  if (request.resolution !== undefined && !model.resolutions.includes(request.resolution)) {
-    unsupported(provider, model, 'resolution', request.resolution, model.resolutions)
-  }
-  if (request.outputFormat !== undefined && !model.outputFormats.includes(request.outputFormat)) {
-    unsupported(provider, model, 'outputFormat', request.outputFormat, model.outputFormats)
+  for (const [param, allowed] of [
+    ['aspectRatio', model.aspectRatios],
+    ['resolution', model.resolutions],
+    ['outputFormat', model.outputFormats],
+  ] as const) {
+    const value = request[param]
+    if (value !== undefined && !(allowed as readonly unknown[]).includes(value)) unsupported(provider, model, param, value, allowed)
   }
   if (request.n !== undefined) {
     if (!Number.isInteger(request.n) || request.n < 1) fail(provider, 'n', `n must be a positive integer, got ${String(request.n)}`)
@@ -121,17 +116,12 @@ export function validateRequest(provider: ProviderAdapter, request: GenerateRequ
     if (request.images.length > model.maxImages) {
       fail(provider, 'images', `${request.images.length} reference images; ${model.id} accepts at most ${model.maxImages}`)
     }
+    const bytesToo = takesImageData(provider)
     request.images.forEach((image, i) => {
-      let ok = false
-      try {
-        if (typeof image !== 'string') throw new TypeError('not a string')
-        const { protocol } = new URL(image)
-        // A provider that takes bytes also takes them directly, as a base64 `data:image/...` URL.
-        ok = protocol === 'https:' || protocol === 'http:' || (takesImageData(provider) && /^data:image\/[a-z0-9.+-]+;base64,/i.test(image))
-      } catch {
-        ok = false
-      }
-      if (!ok && typeof image === 'string' && /^data:/i.test(image) && !takesImageData(provider)) {
+      const protocol = typeof image === 'string' ? urlOf(image)?.protocol : undefined
+      // A provider that takes bytes also takes them directly, as a base64 `data:image/...` URL.
+      const ok = protocol === 'https:' || protocol === 'http:' || (bytesToo && protocol === 'data:' && /^data:image\/[a-z0-9.+-]+;base64,/i.test(image))
+      if (!ok && typeof image === 'string' && /^data:/i.test(image) && !bytesToo) {
         fail(provider, `images[${i}]`, `images[${i}] is image bytes (a data: URL), but ${provider.id} takes reference images as http(s) URLs only`)
       }
       if (!ok) fail(provider, `images[${i}]`, `images[${i}] must be an http(s) URL the provider can fetch`)

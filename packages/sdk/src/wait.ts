@@ -164,16 +164,7 @@ async function pollLoop(
 
   for (;;) {
     const elapsedMs = clock.now() - startedAt
-    let delay = nextPollDelay(
-      {
-        elapsedMs,
-        ...(last ? { task: last } : {}),
-        ...(previous ? { previous } : {}),
-        estimatedSeconds: params.estimatedSeconds,
-        ...(params.expected ? { expected: params.expected } : {}),
-      },
-      options,
-    )
+    let delay = nextPollDelay({ elapsedMs, task: last, previous, estimatedSeconds: params.estimatedSeconds, expected: params.expected }, options)
     // Woken by a callback: poll at once; while one is awaited, poll seldom.
     if (wakeup?.now) delay = 0
     else if (wakeup) delay = Math.max(delay, options.callbackSafetyNetMs)

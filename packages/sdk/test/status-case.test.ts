@@ -6,7 +6,7 @@ import { statusReader } from '../src/parse.js'
 import { FIXTURES, ids, successExample } from './support.js'
 
 const response = () => new Response(null, { status: 200 })
-const wordsOf = (id: (typeof ids)[number]) => Object.entries(providers[id].meta!.statusWords)
+const wordsOf = (id: (typeof ids)[number]) => Object.entries(providers[id].meta!.statusWords ?? {})
 /** The task providers whose spec writes some status word with capitals (read from the meta, not named here). */
 const capitalized = ids.filter((id) => wordsOf(id).some(([word]) => word !== word.toLowerCase()))
 
@@ -35,7 +35,7 @@ describe.each(ids)('%s: a status word in any case', (id) => {
 
 describe('statusReader', () => {
   const id = capitalized[0]!
-  const table = providers[id].meta!.statusWords
+  const table = providers[id].meta!.statusWords ?? {}
   const read = statusReader(id, table)
 
   it(`${id}: every word of the table, in mixed case`, () => {

@@ -52,9 +52,6 @@ export const clientMeta = {
   "id": "aivideoapi",
   "name": "aivideoapi.ai",
   "envKey": "AIVIDEOAPI_API_KEY",
-  "envKeys": [
-    "AIVIDEOAPI_API_KEY"
-  ],
   "baseUrlEnvKey": "AIVIDEOAPI_BASE_URL",
   "defaultBaseUrl": "https://api.aivideoapi.ai",
   "baseUrlRequired": false,
@@ -207,6 +204,9 @@ export const meta = /* @__PURE__ */ (() =>
         }
       }
     },
+    "envKeys": [
+      "AIVIDEOAPI_API_KEY"
+    ],
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

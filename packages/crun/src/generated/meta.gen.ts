@@ -76,9 +76,6 @@ export const clientMeta = {
   "id": "crun",
   "name": "Crun",
   "envKey": "CRUN_API_KEY",
-  "envKeys": [
-    "CRUN_API_KEY"
-  ],
   "baseUrlEnvKey": "CRUN_BASE_URL",
   "defaultBaseUrl": "https://api.crun.ai/api/v1",
   "baseUrlRequired": false,
@@ -286,6 +283,9 @@ export const meta = /* @__PURE__ */ (() =>
         "unverified": true
       }
     },
+    "envKeys": [
+      "CRUN_API_KEY"
+    ],
     "auth": {
       "scheme": "apiKey",
       "in": "header",

@@ -165,9 +165,6 @@ export const clientMeta = {
   "id": "evolink",
   "name": "EvoLink",
   "envKey": "EVOLINK_API_KEY",
-  "envKeys": [
-    "EVOLINK_API_KEY"
-  ],
   "baseUrlEnvKey": "EVOLINK_BASE_URL",
   "defaultBaseUrl": "https://api.evolink.ai",
   "baseUrlRequired": false,
@@ -387,6 +384,9 @@ export const meta = /* @__PURE__ */ (() =>
         "unverified": true
       }
     },
+    "envKeys": [
+      "EVOLINK_API_KEY"
+    ],
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

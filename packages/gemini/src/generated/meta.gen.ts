@@ -152,26 +152,6 @@ export const clientMeta = {
   "baseUrlEnvKey": "GEMINI_BASE_URL",
   "defaultBaseUrl": "https://generativelanguage.googleapis.com",
   "baseUrlRequired": false,
-  "statusWords": {
-    "FINISH_REASON_UNSPECIFIED": "failed",
-    "STOP": "succeeded",
-    "MAX_TOKENS": "failed",
-    "SAFETY": "failed",
-    "RECITATION": "failed",
-    "LANGUAGE": "failed",
-    "OTHER": "failed",
-    "BLOCKLIST": "failed",
-    "PROHIBITED_CONTENT": "failed",
-    "SPII": "failed",
-    "MALFORMED_FUNCTION_CALL": "failed",
-    "UNEXPECTED_TOOL_CALL": "failed",
-    "TOO_MANY_TOOL_CALLS": "failed",
-    "IMAGE_SAFETY": "failed",
-    "IMAGE_PROHIBITED_CONTENT": "failed",
-    "IMAGE_RECITATION": "failed",
-    "IMAGE_OTHER": "failed",
-    "NO_IMAGE": "failed"
-  },
   "defaultModel": "gemini-2.5-flash-image",
   "synchronous": true,
   "modelAliases": {
@@ -278,6 +258,26 @@ export const meta = /* @__PURE__ */ (() =>
         "fields": l17,
         "unverified": true
       }
+    },
+    "statusWords": {
+      "FINISH_REASON_UNSPECIFIED": "failed",
+      "STOP": "succeeded",
+      "MAX_TOKENS": "failed",
+      "SAFETY": "failed",
+      "RECITATION": "failed",
+      "LANGUAGE": "failed",
+      "OTHER": "failed",
+      "BLOCKLIST": "failed",
+      "PROHIBITED_CONTENT": "failed",
+      "SPII": "failed",
+      "MALFORMED_FUNCTION_CALL": "failed",
+      "UNEXPECTED_TOOL_CALL": "failed",
+      "TOO_MANY_TOOL_CALLS": "failed",
+      "IMAGE_SAFETY": "failed",
+      "IMAGE_PROHIBITED_CONTENT": "failed",
+      "IMAGE_RECITATION": "failed",
+      "IMAGE_OTHER": "failed",
+      "NO_IMAGE": "failed"
     },
     "auth": {
       "scheme": "apiKeyHeader",

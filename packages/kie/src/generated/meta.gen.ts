@@ -107,9 +107,6 @@ export const clientMeta = {
   "id": "kie",
   "name": "kie.ai",
   "envKey": "KIE_API_KEY",
-  "envKeys": [
-    "KIE_API_KEY"
-  ],
   "baseUrlEnvKey": "KIE_BASE_URL",
   "defaultBaseUrl": "https://api.kie.ai",
   "baseUrlRequired": false,
@@ -342,6 +339,9 @@ export const meta = /* @__PURE__ */ (() =>
         }
       }
     },
+    "envKeys": [
+      "KIE_API_KEY"
+    ],
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

@@ -30,9 +30,6 @@ export const clientMeta = {
   "id": "odkkk",
   "name": "odkkk",
   "envKey": "ODKKK_API_KEY",
-  "envKeys": [
-    "ODKKK_API_KEY"
-  ],
   "baseUrlEnvKey": "ODKKK_BASE_URL",
   "defaultBaseUrl": "https://ai.odkkk.com/apiv1",
   "baseUrlRequired": false,
@@ -136,6 +133,9 @@ export const meta = /* @__PURE__ */ (() =>
         }
       }
     },
+    "envKeys": [
+      "ODKKK_API_KEY"
+    ],
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

@@ -130,13 +130,9 @@ export const clientMeta = {
   "id": "openrouter",
   "name": "OpenRouter",
   "envKey": "OPENROUTER_API_KEY",
-  "envKeys": [
-    "OPENROUTER_API_KEY"
-  ],
   "baseUrlEnvKey": "OPENROUTER_BASE_URL",
   "defaultBaseUrl": "https://openrouter.ai/api/v1",
   "baseUrlRequired": false,
-  "statusWords": {},
   "defaultModel": "google/gemini-2.5-flash-image",
   "synchronous": true,
   "referenceDataUrls": true,
@@ -267,6 +263,10 @@ export const meta = /* @__PURE__ */ (() =>
         "fields": l15
       }
     },
+    "envKeys": [
+      "OPENROUTER_API_KEY"
+    ],
+    "statusWords": {},
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

@@ -111,9 +111,6 @@ export const clientMeta = {
   "id": "replicate",
   "name": "Replicate",
   "envKey": "REPLICATE_API_TOKEN",
-  "envKeys": [
-    "REPLICATE_API_TOKEN"
-  ],
   "baseUrlEnvKey": "REPLICATE_BASE_URL",
   "defaultBaseUrl": "https://api.replicate.com/v1",
   "baseUrlRequired": false,
@@ -288,6 +285,9 @@ export const meta = /* @__PURE__ */ (() =>
         }
       }
     },
+    "envKeys": [
+      "REPLICATE_API_TOKEN"
+    ],
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

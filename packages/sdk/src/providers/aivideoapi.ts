@@ -4,7 +4,7 @@
 // limit, 503 an upstream error).
 import { createImageTask, getImageTask, type CreateImageTaskRequest } from '@nano-banana/aivideoapi'
 import { clientMeta as meta } from '@nano-banana/aivideoapi/meta'
-import { codeOf, compact, taskErrorOf, type ErrorTables } from '../adapter-kit.js'
+import { codeOf, compact, errorEnvelope, taskErrorOf, type ErrorTables } from '../adapter-kit.js'
 import { defineProvider } from '../define-provider.js'
 import {
   AuthenticationError,
@@ -72,10 +72,7 @@ export const aivideoapi = defineProvider<CreateImageTaskRequest>({
   operations: { create: createImageTask, get: getImageTask },
   errors: ERRORS,
 
-  readError(_status, body) {
-    const envelope = isRecord(body) && isRecord(body.error) ? body.error : isRecord(body) ? body : {}
-    return { code: str(envelope.code), type: str(envelope.type), message: str(envelope.message) ?? str(envelope.msg), param: str(envelope.param) }
-  },
+  readError: (_status, body) => errorEnvelope(body, ['message', 'msg']),
 
   readSubmit(data, response, kit) {
     if (!isRecord(data)) return kit.missingTaskId(data, response)

@@ -1,14 +1,14 @@
 // Crun (crun.ai). Capabilities, fields and status words: specs/crun.openapi.yaml, one
 // `CreateImageTaskRequest` branch per model. What the spec cannot say lives here: every answer is the
-// envelope `{code, message, data}`, a failure may come as HTTP 200 with a non-200 JSON `code`, and the
-// JSON codes 455 (maintenance: nothing created), 501 (generation failed) and 505 (feature disabled)
-// carry their documented meaning whatever the HTTP status.
+// envelope `{code, message, data}` (wire/code-envelope.ts: a failure may come as HTTP 200 with a non-200
+// JSON `code`; 455, 501 and 505 keep their documented meaning whatever the HTTP status).
 import { createImageTask, getImageTask, type CreateImageTaskRequest } from '@nano-banana/crun'
 import { clientMeta as meta } from '@nano-banana/crun/meta'
-import { codeOf, compact, GOOGLE_RATIOS } from '../adapter-kit.js'
+import { compact, GOOGLE_RATIOS } from '../adapter-kit.js'
 import { defineProvider, type CapabilityFallback } from '../define-provider.js'
-import { NanoBananaError, PermissionError, ServerError, TaskFailedError } from '../errors.js'
+import { NanoBananaError } from '../errors.js'
 import { isRecord, num, record, str, urls } from '../parse.js'
+import { codeEnvelope, unwrapCode, type CodeEnvelope } from '../wire/code-envelope.js'
 
 // The Nano Banana models' branches leave the ratio enum, image and prompt limits open (16:9 is the one
 // documented ratio): Google's ten ratios of the upstream model, and the image and prompt limits other
@@ -26,21 +26,7 @@ const fallbacks: Record<string, CapabilityFallback> = {
   'google/nano-banana-v2': NANO_BANANA,
 }
 
-/** The JSON code with its documented meaning, when the envelope carries one other than 200. */
-const failureCode = (body: unknown): number | undefined => {
-  const code = codeOf(record(body).code)
-  return code !== undefined && code !== 200 ? code : undefined
-}
-
-/** Unwraps `{code, message, data}`; a non-200 JSON code becomes the mapped error. Bare objects pass through (callbacks). */
-function unwrap(body: unknown, response: Response | undefined, error: (status: number, body: unknown, headers: Headers | undefined) => NanoBananaError) {
-  if (!isRecord(body)) return undefined
-  if (!('code' in body) || 'task_id' in body) return body
-  const code = codeOf(body.code)
-  // A failed task may be delivered as `{code: 501, msg, data: {task...}}` (a callback envelope): the task says more.
-  if (code !== 200) return isRecord(body.data) && 'task_id' in body.data ? body.data : error(response?.status ?? 200, body, response?.headers)
-  return isRecord(body.data) ? body.data : undefined
-}
+const envelope: CodeEnvelope = { isTask: (value) => isRecord(value) && 'task_id' in value, idKeys: ['task_id', 'taskId'], messageKeys: ['message', 'msg'] }
 
 /**
  * Crun adapter: `{model, input: {prompt, aspect_ratio, resolution, output_format, <images>}, callback_url}`,
@@ -51,28 +37,10 @@ export const crun = defineProvider<CreateImageTaskRequest>({
   meta,
   operations: { create: createImageTask, get: getImageTask },
   fallbacks,
-  errors: { byStatus: { 455: ServerError, 501: TaskFailedError, 505: PermissionError }, refusedStatuses: [455] },
-
-  readError(_status, body) {
-    const envelope = record(body)
-    const jsonCode = codeOf(envelope.code)
-    const status = failureCode(body)
-    return {
-      ...(status !== undefined ? { status } : {}),
-      code: jsonCode !== undefined ? String(jsonCode) : str(envelope.code),
-      message: str(envelope.message) ?? str(envelope.msg),
-    }
-  },
-
-  readSubmit(data, response, kit) {
-    const inner = unwrap(data, response, kit.error)
-    if (inner instanceof NanoBananaError) return inner
-    const taskId = str(inner?.task_id) ?? str(inner?.taskId)
-    return taskId ? { taskId } : kit.missingTaskId(data, response)
-  },
+  ...codeEnvelope(envelope),
 
   readTask(data, response, kit) {
-    const task = unwrap(data, response, kit.error)
+    const task = unwrapCode(envelope, data, response, kit)
     if (task instanceof NanoBananaError) return task
     if (!task) return kit.notATask(data, 'data')
     const taskId = str(task.task_id)

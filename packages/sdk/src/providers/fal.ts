@@ -21,16 +21,7 @@ import { clientMeta as meta } from '@nano-banana/fal/meta'
 import type { CallResult } from '../adapter.js'
 import { compact, sameOriginPath, type ErrorTables } from '../adapter-kit.js'
 import { defineProvider } from '../define-provider.js'
-import {
-  AuthenticationError,
-  ContentPolicyError,
-  InvalidRequestError,
-  NotFoundError,
-  PermissionError,
-  RateLimitError,
-  ServerError,
-  UpstreamError,
-} from '../errors.js'
+import { ContentPolicyError, InvalidRequestError, ServerError, UpstreamError } from '../errors.js'
 import { isRecord, str } from '../parse.js'
 import type { Task } from '../types.js'
 
@@ -56,7 +47,6 @@ const ERRORS: ErrorTables = {
     sequence_too_long: InvalidRequestError,
     sequence_too_short: InvalidRequestError,
   },
-  byStatus: { 401: AuthenticationError, 403: PermissionError, 404: NotFoundError, 429: RateLimitError },
   retryableHeader: 'x-fal-retryable',
 }
 

@@ -6,10 +6,11 @@
 // strings; callbacks are signed over `taskId.timestamp` only (kie.callbacks.ts).
 import { createImageTask, getImageTask, type CreateImageTaskRequest } from '@nano-banana/kie'
 import { clientMeta as meta } from '@nano-banana/kie/meta'
-import { codeOf, compact } from '../adapter-kit.js'
+import { compact, firstStr } from '../adapter-kit.js'
 import { defineProvider, type CapabilityFallback } from '../define-provider.js'
-import { NanoBananaError, PermissionError, ServerError, TaskFailedError } from '../errors.js'
+import { NanoBananaError } from '../errors.js'
 import { isRecord, num, record, str, urls } from '../parse.js'
+import { codeEnvelope, unwrapCode, type CodeEnvelope } from '../wire/code-envelope.js'
 
 const fallbacks: Record<string, CapabilityFallback> = {
   // No reference-image field: kie sells editing as its own model, google/nano-banana-edit.
@@ -27,16 +28,10 @@ function jsonField(value: unknown): Record<string, unknown> {
   }
 }
 
-const isTask = (value: unknown): boolean => isRecord(value) && ('taskId' in value || 'task_id' in value) && 'state' in value
-
-/** Unwraps `{code, msg, data}`; a non-200 JSON code is the mapped error, except a callback's `{code: 501, data: <failed task>}`. */
-function unwrap(body: unknown, response: Response | undefined, error: (status: number, body: unknown, headers: Headers | undefined) => NanoBananaError) {
-  if (!isRecord(body)) return undefined
-  // A task (a callback body), or no envelope at all (then no task id is found: ambiguous, never an error).
-  if (isTask(body) || !('code' in body)) return body
-  const code = codeOf(body.code)
-  if (code !== 200) return isTask(body.data) ? record(body.data) : error(response?.status ?? 200, body, response?.headers)
-  return isRecord(body.data) ? body.data : undefined
+const envelope: CodeEnvelope = {
+  isTask: (value) => isRecord(value) && ('taskId' in value || 'task_id' in value) && 'state' in value,
+  idKeys: ['taskId', 'task_id'],
+  messageKeys: ['msg', 'message'],
 }
 
 /**
@@ -49,30 +44,13 @@ export const kie = defineProvider<CreateImageTaskRequest>({
   meta,
   operations: { create: createImageTask, get: getImageTask },
   fallbacks,
-  errors: { byStatus: { 455: ServerError, 501: TaskFailedError, 505: PermissionError }, refusedStatuses: [455] },
-
-  readError(_status, body) {
-    const envelope = record(body)
-    const jsonCode = codeOf(envelope.code)
-    return {
-      ...(jsonCode !== undefined && jsonCode !== 200 ? { status: jsonCode } : {}),
-      code: jsonCode !== undefined ? String(jsonCode) : str(envelope.code),
-      message: str(envelope.msg) ?? str(envelope.message),
-    }
-  },
-
-  readSubmit(data, response, kit) {
-    const inner = unwrap(data, response, kit.error)
-    if (inner instanceof NanoBananaError) return inner
-    const taskId = str(inner?.taskId) ?? str(inner?.task_id)
-    return taskId ? { taskId } : kit.missingTaskId(data, response)
-  },
+  ...codeEnvelope(envelope),
 
   readTask(data, response, kit) {
-    const task = unwrap(data, response, kit.error)
+    const task = unwrapCode(envelope, data, response, kit)
     if (task instanceof NanoBananaError) return task
     if (!task) return kit.notATask(data, 'data')
-    const taskId = str(task.taskId) ?? str(task.task_id)
+    const taskId = firstStr(task, envelope.idKeys)
     if (!taskId) return kit.notATask(data, 'taskId')
     const status = kit.status(task.state, data)
     const credits = num(task.consumeCredits)

@@ -4,7 +4,7 @@
 // picks the id. The host is undocumented: pass `baseUrl` or set the spec's base-URL variable.
 import { createImageTask, getImageTask, type CreateImageTaskRequest } from '@nano-banana/uniall'
 import { clientMeta as meta } from '@nano-banana/uniall/meta'
-import { compact, EXTREME_RATIOS, GOOGLE_RATIOS, taskErrorOf, type ErrorTables } from '../adapter-kit.js'
+import { compact, errorEnvelope, EXTREME_RATIOS, GOOGLE_RATIOS, taskErrorOf, type ErrorTables } from '../adapter-kit.js'
 import type { ModelCapabilities } from '../adapter.js'
 import { defineProvider, type CapabilityFallback } from '../define-provider.js'
 import {
@@ -131,11 +131,8 @@ export const uniall = defineProvider<CreateImageTaskRequest>({
     }
   },
 
-  readError(_status, body) {
-    // Task endpoints: `{code, message, data}`; OpenAI-compatible endpoints: `{error: {message, type, param, code}}`.
-    const envelope = isRecord(body) && isRecord(body.error) ? body.error : isRecord(body) ? body : {}
-    return { code: str(envelope.code), type: str(envelope.type), message: str(envelope.message), param: str(envelope.param) }
-  },
+  // Task endpoints: `{code, message, data}`; OpenAI-compatible endpoints: `{error: {message, type, param, code}}`.
+  readError: (_status, body) => errorEnvelope(body),
 
   readSubmit(data, response, kit) {
     const inner = unwrap(data, response, kit.error)

@@ -4,7 +4,7 @@
 // `{error: {code, message, type, param?, fallback_suggestion?}}` with an integer (older docs) or string
 // (newer docs) code. A provider of this family defines itself with `flatTaskDefinition(meta, ...)`.
 import type { ClientMeta } from '@nano-banana/runtime'
-import { compact, taskErrorOf, type ErrorTables } from '../adapter-kit.js'
+import { compact, errorEnvelope, taskErrorOf, type ErrorTables } from '../adapter-kit.js'
 import type { CapabilityFallback, ProviderDefinition } from '../define-provider.js'
 import {
   AuthenticationError,
@@ -70,16 +70,7 @@ export function flatTaskDefinition<Body extends object>(meta: ClientMeta & { rea
     ...(options.fallbacks ? { fallbacks: options.fallbacks } : {}),
     errors: FLAT_TASK_ERRORS,
 
-    readError(_status, body) {
-      const envelope = isRecord(body) && isRecord(body.error) ? body.error : record(body)
-      return {
-        code: str(envelope.code),
-        type: str(envelope.type),
-        message: str(envelope.message),
-        param: str(envelope.param),
-        suggestion: str(envelope.fallback_suggestion),
-      }
-    },
+    readError: (_status, body) => errorEnvelope(body, undefined, 'fallback_suggestion'),
 
     readSubmit(data, response, kit) {
       if (!isRecord(data)) return kit.missingTaskId(data, response)

@@ -72,9 +72,6 @@ export const clientMeta = {
   "id": "uniall",
   "name": "UniAll",
   "envKey": "UNIALL_API_KEY",
-  "envKeys": [
-    "UNIALL_API_KEY"
-  ],
   "baseUrlEnvKey": "UNIALL_BASE_URL",
   "defaultBaseUrl": null,
   "baseUrlRequired": true,
@@ -166,6 +163,9 @@ export const meta = /* @__PURE__ */ (() =>
         "fields": l5
       }
     },
+    "envKeys": [
+      "UNIALL_API_KEY"
+    ],
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",
