@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { configDefaults, defineConfig } from 'vitest/config'
 
 // `pnpm test` runs every suite but the fault matrix (every provider x every fault against the sandbox, the
@@ -16,5 +17,9 @@ export default defineConfig({
     // file was most of this suite's CPU time. Safe because the files restore what they change (timers,
     // spies, env) in their own hooks.
     isolate: false,
+    // At least two files at a time, even on 2 cores (vitest's default is one worker per core but one): most files spend more time
+    // waiting on the sandbox's real task durations and timeouts than computing, and this suite is the
+    // longest of `pnpm test`. A second worker costs a second module graph (a few CPU seconds).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 })

@@ -1,4 +1,5 @@
 import { createNanoBanana, providerIds, providers, type NanoBananaClient, type ProviderId } from '@nano-banana/sdk'
+import { createGuardedFetch } from '@nano-banana/sdk/node'
 import type { Sandbox } from '@nano-banana/sandbox'
 import { addSecret, info, setCommandProvider } from './output.js'
 
@@ -43,6 +44,15 @@ export function usesSandbox(provider: ProviderId, options: Pick<ConnectOptions, 
 }
 
 /**
+ * The fetch of every client the CLI makes: result images and reference URLs come from untrusted answers,
+ * and a public-looking name may resolve to this machine or its network; the guard refuses such addresses
+ * at connection time. The API host the user configured, and --allow-result-host hosts, are let through.
+ */
+function guardedFetch(baseUrl: string | undefined, allowResultHosts: readonly string[] | undefined): typeof fetch {
+  return createGuardedFetch({ ...(baseUrl ? { baseUrl } : {}), ...(allowResultHosts ? { allowHosts: allowResultHosts } : {}) })
+}
+
+/**
  * A client for the provider: the real API when a key is given (--api-key or its variable), otherwise
  * (or with --sandbox) the embedded sandbox, announced in one line so nobody mistakes it for real output.
  */
@@ -58,6 +68,7 @@ export async function connect(provider: ProviderId, options: ConnectOptions): Pr
         apiKey: key,
         ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
         ...(options.allowResultHosts ? { allowResultHosts: options.allowResultHosts } : {}),
+        fetch: guardedFetch(options.baseUrl ?? (process.env[adapter.baseUrlEnvKey] || undefined), options.allowResultHosts),
       }),
     }
   }
@@ -79,6 +90,7 @@ export async function connect(provider: ProviderId, options: ConnectOptions): Pr
     baseUrl: sandbox.baseUrl(provider),
     allowInsecureCallbackUrl: true,
     ...(options.allowResultHosts ? { allowResultHosts: options.allowResultHosts } : {}),
+    fetch: guardedFetch(sandbox.baseUrl(provider), options.allowResultHosts),
   })
   return { client, sandbox }
 }

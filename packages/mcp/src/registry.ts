@@ -1,4 +1,5 @@
 import { createNanoBanana, providerIds, providers, type NanoBananaClient, type ProviderId } from '@nano-banana/sdk'
+import { createGuardedFetch } from '@nano-banana/sdk/node'
 import type { Sandbox, ServedImage } from '@nano-banana/sandbox'
 
 /** How one provider stands: whether its key is in the environment and whether a client can be made. */
@@ -30,6 +31,13 @@ export interface RegistryOptions {
   env?: Record<string, string | undefined>
 }
 
+/**
+ * Every client's fetch: result images and reference URLs come from untrusted answers (and an agent's
+ * arguments), and a public-looking name may resolve to this machine or its network; the guard refuses such
+ * addresses at connection time. The configured API host (and loopback when it is loopback) is let through.
+ */
+const guardedFetch = (baseUrl: string | undefined) => createGuardedFetch(baseUrl ? { baseUrl } : {})
+
 const keyOf = (env: Record<string, string | undefined>, id: ProviderId) => env[providers[id].envKey] || undefined
 
 /**
@@ -50,7 +58,7 @@ export function createRegistry(options: RegistryOptions): Registry {
     try {
       const apiKey = keyOf(env, id)
       const baseUrl = env[providers[id].baseUrlEnvKey] || undefined
-      return createNanoBanana({ provider: id, ...(apiKey ? { apiKey } : {}), ...(baseUrl ? { baseUrl } : {}) })
+      return createNanoBanana({ provider: id, ...(apiKey ? { apiKey } : {}), ...(baseUrl ? { baseUrl } : {}), fetch: guardedFetch(baseUrl) })
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error))
     }
@@ -77,7 +85,7 @@ export function createRegistry(options: RegistryOptions): Registry {
       if (known) return known
       if (options.sandbox) {
         const box = await startSandbox()
-        const client = createNanoBanana({ provider: id, apiKey: box.apiKey, baseUrl: box.baseUrl(id) })
+        const client = createNanoBanana({ provider: id, apiKey: box.apiKey, baseUrl: box.baseUrl(id), fetch: guardedFetch(box.baseUrl(id)) })
         clients.set(id, client)
         return client
       }

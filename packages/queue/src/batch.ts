@@ -9,6 +9,10 @@ import { Journal, jobStates, type JobState, type JournalError } from './journal.
 export const JOURNAL_FILE = 'batch-journal.jsonl'
 
 export interface RunBatchOptions {
+  /**
+   * Submits, waits and downloads. Result URLs come from the provider: on a server build it with
+   * `fetch: createGuardedFetch()` (`@nano-banana/sdk/node`) so that a name resolving to a private address is not fetched.
+   */
   client: NanoBananaClient
   /** Where images and the journal go. */
   out: string

@@ -9,6 +9,10 @@ export interface BatchWorkerOptions {
   connection: ConnectionOptions
   /** Default `nano-banana`. */
   queue?: string
+  /**
+   * Submits, waits and downloads. Result URLs come from the provider: on a server build it with
+   * `fetch: createGuardedFetch()` (`@nano-banana/sdk/node`) so that a name resolving to a private address is not fetched.
+   */
   client: NanoBananaClient
   /** Where this worker saves images (`<id>.<ext>`). */
   out: string

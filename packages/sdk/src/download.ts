@@ -1,4 +1,4 @@
-import { AbortError, ConnectionError, ExpiredResultError, NanoBananaError, ResponseFormatError, parseRetryAfter } from './errors.js'
+import { AbortError, ConnectionError, ExpiredResultError, NanoBananaError, NotSentError, ResponseFormatError, parseRetryAfter } from './errors.js'
 import { readCapped } from '@nano-banana/runtime'
 import { classifyNetworkError, requestSignal, type RetryPolicy } from './retry.js'
 import { retrying } from './retrying.js'
@@ -121,7 +121,8 @@ export async function downloadImage(url: string, expiresAt: Date | undefined, co
     try {
       response = await fetchChecked(url, requestSignal(options.signal, timeoutMs))
     } catch (error) {
-      throw failed(error)
+      // The fetch refused the URL on this machine (the node entry's guarded fetch: the address a name resolved to).
+      throw error instanceof NotSentError ? refuse(url, error.message) : failed(error)
     }
     if (response.status === 404 || response.status === 410 || response.status === 403) {
       await discard(response)

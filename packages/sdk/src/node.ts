@@ -1,6 +1,7 @@
 // Node-only helpers: `@nano-banana/sdk/node`. The main entry (`@nano-banana/sdk`), `/core`,
 // `/callbacks` and the providers use web-standard APIs only (fetch, URL, AbortSignal, Web Streams)
-// and run in browsers, Deno, Bun and edge runtimes; whatever needs the file system lives here.
+// and run in browsers, Deno, Bun and edge runtimes; whatever needs the file system, or Node's own
+// connections (the DNS guard of node/guarded-fetch.ts), lives here.
 import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
 import { copyFile, link, mkdir, open, rm, stat } from 'node:fs/promises'
@@ -9,6 +10,9 @@ import type { DownloadedImage, DownloadOptions } from './download.js'
 import { InvalidRequestError, NanoBananaError } from './errors.js'
 import { imageTypeOf, type ImageContentType } from './image-type.js'
 import { DEFAULT_REFERENCE_MAX_BYTES } from './inline-images.js'
+
+export { createGuardedFetch, refusedAddress } from './node/guarded-fetch.js'
+export type { GuardedFetchOptions, HostResolver, ResolvedAddress } from './node/guarded-fetch.js'
 
 /** What `saveImages` needs of a result: a `GenerateResult` fits. */
 export interface SavableResult {
@@ -53,6 +57,8 @@ async function publish(partial: string, path: string): Promise<void> {
  * temporary `.part` file (random name, created exclusively, never through a symlink) and then linked
  * to its final name, which must not exist: a crash never leaves a half image under the final name, and
  * an existing file (or a planted symlink) is never written through or replaced (see `onExisting`).
+ * The images are downloaded with the result's client `fetch`: on a server, make that client with
+ * `fetch: createGuardedFetch()` so that a result URL whose name resolves to a private address is refused.
  *
  * ```ts
  * import { saveImages } from '@nano-banana/sdk/node'
