@@ -124,11 +124,15 @@ export async function followBatch(
     })
     await events.waitUntilReady()
     for (const id of ids) {
+      // The state first, then the job: a job read before it ended carries none of what its end recorded
+      // (its failedReason, the ambiguous mark, its return value), and an end in between is read as final.
+      const state = await queue.getJobState(id)
+      if (state === 'unknown') throw new Error(`job ${id} is not in queue ${name} (enqueue it first)`)
+      if (state !== 'completed' && state !== 'failed') continue
       const job = await queue.getJob(id)
       if (!job) throw new Error(`job ${id} is not in queue ${name} (enqueue it first)`)
-      const state = await job.getState()
       if (state === 'completed') completed(id, job.returnvalue)
-      else if (state === 'failed') failed(id, job, job.failedReason)
+      else failed(id, job, job.failedReason)
     }
     check()
     const aborted = new Promise<void>((_, reject) => {

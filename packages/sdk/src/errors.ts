@@ -304,15 +304,16 @@ function scrubAny(value: unknown, ctx: Scrub, depth: number): unknown {
     }
     return items ?? value
   }
-  // Every runtime the SDK runs on has these globals (its fetch client needs them).
-  if (value instanceof Headers) return scrubHeaders(value, ctx.secrets)
   if (value instanceof URL) return hasSecret(value.href, ctx.secrets) ? scrubText(value.href, ctx.secrets) : value
-  if (value instanceof Response || value instanceof Request) {
+  // By tag, not instanceof: a custom fetch (undici's own, node-fetch) answers with classes of its own copy.
+  const tag = Object.prototype.toString.call(value)
+  if (tag === '[object Headers]') return scrubHeaders(value as Headers, ctx.secrets)
+  if (tag === '[object Response]' || tag === '[object Request]') {
     const message = value as Response | Request
     const headers = scrubHeaders(message.headers, ctx.secrets)
     if (headers === message.headers && !hasSecret(message.url, ctx.secrets)) return value
     return {
-      ...(value instanceof Response ? { status: value.status, statusText: value.statusText } : { method: (value as Request).method }),
+      ...(tag === '[object Response]' ? { status: (value as Response).status, statusText: (value as Response).statusText } : { method: (value as Request).method }),
       url: scrubText(message.url, ctx.secrets),
       headers,
     }

@@ -7,7 +7,7 @@
 // internet: they never load this module.
 import dns from 'node:dns'
 import { isIP, type LookupFunction } from 'node:net'
-import type { Dispatcher } from 'undici'
+import type { Dispatcher, fetch as undiciFetchType } from 'undici'
 import { NotSentError } from '../errors.js'
 import { isNonPublicAddress } from '../ip-ranges.js'
 import { isLoopbackUrl } from '../result-url.js'
@@ -117,6 +117,21 @@ function notFound(hostname: string): NodeJS.ErrnoException {
  * ```
  */
 export function createGuardedFetch(options: GuardedFetchOptions = {}): typeof fetch {
+  return guardedFetch(options, defaultSend())
+}
+
+/**
+ * What sends a guarded request: Node's own fetch with the guard's dispatcher, or the fetch of the undici copy
+ * that built the dispatcher. Node's fetch takes a dispatcher of another undici copy up to its bundled undici 7
+ * (Node 20-24); undici 8 (Node 26) refuses one built by undici 6 (`invalid onRequestStart method`), so there
+ * undici's own fetch sends. Node's fetch is preferred where it works: its Response is the global class.
+ */
+export type GuardedSend = 'node' | 'undici'
+
+const defaultSend = (): GuardedSend => (Number(process.versions.undici?.split('.')[0] ?? 0) >= 8 ? 'undici' : 'node')
+
+/** `createGuardedFetch` with the sender chosen (a test seam: both are tested on every Node). */
+export function guardedFetch(options: GuardedFetchOptions, send: GuardedSend): typeof fetch {
   const baseHost = options.baseUrl ? bare(new URL(options.baseUrl).hostname) : undefined
   const allowLoopback = options.allowLoopback ?? isLoopbackUrl(options.baseUrl)
   const allowed = new Set([...(options.allowHosts ?? []).map(bare), ...(baseHost ? [baseHost] : [])])
@@ -146,11 +161,11 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): typeof fe
   }
 
   // Loaded on the first request: importing undici takes over 100 ms, which users of the node entry's other helpers need not pay.
-  let agent: Promise<Dispatcher> | undefined
-  const dispatcher = () =>
-    (agent ??= import('undici').then(({ Agent, buildConnector }) => {
+  let agent: Promise<{ dispatcher: Dispatcher; undiciFetch: typeof undiciFetchType }> | undefined
+  const load = () =>
+    (agent ??= import('undici').then(({ Agent, buildConnector, fetch: undiciFetch }) => {
       const connector = buildConnector({ lookup })
-      return new Agent({
+      const dispatcher = new Agent({
         connect(connectOptions, callback) {
           // Node connects to an IP literal without a lookup: judged here instead.
           const host = bare(connectOptions.hostname)
@@ -162,12 +177,16 @@ export function createGuardedFetch(options: GuardedFetchOptions = {}): typeof fe
           return connector(connectOptions, callback)
         },
       })
+      return { dispatcher, undiciFetch }
     }))
 
   return async (input, init) => {
     try {
-      // Node's own fetch (undici inside) takes the dispatcher; no other fetch is offered, since one that ignored it would skip the check.
-      return await globalThis.fetch(input, { ...init, dispatcher: await dispatcher() } as RequestInit)
+      // No fetch of the caller's is taken: one that ignored the dispatcher would skip the check.
+      const { dispatcher, undiciFetch } = await load()
+      if (send === 'undici')
+        return (await undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...init, dispatcher } as Parameters<typeof undiciFetch>[1])) as unknown as Response
+      return await globalThis.fetch(input, { ...init, dispatcher } as RequestInit)
     } catch (error) {
       // fetch wraps a connection failure in `TypeError: fetch failed`; the refusal is more useful than that.
       throw refusalIn(error) ?? error

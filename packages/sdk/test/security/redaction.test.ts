@@ -4,6 +4,7 @@
 import { Console } from 'node:console'
 import { Writable } from 'node:stream'
 import { inspect } from 'node:util'
+import { Headers as UndiciHeaders, Response as UndiciResponse } from 'undici'
 import { describe, expect, it } from 'vitest'
 import { AmbiguousSubmitError, NanoBananaError, providers, redactSecrets } from '../../src/index.js'
 import { FIXTURES, metaOf, responseExamples } from '../support.js'
@@ -88,6 +89,9 @@ describe('redactSecrets', () => {
     ['a cause chain 50 errors deep', () => nested(50, new Error(`deep ${SECRET}`))],
     ['Headers in a cause', () => nested(3, { response: { headers: new Headers({ 'x-api-key': SECRET }) } })],
     ['a Response in a cause', () => nested(2, Object.assign(new Error('parse'), { response: new Response('x', { headers: { 'x-echo': SECRET } }) }))],
+    // A custom fetch (undici's own: the Node guard on Node 26; node-fetch) answers with classes of its own copy.
+    ['Headers of another fetch copy', () => nested(2, { response: { headers: new UndiciHeaders({ 'x-api-key': SECRET }) } })],
+    ['a Response of another fetch copy', () => nested(2, Object.assign(new Error('parse'), { response: new UndiciResponse('x', { headers: { 'x-echo': SECRET } }) }))],
     ['a Request in a cause', () => nested(1, { request: new Request(`https://api.example/v1?key=${SECRET}`, { headers: { authorization: `Bearer ${SECRET}` } }) })],
     ['an AggregateError of causes', () => nested(1, new AggregateError([new Error(`one ${SECRET}`), { body: [SECRET] }], 'many'))],
     ['a URL object', () => nested(1, { url: new URL(`https://cdn.example/x.png?k=${SECRET}`) })],
