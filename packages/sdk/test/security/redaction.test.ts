@@ -91,7 +91,10 @@ describe('redactSecrets', () => {
     ['a Response in a cause', () => nested(2, Object.assign(new Error('parse'), { response: new Response('x', { headers: { 'x-echo': SECRET } }) }))],
     // A custom fetch (undici's own: the Node guard on Node 26; node-fetch) answers with classes of its own copy.
     ['Headers of another fetch copy', () => nested(2, { response: { headers: new UndiciHeaders({ 'x-api-key': SECRET }) } })],
-    ['a Response of another fetch copy', () => nested(2, Object.assign(new Error('parse'), { response: new UndiciResponse('x', { headers: { 'x-echo': SECRET } }) }))],
+    [
+      'a Response of another fetch copy',
+      () => nested(2, Object.assign(new Error('parse'), { response: new UndiciResponse('x', { headers: { 'x-echo': SECRET } }) })),
+    ],
     ['a Request in a cause', () => nested(1, { request: new Request(`https://api.example/v1?key=${SECRET}`, { headers: { authorization: `Bearer ${SECRET}` } }) })],
     ['an AggregateError of causes', () => nested(1, new AggregateError([new Error(`one ${SECRET}`), { body: [SECRET] }], 'many'))],
     ['a URL object', () => nested(1, { url: new URL(`https://cdn.example/x.png?k=${SECRET}`) })],
