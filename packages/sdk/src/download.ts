@@ -1,5 +1,7 @@
 import { AbortError, ConnectionError, ExpiredResultError, NanoBananaError, NotSentError, ResponseFormatError, parseRetryAfter } from './errors.js'
-import { readCapped } from '@nano-banana/runtime'
+// The leaf module, not the runtime's index: in a one-file bundle everything this lazily imported module
+// imports is wrapped for lazy evaluation, and the index would wrap the whole runtime.
+import { readCapped } from '@nano-banana/runtime/read-capped'
 import { classifyNetworkError, requestSignal, type RetryPolicy } from './retry.js'
 import { retrying } from './retrying.js'
 import type { ProviderId } from './types.js'

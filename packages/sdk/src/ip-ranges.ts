@@ -111,3 +111,15 @@ export function isNonPublicAddress(host: string): boolean {
   const v6 = literal.includes(':') ? ipv6(literal) : undefined
   return v6 !== undefined && IPV6_REFUSED.some((range) => within(v6, range))
 }
+
+/**
+ * A host a provider cannot (and must not) call back: any IP literal that is not public unicast,
+ * `localhost` and its subdomains. The URL parser has already normalized numeric forms (`2130706433`,
+ * `0x7f.1` -> `127.0.0.1`); a name is not resolved here (DNS answers change; the provider resolves it).
+ * Here, not in validate.ts: result-url.ts (which download.ts imports) needs it too, and the request
+ * validation must not become a dependency of the lazily imported download module.
+ */
+export function isPrivateHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '')
+  return host === 'localhost' || host.endsWith('.localhost') || isNonPublicAddress(host)
+}

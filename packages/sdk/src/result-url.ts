@@ -4,7 +4,7 @@
 import type { ProviderAdapter } from './adapter.js'
 import type { InlineImage, Task, Warning } from './types.js'
 import { urlOf } from './parse.js'
-import { isPrivateHost } from './validate.js'
+import { isPrivateHost } from './ip-ranges.js'
 
 export interface ResultUrlPolicy {
   /** Loopback hosts are fetched: set when the client's own base URL is loopback (the sandbox, a local proxy). */
