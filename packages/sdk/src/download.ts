@@ -44,8 +44,6 @@ const MAX_REDIRECTS = 5
 /** Drops an answer's body unread (closing its connection); a body that fails to cancel has nothing left to free. */
 const discard = (response: Response) => response.body?.cancel().catch(() => undefined)
 
-export { isCompleteImage, sniffImageType } from './image-type.js'
-
 async function readImageBody(response: Response, maxBytes: number, context: DownloadContext, url: string): Promise<Uint8Array> {
   const bytes = await readCapped(response, maxBytes)
   if (bytes) return bytes
