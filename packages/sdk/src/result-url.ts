@@ -55,7 +55,8 @@ export function unsafeResultUrl(url: string, policy: ResultUrlPolicy = {}): stri
   if (allowed.includes('*') || allowed.some((h) => bare(h) === host)) return undefined
   if (isLoopbackHost(host)) return policy.allowLoopback ? undefined : `${host} is a loopback host (allowed only when the client's baseUrl is loopback)`
   if (INTERNAL_NAMES.has(host) || INTERNAL_SUFFIXES.some((suffix) => host.endsWith(suffix))) return `${host} is an internal host name`
-  if (isPrivateHost(host) || isPrivateHost(`[${host}]`)) return `${host} is a private, link-local or reserved address`
+  // `host` is bare (no brackets): isPrivateHost judges an IPv6 literal without them too.
+  if (isPrivateHost(host)) return `${host} is a private, link-local or reserved address`
   // A single-label name resolves through the local search domain: an intranet host.
   if (!host.includes('.') && !host.includes(':')) return `${host} is a single-label (intranet) host name`
   return undefined
