@@ -3,7 +3,6 @@
 // loopback would turn the SDK into a request forger (SSRF). Only http(s) to public hosts is fetched.
 import type { ProviderAdapter } from './adapter.js'
 import type { InlineImage, Task, Warning } from './types.js'
-import { urlOf } from './parse.js'
 import { isPrivateHost } from './ip-ranges.js'
 
 export interface ResultUrlPolicy {
@@ -16,6 +15,17 @@ export interface ResultUrlPolicy {
 }
 
 /** Names that reach cloud metadata services or the local network by name rather than by address. */
+/** A URL from untrusted text; undefined when it is not an absolute URL (never the parser's TypeError). Here, not in
+ * parse.ts: download.ts imports this module lazily, and what it imports is wrapped for lazy evaluation in
+ * a one-file bundle. */
+export const urlOf = (text: string): URL | undefined => {
+  try {
+    return new URL(text)
+  } catch {
+    return undefined
+  }
+}
+
 const INTERNAL_NAMES = new Set(['metadata', 'metadata.google.internal', 'instance-data', 'localhost'])
 const INTERNAL_SUFFIXES = ['.internal', '.local', '.localhost', '.localdomain', '.home.arpa']
 

@@ -2,7 +2,7 @@ import type { ModelCapabilities, ProviderAdapter } from './adapter.js'
 import { InvalidRequestError, UnsupportedOptionError } from './errors.js'
 import { takesImageData } from './inline-images.js'
 import { isPrivateHost } from './ip-ranges.js'
-import { urlOf } from './parse.js'
+import { urlOf } from './result-url.js'
 import type { GenerateRequest } from './types.js'
 
 export interface ValidateOptions {
