@@ -10,6 +10,9 @@
 // with its file, and any error fails the task.
 // A package opts in by its `typecheck:test` script alone, so that `pnpm --filter <pkg> typecheck:test`
 // still checks one package, and a new package is picked up with no list to edit here.
+// turbo.json's `//#test:types` waits only for the builds whose declarations these programs read (the
+// packages the tests import); the packages under test are in their own programs as source, so their
+// builds (cli, mcp, ai-sdk, contract-tests) need not finish first, and this long task starts earlier.
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, relative, resolve } from 'node:path'
