@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -11,9 +10,5 @@ export default defineConfig({
     // file was most of this suite's CPU time. Safe because the files restore what they change (timers,
     // spies, env) in their own hooks.
     isolate: false,
-    // At least two files at a time, even on 2 cores (vitest's default there is one): the files mostly wait
-    // on the sandboxes' task durations and retry schedules; two at a time cut this suite's wall time
-    // 13 -> 9 s for about one more CPU second.
-    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 })

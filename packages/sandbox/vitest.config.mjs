@@ -12,8 +12,8 @@ export default defineConfig({
     // spies, env) in their own hooks.
     isolate: false,
     // At least two files at a time, even on 2 cores (vitest's default there is one): the files mostly wait
-    // on real task durations, retry schedules and timeouts, and two at a time halved this suite's wall time
-    // (26 -> 11 s) for about one more CPU second (a second module graph).
+    // on real task durations, retry schedules and timeouts, and two at a time cut this suite's wall time
+    // 19-20 -> 12-13 s in alternating runs for about 2 more CPU seconds (a second module graph).
     maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 })
