@@ -401,6 +401,15 @@ export function providerOf(meta) {
   return { id: meta.id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined, authPrefix: meta.auth.prefix }
 }
 
+/** The keys of the runtime's `ConnectMeta`: what a client checks before a lazy provider's adapter loads. */
+const CONNECT = ['id', 'name', 'envKey', 'envKeys', 'baseUrlEnvKey', 'defaultBaseUrl', 'defaultModel']
+
+/** `clientMeta`'s construction facts (`envKeys` only where `clientMeta` has it): the up-front part of the sdk's `lazy/<id>`. */
+export function connectMetaOf(meta) {
+  const client = clientMetaOf(meta)
+  return Object.fromEntries(CONNECT.filter((key) => Object.hasOwn(client, key)).map((key) => [key, client[key]]))
+}
+
 /** Shortest JSON text of a list or object worth naming once: a reference (`l3`) is two or three characters. */
 const HOIST_MIN_LENGTH = 12
 
