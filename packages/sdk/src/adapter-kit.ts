@@ -17,7 +17,7 @@ import {
   type ErrorDetails,
 } from './errors.js'
 import { isRecord, num, record, str, type Json } from './parse.js'
-import type { AspectRatio, GenerateRequest, InlineImage, ProviderId, Task, Warning } from './types.js'
+import type { AspectRatio, GenerateRequest, ProviderId, Task, Warning } from './types.js'
 import { CONTENT_POLICY } from './failures.js'
 import { markFinal, markRefused } from './policy.js'
 
@@ -187,13 +187,6 @@ export function taskErrorOf(value: unknown): Task['error'] {
   const error = compact({ code: str(value.code), message: str(value.message) ?? str(value.msg) })
   return error.code !== undefined || error.message !== undefined ? error : undefined
 }
-
-/** The id of a synchronous answer, or one made up (`<provider>-<uuid>`) when it has none, so that the result has a key. */
-export const answerId = (provider: ProviderId, id: unknown): string => str(id) ?? `${provider}-${globalThis.crypto.randomUUID()}`
-
-/** The task of a synchronous answer that carries its images: final as it arrives. */
-export const inlineTask = (provider: ProviderId, taskId: string, inlineImages: InlineImage[], raw: unknown, model?: string): Task =>
-  compact({ taskId, provider, model, status: 'succeeded', urls: [], inlineImages, raw })
 
 /** Leaves out undefined fields so that a normalized task prints and compares cleanly. */
 export function compact<T extends object>(value: T): T {

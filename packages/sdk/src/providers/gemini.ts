@@ -5,7 +5,7 @@
 // Google's `google.rpc.Status` envelope reads, and that model ids are open (Google renames them).
 import { createImageTask, type CreateImageTaskRequest } from '@nano-banana/gemini'
 import { clientMeta as meta } from '@nano-banana/gemini/meta'
-import { answerId, inlineTask, type ErrorTables } from '../adapter-kit.js'
+import type { ErrorTables } from '../adapter-kit.js'
 import type { ModelCapabilities } from '../adapter.js'
 import { defineProvider, type ReaderKit } from '../define-provider.js'
 import {
@@ -59,7 +59,7 @@ function details(error: Record<string, unknown>, type: string): Record<string, u
 /** The answer's images, text and end word; the body stays untouched in `raw` (thought signatures included, for a later turn). */
 function readAnswer(data: unknown, kit: ReaderKit): Task | NanoBananaError {
   if (!isRecord(data)) return kit.notATask(data, 'JSON object')
-  const taskId = answerId(kit.id, data.responseId)
+  const taskId = str(data.responseId) ?? `gemini-${globalThis.crypto.randomUUID()}`
   // A refusal is still an answer (it may be billed): it carries the answer's id, and is never resent elsewhere.
   const blocked = isRecord(data.promptFeedback) ? str(data.promptFeedback.blockReason) : undefined
   if (blocked) {
@@ -78,7 +78,17 @@ function readAnswer(data: unknown, kit: ReaderKit): Task | NanoBananaError {
       else if (typeof part.text === 'string' && part.thought !== true) texts.push(part.text)
     }
   }
-  if (images.length) return inlineTask(kit.id, taskId, images, data, str(data.modelVersion) || undefined)
+  if (images.length) {
+    return {
+      taskId,
+      provider: kit.id,
+      ...(str(data.modelVersion) ? { model: str(data.modelVersion) } : {}),
+      status: 'succeeded',
+      urls: [],
+      inlineImages: images,
+      raw: data,
+    }
+  }
   const said = [finish && str(candidates[0]?.finishMessage), texts.join(' ').trim()].filter(Boolean).join(': ').slice(0, 300)
   if (finish && POLICY_WORDS.has(finish)) {
     return new ContentPolicyError(`gemini: no image, refused for its content (${finish})${said ? `: ${said}` : ''}`, {

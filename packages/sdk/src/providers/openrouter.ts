@@ -4,7 +4,7 @@
 // objects, which `metadata.error_type` words mean what, and an answer id when the body has none.
 import { createImageTask, type CreateImageTaskRequest } from '@nano-banana/openrouter'
 import { clientMeta as meta } from '@nano-banana/openrouter/meta'
-import { answerId, inlineTask, type ErrorTables } from '../adapter-kit.js'
+import type { ErrorTables } from '../adapter-kit.js'
 import { defineProvider, type ReaderKit } from '../define-provider.js'
 import {
   AuthenticationError,
@@ -43,11 +43,11 @@ const ERRORS: ErrorTables = {
 
 function readAnswer(data: unknown, kit: ReaderKit): Task | NanoBananaError {
   if (!isRecord(data) || !Array.isArray(data.data)) return kit.notATask(data, 'data list')
-  // The documented answer has no id (`x-unverified` in the spec).
-  const taskId = answerId(kit.id, data.id)
+  // The documented answer has no id (`x-unverified` in the spec); one is made up so the result has a key.
+  const taskId = str(data.id) ?? `openrouter-${globalThis.crypto.randomUUID()}`
   const images = data.data.filter(isRecord).map((item) => decodeInlineImage(kit.id, item.b64_json, item.media_type))
   if (!images.length) return new NoImageError('openrouter: the answer has no image', { provider: kit.id, code: 'no_image', taskId, body: data })
-  return inlineTask(kit.id, taskId, images, data)
+  return { taskId, provider: kit.id, status: 'succeeded', urls: [], inlineImages: images, raw: data }
 }
 
 export const openrouter = defineProvider<CreateImageTaskRequest>({
