@@ -113,7 +113,7 @@ function notFound(hostname: string): NodeJS.ErrnoException {
  * ```ts
  * import { createNanoBanana } from '@nano-banana/sdk'
  * import { createGuardedFetch } from '@nano-banana/sdk/node'
- * const nb = createNanoBanana({ provider: 'kie', fetch: createGuardedFetch() })
+ * const nb = createNanoBanana({ provider, apiKey, fetch: createGuardedFetch() })
  * ```
  */
 export function createGuardedFetch(options: GuardedFetchOptions = {}): typeof fetch {

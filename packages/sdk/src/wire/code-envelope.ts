@@ -1,4 +1,4 @@
-// One envelope that more than one provider wraps every answer in (Crun and kie.ai document the same one):
+// One envelope that more than one provider wraps every answer in (two providers document the same one):
 // `{code, msg|message, data}`, a failure possibly delivered as HTTP 200 with a non-200 JSON `code`, and the JSON
 // codes 455 (maintenance: nothing created), 501 (generation failed) and 505 (feature disabled) carrying their
 // documented meaning whatever the HTTP status. What differs between them (how a bare task is recognized, the
