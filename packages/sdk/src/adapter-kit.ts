@@ -14,7 +14,6 @@ import {
   ResponseFormatError,
   TaskFailedError,
   UpstreamError,
-  type ErrorDetails,
 } from './errors.js'
 import { isRecord, num, record, str, type Json } from './parse.js'
 import type { AspectRatio, GenerateRequest, ProviderId, Task, Warning } from './types.js'
