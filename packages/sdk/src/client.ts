@@ -19,6 +19,7 @@ import {
   redactSecrets,
 } from './errors.js'
 import { inlineGeneratedImage, readReferenceImages } from './inline-images.js'
+import { downloadImage } from './download.js'
 import { createDurationBook, durationKey, observedSeconds, type DurationStore } from './durations.js'
 import type { TaskEvents } from './events.js'
 import { createLimiter } from './limit.js'
@@ -492,13 +493,11 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       return {
         url,
         ...(expiresAt ? { expiresAt } : {}),
-        // Loaded on first use: an app that only shows the URLs never ships the download code.
         download: (downloadOptions) =>
           redacting(
             Promise.resolve()
               .then(() => checkDownloadOptions(downloadOptions, adapter.id))
-              .then(() => import('./download.js'))
-              .then((m) => m.downloadImage(url, expiresAt, context, downloadOptions)),
+              .then(() => downloadImage(url, expiresAt, context, downloadOptions)),
             secrets,
           ),
       }

@@ -6,4 +6,7 @@
 // inline-images, image-type) are exported by `@nano-banana/sdk` only.
 export * from './public.js'
 export { createNanoBananaClient } from './shell.js'
+import type { downloadImage as load } from './download.js'
+/** Streams one result image (see GeneratedImage.download); loaded on first use, like the engine it belongs to. */
+export const downloadImage: typeof load = (...args) => import('./download.js').then((m) => m.downloadImage(...args))
 export type { CoreClientOptions } from './shell.js'

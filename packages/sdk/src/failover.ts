@@ -157,7 +157,9 @@ export function createFailoverClient(
   /** Submits to the first provider that accepts the task; see `failover` for the ones skipped. */
   async function submit(request: GenerateRequest, submitOptions: SubmitOptions = {}): Promise<FailoverSubmission> {
     const skips: FailoverSkip[] = []
-    for (const [i, entry] of entries.entries()) {
+    // `entries` is never empty (checked above): the last one's error ends the loop.
+    for (let i = 0; ; i++) {
+      const entry = entries[i]!
       const model = entry.model ?? request.model
       try {
         const submission = await entry.core.submit({ ...request, ...(model !== undefined ? { model } : {}) }, submitOptions)
@@ -169,7 +171,6 @@ export function createFailoverClient(
         skips.push(skipOf(entry, error as NanoBananaError, reason))
       }
     }
-    throw new ConfigurationError('providers is empty', { param: 'providers' })
   }
 
   /** The entry a task belongs to, from `{ provider }` or a `provider:taskId` handle. */

@@ -9,7 +9,7 @@ export type ImageContentType = keyof typeof IMAGE_TYPES
 
 const startsWith = (bytes: Uint8Array, signature: readonly number[], at = 0) => signature.every((b, i) => bytes[at + i] === b)
 const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0))
-const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
+const PNG = ascii('\x89PNG\r\n\x1a\n')
 const IEND = ascii('IEND')
 
 /** The image type the bytes are, from their signature; undefined for anything else (HTML, scripts, SVG, executables). */

@@ -17,6 +17,7 @@ export { defineProvider } from './define-provider.js'
 export { DEFAULT_DOWNLOAD_RETRY, DEFAULT_POLL_RETRY, DEFAULT_SUBMIT_RETRY, backoffDelay, retryDelay } from './retry.js'
 export { DEFAULT_REFERENCE_MAX_BYTES, imageDataUrl, takesImageData } from './inline-images.js'
 export { imageTypeOf } from './image-type.js'
+export { downloadImage } from './download.js'
 export { providers, providerIds } from './providers/index.js'
 export { failoverReason } from './policy.js'
 export type {

@@ -2,7 +2,7 @@
 // once, served by `download()` without a request) and reference images of providers that take bytes
 // only (each URL read with the bounded downloader, then sent as a `data:` URL the definition unpacks).
 import type { ProviderAdapter } from './adapter.js'
-import type { DownloadContext, DownloadedImage, DownloadOptions } from './download.js'
+import { downloadImage, type DownloadContext, type DownloadedImage, type DownloadOptions } from './download.js'
 import { IMAGE_TYPES, sniffImageType, type ImageContentType } from './image-type.js'
 import { AbortError, InvalidRequestError, NanoBananaError, ResponseFormatError } from './errors.js'
 import type { GeneratedImage, ImageDataUrl, InlineImage, ProviderId } from './types.js'
@@ -84,7 +84,6 @@ export const DEFAULT_REFERENCE_MAX_BYTES = 20 * 1024 * 1024
  * is the caller's input error: InvalidRequestError naming `images[i]`, nothing sent.
  */
 export async function readReferenceImages(images: readonly string[], context: Omit<DownloadContext, 'taskId'>, options: DownloadOptions = {}): Promise<string[]> {
-  const { downloadImage } = await import('./download.js')
   return Promise.all(
     images.map(async (url, i) => {
       if (parseDataUrl(url)) return url

@@ -33,15 +33,6 @@ export function progressOf(value: unknown, percent = false): number | undefined 
   return Math.min(1, fraction)
 }
 
-/** A URL from untrusted text; undefined when it is not an absolute URL (never the parser's TypeError). */
-export const urlOf = (text: string): URL | undefined => {
-  try {
-    return new URL(text)
-  } catch {
-    return undefined
-  }
-}
-
 export const urls = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((u): u is string => typeof u === 'string' && u.length > 0) : typeof value === 'string' && value ? [value] : []
 

@@ -15,9 +15,6 @@ export { createTaskEvents } from './events.js'
 export type { TaskEvents } from './events.js'
 export type { DurationStore } from './durations.js'
 export type { RetryPolicy } from './retry.js'
-import type { downloadImage as load } from './download.js'
-/** Streams one result image (see GeneratedImage.download); loaded on first use, so that an app that never downloads never ships it. */
-export const downloadImage: typeof load = (...args) => import('./download.js').then((m) => m.downloadImage(...args))
 export type { DownloadOptions, DownloadedImage } from './download.js'
 export { capabilityMatrixMarkdown, capabilityRows } from './matrix.js'
 export type { CapabilityRow } from './matrix.js'

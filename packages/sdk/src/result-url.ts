@@ -3,8 +3,7 @@
 // loopback would turn the SDK into a request forger (SSRF). Only http(s) to public hosts is fetched.
 import type { ProviderAdapter } from './adapter.js'
 import type { InlineImage, Task, Warning } from './types.js'
-import { urlOf } from './parse.js'
-import { isPrivateHost } from './validate.js'
+import { isPrivateHost } from './ip-ranges.js'
 
 export interface ResultUrlPolicy {
   /** Loopback hosts are fetched: set when the client's own base URL is loopback (the sandbox, a local proxy). */
@@ -16,6 +15,17 @@ export interface ResultUrlPolicy {
 }
 
 /** Names that reach cloud metadata services or the local network by name rather than by address. */
+/** A URL from untrusted text; undefined when it is not an absolute URL (never the parser's TypeError). Here, not in
+ * parse.ts: download.ts imports this module lazily, and what it imports is wrapped for lazy evaluation in
+ * a one-file bundle. */
+export const urlOf = (text: string): URL | undefined => {
+  try {
+    return new URL(text)
+  } catch {
+    return undefined
+  }
+}
+
 const INTERNAL_NAMES = new Set(['metadata', 'metadata.google.internal', 'instance-data', 'localhost'])
 const INTERNAL_SUFFIXES = ['.internal', '.local', '.localhost', '.localdomain', '.home.arpa']
 
@@ -55,7 +65,8 @@ export function unsafeResultUrl(url: string, policy: ResultUrlPolicy = {}): stri
   if (allowed.includes('*') || allowed.some((h) => bare(h) === host)) return undefined
   if (isLoopbackHost(host)) return policy.allowLoopback ? undefined : `${host} is a loopback host (allowed only when the client's baseUrl is loopback)`
   if (INTERNAL_NAMES.has(host) || INTERNAL_SUFFIXES.some((suffix) => host.endsWith(suffix))) return `${host} is an internal host name`
-  if (isPrivateHost(host) || isPrivateHost(`[${host}]`)) return `${host} is a private, link-local or reserved address`
+  // `host` is bare (no brackets): isPrivateHost judges an IPv6 literal without them too.
+  if (isPrivateHost(host)) return `${host} is a private, link-local or reserved address`
   // A single-label name resolves through the local search domain: an intranet host.
   if (!host.includes('.') && !host.includes(':')) return `${host} is a single-label (intranet) host name`
   return undefined

@@ -1,23 +1,13 @@
 import type { ModelCapabilities, ProviderAdapter } from './adapter.js'
 import { InvalidRequestError, UnsupportedOptionError } from './errors.js'
 import { takesImageData } from './inline-images.js'
-import { isNonPublicAddress } from './ip-ranges.js'
-import { urlOf } from './parse.js'
+import { isPrivateHost } from './ip-ranges.js'
+import { urlOf } from './result-url.js'
 import type { GenerateRequest } from './types.js'
 
 export interface ValidateOptions {
   /** Allow http:// and loopback callback URLs (local development against the sandbox). */
   allowInsecureCallbackUrl?: boolean
-}
-
-/**
- * A host a provider cannot (and must not) call back: any IP literal that is not public unicast,
- * `localhost` and its subdomains. The URL parser has already normalized numeric forms (`2130706433`,
- * `0x7f.1` -> `127.0.0.1`); a name is not resolved here (DNS answers change; the provider resolves it).
- */
-export function isPrivateHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, '')
-  return host === 'localhost' || host.endsWith('.localhost') || isNonPublicAddress(host)
 }
 
 function fail(provider: ProviderAdapter, param: string, message: string): never {

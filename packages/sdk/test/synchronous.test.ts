@@ -20,7 +20,7 @@ import {
   type Task,
   UnsupportedOperationError,
 } from '../src/index.js'
-import { isCompleteImage, sniffImageType } from '../src/download.js'
+import { isCompleteImage, sniffImageType } from '../src/image-type.js'
 import { saveImages } from '../src/node.js'
 import type { Json, SyncKit } from './fixture.js'
 import { FAST_POLLING, FAST_RETRY, fastSandbox, PROVIDERS, SECRET_KEY, sandboxClient } from './reliability/support.js'
