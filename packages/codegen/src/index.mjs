@@ -192,7 +192,7 @@ export async function generateWorkspace(root = repoRoot, { log = () => {} } = {}
     }
   }
   for (const task of tasks.filter((t) => t.registry)) {
-    await generateRegistry(task.registry, task.dir, providers)
+    await generateRegistry(task.registry, task.dir, providers, join(root, 'specs'))
     log(`generated the ${task.registry} registry of ${task.name}`)
   }
   return tasks

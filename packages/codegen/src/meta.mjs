@@ -393,6 +393,23 @@ export function clientMetaOf(meta) {
   }
 }
 
+/**
+ * What a provider package's client factory reads (the runtime's `ProviderDescription`): its own `const`, so a
+ * bundle of that client alone carries these four facts and none of `clientMeta`'s model tables.
+ */
+export function providerOf(meta) {
+  return { id: meta.id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined, authPrefix: meta.auth.prefix }
+}
+
+/** The keys of the runtime's `ConnectMeta`: what a client checks before a lazy provider's adapter loads. */
+const CONNECT = ['id', 'name', 'envKey', 'envKeys', 'baseUrlEnvKey', 'defaultBaseUrl', 'defaultModel']
+
+/** `clientMeta`'s construction facts (`envKeys` only where `clientMeta` has it): the up-front part of the sdk's `lazy/<id>`. */
+export function connectMetaOf(meta) {
+  const client = clientMetaOf(meta)
+  return Object.fromEntries(CONNECT.filter((key) => Object.hasOwn(client, key)).map((key) => [key, client[key]]))
+}
+
 /** Shortest JSON text of a list or object worth naming once: a reference (`l3`) is two or three characters. */
 const HOIST_MIN_LENGTH = 12
 
@@ -488,9 +505,13 @@ export function renderMeta(meta, specName) {
     .join('')
   return (
     HEADER.replace('%SPEC%', specName) +
-    "import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'\n\n" +
+    "import type { ClientMeta, ProviderDescription, ProviderMeta } from '@nano-banana/runtime'\n\n" +
     consts.join('') +
     (consts.length ? '\n' : '') +
+    "/** What the package's client factory reads (`ProviderDescription`): a bundle of the client alone carries no more of the meta. */\n" +
+    `export const provider = {${Object.entries(providerOf(meta))
+      .map(([key, value]) => ` ${JSON.stringify(key)}: ${value === undefined ? 'undefined' : JSON.stringify(value)}`)
+      .join(',')} } as const satisfies ProviderDescription\n\n` +
     '/** What the unified client reads at run time (`ClientMeta`): `meta` without what only the sandbox, the tools, the docs and the generated functions read. */\n' +
     `export const clientMeta = ${clientText} as const satisfies ClientMeta\n\n` +
     `export const meta = /* @__PURE__ */ (() =>\n  ({\n    ...clientMeta,\n    models: {\n${models}\n    },${whole}\n  }) as const)() satisfies ProviderMeta\n\n` +

@@ -55,6 +55,16 @@ describe.each(await listProviders())('%s: rendered meta.gen.ts', (id) => {
     expect(module.meta.models).not.toBe(module.clientMeta.models)
   })
 
+  it("exports the client factory's provider description apart, equal to what the spec states (no host: undefined)", async () => {
+    const { provider } = await load()
+    expect(provider).toStrictEqual({
+      id: meta.id,
+      name: meta.name,
+      defaultBaseUrl: meta.baseUrlRequired ? undefined : meta.defaultBaseUrl,
+      authPrefix: meta.auth.prefix,
+    })
+  })
+
   it('carries every repeated list or object once: equal values (of more than a few characters) are one object', async () => {
     const { meta: loaded, clientMeta } = await load()
     const byText = new Map()

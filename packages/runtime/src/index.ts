@@ -25,6 +25,7 @@ export type {
   CapabilitiesMeta,
   ClientMeta,
   ClientOperationMeta,
+  ConnectMeta,
   FieldMeta,
   ModelMeta,
   NormalizedStatus,

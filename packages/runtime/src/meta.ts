@@ -168,3 +168,9 @@ export interface ClientMeta extends Omit<ProviderMeta, 'models' | 'otherOperatio
   readonly callback?: Pick<NonNullable<ProviderMeta['callback']>, 'field' | 'in' | 'payloadSchema' | 'retryDelaysSeconds'>
   readonly models: Readonly<Record<string, Omit<ModelMeta, 'fields' | 'unverified'>>>
 }
+
+/**
+ * What a client checks at construction, before a lazy provider's adapter loads (the `meta` of the sdk's generated `lazy/<id>`):
+ * names, key and base-URL variables, the documented host and the default model; none of the model tables.
+ */
+export type ConnectMeta = Pick<ClientMeta, 'id' | 'name' | 'envKey' | 'envKeys' | 'baseUrlEnvKey' | 'defaultBaseUrl' | 'defaultModel'>

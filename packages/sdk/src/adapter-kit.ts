@@ -14,7 +14,6 @@ import {
   ResponseFormatError,
   TaskFailedError,
   UpstreamError,
-  type ErrorDetails,
 } from './errors.js'
 import { isRecord, num, record, str, type Json } from './parse.js'
 import type { AspectRatio, GenerateRequest, ProviderId, Task, Warning } from './types.js'
@@ -184,9 +183,8 @@ export function notATask(provider: ProviderId, body: unknown, what: string): Res
 export function taskErrorOf(value: unknown): Task['error'] {
   if (typeof value === 'string' && value) return { message: value }
   if (!isRecord(value)) return undefined
-  const code = str(value.code)
-  const message = str(value.message) ?? str(value.msg)
-  return code !== undefined || message !== undefined ? { ...(code !== undefined ? { code } : {}), ...(message !== undefined ? { message } : {}) } : undefined
+  const error = compact({ code: str(value.code), message: str(value.message) ?? str(value.msg) })
+  return error.code !== undefined || error.message !== undefined ? error : undefined
 }
 
 /** Leaves out undefined fields so that a normalized task prints and compares cleanly. */

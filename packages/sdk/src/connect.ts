@@ -1,7 +1,7 @@
 // The construction checks of a client (key, custom headers, base URL), apart from the engine: the
 // up-front shell (shell.ts) runs them synchronously before anything loads, the engine (client.ts) again
 // as it builds the runtime client. One set of rules for both.
-import type { ProviderClientOptions } from '@nano-banana/runtime'
+import type { ConnectMeta, ProviderClientOptions } from '@nano-banana/runtime'
 import { ClientConfigurationError } from '@nano-banana/runtime/base-url'
 import type { ProviderAdapter } from './adapter.js'
 import { ConfigurationError } from './errors.js'
@@ -10,7 +10,7 @@ import { ConfigurationError } from './errors.js'
 export const env = (key: string): string | undefined => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[key] || undefined
 
 /** What the checks read of a provider: a full adapter or a lazy provider's meta-derived part. */
-export type ConnectTarget = Pick<ProviderAdapter, 'id' | 'name' | 'envKey' | 'baseUrlEnvKey' | 'meta'>
+export type ConnectTarget = Pick<ProviderAdapter, 'id' | 'name' | 'envKey' | 'baseUrlEnvKey'> & { meta?: ConnectMeta | undefined }
 
 /** The client options the checks read. */
 export interface ConnectOptions {

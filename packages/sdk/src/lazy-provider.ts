@@ -1,7 +1,7 @@
 // A provider whose adapter loads on first use (`@nano-banana/sdk/lazy/<id>`): up front only what a
 // client checks synchronously at construction, from the spec's meta; the definition (its request and
 // answer code, the generated operations, the fetch runtime) is a chunk of its own.
-import type { ClientMeta } from '@nano-banana/runtime'
+import type { ConnectMeta } from '@nano-banana/runtime'
 import type { ProviderAdapter } from './adapter.js'
 import type { ProviderId } from './types.js'
 
@@ -9,7 +9,8 @@ export interface LazyProvider<P extends ProviderId = ProviderId> {
   readonly lazy: true
   readonly id: P
   readonly name: string
-  readonly meta: ClientMeta
+  /** The construction facts of the spec's meta (`ConnectMeta`); the adapter carries the whole `clientMeta`. */
+  readonly meta: ConnectMeta
   readonly envKey: string
   readonly baseUrlEnvKey: string
   readonly defaultModel: string
@@ -20,7 +21,7 @@ export interface LazyProvider<P extends ProviderId = ProviderId> {
 }
 
 /** A lazy provider of `meta`'s provider; `load` imports its adapter (`() => import('./providers/<id>.js').then((m) => m.<id>)`). */
-export function lazyProvider<P extends ProviderId>(meta: ClientMeta & { readonly id: P }, load: () => Promise<ProviderAdapter>): LazyProvider<P> {
+export function lazyProvider<P extends ProviderId>(meta: ConnectMeta & { readonly id: P }, load: () => Promise<ProviderAdapter>): LazyProvider<P> {
   let loading: Promise<ProviderAdapter> | undefined
   const provider = {
     lazy: true as const,

@@ -83,6 +83,15 @@ describe('the generated lazy/<id> modules', () => {
   })
 })
 
+describe('the up-front meta of a lazy provider', () => {
+  const CONNECT = ['id', 'name', 'envKey', 'envKeys', 'baseUrlEnvKey', 'defaultBaseUrl', 'defaultModel'] as const
+  it.each(providerIds)("%s: is its adapter meta's construction facts, without the model tables", (id) => {
+    const meta = providers[id].meta as ClientMeta
+    expect(LAZY[id].meta).toStrictEqual(Object.fromEntries(CONNECT.filter((key) => key in meta).map((key) => [key, meta[key]])))
+    expect(LAZY[id].meta).not.toHaveProperty('models')
+  })
+})
+
 describe.each(PROVIDERS)('%s through the shell', (id) => {
   for (const [form, provider] of forms(id)) {
     it(`${form}: generate() right after construction, nothing awaited before, waits for the engine and returns the images`, async () => {
