@@ -22,7 +22,7 @@ function pathOf(node, match, at = []) {
 const valueAt = (node, path) => path.reduce((value, key) => value?.[key], node)
 
 /** The spec's own answers: its first 200 create example, and a 200 task example in a succeeded state. */
-function specAnswers(id) {
+export function specAnswers(id) {
   const meta = META[id]
   const spec = loadSpec(id)
   const created = responseExamples(spec, meta.operations.create.operationId).find((e) => e.status === 200)
@@ -67,11 +67,13 @@ export async function startInstantServer(id) {
   }
 }
 
-export async function benchOverhead({ smoke = false } = {}) {
-  const provider = await pickBenchProvider()
+/**
+ * The two sides compared against `server` (see startInstantServer): submit + one poll through the client,
+ * and the same two requests by hand with fetch. Also what bench/src/overhead-ir.mjs counts instructions of.
+ */
+export async function overheadSides(provider, server) {
   const meta = META[provider]
   const { created, statusPath, word } = specAnswers(provider)
-  const server = await startInstantServer(provider)
   const apiKey = 'sk-bench'
   const nb = createNanoBanana({ provider, apiKey, baseUrl: server.url })
   const sdk = async () => {
@@ -98,6 +100,13 @@ export async function benchOverhead({ smoke = false } = {}) {
     const json = await task.json()
     if (valueAt(json, statusPath) !== word) throw new Error('unexpected')
   }
+  return { sdk, handWritten }
+}
+
+export async function benchOverhead({ smoke = false } = {}) {
+  const provider = await pickBenchProvider()
+  const server = await startInstantServer(provider)
+  const { sdk, handWritten } = await overheadSides(provider, server)
   // Alternate rounds so both sides see the same machine noise; the ratio of medians per round is robust.
   const rounds = smoke ? 1 : 9
   const ratios = []

@@ -646,6 +646,11 @@ function redacting<T>(promise: Promise<T>, secrets: readonly (string | undefined
  */
 export function withRedaction<T extends object>(api: T, secrets: readonly (string | undefined)[]): T {
   const out: Record<string, unknown> = {}
+  // Built once per client, not per call: what a settled call goes through.
+  const clean = (value: unknown) => redactResult(value, secrets)
+  const scrub = (error: unknown) => {
+    throw redactSecrets(error, secrets)
+  }
   for (const [key, value] of Object.entries(api)) {
     out[key] =
       typeof value === 'function'
@@ -656,7 +661,7 @@ export function withRedaction<T extends object>(api: T, secrets: readonly (strin
             } catch (error) {
               throw redactSecrets(error, secrets)
             }
-            return result instanceof Promise ? redacting(result, secrets) : redactResult(result, secrets)
+            return result instanceof Promise ? result.then(clean, scrub) : redactResult(result, secrets)
           }
         : value
   }

@@ -388,9 +388,9 @@ function isCleanData(value: unknown, secrets: readonly string[], depth: number):
   }
   const proto = Object.getPrototypeOf(value) as unknown
   if (proto !== Object.prototype && proto !== null) return false
-  const keys = Object.keys(value)
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!
+  // for-in, not Object.keys: no key array per object. It also visits inherited enumerable keys (a polluted
+  // prototype), which can only make the walk stricter (not proven clean: the full scrub decides).
+  for (const key in value) {
     if (hasSecret(key, secrets) || !isCleanData((value as Record<string, unknown>)[key], secrets, depth + 1)) return false
   }
   return true
