@@ -17,11 +17,9 @@ export default defineConfig({
     // file was most of this suite's CPU time. Safe because the files restore what they change (timers,
     // spies, env) in their own hooks.
     isolate: false,
-    // At least three files at a time, even on 2 cores (vitest's default is one worker per core but one): most
-    // files spend more time waiting on the sandbox's real task durations and timeouts than computing, and
-    // this suite is the longest of `pnpm test`. Each worker costs a module graph (a few CPU seconds): three
-    // instead of two cut the suite's wall time 40 -> 33 and 33 -> 25 s in alternating runs for about 3 more
-    // CPU seconds.
-    maxWorkers: Math.max(3, availableParallelism() - 1),
+    // At least two files at a time, even on 2 cores (vitest's default is one worker per core but one): most files spend more time
+    // waiting on the sandbox's real task durations and timeouts than computing, and this suite is the
+    // longest of `pnpm test`. A second worker costs a second module graph (a few CPU seconds).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 })
