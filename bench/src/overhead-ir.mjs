@@ -5,32 +5,15 @@
 // against the instant server (what bench/src/overhead.mjs times), and `stub`: the client with a fetch that
 // answers at once with the same examples (no network stack: the client's own work stands out).
 // The provider: OVERHEAD_PROVIDER, else the one the benchmark picks.
-import { createNanoBanana } from '@nano-banana/sdk'
-import { overheadSides, specAnswers, startInstantServer } from './overhead.mjs'
+import { overheadSides, startInstantServer } from './overhead.mjs'
 import { pickBenchProvider } from './pick.mjs'
 
 const [side = 'sdk', roundsArg = '1000', warmupArg = '2000'] = process.argv.slice(2)
 const provider = process.env.OVERHEAD_PROVIDER ?? (await pickBenchProvider())
 const server = await startInstantServer(provider)
 try {
-  let run
-  if (side === 'stub') {
-    const { created, task } = specAnswers(provider)
-    const headers = (text) => ({ 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) })
-    const fetch = async (_url, init) => {
-      const text = init.method === 'POST' ? created : task
-      return new Response(text, { status: 200, headers: headers(text) })
-    }
-    const nb = createNanoBanana({ provider, apiKey: 'sk-bench', baseUrl: server.url, fetch })
-    run = async () => {
-      const { taskId } = await nb.submit({ prompt: 'A cat playing in the grass' })
-      const got = await nb.getTask(taskId)
-      if (got.status !== 'succeeded') throw new Error('unexpected')
-    }
-  } else {
-    const sides = await overheadSides(provider, server)
-    run = side === 'fetch' ? sides.handWritten : sides.sdk
-  }
+  const sides = await overheadSides(provider, server)
+  const run = side === 'fetch' ? sides.handWritten : side === 'stub' ? sides.stub : sides.sdk
   // Counted after the warm-up: the JIT has compiled the code by then.
   for (let i = 0; i < Number(warmupArg); i++) await run()
   for (let i = 0; i < Number(roundsArg); i++) await run()

@@ -23,12 +23,6 @@ export const jsonBodySerializer = {
 /** Default cap of one API answer: task answers are a few KiB; anything near this is not a task. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 
-/** The body as text, or undefined when it exceeds `maxBytes` (then the stream is cancelled, so no more of it is downloaded). */
-async function readText(response: Response, maxBytes: number, onHeaders: OnHeaders | undefined): Promise<string | undefined> {
-  const bytes = response.body ? await readStreamCapped(response.body, maxBytes, onHeaders) : new Uint8Array(await response.arrayBuffer())
-  return bytes === undefined ? undefined : utf8.decode(bytes)
-}
-
 /** One decoder for every answer: `decode()` without `stream` keeps no state between calls. */
 const utf8 = new TextDecoder()
 
@@ -62,7 +56,13 @@ export async function readBody(response: Response, maxBytes: number = DEFAULT_MA
       throw new ResponseParseError(response, '', { cause })
     }
   }
-  const text = bounded ? await response.text() : await readText(response, maxBytes, onHeaders)
+  // Read here rather than in a helper: one async step less per answer. Over `maxBytes` the stream is cancelled (no more of it is downloaded).
+  let text: string | undefined
+  if (bounded) text = await response.text()
+  else {
+    const bytes = response.body ? await readStreamCapped(response.body, maxBytes, onHeaders) : new Uint8Array(await response.arrayBuffer())
+    text = bytes === undefined ? undefined : utf8.decode(bytes)
+  }
   if (text === undefined) {
     if (response.ok) throw new ResponseTooLargeError(response, maxBytes)
     return undefined

@@ -64,8 +64,23 @@ function initOf(config: Config): RequestInit | undefined {
   return Object.keys(init).length ? init : undefined
 }
 
-/** RequestInit fields a single call may set. */
-const PASSED_INIT = ['signal', 'credentials', 'cache', 'redirect', 'keepalive', 'mode', 'referrer', 'referrerPolicy', 'integrity', 'priority', 'window'] as const
+/**
+ * The RequestInit fields a single call may set, copied into `init`. Read by name: a keyed read per field
+ * (a loop over the names) is a megamorphic lookup each, which cost more than the rest of `finish`.
+ */
+function passInit(options: RequestOptions & { priority?: unknown; window?: unknown }, init: RequestInit & Record<string, unknown>): void {
+  if (options.signal !== undefined) init.signal = options.signal
+  if (options.credentials !== undefined) init.credentials = options.credentials
+  if (options.cache !== undefined) init.cache = options.cache
+  if (options.redirect !== undefined) init.redirect = options.redirect
+  if (options.keepalive !== undefined) init.keepalive = options.keepalive
+  if (options.mode !== undefined) init.mode = options.mode
+  if (options.referrer !== undefined) init.referrer = options.referrer
+  if (options.referrerPolicy !== undefined) init.referrerPolicy = options.referrerPolicy
+  if (options.integrity !== undefined) init.integrity = options.integrity
+  if (options.priority !== undefined) init.priority = options.priority
+  if (options.window !== undefined) init.window = options.window
+}
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
 const MAX_REDIRECTS = 5
@@ -184,10 +199,7 @@ export function createClient(initial: Config = {}): Client {
 
     const target = joinUrl(options.baseUrl ?? config.baseUrl ?? '', options.url, options.path, query)
     const init: RequestInit = configInit ? { ...configInit, method, headers, body: payload } : { method, headers, body: payload }
-    for (const key of PASSED_INIT) {
-      const value = options[key]
-      if (value !== undefined) (init as Record<string, unknown>)[key] = value
-    }
+    passInit(options, init as RequestInit & Record<string, unknown>)
     return { target, init }
   }
   const request = (options: RequestOptions & { method: string }) => send(options, options.method)

@@ -25,7 +25,7 @@ import type { TaskEvents } from './events.js'
 import { createLimiter } from './limit.js'
 import { checkClientOptions, checkDownloadOptions, checkWaitOptions } from './options.js'
 import { mayRetry } from './policy.js'
-import { DEFAULT_DOWNLOAD_RETRY, DEFAULT_POLL_RETRY, DEFAULT_SUBMIT_RETRY, classifyNetworkError, corsHint, withRequestTimeout, type RetryPolicy } from './retry.js'
+import { DEFAULT_DOWNLOAD_RETRY, DEFAULT_POLL_RETRY, DEFAULT_SUBMIT_RETRY, classifyNetworkError, corsHint, createTimeoutMemory, withRequestTimeout, type RetryPolicy } from './retry.js'
 import { retrying } from './retrying.js'
 import { withTaskId } from './task-id.js'
 import type {
@@ -232,7 +232,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
   const { apiKey, client } = connect(adapter, options)
   const requestTimeoutMs = options.requestTimeoutMs ?? 60_000
   // Until one of this client's requests times out, its requests give fetch no signal (see withRequestTimeout).
-  const timeouts = { hung: false }
+  const timeouts = createTimeoutMemory()
   const submitPolicy: RetryPolicy = { ...DEFAULT_SUBMIT_RETRY, ...options.retry?.submit }
   const pollPolicy: RetryPolicy = { ...DEFAULT_POLL_RETRY, ...options.retry?.poll }
   const downloadPolicy: RetryPolicy = { ...DEFAULT_DOWNLOAD_RETRY, ...options.retry?.download }
@@ -436,25 +436,27 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
    * inside a wait until its deadline (then TimeoutError, the last failure as its cause; no attempt runs
    * past the deadline), for a lone `getTask` at most LONE_GET_RETRIES times within `requestTimeoutMs`.
    */
-  async function getTask(taskId: string, getOptions: SubmitOptions & { deadline?: number; timeoutMs?: number } = {}): Promise<Task> {
+  async function getTask(taskId: string, signal: AbortSignal | undefined, waitDeadline?: number, waitTimeoutMs?: number): Promise<Task> {
     if (!adapter.query) throw noTaskToQuery(taskId)
     checkTaskId(adapter.id, taskId)
-    const signal = getOptions.signal
-    const waiting = getOptions.deadline !== undefined
-    const deadline = getOptions.deadline ?? Date.now() + requestTimeoutMs
+    const waiting = waitDeadline !== undefined
+    const deadline = waitDeadline ?? Date.now() + requestTimeoutMs
     const policy = waiting ? pollPolicy : lonePollPolicy
     let attempts = 0
     // The last poll may be cut short by the deadline itself: the failure worth reporting is then the one before it.
     let lastBeforeDeadline: unknown
     try {
       return await retrying(
-        (n) => {
-          attempts = n + 1
-          return getTaskOnce(taskId, signal, waiting ? Math.max(1, Math.min(requestTimeoutMs, deadline - Date.now())) : requestTimeoutMs).catch((error: unknown) => {
-            if (Date.now() < deadline) lastBeforeDeadline = error
-            throw error
-          })
-        },
+        // Only a wait needs the bookkeeping (and its promise per poll); a lone getTask retries within requestTimeoutMs.
+        waiting
+          ? (n) => {
+              attempts = n + 1
+              return getTaskOnce(taskId, signal, Math.max(1, Math.min(requestTimeoutMs, deadline - Date.now()))).catch((error: unknown) => {
+                if (Date.now() < deadline) lastBeforeDeadline = error
+                throw error
+              })
+            }
+          : () => getTaskOnce(taskId, signal, requestTimeoutMs),
         { phase: 'poll', policy, signal, deadline, onAbort: () => abortError(signal, taskId) },
       )
     } catch (error) {
@@ -462,7 +464,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       if (waiting && mayRetry(error, 'poll') && attempts <= policy.maxRetries) {
         const cause = Date.now() >= deadline && lastBeforeDeadline !== undefined ? lastBeforeDeadline : error
         throw new TimeoutError(
-          `${adapter.id}: task ${taskId} did not finish within ${getOptions.timeoutMs ?? deadline - Date.now()} ms (its last polls failed: ${(cause as Error).message}); resume with wait("${taskId}")`,
+          `${adapter.id}: task ${taskId} did not finish within ${waitTimeoutMs ?? deadline - Date.now()} ms (its last polls failed: ${(cause as Error).message}); resume with wait("${taskId}")`,
           { provider: adapter.id, taskId, cause },
         )
       }
@@ -532,7 +534,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       const task = await waitForTask({
         provider: adapter.id,
         taskId,
-        poll: (signal) => getTask(taskId, { signal, deadline, timeoutMs }),
+        poll: (signal) => getTask(taskId, signal, deadline, timeoutMs),
         signal: waitOptions.signal,
         timeoutMs,
         deadline,
@@ -589,7 +591,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     adapter,
     secrets,
     submit, // Only the caller's signal: a deadline is the wait's own.
-    getTask: (taskId, o) => getTask(taskId, { signal: o?.signal }),
+    getTask: (taskId, o) => getTask(taskId, o?.signal),
     wait,
     parseCallback,
     cancel,

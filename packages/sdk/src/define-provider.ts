@@ -300,11 +300,9 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     createClient: (options) => createProviderClient(provider, options),
 
     toRequestBody(request, model) {
-      const wire: Wire<Body> = {
-        // The values were checked against the same spec's capability lists before: the placed body is a Body.
-        place: (options) => placeOptions(meta, request, model, options?.skip) as Body,
-      }
-      const body = (definition.toBody ? definition.toBody(request, model, wire) : wire.place()) as Body & Record<string, unknown>
+      // The values were checked against the same spec's capability lists before: the placed body is a Body.
+      const place = (options?: { skip?: readonly OptionName[] }) => placeOptions(meta, request, model, options?.skip) as Body
+      const body = (definition.toBody ? definition.toBody(request, model, { place }) : place()) as Body & Record<string, unknown>
       // A callback URL that travels in the query (`{$request.query.<name>}`) rides along under that name; submit moves it.
       if (queryField && request.callbackUrl !== undefined) (body as Record<string, unknown>)[queryField] = request.callbackUrl
       if (request.providerOptions) {

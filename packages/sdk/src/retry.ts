@@ -144,10 +144,70 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   })
 }
 
+/** A pending request's timeout: when it expires, and what then happens. */
+interface Deadline {
+  at: number
+  expire: () => void
+}
+
 /** What one client remembers of its requests' timeouts (see withRequestTimeout). */
 export interface TimeoutMemory {
   /** A request of this client timed out: from then on each of its requests gives fetch a signal. */
   hung: boolean
+  /** The pending timeouts, and the one timer that serves them all (armed for the earliest). */
+  readonly pending: Set<Deadline>
+  timer: ReturnType<typeof setTimeout> | undefined
+  armedAt: number
+}
+
+export const createTimeoutMemory = (): TimeoutMemory => ({ hung: false, pending: new Set(), timer: undefined, armedAt: Number.POSITIVE_INFINITY })
+
+/** Arms the client's timer for `at`, replacing the one armed for later. */
+function arm(memory: TimeoutMemory, at: number): void {
+  if (memory.timer !== undefined) clearTimeout(memory.timer)
+  memory.armedAt = at
+  memory.timer = setTimeout(() => expireDue(memory), Math.max(0, at - Date.now()))
+}
+
+/** The timer fired: every timeout that is due expires, and the timer is armed again for the earliest left. */
+function expireDue(memory: TimeoutMemory): void {
+  memory.timer = undefined
+  memory.armedAt = Number.POSITIVE_INFINITY
+  const now = Date.now()
+  let next = Number.POSITIVE_INFINITY
+  for (const deadline of memory.pending) {
+    if (deadline.at <= now) {
+      memory.pending.delete(deadline)
+      deadline.expire()
+    } else if (deadline.at < next) next = deadline.at
+  }
+  if (next !== Number.POSITIVE_INFINITY) arm(memory, next)
+}
+
+/**
+ * Creating and clearing a timer per request costs a loopback round trip a few percent (Node's timer lists,
+ * measured in bench/src/overhead.mjs), so a client's requests share one timer, armed for the earliest
+ * pending timeout. A request that ends leaves it armed: the next request of the same length expires later
+ * and needs no timer of its own. While nothing is pending the timer must not keep the process alive:
+ * unref'd where the runtime can (Node, Bun), cleared elsewhere.
+ */
+function addDeadline(memory: TimeoutMemory, deadline: Deadline): void {
+  const wasIdle = memory.pending.size === 0
+  memory.pending.add(deadline)
+  if (deadline.at < memory.armedAt) arm(memory, deadline.at)
+  else if (wasIdle) (memory.timer as { ref?: () => unknown }).ref?.()
+}
+
+function removeDeadline(memory: TimeoutMemory, deadline: Deadline): void {
+  memory.pending.delete(deadline)
+  if (memory.pending.size !== 0 || memory.timer === undefined) return
+  const timer = memory.timer as { unref?: () => unknown }
+  if (typeof timer.unref === 'function') timer.unref()
+  else {
+    clearTimeout(memory.timer)
+    memory.timer = undefined
+    memory.armedAt = Number.POSITIVE_INFINITY
+  }
 }
 
 /**
@@ -159,7 +219,7 @@ export interface TimeoutMemory {
  * - the caller gave one: their cancellation must abort the request itself;
  * - this client has seen a request time out (`memory.hung`): the provider hangs, and each hung request
  *   would keep its socket, so from then on every request's timeout aborts it.
- * Otherwise the timer only races the request, and the answer's body is cancelled when the timer fires
+ * Otherwise the timeout only races the request, and the answer's body is cancelled when it expires
  * after its headers arrived (or as soon as they arrive later), which closes that connection too. What
  * stays open is the socket of the first request that hangs before its headers: Node's fetch closes it
  * at its own `headersTimeout` (300 s). A request that settles after its timeout settles unobserved.
@@ -185,7 +245,7 @@ export function withRequestTimeout<T>(
     cancel = (reason) => controller.abort(reason)
     requestSignal = controller.signal
   } else {
-    // Without a signal the timer only races the request, and cancels the answer's body (now or when its headers arrive).
+    // Without a signal the timeout only races the request, and cancels the answer's body (now or when its headers arrive).
     onHeaders = (cancelBody) => {
       if (expired) cancelBody(expired)
       else cancel = cancelBody
@@ -199,23 +259,25 @@ export function withRequestTimeout<T>(
     return Promise.reject(error)
   }
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      expired = new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')
-      memory.hung = true
-      cancel?.(expired)
-      reject(expired)
-    }, timeoutMs)
-    const done = () => {
-      clearTimeout(timer)
-      settle?.()
+    const deadline: Deadline = {
+      at: Date.now() + timeoutMs,
+      expire: () => {
+        expired = new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')
+        memory.hung = true
+        cancel?.(expired)
+        reject(expired)
+      },
     }
+    addDeadline(memory, deadline)
     pending.then(
       (value) => {
-        done()
+        removeDeadline(memory, deadline)
+        settle?.()
         resolve(value)
       },
       (error: unknown) => {
-        done()
+        removeDeadline(memory, deadline)
+        settle?.()
         reject(error)
       },
     )

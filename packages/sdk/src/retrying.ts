@@ -15,21 +15,39 @@ export interface RetryingOptions {
   onAbort: (cause: unknown) => NanoBananaError
 }
 
-/** Runs `attempt` until it succeeds, the policy refuses another try, the retries or the deadline run out, or the signal fires. */
-export async function retrying<T>(attempt: (n: number) => Promise<T>, options: RetryingOptions): Promise<T> {
+/**
+ * Runs `attempt` until it succeeds, the policy refuses another try, the retries or the deadline run out, or the signal fires.
+ * Most calls succeed at once: the first attempt runs without an async step of this function's own (an
+ * async frame per call is what a round trip through the client allocates most of); the loop starts at its first failure.
+ */
+export function retrying<T>(attempt: (n: number) => Promise<T>, options: RetryingOptions): Promise<T> {
+  if (options.signal?.aborted) return Promise.reject(options.onAbort(options.signal.reason))
+  let first: Promise<T>
+  try {
+    first = attempt(0)
+  } catch (error) {
+    return retryAfter(error, attempt, options)
+  }
+  return first.catch((error: unknown) => retryAfter(error, attempt, options))
+}
+
+/** The retries after attempt 0 failed with `failure`. */
+async function retryAfter<T>(failure: unknown, attempt: (n: number) => Promise<T>, options: RetryingOptions): Promise<T> {
+  let error = failure
   for (let n = 0; ; n++) {
+    if (!mayRetry(error, options.phase)) throw error
+    const delay = retryDelay(n, options.policy, (error as NanoBananaError).retryAfterMs)
+    if (delay === undefined || (options.deadline !== undefined && Date.now() + delay >= options.deadline)) throw error
+    try {
+      await sleep(delay, options.signal)
+    } catch (cause) {
+      throw options.onAbort(cause)
+    }
     if (options.signal?.aborted) throw options.onAbort(options.signal.reason)
     try {
-      return await attempt(n)
-    } catch (error) {
-      if (!mayRetry(error, options.phase)) throw error
-      const delay = retryDelay(n, options.policy, (error as NanoBananaError).retryAfterMs)
-      if (delay === undefined || (options.deadline !== undefined && Date.now() + delay >= options.deadline)) throw error
-      try {
-        await sleep(delay, options.signal)
-      } catch (cause) {
-        throw options.onAbort(cause)
-      }
+      return await attempt(n + 1)
+    } catch (next) {
+      error = next
     }
   }
 }

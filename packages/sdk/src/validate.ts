@@ -37,6 +37,11 @@ function checkCallbackUrl(provider: ProviderAdapter, value: unknown, options: Va
   }
 }
 
+/** A value of a capability list (aspect ratio, resolution, output format) that the model lists, or UnsupportedOptionError. */
+function checkListed(provider: ProviderAdapter, model: ModelCapabilities, param: string, value: unknown, allowed: readonly string[]): void {
+  if (value !== undefined && !allowed.includes(value as string)) unsupported(provider, model, param, value, allowed)
+}
+
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
 /**
@@ -82,14 +87,10 @@ export function validateRequest(provider: ProviderAdapter, request: GenerateRequ
   if (request.prompt.length > model.maxPromptLength) {
     fail(provider, 'prompt', `prompt is ${request.prompt.length} characters; ${model.id} accepts at most ${model.maxPromptLength}`)
   }
-  for (const [param, allowed] of [
-    ['aspectRatio', model.aspectRatios],
-    ['resolution', model.resolutions],
-    ['outputFormat', model.outputFormats],
-  ] as const) {
-    const value = request[param]
-    if (value !== undefined && !(allowed as readonly unknown[]).includes(value)) unsupported(provider, model, param, value, allowed)
-  }
+  // One call per list (no table of tuples built per request).
+  checkListed(provider, model, 'aspectRatio', request.aspectRatio, model.aspectRatios)
+  checkListed(provider, model, 'resolution', request.resolution, model.resolutions)
+  checkListed(provider, model, 'outputFormat', request.outputFormat, model.outputFormats)
   if (request.n !== undefined) {
     if (!Number.isInteger(request.n) || request.n < 1) fail(provider, 'n', `n must be a positive integer, got ${String(request.n)}`)
     if (request.n > model.maxN)
