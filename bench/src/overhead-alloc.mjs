@@ -21,7 +21,9 @@ try {
     samples.push((process.memoryUsage().heapUsed - before) / Number(roundsArg))
   }
   samples.sort((a, b) => a - b)
-  process.stdout.write(`${side}: ${(samples[3] / 1024).toFixed(1)} KB/round (median of 7; min ${(samples[0] / 1024).toFixed(1)}, max ${(samples[6] / 1024).toFixed(1)})\n`)
+  process.stdout.write(
+    `${side}: ${(samples[3] / 1024).toFixed(1)} KB/round (median of 7; min ${(samples[0] / 1024).toFixed(1)}, max ${(samples[6] / 1024).toFixed(1)})\n`,
+  )
 } finally {
   await server.close()
 }

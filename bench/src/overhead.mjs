@@ -142,7 +142,12 @@ async function forkSide(provider, server, side) {
     block: (calls) => ask({ type: 'block', calls }),
     /** The median latency (ms) of the calls since the last collect; then the side collects its garbage. */
     collect: async () => (await ask({ type: 'collect' })).p50,
-    close: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.send({ type: 'exit' })))),
+    close: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        child.once('exit', resolve)
+        child.send({ type: 'exit' })
+      }),
   }
 }
 

@@ -25,7 +25,16 @@ import type { TaskEvents } from './events.js'
 import { createLimiter } from './limit.js'
 import { checkClientOptions, checkDownloadOptions, checkWaitOptions } from './options.js'
 import { mayRetry } from './policy.js'
-import { DEFAULT_DOWNLOAD_RETRY, DEFAULT_POLL_RETRY, DEFAULT_SUBMIT_RETRY, classifyNetworkError, corsHint, createTimeoutMemory, withRequestTimeout, type RetryPolicy } from './retry.js'
+import {
+  DEFAULT_DOWNLOAD_RETRY,
+  DEFAULT_POLL_RETRY,
+  DEFAULT_SUBMIT_RETRY,
+  classifyNetworkError,
+  corsHint,
+  createTimeoutMemory,
+  withRequestTimeout,
+  type RetryPolicy,
+} from './retry.js'
 import { retrying } from './retrying.js'
 import { withTaskId } from './task-id.js'
 import type {

@@ -70,7 +70,6 @@ export function connectWith<C>(adapter: ConnectTarget, options: ConnectOptions, 
 }
 
 /** The secrets a client holds: its key, and the values of custom headers that carry credentials (an organization token, a proxy key, a cookie). */
-export function secretsOf(apiKey: string, headers: Record<string, string> | undefined): readonly string[] {
-  // Frozen: the redaction reuses what it derives from a frozen list (see secretList in errors.ts).
-  return Object.freeze([apiKey, ...Object.entries(headers ?? {}).flatMap(([name, value]) => (SECRET_HEADER.test(name) ? [String(value)] : []))])
+export function secretsOf(apiKey: string, headers: Record<string, string> | undefined): string[] {
+  return [apiKey, ...Object.entries(headers ?? {}).flatMap(([name, value]) => (SECRET_HEADER.test(name) ? [String(value)] : []))]
 }

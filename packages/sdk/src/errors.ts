@@ -340,15 +340,7 @@ function scrubRecord(value: Record<string, unknown>, ctx: Scrub, depth: number):
   return clean ? Object.fromEntries(clean) : value
 }
 
-/** The last list filtered, by the array it came from: a client passes the same secrets with every call. */
-let filtered: { from: readonly (string | undefined)[]; list: string[] } | undefined
-const secretList = (secrets: readonly (string | undefined)[]): string[] => {
-  if (filtered?.from === secrets) return filtered.list
-  const list = secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH)
-  // Frozen arrays only: one that may still change is filtered again each time.
-  if (Object.isFrozen(secrets)) filtered = { from: secrets, list }
-  return list
-}
+const secretList = (secrets: readonly (string | undefined)[]) => secrets.filter((s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH)
 
 /**
  * Removes secrets (the API key, custom header values) from an error before it leaves the client: the

@@ -112,7 +112,7 @@ export function createFailoverClient(
     return { id: adapter.id, adapter, model, core: createClientCore({ ...shared, ...own, provider: adapter }) }
   })
   // Every provider's key, as each core resolved it: the one redaction wrapper removes all of them.
-  const secrets = Object.freeze(entries.flatMap((entry) => entry.core.secrets))
+  const secrets = entries.flatMap((entry) => entry.core.secrets)
   const seen = new Set<ProviderId>()
   for (const entry of entries) {
     if (seen.has(entry.id))

@@ -209,3 +209,44 @@ describe('every provider passes the body cancel through', () => {
     expect(api.requests).toHaveLength(1)
   })
 })
+
+describe("one timer for a client's request timeouts", () => {
+  it('a request that ends leaves the timeout of one still pending in force', async () => {
+    // Request 0 (a getTask) never answers; request 1 (a submit, started while 0 is pending) is answered.
+    const api = await hangServer('silent', answer)
+    const nb = client(PROVIDER, api.url, { requestTimeoutMs: 150 })
+    const pending = thrown<NanoBananaError>(() => nb.getTask(createdAnswer(PROVIDER).taskId))
+    await api.request(0)
+    const { taskId } = await nb.submit({ prompt: 'a banana' })
+    expect(taskId).toBe(createdAnswer(PROVIDER).taskId)
+    const error = await pending
+    expect(error).toBeInstanceOf(ConnectionError)
+    expect(error.message).toContain('timed out')
+  })
+
+  it('a request started after an earlier one ended still times out at its own deadline', async () => {
+    // The timer armed for request 0 fires after it ended, with request 1 not yet due: it is armed again.
+    const api = await hangServer(answer, 'silent')
+    const nb = client(PROVIDER, api.url, { requestTimeoutMs: 120 })
+    const { taskId } = await nb.submit({ prompt: 'a banana' })
+    const error = await thrown<NanoBananaError>(() => nb.getTask(taskId))
+    expect(error).toBeInstanceOf(ConnectionError)
+    expect(error.message).toContain('timed out')
+    expect(api.requests).toHaveLength(2)
+  })
+
+  it('holds the process open only while a request is pending', async () => {
+    const api = await hangServer(answer)
+    // Long enough that a timer left referenced would still be listed after the calls.
+    const nb = client(PROVIDER, api.url, { requestTimeoutMs: 600_000 })
+    const timers = () => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length
+    const before = timers()
+    const submitted = nb.submit({ prompt: 'a banana' })
+    await api.request(0)
+    expect(timers()).toBe(before + 1)
+    const { taskId } = await submitted
+    expect(timers()).toBe(before)
+    await nb.getTask(taskId)
+    expect(timers()).toBe(before)
+  })
+})
