@@ -217,7 +217,13 @@ describe('poll schedule', () => {
 
     // Store reads are forgotten with their key: read again afterwards, and not merged twice.
     const reads: string[] = []
-    const stored = createDurationBook({ get: (k) => (reads.push(k), [3, 4]), set: () => {} })
+    const stored = createDurationBook({
+      get: (k) => {
+        reads.push(k)
+        return [3, 4]
+      },
+      set: () => {},
+    })
     await stored.load('a')
     for (let i = 0; i < MAX_KEYS; i++) await stored.load(`k${i}`)
     expect(stored.expect('a')).toBeUndefined()
