@@ -6,7 +6,10 @@ import { createNanoBanana } from '@nano-banana/sdk'
 const [baseUrl, provider, callsArg, limitArg] = process.argv.slice(2)
 const calls = Number(callsArg)
 const nb = createNanoBanana({ provider, apiKey: 'sk-sandbox', baseUrl, maxConcurrency: Number(limitArg) })
-// The base: Node, the SDK's modules and one client (its fetch resolved), before any call.
+// Node's one-time HTTP setup (loading fetch, compiling its parser on the first connection: ~10 MB) is
+// paid before the base, as in concurrency-floor.mjs, so that the growth is what the calls add.
+await (await fetch(new URL('/', baseUrl))).arrayBuffer()
+// The base: Node with fetch set up, the SDK's modules and one client, before any call.
 const baseRss = process.memoryUsage().rss
 let peakRss = baseRss
 const sampler = setInterval(() => {

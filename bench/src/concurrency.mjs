@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
+import { createNanoBanana } from '@nano-banana/sdk'
 import { pickBenchProvider } from './pick.mjs'
 import { round } from './stats.mjs'
 
@@ -38,9 +39,9 @@ async function startSandboxProcess(taskDurationMs) {
   }
 }
 
-/** Runs concurrency-client.mjs in a fresh Node process and returns the JSON line it prints. */
-function runClientProcess(args) {
-  const script = fileURLToPath(new URL('./concurrency-client.mjs', import.meta.url))
+/** Runs `file` (next to this one) in a fresh Node process and returns the JSON line it prints. */
+function runProcess(file, args) {
+  const script = fileURLToPath(new URL(file, import.meta.url))
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
@@ -52,10 +53,27 @@ function runClientProcess(args) {
       try {
         resolve(JSON.parse(out.trim().split('\n').pop()))
       } catch {
-        reject(new Error(`concurrency client exited (${code}) without a result: ${out.slice(0, 200)}`))
+        reject(new Error(`${file} exited (${code}) without a result: ${out.slice(0, 200)}`))
       }
     })
   })
+}
+
+/**
+ * One generate() whose requests are recorded as they went out (URL and init): the submit and the last
+ * status query, for the bare-fetch floor to repeat. Whatever the provider's API, the bytes are the client's own.
+ */
+async function recordExchanges(provider, baseUrl, apiKey) {
+  const sent = []
+  const recording = (url, init) => {
+    sent.push({ url: String(url), init: { method: init?.method, headers: init?.headers, body: init?.body } })
+    return fetch(url, init)
+  }
+  await createNanoBanana({ provider, apiKey, baseUrl, fetch: recording }).generate({ prompt: 'concurrency floor' })
+  const submit = sent.find((r) => r.init.method === 'POST')
+  const poll = sent.findLast((r) => r !== submit)
+  if (!submit || !poll || typeof submit.init.body !== 'string') throw new Error('concurrency: no submit and status query to repeat for the floor')
+  return { submit, poll }
 }
 
 export async function benchConcurrency({ smoke = false } = {}) {
@@ -65,10 +83,15 @@ export async function benchConcurrency({ smoke = false } = {}) {
   const sandbox = await startSandboxProcess(taskDurationMs)
   let run
   let stats
+  let floor
   try {
     const provider = await pickBenchProvider()
-    run = { provider, ...(await runClientProcess([`${sandbox.url}/${provider}`, provider, String(calls), String(maxConcurrency)])) }
+    const baseUrl = `${sandbox.url}/${provider}`
+    run = { provider, ...(await runProcess('./concurrency-client.mjs', [baseUrl, provider, String(calls), String(maxConcurrency)])) }
     stats = await sandbox.stats().catch(() => ({}))
+    // After the client's run and its counts: the floor's submits are tasks of the sandbox too.
+    const exchanges = await recordExchanges(provider, baseUrl, sandbox.apiKey)
+    floor = await runProcess('./concurrency-floor.mjs', [JSON.stringify({ ...exchanges, calls, maxConcurrency, waitMs: taskDurationMs })])
   } finally {
     await sandbox.close()
   }
@@ -88,6 +111,11 @@ export async function benchConcurrency({ smoke = false } = {}) {
     baseRssMB: round(baseRss / 1e6, 1),
     peakRssMB: round(peakRss / 1e6, 1),
     growthPerCallKB: round((peakRss - baseRss) / calls / 1e3, 1),
+    // The same exchanges with bare fetch in a process without the SDK (concurrency-floor.mjs): Node's own share.
+    bareFetchBaseRssMB: round(floor.baseRss / 1e6, 1),
+    bareFetchPeakRssMB: round(floor.peakRss / 1e6, 1),
+    overBareFetchMB: round((peakRss - floor.peakRss) / 1e6, 1),
+    ...(floor.succeeded === calls ? {} : { bareFetchFailed: calls - floor.succeeded }),
     ...(firstError ? { firstError } : {}),
     target: 'all succeed, 0 lost, 0 double submissions, peak RSS <= 150 MB (a process doing only this)',
     pass: succeeded === calls && distinctTaskIds === calls && submissions === calls && peakRss <= 150e6,
