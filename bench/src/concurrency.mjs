@@ -2,9 +2,11 @@
 // sandbox in a process of its own; all must succeed with none lost or submitted twice, within the memory
 // target. The client runs in a fresh Node process that does nothing else (concurrency-client.mjs): in
 // `pnpm bench`'s own process the RSS also held what the earlier benchmarks and the provider pick left
-// behind (95.5 MB at this row's start, against ~53 MB for Node + the SDK + one client), so its peak
-// moved with the order of the rows, not with the client. The row reports that base, the peak, and the
-// growth (peak - base) per call.
+// behind (95.5 MB at this row's start, against ~64 MB for Node with fetch set up + the SDK + one client),
+// so its peak moved with the order of the rows, not with the client. The row reports that base, the peak,
+// the growth (peak - base) per call, and the same HTTP exchanges with bare fetch in a process without the
+// SDK (concurrency-floor.mjs): most of the peak is Node's fetch and V8's heap sizing for this traffic, and
+// the difference is what the client adds.
 import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
