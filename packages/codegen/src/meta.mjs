@@ -54,7 +54,8 @@ function operationMeta(doc, operationId, found, withTaskId) {
 /** The unified client calls the task operations itself and sends JSON bodies (`Content-Type: application/json`) only. */
 function jsonBodyOnly(id, doc, found) {
   const content = deref(doc, found.op.requestBody)?.content
-  if (content && !content['application/json']) fail(id, `${found.op.operationId}: the unified client sends JSON request bodies; this one is ${Object.keys(content).join(', ')}`)
+  if (content && !content['application/json'])
+    fail(id, `${found.op.operationId}: the unified client sends JSON request bodies; this one is ${Object.keys(content).join(', ')}`)
 }
 
 function findOperation(doc, operationId) {
@@ -309,7 +310,7 @@ export function buildMeta(doc) {
     operations[key] = operationMeta(doc, operationId, found, key !== 'create' && key !== 'credits')
     if (key !== 'credits') jsonBodyOnly(id, doc, found)
   }
-  const imagesOperation = operations.create && operations.create.imagesOperation
+  const imagesOperation = operations.create?.imagesOperation
   if (imagesOperation) jsonBodyOnly(id, doc, findOperation(doc, imagesOperation))
   // Every other operation of the spec (e.g. a synchronous endpoint), so a server of the spec can route it too.
   const known = new Set(Object.values(OPERATIONS))
@@ -398,7 +399,8 @@ export function clientMetaOf(meta) {
   if (images) called.createWithImages = others?.find((op) => op.operationId === images)
   for (const [key, op] of Object.entries(called)) {
     // The unified client sends to the document's server only: an operation of its own host would need its own base URL.
-    if (!op || op.server) throw new Error(`specs/${meta.id}.openapi.yaml: ${key}: the unified client cannot call ${op ? `an operation on its own server (${op.server})` : images}`)
+    if (!op || op.server)
+      throw new Error(`specs/${meta.id}.openapi.yaml: ${key}: the unified client cannot call ${op ? `an operation on its own server (${op.server})` : images}`)
   }
   return {
     ...rest,
@@ -419,7 +421,7 @@ export function providerOf(meta) {
   return { id: meta.id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined, authPrefix: meta.auth.prefix }
 }
 
-/** The keys of the runtime's `ConnectMeta`: what a client checks before a lazy provider's adapter loads. */
+/** The runtime's `CONNECT_KEYS` (`ConnectMeta`): what a client checks before a lazy provider's adapter loads (codegen runs before the runtime is built; the sdk's shell tests check the generated lazy metas against that list). */
 const CONNECT = ['id', 'name', 'envKey', 'envKeys', 'baseUrlEnvKey', 'defaultBaseUrl', 'defaultModel']
 
 /** `clientMeta`'s construction facts (`envKeys` only where `clientMeta` has it): the up-front part of the sdk's `lazy/<id>`. */

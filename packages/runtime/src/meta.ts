@@ -180,4 +180,7 @@ export interface ClientMeta extends Omit<ProviderMeta, 'models' | 'otherOperatio
  * What a client checks at construction, before a lazy provider's adapter loads (the `meta` of the sdk's generated `lazy/<id>`):
  * names, key and base-URL variables, the documented host and the default model; none of the model tables.
  */
-export type ConnectMeta = Pick<ClientMeta, 'id' | 'name' | 'envKey' | 'envKeys' | 'baseUrlEnvKey' | 'defaultBaseUrl' | 'defaultModel'>
+export type ConnectMeta = Pick<ClientMeta, (typeof CONNECT_KEYS)[number]>
+
+/** The keys of `ConnectMeta`, in the order codegen writes them (its copy is checked against this list by the sdk's shell tests). */
+export const CONNECT_KEYS = ['id', 'name', 'envKey', 'envKeys', 'baseUrlEnvKey', 'defaultBaseUrl', 'defaultModel'] as const satisfies readonly (keyof ClientMeta)[]

@@ -27,14 +27,12 @@ const JSON_BODY = { 'Content-Type': 'application/json' }
  */
 export function operationOf(meta: ClientMeta, key: keyof ClientMeta['operations']): Operation | undefined {
   const op = meta.operations[key]
-  if (!op) return undefined
   const { in: place, name } = meta.auth
-  if (!op.method || !op.path || !place || !name) {
-    throw new Error(`defineProvider(${meta.id}): the meta states no method, path or key placement for ${key}: pass the operation in the definition`)
-  }
-  const method = op.method.toUpperCase() as 'GET'
-  const url = op.path
-  // An apiKey-style entry carries the prefix from the client's auth function (see the runtime's createProviderClient).
-  const security: Auth[] = [{ type: 'apiKey', in: place as 'header' | 'query', name }]
-  return (call) => call.client.request({ method, url, security, ...call, headers: JSON_BODY }) as Promise<CallResult>
+  if (!op) return undefined
+  const { method, path: url } = op
+  if (!method || !url || !place || !name) throw new Error(`defineProvider(${meta.id}): no method, path or key placement in the meta for ${key}`)
+  // An apiKey-style entry: the client's auth function adds the prefix (see the runtime's createProviderClient).
+  const security: Auth[] = [{ type: 'apiKey', in: place as 'header', name }]
+  // The meta's method is the spec's, upper-cased by codegen.
+  return (call) => call.client.request({ method: method as 'GET', url, security, ...call, headers: JSON_BODY }) as Promise<CallResult>
 }

@@ -76,8 +76,8 @@ describe('a meta without method, path or key placement', () => {
   it('is refused when the definition passes no operation of its own', () => {
     const meta = providers[providerIds[0]!].meta as ClientMeta
     const { in: _in, ...auth } = meta.auth
-    expect(() => operationOf({ ...meta, auth }, 'create')).toThrow(/no method, path or key placement/)
-    expect(() => operationOf({ ...meta, operations: { create: {} } }, 'create')).toThrow(/no method, path or key placement/)
+    expect(() => operationOf({ ...meta, auth }, 'create')).toThrow(/no method, path or key placement in the meta for create/)
+    expect(() => operationOf({ ...meta, operations: { create: {} } }, 'create')).toThrow(/no method, path or key placement in the meta for create/)
     expect(operationOf({ ...meta, operations: { create: {} } }, 'cancel')).toBeUndefined()
   })
 })

@@ -7,6 +7,4 @@ import { defineProvider } from '../define-provider.js'
 import { flatTaskDefinition } from '../wire/flat-task.js'
 
 /** EvoLink adapter: aspectRatio, resolution, images and callbackUrl go where each model's branch says; providerOptions are merged into the body (e.g. `model_params`). */
-export const evolink = defineProvider(
-  flatTaskDefinition<CreateImageTaskRequest>(meta),
-)
+export const evolink = defineProvider(flatTaskDefinition<CreateImageTaskRequest>(meta))

@@ -6,6 +6,4 @@ import { defineProvider } from '../define-provider.js'
 import { flatTaskDefinition } from '../wire/flat-task.js'
 
 /** odkkk adapter: the options go where the spec says; providerOptions are merged into the body. */
-export const odkkk = defineProvider(
-  flatTaskDefinition<CreateImageTaskRequest>(meta),
-)
+export const odkkk = defineProvider(flatTaskDefinition<CreateImageTaskRequest>(meta))

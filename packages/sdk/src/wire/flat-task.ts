@@ -64,7 +64,10 @@ const CANCELED_CODE = 'request_cancelled'
 const isErrorEnvelope = (data: Record<string, unknown>) => isRecord(data.error) && data.status === undefined && data.id === undefined
 
 /** The definition of a provider that speaks this task API, parameterized by its meta. */
-export function flatTaskDefinition<Body extends object>(meta: ClientMeta & { readonly id: ProviderId }, options: FlatTaskOptions<Body> = {}): ProviderDefinition<Body> {
+export function flatTaskDefinition<Body extends object>(
+  meta: ClientMeta & { readonly id: ProviderId },
+  options: FlatTaskOptions<Body> = {},
+): ProviderDefinition<Body> {
   return {
     meta,
     ...(options.operations ? { operations: options.operations } : {}),
