@@ -52,7 +52,7 @@ export interface Wire<Body> {
   place(options?: { skip?: readonly OptionName[] }): Body
 }
 
-/** A generated operation function (`createImageTask`, `getImageTask`), called with the runtime client. */
+/** An operation (operation.ts, a generated function such as `createImageTask`, or a wrapper), called with the runtime client. */
 // biome-ignore lint/suspicious/noExplicitAny: generated operations differ in their option types; see callOperation.
 type Operation = (options: any) => Promise<CallResult>
 
@@ -185,7 +185,7 @@ function placeOptions(meta: ClientMeta, request: GenerateRequest, model: ModelCa
 }
 
 /**
- * Calls a generated operation with the task id where the spec puts it (`meta.operations.get.taskId`).
+ * Calls an operation with the task id where the spec puts it (`meta.operations.get.taskId`).
  * The generated option types differ per provider (`path: { task_id }`, `query: { task_id }`); the place
  * and name come from the same spec, so the shape matches by construction.
  */
