@@ -29,14 +29,61 @@ describe('readCapped', () => {
   })
 
   it('more bytes than declared are all read (within the cap), fewer come back as they are', async () => {
-    expect(bytesOf(await readCapped(chunked([[1, 2], [3, 4], [5, 6, 7]], 4), 100))).toEqual([1, 2, 3, 4, 5, 6, 7])
-    expect(bytesOf(await readCapped(chunked([[1, 2], [3, 4], [5, 6, 7]], 3), 100))).toEqual([1, 2, 3, 4, 5, 6, 7])
+    expect(
+      bytesOf(
+        await readCapped(
+          chunked(
+            [
+              [1, 2],
+              [3, 4],
+              [5, 6, 7],
+            ],
+            4,
+          ),
+          100,
+        ),
+      ),
+    ).toEqual([1, 2, 3, 4, 5, 6, 7])
+    expect(
+      bytesOf(
+        await readCapped(
+          chunked(
+            [
+              [1, 2],
+              [3, 4],
+              [5, 6, 7],
+            ],
+            3,
+          ),
+          100,
+        ),
+      ),
+    ).toEqual([1, 2, 3, 4, 5, 6, 7])
     expect(bytesOf(await readCapped(chunked([[1, 2], [3]], 10), 100))).toEqual([1, 2, 3])
   })
 
   it('the cap holds whatever the declared length says', async () => {
-    expect(await readCapped(chunked([[1, 2], [3, 4]], 8), 3)).toBeUndefined()
+    expect(
+      await readCapped(
+        chunked(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          8,
+        ),
+        3,
+      ),
+    ).toBeUndefined()
     expect(await readCapped(chunked([[1, 2], [3, 4], [5]], 2), 4)).toBeUndefined()
-    expect(await readCapped(chunked([[1, 2], [3, 4]]), 3)).toBeUndefined()
+    expect(
+      await readCapped(
+        chunked([
+          [1, 2],
+          [3, 4],
+        ]),
+        3,
+      ),
+    ).toBeUndefined()
   })
 })
