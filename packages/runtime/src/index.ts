@@ -21,6 +21,7 @@ export type {
 } from './types.js'
 export { ClientConfigurationError, createProviderClient, providerBaseUrl } from './provider.js'
 export type { ProviderClientOptions, ProviderDescription } from './provider.js'
+export { CONNECT_KEYS } from './meta.js'
 export type {
   CapabilitiesMeta,
   ClientMeta,

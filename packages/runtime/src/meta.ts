@@ -142,13 +142,17 @@ export interface ProviderMeta {
   }
 }
 
-/** What the unified client reads of an operation: where the task id and the model go, and how it answers. */
-export type ClientOperationMeta = Pick<OperationMeta, 'taskId' | 'modelPath' | 'synchronous' | 'repeatForN'>
+/**
+ * What the unified client reads of an operation: its method and path (it calls the runtime with them, so a bundle
+ * of the unified client carries none of the generated functions), where the task id and the model go, and how it
+ * answers. Method and path are optional for a hand-written meta, whose definition then passes its operations.
+ */
+export type ClientOperationMeta = Pick<OperationMeta, 'taskId' | 'modelPath' | 'synchronous' | 'repeatForN'> & Partial<Pick<OperationMeta, 'method' | 'path'>>
 
 /**
  * The part of a provider's meta the unified client reads at run time (each package's `clientMeta`): no request
- * field facts per model (`ModelMeta.fields`), no `otherOperations`, no operation ids, methods or paths (the
- * generated functions carry them), no auth scheme name or place (the generated security entry does), no option
+ * field facts per model (`ModelMeta.fields`), no `otherOperations`, no operation ids or request schemas, no auth
+ * scheme name, no option
  * fields (each model's `capabilities.fields` says where its options go), and of the callback facts only what the
  * client and the callbacks entry read; `envKeys` only where there is more than `envKey`. The whole meta is `meta` (`@nano-banana/<id>/meta`, `META` of the manifest).
  */
@@ -157,12 +161,15 @@ export interface ClientMeta extends Omit<ProviderMeta, 'models' | 'otherOperatio
   readonly envKeys?: ProviderMeta['envKeys']
   /** Absent on a synchronous provider (`synchronous: true`): there is no task to poll, and its definition reads its answers' end words itself. */
   readonly statusWords?: ProviderMeta['statusWords']
-  readonly auth: Pick<ProviderMeta['auth'], 'prefix'>
+  /** The prefix before the key, and where the key goes (header or query parameter and its name; absent in a hand-written meta). */
+  readonly auth: Pick<ProviderMeta['auth'], 'prefix'> & Partial<Pick<ProviderMeta['auth'], 'in' | 'name'>>
   readonly operations: {
     readonly create: ClientOperationMeta
     readonly get?: ClientOperationMeta
     readonly cancel?: ClientOperationMeta
     readonly result?: ClientOperationMeta
+    /** The operation `create.imagesOperation` (`x-images-operation`) names: where a request with reference images goes. */
+    readonly createWithImages?: ClientOperationMeta
   }
   readonly options: Readonly<Partial<Record<OptionName, Pick<OptionMeta, 'values'>>>>
   readonly callback?: Pick<NonNullable<ProviderMeta['callback']>, 'field' | 'in' | 'payloadSchema' | 'retryDelaysSeconds'>
@@ -173,4 +180,7 @@ export interface ClientMeta extends Omit<ProviderMeta, 'models' | 'otherOperatio
  * What a client checks at construction, before a lazy provider's adapter loads (the `meta` of the sdk's generated `lazy/<id>`):
  * names, key and base-URL variables, the documented host and the default model; none of the model tables.
  */
-export type ConnectMeta = Pick<ClientMeta, 'id' | 'name' | 'envKey' | 'envKeys' | 'baseUrlEnvKey' | 'defaultBaseUrl' | 'defaultModel'>
+export type ConnectMeta = Pick<ClientMeta, (typeof CONNECT_KEYS)[number]>
+
+/** The keys of `ConnectMeta`, in the order codegen writes them (its copy is checked against this list by the sdk's shell tests). */
+export const CONNECT_KEYS = ['id', 'name', 'envKey', 'envKeys', 'baseUrlEnvKey', 'defaultBaseUrl', 'defaultModel'] as const satisfies readonly (keyof ClientMeta)[]

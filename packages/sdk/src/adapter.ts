@@ -50,7 +50,7 @@ export interface CallbackVerifyContext {
 
 export type CallbackVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string }
 
-/** The answer of one generated SDK call, as the runtime returns it. */
+/** The answer of one operation call (operation.ts, or a generated SDK function), as the runtime returns it. */
 export interface CallResult {
   data?: unknown
   error?: unknown
@@ -59,8 +59,8 @@ export interface CallResult {
 
 /**
  * Everything that differs between providers, in one object per provider (`providers/<id>.ts`, built by
- * `defineProvider` from the spec's meta). Adapters call the generated SDK functions; they never build URLs
- * or headers themselves.
+ * `defineProvider` from the spec's meta). Adapters call the spec's operations through the runtime client
+ * (operation.ts: method, path and key placement from the meta); they never build URLs or headers themselves.
  */
 export interface ProviderAdapter {
   /**

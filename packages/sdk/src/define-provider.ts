@@ -6,6 +6,7 @@ import { createProviderClient, type Client, type OptionName, type OnHeaders, typ
 import type { CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
 import { buildError, compact, guard, missingTaskId, notATask, notSentWarnings, sends, type ErrorFields, type ErrorTables } from './adapter-kit.js'
 import { InvalidRequestError, type NanoBananaError } from './errors.js'
+import { operationOf } from './operation.js'
 import { isRecord, statusReader } from './parse.js'
 import type { AspectRatio, GenerateRequest, OutputFormat, ProviderId, Resolution, Task, TaskStatus } from './types.js'
 
@@ -51,7 +52,7 @@ export interface Wire<Body> {
   place(options?: { skip?: readonly OptionName[] }): Body
 }
 
-/** A generated operation function (`createImageTask`, `getImageTask`), called with the runtime client. */
+/** An operation (operation.ts, a generated function such as `createImageTask`, or a wrapper), called with the runtime client. */
 // biome-ignore lint/suspicious/noExplicitAny: generated operations differ in their option types; see callOperation.
 type Operation = (options: any) => Promise<CallResult>
 
@@ -63,11 +64,12 @@ export interface SubmitContext {
 export interface ProviderDefinition<Body extends object = object> {
   meta: ClientMeta & { readonly id: ProviderId }
   /**
-   * The generated operations of the provider package. `createWithImages` is the spec's `x-images-operation`
-   * (used when the request has reference images); `cancel` is `cancelImageTask`.
+   * Operations in place of the meta's (each one defaults to the meta's method and path, called through the runtime
+   * client: see operation.ts): a generated function, or a wrapper of one. `createWithImages` is the spec's
+   * `x-images-operation` (used when the request has reference images); `cancel` is `cancelImageTask`.
    */
-  operations: {
-    create: (options: { client: Client; body: Body; signal?: AbortSignal; onHeaders?: OnHeaders }) => Promise<CallResult>
+  operations?: {
+    create?: (options: { client: Client; body: Body; signal?: AbortSignal; onHeaders?: OnHeaders }) => Promise<CallResult>
     get?: Operation
     createWithImages?: Operation
     cancel?: Operation
@@ -183,7 +185,7 @@ function placeOptions(meta: ClientMeta, request: GenerateRequest, model: ModelCa
 }
 
 /**
- * Calls a generated operation with the task id where the spec puts it (`meta.operations.get.taskId`).
+ * Calls an operation with the task id where the spec puts it (`meta.operations.get.taskId`).
  * The generated option types differ per provider (`path: { task_id }`, `query: { task_id }`); the place
  * and name come from the same spec, so the shape matches by construction.
  */
@@ -230,7 +232,12 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
   const id = meta.id
   const tables = definition.errors ?? {}
   const synchronous = meta.synchronous === true
-  const get = definition.operations.get
+  // The definition's operations, else the meta's (a generated meta states each one's method and path).
+  const given = definition.operations ?? {}
+  const create = (given.create as Operation | undefined) ?? operationOf(meta, 'create')!
+  const get = given.get ?? operationOf(meta, 'get')
+  const createWithImages = given.createWithImages ?? operationOf(meta, 'createWithImages')
+  const cancel = given.cancel ?? operationOf(meta, 'cancel')
   const taskIdAt = meta.operations.get?.taskId
   if (!synchronous && (!taskIdAt || !get)) throw new Error(`defineProvider(${id}): the spec's getImageTask names no task id parameter`)
   if (synchronous && get) throw new Error(`defineProvider(${id}): a synchronous provider has no query operation`)
@@ -315,7 +322,7 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     },
 
     submit: async (client, body, signal, onHeaders) => {
-      if (!modelPath && !queryField) return definition.operations.create({ client, body: body as Body, signal, onHeaders })
+      if (!modelPath && !queryField) return create({ client, body, signal, onHeaders })
       // `x-model-in-path`: the model id becomes the path parameters; a query callback (`{$request.query.x}`) leaves the body.
       const { model, ...rest } = body as Record<string, unknown> & { model?: unknown }
       const wire: Record<string, unknown> = modelPath ? rest : { model, ...rest }
@@ -328,7 +335,7 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
       if (modelPath && (pieces.length !== modelPath.length || pieces.some((piece) => piece === ''))) {
         throw new InvalidRequestError(`${id}: model ${String(model)} is not of the form ${modelPath.map((part) => `{${part}}`).join('/')}`, { param: 'model' })
       }
-      const withImages = definition.operations.createWithImages && hasImages(wire, models[String(model)])
+      const withImages = createWithImages && hasImages(wire, models[String(model)])
       const options = {
         client,
         body: wire,
@@ -337,17 +344,17 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
         signal,
         onHeaders,
       }
-      const result = await (withImages ? definition.operations.createWithImages!(options) : definition.operations.create(options as never))
+      const result = await (withImages ? createWithImages(options) : create(options))
       submittedModels.set(result.response, String(model))
       return result
     },
     ...(get && taskIdAt
       ? { query: (client: Client, taskId: string, signal?: AbortSignal, onHeaders?: OnHeaders) => callOperation(get, client, taskIdAt, taskId, signal, onHeaders) }
       : {}),
-    ...(definition.operations.cancel && meta.operations.cancel?.taskId
+    ...(cancel && meta.operations.cancel?.taskId
       ? {
           cancel: (client: Client, taskId: string, signal?: AbortSignal, onHeaders?: OnHeaders) =>
-            callOperation(definition.operations.cancel!, client, meta.operations.cancel!.taskId!, taskId, signal, onHeaders),
+            callOperation(cancel, client, meta.operations.cancel!.taskId!, taskId, signal, onHeaders),
         }
       : {}),
 

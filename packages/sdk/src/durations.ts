@@ -24,6 +24,13 @@ const LOAD_WAIT_MS = 200
 /** Samples kept per key: enough for quantiles, few enough that a drifting provider is followed. */
 const KEEP = 16
 
+/**
+ * Keys a book remembers (samples and store reads), the least recently used forgotten first: a key holds a
+ * model and resolution that `wait()` takes from its caller unchecked, so a long-lived client must not
+ * grow with every distinct one it is shown. Far above the models x resolutions of any provider.
+ */
+export const MAX_KEYS = 256
+
 const valid = (value: unknown): number[] =>
   Array.isArray(value) ? value.filter((v): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 86_400).slice(-KEEP) : []
 
@@ -50,16 +57,29 @@ export interface DurationBook {
 export function createDurationBook(store?: DurationStore): DurationBook {
   const seen = new Map<string, number[]>()
   const loads = new Map<string, Promise<void>>()
+  // Keys in order of last use; a forgotten key is dropped from both maps together (a later load reads
+  // the store again, without mixing its figures into ones already merged).
+  const recent = new Set<string>()
+  const use = (key: string) => {
+    recent.delete(key)
+    recent.add(key)
+    if (recent.size <= MAX_KEYS) return
+    const oldest = recent.values().next().value as string
+    recent.delete(oldest)
+    seen.delete(oldest)
+    loads.delete(oldest)
+  }
   return {
     load(key) {
       if (!store) return Promise.resolve()
+      use(key)
       let loading = loads.get(key)
       if (!loading) {
         loading = (async () => {
           try {
             const stored = valid(await store.get(key))
             // Figures seen in this process before the store answered come last (they are newer).
-            if (stored.length) seen.set(key, [...stored, ...(seen.get(key) ?? [])].slice(-KEEP))
+            if (stored.length && loads.get(key) === loading) seen.set(key, [...stored, ...(seen.get(key) ?? [])].slice(-KEEP))
           } catch {}
         })()
         loads.set(key, loading)
@@ -80,6 +100,7 @@ export function createDurationBook(store?: DurationStore): DurationBook {
     },
     record(key, seconds) {
       if (!(Number.isFinite(seconds) && seconds > 0)) return
+      use(key)
       const samples = [...(seen.get(key) ?? []), seconds].slice(-KEEP)
       seen.set(key, samples)
       if (store) {

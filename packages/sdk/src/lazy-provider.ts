@@ -1,6 +1,6 @@
 // A provider whose adapter loads on first use (`@nano-banana/sdk/lazy/<id>`): up front only what a
 // client checks synchronously at construction, from the spec's meta; the definition (its request and
-// answer code, the generated operations, the fetch runtime) is a chunk of its own.
+// answer code, the operations, the fetch runtime) is a chunk of its own.
 import type { ConnectMeta } from '@nano-banana/runtime'
 import type { ProviderAdapter } from './adapter.js'
 import type { ProviderId } from './types.js'

@@ -1,7 +1,7 @@
 // The poll schedule against simulated tasks on a fake clock: polls are counted, time is simulated,
 // nothing waits on the wall clock.
 import { describe, expect, it } from 'vitest'
-import { createDurationBook, observedSeconds, type DurationBook } from '../src/durations.js'
+import { createDurationBook, MAX_KEYS, observedSeconds, type DurationBook } from '../src/durations.js'
 import { createTaskEvents } from '../src/events.js'
 import type { ProviderId, Task } from '../src/types.js'
 import { DEFAULT_POLLING, nextPollDelay, waitForTask, type WaitClock } from '../src/wait.js'
@@ -198,6 +198,38 @@ describe('poll schedule', () => {
     await hanging.load('k')
     hanging.record('k', 4)
     expect(hanging.expect('k')?.samples).toBe(1)
+  })
+
+  it('a book remembers at most MAX_KEYS keys, the least recently used forgotten first', async () => {
+    // Keys carry a model and resolution wait() takes from its caller: a long-lived client must not grow with each one.
+    const book = createDurationBook()
+    book.record('first', 5)
+    book.record('kept', 6)
+    for (let i = 0; i < MAX_KEYS - 2; i++) book.record(`k${i}`, 7)
+    book.record('kept', 6.5)
+    book.record('one more', 8)
+    expect(book.expect('first')).toBeUndefined()
+    expect(book.expect('kept')?.samples).toBe(2)
+    expect(book.expect('k0')?.samples).toBe(1)
+    book.record('and another', 8)
+    expect(book.expect('k0')).toBeUndefined()
+    expect(book.expect('one more')?.samples).toBe(1)
+
+    // Store reads are forgotten with their key: read again afterwards, and not merged twice.
+    const reads: string[] = []
+    const stored = createDurationBook({
+      get: (k) => {
+        reads.push(k)
+        return [3, 4]
+      },
+      set: () => {},
+    })
+    await stored.load('a')
+    for (let i = 0; i < MAX_KEYS; i++) await stored.load(`k${i}`)
+    expect(stored.expect('a')).toBeUndefined()
+    await stored.load('a')
+    expect(reads.filter((k) => k === 'a')).toHaveLength(2)
+    expect(stored.expect('a')?.samples).toBe(2)
   })
 
   it('with callback news, waiting polls once the callback arrives, and otherwise only as a slow safety net', async () => {

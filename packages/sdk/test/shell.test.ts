@@ -2,7 +2,7 @@
 // checked synchronously before anything loads or is sent, the engine (and a lazy provider's adapter) loads
 // on first use without the caller awaiting anything, a failed load is a typed error of the call (and is
 // tried again), and parseCallback stays synchronous. Every provider, as an adapter and as `lazy/<id>`.
-import type { ClientMeta } from '@nano-banana/runtime'
+import { CONNECT_KEYS, type ClientMeta } from '@nano-banana/runtime'
 import type { Sandbox } from '@nano-banana/sandbox'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import * as core from '../src/core.js'
@@ -84,10 +84,9 @@ describe('the generated lazy/<id> modules', () => {
 })
 
 describe('the up-front meta of a lazy provider', () => {
-  const CONNECT = ['id', 'name', 'envKey', 'envKeys', 'baseUrlEnvKey', 'defaultBaseUrl', 'defaultModel'] as const
   it.each(providerIds)("%s: is its adapter meta's construction facts, without the model tables", (id) => {
     const meta = providers[id].meta as ClientMeta
-    expect(LAZY[id].meta).toStrictEqual(Object.fromEntries(CONNECT.filter((key) => key in meta).map((key) => [key, meta[key]])))
+    expect(LAZY[id].meta).toStrictEqual(Object.fromEntries(CONNECT_KEYS.filter((key) => key in meta).map((key) => [key, meta[key]])))
     expect(LAZY[id].meta).not.toHaveProperty('models')
   })
 })

@@ -158,7 +158,7 @@ describe('readSubmit', () => {
     const sync = providerIds.find((id) => providers[id].meta?.synchronous)!
     const answer = { taskId: 'answer-1', provider: sync, status: 'succeeded' as const, urls: [], raw: {} }
     const { readSubmit: _syncReader, ...rest } = minimal(providers[sync].meta!)
-    const adapter = defineProvider({ ...rest, operations: { create: rest.operations.create }, readTask: () => answer })
+    const adapter = defineProvider({ ...rest, operations: { create: rest.operations!.create }, readTask: () => answer })
     expect(adapter.parseSubmit({}, new Response(null))).toEqual({ taskId: 'answer-1', task: answer })
   })
 })

@@ -66,11 +66,18 @@ export const clientMeta = {
   },
   "defaultModel": "nano-banana-2",
   "auth": {
-    "prefix": "Bearer "
+    "prefix": "Bearer ",
+    "in": "header",
+    "name": "authorization"
   },
   "operations": {
-    "create": {},
+    "create": {
+      "method": "POST",
+      "path": "/v1/images/generations"
+    },
     "get": {
+      "method": "GET",
+      "path": "/v1/tasks/{taskId}",
       "taskId": l0
     }
   },

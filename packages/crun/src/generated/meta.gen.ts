@@ -90,11 +90,18 @@ export const clientMeta = {
   },
   "defaultModel": "google/nano-banana",
   "auth": {
-    "prefix": ""
+    "prefix": "",
+    "in": "header",
+    "name": "x-api-key"
   },
   "operations": {
-    "create": {},
+    "create": {
+      "method": "POST",
+      "path": "/client/job/CreateTask"
+    },
     "get": {
+      "method": "GET",
+      "path": "/client/job/TaskInfo",
       "taskId": l0
     }
   },

@@ -182,11 +182,18 @@ export const clientMeta = {
   "defaultModel": "gemini-3-pro-image-preview",
   "resultTtlSeconds": 86400,
   "auth": {
-    "prefix": "Bearer "
+    "prefix": "Bearer ",
+    "in": "header",
+    "name": "authorization"
   },
   "operations": {
-    "create": {},
+    "create": {
+      "method": "POST",
+      "path": "/v1/images/generations"
+    },
     "get": {
+      "method": "GET",
+      "path": "/v1/tasks/{task_id}",
       "taskId": l0
     }
   },

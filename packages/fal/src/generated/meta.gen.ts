@@ -16,19 +16,16 @@ const l1 = {
   ]
 } as const
 const l2 = {
-  "taskId": l1
-} as const
-const l3 = {
   "prompt": "prompt",
   "aspectRatio": "aspect_ratio",
   "outputFormat": "output_format",
   "images": "image_urls",
   "n": "num_images"
 } as const
-const l4 = [
+const l3 = [
   "resolution"
 ] as const
-const l5 = [
+const l4 = [
   "auto",
   "21:9",
   "16:9",
@@ -41,12 +38,12 @@ const l5 = [
   "2:3",
   "9:16"
 ] as const
-const l6 = [
+const l5 = [
   "jpeg",
   "png",
   "webp"
 ] as const
-const l7 = {
+const l6 = {
   "prompt": "prompt",
   "aspectRatio": "aspect_ratio",
   "resolution": "resolution",
@@ -54,12 +51,12 @@ const l7 = {
   "images": "image_urls",
   "n": "num_images"
 } as const
-const l8 = [
+const l7 = [
   "1K",
   "2K",
   "4K"
 ] as const
-const l9 = [
+const l8 = [
   "auto",
   "21:9",
   "16:9",
@@ -76,13 +73,13 @@ const l9 = [
   "8:1",
   "1:8"
 ] as const
-const l10 = [
+const l9 = [
   "0.5K",
   "1K",
   "2K",
   "4K"
 ] as const
-const l11 = [
+const l10 = [
   "21:9",
   "16:9",
   "3:2",
@@ -98,31 +95,31 @@ const l11 = [
   "8:1",
   "1:8"
 ] as const
-const l12 = {
+const l11 = {
   "type": "string",
   "maxLength": 50000,
   "required": true,
   "unverified": true
 } as const
-const l13 = {
+const l12 = {
   "type": "integer",
   "default": 1,
   "minimum": 1,
   "maximum": 4
 } as const
-const l14 = {
+const l13 = {
   "type": "integer"
+} as const
+const l14 = {
+  "type": "string",
+  "enum": l4
 } as const
 const l15 = {
   "type": "string",
-  "enum": l5
-} as const
-const l16 = {
-  "type": "string",
-  "enum": l6,
+  "enum": l5,
   "default": "png"
 } as const
-const l17 = {
+const l16 = {
   "type": "string",
   "enum": [
     "1",
@@ -134,29 +131,29 @@ const l17 = {
   ],
   "default": "4"
 } as const
-const l18 = {
+const l17 = {
   "type": "boolean",
   "default": false
 } as const
-const l19 = {
+const l18 = {
   "type": "boolean",
   "default": true
 } as const
-const l20 = {
+const l19 = {
   "type": "string"
 } as const
-const l21 = {
+const l20 = {
   "type": "array",
   "minItems": 1,
   "maxItems": 14,
-  "items": l20,
+  "items": l19,
   "unverified": true
 } as const
-const l22 = {
+const l21 = {
   "type": "string",
-  "enum": l9
+  "enum": l8
 } as const
-const l23 = {
+const l22 = {
   "type": "string",
   "enum": [
     "minimal",
@@ -189,15 +186,36 @@ export const clientMeta = {
   "defaultModel": "fal-ai/nano-banana",
   "referenceDataUrls": true,
   "auth": {
-    "prefix": "Key "
+    "prefix": "Key ",
+    "in": "header",
+    "name": "authorization"
   },
   "operations": {
     "create": {
+      "method": "POST",
+      "path": "/{owner}/{app}",
       "modelPath": l0
     },
-    "get": l2,
-    "cancel": l2,
-    "result": l2
+    "get": {
+      "method": "GET",
+      "path": "/{owner}/{app}/requests/{request_id}/status",
+      "taskId": l1
+    },
+    "cancel": {
+      "method": "PUT",
+      "path": "/{owner}/{app}/requests/{request_id}/cancel",
+      "taskId": l1
+    },
+    "result": {
+      "method": "GET",
+      "path": "/{owner}/{app}/requests/{request_id}",
+      "taskId": l1
+    },
+    "createWithImages": {
+      "method": "POST",
+      "path": "/{owner}/{app}/edit",
+      "modelPath": l0
+    }
   },
   "options": {},
   "callback": {
@@ -209,14 +227,14 @@ export const clientMeta = {
   "models": {
     "fal-ai/nano-banana": {
       "capabilities": {
-        "fields": l3,
-        "notSent": l4,
+        "fields": l2,
+        "notSent": l3,
         "maxPromptLength": 50000,
-        "aspectRatios": l5,
+        "aspectRatios": l4,
         "resolutions": [
           "1K"
         ],
-        "outputFormats": l6,
+        "outputFormats": l5,
         "maxImages": 14,
         "maxN": 4
       },
@@ -224,12 +242,12 @@ export const clientMeta = {
     },
     "fal-ai/nano-banana-pro": {
       "capabilities": {
-        "fields": l7,
+        "fields": l6,
         "notSent": [],
         "maxPromptLength": 50000,
-        "aspectRatios": l5,
-        "resolutions": l8,
-        "outputFormats": l6,
+        "aspectRatios": l4,
+        "resolutions": l7,
+        "outputFormats": l5,
         "maxImages": 14,
         "maxN": 4
       },
@@ -237,12 +255,12 @@ export const clientMeta = {
     },
     "fal-ai/nano-banana-2": {
       "capabilities": {
-        "fields": l7,
+        "fields": l6,
         "notSent": [],
         "maxPromptLength": 50000,
-        "aspectRatios": l9,
-        "resolutions": l10,
-        "outputFormats": l6,
+        "aspectRatios": l8,
+        "resolutions": l9,
+        "outputFormats": l5,
         "maxImages": 14,
         "maxN": 4
       },
@@ -250,14 +268,14 @@ export const clientMeta = {
     },
     "google/nano-banana-lite": {
       "capabilities": {
-        "fields": l3,
-        "notSent": l4,
+        "fields": l2,
+        "notSent": l3,
         "maxPromptLength": 50000,
-        "aspectRatios": l9,
+        "aspectRatios": l8,
         "resolutions": [
           "1K"
         ],
-        "outputFormats": l6,
+        "outputFormats": l5,
         "maxImages": 14,
         "maxN": 4
       },
@@ -271,13 +289,13 @@ export const clientMeta = {
           "outputFormat": "output_format",
           "n": "num_images"
         },
-        "notSent": l4,
+        "notSent": l3,
         "maxPromptLength": 50000,
-        "aspectRatios": l11,
+        "aspectRatios": l10,
         "resolutions": [
           "1K"
         ],
-        "outputFormats": l6,
+        "outputFormats": l5,
         "maxN": 4
       },
       "family": "Nano Banana 2 Lite"
@@ -299,15 +317,15 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "prompt": l12,
-          "num_images": l13,
-          "seed": l14,
-          "aspect_ratio": l15,
-          "output_format": l16,
-          "safety_tolerance": l17,
-          "sync_mode": l18,
-          "limit_generations": l19,
-          "image_urls": l21
+          "prompt": l11,
+          "num_images": l12,
+          "seed": l13,
+          "aspect_ratio": l14,
+          "output_format": l15,
+          "safety_tolerance": l16,
+          "sync_mode": l17,
+          "limit_generations": l18,
+          "image_urls": l20
         }
       },
       "fal-ai/nano-banana-pro": {
@@ -320,22 +338,22 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "prompt": l12,
-          "num_images": l13,
-          "seed": l14,
-          "aspect_ratio": l15,
+          "prompt": l11,
+          "num_images": l12,
+          "seed": l13,
+          "aspect_ratio": l14,
           "resolution": {
             "type": "string",
-            "enum": l8,
+            "enum": l7,
             "default": "1K"
           },
-          "output_format": l16,
-          "safety_tolerance": l17,
-          "sync_mode": l18,
-          "limit_generations": l19,
-          "enable_web_search": l18,
-          "system_prompt": l20,
-          "image_urls": l21
+          "output_format": l15,
+          "safety_tolerance": l16,
+          "sync_mode": l17,
+          "limit_generations": l18,
+          "enable_web_search": l17,
+          "system_prompt": l19,
+          "image_urls": l20
         }
       },
       "fal-ai/nano-banana-2": {
@@ -348,23 +366,23 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "prompt": l12,
-          "num_images": l13,
-          "seed": l14,
-          "aspect_ratio": l22,
+          "prompt": l11,
+          "num_images": l12,
+          "seed": l13,
+          "aspect_ratio": l21,
           "resolution": {
             "type": "string",
-            "enum": l10,
+            "enum": l9,
             "default": "1K"
           },
-          "output_format": l16,
-          "safety_tolerance": l17,
-          "sync_mode": l18,
-          "limit_generations": l19,
-          "thinking_level": l23,
-          "enable_web_search": l18,
-          "system_prompt": l20,
-          "image_urls": l21
+          "output_format": l15,
+          "safety_tolerance": l16,
+          "sync_mode": l17,
+          "limit_generations": l18,
+          "thinking_level": l22,
+          "enable_web_search": l17,
+          "system_prompt": l19,
+          "image_urls": l20
         }
       },
       "google/nano-banana-lite": {
@@ -377,17 +395,17 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "prompt": l12,
-          "num_images": l13,
-          "seed": l14,
-          "aspect_ratio": l22,
-          "output_format": l16,
-          "safety_tolerance": l17,
-          "sync_mode": l18,
-          "limit_generations": l19,
-          "thinking_level": l23,
-          "system_prompt": l20,
-          "image_urls": l21
+          "prompt": l11,
+          "num_images": l12,
+          "seed": l13,
+          "aspect_ratio": l21,
+          "output_format": l15,
+          "safety_tolerance": l16,
+          "sync_mode": l17,
+          "limit_generations": l18,
+          "thinking_level": l22,
+          "system_prompt": l19,
+          "image_urls": l20
         }
       },
       "google/nano-banana-2-lite": {
@@ -400,19 +418,19 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "prompt": l12,
-          "num_images": l13,
-          "seed": l14,
+          "prompt": l11,
+          "num_images": l12,
+          "seed": l13,
           "aspect_ratio": {
             "type": "string",
-            "enum": l11
+            "enum": l10
           },
-          "output_format": l16,
-          "safety_tolerance": l17,
-          "sync_mode": l18,
-          "limit_generations": l19,
-          "thinking_level": l23,
-          "system_prompt": l20
+          "output_format": l15,
+          "safety_tolerance": l16,
+          "sync_mode": l17,
+          "limit_generations": l18,
+          "thinking_level": l22,
+          "system_prompt": l19
         }
       }
     },
@@ -462,7 +480,7 @@ export const meta = /* @__PURE__ */ (() =>
         ]
       },
       "resolution": {
-        "fields": l4
+        "fields": l3
       },
       "outputFormat": {
         "fields": [

@@ -162,10 +162,14 @@ export const clientMeta = {
     "gemini-3.1-flash-image-preview": "gemini-3.1-flash-image"
   },
   "auth": {
-    "prefix": ""
+    "prefix": "",
+    "in": "header",
+    "name": "x-goog-api-key"
   },
   "operations": {
     "create": {
+      "method": "POST",
+      "path": "/v1beta/models/{model}:generateContent",
       "synchronous": true,
       "repeatForN": true
     }

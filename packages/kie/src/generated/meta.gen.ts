@@ -123,11 +123,18 @@ export const clientMeta = {
   "defaultModel": "google/nano-banana",
   "resultTtlSeconds": 86400,
   "auth": {
-    "prefix": "Bearer "
+    "prefix": "Bearer ",
+    "in": "header",
+    "name": "authorization"
   },
   "operations": {
-    "create": {},
+    "create": {
+      "method": "POST",
+      "path": "/api/v1/jobs/createTask"
+    },
     "get": {
+      "method": "GET",
+      "path": "/api/v1/jobs/recordInfo",
       "taskId": l0
     }
   },

@@ -140,10 +140,14 @@ export const clientMeta = {
   "synchronous": true,
   "referenceDataUrls": true,
   "auth": {
-    "prefix": "Bearer "
+    "prefix": "Bearer ",
+    "in": "header",
+    "name": "authorization"
   },
   "operations": {
     "create": {
+      "method": "POST",
+      "path": "/images",
       "synchronous": true
     }
   },

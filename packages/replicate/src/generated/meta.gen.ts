@@ -11,12 +11,9 @@ const l1 = {
   "name": "prediction_id"
 } as const
 const l2 = {
-  "taskId": l1
-} as const
-const l3 = {
   "jpeg": "jpg"
 } as const
-const l4 = [
+const l3 = [
   "match_input_image",
   "1:1",
   "2:3",
@@ -29,11 +26,11 @@ const l4 = [
   "16:9",
   "21:9"
 ] as const
-const l5 = [
+const l4 = [
   "jpeg",
   "png"
 ] as const
-const l6 = {
+const l5 = {
   "prompt": "input.prompt",
   "aspectRatio": "input.aspect_ratio",
   "resolution": "input.resolution",
@@ -41,12 +38,12 @@ const l6 = {
   "images": "input.image_input",
   "callbackUrl": "webhook"
 } as const
-const l7 = [
+const l6 = [
   "1K",
   "2K",
   "4K"
 ] as const
-const l8 = [
+const l7 = [
   "match_input_image",
   "1:1",
   "2:3",
@@ -63,20 +60,20 @@ const l8 = [
   "1:8",
   "8:1"
 ] as const
-const l9 = {
+const l8 = {
   "type": "string",
   "minLength": 1,
   "required": true
 } as const
-const l10 = {
+const l9 = {
   "type": "string",
   "format": "uri"
 } as const
-const l11 = {
+const l10 = {
   "type": "string",
-  "enum": l4
+  "enum": l3
 } as const
-const l12 = {
+const l11 = {
   "type": "string",
   "enum": [
     "jpg",
@@ -84,7 +81,7 @@ const l12 = {
   ],
   "default": "jpg"
 } as const
-const l13 = {
+const l12 = {
   "type": "array",
   "items": {
     "type": "string",
@@ -96,12 +93,12 @@ const l13 = {
     ]
   }
 } as const
-const l14 = {
+const l13 = {
   "type": "array",
   "maxItems": 14,
-  "items": l10
+  "items": l9
 } as const
-const l15 = {
+const l14 = {
   "type": "boolean",
   "default": false
 } as const
@@ -128,18 +125,30 @@ export const clientMeta = {
   "defaultModel": "google/nano-banana",
   "resultTtlSeconds": 3600,
   "auth": {
-    "prefix": "Bearer "
+    "prefix": "Bearer ",
+    "in": "header",
+    "name": "authorization"
   },
   "operations": {
     "create": {
+      "method": "POST",
+      "path": "/models/{model_owner}/{model_name}/predictions",
       "modelPath": l0
     },
-    "get": l2,
-    "cancel": l2
+    "get": {
+      "method": "GET",
+      "path": "/predictions/{prediction_id}",
+      "taskId": l1
+    },
+    "cancel": {
+      "method": "POST",
+      "path": "/predictions/{prediction_id}/cancel",
+      "taskId": l1
+    }
   },
   "options": {
     "outputFormat": {
-      "values": l3
+      "values": l2
     }
   },
   "callback": {
@@ -161,24 +170,24 @@ export const clientMeta = {
           "resolution",
           "n"
         ],
-        "aspectRatios": l4,
+        "aspectRatios": l3,
         "resolutions": [
           "1K"
         ],
-        "outputFormats": l5,
+        "outputFormats": l4,
         "maxN": 1
       },
       "family": "Nano Banana"
     },
     "google/nano-banana-pro": {
       "capabilities": {
-        "fields": l6,
+        "fields": l5,
         "notSent": [
           "n"
         ],
-        "aspectRatios": l4,
-        "resolutions": l7,
-        "outputFormats": l5,
+        "aspectRatios": l3,
+        "resolutions": l6,
+        "outputFormats": l4,
         "maxImages": 14,
         "maxN": 1
       },
@@ -186,13 +195,13 @@ export const clientMeta = {
     },
     "google/nano-banana-2": {
       "capabilities": {
-        "fields": l6,
+        "fields": l5,
         "notSent": [
           "n"
         ],
-        "aspectRatios": l8,
-        "resolutions": l7,
-        "outputFormats": l5,
+        "aspectRatios": l7,
+        "resolutions": l6,
+        "outputFormats": l4,
         "maxImages": 14,
         "maxN": 1
       },
@@ -215,15 +224,15 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "input.prompt": l9,
+          "input.prompt": l8,
           "input.image_input": {
             "type": "array",
-            "items": l10
+            "items": l9
           },
-          "input.aspect_ratio": l11,
-          "input.output_format": l12,
-          "webhook": l10,
-          "webhook_events_filter": l13
+          "input.aspect_ratio": l10,
+          "input.output_format": l11,
+          "webhook": l9,
+          "webhook_events_filter": l12
         }
       },
       "google/nano-banana-pro": {
@@ -236,15 +245,15 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "input.prompt": l9,
-          "input.image_input": l14,
-          "input.aspect_ratio": l11,
+          "input.prompt": l8,
+          "input.image_input": l13,
+          "input.aspect_ratio": l10,
           "input.resolution": {
             "type": "string",
-            "enum": l7,
+            "enum": l6,
             "default": "2K"
           },
-          "input.output_format": l12,
+          "input.output_format": l11,
           "input.safety_filter_level": {
             "type": "string",
             "enum": [
@@ -254,8 +263,8 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "default": "block_only_high"
           },
-          "webhook": l10,
-          "webhook_events_filter": l13
+          "webhook": l9,
+          "webhook_events_filter": l12
         }
       },
       "google/nano-banana-2": {
@@ -268,23 +277,23 @@ export const meta = /* @__PURE__ */ (() =>
             ],
             "required": true
           },
-          "input.prompt": l9,
-          "input.image_input": l14,
+          "input.prompt": l8,
+          "input.image_input": l13,
           "input.aspect_ratio": {
             "type": "string",
-            "enum": l8,
+            "enum": l7,
             "default": "match_input_image"
           },
           "input.resolution": {
             "type": "string",
-            "enum": l7,
+            "enum": l6,
             "default": "1K"
           },
-          "input.google_search": l15,
-          "input.image_search": l15,
-          "input.output_format": l12,
-          "webhook": l10,
-          "webhook_events_filter": l13
+          "input.google_search": l14,
+          "input.image_search": l14,
+          "input.output_format": l11,
+          "webhook": l9,
+          "webhook_events_filter": l12
         }
       }
     },
@@ -338,7 +347,7 @@ export const meta = /* @__PURE__ */ (() =>
         "fields": [
           "input.output_format"
         ],
-        "values": l3
+        "values": l2
       },
       "images": {
         "fields": [

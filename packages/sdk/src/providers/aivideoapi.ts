@@ -2,7 +2,7 @@
 // specs/aivideoapi.openapi.yaml, one `CreateImageTaskRequest` branch per model. Errors are
 // `{error: {code, message, type}}` with string codes: the code decides (429 is a rate limit or a spend
 // limit, 503 an upstream error).
-import { createImageTask, getImageTask, type CreateImageTaskRequest } from '@nano-banana/aivideoapi'
+import type { CreateImageTaskRequest } from '@nano-banana/aivideoapi'
 import { clientMeta as meta } from '@nano-banana/aivideoapi/meta'
 import { codeOf, compact, errorEnvelope, taskErrorOf, type ErrorTables } from '../adapter-kit.js'
 import { defineProvider } from '../define-provider.js'
@@ -69,7 +69,6 @@ const costSeconds = (metadata: unknown): number | undefined => {
 
 export const aivideoapi = defineProvider<CreateImageTaskRequest>({
   meta,
-  operations: { create: createImageTask, get: getImageTask },
   errors: ERRORS,
 
   readError: (_status, body) => errorEnvelope(body, ['message', 'msg']),

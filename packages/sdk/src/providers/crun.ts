@@ -2,7 +2,7 @@
 // `CreateImageTaskRequest` branch per model. What the spec cannot say lives here: every answer is the
 // envelope `{code, message, data}` (wire/code-envelope.ts: a failure may come as HTTP 200 with a non-200
 // JSON `code`; 455, 501 and 505 keep their documented meaning whatever the HTTP status).
-import { createImageTask, getImageTask, type CreateImageTaskRequest } from '@nano-banana/crun'
+import type { CreateImageTaskRequest } from '@nano-banana/crun'
 import { clientMeta as meta } from '@nano-banana/crun/meta'
 import { compact, GOOGLE_RATIOS } from '../adapter-kit.js'
 import { defineProvider, type CapabilityFallback } from '../define-provider.js'
@@ -35,7 +35,6 @@ const envelope: CodeEnvelope = { isTask: (value) => isRecord(value) && 'task_id'
  */
 export const crun = defineProvider<CreateImageTaskRequest>({
   meta,
-  operations: { create: createImageTask, get: getImageTask },
   fallbacks,
   ...codeEnvelope(envelope),
 

@@ -7,21 +7,13 @@
 // - errors are `{detail: string | [{loc, msg, type}]}`, the `type` decides, and `X-Fal-Retryable` says whether
 //   repeating may succeed;
 // - webhooks are signed with ED25519 (checked in fal.callbacks.ts, reached from the callbacks entry only).
-import {
-  cancelImageTask,
-  createImageEditTask,
-  createImageTask,
-  getImageTask,
-  getImageTaskResult,
-  type Client,
-  type GetImageTaskData,
-  type TextToImageBody,
-} from '@nano-banana/fal'
+import type { Client, GetImageTaskData, TextToImageBody } from '@nano-banana/fal'
 import { clientMeta as meta } from '@nano-banana/fal/meta'
 import type { CallResult } from '../adapter.js'
 import { compact, sameOriginPath, type ErrorTables } from '../adapter-kit.js'
 import { defineProvider } from '../define-provider.js'
 import { ContentPolicyError, InvalidRequestError, ServerError, UpstreamError } from '../errors.js'
+import { operationOf } from '../operation.js'
 import { isRecord, str } from '../parse.js'
 import type { Task } from '../types.js'
 
@@ -85,6 +77,9 @@ const isPolled = (value: unknown): value is { [POLLED]: Polled } => isRecord(val
 
 type TaskPath = GetImageTaskData['path']
 
+const getImageTask = operationOf(meta, 'get')!
+const getImageTaskResult = operationOf(meta, 'result')!
+
 /** Status, then (once COMPLETED) the output at `response_url`: one poll, as the unified client sees it. */
 async function getWithResult(options: { client: Client; path: TaskPath; signal?: AbortSignal }): Promise<CallResult> {
   const status = await getImageTask(options)
@@ -117,12 +112,8 @@ const imagesOf = (output: unknown): string[] =>
  */
 export const fal = defineProvider<TextToImageBody & { model?: string }>({
   meta,
-  operations: {
-    create: createImageTask as never,
-    createWithImages: createImageEditTask,
-    get: getWithResult,
-    cancel: cancelImageTask,
-  },
+  // Create, the `/edit` create with reference images and cancel are the meta's; a poll also reads the output.
+  operations: { get: getWithResult },
   errors: ERRORS,
   // No `/edit` endpoint, so no image field in its branch: it takes no reference image.
   fallbacks: { 'google/nano-banana-2-lite': { maxImages: 0, why: 'the model has no /edit endpoint' } },

@@ -3,7 +3,7 @@
 // parameter, so the body carries it only until the create call moves it there. What the spec cannot say:
 // which `finishReason`/`blockReason` words are a content-policy refusal and which are "no image", how
 // Google's `google.rpc.Status` envelope reads, and that model ids are open (Google renames them).
-import { createImageTask, type CreateImageTaskRequest } from '@nano-banana/gemini'
+import type { CreateImageTaskRequest } from '@nano-banana/gemini'
 import { clientMeta as meta } from '@nano-banana/gemini/meta'
 import type { ErrorTables } from '../adapter-kit.js'
 import type { ModelCapabilities } from '../adapter.js'
@@ -20,6 +20,7 @@ import {
   ServerError,
 } from '../errors.js'
 import { decodeInlineImage, parseDataUrl } from '../inline-images.js'
+import { operationOf } from '../operation.js'
 import { isRecord, str } from '../parse.js'
 import type { InlineImage, Task } from '../types.js'
 
@@ -127,6 +128,8 @@ function inlinePart(url: string, index: number) {
   return { inlineData: { mimeType: parsed.contentType, data: parsed.base64 } }
 }
 
+const generateContent = operationOf(meta, 'create')!
+
 export const gemini = defineProvider<Body>({
   meta,
   operations: {
@@ -134,7 +137,7 @@ export const gemini = defineProvider<Body>({
     create: ({ body, ...call }) => {
       const { model, ...request } = body
       // The rest of the call (signal, onHeaders) goes through as it came: the client's timeout needs onHeaders.
-      return createImageTask({ ...call, path: { model }, body: request })
+      return generateContent({ ...call, path: { model }, body: request })
     },
   },
   resolveModel,

@@ -4,7 +4,7 @@
 // the JSON codes 455 (maintenance: nothing created), 501 (generation failed) and 505 (feature
 // disabled) keep their documented meaning whatever the HTTP status; `resultJson` and `param` are JSON
 // strings; callbacks are signed over `taskId.timestamp` only (kie.callbacks.ts).
-import { createImageTask, getImageTask, type CreateImageTaskRequest } from '@nano-banana/kie'
+import type { CreateImageTaskRequest } from '@nano-banana/kie'
 import { clientMeta as meta } from '@nano-banana/kie/meta'
 import { compact, firstStr } from '../adapter-kit.js'
 import { defineProvider, type CapabilityFallback } from '../define-provider.js'
@@ -42,7 +42,6 @@ const envelope: CodeEnvelope = {
  */
 export const kie = defineProvider<CreateImageTaskRequest>({
   meta,
-  operations: { create: createImageTask, get: getImageTask },
   fallbacks,
   ...codeEnvelope(envelope),
 

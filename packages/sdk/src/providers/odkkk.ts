@@ -1,13 +1,9 @@
 // odkkk (ai.odkkk.com, "Nano Banana Pro Lite"): a white-label copy of the flat task API. Capabilities,
 // fields and status words come from specs/odkkk.openapi.yaml (the query endpoint is marked x-unverified there).
-import { createImageTask, getImageTask, type CreateImageTaskRequest } from '@nano-banana/odkkk'
+import type { CreateImageTaskRequest } from '@nano-banana/odkkk'
 import { clientMeta as meta } from '@nano-banana/odkkk/meta'
 import { defineProvider } from '../define-provider.js'
 import { flatTaskDefinition } from '../wire/flat-task.js'
 
 /** odkkk adapter: the options go where the spec says; providerOptions are merged into the body. */
-export const odkkk = defineProvider(
-  flatTaskDefinition<CreateImageTaskRequest>(meta, {
-    operations: { create: createImageTask, get: getImageTask },
-  }),
-)
+export const odkkk = defineProvider(flatTaskDefinition<CreateImageTaskRequest>(meta))

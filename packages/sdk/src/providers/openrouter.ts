@@ -2,7 +2,7 @@
 // the spec's description). Synchronous: the answer carries the images as base64 (`data[].b64_json`), so
 // it is the final task. What the spec cannot say: that reference images are `{type, image_url:{url}}`
 // objects, which `metadata.error_type` words mean what, and an answer id when the body has none.
-import { createImageTask, type CreateImageTaskRequest } from '@nano-banana/openrouter'
+import type { CreateImageTaskRequest } from '@nano-banana/openrouter'
 import { clientMeta as meta } from '@nano-banana/openrouter/meta'
 import type { ErrorTables } from '../adapter-kit.js'
 import { defineProvider, type ReaderKit } from '../define-provider.js'
@@ -52,7 +52,6 @@ function readAnswer(data: unknown, kit: ReaderKit): Task | NanoBananaError {
 
 export const openrouter = defineProvider<CreateImageTaskRequest>({
   meta,
-  operations: { create: createImageTask },
   toBody(request, _model, wire) {
     const body = wire.place({ skip: ['images'] })
     if (!request.images?.length) return body

@@ -7,7 +7,7 @@
 // `Prefer: wait` is not sent: it holds the create request until the image exists, and until that answer
 // arrives the caller has no prediction id, so a connection lost meanwhile would leave a paid prediction
 // nobody can find. Polling from the id on costs at most one poll interval.
-import { cancelImageTask, createImageTask, getImageTask, type PredictionRequest } from '@nano-banana/replicate'
+import type { PredictionRequest } from '@nano-banana/replicate'
 import { clientMeta as meta } from '@nano-banana/replicate/meta'
 import { compact } from '../adapter-kit.js'
 import { defineProvider, type CapabilityFallback } from '../define-provider.js'
@@ -30,8 +30,6 @@ const fallbacks: Record<string, CapabilityFallback> = {
  */
 export const replicate = defineProvider<PredictionRequest>({
   meta,
-  // The generated create also takes the model's path parameters (`x-model-in-path`), which defineProvider fills.
-  operations: { create: createImageTask as never, get: getImageTask, cancel: cancelImageTask },
   fallbacks,
 
   toBody(request, _model, wire) {

@@ -2,7 +2,7 @@
 // models offered here are what it cannot say: UniAll sells each resolution of a family as its own model
 // id (`NanoBanana2-0.5K`, `NanoBanana2-1K`...), so the unified `model` is the family and `resolution`
 // picks the id. The host is undocumented: pass `baseUrl` or set the spec's base-URL variable.
-import { createImageTask, getImageTask, type CreateImageTaskRequest } from '@nano-banana/uniall'
+import type { CreateImageTaskRequest } from '@nano-banana/uniall'
 import { clientMeta as meta } from '@nano-banana/uniall/meta'
 import { compact, errorEnvelope, EXTREME_RATIOS, GOOGLE_RATIOS, taskErrorOf, type ErrorTables } from '../adapter-kit.js'
 import type { ModelCapabilities } from '../adapter.js'
@@ -112,7 +112,6 @@ function unwrap(body: unknown, response: Response | undefined, error: (status: n
  */
 export const uniall = defineProvider<CreateImageTaskRequest>({
   meta,
-  operations: { create: createImageTask, get: getImageTask },
   fallbacks,
   resolveModel: concreteModel,
   errors: ERRORS,

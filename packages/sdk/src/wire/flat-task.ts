@@ -52,7 +52,8 @@ export const FLAT_TASK_ERRORS: ErrorTables = {
 }
 
 export interface FlatTaskOptions<Body extends object> {
-  operations: ProviderDefinition<Body>['operations']
+  /** In place of the meta's operations (see ProviderDefinition.operations). */
+  operations?: ProviderDefinition<Body>['operations']
   fallbacks?: Readonly<Record<string, CapabilityFallback>>
 }
 
@@ -63,10 +64,13 @@ const CANCELED_CODE = 'request_cancelled'
 const isErrorEnvelope = (data: Record<string, unknown>) => isRecord(data.error) && data.status === undefined && data.id === undefined
 
 /** The definition of a provider that speaks this task API, parameterized by its meta. */
-export function flatTaskDefinition<Body extends object>(meta: ClientMeta & { readonly id: ProviderId }, options: FlatTaskOptions<Body>): ProviderDefinition<Body> {
+export function flatTaskDefinition<Body extends object>(
+  meta: ClientMeta & { readonly id: ProviderId },
+  options: FlatTaskOptions<Body> = {},
+): ProviderDefinition<Body> {
   return {
     meta,
-    operations: options.operations,
+    ...(options.operations ? { operations: options.operations } : {}),
     ...(options.fallbacks ? { fallbacks: options.fallbacks } : {}),
     errors: FLAT_TASK_ERRORS,
 

@@ -95,11 +95,18 @@ export const clientMeta = {
   },
   "defaultModel": "NanoBanana2",
   "auth": {
-    "prefix": "Bearer "
+    "prefix": "Bearer ",
+    "in": "header",
+    "name": "authorization"
   },
   "operations": {
-    "create": {},
+    "create": {
+      "method": "POST",
+      "path": "/v1/images/tasks"
+    },
     "get": {
+      "method": "GET",
+      "path": "/v1/images/tasks/{task_id}",
       "taskId": l0
     }
   },

@@ -1,0 +1,38 @@
+// A provider operation called from its spec facts (`clientMeta.operations.<key>`: method and path; `clientMeta.auth`:
+// where the key goes) through the runtime client, as the provider package's generated function calls it. The
+// unified client needs no generated function, so a bundle of every provider carries ten packages' worth of none.
+import type { Auth, Client, ClientMeta, OnHeaders } from '@nano-banana/runtime'
+import type { CallResult } from './adapter.js'
+
+/** One call: the runtime client and what varies per request (the generated functions' option names). */
+export interface OperationCall {
+  client: Client
+  body?: unknown
+  path?: Record<string, unknown>
+  query?: Record<string, unknown>
+  /** Replaces the operation's path (a URL an answer handed back, already checked to be on the base URL). */
+  url?: string
+  signal?: AbortSignal
+  onHeaders?: OnHeaders
+}
+
+export type Operation = (call: OperationCall) => Promise<CallResult>
+
+/** Every body the unified client sends is JSON (codegen refuses a task operation with another body); the runtime drops the header without a body. */
+const JSON_BODY = { 'Content-Type': 'application/json' }
+
+/**
+ * The operation `key` of `meta`, or undefined when the meta has none. The key goes where the spec's scheme puts
+ * it, with its prefix: `authorization: Bearer <key>` for a bearer scheme, as the generated security entry sends it.
+ */
+export function operationOf(meta: ClientMeta, key: keyof ClientMeta['operations']): Operation | undefined {
+  const op = meta.operations[key]
+  const { in: place, name } = meta.auth
+  if (!op) return undefined
+  const { method, path: url } = op
+  if (!method || !url || !place || !name) throw new Error(`defineProvider(${meta.id}): no method, path or key placement in the meta for ${key}`)
+  // An apiKey-style entry: the client's auth function adds the prefix (see the runtime's createProviderClient).
+  const security: Auth[] = [{ type: 'apiKey', in: place as 'header', name }]
+  // The meta's method is the spec's, upper-cased by codegen.
+  return (call) => call.client.request({ method: method as 'GET', url, security, ...call, headers: JSON_BODY }) as Promise<CallResult>
+}
