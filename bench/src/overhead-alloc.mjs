@@ -2,16 +2,12 @@
 // without a collection in between: `node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 bench/src/overhead-alloc.mjs <side> [rounds] [warm-up]`.
 // The young generation is made large enough that the counted rounds run without a scavenge, so the
 // growth of `heapUsed` over them is what they allocated (ArrayBuffer backing stores, outside the heap, are not counted).
-import { overheadSides, startInstantServer } from './overhead.mjs'
-import { pickBenchProvider } from './pick.mjs'
+import { openSide } from './overhead.mjs'
 
 const [side = 'sdk', roundsArg = '200', warmupArg = '3000'] = process.argv.slice(2)
 if (typeof globalThis.gc !== 'function') throw new Error('run with --expose-gc')
-const provider = process.env.OVERHEAD_PROVIDER ?? (await pickBenchProvider())
-const server = await startInstantServer(provider)
+const { run, close } = await openSide(side)
 try {
-  const sides = await overheadSides(provider, server)
-  const run = side === 'fetch' ? sides.handWritten : side === 'stub' ? sides.stub : sides.sdk
   for (let i = 0; i < Number(warmupArg); i++) await run()
   const samples = []
   for (let repeat = 0; repeat < 7; repeat++) {
@@ -25,5 +21,5 @@ try {
     `${side}: ${(samples[3] / 1024).toFixed(1)} KB/round (median of 7; min ${(samples[0] / 1024).toFixed(1)}, max ${(samples[6] / 1024).toFixed(1)})\n`,
   )
 } finally {
-  await server.close()
+  await close()
 }

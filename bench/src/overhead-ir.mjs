@@ -5,18 +5,14 @@
 // against the instant server (what bench/src/overhead.mjs times), and `stub`: the client with a fetch that
 // answers at once with the same examples (no network stack: the client's own work stands out).
 // The provider: OVERHEAD_PROVIDER, else the one the benchmark picks.
-import { overheadSides, startInstantServer } from './overhead.mjs'
-import { pickBenchProvider } from './pick.mjs'
+import { openSide } from './overhead.mjs'
 
 const [side = 'sdk', roundsArg = '1000', warmupArg = '2000'] = process.argv.slice(2)
-const provider = process.env.OVERHEAD_PROVIDER ?? (await pickBenchProvider())
-const server = await startInstantServer(provider)
+const { run, close } = await openSide(side)
 try {
-  const sides = await overheadSides(provider, server)
-  const run = side === 'fetch' ? sides.handWritten : side === 'stub' ? sides.stub : sides.sdk
   // Counted after the warm-up: the JIT has compiled the code by then.
   for (let i = 0; i < Number(warmupArg); i++) await run()
   for (let i = 0; i < Number(roundsArg); i++) await run()
 } finally {
-  await server.close()
+  await close()
 }

@@ -152,6 +152,21 @@ async function forkSide(provider, server, side) {
 }
 
 /**
+ * One side (`sdk`, `fetch` or `stub`) against an instant server of its own, for the tools that count what
+ * a side costs (overhead-ir.mjs, overhead-alloc.mjs). The provider: OVERHEAD_PROVIDER, else the bench's pick.
+ */
+export async function openSide(side) {
+  const provider = process.env.OVERHEAD_PROVIDER ?? (await pickBenchProvider())
+  const server = await startInstantServer(provider)
+  const sides = await overheadSides(provider, server).catch(async (error) => {
+    await server.close()
+    throw error
+  })
+  const run = side === 'fetch' ? sides.handWritten : side === 'stub' ? sides.stub : sides.sdk
+  return { run, close: () => server.close() }
+}
+
+/**
  * Fair to both sides on a shared, noisy machine:
  * - each side runs in a process of its own: its own heap, garbage collector and JIT feedback, so neither
  *   pays for the other's garbage, and the runtime's fetch code is not compiled for both sides' objects at once;
