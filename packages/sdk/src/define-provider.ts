@@ -321,8 +321,8 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
       return { body, warnings: notSentWarnings(request, model) }
     },
 
-    submit: async (client, body, signal, onHeaders) => {
-      if (!modelPath && !queryField) return create({ client, body, signal, onHeaders })
+    // Without a model in the path or a query callback the body goes as it is: no async step of its own.
+    submit: !modelPath && !queryField ? (client, body, signal, onHeaders) => create({ client, body, signal, onHeaders }) : async (client, body, signal, onHeaders) => {
       // `x-model-in-path`: the model id becomes the path parameters; a query callback (`{$request.query.x}`) leaves the body.
       const { model, ...rest } = body as Record<string, unknown> & { model?: unknown }
       const wire: Record<string, unknown> = modelPath ? rest : { model, ...rest }
