@@ -1,7 +1,7 @@
 // The single-provider client: configuration, then one core (submit, poll, wait) that the failover
 // client composes too, the shared generate() orchestration, and the one redaction choke point.
 import { RedirectRefusedError, ResponseParseError, ResponseTooLargeError, type Client } from '@nano-banana/runtime'
-import type { CallResult, ProviderAdapter } from './adapter.js'
+import type { CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
 import { connectWith, env, secretsOf } from './connect.js'
 import {
   AbortError,
@@ -296,8 +296,11 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     return adapter.parseError(result.response.status, result.error ?? result.data, result.response.headers)
   }
 
-  /** One submit attempt; every failure becomes the error that says whether a task may exist. */
-  async function submitOnce(body: Record<string, unknown>, signal: AbortSignal | undefined) {
+  /**
+   * One submit attempt, answering with the submission itself (`model` and `warnings` are the request's);
+   * every failure becomes the error that says whether a task may exist.
+   */
+  async function submitOnce(body: Record<string, unknown>, signal: AbortSignal | undefined, model: string, warnings: Warning[]): Promise<Submission> {
     let result: CallResult
     try {
       result = await withRequestTimeout((s, h) => adapter.submit(client, body, s, h), signal, requestTimeoutMs, timeouts)
@@ -330,27 +333,32 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     const answer = answerOf(result)
     const parsed = answer instanceof NanoBananaError ? answer : adapter.parseSubmit(answer, result.response)
     if (parsed instanceof NanoBananaError) throw parsed
-    return { ...parsed, raw: answer }
+    // Built once, field by field (no spread copies); absent fields stay absent, in the same key order.
+    const submission = { taskId: parsed.taskId, provider: adapter.id, model, warnings } as Submission
+    if ('estimatedSeconds' in parsed && parsed.estimatedSeconds !== undefined) submission.estimatedSeconds = parsed.estimatedSeconds
+    if (parsed.task) submission.task = parsed.task
+    submission.raw = answer
+    return submission
   }
 
-  const submitWithRetries = (body: Record<string, unknown>, signal: AbortSignal | undefined) =>
-    retrying(() => submitOnce(body, signal), { phase: 'submit', policy: submitPolicy, signal, onAbort: () => abortError(signal) })
+  const submitWithRetries = (body: Record<string, unknown>, signal: AbortSignal | undefined, model: string, warnings: Warning[]) =>
+    retrying(() => submitOnce(body, signal, model, warnings), { phase: 'submit', policy: submitPolicy, signal, onAbort: () => abortError(signal) })
 
   /**
    * `n` images from a provider that returns one per request: `n` requests (each one paid), at most
    * REPEAT_CONCURRENCY at once. After the first failure no further request starts; the error then
    * carries the images already paid for (`error.partial`) and their ids (`error.taskId`).
    */
-  async function submitRepeated(body: Record<string, unknown>, n: number, model: string, signal: AbortSignal | undefined) {
+  async function submitRepeated(body: Record<string, unknown>, n: number, model: string, warnings: Warning[], signal: AbortSignal | undefined): Promise<Submission> {
     const limit = createLimiter(REPEAT_CONCURRENCY)
-    const done: Awaited<ReturnType<typeof submitOnce>>[] = []
+    const done: Submission[] = []
     const failures: unknown[] = []
     await Promise.all(
       Array.from({ length: n }, () =>
         limit(async () => {
           if (failures.length) return
           try {
-            done.push(await submitWithRetries(body, signal))
+            done.push(await submitWithRetries(body, signal, model, []))
           } catch (error) {
             failures.push(error)
           }
@@ -378,22 +386,36 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       }
       throw error
     }
-    return { taskId: merged!.taskId, task: merged!, raw: merged!.raw }
+    return { taskId: merged!.taskId, provider: adapter.id, model, warnings, task: merged!, raw: merged!.raw }
   }
 
-  async function submit(request: GenerateRequest, submitOptions: SubmitOptions = {}): Promise<Submission> {
-    const { model } = validateRequest(adapter, request, options)
-    const signal = submitOptions.signal
-    // A provider that takes bytes only: read the reference URLs before anything is sent.
-    const images =
-      adapter.inlineReferenceImages && request.images?.length
-        ? await readReferenceImages(
-            request.images,
-            // The caller's URLs are read like result URLs: public hosts only (loopback when the client itself talks to one).
-            readContext(),
-            signal ? { signal } : {},
-          )
-        : undefined
+  /**
+   * Not async: a request that needs no reference images read goes to the retry loop without a frame of
+   * its own; whatever the request fails (validation) rejects, as from an async function, before anything is sent.
+   */
+  function submit(request: GenerateRequest, submitOptions?: SubmitOptions): Promise<Submission> {
+    try {
+      const { model } = validateRequest(adapter, request, options)
+      // A provider that takes bytes only: read the reference URLs before anything is sent.
+      if (adapter.inlineReferenceImages && request.images?.length) return submitWithImages(request, model, submitOptions?.signal)
+      return send(request, model, submitOptions?.signal)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  async function submitWithImages(request: GenerateRequest, model: ModelCapabilities, signal: AbortSignal | undefined): Promise<Submission> {
+    const images = await readReferenceImages(
+      request.images!,
+      // The caller's URLs are read like result URLs: public hosts only (loopback when the client itself talks to one).
+      readContext(),
+      signal ? { signal } : {},
+    )
+    return send({ ...request, images }, model, signal)
+  }
+
+  /** Builds the body of a validated request and submits it (`n` requests for a provider that returns one image per request). */
+  function send(request: GenerateRequest, model: ModelCapabilities, signal: AbortSignal | undefined): Promise<Submission> {
     const repeat = adapter.repeatForN && request.n !== undefined && request.n > 1 ? request.n : 1
     // Copied only when something changes: every definition reads the request and never writes it.
     let input: GenerateRequest = request
@@ -401,15 +423,8 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       const { n: _n, ...single } = request
       input = single
     }
-    if (images) input = { ...input, images }
     const { body, warnings } = adapter.toRequestBody(input, model)
-    const parsed = repeat > 1 ? await submitRepeated(body, repeat, model.id, signal) : await submitWithRetries(body, signal)
-    // Built field by field (no spread copies); absent fields stay absent, in the same key order.
-    const submission = { taskId: parsed.taskId, provider: adapter.id, model: model.id, warnings } as Submission
-    if ('estimatedSeconds' in parsed && parsed.estimatedSeconds !== undefined) submission.estimatedSeconds = parsed.estimatedSeconds
-    if (parsed.task) submission.task = parsed.task
-    submission.raw = parsed.raw
-    return submission
+    return repeat > 1 ? submitRepeated(body, repeat, model.id, warnings, signal) : submitWithRetries(body, signal, model.id, warnings)
   }
 
   /** A synchronous provider's answer was the result: there is no task to ask about (nothing is kept in memory). */

@@ -322,32 +322,35 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
     },
 
     // Without a model in the path or a query callback the body goes as it is: no async step of its own.
-    submit: !modelPath && !queryField ? (client, body, signal, onHeaders) => create({ client, body, signal, onHeaders }) : async (client, body, signal, onHeaders) => {
-      // `x-model-in-path`: the model id becomes the path parameters; a query callback (`{$request.query.x}`) leaves the body.
-      const { model, ...rest } = body as Record<string, unknown> & { model?: unknown }
-      const wire: Record<string, unknown> = modelPath ? rest : { model, ...rest }
-      const query: Record<string, unknown> = {}
-      if (queryField !== undefined && wire[queryField] !== undefined) {
-        query[queryField] = wire[queryField]
-        delete wire[queryField]
-      }
-      const pieces = String(model).split('/')
-      if (modelPath && (pieces.length !== modelPath.length || pieces.some((piece) => piece === ''))) {
-        throw new InvalidRequestError(`${id}: model ${String(model)} is not of the form ${modelPath.map((part) => `{${part}}`).join('/')}`, { param: 'model' })
-      }
-      const withImages = createWithImages && hasImages(wire, models[String(model)])
-      const options = {
-        client,
-        body: wire,
-        ...(modelPath ? { path: Object.fromEntries(modelPath.map((name, i) => [name, pieces[i]])) } : {}),
-        ...(Object.keys(query).length ? { query } : {}),
-        signal,
-        onHeaders,
-      }
-      const result = await (withImages ? createWithImages(options) : create(options))
-      submittedModels.set(result.response, String(model))
-      return result
-    },
+    submit:
+      !modelPath && !queryField
+        ? (client, body, signal, onHeaders) => create({ client, body, signal, onHeaders })
+        : async (client, body, signal, onHeaders) => {
+            // `x-model-in-path`: the model id becomes the path parameters; a query callback (`{$request.query.x}`) leaves the body.
+            const { model, ...rest } = body as Record<string, unknown> & { model?: unknown }
+            const wire: Record<string, unknown> = modelPath ? rest : { model, ...rest }
+            const query: Record<string, unknown> = {}
+            if (queryField !== undefined && wire[queryField] !== undefined) {
+              query[queryField] = wire[queryField]
+              delete wire[queryField]
+            }
+            const pieces = String(model).split('/')
+            if (modelPath && (pieces.length !== modelPath.length || pieces.some((piece) => piece === ''))) {
+              throw new InvalidRequestError(`${id}: model ${String(model)} is not of the form ${modelPath.map((part) => `{${part}}`).join('/')}`, { param: 'model' })
+            }
+            const withImages = createWithImages && hasImages(wire, models[String(model)])
+            const options = {
+              client,
+              body: wire,
+              ...(modelPath ? { path: Object.fromEntries(modelPath.map((name, i) => [name, pieces[i]])) } : {}),
+              ...(Object.keys(query).length ? { query } : {}),
+              signal,
+              onHeaders,
+            }
+            const result = await (withImages ? createWithImages(options) : create(options))
+            submittedModels.set(result.response, String(model))
+            return result
+          },
     ...(get && taskIdAt
       ? { query: (client: Client, taskId: string, signal?: AbortSignal, onHeaders?: OnHeaders) => callOperation(get, client, taskIdAt, taskId, signal, onHeaders) }
       : {}),
