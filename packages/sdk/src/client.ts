@@ -434,6 +434,17 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
       { provider: adapter.id, taskId, code: 'synchronous_provider' },
     )
 
+  /** What a failed poll request says (the caller adds the task id). */
+  function pollFailed(error: unknown, signal: AbortSignal | undefined, taskId: string): NanoBananaError {
+    // Refused before sending (a task id of the wrong form): not a network failure.
+    if (error instanceof NanoBananaError) return error
+    if (error instanceof ResponseParseError || error instanceof RedirectRefusedError) {
+      const { why, details } = notRead(error)
+      return new ResponseFormatError(`${adapter.id}: task ${taskId}: ${why}`, { provider: adapter.id, ...details })
+    }
+    return callFailed(error, signal, `task ${taskId}`, taskId)
+  }
+
   async function getTaskOnce(taskId: string, signal: AbortSignal | undefined, timeoutMs: number): Promise<Task> {
     // getTask() checked that the provider has a query operation.
     const query = adapter.query!
@@ -441,54 +452,63 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     try {
       result = await withRequestTimeout((s, h) => query(client, taskId, s, h), signal, timeoutMs, timeouts)
     } catch (error) {
-      // Refused before sending (a task id of the wrong form): not a network failure.
-      if (error instanceof NanoBananaError) throw error
-      if (error instanceof ResponseParseError || error instanceof RedirectRefusedError) {
-        const { why, details } = notRead(error)
-        throw new ResponseFormatError(`${adapter.id}: task ${taskId}: ${why}`, { provider: adapter.id, ...details })
-      }
-      throw callFailed(error, signal, `task ${taskId}`, taskId)
+      throw withTaskId(pollFailed(error, signal, taskId), adapter.id, taskId)
     }
     const answer = answerOf(result)
     const task = answer instanceof NanoBananaError ? answer : adapter.parseTask(answer, result.response)
-    if (task instanceof NanoBananaError) throw task
+    if (task instanceof NanoBananaError) throw withTaskId(task, adapter.id, taskId)
     return task
+  }
+
+  /**
+   * A lone `getTask`: at most LONE_GET_RETRIES retries within `requestTimeoutMs`. No async frame of its own:
+   * every error it rejects with already carries the task id (getTaskOnce and onAbort add it).
+   */
+  function getLoneTask(taskId: string, signal: AbortSignal | undefined): Promise<Task> {
+    try {
+      if (!adapter.query) throw noTaskToQuery(taskId)
+      checkTaskId(adapter.id, taskId)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return retrying(() => getTaskOnce(taskId, signal, requestTimeoutMs), {
+      phase: 'poll',
+      policy: lonePollPolicy,
+      signal,
+      deadline: Date.now() + requestTimeoutMs,
+      onAbort: () => abortError(signal, taskId),
+    })
   }
 
   /**
    * A poll is read-only, so any transient failure is retried with backoff, within `retry.poll.maxRetries`:
    * inside a wait until its deadline (then TimeoutError, the last failure as its cause; no attempt runs
-   * past the deadline), for a lone `getTask` at most LONE_GET_RETRIES times within `requestTimeoutMs`.
+   * past the deadline), for a lone `getTask` (getLoneTask) at most LONE_GET_RETRIES times within `requestTimeoutMs`.
    */
-  async function getTask(taskId: string, signal: AbortSignal | undefined, waitDeadline?: number, waitTimeoutMs?: number): Promise<Task> {
+  async function getTask(taskId: string, signal: AbortSignal | undefined, deadline: number, waitTimeoutMs: number): Promise<Task> {
     if (!adapter.query) throw noTaskToQuery(taskId)
     checkTaskId(adapter.id, taskId)
-    const waiting = waitDeadline !== undefined
-    const deadline = waitDeadline ?? Date.now() + requestTimeoutMs
-    const policy = waiting ? pollPolicy : lonePollPolicy
+    const policy = pollPolicy
     let attempts = 0
     // The last poll may be cut short by the deadline itself: the failure worth reporting is then the one before it.
     let lastBeforeDeadline: unknown
     try {
       return await retrying(
-        // Only a wait needs the bookkeeping (and its promise per poll); a lone getTask retries within requestTimeoutMs.
-        waiting
-          ? (n) => {
-              attempts = n + 1
-              return getTaskOnce(taskId, signal, Math.max(1, Math.min(requestTimeoutMs, deadline - Date.now()))).catch((error: unknown) => {
-                if (Date.now() < deadline) lastBeforeDeadline = error
-                throw error
-              })
-            }
-          : () => getTaskOnce(taskId, signal, requestTimeoutMs),
+        (n) => {
+          attempts = n + 1
+          return getTaskOnce(taskId, signal, Math.max(1, Math.min(requestTimeoutMs, deadline - Date.now()))).catch((error: unknown) => {
+            if (Date.now() < deadline) lastBeforeDeadline = error
+            throw error
+          })
+        },
         { phase: 'poll', policy, signal, deadline, onAbort: () => abortError(signal, taskId) },
       )
     } catch (error) {
       // Retries left and the failure transient: the deadline ended it. A wait says so, with the task id.
-      if (waiting && mayRetry(error, 'poll') && attempts <= policy.maxRetries) {
+      if (mayRetry(error, 'poll') && attempts <= policy.maxRetries) {
         const cause = Date.now() >= deadline && lastBeforeDeadline !== undefined ? lastBeforeDeadline : error
         throw new TimeoutError(
-          `${adapter.id}: task ${taskId} did not finish within ${waitTimeoutMs ?? deadline - Date.now()} ms (its last polls failed: ${(cause as Error).message}); resume with wait("${taskId}")`,
+          `${adapter.id}: task ${taskId} did not finish within ${waitTimeoutMs} ms (its last polls failed: ${(cause as Error).message}); resume with wait("${taskId}")`,
           { provider: adapter.id, taskId, cause },
         )
       }
@@ -617,7 +637,7 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     adapter,
     secrets,
     submit, // Only the caller's signal: a deadline is the wait's own.
-    getTask: (taskId, o) => getTask(taskId, o?.signal),
+    getTask: (taskId, o) => getLoneTask(taskId, o?.signal),
     wait,
     parseCallback,
     cancel,
