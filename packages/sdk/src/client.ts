@@ -296,40 +296,36 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     return adapter.parseError(result.response.status, result.error ?? result.data, result.response.headers)
   }
 
-  /**
-   * One submit attempt, answering with the submission itself (`model` and `warnings` are the request's);
-   * every failure becomes the error that says whether a task may exist.
-   */
-  async function submitOnce(body: Record<string, unknown>, signal: AbortSignal | undefined, model: string, warnings: Warning[]): Promise<Submission> {
-    let result: CallResult
-    try {
-      result = await withRequestTimeout((s, h) => adapter.submit(client, body, s, h), signal, requestTimeoutMs, timeouts)
-    } catch (error) {
-      if (error instanceof ResponseParseError || error instanceof RedirectRefusedError) {
-        // The provider answered: a 2xx it accepted but that cannot be read, or a redirect (a 303 may even point
-        // at the task it created). A task may exist; never resend.
-        const { why, details } = notRead(error, 'unreadable_answer')
-        throw ambiguousSubmit(adapter, error instanceof ResponseParseError ? `the provider accepted the request but ${why}` : why, details)
-      }
-      const kind = classifyNetworkError(error, signal)
-      // The caller gave up; the request may still have reached the provider.
-      if (kind === 'aborted') throw abortError(signal)
-      if (kind === 'refused-locally') throw notSent(error)
-      if (kind === 'not-sent') {
-        // The connection was never made, so the provider cannot have a task (the policy resends it).
-        throw new ConnectionError(
-          `${adapter.id}: cannot connect to the provider (${(error as { cause?: { code?: string } }).cause?.code ?? 'network error'}); nothing was submitted`,
-          { provider: adapter.id, cause: error },
-        )
-      }
-      throw ambiguousSubmit(
-        adapter,
-        `the connection failed after the request may have reached the provider (${kind === 'timeout' ? `no answer within ${requestTimeoutMs} ms` : 'connection lost'})`,
-        { code: kind === 'timeout' ? 'timeout' : 'connection_lost', cause: error },
-        undefined,
-        corsHint(error),
+  /** Why a submit request failed, as the error that says whether a task may exist. */
+  function submitFailed(error: unknown, signal: AbortSignal | undefined): NanoBananaError {
+    if (error instanceof ResponseParseError || error instanceof RedirectRefusedError) {
+      // The provider answered: a 2xx it accepted but that cannot be read, or a redirect (a 303 may even point
+      // at the task it created). A task may exist; never resend.
+      const { why, details } = notRead(error, 'unreadable_answer')
+      return ambiguousSubmit(adapter, error instanceof ResponseParseError ? `the provider accepted the request but ${why}` : why, details)
+    }
+    const kind = classifyNetworkError(error, signal)
+    // The caller gave up; the request may still have reached the provider.
+    if (kind === 'aborted') return abortError(signal)
+    if (kind === 'refused-locally') return notSent(error)
+    if (kind === 'not-sent') {
+      // The connection was never made, so the provider cannot have a task (the policy resends it).
+      return new ConnectionError(
+        `${adapter.id}: cannot connect to the provider (${(error as { cause?: { code?: string } }).cause?.code ?? 'network error'}); nothing was submitted`,
+        { provider: adapter.id, cause: error },
       )
     }
+    return ambiguousSubmit(
+      adapter,
+      `the connection failed after the request may have reached the provider (${kind === 'timeout' ? `no answer within ${requestTimeoutMs} ms` : 'connection lost'})`,
+      { code: kind === 'timeout' ? 'timeout' : 'connection_lost', cause: error },
+      undefined,
+      corsHint(error),
+    )
+  }
+
+  /** A create answer read into the submission (`model` and `warnings` are the request's), or the error it says. */
+  function submissionOf(result: CallResult, model: string, warnings: Warning[]): Submission {
     const answer = answerOf(result)
     const parsed = answer instanceof NanoBananaError ? answer : adapter.parseSubmit(answer, result.response)
     if (parsed instanceof NanoBananaError) throw parsed
@@ -339,6 +335,16 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     if (parsed.task) submission.task = parsed.task
     submission.raw = answer
     return submission
+  }
+
+  /** One submit attempt; not async: its answer is read in the request's own continuation. */
+  function submitOnce(body: Record<string, unknown>, signal: AbortSignal | undefined, model: string, warnings: Warning[]): Promise<Submission> {
+    return withRequestTimeout((s, h) => adapter.submit(client, body, s, h), signal, requestTimeoutMs, timeouts).then(
+      (result) => submissionOf(result, model, warnings),
+      (error: unknown) => {
+        throw submitFailed(error, signal)
+      },
+    )
   }
 
   const submitWithRetries = (body: Record<string, unknown>, signal: AbortSignal | undefined, model: string, warnings: Warning[]) =>
@@ -445,19 +451,24 @@ export function createClientCore(options: NanoBananaClientOptions): ClientCore {
     return callFailed(error, signal, `task ${taskId}`, taskId)
   }
 
-  async function getTaskOnce(taskId: string, signal: AbortSignal | undefined, timeoutMs: number): Promise<Task> {
-    // getTask() checked that the provider has a query operation.
-    const query = adapter.query!
-    let result: CallResult
-    try {
-      result = await withRequestTimeout((s, h) => query(client, taskId, s, h), signal, timeoutMs, timeouts)
-    } catch (error) {
-      throw withTaskId(pollFailed(error, signal, taskId), adapter.id, taskId)
-    }
+  /** A query answer read into the task (or the error it says), which carries the task id. */
+  function taskOf(result: CallResult, taskId: string): Task {
     const answer = answerOf(result)
     const task = answer instanceof NanoBananaError ? answer : adapter.parseTask(answer, result.response)
     if (task instanceof NanoBananaError) throw withTaskId(task, adapter.id, taskId)
     return task
+  }
+
+  /** One poll; not async: its answer is read in the request's own continuation. */
+  function getTaskOnce(taskId: string, signal: AbortSignal | undefined, timeoutMs: number): Promise<Task> {
+    // getTask() checked that the provider has a query operation.
+    const query = adapter.query!
+    return withRequestTimeout((s, h) => query(client, taskId, s, h), signal, timeoutMs, timeouts).then(
+      (result) => taskOf(result, taskId),
+      (error: unknown) => {
+        throw withTaskId(pollFailed(error, signal, taskId), adapter.id, taskId)
+      },
+    )
   }
 
   /**
