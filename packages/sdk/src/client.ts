@@ -14,6 +14,7 @@ import {
   NotSentError,
   ResponseFormatError,
   TimeoutError,
+  redactorOf,
   redactResult,
   UnsupportedOperationError,
   redactSecrets,
@@ -705,10 +706,11 @@ function redacting<T>(promise: Promise<T>, secrets: readonly (string | undefined
  */
 export function withRedaction<T extends object>(api: T, secrets: readonly (string | undefined)[]): T {
   const out: Record<string, unknown> = {}
-  // Built once per client, not per call: what a settled call goes through.
-  const clean = (value: unknown) => redactResult(value, secrets)
+  // Built once per client, not per call: what a settled call goes through (the secrets listed once).
+  const redact = redactorOf(secrets)
+  const clean = redact.result
   const scrub = (error: unknown) => {
-    throw redactSecrets(error, secrets)
+    throw redact.error(error)
   }
   for (const [key, value] of Object.entries(api)) {
     out[key] =
@@ -718,9 +720,9 @@ export function withRedaction<T extends object>(api: T, secrets: readonly (strin
             try {
               result = (value as (...a: unknown[]) => unknown)(...args)
             } catch (error) {
-              throw redactSecrets(error, secrets)
+              throw redact.error(error)
             }
-            return result instanceof Promise ? result.then(clean, scrub) : redactResult(result, secrets)
+            return result instanceof Promise ? result.then(clean, scrub) : clean(result)
           }
         : value
   }

@@ -349,7 +349,10 @@ const secretList = (secrets: readonly (string | undefined)[]) => secrets.filter(
  * public client method throws through.
  */
 export function redactSecrets<T>(error: T, secrets: readonly (string | undefined)[]): T {
-  const list = secretList(secrets)
+  return scrubWith(error, secretList(secrets))
+}
+
+function scrubWith<T>(error: T, list: readonly string[]): T {
   if (list.length === 0) return error
   const ctx: Scrub = { secrets: list, seen: new Set() }
   if (error instanceof Error) {
@@ -364,12 +367,24 @@ export function redactSecrets<T>(error: T, secrets: readonly (string | undefined
  * any other string. Functions (`download`) and class instances (`Date`) are kept as they are.
  */
 export function redactResult<T>(value: T, secrets: readonly (string | undefined)[]): T {
-  const list = secretList(secrets)
+  return cleanWith(value, secretList(secrets))
+}
+
+function cleanWith<T>(value: T, list: readonly string[]): T {
   if (list.length === 0 || !value || typeof value !== 'object') return value
   // A clean result (the usual case) is proven clean by one walk without the copy machinery; scrubAny
   // would return it as it is. Anything else (a secret, a class instance, great depth) gets the full scrub.
   if (isCleanData(value, list, 0)) return value
   return scrubAny(value, { secrets: list, seen: new Set() }, 0) as T
+}
+
+/**
+ * redactResult and redactSecrets of one client's secrets, listed once: the list lives as long as the
+ * client that holds the secrets anyway, and a call allocates none.
+ */
+export function redactorOf(secrets: readonly (string | undefined)[]): { result<T>(value: T): T; error<T>(error: T): T } {
+  const list = secretList(secrets)
+  return { result: (value) => cleanWith(value, list), error: (error) => scrubWith(error, list) }
 }
 
 /**
