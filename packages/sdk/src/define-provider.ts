@@ -163,24 +163,32 @@ const put = (target: Record<string, unknown>, path: string, value: unknown): voi
   holderOf(target, path)[path.slice(path.lastIndexOf('.') + 1)] = value
 }
 
+/** How the model's spec branch spells an option's value (the meta's spelling otherwise, else as it is). */
+const spell = (meta: ClientMeta, model: ModelCapabilities, option: OptionName, value: string) =>
+  (model.values?.[option] ?? meta.options[option]?.values)?.[value] ?? value
+
+/** Puts one set option at its field in the model's spec branch (none, or skipped: not placed). */
+function place(body: Record<string, unknown>, model: ModelCapabilities, skip: readonly OptionName[], option: OptionName, value: unknown): void {
+  if (value === undefined) return
+  const field = model.fields?.[option]
+  if (field !== undefined && !skip.includes(option)) put(body, field, value)
+}
+
+/** No option skipped: one shared list, not one per request. */
+const NO_SKIP: readonly OptionName[] = []
+
 /** Places the request's options where the model's spec branch wants them, spelled the spec's way. */
-function placeOptions(meta: ClientMeta, request: GenerateRequest, model: ModelCapabilities, skip: readonly OptionName[] = []): Record<string, unknown> {
+function placeOptions(meta: ClientMeta, request: GenerateRequest, model: ModelCapabilities, skip: readonly OptionName[] = NO_SKIP): Record<string, unknown> {
   const body: Record<string, unknown> = { model: model.id }
-  const fields = model.fields ?? {}
-  const spell = (option: OptionName, value: string) => (model.values?.[option] ?? meta.options[option]?.values)?.[value] ?? value
-  // Placed in this order, one option at a time (no table of values to build and walk per request).
-  const place = (option: OptionName, value: unknown) => {
-    if (value === undefined) return
-    const field = fields[option]
-    if (field !== undefined && !skip.includes(option)) put(body, field, value)
-  }
-  place('prompt', request.prompt)
-  if (request.aspectRatio !== undefined) place('aspectRatio', spell('aspectRatio', request.aspectRatio))
-  if (request.resolution !== undefined && sends(model, 'resolution')) place('resolution', spell('resolution', request.resolution))
-  if (request.outputFormat !== undefined && sends(model, 'outputFormat')) place('outputFormat', spell('outputFormat', request.outputFormat))
-  if (request.images?.length) place('images', request.images)
-  if (request.n !== undefined && sends(model, 'n')) place('n', request.n)
-  place('callbackUrl', request.callbackUrl)
+  // Placed in this order, one option at a time (no table of values to build and walk, no closure per request).
+  place(body, model, skip, 'prompt', request.prompt)
+  if (request.aspectRatio !== undefined) place(body, model, skip, 'aspectRatio', spell(meta, model, 'aspectRatio', request.aspectRatio))
+  if (request.resolution !== undefined && sends(model, 'resolution')) place(body, model, skip, 'resolution', spell(meta, model, 'resolution', request.resolution))
+  if (request.outputFormat !== undefined && sends(model, 'outputFormat'))
+    place(body, model, skip, 'outputFormat', spell(meta, model, 'outputFormat', request.outputFormat))
+  if (request.images?.length) place(body, model, skip, 'images', request.images)
+  if (request.n !== undefined && sends(model, 'n')) place(body, model, skip, 'n', request.n)
+  place(body, model, skip, 'callbackUrl', request.callbackUrl)
   return body
 }
 
@@ -308,8 +316,11 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
 
     toRequestBody(request, model) {
       // The values were checked against the same spec's capability lists before: the placed body is a Body.
-      const place = (options?: { skip?: readonly OptionName[] }) => placeOptions(meta, request, model, options?.skip) as Body
-      const body = (definition.toBody ? definition.toBody(request, model, { place }) : place()) as Body & Record<string, unknown>
+      const body = (
+        definition.toBody
+          ? definition.toBody(request, model, { place: (options) => placeOptions(meta, request, model, options?.skip) as Body })
+          : placeOptions(meta, request, model)
+      ) as Body & Record<string, unknown>
       // A callback URL that travels in the query (`{$request.query.<name>}`) rides along under that name; submit moves it.
       if (queryField && request.callbackUrl !== undefined) (body as Record<string, unknown>)[queryField] = request.callbackUrl
       if (request.providerOptions) {
