@@ -1,5 +1,5 @@
 import { applyAuth } from './auth.js'
-import { DEFAULT_MAX_RESPONSE_BYTES, readBody } from './body.js'
+import { DEFAULT_MAX_RESPONSE_BYTES, jsonAtOnce, readBody, unparsedJson } from './body.js'
 import { RedirectRefusedError, RequestNotSentError } from './errors.js'
 import type { Client, ClientOptions, Config, HeadersLike, HttpMethod, RequestBody, RequestOptions } from './types.js'
 import { buildUrl, joinUrl } from './url.js'
@@ -155,7 +155,16 @@ export function createClient(initial: Config = {}): Client {
       target = redirectTarget(response, target, method, hops)
       response = await fetchImpl(target, init)
     }
-    const parsed = await readBody(response, options.maxResponseBytes ?? config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, options.onHeaders)
+    const maxBytes = options.maxResponseBytes ?? config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
+    let parsed: unknown
+    // The common answer is awaited here: readBody's async step (a promise and a microtask per call) only for the rest.
+    if (jsonAtOnce(response, maxBytes, options.onHeaders)) {
+      try {
+        parsed = await response.json()
+      } catch (cause) {
+        throw unparsedJson(response, cause)
+      }
+    } else parsed = await readBody(response, maxBytes, options.onHeaders)
     if (response.ok) return { data: parsed, error: undefined, response }
     if (options.throwOnError ?? config.throwOnError) throw parsed ?? new Error(`HTTP ${response.status}`)
     return { data: undefined, error: parsed ?? {}, response }

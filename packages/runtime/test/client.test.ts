@@ -79,6 +79,15 @@ describe('createClient', () => {
     expect(page.error).toBe('<html>Bad gateway</html>')
     await expect(client.get({ url: '/broken' })).rejects.toBeInstanceOf(ResponseParseError)
   })
+
+  it('rejects a 2xx declared as JSON with its length whose body does not parse', async () => {
+    const text = '{"id": "tr'
+    const fetch = async () => new Response(text, { status: 200, headers: { 'content-type': 'application/json', 'content-length': String(text.length) } })
+    const client = createClient({ baseUrl: 'https://api.example', fetch })
+    const error = await client.get({ url: '/x' }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ResponseParseError)
+    expect((error as ResponseParseError).cause).toBeInstanceOf(SyntaxError)
+  })
 })
 
 describe('createProviderClient', () => {
@@ -87,6 +96,20 @@ describe('createProviderClient', () => {
     expect(() => createProviderClient(provider, { apiKey: 'k' })).toThrow(ClientConfigurationError)
     expect(() => createProviderClient(provider, { apiKey: 'k' })).toThrow(/pass `baseUrl`/)
     expect(() => createProviderClient(provider, { baseUrl: 'ftp://x' })).toThrow(/http\(s\) URL/)
+  })
+  it('sends the key with the prefix on an API-key scheme and with the scheme word on a bearer one', async () => {
+    const sent: Headers[] = []
+    const fetch = async (_url: string | URL | Request, init?: RequestInit) => {
+      sent.push(new Headers(init?.headers))
+      return new Response(null, { status: 204 })
+    }
+    const client = createProviderClient({ ...provider, defaultBaseUrl: 'https://api.example', authPrefix: 'Key ' }, { apiKey: 'sk-1', fetch })
+    await client.get({ url: '/a', security: [{ type: 'apiKey', in: 'header', name: 'Authorization' }] })
+    await client.get({ url: '/b', security: [{ type: 'http', scheme: 'bearer' }] })
+    expect(sent.map((headers) => headers.get('authorization'))).toEqual(['Key sk-1', 'Bearer sk-1'])
+    const keyless = createProviderClient({ ...provider, defaultBaseUrl: 'https://api.example', authPrefix: 'Key ' }, { fetch })
+    await keyless.get({ url: '/c', security: [{ type: 'apiKey', in: 'header', name: 'Authorization' }] })
+    expect(sent[2]?.has('authorization')).toBe(false)
   })
   it('keeps the key out of the visible config', () => {
     const client = createProviderClient({ ...provider, defaultBaseUrl: 'https://api.example' }, { apiKey: 'sk-very-secret' })
