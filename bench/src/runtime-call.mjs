@@ -28,10 +28,12 @@ function runtimeSide({ createProviderClient }, { operationOf }) {
   )
   const create = operationOf(meta, 'create')
   const get = operationOf(meta, 'get')
+  // ON_HEADERS=1: each call passes an onHeaders hook, as the sdk does when it gives fetch no signal.
+  const hook = process.env.ON_HEADERS ? () => (cancelBody) => void cancelBody : () => undefined
   return async () => {
-    const a = await create({ client, body })
+    const a = await create({ client, body, onHeaders: hook() })
     const taskId = a.data.id
-    const b = await get({ client, [where.in]: { [where.name]: taskId } })
+    const b = await get({ client, [where.in]: { [where.name]: taskId }, onHeaders: hook() })
     if (!b.data) throw new Error('unexpected')
   }
 }
@@ -56,7 +58,7 @@ const runs = { runtime, base, fetch: handWritten }
 const rounds = Number(roundsArg)
 try {
   if (mode === 'ir') {
-    for (let i = 0; i < 2000; i++) await runs[side]()
+    for (let i = 0; i < Number(process.argv[6] ?? 2000); i++) await runs[side]()
     for (let i = 0; i < rounds; i++) await runs[side]()
   } else if (mode === 'alloc') {
     for (const name of side === 'both' ? ['runtime', 'fetch'] : side === 'all' ? ['base', 'runtime', 'fetch'] : [side]) {
