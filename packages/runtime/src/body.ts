@@ -40,6 +40,21 @@ export function jsonAtOnce(response: Response, maxBytes: number, onHeaders: OnHe
   return Number(length) <= maxBytes && (response.headers.get('content-type') ?? '').includes('json')
 }
 
+/**
+ * True when the answer is read as a stream (cancellable by `onHeaders`, or of no declared length) and its
+ * declared length, if any, is within `maxBytes`: readStreamCapped reads it and fromText judges it.
+ */
+export function streamedAtOnce(response: Response, maxBytes: number, onHeaders: OnHeaders | undefined): boolean {
+  const status = response.status
+  if (status === 204 || status === 205 || !response.body) return false
+  const length = response.headers.get('content-length')
+  if (length === null) return true
+  return onHeaders !== undefined && length !== '0' && Number(length) <= maxBytes
+}
+
+/** Bytes of a body as text (one decoder for every answer). */
+export const decoded = (bytes: Uint8Array | undefined): string | undefined => (bytes === undefined ? undefined : utf8.decode(bytes))
+
 /** What a body that `json()` could not parse is thrown as (see jsonAtOnce). */
 export const unparsedJson = (response: Response, cause: unknown): ResponseParseError => new ResponseParseError(response, '', { cause })
 
@@ -63,7 +78,6 @@ export async function readBody(response: Response, maxBytes: number = DEFAULT_MA
   // The rarer answers: each header read costs a lookup in the runtime's Headers, so these are read once here.
   const length = response.headers.get('content-length')
   if (length === '0') return undefined
-  const type = response.headers.get('content-type') ?? ''
   const declared = length === null ? Number.NaN : Number(length)
   if (declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined)
@@ -78,14 +92,22 @@ export async function readBody(response: Response, maxBytes: number = DEFAULT_MA
   if (bounded) text = await response.text()
   else {
     const bytes = response.body ? await readStreamCapped(response.body, maxBytes, onHeaders) : new Uint8Array(await response.arrayBuffer())
-    text = bytes === undefined ? undefined : utf8.decode(bytes)
+    text = decoded(bytes)
   }
+  return fromText(response, text, maxBytes)
+}
+
+/**
+ * A body read whole, as readBody answers it: `undefined` text (over `maxBytes`) is ResponseTooLargeError for a
+ * 2xx, no body for an error answer; JSON (declared, or what it looks like) is parsed.
+ */
+export function fromText(response: Response, text: string | undefined, maxBytes: number): unknown {
   if (text === undefined) {
     if (response.ok) throw new ResponseTooLargeError(response, maxBytes)
     return undefined
   }
   if (text.length === 0) return undefined
-  const looksJson = type.includes('json') || /^\s*[[{"]/.test(text)
+  const looksJson = (response.headers.get('content-type') ?? '').includes('json') || /^\s*[[{"]/.test(text)
   if (!looksJson) {
     // A 2xx that is not JSON is a broken answer; an error page (HTML from a proxy) is kept as text.
     if (response.ok) throw new ResponseParseError(response, text.slice(0, 500))
