@@ -1,5 +1,6 @@
 import { applyAuth } from './auth.js'
-import { DEFAULT_MAX_RESPONSE_BYTES, readBody } from './body.js'
+import { DEFAULT_MAX_RESPONSE_BYTES, decoded, fromText, jsonAtOnce, readBody, streamedAtOnce, unparsedJson } from './body.js'
+import { readStreamCapped } from './read-capped.js'
 import { RedirectRefusedError, RequestNotSentError } from './errors.js'
 import type { Client, ClientOptions, Config, HeadersLike, HttpMethod, RequestBody, RequestOptions } from './types.js'
 import { buildUrl, joinUrl } from './url.js'
@@ -155,7 +156,19 @@ export function createClient(initial: Config = {}): Client {
       target = redirectTarget(response, target, method, hops)
       response = await fetchImpl(target, init)
     }
-    const parsed = await readBody(response, options.maxResponseBytes ?? config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, options.onHeaders)
+    const maxBytes = options.maxResponseBytes ?? config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
+    let parsed: unknown
+    // The common answer is awaited here: readBody's async step (a promise and a microtask per call) only for the rest.
+    if (jsonAtOnce(response, maxBytes, options.onHeaders)) {
+      try {
+        parsed = await response.json()
+      } catch (cause) {
+        throw unparsedJson(response, cause)
+      }
+    } else if (streamedAtOnce(response, maxBytes, options.onHeaders)) {
+      // Read here too (an answer with `onHeaders`, or chunked): no async step of readBody's per call.
+      parsed = fromText(response, decoded(await readStreamCapped(response.body as ReadableStream<Uint8Array>, maxBytes, options.onHeaders)), maxBytes)
+    } else parsed = await readBody(response, maxBytes, options.onHeaders)
     if (response.ok) return { data: parsed, error: undefined, response }
     if (options.throwOnError ?? config.throwOnError) throw parsed ?? new Error(`HTTP ${response.status}`)
     return { data: undefined, error: parsed ?? {}, response }

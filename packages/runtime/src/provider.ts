@@ -27,8 +27,10 @@ export function createProviderClient(provider: ProviderDescription, options: Pro
   const baseUrl = providerBaseUrl(provider, options)
   const apiKey = options.apiKey
   const prefix = provider.authPrefix ?? ''
-  // Bearer and basic schemes get their word from the runtime; an API-key header carries the key as the spec spells it.
-  const config: Config = { baseUrl, auth: (auth) => (apiKey && prefix && auth.scheme !== 'bearer' && auth.scheme !== 'basic' ? `${prefix}${apiKey}` : apiKey) }
+  // Bearer and basic schemes get their word from the runtime; an API-key header carries the key as the spec spells it
+  // (joined once here, not per request).
+  const prefixed = apiKey && prefix ? `${prefix}${apiKey}` : apiKey
+  const config: Config = { baseUrl, auth: (auth) => (auth.scheme !== 'bearer' && auth.scheme !== 'basic' ? prefixed : apiKey) }
   if (options.fetch) config.fetch = options.fetch
   if (options.headers) config.headers = options.headers
   if (options.maxResponseBytes !== undefined) config.maxResponseBytes = options.maxResponseBytes

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { ClientConfigurationError, createClient, createProviderClient, ResponseParseError } from '../src/index.js'
+import { ClientConfigurationError, createClient, createProviderClient, ResponseParseError, ResponseTooLargeError } from '../src/index.js'
 import { startTestServer, type TestServer } from '@nano-banana/testkit'
 
 let recorder: TestServer | undefined
@@ -79,6 +79,38 @@ describe('createClient', () => {
     expect(page.error).toBe('<html>Bad gateway</html>')
     await expect(client.get({ url: '/broken' })).rejects.toBeInstanceOf(ResponseParseError)
   })
+
+  it('rejects a 2xx declared as JSON with its length whose body does not parse', async () => {
+    const text = '{"id": "tr'
+    const fetch = async () => new Response(text, { status: 200, headers: { 'content-type': 'application/json', 'content-length': String(text.length) } })
+    const client = createClient({ baseUrl: 'https://api.example', fetch })
+    const error = await client.get({ url: '/x' }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ResponseParseError)
+    expect((error as ResponseParseError).cause).toBeInstanceOf(SyntaxError)
+  })
+})
+
+describe('answers read as a stream (an onHeaders hook, or no declared length)', () => {
+  const answer = (status: number, text: string, headers: Record<string, string>) => async () => new Response(text, { status, headers })
+  const streamed = (text: string) => async () => new Response(new Blob([text]).stream(), { status: 200, headers: { 'content-type': 'application/json' } })
+  const onHeaders = () => undefined
+
+  it('parses JSON, keeps an error page as text, rejects a 2xx that is not JSON', async () => {
+    const json = createClient({ baseUrl: 'https://api.example', fetch: answer(200, '{"id":"t1"}', { 'content-type': 'application/json', 'content-length': '11' }) })
+    expect((await json.get({ url: '/x', onHeaders })).data).toEqual({ id: 't1' })
+    const page = createClient({ baseUrl: 'https://api.example', fetch: answer(502, '<html>Bad gateway</html>', { 'content-type': 'text/html' }) })
+    expect((await page.get({ url: '/x', onHeaders })).error).toBe('<html>Bad gateway</html>')
+    const html = createClient({ baseUrl: 'https://api.example', fetch: answer(200, '<html></html>', { 'content-type': 'text/html' }) })
+    expect(await html.get({ url: '/x', onHeaders }).catch((e: unknown) => e)).toBeInstanceOf(ResponseParseError)
+  })
+
+  it('a chunked 2xx over maxResponseBytes is ResponseTooLargeError, within it is parsed', async () => {
+    const text = JSON.stringify({ id: 'x'.repeat(100) })
+    const over = createClient({ baseUrl: 'https://api.example', fetch: streamed(text), maxResponseBytes: 50 })
+    expect(await over.get({ url: '/x' }).catch((e: unknown) => e)).toBeInstanceOf(ResponseTooLargeError)
+    const within = createClient({ baseUrl: 'https://api.example', fetch: streamed(text) })
+    expect((await within.get({ url: '/x' })).data).toEqual({ id: 'x'.repeat(100) })
+  })
 })
 
 describe('createProviderClient', () => {
@@ -87,6 +119,20 @@ describe('createProviderClient', () => {
     expect(() => createProviderClient(provider, { apiKey: 'k' })).toThrow(ClientConfigurationError)
     expect(() => createProviderClient(provider, { apiKey: 'k' })).toThrow(/pass `baseUrl`/)
     expect(() => createProviderClient(provider, { baseUrl: 'ftp://x' })).toThrow(/http\(s\) URL/)
+  })
+  it('sends the key with the prefix on an API-key scheme and with the scheme word on a bearer one', async () => {
+    const sent: Headers[] = []
+    const fetch = async (_url: string | URL | Request, init?: RequestInit) => {
+      sent.push(new Headers(init?.headers))
+      return new Response(null, { status: 204 })
+    }
+    const client = createProviderClient({ ...provider, defaultBaseUrl: 'https://api.example', authPrefix: 'Key ' }, { apiKey: 'sk-1', fetch })
+    await client.get({ url: '/a', security: [{ type: 'apiKey', in: 'header', name: 'Authorization' }] })
+    await client.get({ url: '/b', security: [{ type: 'http', scheme: 'bearer' }] })
+    expect(sent.map((headers) => headers.get('authorization'))).toEqual(['Key sk-1', 'Bearer sk-1'])
+    const keyless = createProviderClient({ ...provider, defaultBaseUrl: 'https://api.example', authPrefix: 'Key ' }, { fetch })
+    await keyless.get({ url: '/c', security: [{ type: 'apiKey', in: 'header', name: 'Authorization' }] })
+    expect(sent[2]?.has('authorization')).toBe(false)
   })
   it('keeps the key out of the visible config', () => {
     const client = createProviderClient({ ...provider, defaultBaseUrl: 'https://api.example' }, { apiKey: 'sk-very-secret' })

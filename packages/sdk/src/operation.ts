@@ -33,6 +33,18 @@ export function operationOf(meta: ClientMeta, key: keyof ClientMeta['operations'
   if (!method || !url || !place || !name) throw new Error(`defineProvider(${meta.id}): no method, path or key placement in the meta for ${key}`)
   // An apiKey-style entry: the client's auth function adds the prefix (see the runtime's createProviderClient).
   const security: Auth[] = [{ type: 'apiKey', in: place as 'header', name }]
-  // The meta's method is the spec's, upper-cased by codegen.
-  return (call) => call.client.request({ method: method as 'GET', url, security, ...call, headers: JSON_BODY }) as Promise<CallResult>
+  // The meta's method is the spec's, upper-cased by codegen. The options are written out rather than spread from
+  // `call`: one object shape for every operation, so the runtime's reads of them stay monomorphic.
+  return (call) =>
+    call.client.request({
+      method: method as 'GET',
+      url: call.url ?? url,
+      security,
+      body: call.body,
+      path: call.path,
+      query: call.query,
+      signal: call.signal,
+      onHeaders: call.onHeaders,
+      headers: JSON_BODY,
+    }) as Promise<CallResult>
 }
