@@ -36,8 +36,17 @@ export function jsonAtOnce(response: Response, maxBytes: number, onHeaders: OnHe
   const status = response.status
   if (status === 204 || status === 205) return false
   const length = response.headers.get('content-length')
-  if (length === null || length === '0') return false
+  if (length === null || length === '0' || isEncoded(response)) return false
   return Number(length) <= maxBytes && (response.headers.get('content-type') ?? '').includes('json')
+}
+
+/**
+ * A compressed answer's Content-Length counts the compressed bytes, while fetch hands over the decompressed
+ * ones: that length bounds nothing, so such a body is counted as it arrives (a small gzip can inflate past any cap).
+ */
+const isEncoded = (response: Response): boolean => {
+  const encoding = response.headers.get('content-encoding')
+  return encoding !== null && encoding !== '' && encoding.toLowerCase() !== 'identity'
 }
 
 /**
@@ -85,8 +94,8 @@ export async function readBody(response: Response, maxBytes: number = DEFAULT_MA
     return undefined
   }
   // A declared Content-Length is what HTTP/1.1 reads at most, so within the cap the runtime's own readers
-  // are used (unless the read must be cancellable); a chunked body is counted as it arrives.
-  const bounded = Number.isFinite(declared) && !onHeaders
+  // are used (unless the read must be cancellable, or the body is compressed); a chunked body is counted as it arrives.
+  const bounded = Number.isFinite(declared) && !onHeaders && !isEncoded(response)
   // Read here rather than in a helper: one async step less per answer. Over `maxBytes` the stream is cancelled (no more of it is downloaded).
   let text: string | undefined
   if (bounded) text = await response.text()

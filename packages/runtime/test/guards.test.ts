@@ -1,5 +1,6 @@
 // The runtime's own guards: redirects (same origin only, the key never leaves it), the answer size cap,
 // and requests that fail while being built (nothing sent).
+import { gzipSync } from 'node:zlib'
 import { startTestServer, type Handler, type TestServer } from '@nano-banana/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createClient, RedirectRefusedError, RequestNotSentError, ResponseTooLargeError } from '../src/index.js'
@@ -73,6 +74,25 @@ describe('answer size', () => {
     expect(error.error).toEqual({})
     // Within the cap, the same answer reads.
     expect((await createClient({ baseUrl: api.url }).get({ url: '/ok' })).data).toEqual(JSON.parse(big))
+  })
+})
+
+describe('a compressed answer', () => {
+  // Its Content-Length counts compressed bytes; fetch hands over the inflated ones, which the cap must count.
+  const big = JSON.stringify({ pad: 'x'.repeat(200_000) })
+  const gzipped = new Uint8Array(gzipSync(big))
+  const headers = { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(gzipped.byteLength) }
+
+  it.each([
+    ['read at once', undefined],
+    ['read through onHeaders', () => undefined],
+  ])('inflating past maxResponseBytes (%s) is ResponseTooLargeError, though its declared length is within it', async (_, onHeaders) => {
+    const api = await serve(() => ({ body: gzipped, headers }))
+    expect(gzipped.byteLength).toBeLessThan(1000)
+    const client = createClient({ baseUrl: api.url, maxResponseBytes: 10_000 })
+    expect(await client.get({ url: '/ok', onHeaders }).catch((e: unknown) => e)).toBeInstanceOf(ResponseTooLargeError)
+    // Within the cap, the same answer reads inflated.
+    expect((await createClient({ baseUrl: api.url }).get({ url: '/ok', onHeaders })).data).toEqual(JSON.parse(big))
   })
 })
 
