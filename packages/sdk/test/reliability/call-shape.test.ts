@@ -17,6 +17,13 @@ function returned<T>(call: () => T): T {
   return value as T
 }
 
+/** What `pending` rejected with; undefined when it resolved (then the caller's instanceof check fails). */
+const rejectionOf = (pending: Promise<unknown>): Promise<unknown> =>
+  pending.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+
 describe.each(providerIds)('%s: submit() rejects bad input, it does not throw', (provider) => {
   it('an empty prompt: a rejected promise, InvalidRequestError, nothing sent', async () => {
     const { fetch, calls } = fakeFetch(() => ({ body: {} }))
@@ -46,12 +53,7 @@ describe.each(ids)('%s: a lone getTask()', (provider) => {
   it('an error answer: the error carries the task id', async () => {
     const taskId = sampleTaskId(provider)
     const { fetch, calls } = fakeFetch(() => ({ status: 404, body: { error: { message: 'no such task' } } }))
-    const error = await client(provider, fetch)
-      .getTask(taskId)
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      )
+    const error = await rejectionOf(client(provider, fetch).getTask(taskId))
     expect(error).toBeInstanceOf(NanoBananaError)
     expect((error as NanoBananaError).taskId).toBe(taskId)
     expect(calls).toHaveLength(1)
@@ -60,12 +62,7 @@ describe.each(ids)('%s: a lone getTask()', (provider) => {
   it('an answer that is no task: the error carries the task id', async () => {
     const taskId = sampleTaskId(provider)
     const { fetch } = fakeFetch(() => ({ body: 'not json' }))
-    const error = await client(provider, fetch)
-      .getTask(taskId)
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      )
+    const error = await rejectionOf(client(provider, fetch).getTask(taskId))
     expect(error).toBeInstanceOf(NanoBananaError)
     expect((error as NanoBananaError).taskId).toBe(taskId)
   })
@@ -77,12 +74,7 @@ describe.each(ids)('%s: a lone getTask()', (provider) => {
       attempts++
       throw new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) })
     }) as typeof globalThis.fetch
-    const error = await client(provider, fetch)
-      .getTask(taskId)
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      )
+    const error = await rejectionOf(client(provider, fetch).getTask(taskId))
     expect(error).toBeInstanceOf(ConnectionError)
     expect((error as NanoBananaError).taskId).toBe(taskId)
     // retry.poll.maxRetries 0: one attempt.
