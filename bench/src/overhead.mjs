@@ -14,7 +14,7 @@ import { median, round } from './stats.mjs'
 const here = dirname(fileURLToPath(import.meta.url))
 
 /** The dotted path of the first value in `node` that `match` accepts (depth first). */
-function pathOf(node, match, at = []) {
+export function pathOf(node, match, at = []) {
   if (match(node)) return at
   if (node && typeof node === 'object') {
     for (const [key, value] of Object.entries(node)) {
@@ -24,7 +24,7 @@ function pathOf(node, match, at = []) {
   }
   return undefined
 }
-const valueAt = (node, path) => path.reduce((value, key) => value?.[key], node)
+export const valueAt = (node, path) => path.reduce((value, key) => value?.[key], node)
 
 /** The spec's own answers: its first 200 create example, and a 200 task example in a succeeded state. */
 export function specAnswers(id) {

@@ -7,10 +7,12 @@ import * as currentOp from '../../packages/sdk/dist/operation.js'
 // BASE_DIST: a directory with a copy of another build (runtime/ and sdk/operation.js), timed as side `base`.
 const baseRuntime = process.env.BASE_DIST ? await import(`${process.env.BASE_DIST}/runtime/index.js`) : current
 const baseOp = process.env.BASE_DIST ? await import(`${process.env.BASE_DIST}/sdk/operation.js`) : currentOp
-import { specAnswers, startInstantServer } from './overhead.mjs'
+import { createNanoBanana } from '@nano-banana/sdk'
+import { pathOf, specAnswers, startInstantServer, valueAt } from './overhead.mjs'
+import { pickBenchProvider } from './pick.mjs'
 
 const [mode = 'alloc', side = 'runtime', transport = 'loop', roundsArg = '2000'] = process.argv.slice(2)
-const id = process.env.OVERHEAD_PROVIDER ?? 'evolink'
+const id = process.env.OVERHEAD_PROVIDER ?? (await pickBenchProvider())
 const { clientMeta: meta } = await import(`@nano-banana/${id}/meta`)
 const { created, task: taskAnswer } = specAnswers(id)
 const server = await startInstantServer(id)
@@ -21,6 +23,14 @@ const stubFetch = async (_url, init) => {
 }
 const fetchImpl = transport === 'stub' ? stubFetch : fetch
 const apiKey = 'sk-bench'
+// Both sides send what the sdk sends (recorded from one round) and read the task id where the spec's answer has it.
+const nb = createNanoBanana({ provider: id, apiKey, baseUrl: server.url })
+const { taskId: sampleId } = await nb.submit({ prompt: 'A cat playing in the grass' })
+await nb.getTask(sampleId)
+const [sentCreate, sentGet] = server.requests
+const idPath = pathOf(JSON.parse(created), (v) => v === sampleId)
+if (!idPath || !sentGet?.url.includes(encodeURIComponent(sampleId))) throw new Error(`bench: cannot find the ${id} task id in the create answer and the query`)
+const body = JSON.parse(sentCreate.body)
 function runtimeSide({ createProviderClient }, { operationOf }) {
   const client = createProviderClient(
     { id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl, authPrefix: meta.auth.prefix },
@@ -32,25 +42,26 @@ function runtimeSide({ createProviderClient }, { operationOf }) {
   const hook = process.env.ON_HEADERS ? () => (cancelBody) => void cancelBody : () => undefined
   return async () => {
     const a = await create({ client, body, onHeaders: hook() })
-    const taskId = a.data.id
+    const taskId = valueAt(a.data, idPath)
     const b = await get({ client, [where.in]: { [where.name]: taskId }, onHeaders: hook() })
     if (!b.data) throw new Error('unexpected')
   }
 }
 const where = meta.operations.get.taskId
-const body = { model: 'gemini-2.5-flash-image', prompt: 'A cat playing in the grass', n: 1 }
 const runtime = runtimeSide(current, currentOp)
 const base = runtimeSide(baseRuntime, baseOp)
 const auth = { [meta.auth.name]: `${meta.auth.prefix}${apiKey}` }
-const getPath = meta.operations.get.path.replace(`{${where.name}}`, '')
 const handWritten = async () => {
-  const answer = await fetchImpl(`${server.url}${meta.operations.create.path}`, {
-    method: 'POST',
+  const answer = await fetchImpl(`${server.url}${sentCreate.url}`, {
+    method: sentCreate.method,
     headers: { ...auth, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    body: sentCreate.body,
   })
-  const taskId = (await answer.json()).id
-  const task = await fetchImpl(`${server.url}${getPath}${encodeURIComponent(taskId)}`, { method: 'GET', headers: auth })
+  const taskId = valueAt(await answer.json(), idPath)
+  const task = await fetchImpl(`${server.url}${sentGet.url.replace(encodeURIComponent(sampleId), encodeURIComponent(taskId))}`, {
+    method: sentGet.method,
+    headers: auth,
+  })
   const json = await task.json()
   if (!json) throw new Error('unexpected')
 }
