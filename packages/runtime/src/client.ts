@@ -89,9 +89,10 @@ const MAX_REDIRECTS = 5
 /**
  * Where a redirect answer may be followed to, or RedirectRefusedError. API calls carry the key and the
  * caller's headers, so only same-origin redirects are followed, and only when the request stays the same
- * request (307/308 keep method and body; 301/302/303 are followed for GET/HEAD only).
+ * request (307/308 keep the method; 301/302/303 are followed for GET/HEAD only). A request with a body is
+ * never followed (`hasBody`: sent in 'error' mode, see send).
  */
-function redirectTarget(response: Response, from: string, method: string, hops: number): string {
+function redirectTarget(response: Response, from: string, method: string, hops: number, hasBody = false): string {
   if (response.type === 'opaqueredirect') {
     throw new RedirectRefusedError(0, undefined, 'the server answered with a redirect (hidden by the runtime); API calls do not follow redirects')
   }
@@ -110,6 +111,7 @@ function redirectTarget(response: Response, from: string, method: string, hops: 
       `the server answered ${response.status} redirecting to another origin (${next.origin}); API calls never follow a redirect off ${origin}, so the key and headers stay there`,
     )
   }
+  if (hasBody) throw new RedirectRefusedError(response.status, next.origin, `the server answered ${response.status} to a request with a body; such requests are sent once and never redirected`)
   if (!(response.status === 307 || response.status === 308 || method === 'GET' || method === 'HEAD')) {
     throw new RedirectRefusedError(
       response.status,
@@ -119,6 +121,32 @@ function redirectTarget(response: Response, from: string, method: string, hops: 
   }
   if (hops >= MAX_REDIRECTS) throw new RedirectRefusedError(response.status, next.origin, `more than ${MAX_REDIRECTS} redirects; not followed`)
   return next.href
+}
+
+/**
+ * A fetch that refused a redirect in 'error' mode says so in its error (or its cause): undici's "unexpected
+ * redirect", Deno's "... redirect mode is set to 'error'". A runtime that says nothing specific (a browser's
+ * "Failed to fetch") leaves a plain network error, which callers already treat as "may have been sent".
+ */
+const REDIRECT_FAILURE = /^unexpected redirect$|redirect mode is set to .?error/i
+
+function isRedirectFailure(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 3; depth++, e = (e as { cause?: unknown }).cause) {
+    const message = (e as { message?: unknown }).message
+    if (typeof message === 'string' && REDIRECT_FAILURE.test(message)) return true
+  }
+  return false
+}
+
+/** A request with a body answered with a redirect: refused (fetch hides status and target in 'error' mode). */
+function bodyRedirectRefused(cause: unknown): RedirectRefusedError {
+  const error = new RedirectRefusedError(
+    0,
+    undefined,
+    'the server answered a request with a body with a redirect; such requests are sent once and never redirected (the key, headers and body stay on the API origin)',
+  )
+  ;(error as { cause?: unknown }).cause = cause
+  return error
 }
 
 const METHODS: HttpMethod[] = ['delete', 'get', 'head', 'options', 'patch', 'post', 'put']
@@ -147,13 +175,30 @@ export function createClient(initial: Config = {}): Client {
     } catch (cause) {
       throw new RequestNotSentError(`the request could not be built (${cause instanceof Error ? cause.message : String(cause)}); nothing was sent`, { cause })
     }
-    // Redirects are handled here (same origin only) unless the caller chose a policy of their own.
+    // Redirects are handled here unless the caller chose a policy of their own: a request without a body
+    // follows same-origin ones (below); a request with a body (a submit) follows none, in fetch's 'error' mode.
+    // That mode, with no window, also spares Node's fetch its copy of the request (the fetch spec's
+    // httpNetworkOrCacheFetch clones a request unless both hold), whose body it tees: ~14 KB of heap and
+    // about a tenth of the client's CPU per submit on loopback (bench/src/overhead.mjs).
     const ownRedirects = init.redirect === undefined
-    if (ownRedirects) init.redirect = 'manual'
-    let response = await fetchImpl(target, init)
+    const refuseRedirects = ownRedirects && init.body != null
+    let response: Response
+    if (refuseRedirects) {
+      init.redirect = 'error'
+      ;(init as { window?: null }).window = null
+      try {
+        response = await fetchImpl(target, init)
+      } catch (error) {
+        throw isRedirectFailure(error) ? bodyRedirectRefused(error) : error
+      }
+    } else {
+      if (ownRedirects) init.redirect = 'manual'
+      response = await fetchImpl(target, init)
+    }
     for (let hops = 0; ownRedirects && (response.type === 'opaqueredirect' || (REDIRECTS.has(response.status) && response.headers.has('location'))); hops++) {
       await response.body?.cancel().catch(() => undefined)
-      target = redirectTarget(response, target, method, hops)
+      // A fetch of its own that does not honour 'error' mode: the same refusal, with what it shows.
+      target = redirectTarget(response, target, method, hops, refuseRedirects)
       response = await fetchImpl(target, init)
     }
     const maxBytes = options.maxResponseBytes ?? config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES

@@ -28,16 +28,65 @@ describe('redirects', () => {
     expect(other.requests).toHaveLength(0)
   })
 
-  it('the same origin: a GET follows 301/302/303/307/308, a POST only 307/308', async () => {
+  it('the same origin: a GET follows 301/302/303/307/308, a POST without a body only 307/308', async () => {
     const api = await serve((r) =>
       r.path.startsWith('/to') ? { body: { at: r.path } } : { status: Number(r.path.slice(1)), headers: { location: `/to${r.path}` }, body: '' },
     )
     const client = createClient({ baseUrl: api.url, auth: 'k-secret-1' })
     for (const status of [301, 302, 303, 307, 308]) expect((await client.get({ url: `/${status}`, security: bearer })).data).toEqual({ at: `/to/${status}` })
-    for (const status of [307, 308]) expect((await client.post({ url: `/${status}`, body: { a: 1 } })).data).toEqual({ at: `/to/${status}` })
-    for (const status of [301, 302, 303])
-      expect(await client.post({ url: `/${status}`, body: { a: 1 } }).catch((e: unknown) => e)).toBeInstanceOf(RedirectRefusedError)
-    expect(api.requests.filter((r) => r.path.startsWith('/to')).every((r) => r.headers.authorization === 'Bearer k-secret-1' || r.method === 'POST')).toBe(true)
+    for (const status of [307, 308]) expect((await client.post({ url: `/${status}`, security: bearer })).data).toEqual({ at: `/to/${status}` })
+    for (const status of [301, 302, 303]) expect(await client.post({ url: `/${status}` }).catch((e: unknown) => e)).toBeInstanceOf(RedirectRefusedError)
+    expect(api.requests.filter((r) => r.path.startsWith('/to')).every((r) => r.headers.authorization === 'Bearer k-secret-1')).toBe(true)
+  })
+
+  it('a request with a body follows no redirect, not even to its own origin: sent once, RedirectRefusedError', async () => {
+    const api = await serve((r) =>
+      r.path.startsWith('/to') ? { body: { at: r.path } } : { status: Number(r.path.slice(1)), headers: { location: `/to${r.path}` }, body: '' },
+    )
+    const client = createClient({ baseUrl: api.url, auth: 'k-secret-1' })
+    for (const status of [301, 302, 303, 307, 308]) {
+      const error = await client.post({ url: `/${status}`, body: { a: 1 }, security: bearer }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(RedirectRefusedError)
+      expect((error as Error).message).not.toContain('k-secret-1')
+    }
+    expect(api.requests.map((r) => r.path)).toEqual(['/301', '/302', '/303', '/307', '/308'])
+  })
+
+  it("a fetch of one's own that shows the redirect of a request with a body: refused with its status and origin, not followed", async () => {
+    const seen: RequestInit[] = []
+    const fetch = async (_url: string | URL | Request, init?: RequestInit) => {
+      seen.push(init!)
+      return new Response(null, { status: 307, headers: { location: 'https://api.example/moved' } })
+    }
+    const client = createClient({ baseUrl: 'https://api.example', fetch: fetch as typeof globalThis.fetch })
+    const error = await client.post({ url: '/x', body: { a: 1 } }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(RedirectRefusedError)
+    expect(error).toMatchObject({ status: 307, location: 'https://api.example' })
+    expect(seen).toHaveLength(1)
+    expect(seen[0]).toMatchObject({ redirect: 'error', window: null })
+  })
+
+  it.each([
+    ["undici's", new TypeError('fetch failed', { cause: new Error('unexpected redirect') })],
+    ["Deno's", new TypeError("Fetch failed: Encountered redirect while redirect mode is set to 'error'")],
+  ])("a redirect refused by fetch in 'error' mode (%s words) is RedirectRefusedError; other failures stay as they are", async (_, refusal) => {
+    const reset = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) })
+    let answer: Error = refusal
+    const fetch = async () => {
+      throw answer
+    }
+    const client = createClient({ baseUrl: 'https://api.example', fetch: fetch as typeof globalThis.fetch })
+    const error = await client.post({ url: '/x', body: { a: 1 } }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(RedirectRefusedError)
+    expect(error).toMatchObject({ status: 0, location: undefined, cause: refusal })
+    answer = reset
+    expect(await client.post({ url: '/x', body: { a: 1 } }).catch((e: unknown) => e)).toBe(reset)
+  })
+
+  it('a GET in an endless same-origin redirect loop: RedirectRefusedError after 5 hops', async () => {
+    const api = await serve((r) => ({ status: 307, headers: { location: `/again${r.path}` }, body: '' }))
+    expect(await createClient({ baseUrl: api.url }).get({ url: '/x' }).catch((e: unknown) => e)).toBeInstanceOf(RedirectRefusedError)
+    expect(api.requests).toHaveLength(6)
   })
 
   it("a caller's own redirect policy is left alone", async () => {

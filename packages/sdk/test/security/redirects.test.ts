@@ -1,5 +1,6 @@
 // Item 1: API calls never carry the key or custom headers to another origin. A redirect off the API's
-// origin is refused (typed), a same-origin redirect that keeps the request the same request is followed.
+// origin is refused (typed); a submit (a request with a body) is sent once and never redirected; a poll
+// follows a same-origin redirect.
 import { describe, expect, it } from 'vitest'
 import { AmbiguousSubmitError, ResponseFormatError, type NanoBananaError } from '../../src/index.js'
 import { client, createdAnswer, PROVIDERS, providerHandler, SECRET, server, thrown } from './core-support.js'
@@ -15,7 +16,8 @@ describe('a redirect to another origin', () => {
     const api = await server(() => ({ status, headers: { location: `${attacker.url}/steal` }, body: '' }))
     const error = await thrown<NanoBananaError>(() => client(provider, api.url, { headers }).submit({ prompt: 'a banana' }))
     expect(error).toBeInstanceOf(AmbiguousSubmitError)
-    expect(error).toMatchObject({ provider, code: 'redirect_refused', status })
+    // No status: Node's fetch refuses the redirect of a request with a body itself ('error' mode) and hides it.
+    expect(error).toMatchObject({ provider, code: 'redirect_refused' })
     expect(error.message).not.toContain(SECRET)
     expect(attacker.requests).toHaveLength(0)
     expect(api.requests).toHaveLength(1)
@@ -34,29 +36,41 @@ describe('a redirect to another origin', () => {
 })
 
 describe('a redirect within the API origin', () => {
-  it.each(PROVIDERS)('%s: a 307 on submit is followed with the same method, body and key', async (provider) => {
-    const created = createdAnswer(provider)
+  it.each(PROVIDERS.flatMap((provider) => [302, 307, 308].map((status) => [provider, status] as const)))(
+    '%s: a submit answered %i to its own origin: sent once, not followed, AmbiguousSubmitError',
+    async (provider, status) => {
+      const created = createdAnswer(provider)
+      const api = await server((request) =>
+        request.path.startsWith('/moved') ? { body: created.body } : { status, headers: { location: `/moved${request.url}` }, body: '' },
+      )
+      const error = await thrown<NanoBananaError>(() => client(provider, api.url, { headers }).submit({ prompt: 'a banana' }))
+      expect(error).toBeInstanceOf(AmbiguousSubmitError)
+      expect(error.code).toBe('redirect_refused')
+      expect(api.requests).toHaveLength(1)
+    },
+  )
+
+  it.each(PROVIDERS)('%s: a poll answered 307 to its own origin is followed with the key and headers', async (provider) => {
+    const { taskId } = createdAnswer(provider)
+    const answer = providerHandler(provider)
     const api = await server((request) =>
-      request.path.startsWith('/moved') ? { body: created.body } : { status: 307, headers: { location: `/moved${request.url}` }, body: '' },
+      request.path.startsWith('/moved') ? answer(request) : { status: 307, headers: { location: `/moved${request.url}` }, body: '' },
     )
-    const submission = await client(provider, api.url, { headers }).submit({ prompt: 'a banana' })
-    expect(submission.taskId).toBe(created.taskId)
-    expect(api.requests).toHaveLength(2)
-    const [first, second] = api.requests
-    expect(second!.method).toBe(first!.method)
-    expect(second!.text).toBe(first!.text)
-    expect(second!.headers['x-org-token']).toBe(ORG_TOKEN)
+    const task = await client(provider, api.url, { headers }).getTask(taskId)
+    expect(task.taskId).toBe(taskId)
+    // Each query (fal's task is two) redirected once, then followed with the headers.
+    const moved = api.requests.filter((r) => r.path.startsWith('/moved'))
+    expect(moved.length).toBeGreaterThan(0)
+    expect(moved.length * 2).toBe(api.requests.length)
+    expect(moved.every((r) => r.headers['x-org-token'] === ORG_TOKEN)).toBe(true)
   })
 
-  it.each([
-    ['302 to a POST (it would become a GET)', 302, 1],
-    ['an endless 307 loop (stopped after 5 hops)', 307, 6],
-  ] as const)('%s: refused, AmbiguousSubmitError', async (_, status, requests) => {
+  it('a poll in an endless same-origin 307 loop: refused after 5 hops, ResponseFormatError', async () => {
     const provider = PROVIDERS[0]!
-    const api = await server((request) => ({ status, headers: { location: `/again${request.url}` }, body: '' }))
-    const error = await thrown<NanoBananaError>(() => client(provider, api.url).submit({ prompt: 'a banana' }))
-    expect(error).toBeInstanceOf(AmbiguousSubmitError)
+    const api = await server((request) => ({ status: 307, headers: { location: `/again${request.url}` }, body: '' }))
+    const error = await thrown<NanoBananaError>(() => client(provider, api.url).getTask(createdAnswer(provider).taskId))
+    expect(error).toBeInstanceOf(ResponseFormatError)
     expect(error.code).toBe('redirect_refused')
-    expect(api.requests).toHaveLength(requests)
+    expect(api.requests).toHaveLength(6)
   })
 })
