@@ -273,8 +273,13 @@ function statusWordsOf(id, doc, synchronous = false) {
   const map = schema?.['x-normalized-status']
   if (!map || typeof map !== 'object') fail(id, 'TaskStatus needs `x-normalized-status` (word -> queued|running|succeeded|failed|canceled)')
   for (const word of schema.enum ?? []) if (!Object.hasOwn(map, word)) fail(id, `TaskStatus word "${word}" has no x-normalized-status entry`)
+  // The client reads status words case-insensitively: two words that differ only in case must mean the same.
+  const byWord = new Map()
   for (const [word, status] of Object.entries(map)) {
     if (!NORMALIZED_STATUSES.has(status)) fail(id, `x-normalized-status maps "${word}" to unknown status "${status}"`)
+    const key = word.toLowerCase()
+    if (byWord.has(key) && byWord.get(key) !== status) fail(id, `x-normalized-status: the words ${key} differ only in case but mean different things`)
+    byWord.set(key, status)
   }
   return { ...map }
 }

@@ -6,8 +6,8 @@ import { createProviderClient, type Client, type OptionName, type OnHeaders, typ
 import type { CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
 import { buildError, compact, guard, missingTaskId, notATask, notSentWarnings, sends, type ErrorFields, type ErrorTables } from './adapter-kit.js'
 import { InvalidRequestError, type NanoBananaError } from './errors.js'
-import { operationOf } from './operation.js'
-import { isRecord, statusReader } from './parse.js'
+import { checkOperationMeta, operationOf } from './operation.js'
+import { checkStatusWords, isRecord, statusReader } from './parse.js'
 import type { AspectRatio, GenerateRequest, OutputFormat, ProviderId, Resolution, Task, TaskStatus } from './types.js'
 
 type NotSentOption = 'resolution' | 'outputFormat' | 'n'
@@ -256,8 +256,9 @@ function offeredModels(definition: Pick<ProviderDefinition, 'meta' | 'models' | 
 
 /**
  * Everything `defineProvider` refuses in a definition (Error, naming the provider): a definition that does not fit its
- * spec (a missing reader or query operation, a fallback for no model of the spec or one that restates it, an alias or
- * default model that is not offered, a callback schema stated twice). Only `defineProvider` runs it: the built-in
+ * spec (a missing reader or query operation, an operation of the meta it cannot call, an ambiguous status table, a
+ * fallback for no model of the spec or one that restates it, an alias or default model that is not offered, a callback
+ * schema stated twice). Only `defineProvider` runs it: the built-in
  * definitions are checked by the test suite instead (test/spec-driven.test.ts), so a page does not carry the checks.
  */
 export function checkDefinition<Body extends object>(definition: ProviderDefinition<Body>): void {
@@ -268,6 +269,8 @@ export function checkDefinition<Body extends object>(definition: ProviderDefinit
   if (!synchronous && (!meta.operations.get?.taskId || !get)) throw fail("the spec's getImageTask names no task id parameter")
   if (synchronous && get) throw fail('a synchronous provider has no query operation')
   if (!synchronous && !definition.readSubmit) throw fail('a task API needs readSubmit')
+  for (const key of ['create', 'get', 'createWithImages', 'cancel'] as const) if (!definition.operations?.[key]) checkOperationMeta(meta, key)
+  checkStatusWords(meta.id, meta.statusWords ?? {})
   for (const key of Object.keys(definition.fallbacks ?? {})) {
     if (definition.models || !Object.hasOwn(meta.models, key)) throw fail(`a fallback for ${key}, which is no model of the spec`)
   }
