@@ -111,7 +111,12 @@ function redirectTarget(response: Response, from: string, method: string, hops: 
       `the server answered ${response.status} redirecting to another origin (${next.origin}); API calls never follow a redirect off ${origin}, so the key and headers stay there`,
     )
   }
-  if (hasBody) throw new RedirectRefusedError(response.status, next.origin, `the server answered ${response.status} to a request with a body; such requests are sent once and never redirected`)
+  if (hasBody)
+    throw new RedirectRefusedError(
+      response.status,
+      next.origin,
+      `the server answered ${response.status} to a request with a body; such requests are sent once and never redirected`,
+    )
   if (!(response.status === 307 || response.status === 308 || method === 'GET' || method === 'HEAD')) {
     throw new RedirectRefusedError(
       response.status,
@@ -179,7 +184,7 @@ export function createClient(initial: Config = {}): Client {
     // follows same-origin ones (below); a request with a body (a submit) follows none, in fetch's 'error' mode.
     // That mode, with no window, also spares Node's fetch its copy of the request (the fetch spec's
     // httpNetworkOrCacheFetch clones a request unless both hold), whose body it tees: ~14 KB of heap and
-    // about a tenth of the client's CPU per submit on loopback (bench/src/overhead.mjs).
+    // ~8% of the client's CPU per submit + poll on loopback (bench/src/overhead.mjs).
     const ownRedirects = init.redirect === undefined
     const refuseRedirects = ownRedirects && init.body != null
     let response: Response

@@ -85,7 +85,11 @@ describe('redirects', () => {
 
   it('a GET in an endless same-origin redirect loop: RedirectRefusedError after 5 hops', async () => {
     const api = await serve((r) => ({ status: 307, headers: { location: `/again${r.path}` }, body: '' }))
-    expect(await createClient({ baseUrl: api.url }).get({ url: '/x' }).catch((e: unknown) => e)).toBeInstanceOf(RedirectRefusedError)
+    expect(
+      await createClient({ baseUrl: api.url })
+        .get({ url: '/x' })
+        .catch((e: unknown) => e),
+    ).toBeInstanceOf(RedirectRefusedError)
     expect(api.requests).toHaveLength(6)
   })
 
