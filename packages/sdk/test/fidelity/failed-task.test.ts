@@ -14,7 +14,8 @@ beforeAll(async () => {
 afterAll(() => sandbox.close())
 
 // A failed task is a task provider's; a synchronous refusal is covered by synchronous.test.ts.
-describe.each(providerIds.filter((id) => !providers[id].synchronous))('%s', (provider) => {
+// Providers side by side: each waits out its own task, and its fault names its provider.
+describe.concurrent.each(providerIds.filter((id) => !providers[id].synchronous))('%s', (provider) => {
   it('a failed task is a TaskFailedError with its task id', async () => {
     sandbox.faults.add({ provider, phase: 'poll', fault: 'task-fail' })
     const nb = createNanoBanana({ provider, apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl(provider), ...FAST })
