@@ -51,14 +51,10 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()))
 })
 
-/**
- * A test kit server, closed after the test. A concurrent test passes its context's `onTestFinished`: the
- * shared afterEach above runs as each test ends, and would close the servers of the tests still running.
- */
-export async function server(handle?: Handler, onTestFinished?: (close: () => Promise<void>) => void): Promise<TestServer> {
+/** A test kit server, closed after the test. */
+export async function server(handle?: Handler): Promise<TestServer> {
   const s = await startTestServer(handle ? { handle } : {})
-  if (onTestFinished) onTestFinished(() => s.close())
-  else open.push(s)
+  open.push(s)
   return s
 }
 

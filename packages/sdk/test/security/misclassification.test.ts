@@ -35,9 +35,8 @@ describe('task ids', () => {
 })
 
 describe('polls that keep failing', () => {
-  // Side by side: each provider's wait runs to its own deadline against its own server.
-  it.concurrent.for(PROVIDERS)('%s: wait() ends in TimeoutError at its deadline, with the task id and the last failure as its cause', async (provider, { expect, onTestFinished }) => {
-    const api = await server(failing, onTestFinished)
+  it.each(PROVIDERS)('%s: wait() ends in TimeoutError at its deadline, with the task id and the last failure as its cause', async (provider) => {
+    const api = await server(failing)
     const { taskId } = createdAnswer(provider)
     const error = await thrown<NanoBananaError>(() => client(provider, api.url).wait(taskId, { timeoutMs: 600 }))
     expect(error).toBeInstanceOf(TimeoutError)
