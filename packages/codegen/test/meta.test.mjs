@@ -154,3 +154,16 @@ describe('per-model spelling', () => {
     expect(meta.models.b.capabilities.values).toEqual({ outputFormat: {} })
   })
 })
+
+describe('status words', () => {
+  const withWords = (map) => {
+    const doc = twoSpellings()
+    doc.components.schemas.TaskStatus = { type: 'string', enum: Object.keys(map), 'x-normalized-status': map }
+    return doc
+  }
+
+  it('two words that differ only in case are refused when they mean different things (the client reads words case-insensitively)', () => {
+    expect(() => buildMeta(withWords({ Done: 'succeeded', DONE: 'failed' }))).toThrow(/differ only in case/)
+    expect(buildMeta(withWords({ Done: 'succeeded', DONE: 'succeeded' })).statusWords).toEqual({ Done: 'succeeded', DONE: 'succeeded' })
+  })
+})

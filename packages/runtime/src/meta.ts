@@ -153,10 +153,11 @@ export type ClientOperationMeta = Pick<OperationMeta, 'taskId' | 'modelPath' | '
  * The part of a provider's meta the unified client reads at run time (each package's `clientMeta`): no request
  * field facts per model (`ModelMeta.fields`), no `otherOperations`, no operation ids or request schemas, no auth
  * scheme name, no option
- * fields (each model's `capabilities.fields` says where its options go), and of the callback facts only what the
- * client and the callbacks entry read; `envKeys` only where there is more than `envKey`. The whole meta is `meta` (`@nano-banana/<id>/meta`, `META` of the manifest).
+ * fields (each model's `capabilities.fields` says where its options go), no `baseUrlRequired` (`defaultBaseUrl` is null then), and of
+ * the callback facts only where the callback URL goes and a delivery's schema; `envKeys` only where there is more than `envKey`. The whole meta is `meta` (`@nano-banana/<id>/meta`, `META` of the manifest).
  */
-export interface ClientMeta extends Omit<ProviderMeta, 'models' | 'otherOperations' | 'auth' | 'operations' | 'options' | 'callback' | 'envKeys' | 'statusWords'> {
+export interface ClientMeta
+  extends Omit<ProviderMeta, 'models' | 'otherOperations' | 'auth' | 'operations' | 'options' | 'callback' | 'envKeys' | 'statusWords' | 'baseUrlRequired'> {
   /** Every accepted key variable, when there is more than `envKey`. */
   readonly envKeys?: ProviderMeta['envKeys']
   /** Absent on a synchronous provider (`synchronous: true`): there is no task to poll, and its definition reads its answers' end words itself. */
@@ -172,7 +173,8 @@ export interface ClientMeta extends Omit<ProviderMeta, 'models' | 'otherOperatio
     readonly createWithImages?: ClientOperationMeta
   }
   readonly options: Readonly<Partial<Record<OptionName, Pick<OptionMeta, 'values'>>>>
-  readonly callback?: Pick<NonNullable<ProviderMeta['callback']>, 'field' | 'in' | 'payloadSchema' | 'retryDelaysSeconds'>
+  /** Where the callback URL goes, and the schema of a delivery (the callbacks entry reads it); the retry schedule is in the whole meta. */
+  readonly callback?: Pick<NonNullable<ProviderMeta['callback']>, 'field' | 'in' | 'payloadSchema'>
   readonly models: Readonly<Record<string, Omit<ModelMeta, 'fields' | 'unverified'>>>
 }
 

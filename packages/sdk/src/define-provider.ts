@@ -6,8 +6,8 @@ import { createProviderClient, type Client, type OptionName, type OnHeaders, typ
 import type { CallResult, ModelCapabilities, ProviderAdapter } from './adapter.js'
 import { buildError, compact, guard, missingTaskId, notATask, notSentWarnings, sends, type ErrorFields, type ErrorTables } from './adapter-kit.js'
 import { InvalidRequestError, type NanoBananaError } from './errors.js'
-import { operationOf } from './operation.js'
-import { isRecord, statusReader } from './parse.js'
+import { checkOperationMeta, operationOf } from './operation.js'
+import { checkStatusWords, isRecord, statusReader } from './parse.js'
 import type { AspectRatio, GenerateRequest, OutputFormat, ProviderId, Resolution, Task, TaskStatus } from './types.js'
 
 type NotSentOption = 'resolution' | 'outputFormat' | 'n'
@@ -109,29 +109,41 @@ export interface ProviderDefinition<Body extends object = object> {
 const LISTS = { aspectRatios: 'aspectRatio', resolutions: 'resolution', outputFormats: 'outputFormat' } as const
 const KEYS = [...(Object.keys(LISTS) as (keyof typeof LISTS)[]), 'maxImages', 'maxN', 'maxPromptLength'] as const
 
-/** One model's capability table: the spec's statement where there is one, the definition's fallback where not. */
-export function capabilitiesOf(meta: ClientMeta, specKey: string, id: string, fallback: CapabilityFallback = {}): ModelCapabilities {
+/**
+ * What `defineProvider` refuses in one model's fallback: a value the spec states already (never a second copy of a
+ * stated value), or a capability neither states. Not run when a built-in adapter loads: the test suite runs
+ * it over every built-in definition (test/spec-driven.test.ts), so a page does not carry it.
+ */
+export function checkCapabilities(meta: ClientMeta, specKey: string, id: string, fallback: CapabilityFallback = {}): void {
   const fail = (message: string) => new Error(`defineProvider(${meta.id}): model ${id}: ${message}`)
   const spec = meta.models[specKey]
   if (!spec) throw fail(`the spec has no model ${specKey}`)
   const stated = spec.capabilities
-  // A fallback is for what the spec leaves open only: never a second copy of a stated value.
   for (const key of KEYS)
     if (stated[key] !== undefined && fallback[key] !== undefined) throw fail(`a fallback for ${key} restates the spec's ${JSON.stringify(stated[key])}`)
   for (const option of fallback.notSent ?? [])
     if (stated.fields[option] !== undefined) throw fail(`notSent ${option}: the spec gives it the field ${stated.fields[option]}`)
   if (fallback.family !== undefined && spec.family !== undefined) throw fail(`a fallback family restates the spec's ${spec.family}`)
-  const family = spec.family ?? fallback.family
-  if (family === undefined) throw fail('the spec states no family; supply a fallback')
-  const capabilities = { id, family } as Record<string, unknown>
+  if (spec.family === undefined && fallback.family === undefined) throw fail('the spec states no family; supply a fallback')
+  for (const key of KEYS) {
+    const option = (LISTS as Record<string, OptionName>)[key]
+    // A list without a field is an option that cannot be chosen (capabilitiesOf makes it an empty list).
+    if (stated[key] === undefined && fallback[key] === undefined && !(option && stated.fields[option] === undefined))
+      throw fail(option ? `the spec gives ${key} a field without values; supply a fallback` : `the spec states no ${key}; supply a fallback`)
+  }
+}
+
+/** One model's capability table: the spec's statement where there is one, the definition's fallback where not (checkCapabilities refuses a pair that does not fit). */
+export function capabilitiesOf(meta: ClientMeta, specKey: string, id: string, fallback: CapabilityFallback = {}): ModelCapabilities {
+  const spec = meta.models[specKey]!
+  const stated = spec.capabilities
+  const capabilities = { id, family: spec.family ?? fallback.family } as Record<string, unknown>
   const filled: string[] = []
   for (const key of KEYS) {
     const option = (LISTS as Record<string, OptionName>)[key]
     if (stated[key] === undefined && fallback[key] !== undefined) filled.push(key)
     // A list without a field and without a documented value: the option cannot be chosen (an empty list).
-    const value = stated[key] ?? fallback[key] ?? (option && stated.fields[option] === undefined ? [] : undefined)
-    if (value === undefined) throw fail(option ? `the spec gives ${key} a field without values; supply a fallback` : `the spec states no ${key}; supply a fallback`)
-    capabilities[key] = value
+    capabilities[key] = stated[key] ?? fallback[key] ?? (option && stated.fields[option] === undefined ? [] : undefined)
   }
   capabilities.fields = stated.fields
   capabilities.source = filled.length ? `spec; not stated there, filled in: ${filled.join(', ')}${fallback.why ? ` (${fallback.why})` : ''}` : 'spec'
@@ -234,8 +246,58 @@ function hasImages(body: Record<string, unknown>, model: ModelCapabilities | und
 /** The model each submit answer was for (a provider whose answer does not repeat it). */
 const submittedModels = new WeakMap<Response, string>()
 
-/** The adapter of one provider: meta-derived facts plus the definition's request quirks and readers. */
+/** The models a definition offers: `[model id, spec key, fallback]` (its own models on the spec's `*` entry, else the spec's). */
+function offeredModels(definition: Pick<ProviderDefinition, 'meta' | 'models' | 'fallbacks'>): [string, string, CapabilityFallback][] {
+  const { meta } = definition
+  return definition.models
+    ? Object.entries(definition.models).map(([modelId, model]) => [modelId, '*', model])
+    : Object.keys(meta.models).map((modelId) => [modelId, modelId, definition.fallbacks?.[modelId] ?? {}])
+}
+
+/**
+ * Everything `defineProvider` refuses in a definition (Error, naming the provider): a definition that does not fit its
+ * spec (a missing reader or query operation, an operation of the meta it cannot call, an ambiguous status table, a
+ * fallback for no model of the spec or one that restates it, an alias or default model that is not offered, a callback
+ * schema stated twice). Only `defineProvider` runs it: the built-in
+ * definitions are checked by the test suite instead (test/spec-driven.test.ts), so a page does not carry the checks.
+ */
+export function checkDefinition<Body extends object>(definition: ProviderDefinition<Body>): void {
+  const { meta } = definition
+  const fail = (message: string) => new Error(`defineProvider(${meta.id}): ${message}`)
+  const synchronous = meta.synchronous === true
+  const get = definition.operations?.get ?? meta.operations.get
+  if (!synchronous && (!meta.operations.get?.taskId || !get)) throw fail("the spec's getImageTask names no task id parameter")
+  if (synchronous && get) throw fail('a synchronous provider has no query operation')
+  if (!synchronous && !definition.readSubmit) throw fail('a task API needs readSubmit')
+  for (const key of ['create', 'get', 'createWithImages', 'cancel'] as const) if (!definition.operations?.[key]) checkOperationMeta(meta, key)
+  checkStatusWords(meta.id, meta.statusWords ?? {})
+  for (const key of Object.keys(definition.fallbacks ?? {})) {
+    if (definition.models || !Object.hasOwn(meta.models, key)) throw fail(`a fallback for ${key}, which is no model of the spec`)
+  }
+  const offered = offeredModels(definition)
+  for (const [modelId, specKey, fallback] of offered) checkCapabilities(meta, specKey, modelId, fallback)
+  const ids = new Set(offered.map(([modelId]) => modelId))
+  for (const [alias, target] of Object.entries(meta.modelAliases ?? {})) {
+    if (!ids.has(target)) throw fail(`the alias ${alias} names ${target}, which is not offered`)
+    ids.add(alias)
+  }
+  if (!ids.has(meta.defaultModel)) throw fail(`the default model ${meta.defaultModel} is not offered`)
+  if (definition.callbackComponent !== undefined && meta.callback?.payloadSchema !== undefined) {
+    throw fail(`callbackComponent restates the spec's ${meta.callback.payloadSchema}`)
+  }
+}
+
+/** The adapter of one provider: meta-derived facts plus the definition's request quirks and readers. The definition is checked first (checkDefinition). */
 export function defineProvider<Body extends object>(definition: ProviderDefinition<Body>): ProviderAdapter & { meta: ClientMeta } {
+  checkDefinition(definition)
+  return defineBuiltInProvider(definition)
+}
+
+/**
+ * defineProvider without checkDefinition: for the built-in definitions only, which the test suite checks (each
+ * provider module exports its `definition`), so that a bundle of every provider carries no definition checks.
+ */
+export function defineBuiltInProvider<Body extends object>(definition: ProviderDefinition<Body>): ProviderAdapter & { meta: ClientMeta } {
   const { meta } = definition
   const id = meta.id
   const tables = definition.errors ?? {}
@@ -247,9 +309,6 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
   const createWithImages = given.createWithImages ?? operationOf(meta, 'createWithImages')
   const cancel = given.cancel ?? operationOf(meta, 'cancel')
   const taskIdAt = meta.operations.get?.taskId
-  if (!synchronous && (!taskIdAt || !get)) throw new Error(`defineProvider(${id}): the spec's getImageTask names no task id parameter`)
-  if (synchronous && get) throw new Error(`defineProvider(${id}): a synchronous provider has no query operation`)
-  if (!synchronous && !definition.readSubmit) throw new Error(`defineProvider(${id}): a task API needs readSubmit`)
   const readSubmit: NonNullable<ProviderDefinition['readSubmit']> =
     definition.readSubmit ??
     ((data, response, kit) => {
@@ -257,22 +316,14 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
       return task instanceof Error ? task : { taskId: task.taskId, task }
     })
 
-  const offered: [string, string, CapabilityFallback][] = definition.models
-    ? Object.entries(definition.models).map(([modelId, model]) => [modelId, '*', model])
-    : Object.keys(meta.models).map((modelId) => [modelId, modelId, definition.fallbacks?.[modelId] ?? {}])
-  for (const key of Object.keys(definition.fallbacks ?? {})) {
-    if (definition.models || !Object.hasOwn(meta.models, key)) throw new Error(`defineProvider(${id}): a fallback for ${key}, which is no model of the spec`)
-  }
   const models: Record<string, ModelCapabilities> = Object.fromEntries(
-    offered.map(([modelId, specKey, fallback]) => [modelId, capabilitiesOf(meta, specKey, modelId, fallback)]),
+    offeredModels(definition).map(([modelId, specKey, fallback]) => [modelId, capabilitiesOf(meta, specKey, modelId, fallback)]),
   )
   // Renamed or preview ids the spec lists as aliases: the same capabilities under the alias.
   for (const [alias, target] of Object.entries(meta.modelAliases ?? {})) {
-    const capabilities = models[target]
-    if (!capabilities) throw new Error(`defineProvider(${id}): the alias ${alias} names ${target}, which is not offered`)
+    const capabilities = models[target]!
     models[alias] = { ...capabilities, id: alias, source: `${capabilities.source ?? 'spec'}; alias of ${target} (x-model-aliases)` }
   }
-  if (!Object.hasOwn(models, meta.defaultModel)) throw new Error(`defineProvider(${id}): the default model ${meta.defaultModel} is not offered`)
 
   function parseError(status: number, body: unknown, headers: Headers | undefined): NanoBananaError {
     const fields = definition.readError(status, body)
@@ -291,9 +342,6 @@ export function defineProvider<Body extends object>(definition: ProviderDefiniti
   const modelPath = meta.operations.create.modelPath
   const queryField = meta.callback?.in === 'query' ? meta.callback.field : undefined
   const provider = { id, name: meta.name, defaultBaseUrl: meta.defaultBaseUrl ?? undefined, authPrefix: meta.auth.prefix }
-  if (definition.callbackComponent !== undefined && meta.callback?.payloadSchema !== undefined) {
-    throw new Error(`defineProvider(${id}): callbackComponent restates the spec's ${meta.callback.payloadSchema}`)
-  }
   const adapter: ProviderAdapter & { meta: ClientMeta } = {
     id,
     name: meta.name,

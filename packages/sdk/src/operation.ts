@@ -22,15 +22,26 @@ export type Operation = (call: OperationCall) => Promise<CallResult>
 const JSON_BODY = { 'Content-Type': 'application/json' }
 
 /**
- * The operation `key` of `meta`, or undefined when the meta has none. The key goes where the spec's scheme puts
- * it, with its prefix: `authorization: Bearer <key>` for a bearer scheme, as the generated security entry sends it.
+ * Refuses (Error) an operation `key` of `meta` that operationOf cannot call: no method or path, or no key placement.
+ * defineProvider runs it (checkDefinition) for each operation the definition does not pass itself; a generated meta
+ * always has them (the test suite checks every built-in definition), so a page does not carry this check.
+ */
+export function checkOperationMeta(meta: ClientMeta, key: keyof ClientMeta['operations']): void {
+  const op = meta.operations[key]
+  if (op && (!op.method || !op.path || !meta.auth.in || !meta.auth.name))
+    throw new Error(`defineProvider(${meta.id}): no method, path or key placement in the meta for ${key}`)
+}
+
+/**
+ * The operation `key` of `meta`, or undefined when the meta has none (checkOperationMeta proves it callable). The key goes
+ * where the spec's scheme puts it, with its prefix: `authorization: Bearer <key>` for a bearer scheme, as the generated
+ * security entry sends it.
  */
 export function operationOf(meta: ClientMeta, key: keyof ClientMeta['operations']): Operation | undefined {
   const op = meta.operations[key]
-  const { in: place, name } = meta.auth
   if (!op) return undefined
-  const { method, path: url } = op
-  if (!method || !url || !place || !name) throw new Error(`defineProvider(${meta.id}): no method, path or key placement in the meta for ${key}`)
+  const { in: place, name } = meta.auth as Required<ClientMeta['auth']>
+  const { method, path: url } = op as Required<typeof op>
   // An apiKey-style entry: the client's auth function adds the prefix (see the runtime's createProviderClient).
   const security: Auth[] = [{ type: 'apiKey', in: place as 'header', name }]
   // The meta's method is the spec's, upper-cased by codegen. The options are written out rather than spread from

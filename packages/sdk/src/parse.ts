@@ -40,17 +40,27 @@ export const urls = (value: unknown): string[] =>
 export type StatusReader = (word: unknown, body: unknown) => TaskStatus
 
 /**
- * The reader of one provider's status table. Words match case-insensitively, whichever case the spec writes
- * them in (`pending`, `IN_QUEUE`): the table is lowercased once, here, and every word read is lowercased the
- * same way. Two words that differ only in case and mean different things make the table ambiguous: refused.
+ * Refuses (Error) a status table in which two words differ only in case and mean different things: statusReader
+ * matches words case-insensitively, so such a table is ambiguous. Codegen refuses such a spec, and defineProvider
+ * such a meta (checkDefinition), so the reader itself does not carry the check.
  */
-export function statusReader(provider: ProviderId, table: Readonly<Record<string, TaskStatus>>): StatusReader {
+export function checkStatusWords(provider: ProviderId, table: Readonly<Record<string, TaskStatus>>): void {
   const byWord = new Map<string, TaskStatus>()
   for (const [word, status] of Object.entries(table)) {
     const key = word.toLowerCase()
     if (byWord.has(key) && byWord.get(key) !== status) throw new Error(`${provider}: the status words ${key} differ only in case but mean different things`)
     byWord.set(key, status)
   }
+}
+
+/**
+ * The reader of one provider's status table (checkStatusWords proves it unambiguous). Words match case-insensitively,
+ * whichever case the spec writes them in (`pending`, `IN_QUEUE`): the table is lowercased once, here, and every word
+ * read is lowercased the same way.
+ */
+export function statusReader(provider: ProviderId, table: Readonly<Record<string, TaskStatus>>): StatusReader {
+  const byWord = new Map<string, TaskStatus>()
+  for (const [word, status] of Object.entries(table)) byWord.set(word.toLowerCase(), status)
   const known = Object.keys(table).join(', ')
   return (word, body) => {
     const status = typeof word === 'string' ? byWord.get(word.toLowerCase()) : undefined

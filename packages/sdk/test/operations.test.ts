@@ -4,6 +4,7 @@
 import { META } from '@nano-banana/manifest'
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 import { describe, expect, it } from 'vitest'
+import { defineProvider, type ProviderDefinition } from '../src/define-provider.js'
 import { operationOf } from '../src/operation.js'
 import { providerIds, providers } from '../src/index.js'
 
@@ -73,11 +74,19 @@ describe('an operation called from the meta sends what the generated function se
 })
 
 describe('a meta without method, path or key placement', () => {
-  it('is refused when the definition passes no operation of its own', () => {
-    const meta = providers[providerIds[0]!].meta as ClientMeta
+  it('is refused by defineProvider when the definition passes no operation of its own', async () => {
+    const id = providerIds.find((p) => !providers[p].meta?.synchronous && !providers[p].meta?.operations.create.modelPath)!
+    const { definition } = (await import(`../src/providers/${id}.ts`)) as { definition: ProviderDefinition }
+    const meta = definition.meta
     const { in: _in, ...auth } = meta.auth
-    expect(() => operationOf({ ...meta, auth }, 'create')).toThrow(/no method, path or key placement in the meta for create/)
-    expect(() => operationOf({ ...meta, operations: { create: {} } }, 'create')).toThrow(/no method, path or key placement in the meta for create/)
-    expect(operationOf({ ...meta, operations: { create: {} } }, 'cancel')).toBeUndefined()
+    const { create: _create, ...given } = definition.operations ?? {}
+    const without = { ...definition, operations: given }
+    expect(() => defineProvider(without)).not.toThrow()
+    expect(() => defineProvider({ ...without, meta: { ...meta, auth } })).toThrow(/no method, path or key placement in the meta for create/)
+    const noPath = { ...meta, operations: { ...meta.operations, create: {} } }
+    expect(() => defineProvider({ ...without, meta: noPath })).toThrow(/no method, path or key placement in the meta for create/)
+    // An operation the definition passes itself needs no method or path in the meta.
+    expect(() => defineProvider({ ...without, operations: { ...given, create: async () => ({}) as never }, meta: noPath })).not.toThrow()
+    expect(operationOf({ ...meta, operations: { create: {} } } as ClientMeta, 'cancel')).toBeUndefined()
   })
 })

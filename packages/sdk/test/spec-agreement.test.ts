@@ -1,5 +1,7 @@
 // The capability tables agree with the specs, and the bodies the adapters send validate against the
 // spec's request schema (ajv, JSON Schema 2020-12) with the right field names.
+import { META } from '@nano-banana/manifest'
+import type { ProviderMeta } from '@nano-banana/runtime'
 import { describe, expect, it } from 'vitest'
 import { createNanoBanana, providers, type GenerateRequest, type ModelCapabilities, type ProviderId } from '../src/index.js'
 import {
@@ -46,7 +48,7 @@ describe.each(ids)('%s capability table agrees with the spec', (id) => {
       .flatMap((item) => Object.values<Json>(item))
       .find((op) => op?.operationId === 'createImageTask')?.callbacks
     const post: Json = callback ? Object.values<Json>(Object.values<Json>(callback)[0])[0].post : undefined
-    expect(adapter.meta?.callback?.retryDelaysSeconds ?? []).toEqual(post?.['x-retry-schedule-seconds'] ?? [])
+    expect((META[id] as ProviderMeta).callback?.retryDelaysSeconds ?? []).toEqual(post?.['x-retry-schedule-seconds'] ?? [])
     expect(adapter.supportsCallback !== false).toBe(callback !== undefined)
   })
 

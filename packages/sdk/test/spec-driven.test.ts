@@ -6,7 +6,7 @@ import { buildMetaFromYaml } from '@nano-banana/codegen'
 import type { ClientMeta, ProviderMeta } from '@nano-banana/runtime'
 import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
-import { capabilitiesOf, defineProvider, type ProviderDefinition } from '../src/define-provider.js'
+import { checkCapabilities, checkDefinition, defineProvider, type ProviderDefinition } from '../src/define-provider.js'
 import {
   createNanoBananaClient,
   providerIds,
@@ -39,16 +39,44 @@ describe.each(ids)('%s: capabilities come from the spec', (id) => {
     for (const [modelId, { capabilities }] of Object.entries(meta.models)) {
       for (const key of LISTS) {
         if (capabilities[key] === undefined) continue
-        expect(() => capabilitiesOf(meta, modelId, modelId, { [key]: [] })).toThrow(/restates/)
+        expect(() => checkCapabilities(meta, modelId, modelId, { [key]: [] })).toThrow(/restates/)
         checked++
       }
       for (const key of LIMITS) {
         if (capabilities[key] === undefined) continue
-        expect(() => capabilitiesOf(meta, modelId, modelId, { [key]: capabilities[key]! + 1 })).toThrow(/restates/)
+        expect(() => checkCapabilities(meta, modelId, modelId, { [key]: capabilities[key]! + 1 })).toThrow(/restates/)
         checked++
       }
     }
     expect(checked).toBeGreaterThan(0)
+  })
+})
+
+// Every provider, the synchronous ones too: the built-in adapters are built without defineProvider's checks.
+describe.each(providerIds)('%s: the built-in definition', (id) => {
+  const adapter = providers[id]
+  const meta = adapter.meta!
+  const load = async () => ((await import(`../src/providers/${id}.ts`)) as { definition: ProviderDefinition }).definition
+
+  it('its built-in definition passes the checks defineProvider runs (the adapter is built without them), and defineProvider builds the same tables', async () => {
+    const definition = await load()
+    expect(definition.meta).toBe(meta)
+    expect(() => checkDefinition(definition)).not.toThrow()
+    expect(defineProvider(definition).models).toEqual(adapter.models)
+  })
+
+  it('defineProvider refuses the built-in definition with a fallback that restates the spec, or with no readers of its own', async () => {
+    const definition = await load()
+    // A capability some model's spec branch states, given again as a fallback.
+    const [modelId, key] = Object.entries(meta.models)
+      .flatMap(([model, { capabilities }]) => [...LISTS, ...LIMITS].filter((k) => capabilities[k] !== undefined).map((k) => [model, k] as const))
+      .at(0)!
+    const restated = { [key]: meta.models[modelId]!.capabilities[key] }
+    const edited: ProviderDefinition = definition.models
+      ? { ...definition, models: Object.fromEntries(Object.entries(definition.models).map(([id, model]) => [id, { ...model, ...restated }])) }
+      : { ...definition, fallbacks: { ...definition.fallbacks, [modelId]: { ...definition.fallbacks?.[modelId], ...restated } } }
+    expect(() => defineProvider(edited)).toThrow(/restates/)
+    if (!meta.synchronous) expect(() => defineProvider({ ...definition, readSubmit: undefined })).toThrow(/needs readSubmit/)
   })
 })
 

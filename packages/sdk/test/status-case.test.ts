@@ -2,7 +2,8 @@
 // the reader is built, so a spec writing `IN_QUEUE` and an answer saying `in_queue` (or the reverse) agree.
 import { describe, expect, it } from 'vitest'
 import { NanoBananaError, providers, ResponseFormatError, type Task } from '../src/index.js'
-import { statusReader } from '../src/parse.js'
+import { defineProvider, type ProviderDefinition } from '../src/define-provider.js'
+import { checkStatusWords, statusReader } from '../src/parse.js'
 import { FIXTURES, ids, successExample } from './support.js'
 
 const response = () => new Response(null, { status: 200 })
@@ -59,9 +60,14 @@ describe('statusReader', () => {
     for (const word of [undefined, null, 3, '']) expect(() => read(word, {})).toThrow(ResponseFormatError)
   })
 
-  it('a table with two words differing only in case that mean different things is refused when built', () => {
-    expect(() => statusReader(id, { Done: 'succeeded', DONE: 'failed' })).toThrow(/differ only in case/)
+  it('a table with two words differing only in case that mean different things is refused by defineProvider', async () => {
+    expect(() => checkStatusWords(id, { Done: 'succeeded', DONE: 'failed' })).toThrow(/differ only in case/)
+    expect(() => checkStatusWords(id, { Done: 'succeeded', DONE: 'succeeded' })).not.toThrow()
     expect(statusReader(id, { Done: 'succeeded', DONE: 'succeeded' })('done', {})).toBe('succeeded')
+    const { definition } = (await import(`../src/providers/${id}.ts`)) as { definition: ProviderDefinition }
+    expect(() => defineProvider(definition)).not.toThrow()
+    const statusWords = { ...definition.meta.statusWords, Done: 'succeeded', DONE: 'failed' } as const
+    expect(() => defineProvider({ ...definition, meta: { ...definition.meta, statusWords } })).toThrow(/differ only in case/)
   })
 
   it('inherited object keys are no status words', () => {

@@ -57,7 +57,6 @@ export const clientMeta = {
   "envKey": "AIVIDEOAPI_API_KEY",
   "baseUrlEnvKey": "AIVIDEOAPI_BASE_URL",
   "defaultBaseUrl": "https://api.aivideoapi.ai",
-  "baseUrlRequired": false,
   "statusWords": {
     "pending": "queued",
     "processing": "running",
@@ -88,11 +87,7 @@ export const clientMeta = {
   },
   "callback": {
     "field": "callback_url",
-    "payloadSchema": "CallbackPayload",
-    "retryDelaysSeconds": [
-      180,
-      420
-    ]
+    "payloadSchema": "CallbackPayload"
   },
   "models": {
     "nano-banana-2-lite": {
@@ -217,6 +212,7 @@ export const meta = /* @__PURE__ */ (() =>
     "envKeys": [
       "AIVIDEOAPI_API_KEY"
     ],
+    "baseUrlRequired": false,
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

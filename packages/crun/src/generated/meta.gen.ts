@@ -81,7 +81,6 @@ export const clientMeta = {
   "envKey": "CRUN_API_KEY",
   "baseUrlEnvKey": "CRUN_BASE_URL",
   "defaultBaseUrl": "https://api.crun.ai/api/v1",
-  "baseUrlRequired": false,
   "statusWords": {
     "pending": "queued",
     "running": "running",
@@ -112,8 +111,7 @@ export const clientMeta = {
   },
   "callback": {
     "field": "callback_url",
-    "payloadSchema": "CallbackPayload",
-    "retryDelaysSeconds": []
+    "payloadSchema": "CallbackPayload"
   },
   "models": {
     "google/nano-banana": {
@@ -296,6 +294,7 @@ export const meta = /* @__PURE__ */ (() =>
     "envKeys": [
       "CRUN_API_KEY"
     ],
+    "baseUrlRequired": false,
     "auth": {
       "scheme": "apiKey",
       "in": "header",

@@ -170,7 +170,6 @@ export const clientMeta = {
   "envKey": "EVOLINK_API_KEY",
   "baseUrlEnvKey": "EVOLINK_BASE_URL",
   "defaultBaseUrl": "https://api.evolink.ai",
-  "baseUrlRequired": false,
   "statusWords": {
     "pending": "queued",
     "processing": "running",
@@ -200,12 +199,7 @@ export const clientMeta = {
   "options": {},
   "callback": {
     "field": "callback_url",
-    "payloadSchema": "CallbackPayload",
-    "retryDelaysSeconds": [
-      1,
-      2,
-      4
-    ]
+    "payloadSchema": "CallbackPayload"
   },
   "models": {
     "nano-banana-2-lite": {
@@ -397,6 +391,7 @@ export const meta = /* @__PURE__ */ (() =>
     "envKeys": [
       "EVOLINK_API_KEY"
     ],
+    "baseUrlRequired": false,
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

@@ -175,7 +175,6 @@ export const clientMeta = {
   ],
   "baseUrlEnvKey": "FAL_BASE_URL",
   "defaultBaseUrl": "https://queue.fal.run",
-  "baseUrlRequired": false,
   "statusWords": {
     "IN_QUEUE": "queued",
     "IN_PROGRESS": "running",
@@ -221,8 +220,7 @@ export const clientMeta = {
   "callback": {
     "field": "fal_webhook",
     "in": "query",
-    "payloadSchema": "CallbackPayload",
-    "retryDelaysSeconds": []
+    "payloadSchema": "CallbackPayload"
   },
   "models": {
     "fal-ai/nano-banana": {
@@ -434,6 +432,7 @@ export const meta = /* @__PURE__ */ (() =>
         }
       }
     },
+    "baseUrlRequired": false,
     "auth": {
       "scheme": "falKey",
       "in": "header",

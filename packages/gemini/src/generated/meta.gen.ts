@@ -154,7 +154,6 @@ export const clientMeta = {
   ],
   "baseUrlEnvKey": "GEMINI_BASE_URL",
   "defaultBaseUrl": "https://generativelanguage.googleapis.com",
-  "baseUrlRequired": false,
   "defaultModel": "gemini-2.5-flash-image",
   "synchronous": true,
   "modelAliases": {
@@ -266,6 +265,7 @@ export const meta = /* @__PURE__ */ (() =>
         "unverified": true
       }
     },
+    "baseUrlRequired": false,
     "statusWords": {
       "FINISH_REASON_UNSPECIFIED": "failed",
       "STOP": "succeeded",

@@ -112,7 +112,6 @@ export const clientMeta = {
   "envKey": "KIE_API_KEY",
   "baseUrlEnvKey": "KIE_BASE_URL",
   "defaultBaseUrl": "https://api.kie.ai",
-  "baseUrlRequired": false,
   "statusWords": {
     "waiting": "queued",
     "queuing": "queued",
@@ -145,8 +144,7 @@ export const clientMeta = {
   },
   "callback": {
     "field": "callBackUrl",
-    "payloadSchema": "CallbackPayload",
-    "retryDelaysSeconds": []
+    "payloadSchema": "CallbackPayload"
   },
   "models": {
     "google/nano-banana": {
@@ -352,6 +350,7 @@ export const meta = /* @__PURE__ */ (() =>
     "envKeys": [
       "KIE_API_KEY"
     ],
+    "baseUrlRequired": false,
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

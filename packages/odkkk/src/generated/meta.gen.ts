@@ -35,7 +35,6 @@ export const clientMeta = {
   "envKey": "ODKKK_API_KEY",
   "baseUrlEnvKey": "ODKKK_BASE_URL",
   "defaultBaseUrl": "https://ai.odkkk.com/apiv1",
-  "baseUrlRequired": false,
   "statusWords": {
     "pending": "queued",
     "processing": "running",
@@ -65,12 +64,7 @@ export const clientMeta = {
   "options": {},
   "callback": {
     "field": "callback_url",
-    "payloadSchema": "CallbackPayload",
-    "retryDelaysSeconds": [
-      1,
-      2,
-      4
-    ]
+    "payloadSchema": "CallbackPayload"
   },
   "models": {
     "nano-banana-2-lite": {
@@ -146,6 +140,7 @@ export const meta = /* @__PURE__ */ (() =>
     "envKeys": [
       "ODKKK_API_KEY"
     ],
+    "baseUrlRequired": false,
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

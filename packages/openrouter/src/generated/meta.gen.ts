@@ -135,7 +135,6 @@ export const clientMeta = {
   "envKey": "OPENROUTER_API_KEY",
   "baseUrlEnvKey": "OPENROUTER_BASE_URL",
   "defaultBaseUrl": "https://openrouter.ai/api/v1",
-  "baseUrlRequired": false,
   "defaultModel": "google/gemini-2.5-flash-image",
   "synchronous": true,
   "referenceDataUrls": true,
@@ -273,6 +272,7 @@ export const meta = /* @__PURE__ */ (() =>
     "envKeys": [
       "OPENROUTER_API_KEY"
     ],
+    "baseUrlRequired": false,
     "statusWords": {},
     "auth": {
       "scheme": "bearerAuth",

@@ -113,7 +113,6 @@ export const clientMeta = {
   "envKey": "REPLICATE_API_TOKEN",
   "baseUrlEnvKey": "REPLICATE_BASE_URL",
   "defaultBaseUrl": "https://api.replicate.com/v1",
-  "baseUrlRequired": false,
   "statusWords": {
     "starting": "queued",
     "processing": "running",
@@ -153,8 +152,7 @@ export const clientMeta = {
   },
   "callback": {
     "field": "webhook",
-    "payloadSchema": "CallbackPayload",
-    "retryDelaysSeconds": []
+    "payloadSchema": "CallbackPayload"
   },
   "models": {
     "google/nano-banana": {
@@ -300,6 +298,7 @@ export const meta = /* @__PURE__ */ (() =>
     "envKeys": [
       "REPLICATE_API_TOKEN"
     ],
+    "baseUrlRequired": false,
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",

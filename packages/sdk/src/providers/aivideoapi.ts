@@ -5,7 +5,7 @@
 import type { CreateImageTaskRequest } from '@nano-banana/aivideoapi'
 import { clientMeta as meta } from '@nano-banana/aivideoapi/meta'
 import { codeOf, compact, errorEnvelope, taskErrorOf, type ErrorTables } from '../adapter-kit.js'
-import { defineProvider } from '../define-provider.js'
+import { defineBuiltInProvider, type ProviderDefinition } from '../define-provider.js'
 import {
   AuthenticationError,
   InsufficientCreditsError,
@@ -67,7 +67,8 @@ const costSeconds = (metadata: unknown): number | undefined => {
   return ms !== undefined && ms > 0 ? ms / 1000 : undefined
 }
 
-export const aivideoapi = defineProvider<CreateImageTaskRequest>({
+/** What the spec cannot say about aivideoapi; exported so that the test suite checks it (see defineBuiltInProvider). */
+export const definition: ProviderDefinition<CreateImageTaskRequest> = {
   meta,
   errors: ERRORS,
 
@@ -105,4 +106,6 @@ export const aivideoapi = defineProvider<CreateImageTaskRequest>({
       raw: data,
     })
   },
-})
+}
+
+export const aivideoapi = defineBuiltInProvider(definition)

@@ -5,7 +5,7 @@
 import type { CreateImageTaskRequest } from '@nano-banana/crun'
 import { clientMeta as meta } from '@nano-banana/crun/meta'
 import { compact, GOOGLE_RATIOS } from '../adapter-kit.js'
-import { defineProvider, type CapabilityFallback } from '../define-provider.js'
+import { defineBuiltInProvider, type ProviderDefinition, type CapabilityFallback } from '../define-provider.js'
 import { NanoBananaError } from '../errors.js'
 import { isRecord, num, record, str, urls } from '../parse.js'
 import { codeEnvelope, unwrapCode, type CodeEnvelope } from '../wire/code-envelope.js'
@@ -28,12 +28,8 @@ const fallbacks: Record<string, CapabilityFallback> = {
 
 const envelope: CodeEnvelope = { isTask: (value) => isRecord(value) && 'task_id' in value, idKeys: ['task_id', 'taskId'], messageKeys: ['message', 'msg'] }
 
-/**
- * Crun adapter: `{model, input: {prompt, aspect_ratio, resolution, output_format, <images>}, callback_url}`,
- * each option where the model's branch puts it (reference images in `input.image_urls` or `input.img_urls`,
- * `jpeg` spelled `jpg`); providerOptions are merged into `input` (e.g. `{ google_search: true }`).
- */
-export const crun = defineProvider<CreateImageTaskRequest>({
+/** What the spec cannot say about crun; exported so that the test suite checks it (see defineBuiltInProvider). */
+export const definition: ProviderDefinition<CreateImageTaskRequest> = {
   meta,
   fallbacks,
   ...codeEnvelope(envelope),
@@ -60,4 +56,11 @@ export const crun = defineProvider<CreateImageTaskRequest>({
       raw: data,
     })
   },
-})
+}
+
+/**
+ * Crun adapter: `{model, input: {prompt, aspect_ratio, resolution, output_format, <images>}, callback_url}`,
+ * each option where the model's branch puts it (reference images in `input.image_urls` or `input.img_urls`,
+ * `jpeg` spelled `jpg`); providerOptions are merged into `input` (e.g. `{ google_search: true }`).
+ */
+export const crun = defineBuiltInProvider(definition)

@@ -3,8 +3,11 @@
 // long as the spec's `x-result-url-ttl-seconds` says.
 import type { CreateImageTaskRequest } from '@nano-banana/evolink'
 import { clientMeta as meta } from '@nano-banana/evolink/meta'
-import { defineProvider } from '../define-provider.js'
+import { defineBuiltInProvider } from '../define-provider.js'
 import { flatTaskDefinition } from '../wire/flat-task.js'
 
+/** The flat task definition of evolink's spec; exported so that the test suite checks it (see defineBuiltInProvider). */
+export const definition = flatTaskDefinition<CreateImageTaskRequest>(meta)
+
 /** EvoLink adapter: aspectRatio, resolution, images and callbackUrl go where each model's branch says; providerOptions are merged into the body (e.g. `model_params`). */
-export const evolink = defineProvider(flatTaskDefinition<CreateImageTaskRequest>(meta))
+export const evolink = defineBuiltInProvider(definition)

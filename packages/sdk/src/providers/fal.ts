@@ -11,7 +11,7 @@ import type { Client, GetImageTaskData, TextToImageBody } from '@nano-banana/fal
 import { clientMeta as meta } from '@nano-banana/fal/meta'
 import type { CallResult } from '../adapter.js'
 import { compact, sameOriginPath, type ErrorTables } from '../adapter-kit.js'
-import { defineProvider } from '../define-provider.js'
+import { defineBuiltInProvider, type ProviderDefinition } from '../define-provider.js'
 import { ContentPolicyError, InvalidRequestError, ServerError, UpstreamError } from '../errors.js'
 import { operationOf } from '../operation.js'
 import { isRecord, str } from '../parse.js'
@@ -105,12 +105,8 @@ const imagesOf = (output: unknown): string[] =>
     ? output.images.flatMap((image) => (isRecord(image) && typeof image.url === 'string' && image.url ? [image.url] : []))
     : []
 
-/**
- * fal adapter: the model id is the path (`x-model-in-path`), reference images go to the model's `/edit`
- * (`x-images-operation`), the callback URL is the `fal_webhook` query parameter; the body is the model's
- * fields, snake_case, with providerOptions (`seed`, `safety_tolerance`, `thinking_level`...) merged in.
- */
-export const fal = defineProvider<TextToImageBody & { model?: string }>({
+/** What the spec cannot say about fal; exported so that the test suite checks it (see defineBuiltInProvider). */
+export const definition: ProviderDefinition<TextToImageBody & { model?: string }> = {
   meta,
   // Create, the `/edit` create with reference images and cancel are the meta's; a poll also reads the output.
   operations: { get: getWithResult },
@@ -168,4 +164,11 @@ export const fal = defineProvider<TextToImageBody & { model?: string }>({
     void response
     return { taskId: requestId, provider: kit.id, status: kit.status(data.status, data), urls: [], raw: data }
   },
-})
+}
+
+/**
+ * fal adapter: the model id is the path (`x-model-in-path`), reference images go to the model's `/edit`
+ * (`x-images-operation`), the callback URL is the `fal_webhook` query parameter; the body is the model's
+ * fields, snake_case, with providerOptions (`seed`, `safety_tolerance`, `thinking_level`...) merged in.
+ */
+export const fal = defineBuiltInProvider(definition)

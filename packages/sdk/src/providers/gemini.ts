@@ -7,7 +7,7 @@ import type { CreateImageTaskRequest } from '@nano-banana/gemini'
 import { clientMeta as meta } from '@nano-banana/gemini/meta'
 import type { ErrorTables } from '../adapter-kit.js'
 import type { ModelCapabilities } from '../adapter.js'
-import { defineProvider, type ReaderKit } from '../define-provider.js'
+import { defineBuiltInProvider, type ProviderDefinition, type ReaderKit } from '../define-provider.js'
 import {
   AuthenticationError,
   ContentPolicyError,
@@ -130,7 +130,8 @@ function inlinePart(url: string, index: number) {
 
 const generateContent = operationOf(meta, 'create')!
 
-export const gemini = defineProvider<Body>({
+/** What the spec cannot say about gemini; exported so that the test suite checks it (see defineBuiltInProvider). */
+export const definition: ProviderDefinition<Body> = {
   meta,
   operations: {
     // The model travels in the path; the rest is the GenerateContentRequest.
@@ -161,4 +162,6 @@ export const gemini = defineProvider<Body>({
     return { code: reason ?? type, type, message: str(error.message), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) }
   },
   errors: ERRORS,
-})
+}
+
+export const gemini = defineBuiltInProvider(definition)

@@ -7,7 +7,7 @@
 import type { CreateImageTaskRequest } from '@nano-banana/kie'
 import { clientMeta as meta } from '@nano-banana/kie/meta'
 import { compact, firstStr } from '../adapter-kit.js'
-import { defineProvider, type CapabilityFallback } from '../define-provider.js'
+import { defineBuiltInProvider, type ProviderDefinition, type CapabilityFallback } from '../define-provider.js'
 import { NanoBananaError } from '../errors.js'
 import { isRecord, num, record, str, urls } from '../parse.js'
 import { codeEnvelope, unwrapCode, type CodeEnvelope } from '../wire/code-envelope.js'
@@ -34,13 +34,8 @@ const envelope: CodeEnvelope = {
   messageKeys: ['msg', 'message'],
 }
 
-/**
- * kie adapter: `{model, callBackUrl, input: {prompt, aspect_ratio | image_size, resolution, output_format,
- * image_urls | image_input}}`, each option where the model's branch puts it; `jpeg` is spelled `jpg` except
- * where the model's own enum spells it `jpeg` (meta `capabilities.values`). providerOptions are merged into `input` (e.g.
- * `{ google_search: true }`).
- */
-export const kie = defineProvider<CreateImageTaskRequest>({
+/** What the spec cannot say about kie; exported so that the test suite checks it (see defineBuiltInProvider). */
+export const definition: ProviderDefinition<CreateImageTaskRequest> = {
   meta,
   fallbacks,
   ...codeEnvelope(envelope),
@@ -64,4 +59,12 @@ export const kie = defineProvider<CreateImageTaskRequest>({
       raw: data,
     })
   },
-})
+}
+
+/**
+ * kie adapter: `{model, callBackUrl, input: {prompt, aspect_ratio | image_size, resolution, output_format,
+ * image_urls | image_input}}`, each option where the model's branch puts it; `jpeg` is spelled `jpg` except
+ * where the model's own enum spells it `jpeg` (meta `capabilities.values`). providerOptions are merged into `input` (e.g.
+ * `{ google_search: true }`).
+ */
+export const kie = defineBuiltInProvider(definition)

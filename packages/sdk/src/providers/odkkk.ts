@@ -2,8 +2,11 @@
 // fields and status words come from specs/odkkk.openapi.yaml (the query endpoint is marked x-unverified there).
 import type { CreateImageTaskRequest } from '@nano-banana/odkkk'
 import { clientMeta as meta } from '@nano-banana/odkkk/meta'
-import { defineProvider } from '../define-provider.js'
+import { defineBuiltInProvider } from '../define-provider.js'
 import { flatTaskDefinition } from '../wire/flat-task.js'
 
+/** The flat task definition of odkkk's spec; exported so that the test suite checks it (see defineBuiltInProvider). */
+export const definition = flatTaskDefinition<CreateImageTaskRequest>(meta)
+
 /** odkkk adapter: the options go where the spec says; providerOptions are merged into the body. */
-export const odkkk = defineProvider(flatTaskDefinition<CreateImageTaskRequest>(meta))
+export const odkkk = defineBuiltInProvider(definition)

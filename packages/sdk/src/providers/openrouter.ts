@@ -5,7 +5,7 @@
 import type { CreateImageTaskRequest } from '@nano-banana/openrouter'
 import { clientMeta as meta } from '@nano-banana/openrouter/meta'
 import type { ErrorTables } from '../adapter-kit.js'
-import { defineProvider, type ReaderKit } from '../define-provider.js'
+import { defineBuiltInProvider, type ProviderDefinition, type ReaderKit } from '../define-provider.js'
 import {
   AuthenticationError,
   ContentPolicyError,
@@ -50,7 +50,8 @@ function readAnswer(data: unknown, kit: ReaderKit): Task | NanoBananaError {
   return { taskId, provider: kit.id, status: 'succeeded', urls: [], inlineImages: images, raw: data }
 }
 
-export const openrouter = defineProvider<CreateImageTaskRequest>({
+/** What the spec cannot say about openrouter; exported so that the test suite checks it (see defineBuiltInProvider). */
+export const definition: ProviderDefinition<CreateImageTaskRequest> = {
   meta,
   toBody(request, _model, wire) {
     const body = wire.place({ skip: ['images'] })
@@ -68,4 +69,6 @@ export const openrouter = defineProvider<CreateImageTaskRequest>({
     return { code: str(metadata.error_type), message: message || undefined }
   },
   errors: ERRORS,
-})
+}
+
+export const openrouter = defineBuiltInProvider(definition)

@@ -10,7 +10,7 @@
 import type { PredictionRequest } from '@nano-banana/replicate'
 import { clientMeta as meta } from '@nano-banana/replicate/meta'
 import { compact } from '../adapter-kit.js'
-import { defineProvider, type CapabilityFallback } from '../define-provider.js'
+import { defineBuiltInProvider, type ProviderDefinition, type CapabilityFallback } from '../define-provider.js'
 import { ExpiredResultError } from '../errors.js'
 import { isRecord, record, str, urls } from '../parse.js'
 
@@ -22,13 +22,8 @@ const fallbacks: Record<string, CapabilityFallback> = {
   'google/nano-banana-2': UNSTATED,
 }
 
-/**
- * Replicate adapter: the model goes to the path, the body is `{input: {prompt, image_input, aspect_ratio,
- * resolution, output_format}, webhook, webhook_events_filter}`, each option where the model's branch puts
- * it (`jpeg` spelled `jpg`); a webhook asks for the `completed` event only. providerOptions are merged into
- * `input` (e.g. `{ google_search: true }`).
- */
-export const replicate = defineProvider<PredictionRequest>({
+/** What the spec cannot say about replicate; exported so that the test suite checks it (see defineBuiltInProvider). */
+export const definition: ProviderDefinition<PredictionRequest> = {
   meta,
   fallbacks,
 
@@ -78,4 +73,12 @@ export const replicate = defineProvider<PredictionRequest>({
     const status = kit.status(record(data).status, data)
     return status === 'canceled' || status === 'queued' || status === 'running'
   },
-})
+}
+
+/**
+ * Replicate adapter: the model goes to the path, the body is `{input: {prompt, image_input, aspect_ratio,
+ * resolution, output_format}, webhook, webhook_events_filter}`, each option where the model's branch puts
+ * it (`jpeg` spelled `jpg`); a webhook asks for the `completed` event only. providerOptions are merged into
+ * `input` (e.g. `{ google_search: true }`).
+ */
+export const replicate = defineBuiltInProvider(definition)

@@ -6,7 +6,7 @@ import type { CreateImageTaskRequest } from '@nano-banana/uniall'
 import { clientMeta as meta } from '@nano-banana/uniall/meta'
 import { compact, errorEnvelope, EXTREME_RATIOS, GOOGLE_RATIOS, taskErrorOf, type ErrorTables } from '../adapter-kit.js'
 import type { ModelCapabilities } from '../adapter.js'
-import { defineProvider, type CapabilityFallback } from '../define-provider.js'
+import { defineBuiltInProvider, type ProviderDefinition, type CapabilityFallback } from '../define-provider.js'
 import {
   AuthenticationError,
   InsufficientCreditsError,
@@ -103,14 +103,8 @@ function unwrap(body: unknown, response: Response | undefined, error: (status: n
   return isRecord(body.data) ? body.data : undefined
 }
 
-/**
- * UniAll adapter: family + resolution -> the `model` tier id (the family's default tier, 1K, without a
- * resolution; `NanoBanana` has no tiers); one reference image -> `image`, several -> `images` (with
- * `task_type` `image2image`, else `text2image`); `response_format: "url"`; the other options where the
- * spec puts them; providerOptions merged into the body (a `model` there overrides the tier id). No
- * callback is documented, so `callbackUrl` is refused.
- */
-export const uniall = defineProvider<CreateImageTaskRequest>({
+/** What the spec cannot say about uniall; exported so that the test suite checks it (see defineBuiltInProvider). */
+export const definition: ProviderDefinition<CreateImageTaskRequest> = {
   meta,
   fallbacks,
   resolveModel: concreteModel,
@@ -159,4 +153,13 @@ export const uniall = defineProvider<CreateImageTaskRequest>({
       raw: data,
     })
   },
-})
+}
+
+/**
+ * UniAll adapter: family + resolution -> the `model` tier id (the family's default tier, 1K, without a
+ * resolution; `NanoBanana` has no tiers); one reference image -> `image`, several -> `images` (with
+ * `task_type` `image2image`, else `text2image`); `response_format: "url"`; the other options where the
+ * spec puts them; providerOptions merged into the body (a `model` there overrides the tier id). No
+ * callback is documented, so `callbackUrl` is refused.
+ */
+export const uniall = defineBuiltInProvider(definition)

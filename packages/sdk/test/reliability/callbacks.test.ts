@@ -1,6 +1,8 @@
 // Callbacks: parseCallback validates a payload against the provider's spec and normalizes it;
 // createCallbackHandler is a web-standard (Request) => Promise<Response> that refuses bad input with a
 // 4xx, never throws, and answers 500 when the application fails so that the provider retries.
+import { META } from '@nano-banana/manifest'
+import type { ProviderMeta } from '@nano-banana/runtime'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DEFAULT_WEBHOOK_SECRET, type Sandbox } from '@nano-banana/sandbox'
 import { createCallbackHandler, parseCallback } from '../../src/callbacks.js'
@@ -185,7 +187,7 @@ function streamOf(bytes: number): ReadableStream<Uint8Array> {
 describe('with the sandbox as the provider', () => {
   const providers = CALLBACK_PROVIDERS
   // The provider whose documented schedule retries soonest (the receiver comes up after its first attempt).
-  const firstRetry = (p: ProviderId) => allProviders[p].meta?.callback?.retryDelaysSeconds[0]
+  const firstRetry = (p: ProviderId) => (META[p] as ProviderMeta).callback?.retryDelaysSeconds[0]
   const soonest = CALLBACK_PROVIDERS.filter((p) => firstRetry(p) !== undefined).sort((a, b) => firstRetry(a)! - firstRetry(b)!)[0]!
 
   it.each(providers)('%s: a delivery the handler fails (500) is retried by the provider and then accepted', async (provider) => {

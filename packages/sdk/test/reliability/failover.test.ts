@@ -1,6 +1,7 @@
 // Failover, in both directions: the next provider is tried only on errors that prove the task was not
 // accepted (401, 402, 429, 5xx refusals, capability mismatch), never once a task exists or may exist
 // (reset after accept, failed task, stuck task). The sandbox's submission counts prove it.
+import { META } from '@nano-banana/manifest'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { FaultRule, Sandbox } from '@nano-banana/sandbox'
 import {
@@ -35,7 +36,7 @@ const RATIO = defaultOf(SECOND).aspectRatios.find((r) => !defaultOf(FIRST).aspec
 const THIRD = PROVIDERS.find((p) => p !== FIRST && p !== SECOND)!
 const FAILING = PROVIDERS.find((p) => p !== SECOND && FIXTURES[p].failedClass === TaskFailedError)!
 const otherModel = (p: ProviderId) => Object.keys(allProviders[p].models).find((m) => m !== allProviders[p].defaultModel)!
-const BASE_URL_REQUIRED = PROVIDERS.find((p) => allProviders[p].meta?.baseUrlRequired)!
+const BASE_URL_REQUIRED = PROVIDERS.find((p) => META[p].baseUrlRequired)!
 
 const WRONG_KEY = 'sk-wrong-key-Zq81mXv3'
 /** No submit retries: each refusal fails over at once (a provider's own retries are tested elsewhere). */

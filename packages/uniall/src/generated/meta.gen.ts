@@ -77,7 +77,6 @@ export const clientMeta = {
   "envKey": "UNIALL_API_KEY",
   "baseUrlEnvKey": "UNIALL_BASE_URL",
   "defaultBaseUrl": null,
-  "baseUrlRequired": true,
   "statusWords": {
     "queued": "queued",
     "pending": "queued",
@@ -176,6 +175,7 @@ export const meta = /* @__PURE__ */ (() =>
     "envKeys": [
       "UNIALL_API_KEY"
     ],
+    "baseUrlRequired": true,
     "auth": {
       "scheme": "bearerAuth",
       "in": "header",
