@@ -98,11 +98,13 @@ describe('every error after acceptance carries the task id the provider knows', 
     { phase: 'poll', fault: 'malformed-json', count: Infinity },
     { phase: 'poll', fault: 'reset-after-accept', count: Infinity },
   ]
-  it.concurrent.for(PROVIDERS)('%s: failed, stuck, and every poll fault that does not clear', async (provider, { expect, onTestFinished }) => {
+  // One provider at a time: each case already runs its seven faults side by side; eight providers at once
+  // (56 sandboxes polled every few ms) would be a CPU burst beside the other worker's time-bound tests.
+  it.each(PROVIDERS)('%s: failed, stuck, and every poll fault that does not clear', async (provider) => {
     await Promise.all(
       pollFaults.map(async (rule) => {
         // A task longer than the wait: every fault finds it running (a task that ended first would hide a task fault).
-        const s = await sandbox({ faults: [{ provider, ...rule }], taskDurationMs: 5000 }, onTestFinished)
+        const s = await sandbox({ faults: [{ provider, ...rule }], taskDurationMs: 5000 })
         const error = (await sandboxClient(s, provider, { retry: { poll: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 5 } } })
           .generate({ prompt: rule.fault, timeoutMs: 300 })
           .catch((e: unknown) => e)) as NanoBananaError
