@@ -107,7 +107,7 @@ const fixedWait = (intervalMs) => async (nb, submission) => {
 const BATCH_S = [8.3, 6.9, 9.4, 7.6, 8.8, 6.5, 9.1, 7.9]
 
 export async function benchCompletion({ smoke = false } = {}) {
-  const scale = smoke ? 0.1 : 1
+  const scale = smoke ? 0.05 : 1
   const singles = (smoke ? [4_000, 8_000] : [4_000, 16_000, 60_000]).map((ms) => ms * scale)
   const batch = BATCH_S.map((s) => s * 1000 * scale)
   // A smoke run shrinks every duration, so it shrinks the SDK's pacing and the pollers' intervals alike.

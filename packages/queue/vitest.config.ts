@@ -16,5 +16,9 @@ export default defineConfig({
     // The slow files mostly wait on spawned processes (sandbox, CLI, workers), not on this CPU: two at a
     // time halves the wall time without crowding a 2-core machine.
     maxWorkers: 2,
+    // The unit files in one module graph instead of one each (none changes global state: no mocks, stubs,
+    // spies, fake timers or environment changes); the integration files, which spawn and kill processes,
+    // stay isolated.
+    isolate: integration,
   },
 })

@@ -14,7 +14,9 @@ export interface Context {
 export function useSandbox(extra: Parameters<typeof createNanoBananaProvider>[0] = {}): Context {
   const context = {} as Context
   beforeAll(async () => {
-    context.sandbox = await startSandbox({ port: 0, taskDurationMs: 200 })
+    // No completion estimates: two providers' create answers would carry the duration rounded up to whole
+    // seconds (1 s for these 200 ms tasks), and the SDK would wait that out before its first poll.
+    context.sandbox = await startSandbox({ port: 0, taskDurationMs: 200, estimatedTimeHints: false })
     context.nanoBanana = createNanoBananaProvider({
       apiKeys: Object.fromEntries(providerIds.map((id) => [id, context.sandbox.apiKey])),
       baseUrls: context.sandbox.baseUrls(),

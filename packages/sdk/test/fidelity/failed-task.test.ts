@@ -13,7 +13,8 @@ beforeAll(async () => {
 afterAll(() => sandbox.close())
 
 // A failed task is a task provider's; a synchronous refusal is covered by synchronous.test.ts.
-describe.each(providerIds.filter((id) => !providers[id].synchronous))('%s', (provider) => {
+// Providers side by side: each waits out its own task, and its fault names its provider.
+describe.concurrent.each(providerIds.filter((id) => !providers[id].synchronous))('%s', (provider) => {
   it('a failed task is a TaskFailedError with its task id', async () => {
     // Marked at submission: a mark at the first poll lost the race with the task's end on a loaded machine.
     sandbox.faults.add({ provider, phase: 'submit', fault: 'task-fail' })

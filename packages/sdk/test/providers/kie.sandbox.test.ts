@@ -17,7 +17,8 @@ describe('kie against the sandbox', () => {
   })
 
   it('generate() polls through the status words in order and returns the images', async () => {
-    sandbox = await fastSandbox({ taskDurationMs: 3000 })
+    // Long enough for polls every few ms to see the running part (four fifths of the task) even on a busy machine.
+    sandbox = await fastSandbox({ taskDurationMs: 1500 })
     const seen: string[] = []
     const result = await sandboxClient(sandbox, 'kie').generate({
       prompt: 'a banana',

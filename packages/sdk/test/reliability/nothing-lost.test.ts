@@ -13,18 +13,24 @@ const [ONE, TWO] = [PROVIDERS[0]!, PROVIDERS[1]!]
 import { saveImages } from '../../src/node.js'
 
 const open: Sandbox[] = []
-async function sandbox(options: Parameters<typeof fastSandbox>[0] = {}) {
+/**
+ * A sandbox closed after the test. A concurrent test passes its context's `onTestFinished`: the shared
+ * afterEach below runs as each test ends, and would close the sandboxes of the tests still running.
+ */
+async function sandbox(options: Parameters<typeof fastSandbox>[0] = {}, onTestFinished?: (close: () => Promise<void>) => void) {
   const s = await fastSandbox(options)
-  open.push(s)
+  if (onTestFinished) onTestFinished(() => s.close())
+  else open.push(s)
   return s
 }
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()))
 })
 
+// Per provider side by side: each test has a sandbox of its own, so no other test touches its log or counts.
 describe('onSubmitted fires before the first poll', () => {
-  it.each(PROVIDERS)('%s', async (provider) => {
-    const s = await sandbox()
+  it.concurrent.for(PROVIDERS)('%s', async (provider, { expect, onTestFinished }) => {
+    const s = await sandbox({}, onTestFinished)
     const nb = sandboxClient(s, provider)
     let seen: { submission: Submission; requestsSoFar: number; pollsSoFar: number } | undefined
     const result = await nb.generate({
@@ -45,8 +51,8 @@ describe('onSubmitted fires before the first poll', () => {
 })
 
 describe('wait(taskId) resumes', () => {
-  it.each(PROVIDERS)('%s: after a timeout, from a fresh client (as after a crash)', async (provider) => {
-    const s = await sandbox({ taskDurationMs: 400 })
+  it.concurrent.for(PROVIDERS)('%s: after a timeout, from a fresh client (as after a crash)', async (provider, { expect, onTestFinished }) => {
+    const s = await sandbox({ taskDurationMs: 400 }, onTestFinished)
     let kept: string | undefined
     const error = (await sandboxClient(s, provider)
       .generate({ prompt: 'resume me', timeoutMs: 100, onSubmitted: ({ taskId }) => (kept = taskId) })
@@ -92,6 +98,8 @@ describe('every error after acceptance carries the task id the provider knows', 
     { phase: 'poll', fault: 'malformed-json', count: Infinity },
     { phase: 'poll', fault: 'reset-after-accept', count: Infinity },
   ]
+  // One provider at a time: each case already runs its seven faults side by side; eight providers at once
+  // (56 sandboxes polled every few ms) would be a CPU burst beside the other worker's time-bound tests.
   it.each(PROVIDERS)('%s: failed, stuck, and every poll fault that does not clear', async (provider) => {
     await Promise.all(
       pollFaults.map(async (rule) => {

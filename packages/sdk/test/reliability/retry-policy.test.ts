@@ -205,8 +205,9 @@ describe('submit: resent only when the provider certainly has no task', () => {
     ['slow', 'no answer within 200 ms', 1],
     ['malformed-json', 'could not be read', 1],
   ] as const)('%s: AmbiguousSubmitError that says why, never resent', async (fault, why, tasks) => {
-    const s = await sandbox({ faults: [{ provider: ONE, phase: 'submit', fault, delayMs: 1000 }] })
-    const nb = sandboxClient(s, ONE, { requestTimeoutMs: 200, retry: { submit: { maxRetries: 5, baseDelayMs: 1 } } })
+    const s = await sandbox({ faults: [{ provider: ONE, phase: 'submit', fault, delayMs: 10_000 }] })
+    // Only the slow answer is meant to time out: for the others a 200 ms timeout could fire first on a loaded machine.
+    const nb = sandboxClient(s, ONE, { requestTimeoutMs: fault === 'slow' ? 200 : 30_000, retry: { submit: { maxRetries: 5, baseDelayMs: 1 } } })
     const error = (await nb.submit({ prompt: 'maybe twice' }).catch((e: unknown) => e)) as NanoBananaError
     expect(error).toBeInstanceOf(AmbiguousSubmitError)
     expect(error.message).toContain(why)

@@ -155,17 +155,22 @@ describe('callback handler: one refusal per attack', () => {
   it('a replay arriving while the first delivery is still being handled: 409 (the provider retries), reported once', async () => {
     let release!: () => void
     const gate = new Promise<void>((resolve) => (release = resolve))
+    // The replay is sent once the first delivery is inside onTask (one turn of the event loop was not
+    // always enough on a loaded machine: the replay then reached onTask too and waited on the gate).
+    let entered!: () => void
+    const inside = new Promise<void>((resolve) => (entered = resolve))
     const seen: Task[] = []
     const handler = createCallbackHandler({
       provider,
       callbackToken: TOKEN,
       onTask: async (task) => {
         seen.push(task)
+        entered()
         await gate
       },
     })
     const first = handler(post(deliveryFor(provider, realId), { url: tokenUrl }))
-    await new Promise((resolve) => setImmediate(resolve))
+    await inside
     const second = await handler(post(deliveryFor(provider, realId), { url: tokenUrl }))
     release()
     expect([(await first).status, second.status]).toEqual([200, 409])
