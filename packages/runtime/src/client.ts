@@ -154,6 +154,20 @@ function bodyRedirectRefused(cause: unknown): RedirectRefusedError {
   return error
 }
 
+/**
+ * Whether this runtime's fetch takes `redirect: 'error'`, asked of its Request constructor: workerd refuses
+ * the value ("does not make sense at the edge"), and a request refused that way would surface as a failed
+ * submit. Where it is refused, requests with a body go in 'manual' mode and are refused on the 3xx.
+ */
+function takesErrorMode(): boolean {
+  try {
+    new Request('http://localhost/', { redirect: 'error' })
+    return true
+  } catch {
+    return false
+  }
+}
+
 const METHODS: HttpMethod[] = ['delete', 'get', 'head', 'options', 'patch', 'post', 'put']
 
 /**
@@ -166,6 +180,8 @@ export function createClient(initial: Config = {}): Client {
   // Computed once per setConfig.
   let configInit = initOf(config)
   let configHeaders = headersOf(config)
+  // Asked on the first request with a body, then kept.
+  let errorMode: boolean | undefined
 
   // Read field by field rather than with object rest/spread: on the hot path those copies cost as
   // much as the rest of this function together (measured with a fetch stub).
@@ -188,7 +204,7 @@ export function createClient(initial: Config = {}): Client {
     const ownRedirects = init.redirect === undefined
     const refuseRedirects = ownRedirects && init.body != null
     let response: Response
-    if (refuseRedirects) {
+    if (refuseRedirects && (errorMode ??= takesErrorMode())) {
       init.redirect = 'error'
       ;(init as { window?: null }).window = null
       try {
@@ -202,7 +218,7 @@ export function createClient(initial: Config = {}): Client {
     }
     for (let hops = 0; ownRedirects && (response.type === 'opaqueredirect' || (REDIRECTS.has(response.status) && response.headers.has('location'))); hops++) {
       await response.body?.cancel().catch(() => undefined)
-      // A fetch of its own that does not honour 'error' mode: the same refusal, with what it shows.
+      // A runtime without 'error' mode, or a fetch of its own that ignores it: the same refusal, with what it shows.
       target = redirectTarget(response, target, method, hops, refuseRedirects)
       response = await fetchImpl(target, init)
     }

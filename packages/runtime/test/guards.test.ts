@@ -2,7 +2,7 @@
 // and requests that fail while being built (nothing sent).
 import { gzipSync } from 'node:zlib'
 import { startTestServer, type Handler, type TestServer } from '@nano-banana/testkit'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createClient, RedirectRefusedError, RequestNotSentError, ResponseTooLargeError } from '../src/index.js'
 
 const servers: TestServer[] = []
@@ -64,6 +64,33 @@ describe('redirects', () => {
     expect(error).toMatchObject({ status: 307, location: 'https://api.example' })
     expect(seen).toHaveLength(1)
     expect(seen[0]).toMatchObject({ redirect: 'error', window: null })
+  })
+
+  it("a runtime whose fetch refuses 'error' mode (workerd): a request with a body goes in 'manual' mode and its redirect is refused", async () => {
+    const NodeRequest = globalThis.Request
+    // workerd's words; its fetch refuses the value too, so a submit sent in 'error' mode would fail there.
+    class EdgeRequest extends NodeRequest {
+      constructor(input: RequestInfo | URL, init?: RequestInit) {
+        if (init?.redirect === 'error') throw new TypeError('Invalid redirect value, must be one of "follow" or "manual"')
+        super(input, init)
+      }
+    }
+    vi.stubGlobal('Request', EdgeRequest)
+    try {
+      const seen: RequestInit[] = []
+      const fetch = async (_url: string | URL | Request, init?: RequestInit) => {
+        seen.push({ ...init! })
+        if (init?.redirect === 'error') throw new TypeError('Invalid redirect value, must be one of "follow" or "manual"')
+        return new Response(null, { status: 307, headers: { location: '/moved' } })
+      }
+      const client = createClient({ baseUrl: 'https://api.example', fetch: fetch as typeof globalThis.fetch })
+      const error = await client.post({ url: '/x', body: { a: 1 } }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(RedirectRefusedError)
+      expect(error).toMatchObject({ status: 307, location: 'https://api.example' })
+      expect(seen.map((init) => init.redirect)).toEqual(['manual'])
+    } finally {
+      vi.unstubAllGlobals()
+    }
   })
 
   it.each([
