@@ -84,6 +84,8 @@ function passInit(options: RequestOptions & { priority?: unknown; window?: unkno
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
+/** Why a request with a body is not redirected, in both of its refusals (the 3xx seen, or refused by fetch). */
+const SENT_ONCE = 'such requests are sent once and never redirected'
 const MAX_REDIRECTS = 5
 
 /**
@@ -111,12 +113,7 @@ function redirectTarget(response: Response, from: string, method: string, hops: 
       `the server answered ${response.status} redirecting to another origin (${next.origin}); API calls never follow a redirect off ${origin}, so the key and headers stay there`,
     )
   }
-  if (hasBody)
-    throw new RedirectRefusedError(
-      response.status,
-      next.origin,
-      `the server answered ${response.status} to a request with a body; such requests are sent once and never redirected`,
-    )
+  if (hasBody) throw new RedirectRefusedError(response.status, next.origin, `the server answered ${response.status} to a request with a body; ${SENT_ONCE}`)
   if (!(response.status === 307 || response.status === 308 || method === 'GET' || method === 'HEAD')) {
     throw new RedirectRefusedError(
       response.status,
@@ -148,7 +145,7 @@ function bodyRedirectRefused(cause: unknown): RedirectRefusedError {
   const error = new RedirectRefusedError(
     0,
     undefined,
-    'the server answered a request with a body with a redirect; such requests are sent once and never redirected (the key, headers and body stay on the API origin)',
+    `the server answered a request with a body with a redirect; ${SENT_ONCE} (the key, headers and body stay on the API origin)`,
   )
   ;(error as { cause?: unknown }).cause = cause
   return error

@@ -58,7 +58,7 @@ describe('a redirect within the API origin', () => {
     )
     const task = await client(provider, api.url, { headers }).getTask(taskId)
     expect(task.taskId).toBe(taskId)
-    // Each query (fal's task is two) redirected once, then followed with the headers.
+    // Each query (a task may take more than one) redirected once, then followed with the headers.
     const moved = api.requests.filter((r) => r.path.startsWith('/moved'))
     expect(moved.length).toBeGreaterThan(0)
     expect(moved.length * 2).toBe(api.requests.length)
