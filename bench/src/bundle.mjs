@@ -29,13 +29,9 @@ export const MARKERS = Object.fromEntries(
 /** The provider of the "sdk + one provider" bundle: any will do, the first of the manifest. */
 export const ONE = PROVIDER_IDS[0]
 
-/**
- * Bundles `source` with code splitting, as app bundlers do by default (or without, `splitting: false`):
- * `minBytes`/`gzipBytes` are what a page loads up front (the entry and the chunks it imports statically),
- * `lazy*` the chunks loaded on first use (the engine, a lazy provider's adapter, downloads).
- */
-export async function bundle(source, { splitting = true } = {}) {
-  const result = await build({
+/** esbuild's options for `source`: an app's browser build, ESM, minified (split into chunks unless `splitting: false`). */
+export function bundleOptions(source, { splitting = true } = {}) {
+  return {
     stdin: { contents: source, resolveDir: here, loader: 'js' },
     bundle: true,
     minify: true,
@@ -48,7 +44,16 @@ export async function bundle(source, { splitting = true } = {}) {
     metafile: true,
     external: ['node:*'],
     logLevel: 'silent',
-  })
+  }
+}
+
+/**
+ * Bundles `source` with code splitting, as app bundlers do by default (or without, `splitting: false`):
+ * `minBytes`/`gzipBytes` are what a page loads up front (the entry and the chunks it imports statically),
+ * `lazy*` the chunks loaded on first use (the engine, a lazy provider's adapter, downloads).
+ */
+export async function bundle(source, { splitting = true } = {}) {
+  const result = await build(bundleOptions(source, { splitting }))
   // Up front: the entry and every chunk it imports statically (transitively); lazy: the rest.
   const outputs = result.metafile.outputs
   const byPath = new Map(result.outputFiles.map((f) => [relative(process.cwd(), f.path), f]))
@@ -95,7 +100,7 @@ function providersSource(from, ids) {
     export const run = (i, prompt) => createNanoBananaClient({ provider: [${ids.join(', ')}][i], apiKey: 'k' }).generate({ prompt })`
 }
 
-const EVERY = `
+export const EVERY = `
     import { createNanoBanana } from '@nano-banana/sdk'
     export const run = (provider, prompt) => createNanoBanana({ provider, apiKey: 'k' }).generate({ prompt })`
 

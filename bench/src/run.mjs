@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `pnpm bench`: every benchmark, results in bench/results.json, a Markdown table on stdout and in
-// the README. Flags: --smoke (tiny, fast), --only <overhead|completion|bundle|concurrency|codegen>,
+// the README. Flags: --smoke (tiny, fast), --only <overhead|completion|bundle|bundle-parts|concurrency|codegen>,
 // --no-tests (skip timing the whole `pnpm test`), --no-readme.
 import { writeFile } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { benchBundle } from './bundle.mjs'
+import { benchBundleParts } from './bundle-parts.mjs'
 import { benchCodegen } from './codegen.mjs'
 import { benchCompletion } from './completion.mjs'
 import { benchConcurrency } from './concurrency.mjs'
@@ -22,6 +23,7 @@ export const BENCHMARKS = {
   overhead: () => benchOverhead({ smoke }),
   completion: () => benchCompletion({ smoke }),
   bundle: () => benchBundle(),
+  'bundle-parts': () => benchBundleParts(),
   concurrency: () => benchConcurrency({ smoke }),
   codegen: () => benchCodegen({ smoke, withTests: !smoke && !args.includes('--no-tests') }),
 }

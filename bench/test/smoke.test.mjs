@@ -1,5 +1,6 @@
 // A small run of every benchmark inside `pnpm test`, so the benchmarks cannot rot unnoticed.
 import { describe, expect, it } from 'vitest'
+import { benchBundleParts, bundlePieces, partOf } from '../src/bundle-parts.mjs'
 import { benchBundle, bundle, MARKERS, ONE, oneProviderSource } from '../src/bundle.mjs'
 import { benchCodegen } from '../src/codegen.mjs'
 import { benchCompletion } from '../src/completion.mjs'
@@ -37,6 +38,20 @@ describe.concurrent('benchmark smoke runs', () => {
     const r = await benchBundle()
     const all = r.rows.find((row) => row.bundle.startsWith('sdk, every provider'))
     expect(all.providersInside.split(' ').sort()).toEqual(Object.keys(MARKERS).sort())
+  }, 30_000)
+
+  it('bundle parts: the cut pieces are the one-file bundle, every module has its part, the parts add up to it', async () => {
+    const { real, pieces } = await bundlePieces()
+    expect(pieces.map((p) => p.text).join('')).toBe(real)
+    expect(new Set(pieces.map((p) => partOf(p.path)))).toContain('provider adapters (packages/sdk/dist/providers/*)')
+    for (const p of pieces)
+      expect(p.path === '<entry>' || /^(provider adapters|providers' generated metas|fetch runtime|wire shapes|engine: )/.test(partOf(p.path)), p.path).toBe(true)
+    const r = await benchBundleParts()
+    const whole = r.rows.find((row) => row.part === 'the whole bundle')
+    const oneFile = (await benchBundle()).rows.find((row) => row.bundle.includes('one file, no splitting'))
+    expect(whole.gzipKiB).toBe(oneFile.gzipKiB)
+    const parts = r.rows.filter((row) => row.modules !== undefined && row.minKiB !== undefined && row !== whole)
+    expect(parts.reduce((n, row) => n + row.gzipKiB, 0)).toBeLessThanOrEqual(whole.gzipKiB)
   }, 30_000)
 
   it('concurrency: every call succeeds, none lost, none submitted twice', async () => {
