@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { META, PROVIDER_IDS } from '@nano-banana/manifest'
+import { loadPeers } from './peers/index.mjs'
 import { round } from './stats.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -188,6 +189,11 @@ export async function benchBundle() {
   const increments = await providerIncrements()
   for (const [id, bytes] of Object.entries(increments)) {
     rows.push({ bundle: `+ provider ${id} (increment over the core with one other provider, one file)`, gzipKiB: round(bytes / 1024, 2) })
+  }
+  // The peers' one image call, bundled the same way in one file: what the same page would load with them instead.
+  for (const peer of await loadPeers()) {
+    const theirs = await bundle(peer.bundle, { splitting: false })
+    rows.push({ bundle: `peer: ${peer.name}, one image call, one file`, minKiB: round(theirs.minBytes / 1024, 1), gzipKiB: round(theirs.gzipBytes / 1024, 2) })
   }
   return { name: 'bundle size (esbuild browser ESM, minified, gzip -9)', rows }
 }

@@ -1,9 +1,11 @@
 // One side of the overhead benchmark in a process of its own (forked by benchOverhead in overhead.mjs):
-// `sdk` or `fetch` against the benchmark's loopback server. It runs blocks of calls when told, timing each
+// `sdk` or `fetch` against the benchmark's loopback server, or, for a peer (`peer:<file>|<name>`, see
+// peers/index.mjs), `peer` or `fetch` against that peer's. It runs blocks of calls when told, timing each
 // call, and hands back the median of the calls timed since it was last asked.
 import { performance } from 'node:perf_hooks'
 import { median } from './stats.mjs'
 import { overheadSides } from './overhead.mjs'
+import { peerNamed } from './peers/index.mjs'
 
 const [provider, url, side] = process.argv.slice(2)
 if (typeof globalThis.gc !== 'function') throw new Error('overhead-side.mjs runs with --expose-gc')
@@ -41,6 +43,11 @@ process.on('message', async (message) => {
     process.disconnect()
   }
 })
-const sides = await overheadSides(provider, { url, recorded })
-run = side === 'fetch' ? sides.handWritten : sides.sdk
+if (provider.startsWith('peer:')) {
+  const [file, name] = provider.slice('peer:'.length).split('|')
+  run = (await (await peerNamed(file, name)).overhead.sides(url))[side]
+} else {
+  const sides = await overheadSides(provider, { url, recorded })
+  run = side === 'fetch' ? sides.handWritten : sides.sdk
+}
 process.send({ type: 'ready' })

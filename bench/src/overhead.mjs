@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { META } from '@nano-banana/manifest'
 import { createNanoBanana } from '@nano-banana/sdk'
 import { loadSpec, pathPattern, responseExamples } from '@nano-banana/testkit'
+import { loadPeers } from './peers/index.mjs'
 import { pickBenchProvider } from './pick.mjs'
 import { median, round } from './stats.mjs'
 
@@ -72,6 +73,28 @@ export async function startInstantServer(id) {
   }
 }
 
+/** A loopback server that answers every call instantly with `answer(method, path)` as JSON (a peer's API). */
+export async function startAnsweringServer(answer) {
+  const server = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      const text = JSON.stringify(answer(req.method, new URL(req.url, 'http://x').pathname))
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(text)
+    })
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    requests: [],
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections()
+        server.close(r)
+      }),
+  }
+}
+
 /**
  * The two sides compared against `server` (see startInstantServer): submit + one poll through the client,
  * and the same two requests by hand with fetch. Also what bench/src/overhead-ir.mjs counts instructions of.
@@ -121,9 +144,9 @@ export async function overheadSides(provider, server) {
   return { sdk, handWritten, stub }
 }
 
-/** A side of the benchmark (`sdk` or `fetch`) in a process of its own (see overhead-side.mjs), against `server`. */
-async function forkSide(provider, server, side) {
-  const child = fork(join(here, 'overhead-side.mjs'), [provider, server.url, side], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+/** A side of the benchmark (`sdk`, `peer` or `fetch`) in a process of its own (see overhead-side.mjs), against `server`. */
+async function forkSide(target, server, side) {
+  const child = fork(join(here, 'overhead-side.mjs'), [target, server.url, side], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   let waiting
   const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`bench: the ${side} side exited (${code})`))))
   exited.catch(() => undefined)
@@ -173,55 +196,84 @@ export async function openSide(side) {
  * - the server runs in this process, as a real server is never in the client's process (its event loop and
  *   its garbage are in neither side's timings);
  * - the sides take turns in short blocks of calls, the order alternating from block to block, so that a burst
- *   of load from elsewhere hits both alike (1.5 s turns let it hit one side only);
- * - a round is ROUND_MS of such blocks; its ratio is the sdk's median call over fetch's median call in that
+ *   of load from elsewhere hits both alike (1.5 s turns let it hit one side only); the peers are compared with their own fetch the same way;
+ * - a round is ROUND_MS of such blocks; its ratio is the client's median call over fetch's median call in that
  *   round, and each round starts with both heaps collected. The result is the median ratio over the rounds.
  */
 export async function benchOverhead({ smoke = false } = {}) {
-  const provider = await pickBenchProvider()
-  const server = await startInstantServer(provider)
   const rounds = smoke ? 1 : 15
   const roundMs = smoke ? 100 : 1500
   const warmupMs = smoke ? 50 : 2000
+  const provider = await pickBenchProvider()
+  const server = await startInstantServer(provider)
+  let ours
+  try {
+    ours = await compareSides(provider, server, 'sdk', { rounds, roundMs, warmupMs })
+  } finally {
+    await server.close()
+  }
+  if (process.env.OVERHEAD_ROUNDS_LOG) process.stderr.write(`overhead rounds: ${ours.ratios.map((r) => round(r, 3)).join(' ')}\n`)
+  const row = { client: `@nano-banana/sdk (${provider})`, ...summary(ours), target: 'ratio <= 1.05', pass: median(ours.ratios) <= 1.05 }
+  const rows = [row]
+  // The peers, each against a loopback server speaking its own API and beside its own hand-written fetch,
+  // with fewer rounds: their ratios are context, the target is ours.
+  for (const peer of (await loadPeers()).filter((p) => p.overhead)) {
+    const peerServer = await startAnsweringServer(peer.overhead.answer)
+    try {
+      const theirs = await compareSides(`peer:${peer.file}|${peer.name}`, peerServer, 'peer', { rounds: smoke ? 1 : 7, roundMs, warmupMs })
+      rows.push({ client: peer.name, ...summary(theirs) })
+    } finally {
+      await peerServer.close()
+    }
+  }
+  const { client: _, target, pass, ...figures } = row
+  return { name: 'client overhead (submit + 1 poll, loopback)', ...figures, target, pass, rows }
+}
+
+/** A side's figures: the median latencies, the median ratio of the rounds and their spread (25th to 75th percentile). */
+function summary({ ratios, medians }) {
+  const sorted = [...ratios].sort((a, b) => a - b)
+  const at = (q) => round(sorted[Math.round(q * (sorted.length - 1))], 3)
+  return {
+    fetchMedianMs: round(median(medians.fetch), 3),
+    clientMedianMs: round(median(medians.client), 3),
+    ratio: round(median(ratios), 3),
+    // So that a result shows how firmly it decides.
+    ratioIqr: `${at(0.25)}-${at(0.75)}`,
+  }
+}
+
+/**
+ * `side` of `target` (the client) against hand-written fetch, taking turns as described above:
+ * the ratio of each round (client median over fetch median) and both sides' medians.
+ */
+async function compareSides(target, server, side, { rounds, roundMs, warmupMs }) {
   const calls = 16
   const ratios = []
-  const medians = { fetch: [], sdk: [] }
+  const medians = { fetch: [], client: [] }
   const sides = {}
   try {
-    sides.fetch = await forkSide(provider, server, 'fetch')
-    sides.sdk = await forkSide(provider, server, 'sdk')
+    sides.fetch = await forkSide(target, server, 'fetch')
+    sides.client = await forkSide(target, server, side)
     const turns = async (ms) => {
       const end = Date.now() + ms
       for (let b = 0; Date.now() < end; b++) {
         // Alternate which side goes first, so that neither always gets the warmer (or noisier) slot.
-        for (const side of b % 2 ? ['sdk', 'fetch'] : ['fetch', 'sdk']) await sides[side].block(calls)
+        for (const s of b % 2 ? ['client', 'fetch'] : ['fetch', 'client']) await sides[s].block(calls)
       }
     }
     // Warm-up: the JIT compiles both sides; its timings are dropped.
     await turns(warmupMs)
-    await Promise.all([sides.fetch.collect(), sides.sdk.collect()])
+    await Promise.all([sides.fetch.collect(), sides.client.collect()])
     for (let r = 0; r < rounds; r++) {
       await turns(roundMs)
-      const [fetchP50, sdkP50] = await Promise.all([sides.fetch.collect(), sides.sdk.collect()])
+      const [fetchP50, clientP50] = await Promise.all([sides.fetch.collect(), sides.client.collect()])
       medians.fetch.push(fetchP50)
-      medians.sdk.push(sdkP50)
-      ratios.push(sdkP50 / fetchP50)
+      medians.client.push(clientP50)
+      ratios.push(clientP50 / fetchP50)
     }
   } finally {
-    await Promise.all(Object.values(sides).map((side) => side.close()))
-    await server.close()
+    await Promise.all(Object.values(sides).map((s) => s.close()))
   }
-  if (process.env.OVERHEAD_ROUNDS_LOG) process.stderr.write(`overhead rounds: ${ratios.map((r) => round(r, 3)).join(' ')}\n`)
-  const sorted = [...ratios].sort((a, b) => a - b)
-  const at = (q) => round(sorted[Math.round(q * (sorted.length - 1))], 3)
-  return {
-    name: 'client overhead (submit + 1 poll, loopback)',
-    fetchMedianMs: round(median(medians.fetch), 3),
-    sdkMedianMs: round(median(medians.sdk), 3),
-    ratio: round(median(ratios), 3),
-    // The spread of the round ratios (25th to 75th percentile), so that a result shows how firmly it decides.
-    ratioIqr: `${at(0.25)}-${at(0.75)}`,
-    target: 'ratio <= 1.05',
-    pass: median(ratios) <= 1.05,
-  }
+  return { ratios, medians }
 }

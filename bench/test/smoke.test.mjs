@@ -6,6 +6,7 @@ import { benchCodegen } from '../src/codegen.mjs'
 import { benchCompletion } from '../src/completion.mjs'
 import { benchConcurrency } from '../src/concurrency.mjs'
 import { benchOverhead } from '../src/overhead.mjs'
+import { loadPeers } from '../src/peers/index.mjs'
 import { table } from '../src/report.mjs'
 
 // Side by side: the completion and concurrency runs mostly wait on the sandbox's real task durations, the
@@ -15,8 +16,13 @@ describe.concurrent('benchmark smoke runs', () => {
   it('overhead: both clients complete and a ratio is computed', async () => {
     const r = await benchOverhead({ smoke: true })
     expect(r.ratio).toBeGreaterThan(0)
-    expect(Number.isFinite(r.sdkMedianMs)).toBe(true)
-  })
+    expect(Number.isFinite(r.clientMedianMs)).toBe(true)
+    // Beside it, in the same run, every peer that brings an overhead side, each with a ratio of its own.
+    const peers = (await loadPeers()).filter((p) => p.overhead)
+    expect(peers.length).toBeGreaterThanOrEqual(3)
+    expect(r.rows.map((row) => row.client)).toEqual([expect.stringContaining('@nano-banana/sdk'), ...peers.map((p) => p.name)])
+    for (const row of r.rows) expect(row.ratio).toBeGreaterThan(0)
+  }, 30_000)
 
   it('completion: every strategy finishes and counts polls; the callback path polls 0 times', async () => {
     const r = await benchCompletion({ smoke: true })
@@ -38,7 +44,13 @@ describe.concurrent('benchmark smoke runs', () => {
     const r = await benchBundle()
     const all = r.rows.find((row) => row.bundle.startsWith('sdk, every provider'))
     expect(all.providersInside.split(' ').sort()).toEqual(Object.keys(MARKERS).sort())
-  }, 30_000)
+    // Every peer has its row; each library really came along (bundled, not left external): more than the plain-fetch floor.
+    const peerRows = r.rows.filter((row) => row.bundle.startsWith('peer: '))
+    const peers = await loadPeers()
+    expect(peerRows.map((row) => row.bundle)).toEqual(peers.map((p) => `peer: ${p.name}, one image call, one file`))
+    const floor = peerRows.find((row) => row.bundle.includes('plain fetch'))
+    for (const row of peerRows.filter((x) => x !== floor)) expect(row.gzipKiB, row.bundle).toBeGreaterThan(2 * floor.gzipKiB)
+  }, 60_000)
 
   it('bundle parts: the cut pieces are the one-file bundle, every module has its part, the parts add up to it', async () => {
     const { real, pieces } = await bundlePieces()
