@@ -61,6 +61,11 @@ export async function startInstantServer(id) {
       res.end(isCreate ? created : task)
     })
   })
+  return listen(server, requests)
+}
+
+/** `server` listening on a free loopback port: its url, what it recorded, and a close that drops kept-alive sockets. */
+async function listen(server, requests) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
     url: `http://127.0.0.1:${server.address().port}`,
@@ -83,16 +88,7 @@ export async function startAnsweringServer(answer) {
       res.end(text)
     })
   })
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    requests: [],
-    close: () =>
-      new Promise((r) => {
-        server.closeAllConnections()
-        server.close(r)
-      }),
-  }
+  return listen(server, [])
 }
 
 /**

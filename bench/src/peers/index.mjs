@@ -31,3 +31,17 @@ export async function peerNamed(file, name) {
   for (const p of peers) if ((await p.name) === name) return p
   throw new Error(`bench: no peer ${name} in ${file}`)
 }
+
+/**
+ * The hand-written side of a peer's overhead: POST `body` as JSON to `create`, then GET `get(id)` with the
+ * id the answer carries, and check the task is `done`, with nothing but fetch and `headers`.
+ */
+export const byHand =
+  (url, headers, { create, body, get, done }) =>
+  async () => {
+    const created = await (
+      await fetch(`${url}${create}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    ).json()
+    const task = await (await fetch(`${url}${get(encodeURIComponent(created.id))}`, { headers })).json()
+    if (!done(task)) throw new Error('unexpected')
+  }

@@ -1,5 +1,5 @@
 // openai-node: a background response (submit) and its retrieval (one poll), the SDK's own submit + poll.
-import { installed } from './index.mjs'
+import { byHand, installed } from './index.mjs'
 
 const response = (status) => ({ id: 'resp_1', object: 'response', created_at: 1, status, model: 'gpt-image-1', output: [] })
 
@@ -22,13 +22,7 @@ export const peers = [
           if (got.status !== 'completed') throw new Error('unexpected')
         }
         const headers = { authorization: 'Bearer sk-bench' }
-        const fetchSide = async () => {
-          const created = await (
-            await fetch(`${url}/v1/responses`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) })
-          ).json()
-          const got = await (await fetch(`${url}/v1/responses/${encodeURIComponent(created.id)}`, { headers })).json()
-          if (got.status !== 'completed') throw new Error('unexpected')
-        }
+        const fetchSide = byHand(url, headers, { create: '/v1/responses', body, get: (id) => `/v1/responses/${id}`, done: (t) => t.status === 'completed' })
         return { peer, fetch: fetchSide }
       },
     },

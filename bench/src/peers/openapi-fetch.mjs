@@ -1,5 +1,5 @@
 // openapi-fetch: the small typed fetch wrapper (no retries, no polling), against task paths of its own.
-import { installed } from './index.mjs'
+import { byHand, installed } from './index.mjs'
 
 const TASK = { id: 'task-1', status: 'done', output: ['https://example.test/1.png'] }
 
@@ -21,17 +21,12 @@ export const peers = [
           const { data: task } = await client.GET('/v1/tasks/{id}', { params: { path: { id: created.id } } })
           if (task.status !== 'done') throw new Error('unexpected')
         }
-        const fetchSide = async () => {
-          const created = await (
-            await fetch(`${url}/v1/tasks`, {
-              method: 'POST',
-              headers: { ...headers, 'content-type': 'application/json' },
-              body: JSON.stringify({ prompt: 'A cat playing in the grass' }),
-            })
-          ).json()
-          const task = await (await fetch(`${url}/v1/tasks/${encodeURIComponent(created.id)}`, { headers })).json()
-          if (task.status !== 'done') throw new Error('unexpected')
-        }
+        const fetchSide = byHand(url, headers, {
+          create: '/v1/tasks',
+          body: { prompt: 'A cat playing in the grass' },
+          get: (id) => `/v1/tasks/${id}`,
+          done: (t) => t.status === 'done',
+        })
         return { peer, fetch: fetchSide }
       },
     },

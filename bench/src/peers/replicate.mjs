@@ -1,5 +1,5 @@
 // Replicate's own client: predictions.create + predictions.get (what its run() polls with, every 500 ms).
-import { installed } from './index.mjs'
+import { byHand, installed } from './index.mjs'
 
 const MODEL = 'google/nano-banana'
 const prediction = (status) => ({
@@ -31,17 +31,12 @@ export const peers = [
           if (got.status !== 'succeeded') throw new Error('unexpected')
         }
         const headers = { authorization: 'Bearer sk-bench' }
-        const fetchSide = async () => {
-          const created = await (
-            await fetch(`${url}/v1/models/${MODEL}/predictions`, {
-              method: 'POST',
-              headers: { ...headers, 'content-type': 'application/json' },
-              body: JSON.stringify({ input }),
-            })
-          ).json()
-          const got = await (await fetch(`${url}/v1/predictions/${encodeURIComponent(created.id)}`, { headers })).json()
-          if (got.status !== 'succeeded') throw new Error('unexpected')
-        }
+        const fetchSide = byHand(url, headers, {
+          create: `/v1/models/${MODEL}/predictions`,
+          body: { input },
+          get: (id) => `/v1/predictions/${id}`,
+          done: (t) => t.status === 'succeeded',
+        })
         return { peer, fetch: fetchSide }
       },
     },
